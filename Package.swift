@@ -1,0 +1,57 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// One-way chain: C shims → Schedules (pure math) → Engine → TUI (terminal-free) → TUICurses
+// (the only ncurses caller) → schedtui (wiring). See ARCHITECTURE.md.
+let package = Package(
+  name: "schedtui",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "schedtui", targets: ["schedtui"]),
+    .library(name: "Schedules", targets: ["Schedules"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+  ],
+  targets: [
+    // MARK: - C system libraries (each imported by exactly one Swift target)
+    .systemLibrary(
+      name: "CNcursesw", pkgConfig: "ncursesw", providers: [.apt(["libncursesw5-dev"])]),
+    .systemLibrary(
+      name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+    .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+
+    // MARK: - Pure schedule math
+    .target(
+      name: "Schedules",
+      dependencies: [.product(name: "RealModule", package: "swift-numerics")]),
+
+    // MARK: - Engine: images, noising, tensors, training
+    .target(name: "Engine", dependencies: ["Schedules", "COpenBLAS", "CPNG"]),
+
+    // MARK: - Terminal UI
+    .target(name: "TUI", dependencies: ["Schedules", "Engine"]),
+    .target(name: "TUICurses", dependencies: ["TUI", "CNcursesw"]),
+
+    // MARK: - Executables
+    .executableTarget(
+      name: "schedtui",
+      dependencies: [
+        "Schedules", "Engine", "TUI", "TUICurses",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+    .executableTarget(
+      name: "schedtui-bench",
+      dependencies: ["Schedules", "Engine", "TUI"],
+      swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
+
+    // MARK: - Tests
+    .target(
+      name: "TestSupport", dependencies: [.product(name: "Numerics", package: "swift-numerics")],
+      path: "Tests/TestSupport"),
+    .testTarget(name: "SchedulesTests", dependencies: ["Schedules", "TestSupport"]),
+    .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
+    .testTarget(name: "TUITests", dependencies: ["TUI", "TestSupport"]),
+  ]
+)
