@@ -79,19 +79,29 @@ public enum Noising {
   static let chunk = 4096
   typealias Lanes = SIMD8<Float>
 
+  /// Σ over `0..<n` in chunks: `chunkSum(start, end)` sums one chunk in Float, the chunks add
+  /// up in Double.
+  @inline(__always)
+  static func chunkedSum(_ n: Int, _ chunkSum: (Int, Int) -> Float) -> Double {
+    var total = 0.0, start = 0
+    while start < n {
+      let end = Swift.min(start + chunk, n)
+      total += Double(chunkSum(start, end))
+      start = end
+    }
+    return total
+  }
+
   /// out = a·x + c·y, returning Σ out (in Double).
   @inline(__always)
   static func axpbyAndSum(
     _ a: Float, _ x: UnsafeBufferPointer<Float>, _ c: Float, _ y: UnsafeBufferPointer<Float>,
     into out: UnsafeMutableBufferPointer<Float>
   ) -> Double {
-    let n = out.count
     let px = UnsafeRawPointer(x.baseAddress!), py = UnsafeRawPointer(y.baseAddress!)
     let po = UnsafeMutableRawPointer(out.baseAddress!)
     let step = Lanes.scalarCount
-    var total = 0.0, start = 0
-    while start < n {
-      let end = Swift.min(start + chunk, n)
+    return chunkedSum(out.count) { start, end in
       var acc = Lanes()
       var i = start
       while i + step <= end {
@@ -102,26 +112,20 @@ public enum Noising {
         i += step
       }
       var tail: Float = 0
-      while i < end {
-        let v = a * x[i] + c * y[i]
-        out[i] = v
-        tail += v
-        i += 1
+      for j in i..<end {
+        out[j] = a * x[j] + c * y[j]
+        tail += out[j]
       }
-      total += Double(acc.sum() + tail)
-      start = end
+      return acc.sum() + tail
     }
-    return total
   }
 
   /// Σ (x − mean)² (in Double).
   @inline(__always)
   static func sumOfSquaredDeviations(_ x: UnsafeBufferPointer<Float>, from mean: Float) -> Double {
-    let n = x.count, px = UnsafeRawPointer(x.baseAddress!), step = Lanes.scalarCount
+    let px = UnsafeRawPointer(x.baseAddress!), step = Lanes.scalarCount
     let m = Lanes(repeating: mean)
-    var total = 0.0, start = 0
-    while start < n {
-      let end = Swift.min(start + chunk, n)
+    return chunkedSum(x.count) { start, end in
       var acc = Lanes()
       var i = start
       while i + step <= end {
@@ -130,15 +134,9 @@ public enum Noising {
         i += step
       }
       var tail: Float = 0
-      while i < end {
-        let d = x[i] - mean
-        tail += d * d
-        i += 1
-      }
-      total += Double(acc.sum() + tail)
-      start = end
+      for j in i..<end { tail += (x[j] - mean) * (x[j] - mean) }
+      return acc.sum() + tail
     }
-    return total
   }
 
   /// x *= s.
