@@ -226,6 +226,17 @@ public struct Config: Equatable, Sendable {
   }
 }
 
+extension ScheduleSpec {
+  /// Reads a schedule object (`{"family": "cosine", "tau": 2, …}`) as a config stores it; errors
+  /// name `file` and the field under `path`. Only checks types and field names: build a
+  /// ``Schedule`` to validate the values.
+  public init(json: JSONValue, path: String = "schedule", file: String = "config")
+    throws(ConfigError)
+  {
+    self = try Config.scheduleSpec(json, path: path, file: file)
+  }
+}
+
 /// The sampling side of a config: which schedule and how many steps.
 public struct InferenceSection: Equatable, Sendable {
   /// The schedule the sampler walks (the paper samples with cosine whatever it trained with).

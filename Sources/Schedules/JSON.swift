@@ -85,6 +85,12 @@ public enum JSONValue: Equatable, Sendable {
     public let column: Int
     public let reason: String
     public var description: String { "line \(line), column \(column): \(reason)" }
+
+    public init(line: Int, column: Int, reason: String) {
+      self.line = line
+      self.column = column
+      self.reason = reason
+    }
   }
 
   /// Parses one JSON document (surrounding whitespace allowed, nothing else).
@@ -325,5 +331,39 @@ extension JSONValue {
   /// A number value holding the integer `n`.
   public static func int(_ n: Int) -> JSONValue {
     .number("\(n)", Double(n))
+  }
+}
+
+extension JSONValue {
+  /// The member called `key` of an object; nil for other values or a missing key.
+  public subscript(key: String) -> JSONValue? {
+    guard case .object(let members) = self else { return nil }
+    return members.first { $0.key == key }?.value
+  }
+
+  public var doubleValue: Double? {
+    if case .number(_, let x) = self { return x }
+    return nil
+  }
+
+  public var stringValue: String? {
+    if case .string(let s) = self { return s }
+    return nil
+  }
+
+  public var boolValue: Bool? {
+    if case .bool(let b) = self { return b }
+    return nil
+  }
+
+  public var arrayValue: [JSONValue]? {
+    if case .array(let a) = self { return a }
+    return nil
+  }
+
+  /// The keys of an object, in file order; empty for other values.
+  public var keys: [String] {
+    if case .object(let members) = self { return members.map(\.key) }
+    return []
   }
 }
