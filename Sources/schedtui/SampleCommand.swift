@@ -20,12 +20,12 @@ struct Sample: ParsableCommand {
   var count = 100
   @Option(help: "Sampling steps, 1…10000 (default: the run's, usually 100).")
   var steps: Int?
-  @Option(help: "Sampler: ddpm (ancestral) or ddim (default ddim).")
-  var sampler: SamplerKind = .ddim
+  @Option(help: "Sampler: ddpm (ancestral) or ddim (default: the run's, ddpm).")
+  var sampler: SamplerKind?
   @Option(help: "DDIM's η in [0, 1]: 0 is deterministic (default 0).")
   var eta: Double = 0
-  @Option(help: "Classifier-free guidance weight w ≥ 0: (1+w)·ε(y) − w·ε(∅) (default 0).")
-  var guidance: Double = 0
+  @Option(help: "Classifier-free guidance weight w ≥ 0: (1+w)·ε(y) − w·ε(∅) (default: the run's, 1).")
+  var guidance: Double?
   @Option(help: ArgumentHelp(
     "Inference schedule: family[:start:end:tau], e.g. cosine or cosine:0.2:1:1 (default: the run's, cosine).",
     valueName: "spec"))
@@ -49,7 +49,7 @@ struct Sample: ParsableCommand {
     guard eta.isFinite, (0...1).contains(eta) else {
       throw ValidationError("--eta \(eta) is not allowed: a number in [0, 1].")
     }
-    guard guidance.isFinite, (0...20).contains(guidance) else {
+    if let guidance, !(guidance.isFinite && (0...20).contains(guidance)) {
       throw ValidationError("--guidance \(guidance) is not allowed: a number in [0, 20].")
     }
     if let label, !(0...9).contains(label) {
@@ -97,12 +97,13 @@ struct Sample: ParsableCommand {
     BLAS.threads = threads ?? TrainDefaults.threads
     let trained = try TrainedModel(directory: runDirectory)
     var settings = SamplerSettings()
-    settings.kind = sampler
+    let unlabelled = trained.model.shape.classes == 0
+    settings.kind = sampler ?? trained.config.sampler
     settings.steps = steps ?? trained.config.sampleSteps
     settings.eta = eta
-    settings.guidance = guidance
+    settings.guidance = guidance ?? (unlabelled ? 0 : trained.config.guidance)
     settings.schedule = try inference.map(Sample.parseInference) ?? trained.config.sampleSchedule
-    if trained.model.shape.classes == 0, label != nil || guidance != 0 {
+    if unlabelled, label != nil || (guidance ?? 0) != 0 {
       throw ValidationError(
         "--label and --guidance need a class-conditional run; \(runDirectory) was trained on unlabelled "
           + "\(trained.config.data.rawValue).")
@@ -116,6 +117,6 @@ struct Sample: ParsableCommand {
       try SampleGrid.writePNG(images, count: count, shape: trained.model.shape, to: output)
     }
     print("wrote \(count) samples (\(settings.kind.rawValue), \(settings.steps) steps, "
-      + "guidance \(guidance)) from \(runDirectory) to \(output)")
+      + "guidance \(settings.guidance)) from \(runDirectory) to \(output)")
   }
 }

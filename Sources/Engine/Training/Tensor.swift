@@ -19,7 +19,7 @@ public final class Tensor: @unchecked Sendable {
   }
 
   /// A tensor holding a copy of `values`, with shape `[values.count]` unless given.
-  public convenience init(_ values: [Float], shape: [Int]? = nil) {
+  public convenience init(values: [Float], shape: [Int]? = nil) {
     self.init(shape ?? [values.count])
     precondition(count == values.count, "shape \(self.shape) does not hold \(values.count) values")
     values.withUnsafeBufferPointer { data.update(from: $0.baseAddress!, count: values.count) }

@@ -19,7 +19,7 @@ public final class TrainedModel {
         path: path,
         reason: "\(ckpt.header.parameterCount) weights; a \(config.model.rawValue) has \(model.layout.count)")
     }
-    ema = Tensor(ckpt.ema)
+    ema = Tensor(values: ckpt.ema)
     steps = ckpt.header.step
   }
 

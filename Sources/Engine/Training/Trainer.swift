@@ -46,15 +46,16 @@ public final class Trainer {
   let lambda: Tensor
   var labels: [Int32]
 
-  /// A freshly initialised trainer (weights from `config.seed`).
-  public init(config: TrainingConfig, dataset: Dataset) throws {
+  /// A freshly initialised trainer (weights from `config.seed`). `shape` overrides the model's
+  /// sizes (tests train narrow models); by default it is the reference model for the data.
+  public init(config: TrainingConfig, dataset: Dataset, shape: ModelShape? = nil) throws {
     try config.validate()
     self.config = config
     self.dataset = dataset
     process = try NoiseProcess(
       schedule: Schedule(config.schedule), inputScale: config.inputScale,
       normalize: config.normalize)
-    model = makeDenoiser(config.modelShape(for: dataset))
+    model = makeDenoiser(shape ?? config.modelShape(for: dataset))
     let n = model.layout.count
     params = Tensor([n]); grads = Tensor([n]); ema = Tensor([n])
     optimizerState = OptimizerState(count: n)

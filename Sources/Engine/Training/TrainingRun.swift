@@ -200,7 +200,7 @@ public final class TrainingRun {
     s.kind = config.sampler
     s.steps = config.sampleSteps
     s.eta = config.eta
-    s.guidance = config.guidance
+    s.guidance = trainer.dataset.classes == 0 ? 0 : config.guidance
     s.schedule = config.sampleSchedule
     return s
   }
