@@ -45,9 +45,7 @@ public struct DiffusersExport: Sendable {
     process: NoiseProcess, steps: Int, maxBeta: Double = 0.999,
     predictionType: PredictionType = .epsilon
   ) throws(ScheduleError) {
-    try Schedule.check(Double(steps), "steps", "a whole number in [2, 1000000]") {
-      $0 >= 2 && $0 <= 1_000_000
-    }
+    try Schedule.checkInt(steps, "steps", 2...1_000_000)
     try Schedule.check(maxBeta, "maxBeta", "a number in (0, 1]") { $0 > 0 && $0 <= 1 }
     let schedule = process.schedule
     var warnings: [String] = []

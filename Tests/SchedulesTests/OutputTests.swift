@@ -121,7 +121,7 @@ import TestSupport
   @Test("bad steps and max β are rejected naming them")
   func rejects() throws {
     let p = try NoiseProcess(schedule: Schedule(ScheduleSpec(family: .linear)))
-    #expect(throws: ScheduleError.invalid(field: "steps", value: "1.0",
+    #expect(throws: ScheduleError.invalid(field: "steps", value: "1",
                                           allowed: "a whole number in [2, 1000000]")) {
       try DiffusersExport(process: p, steps: 1)
     }
