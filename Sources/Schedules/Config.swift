@@ -77,9 +77,7 @@ public struct Config: Equatable, Sendable {
       _ = try Schedule(inference.schedule)
     }
     try at("inference.") { () throws(ScheduleError) in
-      try Schedule.check(Double(inference.steps), "steps", "a whole number in [1, 100000]") {
-        $0 >= 1 && $0 <= 100_000
-      }
+      try Schedule.checkInt(inference.steps, "steps", 1...100_000)
     }
     if let training {
       try at("training.") { () throws(ScheduleError) in try training.validate() }
@@ -297,12 +295,8 @@ public struct TrainingSection: Equatable, Sendable {
 
   /// Checks ranges; the error's field is the JSON key (`lr`, `resolution`, …).
   public func validate() throws(ScheduleError) {
-    try Schedule.check(Double(steps), "steps", "a whole number in [1, 10000000]") {
-      $0 >= 1 && $0 <= 10_000_000
-    }
-    try Schedule.check(Double(batch), "batch", "a whole number in [1, 65536]") {
-      $0 >= 1 && $0 <= 65536
-    }
+    try Schedule.checkInt(steps, "steps", 1...10_000_000)
+    try Schedule.checkInt(batch, "batch", 1...65536)
     try Schedule.check(lr, "lr", "a number in (0, 1]") { $0 > 0 && $0 <= 1 }
     guard seed <= 1 << 53 else {
       throw .invalid(field: "seed", value: "\(seed)", allowed: "a whole number in [0, 2^53]")

@@ -345,9 +345,7 @@ public struct Schedule: Sendable {
   /// diffusers' β for a discrete family on T = `spec.trainSteps` steps, in `Double` (diffusers
   /// builds the linear ones in float32; see the tests for the tolerance that follows).
   public static func diffusersBetas(_ spec: ScheduleSpec) throws(ScheduleError) -> [Double] {
-    try check(Double(spec.trainSteps), "trainSteps", "a whole number in [2, 1000000]") {
-      $0 >= 2 && $0 <= 1_000_000
-    }
+    try checkInt(spec.trainSteps, "trainSteps", 2...1_000_000)
     let steps = spec.trainSteps
     // torch.linspace(start, end, T): start + i·(end − start)/(T − 1).
     func linspace(_ a: Double, _ b: Double) -> [Double] {
@@ -407,6 +405,17 @@ public struct Schedule: Sendable {
   ) throws(ScheduleError) {
     guard value.isFinite, ok(value) else {
       throw .invalid(field: field, value: "\(value)", allowed: allowed)
+    }
+  }
+
+  /// `check` for whole-number fields, so messages show `1` rather than `1.0`.
+  static func checkInt(
+    _ value: Int, _ field: String, _ range: ClosedRange<Int>
+  ) throws(ScheduleError) {
+    guard range.contains(value) else {
+      throw .invalid(
+        field: field, value: "\(value)",
+        allowed: "a whole number in [\(range.lowerBound), \(range.upperBound)]")
     }
   }
 

@@ -18,10 +18,11 @@ struct ScheduleOptions: ParsableArguments {
     valueName: "name"))
   var family: ScheduleFamily?
 
-  @Option(help: "cosine/sigmoid: start of the base curve (cosine: [0, 1); default 0, sigmoid −3).")
+  // .unconditional so that `--start -3` reads −3 rather than an unknown option `-3`.
+  @Option(parsing: .unconditional, help: "cosine/sigmoid: start of the base curve (cosine: [0, 1); default 0, sigmoid −3).")
   var start: Double?
 
-  @Option(help: "cosine/sigmoid: end of the base curve (> start; cosine ≤ 1; default 1, sigmoid 3).")
+  @Option(parsing: .unconditional, help: "cosine/sigmoid: end of the base curve (> start; cosine ≤ 1; default 1, sigmoid 3).")
   var end: Double?
 
   @Option(help: "cosine/sigmoid: temperature τ > 0 (default 1).")
@@ -58,7 +59,7 @@ struct ScheduleOptions: ParsableArguments {
   @Option(help: "edm: Karras' ρ > 0 (default 7).")
   var rho: Double?
 
-  @Option(name: .customLong("laplace-mu"), help: "laplace: location μ of logSNR (default 0).")
+  @Option(name: .customLong("laplace-mu"), parsing: .unconditional, help: "laplace: location μ of logSNR (default 0).")
   var laplaceMu: Double?
 
   @Option(name: .customLong("laplace-beta"), help: "laplace: scale β > 0 of logSNR (default 0.5).")

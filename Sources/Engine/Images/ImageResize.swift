@@ -15,19 +15,18 @@ extension Image {
     let wx = Image.boxWeights(from: width, to: newWidth)
     let wy = Image.boxWeights(from: height, to: newHeight)
     let c = channels
+    // Index loops over pointers: iterators (enumerated, zip) are slow in debug builds.
     // Horizontal pass: height × newWidth × c.
     var horizontal = [Float](repeating: 0, count: height * newWidth * c)
     pixels.withUnsafeBufferPointer { src in
       horizontal.withUnsafeMutableBufferPointer { dst in
         for y in 0..<height {
-          let srcRow = y * width * c, dstRow = y * newWidth * c
-          for (i, span) in wx.enumerated() {
-            for ch in 0..<c {
-              var sum: Float = 0
-              for (k, w) in span.weights.enumerated() {
-                sum += w * src[srcRow + (span.first + k) * c + ch]
-              }
-              dst[dstRow + i * c + ch] = sum
+          let srcRow = src.baseAddress! + y * width * c, dstRow = dst.baseAddress! + y * newWidth * c
+          for i in 0..<newWidth {
+            let first = wx[i].first, weights = wx[i].weights
+            for k in 0..<weights.count {
+              let w = weights[k], from = srcRow + (first + k) * c, to = dstRow + i * c
+              for ch in 0..<c { to[ch] += w * from[ch] }
             }
           }
         }
@@ -38,11 +37,12 @@ extension Image {
     let rowLength = newWidth * c
     horizontal.withUnsafeBufferPointer { src in
       out.withUnsafeMutableBufferPointer { dst in
-        for (j, span) in wy.enumerated() {
-          let dstRow = j * rowLength
-          for (k, w) in span.weights.enumerated() {
-            let srcRow = (span.first + k) * rowLength
-            for e in 0..<rowLength { dst[dstRow + e] += w * src[srcRow + e] }
+        for j in 0..<newHeight {
+          let dstRow = dst.baseAddress! + j * rowLength
+          let first = wy[j].first, weights = wy[j].weights
+          for k in 0..<weights.count {
+            let w = weights[k], srcRow = src.baseAddress! + (first + k) * rowLength
+            for e in 0..<rowLength { dstRow[e] += w * srcRow[e] }
           }
         }
       }
