@@ -67,6 +67,7 @@ public final class OptimizerState {
       // 8 lanes at a time, then the tail: the same arithmetic either way.
       let n = params.count
       var i = 0
+      #if !DEBUG
       while i + 8 <= n {
         let gi = load8(g, i), pi = load8(p, i)
         let mi = b1 * load8(m, i) + (1 - b1) * gi
@@ -76,6 +77,7 @@ public final class OptimizerState {
         store8(pi - lrF * ((mi * c1) / ((vi * c2).squareRoot() + eps) + wd * pi), p, i)
         i += 8
       }
+      #endif
       while i < n {
         let gi = g[i]
         let mi = b1 * m[i] + (1 - b1) * gi

@@ -182,11 +182,13 @@ public final class Trainer {
     while i < n {
       let end = Swift.min(i + 1024, n)
       var acc = Float8(repeating: 0)
+      #if !DEBUG
       while i + 8 <= end {
         let v = load8(x, i)
         acc += v * v
         i += 8
       }
+      #endif
       var block = Double(acc.sum())
       while i < end {
         block += Double(x[i]) * Double(x[i])
@@ -200,10 +202,12 @@ public final class Trainer {
   /// x *= f.
   static func scale(_ x: UnsafeMutablePointer<Float>, count n: Int, by f: Float) {
     var i = 0
+    #if !DEBUG
     while i + 8 <= n {
       store8(load8(x, i) * f, x, i)
       i += 8
     }
+    #endif
     while i < n {
       x[i] *= f
       i += 1
@@ -215,10 +219,12 @@ public final class Trainer {
     _ e: UnsafeMutablePointer<Float>, toward p: UnsafePointer<Float>, count n: Int, keep: Float
   ) {
     var i = 0
+    #if !DEBUG
     while i + 8 <= n {
       store8(keep * load8(e, i) + (1 - keep) * load8(p, i), e, i)
       i += 8
     }
+    #endif
     while i < n {
       e[i] = keep * e[i] + (1 - keep) * p[i]
       i += 1

@@ -1,5 +1,10 @@
 // Vectorised elementwise kernels: the non-sgemm half of a small model's step is elementwise
 // work (SiLU, Adam, norms), and scalar `expf` alone costs as much as the products there.
+//
+// Each kernel runs 8 lanes at a time and finishes the tail with the same formula in scalar code
+// (libm's expf for the exponential). Debug builds (the test suite) skip the 8-lane loop: at
+// -Onone the generic SIMD operations are not specialised and run ~50× slower than scalar code,
+// which made the tests crawl. exp8 itself is tested against Double exp.
 
 typealias Float8 = SIMD8<Float>
 
@@ -34,6 +39,3 @@ func exp8(_ input: Float8) -> Float8 {
   return p * unsafeBitCast(bits, to: Float8.self)
 }
 
-/// e^x for one value, with ``exp8(_:)``'s accuracy (for loop tails).
-@inline(__always)
-func exp1(_ x: Float) -> Float { exp8(Float8(repeating: x))[0] }

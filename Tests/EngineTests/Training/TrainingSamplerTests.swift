@@ -82,7 +82,7 @@ final class OneImageOracle: Denoiser {
     var worst = 0.0
     var x: Float = -80
     while x < 80 {
-      let got = Double(exp1(x)), want = Foundation.exp(Double(x))
+      let got = Double(exp8(Float8(repeating: x))[3]), want = Foundation.exp(Double(x))
       worst = max(worst, abs(got - want) / want)
       x += 0.0137
     }
