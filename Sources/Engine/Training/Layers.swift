@@ -250,32 +250,6 @@ public enum Layers {
     }
   }
 
-  /// The adjoint of ``im2col(col:inp:C:B:H:W:b0:nb:)``: dinp += fold(dcol).
-  static func col2im(
-    dinp: UnsafeMutablePointer<Float>, dcol: UnsafePointer<Float>, C: Int, B: Int, H: Int,
-    W: Int, b0: Int, nb: Int
-  ) {
-    let HW = H * W, ncols = nb * HW
-    for c in 0..<C {
-      for ky in 0..<3 {
-        for kx in 0..<3 {
-          let src = dcol + ((c * 9) + ky * 3 + kx) * ncols
-          let dx = kx - 1, xlo = Swift.max(0, -dx), xhi = Swift.min(W, W - dx)
-          for bi in 0..<nb {
-            let dst = dinp + c * B * HW + (b0 + bi) * HW
-            for y in 0..<H {
-              let sy = y + ky - 1
-              if sy < 0 || sy >= H { continue }
-              let row = src + bi * HW + y * W
-              let d = dst + sy * W + dx
-              for x in xlo..<xhi { d[x] += row[x] }
-            }
-          }
-        }
-      }
-    }
-  }
-
   /// out = conv3×3(inp) + bias, padding 1, stride 1.
   ///
   /// inp is (C, B, H, W) (channels outermost, so each chunk of images is one sgemm),
@@ -304,10 +278,14 @@ public enum Layers {
 
   /// Backward of ``conv3x3Forward(out:inp:weight:bias:scratch:B:C:H:W:OC:)``.
   ///
-  /// dout is (OC, B, H, W). Accumulates dinp (C, B, H, W) (skipped when nil),
-  /// dweight (OC, C·9) += dout · colᵀ, dbias (OC) += Σ dout. The columns are recomputed from
-  /// inp rather than stored: im2col is cheap next to the products, and storing them would take
-  /// nine times the activations. scratch holds 2 × ``convScratchCount(C:H:W:)`` floats.
+  /// dout is (OC, B, H, W). Accumulates dweight (OC, C·9) += dout · colᵀ, dbias (OC) += Σ dout,
+  /// and dinp (C, B, H, W) (skipped when nil) as a convolution of dout with the weights
+  /// flipped in space and transposed in channels, W'[c, oc, 2−ky, 2−kx] = W[oc, c, ky, kx]:
+  /// the adjoint of a padded 3×3 convolution. That makes dinp one sgemm with K = OC·9 (as in
+  /// the forward pass) accumulating straight into dinp, instead of a K = OC product into
+  /// columns folded back by a scattered col2im. The input columns are recomputed rather than
+  /// stored (storing them would take nine times the activations). scratch holds
+  /// 2 × ``convScratchCount(C:H:W:)`` floats for C = max(C, OC).
   public static func conv3x3Backward(
     dinp: UnsafeMutablePointer<Float>?, dweight: UnsafeMutablePointer<Float>,
     dbias: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>, inp: UnsafePointer<Float>,
@@ -315,7 +293,16 @@ public enum Layers {
     B: Int, C: Int, H: Int, W: Int, OC: Int
   ) {
     let HW = H * W, N = B * HW, chunk = convChunk(H: H, W: W)
-    let dcol = scratch + convScratchCount(C: C, H: H, W: W)
+    let doutCol = scratch + convScratchCount(C: Swift.max(C, OC), H: H, W: W)
+    var flipped: [Float] = []
+    if dinp != nil {
+      flipped = [Float](repeating: 0, count: C * OC * 9)
+      for oc in 0..<OC {
+        for c in 0..<C {
+          for k in 0..<9 { flipped[c * OC * 9 + oc * 9 + 8 - k] = weight[(oc * C + c) * 9 + k] }
+        }
+      }
+    }
     var b0 = 0
     while b0 < B {
       let nb = Swift.min(chunk, B - b0), ncols = nb * HW
@@ -324,10 +311,10 @@ public enum Layers {
         transA: false, transB: true, m: OC, n: C * 9, k: ncols, a: dout + b0 * HW, lda: N,
         b: scratch, ldb: ncols, beta: 1, c: dweight, ldc: C * 9)
       if let dinp {
+        im2col(col: doutCol, inp: dout, C: OC, B: B, H: H, W: W, b0: b0, nb: nb)
         BLAS.sgemm(
-          transA: true, transB: false, m: C * 9, n: ncols, k: OC, a: weight, lda: C * 9,
-          b: dout + b0 * HW, ldb: N, beta: 0, c: dcol, ldc: ncols)
-        col2im(dinp: dinp, dcol: dcol, C: C, B: B, H: H, W: W, b0: b0, nb: nb)
+          transA: false, transB: false, m: C, n: ncols, k: OC * 9, a: flipped, lda: OC * 9,
+          b: doutCol, ldb: ncols, beta: 1, c: dinp + b0 * HW, ldc: N)
       }
       b0 += nb
     }

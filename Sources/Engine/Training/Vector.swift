@@ -22,11 +22,17 @@ func store8(_ v: Float8, _ p: UnsafeMutablePointer<Float>, _ i: Int) {
 /// e^x never overflows to ∞ or flushes to a denormal).
 ///
 /// x = n·ln2 + r with |r| ≤ ln2/2; e^r by its Taylor polynomial to r⁶ (truncation
-/// r⁷/5040 < 1.2e-7 there); 2^n built in the exponent bits.
+/// r⁷/5040 < 1.2e-7 there); 2^n built in the exponent bits. n is rounded by adding
+/// 1.5·2²³ (the float's last mantissa bits then hold n), which keeps every lane in vector
+/// registers: Swift's Float → Int32 SIMD conversion is element by element.
 @inline(__always)
 func exp8(_ input: Float8) -> Float8 {
-  let x = input.clamped(lowerBound: Float8(repeating: -87), upperBound: Float8(repeating: 88))
-  let n = (x * 1.442_695_04).rounded(.toNearestOrEven)
+  // Clamp with masks: `clamped` calls an unspecialised pointwiseMin/Max here.
+  let lo = Float8(repeating: -87), hi = Float8(repeating: 88)
+  let x = input.replacing(with: lo, where: input .< lo).replacing(with: hi, where: input .> hi)
+  let magic = Float8(repeating: 12_582_912)  // 1.5·2²³
+  let shifted = x * 1.442_695_04 + magic
+  let n = shifted - magic
   let r = x - n * 0.693_145_75 - n * 1.428_606_8e-6
   var p = Float8(repeating: 1.0 / 720)
   p = p * r + 1.0 / 120
@@ -35,7 +41,8 @@ func exp8(_ input: Float8) -> Float8 {
   p = p * r + 0.5
   p = p * r + 1
   p = p * r + 1
-  let bits = (SIMD8<Int32>(truncatingIfNeeded: SIMD8<Int32>(n)) &+ 127) &<< 23
-  return p * unsafeBitCast(bits, to: Float8.self)
+  // shifted's bit pattern is magic's plus n in the low bits.
+  let nBits = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- 0x4B40_0000
+  let scale = unsafeBitCast((nBits &+ 127) &<< 23, to: Float8.self)
+  return p * scale
 }
-

@@ -149,7 +149,7 @@ import TestSupport
     let nIn = C * B * H * W, nW = OC * C * 9
     var rng = SplitMixForTests(seed: 6)
     let p = rng.values(nIn + nW + OC)
-    let scratch = Tensor([2 * Layers.convScratchCount(C: C, H: H, W: W)])
+    let scratch = Tensor([2 * Layers.convScratchCount(C: max(C, OC), H: H, W: W)])
     let check = GradientCheck(
       parameters: p,
       forward: { p in
