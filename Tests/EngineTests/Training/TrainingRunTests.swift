@@ -122,3 +122,43 @@ func temporaryFolder(_ name: String) -> String {
     }
   }
 }
+
+@Suite struct TrainingJobTests {
+  func waitForOutcome(_ job: TrainingJob) -> TrainingJob.Outcome? {
+    for _ in 0..<600 {
+      if let o = job.outcome { return o }
+      Thread.sleep(forTimeInterval: 0.05)
+    }
+    return nil
+  }
+
+  @Test("a background job posts every step's report in order and finishes with its summary")
+  func runsInBackground() throws {
+    var c = tinyConfig(steps: 5)
+    c.sampleSteps = 2
+    let job = TrainingJob(config: c, previewEvery: 2, previewCount: 4)
+    job.start()
+    guard case .finished(let summary)? = waitForOutcome(job) else {
+      Issue.record("the job did not finish")
+      return
+    }
+    let events = job.drain()
+    let steps = events.compactMap { if case .step(let r) = $0 { return r.step } else { return nil } }
+    #expect(steps == [1, 2, 3, 4, 5])
+    #expect(events.contains { if case .samples(_, _, 4) = $0 { return true } else { return false } })
+    #expect(summary.completed && summary.steps == 5)
+    #expect(job.drain().isEmpty)
+  }
+
+  @Test("cancel stops the job before its next step with an incomplete summary")
+  func cancels() throws {
+    let job = TrainingJob(config: tinyConfig(steps: 100_000))
+    job.start()
+    job.cancel()
+    guard case .finished(let summary)? = waitForOutcome(job) else {
+      Issue.record("the job did not stop")
+      return
+    }
+    #expect(!summary.completed && summary.steps < 100_000)
+  }
+}
