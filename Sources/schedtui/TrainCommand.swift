@@ -34,11 +34,11 @@ struct Train: ParsableCommand {
   var data: DataKind?
   @Option(help: "Image side: 8, 16 or 32 for digits; 16, 32 or 64 for patches (default 8 / 16).")
   var resolution: Int?
-  @Option(help: "Denoiser: mlp-s (8 or 16 px) or convres-s (16 px and up). Default: by resolution.")
+  @Option(help: "Denoiser: mlp-s (up to 32 px) or convres-s. Default: mlp-s at 8 px, convres-s above.")
   var model: ModelKind?
-  @Option(help: "Optimiser steps (default 3000).")
+  @Option(help: "Optimiser steps (default 5000).")
   var steps: Int?
-  @Option(help: "Examples per step (default 128).")
+  @Option(help: "Examples per step (default 256).")
   var batch: Int?
   @Option(help: "Seed of every random draw (default 0).")
   var seed: UInt64?

@@ -48,13 +48,16 @@ public final class OptimizerState {
     v = Tensor([count])
   }
 
-  /// One update of `params` from `grads` (already clipped) at learning rate `lr`.
+  /// One update of `params` from `gradScale · grads` at learning rate `lr`, then (when `ema` is
+  /// given) the EMA step ema = emaKeep·ema + (1 − emaKeep)·p on the updated weights.
   ///
   /// AdamW: p −= lr·(m̂/(√v̂ + ε) + wd·p). LAMB: the same direction r, scaled per tensor of
-  /// `layout` by the trust ratio ‖p‖/‖r‖ (1 when either norm is 0). `grads` is overwritten with r.
+  /// `layout` by the trust ratio ‖p‖/‖r‖ (1 when either norm is 0); `grads` is overwritten with
+  /// r. AdamW fuses the gradient scale (clipping) and the EMA into its one pass over memory,
+  /// split over two threads: on a small model that pass costs as much as a layer's products.
   public func update(
     params: Tensor, grads: Tensor, layout: ParameterLayout, settings s: OptimizerSettings,
-    lr: Double
+    lr: Double, gradScale: Float = 1, ema: Tensor? = nil, emaKeep: Float = 0
   ) {
     updates += 1
     let b1 = Float(s.beta1), b2 = Float(s.beta2), eps = Float(s.epsilon)
@@ -62,37 +65,42 @@ public final class OptimizerState {
     let c1 = Float(1 / (1 - Foundation.pow(s.beta1, Double(updates))))
     let c2 = Float(1 / (1 - Foundation.pow(s.beta2, Double(updates))))
     let p = params.data, g = grads.data, m = m.data, v = v.data
+    let e = ema?.data, keep = emaKeep
     switch s.kind {
     case .adamw:
-      // 8 lanes at a time, then the tail: the same arithmetic either way.
-      let n = params.count
-      var i = 0
-      #if !DEBUG
-      while i + 8 <= n {
-        let gi = load8(g, i), pi = load8(p, i)
-        let mi = b1 * load8(m, i) + (1 - b1) * gi
-        let vi = b2 * load8(v, i) + (1 - b2) * gi * gi
-        store8(mi, m, i)
-        store8(vi, v, i)
-        store8(pi - lrF * ((mi * c1) / ((vi * c2).squareRoot() + eps) + wd * pi), p, i)
-        i += 8
-      }
-      #endif
-      while i < n {
-        let gi = g[i]
-        let mi = b1 * m[i] + (1 - b1) * gi
-        let vi = b2 * v[i] + (1 - b2) * gi * gi
-        m[i] = mi
-        v[i] = vi
-        p[i] -= lrF * ((mi * c1) / ((vi * c2).squareRoot() + eps) + wd * p[i])
-        i += 1
+      parallelRanges(params.count) { lo, hi in
+        // 8 lanes at a time, then the tail: the same arithmetic either way.
+        var i = lo
+        #if !DEBUG
+        while i + 8 <= hi {
+          let gi = load8(g, i) * gradScale, pi = load8(p, i)
+          let mi = b1 * load8(m, i) + (1 - b1) * gi
+          let vi = b2 * load8(v, i) + (1 - b2) * gi * gi
+          store8(mi, m, i)
+          store8(vi, v, i)
+          let updated = pi - lrF * ((mi * c1) / ((vi * c2).squareRoot() + eps) + wd * pi)
+          store8(updated, p, i)
+          if let e { store8(keep * load8(e, i) + (1 - keep) * updated, e, i) }
+          i += 8
+        }
+        #endif
+        while i < hi {
+          let gi = g[i] * gradScale
+          let mi = b1 * m[i] + (1 - b1) * gi
+          let vi = b2 * v[i] + (1 - b2) * gi * gi
+          m[i] = mi
+          v[i] = vi
+          p[i] -= lrF * ((mi * c1) / ((vi * c2).squareRoot() + eps) + wd * p[i])
+          if let e { e[i] = keep * e[i] + (1 - keep) * p[i] }
+          i += 1
+        }
       }
     case .lamb:
       for entry in layout.entries {
         let o = entry.offset
         var pNorm: Double = 0, rNorm: Double = 0
         for i in o..<(o + entry.count) {
-          let gi = g[i]
+          let gi = g[i] * gradScale
           let mi = b1 * m[i] + (1 - b1) * gi
           let vi = b2 * v[i] + (1 - b2) * gi * gi
           m[i] = mi
@@ -105,6 +113,9 @@ public final class OptimizerState {
         let trust = pNorm > 0 && rNorm > 0 ? Float((pNorm / rNorm).squareRoot()) : 1
         let scale = lrF * trust
         for i in o..<(o + entry.count) { p[i] -= scale * g[i] }
+      }
+      if let e {
+        for i in 0..<params.count { e[i] = keep * e[i] + (1 - keep) * p[i] }
       }
     }
   }

@@ -161,11 +161,12 @@ public final class Trainer {
     let diverged = !loss.isFinite || !norm.isFinite
     if !diverged {
       let clip = config.optimizer.gradientClip
-      if clip > 0 && norm > clip { Trainer.scale(grads.data, count: grads.count, by: Float(clip / norm)) }
+      let gradScale = clip > 0 && norm > clip ? Float(clip / norm) : 1
+      let keep = Float(
+        Swift.min(config.optimizer.emaDecay, Double(1 + completedSteps) / Double(10 + completedSteps)))
       optimizerState.update(
-        params: params, grads: grads, layout: model.layout, settings: config.optimizer, lr: lr)
-      let decay = Float(Swift.min(config.optimizer.emaDecay, Double(1 + completedSteps) / Double(10 + completedSteps)))
-      Trainer.lerp(ema.data, toward: params.data, count: params.count, keep: decay)
+        params: params, grads: grads, layout: model.layout, settings: config.optimizer, lr: lr,
+        gradScale: gradScale, ema: ema, emaKeep: keep)
       completedSteps += 1
     }
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
@@ -197,37 +198,5 @@ public final class Trainer {
       total += block
     }
     return total.squareRoot()
-  }
-
-  /// x *= f.
-  static func scale(_ x: UnsafeMutablePointer<Float>, count n: Int, by f: Float) {
-    var i = 0
-    #if !DEBUG
-    while i + 8 <= n {
-      store8(load8(x, i) * f, x, i)
-      i += 8
-    }
-    #endif
-    while i < n {
-      x[i] *= f
-      i += 1
-    }
-  }
-
-  /// e = keep·e + (1 − keep)·p: the EMA update.
-  static func lerp(
-    _ e: UnsafeMutablePointer<Float>, toward p: UnsafePointer<Float>, count n: Int, keep: Float
-  ) {
-    var i = 0
-    #if !DEBUG
-    while i + 8 <= n {
-      store8(keep * load8(e, i) + (1 - keep) * load8(p, i), e, i)
-      i += 8
-    }
-    #endif
-    while i < n {
-      e[i] = keep * e[i] + (1 - keep) * p[i]
-      i += 1
-    }
   }
 }

@@ -33,8 +33,8 @@ public struct TrainingConfig: Sendable, Equatable {
   public var data: DataKind = .digits
   public var resolution = 8
   public var model: ModelKind = .mlpS
-  public var steps = 3000
-  public var batch = 128
+  public var steps = 5000
+  public var batch = 256
   public var seed: UInt64 = 0
   public var optimizer = OptimizerSettings()
 
@@ -87,8 +87,8 @@ public struct TrainingConfig: Sendable, Equatable {
       sizes.contains(resolution), "resolution", resolution,
       sizes.map(String.init).joined(separator: ", ") + " for \(data.rawValue)")
     try check(
-      model != .mlpS || resolution <= 16, "model", "\(model.rawValue) at \(resolution)×\(resolution)",
-      "mlp-s at 8 or 16 pixels; convres-s for larger images")
+      model != .mlpS || resolution <= 32, "model", "\(model.rawValue) at \(resolution)×\(resolution)",
+      "mlp-s up to 32 pixels; convres-s at any resolution")
     try check(steps >= 1 && steps <= 10_000_000, "steps", steps, "1 … 10000000")
     try check(batch >= 1 && batch <= 4096, "batch", batch, "1 … 4096")
     let lr = optimizer.learningRate

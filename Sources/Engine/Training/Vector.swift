@@ -1,3 +1,5 @@
+import Dispatch
+
 // Vectorised elementwise kernels: the non-sgemm half of a small model's step is elementwise
 // work (SiLU, Adam, norms), and scalar `expf` alone costs as much as the products there.
 //
@@ -45,4 +47,22 @@ func exp8(_ input: Float8) -> Float8 {
   let nBits = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- 0x4B40_0000
   let scale = unsafeBitCast((nBits &+ 127) &<< 23, to: Float8.self)
   return p * scale
+}
+
+/// Runs `body(lo, hi)` over 0..<n split in two halves on two threads when n ≥ `minimum` (the
+/// machine this was tuned on has 2 cores), else once on the caller's thread. The split point
+/// is a multiple of 8 when n ≥ 16, so the vector loops see whole lanes.
+func parallelRanges(_ n: Int, minimum: Int = 1 << 16, _ body: (Int, Int) -> Void) {
+  guard n >= minimum else {
+    body(0, n)
+    return
+  }
+  let half = n >= 16 ? (n / 2) & ~7 : n / 2
+  withoutActuallyEscaping(body) { body in
+    // The halves write disjoint ranges; the closure only lives for this call.
+    nonisolated(unsafe) let body = body
+    DispatchQueue.concurrentPerform(iterations: 2) { k in
+      if k == 0 { body(0, half) } else { body(half, n) }
+    }
+  }
 }

@@ -96,7 +96,8 @@ func temporaryFolder(_ name: String) -> String {
     #expect(throws: DatasetError.invalid(field: "resolution", value: "12", allowed: "8, 16, 32 for digits")) {
       try c.validate()
     }
-    c.resolution = 32
+    c.data = .patches
+    c.resolution = 64
     c.model = .mlpS
     #expect(throws: DatasetError.self) { try c.validate() }
     c = TrainingConfig()
