@@ -36,9 +36,9 @@ struct Train: ParsableCommand {
   var resolution: Int?
   @Option(help: "Denoiser: mlp-s (up to 32 px) or convres-s. Default: mlp-s at 8 px, convres-s above.")
   var model: ModelKind?
-  @Option(help: "Optimiser steps (default 5000).")
+  @Option(help: "Optimiser steps (default 5000 for mlp-s, 1000 for convres-s).")
   var steps: Int?
-  @Option(help: "Examples per step (default 256).")
+  @Option(help: "Examples per step (default 256 for mlp-s, 32 for convres-s).")
   var batch: Int?
   @Option(help: "Seed of every random draw (default 0).")
   var seed: UInt64?
@@ -109,6 +109,11 @@ struct Train: ParsableCommand {
     }
     if let resolution { c.resolution = resolution }
     if let model { c.model = model } else if !fromFile { c.model = c.resolution <= 8 ? .mlpS : .convResS }
+    if !fromFile, c.model == .convResS {
+      // A ConvRes-S step at 32×32 costs ~600 times an MLP-S example: smaller defaults.
+      c.steps = 1000
+      c.batch = 32
+    }
     if let steps { c.steps = steps }
     if let batch { c.batch = batch }
     if let seed { c.seed = seed }
