@@ -61,6 +61,22 @@ enum NoiseBenchmark {
       print(String(format: "ratio (NumPy time / Swift time): excluding noise %.2f×, including noise %.2f× (goal ≥ 2×)",
         numpyExcluding / excluding, numpyIncluding / including))
     }
+    try preview(runs: runs)
     return 0
+  }
+
+  /// What the explorer's preview costs per parameter change: the bundled astronaut at 64, 128
+  /// and 256, noised and mapped for display, with and without the denoising probe.
+  static func preview(runs: Int) throws {
+    let image = try PNG.read(path: try Assets.path("images/astronaut.png"))
+    let preview = NoisePreview(image: image, resolutions: [64, 128, 256], seed: 0)
+    let plain = BenchTools.median(BenchTools.time(runs: runs) {
+      _ = preview.render(gamma: 0.7, inputScale: 1, normalization: .empirical, probe: false)
+    })
+    let probed = BenchTools.median(BenchTools.time(runs: runs) {
+      _ = preview.render(gamma: 0.7, inputScale: 1, normalization: .empirical, probe: true)
+    })
+    print(String(format: "preview (astronaut at 64, 128, 256; no reference): render %.2f ms, "
+      + "render with probe %.2f ms", plain * 1e3, probed * 1e3))
   }
 }
