@@ -115,7 +115,7 @@ public struct Schedule: Sendable {
     case .edm:
       try Schedule.check(spec.sigmaMin, "sigmaMin", "a number > 0") { $0 > 0 }
       try Schedule.check(
-        spec.sigmaMax, "sigmaMax", "a number > sigmaMin (\(spec.sigmaMin))") { $0 > spec.sigmaMin }
+        spec.sigmaMax, "sigmaMax", "a number > σmin (\(spec.sigmaMin))") { $0 > spec.sigmaMin }
       try Schedule.check(spec.rho, "rho", "a number > 0") { $0 > 0 }
       let a = Double.pow(spec.sigmaMin, 1 / spec.rho), b = Double.pow(spec.sigmaMax, 1 / spec.rho)
       guard a < b, b.isFinite else {

@@ -14,7 +14,7 @@ extension ScheduleFamily: ExpressibleByArgument {
 /// option (`--tau`), the value and what is allowed.
 struct ScheduleOptions: ParsableArguments {
   @Option(help: ArgumentHelp(
-    "Schedule family: \(ScheduleFamily.allValueStrings.joined(separator: ", ")).",
+    "Schedule family (default linear).",
     valueName: "name"))
   var family: ScheduleFamily?
 

@@ -71,7 +71,7 @@ import TestSupport
     (#"{"schedtui_config_version": 1, "schedule": {"family": "edm", "sigmaMax": 1}}"#,
      "schedule.sigmaMax", "unknown field; family edm takes family, sigma_min, sigma_max"),
     (#"{"schedtui_config_version": 1, "schedule": {"family": "edm", "sigma_max": 0.001}}"#,
-     "schedule.sigma_max", "a number > sigmaMin"),
+     "schedule.sigma_max", "a number > σmin"),
     (#"{"schedtui_config_version": 1, "schedule": {"family": "ddpm-linear", "train_steps": 1}}"#,
      "schedule.train_steps", "a whole number in [2, 1000000]"),
     (#"{"schedtui_config_version": 1, "schedule": {"family": "linear"}, "input_scale": 0}"#,
