@@ -36,7 +36,8 @@ struct Curve: ParsableCommand {
   }
 
   func run() throws {
-    print(CurveOutput.render(try schedule.noiseProcess(), points: points, format: format),
-          terminator: "")
+    print(
+      CurveOutput.render(try schedule.noiseProcess(), points: points, format: format),
+      terminator: "")
   }
 }
