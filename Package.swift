@@ -53,7 +53,9 @@ let package = Package(
     .testTarget(
       name: "SchedulesTests", dependencies: ["Schedules", "TestSupport"],
       exclude: ["Fixtures"]),  // golden JSON read from the checkout by path
-    .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
+    .testTarget(
+      name: "EngineTests", dependencies: ["Engine", "TestSupport"],
+      exclude: ["Fixtures"]),  // read by path (#filePath), not bundled
     .testTarget(name: "TUITests", dependencies: ["TUI", "TestSupport"]),
   ]
 )
