@@ -130,8 +130,12 @@ public enum JSONValue: Equatable, Sendable {
     }
 
     mutating func expect(_ literal: String, _ value: JSONValue) throws(SyntaxError) -> JSONValue {
+      let start = index
       for b in literal.utf8 {
-        guard current == b else { throw error("expected \(literal)") }
+        guard current == b else {
+          index = start
+          throw error("unexpected text, expected a JSON value (did you mean \(literal)?)")
+        }
         index += 1
       }
       return value

@@ -37,11 +37,14 @@ struct Export: ParsableCommand {
   var diffusers: String?
 
   @Option(
+    parsing: .unconditional,
     help: "diffusers: number of steps T in [2, 1000000] (default: T of a ddpm-* family, else 1000)."
   )
   var steps: Int?
 
-  @Option(name: .customLong("max-beta"), help: "diffusers: cap on β, in (0, 1] (default 0.999).")
+  @Option(
+    name: .customLong("max-beta"), parsing: .unconditional,
+    help: "diffusers: cap on β, in (0, 1] (default 0.999).")
   var maxBeta = 0.999
 
   @Option(
@@ -54,7 +57,7 @@ struct Export: ParsableCommand {
   var predictionType: DiffusersExport.PredictionType?
 
   @Option(
-    name: .customLong("inference-steps"),
+    name: .customLong("inference-steps"), parsing: .unconditional,
     help: "Sampling steps stored in the config, in [1, 100000] (default 100 or the config's).")
   var inferenceSteps: Int?
 

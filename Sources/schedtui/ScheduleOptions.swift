@@ -30,42 +30,50 @@ struct ScheduleOptions: ParsableArguments {
     help: "cosine/sigmoid: end of the base curve (> start; cosine ≤ 1; default 1, sigmoid 3).")
   var end: Double?
 
-  @Option(help: "cosine/sigmoid: temperature τ > 0 (default 1).")
+  @Option(parsing: .unconditional, help: "cosine/sigmoid: temperature τ > 0 (default 1).")
   var tau: Double?
 
-  @Option(name: .customLong("clip-min"), help: "Lower clip of γ, in (0, 1) (default 1e-9).")
+  @Option(
+    name: .customLong("clip-min"), parsing: .unconditional,
+    help: "Lower clip of γ, in (0, 1) (default 1e-9).")
   var clipMin: Double?
 
-  @Option(name: .customLong("train-steps"), help: "ddpm-*: number of steps T ≥ 2 (default 1000).")
+  @Option(
+    name: .customLong("train-steps"), parsing: .unconditional,
+    help: "ddpm-*: number of steps T ≥ 2 (default 1000).")
   var trainSteps: Int?
 
   @Option(
-    name: .customLong("beta-start"),
+    name: .customLong("beta-start"), parsing: .unconditional,
     help: "ddpm-linear/-scaled-linear: first β in (0, 1) (default 1e-4; 8.5e-4 scaled).")
   var betaStart: Double?
 
   @Option(
-    name: .customLong("beta-end"),
+    name: .customLong("beta-end"), parsing: .unconditional,
     help: "ddpm-linear/-scaled-linear: last β in (0, 1) (default 0.02; 0.012 scaled).")
   var betaEnd: Double?
 
   @Option(
-    name: .customLong("base-resolution"),
+    name: .customLong("base-resolution"), parsing: .unconditional,
     help: "shifted-cosine: the resolution the plain cosine is meant for (default 64).")
   var baseResolution: Double?
 
   @Option(
-    name: .customLong("target-resolution"),
+    name: .customLong("target-resolution"), parsing: .unconditional,
     help: "shifted-cosine: the resolution being trained (default 64).")
   var resolution: Double?
 
-  @Option(name: .customLong("sigma-min"), help: "edm: smallest σ > 0 (default 0.002).")
+  @Option(
+    name: .customLong("sigma-min"), parsing: .unconditional,
+    help: "edm: smallest σ > 0 (default 0.002).")
   var sigmaMin: Double?
 
-  @Option(name: .customLong("sigma-max"), help: "edm: largest σ > sigma-min (default 80).")
+  @Option(
+    name: .customLong("sigma-max"), parsing: .unconditional,
+    help: "edm: largest σ > sigma-min (default 80).")
   var sigmaMax: Double?
 
-  @Option(help: "edm: Karras' ρ > 0 (default 7).")
+  @Option(parsing: .unconditional, help: "edm: Karras' ρ > 0 (default 7).")
   var rho: Double?
 
   @Option(
@@ -73,10 +81,14 @@ struct ScheduleOptions: ParsableArguments {
     help: "laplace: location μ of logSNR (default 0).")
   var laplaceMu: Double?
 
-  @Option(name: .customLong("laplace-beta"), help: "laplace: scale β > 0 of logSNR (default 0.5).")
+  @Option(
+    name: .customLong("laplace-beta"), parsing: .unconditional,
+    help: "laplace: scale β > 0 of logSNR (default 0.5).")
   var laplaceBeta: Double?
 
-  @Option(help: "rectified-flow: SD3 timestep shift s > 0 (default 1; SD3 uses 3).")
+  @Option(
+    parsing: .unconditional,
+    help: "rectified-flow: SD3 timestep shift s > 0 (default 1; SD3 uses 3).")
   var shift: Double?
 
   @Flag(
@@ -84,7 +96,8 @@ struct ScheduleOptions: ParsableArguments {
     help: "Rescale to zero terminal SNR (Lin et al. 2023); any family.")
   var zeroTerminalSNR = false
 
-  @Option(name: .customLong("scale"), help: "Input scale b > 0 (default 1).")
+  @Option(
+    name: .customLong("scale"), parsing: .unconditional, help: "Input scale b > 0 (default 1).")
   var inputScale: Double?
 
   @Flag(
@@ -93,7 +106,7 @@ struct ScheduleOptions: ParsableArguments {
   var normalize: Bool?
 
   @Option(
-    name: .customLong("config"),
+    name: .customLong("config"), parsing: .unconditional,
     help: ArgumentHelp("Read the schedule from a schedtui JSON config.", valueName: "file"))
   var configPath: String?
 
