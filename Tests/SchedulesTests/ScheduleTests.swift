@@ -139,6 +139,14 @@ import Testing
     }
   }
 
+  @Test("the clipped stretch of t is a point mass: linear with clipMin c clips t ≥ 1 − c")
+  func clippedMassByHand() throws {
+    let s = try Schedule(ScheduleSpec(family: .linear, clipMin: 0.01))
+    #expect(isClose(s.clippedMass, 0.01, rtol: 1e-12))
+    #expect(s.logSNRDensity(atT: 0.995) == 0)
+    #expect(isClose(try s.t(forGamma: 0.01), 0.99, rtol: 1e-15))
+  }
+
   // MARK: - Validation
 
   @Test(
