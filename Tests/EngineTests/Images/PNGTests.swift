@@ -181,7 +181,7 @@ func temporaryFolder() -> String {
       try PNG.read(path: dir + "/none.png")
     }
     #expect(throws: PNGError.isDirectory(path: dir)) { try PNG.read(path: dir) }
-    FileManager.default.createFile(atPath: dir + "/empty.png", contents: Data())
+    #expect(FileManager.default.createFile(atPath: dir + "/empty.png", contents: Data()))
     #expect(throws: PNGError.empty(path: dir + "/empty.png")) {
       try PNG.read(path: dir + "/empty.png")
     }
@@ -193,7 +193,7 @@ func temporaryFolder() -> String {
   func writeError() throws {
     let dir = temporaryFolder()
     defer { try? FileManager.default.removeItem(atPath: dir) }
-    FileManager.default.createFile(atPath: dir + "/file", contents: Data([1]))
+    #expect(FileManager.default.createFile(atPath: dir + "/file", contents: Data([1])))
     let target = dir + "/file/out.png"
     do {
       try PNG.write(Image(width: 1, height: 1, channels: 1), to: target)
