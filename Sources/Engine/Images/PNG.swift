@@ -51,7 +51,8 @@ public enum PNG {
     if isDirectory.boolValue { throw .isDirectory(path: path) }
     let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
     if size > maxFileBytes {
-      throw .tooLarge(path: path, reason: "the file has \(size) bytes; the limit is \(maxFileBytes)")
+      throw .tooLarge(
+        path: path, reason: "the file has \(size) bytes; the limit is \(maxFileBytes)")
     }
     let data: Data
     do {

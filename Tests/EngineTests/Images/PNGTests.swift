@@ -169,7 +169,8 @@ func temporaryFolder() -> String {
       _ = try PNG.decode(png, path: "huge.png")
       Issue.record("decoded a 100000×100000 image")
     } catch {
-      #expect(error == .tooLarge(path: "huge.png", reason: "100000×100000 exceeds 268435456 samples"))
+      #expect(
+        error == .tooLarge(path: "huge.png", reason: "100000×100000 exceeds 268435456 samples"))
     }
   }
 
