@@ -56,9 +56,11 @@ public struct Axis: Sendable {
     }
     var ticks: [Double] = []
     var k = ceil(lower / step - 1e-9)
+    // Round to the step's decimals so that 3 × 0.2 is 0.6, not 0.6000000000000001.
+    let scale = pow(10, max(0, -floor(log10(step))))
     while k * step <= upper + step * 1e-9 {
-      let v = k * step
-      ticks.append(abs(v) < step * 1e-9 ? 0 : v)
+      let v = (k * step * scale).rounded() / scale
+      ticks.append(v == 0 ? 0 : v)
       k += 1
     }
     return ticks

@@ -173,14 +173,13 @@ public enum Field: String, Sendable, CaseIterable, Equatable {
     }
   }
 
-  /// `v` moved by `steps` steps; additive steps snap to the step's grid so that repeated
+  /// `v` moved by `steps` steps; additive steps snap to the fine step's grid so that repeated
   /// presses land on round values (0.35, not 0.35000000000000003).
   func stepped(_ v: Double, by steps: Int, coarse: Bool) -> Double {
     switch step {
     case .add(let fine, let big):
-      let s = coarse ? big : fine
-      let moved = v + Double(steps) * s
-      return ((moved / s).rounded() * s * 1e9).rounded() / 1e9
+      let moved = v + Double(steps) * (coarse ? big : fine)
+      return ((moved / fine).rounded() * fine * 1e9).rounded() / 1e9
     case .multiply(let fine, let big):
       return v * Foundation.pow(coarse ? big : fine, Double(steps))
     }
