@@ -77,11 +77,14 @@ public struct PresetItem: Equatable, Sendable {
   public var group: String
   public var name: String
   public var setting: Setting
+  /// The name a pin of it gets in the legend (short).
+  public var pinName: String
 
-  public init(group: String, name: String, setting: Setting) {
+  public init(group: String, name: String, setting: Setting, pinName: String? = nil) {
     self.group = group
     self.name = name
     self.setting = setting
+    self.pinName = pinName ?? name
   }
 }
 
@@ -204,5 +207,32 @@ public struct AppState: Sendable, Equatable {
   public var previewGamma: Double {
     if let g = document.previewGamma { return g }
     return (try? document.current.process().schedule.gamma(cursorT)) ?? 0.5
+  }
+}
+
+extension PresetItem {
+  /// Schedules' presets as the explorer lists them, grouped so that one "pin group" draws a
+  /// figure of the paper: Table 3's cosine rows (with 1−t) and sigmoid rows are Figure 3's two
+  /// panels; Table 4's 1−t rows (b = 0.3 … 1) are Figure 5's input-scaling curves.
+  public static let paper: [PresetItem] = Preset.all.map { p in
+    let group: String
+    switch p.source {
+    case "Table 3": group = p.spec.family == .sigmoid ? "Table 3 sigmoid" : "Table 3 cosine, 1−t"
+    case "Table 4": group = p.spec.family == .linear ? "Table 4 1−t" : "Table 4 cosine@0.2,1,1"
+    default: group = p.source
+    }
+    var spec = p.spec
+    if let r = p.resolution { spec.resolution = Double(r) }
+    let fid = p.fid.map { "\($0.resolution): \(short($0.value))" }.joined(separator: ", ")
+    return PresetItem(
+      group: group, name: p.summary + (fid.isEmpty ? "" : "   FID \(fid)"),
+      setting: Setting(spec: spec, inputScale: p.inputScale), pinName: pinName(p))
+  }
+
+  /// A short legend name: "cosine s=0.2 e=1 τ=2", "1−t b=0.3", "Table 1 256²".
+  static func pinName(_ p: Preset) -> String {
+    let base = Setting(spec: p.spec, inputScale: p.inputScale).label
+    if let r = p.resolution, p.source == "Table 1" { return "\(r)²: \(base)" }
+    return base
   }
 }

@@ -2,7 +2,8 @@ import Foundation
 
 /// One curve of a chart: points joined by line segments, in one colour, named in the legend.
 ///
-/// A NaN point breaks the line; ±∞ is drawn as leaving the plot through its top or bottom edge.
+/// A point with NaN y or a non-finite x breaks the line; y = ±∞ is drawn as leaving the plot
+/// through its top or bottom edge.
 public struct Series: Sendable {
   public var name: String
   public var color: Color
@@ -169,7 +170,8 @@ public struct Chart: Sendable {
   /// The dot column of x value `v` in `plot` (x.lower → 0, x.upper → last dot).
   func dotX(_ v: Double, _ plot: Rect) -> Int {
     let w = Double(plot.width * 2 - 1)
-    return Int(((v - x.lower) / (x.upper - x.lower) * w).rounded())
+    let f = ((v - x.lower) / (x.upper - x.lower) * w).rounded()
+    return Int(max(min(f, Double(1 << 19)), -Double(1 << 19)))
   }
 
   /// The dot row of y value `v` (y.upper → 0, y.lower → last dot); ±∞ maps far outside.
@@ -184,7 +186,7 @@ public struct Chart: Sendable {
   func plotSeries(_ s: Series, on canvas: inout BrailleCanvas, _ plot: Rect) {
     var previous: (Int, Int)?
     for p in s.points {
-      guard !p.x.isNaN, !p.y.isNaN else {
+      guard p.x.isFinite, !p.y.isNaN else {
         previous = nil
         continue
       }

@@ -23,47 +23,37 @@ public enum Curves {
 
   /// `samples + 1` evenly spaced points of each curve of `setting` (nil if it is invalid).
   ///
-  /// The density is the change of variables p(λ) = 1 / |dλ/dt| evaluated per sampling interval
-  /// (Δt / |Δλ| at the interval's midpoint λ); intervals where λ does not move (the clip at
-  /// clipMin, a point mass, not a density) are left out.
+  /// The density is Schedules' analytic p(λ) = 1 / |dλ/dt| at each sampled t, placed at the
+  /// scaled λ (b shifts the whole density by 2·log b). Where γ is clipped it is 0 (that stretch
+  /// is a point mass, reported by ``Schedules/Schedule/clippedMass``).
   public static func sample(_ setting: Setting, samples: Int) -> CurveSet? {
     guard let process = try? setting.process() else { return nil }
+    let schedule = process.schedule
     let n = max(samples, 2)
+    let scaled = setting.inputScale != 1
     let shift = 2 * Foundation.log(setting.inputScale)
     var gamma: [(x: Double, y: Double)] = []
     var equivalent: [(x: Double, y: Double)] = []
     var logSNR: [(x: Double, y: Double)] = []
     var unscaled: [(x: Double, y: Double)] = []
+    var density: [(x: Double, y: Double)] = []
     gamma.reserveCapacity(n + 1)
     logSNR.reserveCapacity(n + 1)
+    density.reserveCapacity(n + 1)
     for i in 0...n {
       let t = Double(i) / Double(n)
-      gamma.append((t, process.schedule.gamma(t)))
-      let base = process.schedule.logSNR(t)
+      gamma.append((t, schedule.gamma(t)))
+      let base = schedule.logSNR(t)
       logSNR.append((t, base + shift))
-      if setting.inputScale != 1 {
+      density.append((base + shift, schedule.logSNRDensity(atT: t)))
+      if scaled {
         unscaled.append((t, base))
         equivalent.append((t, process.equivalentGammaAtUnitScale(t)))
       }
     }
     return CurveSet(
-      gamma: gamma, equivalentGamma: setting.inputScale != 1 ? equivalent : nil,
-      logSNR: logSNR, unscaledLogSNR: setting.inputScale != 1 ? unscaled : nil,
-      density: density(logSNR, dt: 1 / Double(n)))
-  }
-
-  static func density(_ logSNR: [(x: Double, y: Double)], dt: Double) -> [(x: Double, y: Double)] {
-    var out: [(x: Double, y: Double)] = []
-    out.reserveCapacity(logSNR.count)
-    for i in 1..<logSNR.count {
-      let a = logSNR[i - 1].y, b = logSNR[i].y
-      guard a.isFinite, b.isFinite else { continue }
-      let dl = abs(b - a)
-      guard dl > 1e-12 else { continue }
-      out.append((0.5 * (a + b), dt / dl))
-    }
-    out.sort { $0.x < $1.x }
-    return out
+      gamma: gamma, equivalentGamma: scaled ? equivalent : nil,
+      logSNR: logSNR, unscaledLogSNR: scaled ? unscaled : nil, density: density)
   }
 
   /// A y range [0, top] for density curves: the largest density inside the plotted logSNR range

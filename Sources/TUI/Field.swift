@@ -12,19 +12,15 @@ public enum Field: String, Sendable, CaseIterable, Equatable {
   /// The rows of the schedule screen's parameter list for `family`: the family's own parameters
   /// between the shared ones (Algorithm 1's for cosine/sigmoid, diffusers' for DDPM, …).
   public static func scheduleFields(for family: ScheduleFamily) -> [Field] {
-    let own: [Field]
-    switch family {
-    case .linear: own = []
-    case .cosine, .sigmoid: own = [.start, .end, .tau]
-    case .ddpmLinear, .ddpmScaledLinear: own = [.trainSteps, .betaStart, .betaEnd]
-    case .ddpmCosine: own = [.trainSteps]
-    case .shiftedCosine: own = [.baseResolution]
-    case .edm: own = [.sigmaMin, .sigmaMax, .rho]
-    case .laplace: own = [.laplaceMu, .laplaceBeta]
-    case .rectifiedFlow: own = [.shift]
-    }
+    // The family's own fields as Schedules lists them; resolution is always shown (the preview
+    // and the shifted cosine both read it), so it joins the shared ones.
+    let own = ScheduleSpec.fields(of: family).compactMap { Field(rawValue: $0.rawValue) }
+      .filter { $0 != .resolution }
     return [.family] + own + [.inputScale, .clipMin, .normalize, .resolution, .zeroTerminalSNR]
   }
+
+  /// The schedule parameter this field edits, if it is one.
+  var scheduleField: ScheduleField? { ScheduleField(rawValue: rawValue) }
 
   /// The rows of the preview screen's parameter list.
   public static let previewFields: [Field] = [.previewGamma, .cursorT, .inputScale, .normalize]
@@ -76,78 +72,36 @@ public enum Field: String, Sendable, CaseIterable, Equatable {
     let c = state.document.current, s = c.spec
     switch self {
     case .family: return s.family.rawValue
-    case .start: return short(s.start)
-    case .end: return short(s.end)
-    case .tau: return short(s.tau)
     case .inputScale: return short(c.inputScale)
-    case .clipMin: return short(s.clipMin)
     case .normalize: return c.normalize ? "on" : "off"
-    case .resolution: return short(s.resolution)
-    case .trainSteps: return String(s.trainSteps)
-    case .betaStart: return short(s.betaStart)
-    case .betaEnd: return short(s.betaEnd)
-    case .baseResolution: return short(s.baseResolution)
-    case .sigmaMin: return short(s.sigmaMin)
-    case .sigmaMax: return short(s.sigmaMax)
-    case .rho: return short(s.rho)
-    case .laplaceMu: return short(s.laplaceMu)
-    case .laplaceBeta: return short(s.laplaceBeta)
-    case .shift: return short(s.shift)
     case .zeroTerminalSNR: return s.zeroTerminalSNR ? "on" : "off"
+    case .trainSteps: return String(s.trainSteps)
     case .previewGamma:
       return state.document.previewGamma.map(short) ?? "at t (\(short4(state.previewGamma)))"
     case .cursorT: return short4(state.cursorT)
+    default: return short(number(state.document, cursorT: state.cursorT))
     }
   }
 
   /// A numeric field's value.
   func number(_ d: Document, cursorT: Double) -> Double {
-    let c = d.current, s = c.spec
     switch self {
-    case .start: return s.start
-    case .end: return s.end
-    case .tau: return s.tau
-    case .inputScale: return c.inputScale
-    case .clipMin: return s.clipMin
-    case .resolution: return s.resolution
-    case .trainSteps: return Double(s.trainSteps)
-    case .betaStart: return s.betaStart
-    case .betaEnd: return s.betaEnd
-    case .baseResolution: return s.baseResolution
-    case .sigmaMin: return s.sigmaMin
-    case .sigmaMax: return s.sigmaMax
-    case .rho: return s.rho
-    case .laplaceMu: return s.laplaceMu
-    case .laplaceBeta: return s.laplaceBeta
-    case .shift: return s.shift
+    case .inputScale: return d.current.inputScale
     case .previewGamma: return d.previewGamma ?? 0.7
     case .cursorT: return cursorT
     case .family, .normalize, .zeroTerminalSNR: return .nan
+    default: return d.current.spec[scheduleField!]
     }
   }
 
   /// Stores a numeric value (no validation here; ``reduce(_:_:)`` validates the result).
   func setNumber(_ v: Double, _ d: inout Document, cursorT: inout Double) {
     switch self {
-    case .start: d.current.spec.start = v
-    case .end: d.current.spec.end = v
-    case .tau: d.current.spec.tau = v
     case .inputScale: d.current.inputScale = v
-    case .clipMin: d.current.spec.clipMin = v
-    case .resolution: d.current.spec.resolution = v
-    case .trainSteps: d.current.spec.trainSteps = Int(v)
-    case .betaStart: d.current.spec.betaStart = v
-    case .betaEnd: d.current.spec.betaEnd = v
-    case .baseResolution: d.current.spec.baseResolution = v
-    case .sigmaMin: d.current.spec.sigmaMin = v
-    case .sigmaMax: d.current.spec.sigmaMax = v
-    case .rho: d.current.spec.rho = v
-    case .laplaceMu: d.current.spec.laplaceMu = v
-    case .laplaceBeta: d.current.spec.laplaceBeta = v
-    case .shift: d.current.spec.shift = v
     case .previewGamma: d.previewGamma = v
     case .cursorT: cursorT = v
     case .family, .normalize, .zeroTerminalSNR: break
+    default: d.current.spec[scheduleField!] = v
     }
   }
 

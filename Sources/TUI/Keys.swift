@@ -67,7 +67,7 @@ public enum KeyMap {
   /// Keys inside the edit line, the path prompt and the preset list, for the help.
   public static let modalHelp: [(String, String)] = [
     ("typing", "Enter accepts, Esc cancels, Backspace deletes; errors show in red"),
-    ("presets", "↑↓ choose, Enter load, p pin one, a pin the whole group, c clear pins"),
+    ("presets", "↑↓ choose, Tab next group, Enter load, p pin, a pin group, c clear pins"),
     ("quit?", "y quits, n or Esc stays"),
   ]
 
@@ -94,6 +94,8 @@ public enum KeyMap {
       case .down, .char("j"), .wheelDown: return .select(1)
       case .pageUp: return .select(-10)
       case .pageDown: return .select(10)
+      case .tab: return .focusNext
+      case .backTab: return .focusPrevious
       case .enter: return .commit
       case .char("p"): return .pinPreset
       case .char("a"): return .pinPresetGroup

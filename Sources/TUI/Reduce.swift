@@ -157,11 +157,26 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     case .pinPreset, .pin:
       guard state.presets.indices.contains(selected) else { return [] }
       let p = state.presets[selected]
-      addPins(&state, [(p.name, p.setting)])
+      addPins(&state, [(p.pinName, p.setting)])
     case .pinPresetGroup:
       guard state.presets.indices.contains(selected) else { return [] }
       let group = state.presets[selected].group
-      addPins(&state, state.presets.filter { $0.group == group }.map { ($0.name, $0.setting) })
+      addPins(&state, state.presets.filter { $0.group == group }.map { ($0.pinName, $0.setting) })
+    case .focusNext, .focusPrevious:
+      // Tab / Shift-Tab jump to the first preset of the next / previous group.
+      guard state.presets.indices.contains(selected) else { return [] }
+      let groups = state.presets.map(\.group)
+      var i = selected
+      if action == .focusNext {
+        while i < groups.count - 1 && groups[i] == groups[selected] { i += 1 }
+      } else {
+        while i > 0 && groups[i - 1] == groups[selected] { i -= 1 }
+        if i == selected && i > 0 {
+          i -= 1
+          while i > 0 && groups[i - 1] == groups[i] { i -= 1 }
+        }
+      }
+      state.modal = .presets(selected: i)
     case .clearPins: clearPins(&state)
     case .undo: undo(&state)
     case .redo: redo(&state)

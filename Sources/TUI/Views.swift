@@ -121,7 +121,8 @@ public final class Renderer {
     let hints: String
     switch state.modal {
     case .help: hints = " any key: close help   q: quit"
-    case .presets: hints = " ↑↓ choose · Enter load · p pin · a pin group · c clear pins · Esc close"
+    case .presets:
+      hints = " ↑↓ choose · Tab next group · Enter load · p pin · a pin group · c clear · Esc close"
     case .confirmQuit: hints = " y: quit · n: stay"
     default:
       hints = state.focus == .parameters
@@ -419,7 +420,7 @@ public final class Renderer {
     let presets = state.presets
     let box = Rect(x: 2, y: 2, width: grid.width - 4, height: grid.height - 4)
     grid.fill(box)
-    grid.box(box, title: "Presets from the paper (Enter load · p pin · a pin group)",
+    grid.box(box, title: "Presets (↑↓ · Tab next group · Enter load · p pin · a pin group)",
       theme.focusedBorder, glyphs: g)
     let inner = box.inset(1)
     let first = max(0, min(selected - inner.height / 2, presets.count - inner.height))
