@@ -47,7 +47,7 @@ public struct Preset: Equatable, Sendable {
     let curve = spec.family == .linear ? "1−t" : "cosine@0.2,1,1"
     return Preset(
       name: "table1-\(res)", source: "Table 1",
-      summary: "\(res)×\(res): b = \(b), γ = \(curve)", spec: spec, inputScale: b,
+      summary: "\(res)×\(res): b = \(shortNumber(b)), γ = \(curve)", spec: spec, inputScale: b,
       resolution: res, fid: [])
   }
 
