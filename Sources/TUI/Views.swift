@@ -1,19 +1,6 @@
 import Foundation
 import Schedules
 
-/// Noised pictures for the preview screen: one per resolution, all from the same noise sample
-/// for a resolution while parameters change, plus a number that measures what the noise destroyed.
-public protocol PreviewSource: AnyObject {
-  /// The picture noised at signal variance `gamma` with input scale `inputScale`, shown at
-  /// `resolution`², and the probe value (dB) for it.
-  func preview(resolution: Int, gamma: Double, inputScale: Double, normalize: Bool)
-    -> (picture: Picture, probe: Double?)
-  /// What the probe number is, for the screen's caption ("PSNR of a Wiener denoiser").
-  var probeName: String { get }
-  /// Where the picture came from, for the title.
-  var imageName: String { get }
-}
-
 /// Draws the explorer's state into a grid: the pure view layer (no terminal).
 ///
 /// Keeps the sampled curves of the last settings it drew, so that a frame whose settings did not
@@ -316,6 +303,8 @@ public final class Renderer {
       "logSNR = \(Chart.format(logSNR, decimals: 3))",
       setting.normalize ? "x_t / std(x_t) shown" : "x_t shown unnormalised",
       "same ε kept per resolution",
+      "PSNR/SNR: best Gaussian-blur",
+      "denoiser on that panel",
     ]
     let (infoBox, _) = rest.splitTop(info.count + 2)
     grid.box(infoBox, title: "Noise", theme.border, glyphs: g)
@@ -331,29 +320,45 @@ public final class Renderer {
     let title = g.text("\(source.imageName) noised at γ = \(short4(gamma)), b = \(short(b))"
       + (state.document.previewGamma == nil ? " (γ at the t-cursor t = \(short4(state.cursorT)))" : ""))
     grid.write(title, x: right.x + 1, y: right.y, theme.title, maxWidth: right.width - 1)
-    let resolutions = state.previewResolutions
-    let columns = Rect(x: right.x, y: right.y + 1, width: right.width, height: right.height - 1)
-      .columns(resolutions.count)
-    // The same on-screen size for all: the largest square (2 pixels per cell vertically) that fits.
-    let side = max(2, min(
-      columns.map { $0.width - 2 }.min() ?? 2, 2 * (columns[0].height - 4)))
-    for (res, col) in zip(resolutions, columns) {
-      let (picture, probe) = source.preview(
-        resolution: res, gamma: gamma, inputScale: b, normalize: setting.normalize)
-      let box = Rect(x: col.x, y: col.y, width: side + 2, height: side / 2 + 2)
-      grid.box(box, title: "\(res)×\(res)", theme.border, glyphs: g)
-      HalfBlock.draw(picture, into: &grid, rect: Rect(x: box.x + 1, y: box.y + 1, width: side,
-        height: side / 2), mode: theme.colorMode, unicode: g.unicode)
-      let probeText = probe.map { "\(source.probeName) \(Chart.format($0, decimals: 2)) dB" }
-        ?? "\(source.probeName) n/a"
-      grid.write(g.text(probeText), x: box.x + 1, y: box.maxY, theme.text, maxWidth: col.width - 1)
-    }
-    let footY = columns[0].y + side / 2 + 4
-    if footY < body.maxY {
+    let area = Rect(x: right.x, y: right.y + 1, width: right.width, height: right.height - 1)
+    let bottom = previewPanels(state, source, &grid, area, vertical: false)
+    if bottom + 1 < body.maxY {
       grid.write(g.text("Same γ, higher resolution: less is destroyed (Figure 2). "
-        + "Lower b: more is destroyed (Figure 4)."), x: right.x + 1, y: footY, theme.dim,
+        + "Lower b: more is destroyed (Figure 4)."), x: right.x + 1, y: bottom + 1, theme.dim,
         maxWidth: right.width - 1)
     }
+  }
+
+  /// Draws the preview's resolutions side by side (or stacked when `vertical`), all at the same
+  /// on-screen size, each with its probe numbers below it. Returns the row below the last one.
+  @discardableResult
+  func previewPanels(
+    _ state: AppState, _ source: PreviewSource, _ grid: inout Grid, _ area: Rect, vertical: Bool
+  ) -> Int {
+    let g = theme.glyphs
+    let setting = state.document.current
+    let panels = source.panels(
+      gamma: state.previewGamma, inputScale: setting.inputScale, normalize: setting.normalize)
+    guard !panels.isEmpty else { return area.y }
+    let slots = vertical ? area.rows(panels.count) : area.columns(panels.count)
+    // The largest square (two pixels per cell vertically) that fits every slot, with its box
+    // and two lines of probe numbers.
+    let side = max(2, min(
+      slots.map { $0.width - 2 }.min()!, 2 * (slots.map(\.height).min()! - 4)) / 2 * 2)
+    var bottom = area.y
+    for (panel, slot) in zip(panels, slots) {
+      let box = Rect(x: slot.x, y: slot.y, width: side + 2, height: side / 2 + 2)
+      grid.box(box, title: "\(panel.resolution)×\(panel.resolution)", theme.border, glyphs: g)
+      HalfBlock.draw(panel.picture, into: &grid,
+        rect: Rect(x: box.x + 1, y: box.y + 1, width: side, height: side / 2),
+        mode: theme.colorMode, unicode: g.unicode)
+      let psnr = panel.psnr.map { "PSNR \(Chart.format($0, decimals: 1)) dB" } ?? "PSNR n/a"
+      let snr = panel.snr.map { "SNR \(Chart.format($0, decimals: 1)) dB" } ?? ""
+      grid.write(psnr, x: box.x + 1, y: box.maxY, theme.text, maxWidth: slot.width - 1)
+      grid.write(snr, x: box.x + 1, y: box.maxY + 1, theme.text, maxWidth: slot.width - 1)
+      bottom = max(bottom, box.maxY + 2)
+    }
+    return bottom
   }
 
   // MARK: - Overlays

@@ -43,10 +43,24 @@ struct Explore: ParsableCommand {
     return values.map { $0! }
   }
 
+  /// The preview's picture: `--image`, or the bundled astronaut.
+  func loadPreview(resolutions: [Int]) throws -> NoisePreviewSource {
+    let path = try image ?? Assets.path("images/astronaut.png")
+    let picture: Image
+    do {
+      picture = try PNG.read(path: path)
+    } catch {
+      throw ValidationError("--image \(path): \(error)")
+    }
+    return NoisePreviewSource(
+      image: picture, name: (path as NSString).lastPathComponent, resolutions: resolutions)
+  }
+
   func run() throws {
     let config = try schedule.config()
     if let refusal = CursesTerminal.refusal() {
-      throw ExitMessage(refusal, code: 2)
+      FileHandle.standardError.write(Data((refusal + "\n").utf8))
+      throw ExitCode(2)
     }
     let files = ExplorerFiles(template: config)
     var state = AppState(
@@ -54,7 +68,7 @@ struct Explore: ParsableCommand {
         normalize: config.normalize),
       presets: PresetItem.paper, previewResolutions: try resolutions())
     if let path = schedule.configPath { state.defaultConfigPath = path }
-    let preview = try ExplorerPreview.load(path: image)
+    let preview = try loadPreview(resolutions: state.previewResolutions)
     let terminal = try CursesTerminal()
     let renderer = Renderer(
       theme: Theme(glyphs: terminal.unicode ? .unicode : .ascii, colorMode: terminal.colorMode),
@@ -109,12 +123,26 @@ final class ExplorerFiles {
   }
 }
 
-/// A message for the user and an exit status, printed by ArgumentParser's error path.
-struct ExitMessage: Error, CustomStringConvertible {
-  var description: String
-  var code: Int32
-  init(_ description: String, code: Int32) {
-    self.description = description
-    self.code = code
+extension ExplorerFiles {
+  /// Writes a diffusers scheduler folder (scheduler_config.json + schedtui_config.json) with the
+  /// Schedules export and the export command's folder writer (a new folder appears whole).
+  func exportDiffusers(_ config: Config, to dir: String) -> Action {
+    do {
+      let process = try config.noiseProcess()
+      let prediction: DiffusersExport.PredictionType =
+        config.training?.prediction == .v ? .vPrediction
+        : config.training?.prediction == .x0 ? .sample : .epsilon
+      let export = try DiffusersExport(
+        process: process, steps: DiffusersExport.defaultSteps(for: config.schedule),
+        predictionType: prediction)
+      try Export.writeFolder(dir, files: [
+        ("schedtui_config.json", config.encoded()),
+        ("scheduler_config.json", export.schedulerConfig),
+      ])
+      let warning = export.warnings.first.map { " (warning: \($0))" } ?? ""
+      return .done("wrote \(dir)/scheduler_config.json\(warning)")
+    } catch {
+      return .failed("diffusers export to \(dir) failed: \(error); nothing written")
+    }
   }
 }
