@@ -29,8 +29,8 @@ def kernel_info():
         from numpy.core._multiarray_umath import (__cpu_baseline__, __cpu_dispatch__,
                                                   __cpu_features__)
     enabled = [t for t in __cpu_dispatch__ if __cpu_features__.get(t, False)]
-    return {"baseline": __cpu_baseline__, "dispatch_enabled": enabled,
-            "best": enabled[-1] if enabled else (__cpu_baseline__[-1] if __cpu_baseline__ else "none")}
+    best = enabled[-1] if enabled else (__cpu_baseline__[-1] if __cpu_baseline__ else "none")
+    return {"baseline": __cpu_baseline__, "dispatch_enabled": enabled, "best": best}
 
 
 def median_time(fn, runs, warmup=2):

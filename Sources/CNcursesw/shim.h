@@ -3,6 +3,8 @@
 // SwiftPM drops pkg-config's -D_XOPEN_SOURCE=600, so the wide-character API must be asked for here.
 #define NCURSES_WIDECHAR 1
 #include <locale.h>
+#include <langinfo.h>
+#include <string.h>
 #include <wchar.h>
 #include <ncursesw/curses.h>
 #include <ncursesw/term.h>
@@ -31,4 +33,10 @@ static inline mmask_t schedtui_button1_clicked(void) { return BUTTON1_CLICKED | 
 static inline int schedtui_has_rgb(void) { return tigetflag((char *)"RGB") > 0; }
 
 extern int wcwidth(wchar_t c);
+
+// Whether setlocale(LC_ALL, "") chose a UTF-8 codeset: braille and blocks need it.
+static inline int schedtui_locale_is_utf8(void) {
+  const char *c = nl_langinfo(CODESET);
+  return c != NULL && (strcmp(c, "UTF-8") == 0 || strcmp(c, "utf8") == 0);
+}
 #endif

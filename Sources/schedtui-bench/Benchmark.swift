@@ -18,7 +18,8 @@ enum BenchmarkRunner {
     }
     let selected = name == "all" ? registry : registry.filter { $0.name == name }
     guard !selected.isEmpty else {
-      FileHandle.standardError.write(Data("schedtui-bench: unknown benchmark '\(name)'\n\(usage())\n".utf8))
+      let message = "schedtui-bench: unknown benchmark '\(name)'\n\(usage())\n"
+      FileHandle.standardError.write(Data(message.utf8))
       return 64
     }
     var status: Int32 = 0
@@ -38,7 +39,9 @@ enum BenchmarkRunner {
 
   static func usage() -> String {
     var lines = ["usage: schedtui-bench <benchmark> [options] | all", "benchmarks:"]
-    for b in registry { lines.append("  \(b.name.padding(toLength: 10, withPad: " ", startingAt: 0)) \(b.summary)") }
+    for b in registry {
+      lines.append("  \(b.name.padding(toLength: 10, withPad: " ", startingAt: 0)) \(b.summary)")
+    }
     lines.append("Build with: swift build -c release --product schedtui-bench")
     return lines.joined(separator: "\n")
   }

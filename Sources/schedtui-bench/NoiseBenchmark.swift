@@ -39,8 +39,9 @@ enum NoiseBenchmark {
     let ns = 1e9 / Double(batch * size)
     print(String(format: "swift  excluding noise generation: %8.2f ms  (%.2f ns/sample)",
       excluding * 1e3, excluding * ns))
-    print(String(format: "swift  including noise generation: %8.2f ms  (ziggurat alone %.2f ms, %.2f ns/sample)",
-      including * 1e3, generation * 1e3, generation * ns))
+    print(String(
+      format: "swift  including noise generation: %8.2f ms  (ziggurat alone %.2f ms, "
+        + "%.2f ns/sample)", including * 1e3, generation * 1e3, generation * ns))
 
     // NumPy, with the OpenBLAS variables that can slow it on this machine removed.
     let reference = BenchTools.runPythonReference(
@@ -58,9 +59,26 @@ enum NoiseBenchmark {
         + "OPENBLAS_L2_SIZE unset)")
       print(String(format: "numpy  excluding noise generation: %8.2f ms", numpyExcluding * 1e3))
       print(String(format: "numpy  including noise generation: %8.2f ms", numpyIncluding * 1e3))
-      print(String(format: "ratio (NumPy time / Swift time): excluding noise %.2f×, including noise %.2f× (goal ≥ 2×)",
-        numpyExcluding / excluding, numpyIncluding / including))
+      print(String(
+        format: "ratio (NumPy time / Swift time): excluding noise %.2f×, including noise %.2f× "
+          + "(goal ≥ 2×)", numpyExcluding / excluding, numpyIncluding / including))
     }
+    try preview(runs: runs)
     return 0
+  }
+
+  /// What the explorer's preview costs per parameter change: the bundled astronaut at 64, 128
+  /// and 256, noised and mapped for display, with and without the denoising probe.
+  static func preview(runs: Int) throws {
+    let image = try PNG.read(path: try Assets.path("images/astronaut.png"))
+    let preview = NoisePreview(image: image, resolutions: [64, 128, 256], seed: 0)
+    let plain = BenchTools.median(BenchTools.time(runs: runs) {
+      _ = preview.render(gamma: 0.7, inputScale: 1, normalization: .empirical, probe: false)
+    })
+    let probed = BenchTools.median(BenchTools.time(runs: runs) {
+      _ = preview.render(gamma: 0.7, inputScale: 1, normalization: .empirical, probe: true)
+    })
+    print(String(format: "preview (astronaut at 64, 128, 256; no reference): render %.2f ms, "
+      + "render with probe %.2f ms", plain * 1e3, probed * 1e3))
   }
 }

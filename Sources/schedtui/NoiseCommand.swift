@@ -7,7 +7,8 @@ import Schedules
 struct Noise: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "noise",
-    abstract: "Write a PNG of an image noised at γ (or t) and input scale b, at several resolutions.",
+    abstract:
+      "Write a PNG of an image noised at γ (or t) and input scale b, at several resolutions.",
     discussion: """
       The image is centre-cropped to a square, area-averaged to each resolution, noised as \
       x_t = √γ·b·x0 + √(1−γ)·ε with a fixed ε per resolution (from --seed), and shown side by \
@@ -54,7 +55,9 @@ struct Noise: ParsableCommand {
 
   @Option(
     parsing: .unconditional,
-    help: "Displayed size of each panel in pixels, 16...2048 (default: max(256, largest resolution)).")
+    help: ArgumentHelp(
+      "Displayed size of each panel in pixels, 16...2048 "
+        + "(default: max(256, largest resolution))."))
   var size: Int?
 
   @Option(help: "Where to write the figure (a .png file).")
@@ -63,13 +66,16 @@ struct Noise: ParsableCommand {
   func validate() throws {
     switch (gamma, time) {
     case (nil, nil), (.some, .some):
-      throw ValidationError("give exactly one of --gamma G (a number in (0, 1]) or --t T (in [0, 1])")
+      throw ValidationError(
+        "give exactly one of --gamma G (a number in (0, 1]) or --t T (in [0, 1])")
     case (let g?, nil):
       guard g.isFinite, g > 0, g <= 1 else {
         throw ValidationError("--gamma \(g) is not allowed: a number in (0, 1]")
       }
-      let shaping = (schedule.family != nil ? ["--family"] : []) + schedule.givenFields.map(\.option)
-        + (schedule.configPath != nil ? ["--config"] : []) + (schedule.preset != nil ? ["--preset"] : [])
+      var shaping = schedule.givenFields.map(\.option)
+      if schedule.family != nil { shaping.insert("--family", at: 0) }
+      if schedule.configPath != nil { shaping.append("--config") }
+      if schedule.preset != nil { shaping.append("--preset") }
       if let first = shaping.first {
         throw ValidationError(
           "\(first) cannot be combined with --gamma: the schedule is only used with --t")

@@ -67,8 +67,9 @@ public enum NoiseFigure {
     func logSNR(_ b: Double) -> String {
       gamma == 1 ? "+inf" : String(format: "%.4f", log(gamma * b * b / (1 - gamma)))
     }
+    let shift = String(format: "%.4f", 2 * log(inputScale))
     return "γ = \(gamma), b = \(inputScale): logSNR = \(logSNR(inputScale)) "
-      + "(\(logSNR(1)) at b = 1, shifted by 2·log b = \(String(format: "%.4f", 2 * log(inputScale))))"
+      + "(\(logSNR(1)) at b = 1, shifted by 2·log b = \(shift))"
   }
 
   static func decibels(_ value: Double) -> String {

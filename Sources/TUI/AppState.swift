@@ -1,0 +1,238 @@
+import Foundation
+import Schedules
+
+/// A schedule with its input scale and normalisation: what the explorer edits, pins and exports.
+public struct Setting: Equatable, Hashable, Sendable {
+  public var spec: ScheduleSpec
+  /// The paper's b.
+  public var inputScale: Double
+  /// Algorithm 2's `normalize`: divide x_t by its standard deviation.
+  public var normalize: Bool
+
+  public init(spec: ScheduleSpec, inputScale: Double = 1, normalize: Bool = true) {
+    self.spec = spec
+    self.inputScale = inputScale
+    self.normalize = normalize
+  }
+
+  /// Validates the setting; throws the first problem, naming the field.
+  public func process() throws(ScheduleError) -> NoiseProcess {
+    try NoiseProcess(schedule: Schedule(spec), inputScale: inputScale, normalize: normalize)
+  }
+
+  /// A short name: "cosine s=0.2 e=1 τ=1 b=0.5".
+  public var label: String {
+    let s = spec
+    var parts: [String] = []
+    switch s.family {
+    case .linear: parts.append("1−t")
+    case .cosine, .sigmoid:
+      parts.append("\(s.family.rawValue) s=\(short(s.start)) e=\(short(s.end)) τ=\(short(s.tau))")
+    default: parts.append(s.family.rawValue)
+    }
+    if inputScale != 1 { parts.append("b=\(short(inputScale))") }
+    return parts.joined(separator: " ")
+  }
+}
+
+/// A number in the shortest form that reads back to the same value at 6 significant digits.
+public func short(_ v: Double) -> String {
+  if v.isNaN || v.isInfinite { return "\(v)" }
+  if v == v.rounded(), abs(v) < 1e9 { return String(Int(v)) }
+  let s = String(format: "%.6g", v)
+  return s
+}
+
+/// A pinned setting drawn beside the current one, in its own colour.
+public struct Pin: Equatable, Sendable {
+  public var name: String
+  public var setting: Setting
+  /// Index into ``Theme/pinColors``; kept when other pins are removed so colours stay put.
+  public var colorIndex: Int
+
+  public init(name: String, setting: Setting, colorIndex: Int) {
+    self.name = name
+    self.setting = setting
+    self.colorIndex = colorIndex
+  }
+}
+
+/// What undo and redo restore: everything the user edits (not the cursor or the screen).
+public struct Document: Equatable, Sendable {
+  public var current: Setting
+  public var pins: [Pin]
+  /// The preview's noise level: a fixed γ, or nil to follow the t-cursor.
+  public var previewGamma: Double?
+
+  public init(current: Setting, pins: [Pin] = [], previewGamma: Double? = nil) {
+    self.current = current
+    self.pins = pins
+    self.previewGamma = previewGamma
+  }
+}
+
+/// A named setting the user can load or pin: a row of the paper's Tables 1, 3 or 4.
+public struct PresetItem: Equatable, Sendable {
+  /// The group it is listed under ("Table 3"); "pin all" pins the whole group.
+  public var group: String
+  public var name: String
+  public var setting: Setting
+  /// The name a pin of it gets in the legend (short).
+  public var pinName: String
+
+  public init(group: String, name: String, setting: Setting, pinName: String? = nil) {
+    self.group = group
+    self.name = name
+    self.setting = setting
+    self.pinName = pinName ?? name
+  }
+}
+
+/// The screens, on keys 1–4.
+public enum Screen: Int, Sendable, CaseIterable {
+  case schedule = 1, preview, training, sweep
+
+  public var title: String {
+    switch self {
+    case .schedule: return "Schedule"
+    case .preview: return "Preview"
+    case .training: return "Training"
+    case .sweep: return "Sweep"
+    }
+  }
+}
+
+/// Which panel the arrow keys and +/− act on.
+public enum Focus: Sendable, Equatable {
+  /// The parameter list: ↑↓ choose a value, ←→ change it.
+  case parameters
+  /// The plots: ←→ move the t-cursor.
+  case plots
+}
+
+/// What a prompt asks for.
+public enum PromptKind: Sendable, Equatable {
+  case exportConfig
+  case exportDiffusers
+  case importConfig
+
+  public var question: String {
+    switch self {
+    case .exportConfig: return "Export JSON config to"
+    case .exportDiffusers: return "Export diffusers scheduler folder to"
+    case .importConfig: return "Open JSON config"
+    }
+  }
+}
+
+/// A line of typed text: the value being entered and, after a failed commit, why it was refused.
+public struct TextEntry: Sendable, Equatable {
+  public var text: String
+  public var error: String?
+  public init(text: String, error: String? = nil) {
+    self.text = text
+    self.error = error
+  }
+}
+
+/// Something drawn over the screen that takes the keys until it closes.
+public enum Modal: Sendable, Equatable {
+  case help
+  /// Typed entry of the focused value.
+  case edit(Field, TextEntry)
+  /// A path prompt for export or import.
+  case prompt(PromptKind, TextEntry)
+  /// The preset list, with the selected row.
+  case presets(selected: Int)
+  case confirmQuit
+}
+
+/// A line shown in the status bar until the next key.
+public struct StatusMessage: Sendable, Equatable {
+  public var text: String
+  public var isError: Bool
+  public init(_ text: String, isError: Bool = false) {
+    self.text = text
+    self.isError = isError
+  }
+}
+
+/// The whole state of the explorer. It changes only through ``reduce(_:_:)``.
+public struct AppState: Sendable, Equatable {
+  public var document: Document
+  public var undoStack: [Document] = []
+  public var redoStack: [Document] = []
+  public var screen: Screen = .schedule
+  public var focus: Focus = .parameters
+  /// The selected row of the parameter list of the current screen.
+  public var selectedRow = 0
+  /// The t-cursor, in [0, 1].
+  public var cursorT = 0.5
+  public var modal: Modal?
+  public var message: StatusMessage?
+  /// Set when the explorer should end; the shell exits after drawing nothing more.
+  public var shouldQuit = false
+  /// A training run is going: quitting asks first.
+  public var trainingActive = false
+  public var presets: [PresetItem]
+  /// The preview's resolutions, drawn side by side at the same on-screen size.
+  public var previewResolutions: [Int]
+  /// Suggested paths for the prompts.
+  public var defaultConfigPath = "schedule.json"
+  public var defaultDiffusersPath = "scheduler"
+  /// How many undo steps are kept.
+  public static let undoLimit = 500
+
+  public init(
+    current: Setting, presets: [PresetItem] = [], previewResolutions: [Int] = [64, 128, 256]
+  ) {
+    document = Document(current: current)
+    self.presets = presets
+    self.previewResolutions = previewResolutions
+  }
+
+  /// The rows of the parameter list on the current screen.
+  public var fields: [Field] {
+    screen == .preview ? Field.previewFields : Field.scheduleFields(for: document.current.spec.family)
+  }
+
+  /// The focused parameter, if the parameter list has focus.
+  public var selectedField: Field? {
+    let f = fields
+    guard focus == .parameters, !f.isEmpty else { return nil }
+    return f[min(selectedRow, f.count - 1)]
+  }
+
+  /// The γ the preview noises at: the fixed one, or the current schedule's γ at the t-cursor.
+  public var previewGamma: Double {
+    if let g = document.previewGamma { return g }
+    return (try? document.current.process().schedule.gamma(cursorT)) ?? 0.5
+  }
+}
+
+extension PresetItem {
+  /// Schedules' presets as the explorer lists them, grouped so that one "pin group" draws a
+  /// figure of the paper: Table 3's cosine rows (with 1−t) and sigmoid rows are Figure 3's two
+  /// panels; Table 4's 1−t rows (b = 0.3 … 1) are Figure 5's input-scaling curves.
+  public static let paper: [PresetItem] = Preset.all.map { p in
+    let group: String
+    switch p.source {
+    case "Table 3": group = p.spec.family == .sigmoid ? "Table 3 sigmoid" : "Table 3 cosine, 1−t"
+    case "Table 4": group = p.spec.family == .linear ? "Table 4 1−t" : "Table 4 cosine@0.2,1,1"
+    default: group = p.source
+    }
+    var spec = p.spec
+    if let r = p.resolution { spec.resolution = Double(r) }
+    let fid = p.fid.map { "\($0.resolution): \(short($0.value))" }.joined(separator: ", ")
+    return PresetItem(
+      group: group, name: p.summary + (fid.isEmpty ? "" : "   FID \(fid)"),
+      setting: Setting(spec: spec, inputScale: p.inputScale), pinName: pinName(p))
+  }
+
+  /// A short legend name: "cosine s=0.2 e=1 τ=2", "1−t b=0.3", "Table 1 256²".
+  static func pinName(_ p: Preset) -> String {
+    let base = Setting(spec: p.spec, inputScale: p.inputScale).label
+    if let r = p.resolution, p.source == "Table 1" { return "\(r)²: \(base)" }
+    return base
+  }
+}

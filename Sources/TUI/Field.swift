@@ -1,0 +1,185 @@
+import Foundation
+import Schedules
+
+/// A value the user can change: its label, how it is shown, stepped, typed and stored.
+public enum Field: String, Sendable, CaseIterable, Equatable {
+  case family, start, end, tau, inputScale, clipMin, normalize, resolution
+  case trainSteps, betaStart, betaEnd, baseResolution, sigmaMin, sigmaMax, rho
+  case laplaceMu, laplaceBeta, shift, zeroTerminalSNR
+  /// Preview only: the fixed γ (or "at t") and the t-cursor.
+  case previewGamma, cursorT
+
+  /// The rows of the schedule screen's parameter list for `family`: the family's own parameters
+  /// between the shared ones (Algorithm 1's for cosine/sigmoid, diffusers' for DDPM, …).
+  public static func scheduleFields(for family: ScheduleFamily) -> [Field] {
+    // The family's own fields as Schedules lists them; resolution is always shown (the preview
+    // and the shifted cosine both read it), so it joins the shared ones.
+    let own = ScheduleSpec.fields(of: family).compactMap { Field(rawValue: $0.rawValue) }
+      .filter { $0 != .resolution }
+    return [.family] + own + [.inputScale, .clipMin, .normalize, .resolution, .zeroTerminalSNR]
+  }
+
+  /// The schedule parameter this field edits, if it is one.
+  var scheduleField: ScheduleField? { ScheduleField(rawValue: rawValue) }
+
+  /// The rows of the preview screen's parameter list.
+  public static let previewFields: [Field] = [.previewGamma, .cursorT, .inputScale, .normalize]
+
+  /// The label in the parameter list.
+  public var label: String {
+    switch self {
+    case .family: return "family"
+    case .start: return "start"
+    case .end: return "end"
+    case .tau: return "τ"
+    case .inputScale: return "b (input scale)"
+    case .clipMin: return "clipMin"
+    case .normalize: return "normalise"
+    case .resolution: return "resolution"
+    case .trainSteps: return "train steps T"
+    case .betaStart: return "β start"
+    case .betaEnd: return "β end"
+    case .baseResolution: return "base resolution"
+    case .sigmaMin: return "σ min"
+    case .sigmaMax: return "σ max"
+    case .rho: return "ρ"
+    case .laplaceMu: return "μ"
+    case .laplaceBeta: return "β (scale)"
+    case .shift: return "shift s"
+    case .zeroTerminalSNR: return "zero terminal SNR"
+    case .previewGamma: return "noise at γ"
+    case .cursorT: return "t-cursor"
+    }
+  }
+
+  /// What may be typed, for the edit line and error messages.
+  public var allowed: String {
+    switch self {
+    case .family: return ScheduleFamily.allCases.map(\.rawValue).joined(separator: ", ")
+    case .normalize, .zeroTerminalSNR: return "on or off"
+    case .previewGamma: return "a number in (0, 1], or \"t\" to follow the t-cursor"
+    case .cursorT: return "a number in [0, 1]"
+    case .trainSteps: return "a whole number ≥ 2"
+    case .resolution, .baseResolution: return "a whole number ≥ 1"
+    default: return "a number"
+    }
+  }
+
+  // MARK: - Reading and writing
+
+  /// The value as shown in the list.
+  public func text(in state: AppState) -> String {
+    let c = state.document.current, s = c.spec
+    switch self {
+    case .family: return s.family.rawValue
+    case .inputScale: return short(c.inputScale)
+    case .normalize: return c.normalize ? "on" : "off"
+    case .zeroTerminalSNR: return s.zeroTerminalSNR ? "on" : "off"
+    case .trainSteps: return String(s.trainSteps)
+    case .previewGamma:
+      return state.document.previewGamma.map(short) ?? "at t (\(short4(state.previewGamma)))"
+    case .cursorT: return short4(state.cursorT)
+    default: return short(number(state.document, cursorT: state.cursorT))
+    }
+  }
+
+  /// A numeric field's value.
+  func number(_ d: Document, cursorT: Double) -> Double {
+    switch self {
+    case .inputScale: return d.current.inputScale
+    case .previewGamma: return d.previewGamma ?? 0.7
+    case .cursorT: return cursorT
+    case .family, .normalize, .zeroTerminalSNR: return .nan
+    default: return d.current.spec[scheduleField!]
+    }
+  }
+
+  /// Stores a numeric value (no validation here; ``reduce(_:_:)`` validates the result).
+  func setNumber(_ v: Double, _ d: inout Document, cursorT: inout Double) {
+    switch self {
+    case .inputScale: d.current.inputScale = v
+    case .previewGamma: d.previewGamma = v
+    case .cursorT: cursorT = v
+    case .family, .normalize, .zeroTerminalSNR: break
+    default: d.current.spec[scheduleField!] = v
+    }
+  }
+
+  /// How a field steps: by adding, or by multiplying (values that span decades).
+  enum Step { case add(fine: Double, coarse: Double), multiply(fine: Double, coarse: Double) }
+
+  var step: Step {
+    switch self {
+    case .start, .end: return .add(fine: 0.05, coarse: 0.5)
+    case .tau: return .add(fine: 0.1, coarse: 1)
+    case .inputScale: return .add(fine: 0.05, coarse: 0.25)
+    case .clipMin, .sigmaMin, .betaStart, .betaEnd: return .multiply(fine: 2, coarse: 10)
+    case .resolution, .baseResolution: return .multiply(fine: 2, coarse: 4)
+    case .trainSteps: return .add(fine: 100, coarse: 1000)
+    case .sigmaMax: return .multiply(fine: 1.25, coarse: 2)
+    case .rho: return .add(fine: 0.5, coarse: 2)
+    case .laplaceMu: return .add(fine: 0.5, coarse: 2)
+    case .laplaceBeta: return .add(fine: 0.05, coarse: 0.5)
+    case .shift: return .add(fine: 0.25, coarse: 1)
+    case .previewGamma: return .add(fine: 0.05, coarse: 0.2)
+    case .cursorT: return .add(fine: 0.01, coarse: 0.1)
+    case .family, .normalize, .zeroTerminalSNR: return .add(fine: 1, coarse: 1)
+    }
+  }
+
+  /// `v` moved by `steps` steps; additive steps snap to the fine step's grid so that repeated
+  /// presses land on round values (0.35, not 0.35000000000000003).
+  func stepped(_ v: Double, by steps: Int, coarse: Bool) -> Double {
+    switch step {
+    case .add(let fine, let big):
+      let moved = v + Double(steps) * (coarse ? big : fine)
+      return ((moved / fine).rounded() * fine * 1e9).rounded() / 1e9
+    case .multiply(let fine, let big):
+      return v * Foundation.pow(coarse ? big : fine, Double(steps))
+    }
+  }
+
+  /// Parses typed text into a new document; throws a message naming the field, the text and
+  /// what is allowed. Validation of the whole schedule happens afterwards in ``reduce(_:_:)``.
+  func parse(_ text: String, into d: inout Document, cursorT: inout Double) throws(EntryError) {
+    let t = text.trimmingCharacters(in: .whitespaces)
+    switch self {
+    case .family:
+      guard let f = ScheduleFamily(rawValue: t.lowercased()) else {
+        throw EntryError(field: self, text: t)
+      }
+      d.current.spec.family = f
+    case .normalize, .zeroTerminalSNR:
+      let on: Bool
+      switch t.lowercased() {
+      case "on", "true", "yes", "1": on = true
+      case "off", "false", "no", "0": on = false
+      default: throw EntryError(field: self, text: t)
+      }
+      if self == .normalize { d.current.normalize = on } else { d.current.spec.zeroTerminalSNR = on }
+    case .previewGamma where t.lowercased() == "t":
+      d.previewGamma = nil
+    default:
+      guard let v = Double(t), v.isFinite else { throw EntryError(field: self, text: t) }
+      if self == .trainSteps || self == .resolution || self == .baseResolution,
+        v != v.rounded()
+      {
+        throw EntryError(field: self, text: t)
+      }
+      if self == .previewGamma, !(v > 0 && v <= 1) { throw EntryError(field: self, text: t) }
+      if self == .cursorT, !(v >= 0 && v <= 1) { throw EntryError(field: self, text: t) }
+      setNumber(v, &d, cursorT: &cursorT)
+    }
+  }
+}
+
+/// Typed text that is not a value of the field.
+public struct EntryError: Error, Equatable, CustomStringConvertible {
+  public var field: Field
+  public var text: String
+  public var description: String {
+    "\(field.label) = \"\(text)\" is not allowed: \(field.allowed)"
+  }
+}
+
+func short4(_ v: Double) -> String { String(format: "%.4g", v) }

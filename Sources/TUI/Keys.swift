@@ -1,0 +1,124 @@
+/// A key press (or wheel turn) as the backend reports it, terminal-free.
+public enum Key: Hashable, Sendable {
+  case char(Character)
+  case up, down, left, right
+  case shiftLeft, shiftRight, shiftUp, shiftDown
+  case pageUp, pageDown, home, end
+  case tab, backTab, enter, escape, backspace, delete
+  case ctrl(Character)
+  case function(Int)
+  case wheelUp, wheelDown
+}
+
+/// One line of the key table: the keys, what they do, and the action they send.
+public struct KeyBinding: Sendable {
+  public var keys: [Key]
+  /// How the keys are written in the help ("←/h").
+  public var label: String
+  public var help: String
+  public var action: Action
+}
+
+/// The explorer's keys: one table drives both the mapping and the help overlay, so the help
+/// lists every key there is.
+public enum KeyMap {
+  public static let bindings: [KeyBinding] = [
+    KeyBinding(keys: [.char("?"), .function(1)], label: "? F1", help: "this help", action: .toggleHelp),
+    KeyBinding(keys: [.char("1")], label: "1", help: "schedule screen", action: .show(.schedule)),
+    KeyBinding(keys: [.char("2")], label: "2", help: "preview screen", action: .show(.preview)),
+    KeyBinding(keys: [.char("3")], label: "3", help: "training screen", action: .show(.training)),
+    KeyBinding(keys: [.char("4")], label: "4", help: "sweep screen", action: .show(.sweep)),
+    KeyBinding(keys: [.tab], label: "Tab", help: "focus parameters ↔ plots", action: .focusNext),
+    KeyBinding(keys: [.backTab], label: "Shift-Tab", help: "focus back", action: .focusPrevious),
+    KeyBinding(keys: [.up, .char("k")], label: "↑ k", help: "previous parameter", action: .select(-1)),
+    KeyBinding(keys: [.down, .char("j")], label: "↓ j", help: "next parameter", action: .select(1)),
+    KeyBinding(keys: [.right, .char("l"), .char("+"), .char("="), .wheelUp], label: "→ l + wheel",
+      help: "increase value (plots: t-cursor right)", action: .adjust(steps: 1, coarse: false)),
+    KeyBinding(keys: [.left, .char("h"), .char("-"), .wheelDown], label: "← h − wheel",
+      help: "decrease value (plots: t-cursor left)", action: .adjust(steps: -1, coarse: false)),
+    KeyBinding(keys: [.shiftRight, .char("L"), .char("]"), .pageUp], label: "L ] PgUp",
+      help: "increase value, coarse step", action: .adjust(steps: 1, coarse: true)),
+    KeyBinding(keys: [.shiftLeft, .char("H"), .char("["), .pageDown], label: "H [ PgDn",
+      help: "decrease value, coarse step", action: .adjust(steps: -1, coarse: true)),
+    KeyBinding(keys: [.char("."), .char(">")], label: ". >", help: "t-cursor right (from anywhere)",
+      action: .moveCursor(steps: 1, coarse: false)),
+    KeyBinding(keys: [.char(","), .char("<")], label: ", <", help: "t-cursor left (from anywhere)",
+      action: .moveCursor(steps: -1, coarse: false)),
+    KeyBinding(keys: [.enter], label: "Enter",
+      help: "type an exact value (plots: the t-cursor)", action: .beginEdit),
+    KeyBinding(keys: [.char("p")], label: "p", help: "pin the current schedule", action: .pin),
+    KeyBinding(keys: [.char("x")], label: "x", help: "remove the last pin", action: .removeLastPin),
+    KeyBinding(keys: [.char("c")], label: "c", help: "clear all pins", action: .clearPins),
+    KeyBinding(keys: [.char("t")], label: "t",
+      help: "presets: paper Tables 1, 3, 4 (Enter load, p pin, a pin group)",
+      action: .openPresets),
+    KeyBinding(keys: [.char("e")], label: "e", help: "export JSON config",
+      action: .beginPrompt(.exportConfig)),
+    KeyBinding(keys: [.char("d")], label: "d", help: "export diffusers scheduler folder",
+      action: .beginPrompt(.exportDiffusers)),
+    KeyBinding(keys: [.char("o")], label: "o", help: "open (import) a JSON config",
+      action: .beginPrompt(.importConfig)),
+    KeyBinding(keys: [.char("u")], label: "u", help: "undo", action: .undo),
+    KeyBinding(keys: [.ctrl("r"), .char("U")], label: "Ctrl-R U", help: "redo", action: .redo),
+    KeyBinding(keys: [.char("q"), .escape, .ctrl("c")], label: "q Esc Ctrl-C",
+      help: "quit (Esc first closes what is open)", action: .requestQuit),
+  ]
+
+  /// Keys inside the edit line, the path prompt and the preset list, for the help.
+  public static let modalHelp: [(String, String)] = [
+    ("typing", "Enter accepts, Esc cancels, Backspace deletes; errors show in red"),
+    ("presets", "↑↓ choose, Tab next group, Enter load, p pin, a pin group, c clear pins"),
+    ("quit?", "y quits, n or Esc stays"),
+  ]
+
+  static let table: [Key: Action] = {
+    var t: [Key: Action] = [:]
+    for b in bindings { for k in b.keys where t[k] == nil { t[k] = b.action } }
+    return t
+  }()
+
+  /// The action for `key` in `state`, or nil when the key means nothing there.
+  public static func action(for key: Key, in state: AppState) -> Action? {
+    switch state.modal {
+    case .edit, .prompt:
+      switch key {
+      case .enter: return .commit
+      case .escape, .ctrl("c"): return .cancel
+      case .backspace, .delete: return .backspace
+      case .char(let c): return .type(c)
+      default: return nil
+      }
+    case .presets:
+      switch key {
+      case .up, .char("k"), .wheelUp: return .select(-1)
+      case .down, .char("j"), .wheelDown: return .select(1)
+      case .pageUp: return .select(-10)
+      case .pageDown: return .select(10)
+      case .tab: return .focusNext
+      case .backTab: return .focusPrevious
+      case .enter: return .commit
+      case .char("p"): return .pinPreset
+      case .char("a"): return .pinPresetGroup
+      case .char("c"): return .clearPins
+      case .char("u"): return .undo
+      case .ctrl("r"), .char("U"): return .redo
+      case .escape, .char("t"), .char("q"): return .cancel
+      case .ctrl("c"): return .requestQuit
+      default: return nil
+      }
+    case .confirmQuit:
+      switch key {
+      case .char("y"), .char("Y"), .char("q"), .ctrl("c"): return .confirm(true)
+      case .char("n"), .char("N"), .escape: return .confirm(false)
+      default: return nil
+      }
+    case .help:
+      switch key {
+      case .ctrl("c"), .char("q"): return .requestQuit
+      default: return .toggleHelp
+      }
+    case nil:
+      return table[key]
+    }
+  }
+}

@@ -1,0 +1,380 @@
+import Foundation
+import Schedules
+
+/// Everything that can happen to the explorer: keys turned into intents, and the results of the
+/// file work the shell did for an ``Effect``.
+public enum Action: Sendable, Equatable {
+  case focusNext, focusPrevious
+  /// ↑/↓: the previous/next row (parameter list or preset list).
+  case select(Int)
+  /// ←/→, +/−: change the focused value (or move the t-cursor when the plots have focus).
+  case adjust(steps: Int, coarse: Bool)
+  /// Move the t-cursor whatever has focus.
+  case moveCursor(steps: Int, coarse: Bool)
+  /// Start typing an exact value for the focused field.
+  case beginEdit
+  case type(Character)
+  case backspace
+  /// Enter in an edit line, prompt or list.
+  case commit
+  /// Esc: close what is open (or quit when nothing is).
+  case cancel
+  case undo, redo
+  case show(Screen)
+  case toggleHelp
+  case pin
+  case clearPins
+  case removeLastPin
+  case openPresets
+  /// In the preset list: pin the selected preset / every preset of its group.
+  case pinPreset, pinPresetGroup
+  case beginPrompt(PromptKind)
+  case requestQuit
+  /// `y`/`n` in the quit confirmation.
+  case confirm(Bool)
+  case setTraining(active: Bool)
+  // Results of effects.
+  case imported(Setting, path: String)
+  case failed(String)
+  case done(String)
+}
+
+/// File work the shell does after a reduce, reporting back with `.imported`, `.done` or `.failed`.
+public enum Effect: Sendable, Equatable {
+  case exportConfig(Setting, path: String)
+  case exportDiffusers(Setting, path: String)
+  case importConfig(path: String)
+}
+
+/// Applies `action` to `state`: the only way the explorer's state changes. Pure: no I/O, no
+/// clock; file work comes back as effects for the shell to perform.
+///
+/// Every edit of the document goes through ``commitDocument(_:_:)``, which validates the
+/// result (so a refused value changes nothing and says why in the status line) and pushes the
+/// previous document on the undo stack.
+@discardableResult
+public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
+  if case .failed = action {} else if case .done = action {} else if case .imported = action {} else {
+    state.message = nil
+  }
+  switch state.modal {
+  case .help:
+    switch action {
+    case .toggleHelp, .cancel, .commit: state.modal = nil
+    case .requestQuit: requestQuit(&state)
+    default: break
+    }
+    return []
+  case .confirmQuit:
+    switch action {
+    case .confirm(true), .commit, .requestQuit: state.shouldQuit = true
+    case .confirm(false), .cancel: state.modal = nil
+    default: break
+    }
+    return []
+  case .edit(let field, var entry):
+    switch action {
+    case .type(let c):
+      entry.text.append(c)
+      entry.error = nil
+      state.modal = .edit(field, entry)
+    case .backspace:
+      if !entry.text.isEmpty { entry.text.removeLast() }
+      entry.error = nil
+      state.modal = .edit(field, entry)
+    case .cancel: state.modal = nil
+    case .commit:
+      var d = state.document
+      var t = state.cursorT
+      do {
+        try field.parse(entry.text, into: &d, cursorT: &t)
+      } catch {
+        entry.error = error.description
+        state.modal = .edit(field, entry)
+        return []
+      }
+      if field == .cursorT {
+        state.cursorT = t
+        state.modal = nil
+      } else if let problem = commitDocument(&state, d) {
+        entry.error = problem
+        state.modal = .edit(field, entry)
+      } else {
+        state.modal = nil
+      }
+    default: break
+    }
+    return []
+  case .prompt(let kind, var entry):
+    switch action {
+    case .type(let c):
+      entry.text.append(c)
+      entry.error = nil
+      state.modal = .prompt(kind, entry)
+    case .backspace:
+      if !entry.text.isEmpty { entry.text.removeLast() }
+      state.modal = .prompt(kind, entry)
+    case .cancel: state.modal = nil
+    case .commit:
+      let path = entry.text.trimmingCharacters(in: .whitespaces)
+      guard !path.isEmpty else {
+        entry.error = "the path is empty: type a file name"
+        state.modal = .prompt(kind, entry)
+        return []
+      }
+      state.modal = nil
+      switch kind {
+      case .exportConfig:
+        state.defaultConfigPath = path
+        return [.exportConfig(state.document.current, path: path)]
+      case .exportDiffusers:
+        state.defaultDiffusersPath = path
+        return [.exportDiffusers(state.document.current, path: path)]
+      case .importConfig:
+        state.defaultConfigPath = path
+        return [.importConfig(path: path)]
+      }
+    default: break
+    }
+    return []
+  case .presets(let selected):
+    switch action {
+    case .select(let delta):
+      guard !state.presets.isEmpty else { return [] }
+      state.modal = .presets(selected: min(max(selected + delta, 0), state.presets.count - 1))
+    case .cancel, .openPresets: state.modal = nil
+    case .commit:
+      guard state.presets.indices.contains(selected) else { return [] }
+      let p = state.presets[selected]
+      var d = state.document
+      d.current = p.setting
+      if let problem = commitDocument(&state, d) {
+        state.message = StatusMessage(problem, isError: true)
+      } else {
+        state.modal = nil
+        state.message = StatusMessage("loaded \(p.group): \(p.name)")
+      }
+    case .pinPreset, .pin:
+      guard state.presets.indices.contains(selected) else { return [] }
+      let p = state.presets[selected]
+      addPins(&state, [(p.pinName, p.setting)])
+    case .pinPresetGroup:
+      guard state.presets.indices.contains(selected) else { return [] }
+      let group = state.presets[selected].group
+      addPins(&state, state.presets.filter { $0.group == group }.map { ($0.pinName, $0.setting) })
+    case .focusNext, .focusPrevious:
+      // Tab / Shift-Tab jump to the first preset of the next / previous group.
+      guard state.presets.indices.contains(selected) else { return [] }
+      let groups = state.presets.map(\.group)
+      var i = selected
+      if action == .focusNext {
+        while i < groups.count - 1 && groups[i] == groups[selected] { i += 1 }
+      } else {
+        while i > 0 && groups[i - 1] == groups[selected] { i -= 1 }
+        if i == selected && i > 0 {
+          i -= 1
+          while i > 0 && groups[i - 1] == groups[i] { i -= 1 }
+        }
+      }
+      state.modal = .presets(selected: i)
+    case .clearPins: clearPins(&state)
+    case .undo: undo(&state)
+    case .redo: redo(&state)
+    case .requestQuit: requestQuit(&state)
+    default: break
+    }
+    return []
+  case nil:
+    break
+  }
+
+  switch action {
+  case .focusNext, .focusPrevious:
+    state.focus = state.focus == .parameters ? .plots : .parameters
+  case .select(let delta):
+    if state.focus == .plots {
+      state.focus = .parameters
+    } else {
+      let n = state.fields.count
+      state.selectedRow = ((min(state.selectedRow, n - 1) + delta) % n + n) % n
+    }
+  case .adjust(let steps, let coarse):
+    guard let field = state.selectedField else {
+      moveCursor(&state, steps: steps, coarse: coarse)
+      return []
+    }
+    adjust(&state, field, steps: steps, coarse: coarse)
+  case .moveCursor(let steps, let coarse):
+    moveCursor(&state, steps: steps, coarse: coarse)
+  case .beginEdit:
+    let field = state.selectedField ?? .cursorT
+    let text = field == .previewGamma && state.document.previewGamma == nil
+      ? "t" : field.text(in: state)
+    state.modal = .edit(field, TextEntry(text: text))
+  case .type, .backspace, .commit, .confirm:
+    break
+  case .cancel, .requestQuit:
+    requestQuit(&state)
+  case .undo: undo(&state)
+  case .redo: redo(&state)
+  case .show(let screen):
+    state.screen = screen
+    state.selectedRow = 0
+  case .toggleHelp: state.modal = .help
+  case .pin:
+    addPins(&state, [(state.document.current.label, state.document.current)])
+  case .clearPins: clearPins(&state)
+  case .removeLastPin:
+    guard !state.document.pins.isEmpty else {
+      state.message = StatusMessage("no pins to remove", isError: true)
+      return []
+    }
+    var d = state.document
+    let removed = d.pins.removeLast()
+    _ = commitDocument(&state, d)
+    state.message = StatusMessage("removed pin \(removed.name) (u brings it back)")
+  case .openPresets:
+    guard !state.presets.isEmpty else {
+      state.message = StatusMessage("no presets available", isError: true)
+      return []
+    }
+    state.modal = .presets(selected: 0)
+  case .pinPreset, .pinPresetGroup:
+    break
+  case .beginPrompt(let kind):
+    let path = kind == .exportDiffusers ? state.defaultDiffusersPath : state.defaultConfigPath
+    state.modal = .prompt(kind, TextEntry(text: path))
+  case .setTraining(let active):
+    state.trainingActive = active
+  case .imported(let setting, let path):
+    var d = state.document
+    d.current = setting
+    if let problem = commitDocument(&state, d) {
+      state.message = StatusMessage("\(path): \(problem); nothing changed", isError: true)
+    } else {
+      state.message = StatusMessage("opened \(path) (u undoes)")
+    }
+  case .failed(let text):
+    state.message = StatusMessage(text, isError: true)
+  case .done(let text):
+    state.message = StatusMessage(text)
+  }
+  return []
+}
+
+/// Validates `d` and makes it the document, keeping the old one for undo. Returns the problem
+/// (and changes nothing) when the current setting or the extra UI limits are violated.
+func commitDocument(_ state: inout AppState, _ d: Document) -> String? {
+  if d == state.document { return nil }
+  do {
+    _ = try d.current.process()
+  } catch {
+    return error.description
+  }
+  let s = d.current.spec
+  if !(s.resolution >= 1 && s.resolution <= 65536) {
+    return "resolution = \(short(s.resolution)) is not allowed: a whole number in 1…65536"
+  }
+  if let g = d.previewGamma, !(g > 0 && g <= 1) {
+    return "noise at γ = \(short(g)) is not allowed: a number in (0, 1]"
+  }
+  state.undoStack.append(state.document)
+  if state.undoStack.count > AppState.undoLimit { state.undoStack.removeFirst() }
+  state.redoStack.removeAll()
+  state.document = d
+  return nil
+}
+
+func adjust(_ state: inout AppState, _ field: Field, steps: Int, coarse: Bool) {
+  var d = state.document
+  switch field {
+  case .family:
+    let all = ScheduleFamily.allCases
+    let i = all.firstIndex(of: d.current.spec.family)!
+    let next = all[((i + steps) % all.count + all.count) % all.count]
+    // Take the new family's defaults for start/end/τ (sigmoid's −3…3 makes no sense for cosine).
+    let defaults = ScheduleSpec(family: next)
+    d.current.spec.family = next
+    d.current.spec.start = defaults.start
+    d.current.spec.end = defaults.end
+    d.current.spec.tau = defaults.tau
+  case .normalize: d.current.normalize.toggle()
+  case .zeroTerminalSNR: d.current.spec.zeroTerminalSNR.toggle()
+  case .cursorT:
+    moveCursor(&state, steps: steps, coarse: coarse)
+    return
+  case .previewGamma:
+    let start = d.previewGamma ?? state.previewGamma
+    let v = field.stepped(start, by: steps, coarse: coarse)
+    d.previewGamma = min(max(v, 0.01), 1)
+  default:
+    var t = state.cursorT
+    let v = field.stepped(field.number(d, cursorT: t), by: steps, coarse: coarse)
+    field.setNumber(v, &d, cursorT: &t)
+  }
+  if let problem = commitDocument(&state, d) {
+    state.message = StatusMessage(problem, isError: true)
+  }
+}
+
+func moveCursor(_ state: inout AppState, steps: Int, coarse: Bool) {
+  let v = Field.cursorT.stepped(state.cursorT, by: steps, coarse: coarse)
+  state.cursorT = min(max(v, 0), 1)
+}
+
+func addPins(_ state: inout AppState, _ items: [(String, Setting)]) {
+  var d = state.document
+  var used = Set(d.pins.map(\.colorIndex))
+  for (name, setting) in items {
+    var c = 0
+    while used.contains(c) { c += 1 }
+    used.insert(c)
+    d.pins.append(Pin(name: name, setting: setting, colorIndex: c))
+  }
+  if let problem = commitDocument(&state, d) {
+    state.message = StatusMessage(problem, isError: true)
+  } else {
+    state.message = StatusMessage(
+      items.count == 1 ? "pinned \(items[0].0)" : "pinned \(items.count) schedules")
+  }
+}
+
+func clearPins(_ state: inout AppState) {
+  guard !state.document.pins.isEmpty else {
+    state.message = StatusMessage("no pins to clear", isError: true)
+    return
+  }
+  var d = state.document
+  let n = d.pins.count
+  d.pins.removeAll()
+  _ = commitDocument(&state, d)
+  state.message = StatusMessage("cleared \(n) pin\(n == 1 ? "" : "s") (u brings them back)")
+}
+
+func undo(_ state: inout AppState) {
+  guard let previous = state.undoStack.popLast() else {
+    state.message = StatusMessage("nothing to undo", isError: true)
+    return
+  }
+  state.redoStack.append(state.document)
+  state.document = previous
+  state.message = StatusMessage("undone (Ctrl-R redoes)")
+}
+
+func redo(_ state: inout AppState) {
+  guard let next = state.redoStack.popLast() else {
+    state.message = StatusMessage("nothing to redo", isError: true)
+    return
+  }
+  state.undoStack.append(state.document)
+  state.document = next
+  state.message = StatusMessage("redone")
+}
+
+func requestQuit(_ state: inout AppState) {
+  if state.trainingActive {
+    state.modal = .confirmQuit
+  } else {
+    state.shouldQuit = true
+  }
+}

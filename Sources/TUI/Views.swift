@@ -1,0 +1,443 @@
+import Foundation
+import Schedules
+
+/// Draws the explorer's state into a grid: the pure view layer (no terminal).
+///
+/// Keeps the sampled curves of the last settings it drew, so that a frame whose settings did not
+/// change (a cursor move) does not evaluate the schedules again.
+public final class Renderer {
+  public var theme: Theme
+  public var preview: PreviewSource?
+  /// The smallest terminal the explorer lays out in.
+  public static let minimumWidth = 70
+  public static let minimumHeight = 20
+
+  private var curveCache: [Setting: (samples: Int, curves: CurveSet)] = [:]
+
+  public init(theme: Theme, preview: PreviewSource? = nil) {
+    self.theme = theme
+    self.preview = preview
+  }
+
+  /// The whole screen for `state` at `width × height`.
+  public func render(_ state: AppState, width: Int, height: Int) -> Grid {
+    var grid = Grid(width: width, height: height)
+    render(state, into: &grid)
+    return grid
+  }
+
+  /// Draws the whole screen for `state` into `grid` (cleared first).
+  public func render(_ state: AppState, into grid: inout Grid) {
+    grid.fill(grid.bounds)
+    let width = grid.width, height = grid.height
+    guard width >= Renderer.minimumWidth, height >= Renderer.minimumHeight else {
+      tooSmall(&grid)
+      return
+    }
+    header(state, &grid)
+    let body = Rect(x: 0, y: 1, width: width, height: height - 2)
+    switch state.screen {
+    case .schedule: scheduleScreen(state, &grid, body)
+    case .preview: previewScreen(state, &grid, body)
+    case .training:
+      notice(&grid, body, title: "Training",
+        lines: ["The training screen is not in this build.",
+          "Run training from the command line:  schedtui train --help",
+          "", "Press 1 for the schedule screen, 2 for the preview."])
+    case .sweep:
+      notice(&grid, body, title: "Sweep",
+        lines: ["The sweep screen comes with its own issue.",
+          "Run sweeps from the command line:  schedtui sweep --help",
+          "", "Press 1 for the schedule screen, 2 for the preview."])
+    }
+    statusLine(state, &grid)
+    switch state.modal {
+    case .help: helpOverlay(&grid)
+    case .presets(let selected): presetsOverlay(state, selected, &grid)
+    case .confirmQuit:
+      dialog(&grid, title: "Quit?",
+        lines: ["A training run is active.", "Quit anyway?  y: quit   n / Esc: stay"])
+    case .edit, .prompt, nil: break
+    }
+  }
+
+  // MARK: - Frame parts
+
+  func tooSmall(_ grid: inout Grid) {
+    let g = theme.glyphs
+    let text = g.text(
+      "Terminal too small: \(grid.width)×\(grid.height), need \(Renderer.minimumWidth)×\(Renderer.minimumHeight)")
+    let lines = [text, "Enlarge the window, or q to quit."]
+    for (i, l) in lines.enumerated() {
+      let y = max(0, grid.height / 2 - 1 + i)
+      grid.write(l, x: max(0, (grid.width - l.count) / 2), y: y, i == 0 ? theme.error : theme.dim)
+    }
+  }
+
+  func header(_ state: AppState, _ grid: inout Grid) {
+    let g = theme.glyphs
+    var col = grid.write(" schedtui ", x: 0, y: 0, theme.title)
+    for s in Screen.allCases {
+      let style = s == state.screen ? theme.selected.with(.bold) : theme.dim
+      col = grid.write(" \(s.rawValue) \(s.title) ", x: col, y: 0, style)
+      col += 1
+    }
+    let summary = g.text(state.document.current.label)
+    let x = max(col + 1, grid.width - summary.count - 1)
+    grid.write(summary, x: x, y: 0, Style(fg: Theme.current, bg: .default, .bold),
+      maxWidth: grid.width - x)
+  }
+
+  func statusLine(_ state: AppState, _ grid: inout Grid) {
+    let g = theme.glyphs
+    let y = grid.height - 1
+    switch state.modal {
+    case .edit(let field, let entry):
+      entryLine(&grid, y: y, question: "\(field.label) =", entry: entry, hint: field.allowed)
+      return
+    case .prompt(let kind, let entry):
+      entryLine(&grid, y: y, question: kind.question + ":", entry: entry,
+        hint: "Enter accept · Esc cancel")
+      return
+    default: break
+    }
+    if let m = state.message {
+      grid.write(g.text(" " + m.text), x: 0, y: y, m.isError ? theme.error : theme.ok)
+      return
+    }
+    let hints: String
+    switch state.modal {
+    case .help: hints = " any key: close help   q: quit"
+    case .presets:
+      hints = " ↑↓ choose · Tab next group · Enter load · p pin · a pin group · c clear · Esc close"
+    case .confirmQuit: hints = " y: quit · n: stay"
+    default:
+      hints = state.focus == .parameters
+        ? " ?:help ↑↓:choose ←→:change L/H:coarse Enter:type p:pin t:presets e:export o:open u:undo q:quit"
+        : " ?:help ←→:move t H/L:coarse Enter:type t Tab:parameters p:pin t:presets u:undo q:quit"
+    }
+    grid.write(g.text(hints), x: 0, y: y, theme.dim)
+  }
+
+  func entryLine(_ grid: inout Grid, y: Int, question: String, entry: TextEntry, hint: String) {
+    let g = theme.glyphs
+    var col = grid.write(g.text(" \(question) "), x: 0, y: y, theme.title)
+    col = grid.write(entry.text, x: col, y: y, theme.text)
+    grid.put(col, y, g.unicode ? "▏" : "_", Style(fg: Theme.current))
+    if let e = entry.error {
+      grid.fill(Rect(x: 0, y: y - 1, width: grid.width, height: 1))
+      grid.write(g.text(" " + e), x: 0, y: y - 1, theme.error)
+    } else {
+      grid.write(g.text("   " + hint), x: col + 2, y: y, theme.dim, maxWidth: grid.width - col - 2)
+    }
+  }
+
+  // MARK: - Schedule screen
+
+  func scheduleScreen(_ state: AppState, _ grid: inout Grid, _ body: Rect) {
+    let panelWidth = body.width >= 120 ? 34 : 30
+    let (left, right) = body.splitLeft(panelWidth)
+    let panels = leftPanels(state, &grid, left)
+    _ = panels
+    plots(state, &grid, right)
+  }
+
+  /// The parameter list, the cursor readout and the pins, top to bottom.
+  func leftPanels(_ state: AppState, _ grid: inout Grid, _ left: Rect) -> Rect {
+    let fields = state.fields
+    let (params, rest) = left.splitTop(fields.count + 2)
+    parameterList(state, fields, &grid, params)
+    let (cursorBox, pinsBox) = rest.splitTop(6)
+    cursorReadout(state, &grid, cursorBox)
+    pinList(state, &grid, pinsBox)
+    return params
+  }
+
+  func parameterList(_ state: AppState, _ fields: [Field], _ grid: inout Grid, _ r: Rect) {
+    let g = theme.glyphs
+    let focused = state.focus == .parameters
+    grid.box(r, title: "Parameters", focused ? theme.focusedBorder : theme.border, glyphs: g)
+    let selected = state.selectedField
+    for (i, f) in fields.enumerated() {
+      let y = r.y + 1 + i
+      guard y < r.maxY - 1 else { break }
+      let inner = r.width - 2
+      let label = g.text(f.label)
+      let value = g.text(f.text(in: state))
+      let isSelected = f == selected
+      let style = isSelected ? theme.selected : theme.text
+      if isSelected { grid.fill(Rect(x: r.x + 1, y: y, width: inner, height: 1), " ", style) }
+      grid.write(" " + label, x: r.x + 1, y: y, isSelected ? style : theme.dim, maxWidth: inner)
+      let vx = max(r.x + 1 + label.count + 2, r.maxX - 2 - value.count)
+      grid.write(value, x: vx, y: y, style.with(.bold), maxWidth: r.maxX - 1 - vx)
+    }
+  }
+
+  func cursorReadout(_ state: AppState, _ grid: inout Grid, _ r: Rect) {
+    let g = theme.glyphs
+    grid.box(r, title: "t-cursor", state.focus == .plots ? theme.focusedBorder : theme.border,
+      glyphs: g)
+    guard let p = try? state.document.current.process() else { return }
+    let t = state.cursorT
+    let rows = [
+      ("t", short4(t)),
+      ("γ(t)", short4(p.schedule.gamma(t))),
+      ("logSNR (b=\(short(p.inputScale)))", Chart.format(p.logSNR(t), decimals: 3)),
+      ("γ at b=1 (same logSNR)", short4(p.equivalentGammaAtUnitScale(t))),
+    ]
+    for (i, (k, v)) in rows.enumerated() where r.y + 1 + i < r.maxY - 1 {
+      let y = r.y + 1 + i
+      grid.write(" " + g.text(k), x: r.x + 1, y: y, theme.dim, maxWidth: r.width - 2)
+      let vx = r.maxX - 2 - v.count
+      grid.write(v, x: vx, y: y, theme.text.with(.bold))
+    }
+  }
+
+  func pinList(_ state: AppState, _ grid: inout Grid, _ r: Rect) {
+    let g = theme.glyphs
+    guard r.height >= 3 else { return }
+    let pins = state.document.pins
+    grid.box(r, title: "Pins (\(pins.count))", theme.border, glyphs: g)
+    let swatch: Unicode.Scalar = g.unicode ? "━" : "-"
+    var y = r.y + 1
+    grid.put(r.x + 2, y, swatch, Style(fg: Theme.current))
+    grid.put(r.x + 3, y, swatch, Style(fg: Theme.current))
+    grid.write(g.text("current"), x: r.x + 5, y: y, theme.text, maxWidth: r.width - 6)
+    y += 1
+    if pins.isEmpty, y < r.maxY - 1 {
+      grid.write(g.text("p pins · t presets"), x: r.x + 2, y: y, theme.dim, maxWidth: r.width - 3)
+    }
+    let room = r.maxY - 1 - y
+    for (i, pin) in pins.enumerated() where i < room {
+      let hidden = pins.count - room
+      if hidden > 0, i == room - 1 {
+        grid.write("… \(hidden + 1) more", x: r.x + 2, y: y + i, theme.dim)
+        break
+      }
+      let c = Theme.pinColor(pin.colorIndex)
+      grid.put(r.x + 2, y + i, swatch, Style(fg: c))
+      grid.put(r.x + 3, y + i, swatch, Style(fg: c))
+      grid.write(g.text(pin.name), x: r.x + 5, y: y + i, theme.text, maxWidth: r.width - 6)
+    }
+  }
+
+  func curves(_ setting: Setting, samples: Int) -> CurveSet? {
+    if let c = curveCache[setting], c.samples == samples { return c.curves }
+    guard let c = Curves.sample(setting, samples: samples) else { return nil }
+    if curveCache.count > 64 { curveCache.removeAll() }
+    curveCache[setting] = (samples, c)
+    return c
+  }
+
+  func plots(_ state: AppState, _ grid: inout Grid, _ area: Rect) {
+    let d = state.document
+    let samples = max(64, area.width * 2)
+    // Pins first so the current schedule is painted last, on top.
+    var sets: [(name: String, color: Color, curves: CurveSet)] = []
+    for pin in d.pins {
+      if let c = curves(pin.setting, samples: samples) {
+        sets.append((pin.name, Theme.pinColor(pin.colorIndex), c))
+      }
+    }
+    guard let current = curves(d.current, samples: samples) else { return }
+    let currentName = "current: " + d.current.label
+    sets.append((currentName, Theme.current, current))
+    let b = d.current.inputScale
+    let cursor = state.cursorT
+
+    let rows = area.rows(3)
+    var gammaSeries = sets.map { Series(name: $0.name, color: $0.color, points: $0.curves.gamma) }
+    if let eq = current.equivalentGamma {
+      gammaSeries.insert(Series(name: "γ at b=1, same logSNR", color: Theme.unscaled, points: eq),
+        at: gammaSeries.count - 1)
+    }
+    var gammaChart = Chart(
+      title: "γ(t)  signal variance", x: Axis(name: "t", lower: 0, upper: 1),
+      y: Axis(name: "γ", lower: 0, upper: 1, maxTicks: 5), series: gammaSeries, cursorX: cursor)
+    gammaChart.showLegend = true
+    gammaChart.draw(into: &grid, rect: rows[0], glyphs: theme.glyphs, theme: theme.chart)
+
+    var logSeries = sets.map { Series(name: $0.name, color: $0.color, points: $0.curves.logSNR) }
+    if let unscaled = current.unscaledLogSNR {
+      logSeries.insert(Series(name: "current at b=1", color: Theme.unscaled, points: unscaled),
+        at: logSeries.count - 1)
+    }
+    let shiftText = b == 1
+      ? "b = 1: no shift"
+      : "b = \(short(b)): shifted by 2·log b = \(Chart.format(2 * Foundation.log(b), decimals: 3))"
+    let range = Curves.logSNRRange
+    let logChart = Chart(
+      title: "logSNR(t)   \(shiftText)", x: Axis(name: "t", lower: 0, upper: 1),
+      y: Axis(name: "", lower: range.lowerBound, upper: range.upperBound, maxTicks: 5),
+      series: logSeries, cursorX: cursor)
+    logChart.draw(into: &grid, rect: rows[1], glyphs: theme.glyphs, theme: theme.chart)
+
+    let densitySeries = sets.map {
+      Series(name: $0.name, color: $0.color, points: $0.curves.density)
+    }
+    let top = Curves.densityTop(densitySeries.map(\.points))
+    let cursorLambda = (try? d.current.process().logSNR(cursor)) ?? .nan
+    let densityChart = Chart(
+      title: "density of logSNR for t ~ U(0,1): what training sees",
+      x: Axis(name: "logSNR", lower: range.lowerBound, upper: range.upperBound, maxTicks: 9),
+      y: Axis(name: "", lower: 0, upper: top, maxTicks: 4), series: densitySeries,
+      cursorX: cursorLambda.isFinite ? cursorLambda : nil)
+    densityChart.draw(into: &grid, rect: rows[2], glyphs: theme.glyphs, theme: theme.chart)
+  }
+
+  // MARK: - Preview screen
+
+  func previewScreen(_ state: AppState, _ grid: inout Grid, _ body: Rect) {
+    let g = theme.glyphs
+    let (left, right) = body.splitLeft(30)
+    let fields = state.fields
+    let (params, rest) = left.splitTop(fields.count + 2)
+    parameterList(state, fields, &grid, params)
+    let gamma = state.previewGamma
+    let setting = state.document.current
+    let b = setting.inputScale
+    let logSNR = Foundation.log(gamma / (1 - gamma)) + 2 * Foundation.log(b)
+    let info = [
+      "x_t = √γ·b·x0 + √(1−γ)·ε",
+      "γ = \(short4(gamma))   b = \(short(b))",
+      "logSNR = \(Chart.format(logSNR, decimals: 3))",
+      setting.normalize ? "x_t / std(x_t) shown" : "x_t shown unnormalised",
+      "same ε kept per resolution",
+      "PSNR/SNR: best Gaussian-blur",
+      "denoiser on that panel",
+    ]
+    let (infoBox, _) = rest.splitTop(info.count + 2)
+    grid.box(infoBox, title: "Noise", theme.border, glyphs: g)
+    for (i, l) in info.enumerated() {
+      grid.write(" " + g.text(l), x: infoBox.x + 1, y: infoBox.y + 1 + i, theme.text,
+        maxWidth: infoBox.width - 2)
+    }
+
+    guard let source = preview else {
+      notice(&grid, right, title: "Preview", lines: ["No image loaded."])
+      return
+    }
+    let title = g.text("\(source.imageName) noised at γ = \(short4(gamma)), b = \(short(b))"
+      + (state.document.previewGamma == nil ? " (γ at the t-cursor t = \(short4(state.cursorT)))" : ""))
+    grid.write(title, x: right.x + 1, y: right.y, theme.title, maxWidth: right.width - 1)
+    let area = Rect(x: right.x, y: right.y + 1, width: right.width, height: right.height - 1)
+    let bottom = previewPanels(state, source, &grid, area, vertical: false)
+    if bottom + 1 < body.maxY {
+      grid.write(g.text("Same γ, higher resolution: less is destroyed (Figure 2). "
+        + "Lower b: more is destroyed (Figure 4)."), x: right.x + 1, y: bottom + 1, theme.dim,
+        maxWidth: right.width - 1)
+    }
+  }
+
+  /// Draws the preview's resolutions side by side (or stacked when `vertical`), all at the same
+  /// on-screen size, each with its probe numbers below it. Returns the row below the last one.
+  @discardableResult
+  func previewPanels(
+    _ state: AppState, _ source: PreviewSource, _ grid: inout Grid, _ area: Rect, vertical: Bool
+  ) -> Int {
+    let g = theme.glyphs
+    let setting = state.document.current
+    let panels = source.panels(
+      gamma: state.previewGamma, inputScale: setting.inputScale, normalize: setting.normalize)
+    guard !panels.isEmpty else { return area.y }
+    let slots = vertical ? area.rows(panels.count) : area.columns(panels.count)
+    // The largest square (two pixels per cell vertically) that fits every slot, with its box
+    // and two lines of probe numbers.
+    let side = max(2, min(
+      slots.map { $0.width - 2 }.min()!, 2 * (slots.map(\.height).min()! - 4)) / 2 * 2)
+    var bottom = area.y
+    for (panel, slot) in zip(panels, slots) {
+      let box = Rect(x: slot.x, y: slot.y, width: side + 2, height: side / 2 + 2)
+      grid.box(box, title: "\(panel.resolution)×\(panel.resolution)", theme.border, glyphs: g)
+      HalfBlock.draw(panel.picture, into: &grid,
+        rect: Rect(x: box.x + 1, y: box.y + 1, width: side, height: side / 2),
+        mode: theme.colorMode, unicode: g.unicode)
+      let psnr = panel.psnr.map { "PSNR \(Chart.format($0, decimals: 1)) dB" } ?? "PSNR n/a"
+      let snr = panel.snr.map { "SNR \(Chart.format($0, decimals: 1)) dB" } ?? ""
+      grid.write(psnr, x: box.x + 1, y: box.maxY, theme.text, maxWidth: slot.width - 1)
+      grid.write(snr, x: box.x + 1, y: box.maxY + 1, theme.text, maxWidth: slot.width - 1)
+      bottom = max(bottom, box.maxY + 2)
+    }
+    return bottom
+  }
+
+  // MARK: - Overlays
+
+  func notice(_ grid: inout Grid, _ r: Rect, title: String, lines: [String]) {
+    let g = theme.glyphs
+    let w = min(r.width - 2, (lines.map(\.count).max() ?? 0) + 4)
+    let box = Rect(x: r.x + (r.width - w) / 2, y: r.y + max(0, (r.height - lines.count - 2) / 2),
+      width: w, height: lines.count + 2)
+    grid.box(box, title: title, theme.border, glyphs: g)
+    for (i, l) in lines.enumerated() {
+      grid.write(g.text(l), x: box.x + 2, y: box.y + 1 + i, theme.text, maxWidth: box.width - 3)
+    }
+  }
+
+  func dialog(_ grid: inout Grid, title: String, lines: [String]) {
+    let g = theme.glyphs
+    let w = min(grid.width - 2, (lines.map(\.count).max() ?? 0) + 4)
+    let box = Rect(x: (grid.width - w) / 2, y: (grid.height - lines.count - 2) / 2, width: w,
+      height: lines.count + 2)
+    grid.fill(box)
+    grid.box(box, title: title, theme.focusedBorder, glyphs: g)
+    for (i, l) in lines.enumerated() {
+      grid.write(g.text(l), x: box.x + 2, y: box.y + 1 + i, theme.text, maxWidth: box.width - 3)
+    }
+  }
+
+  func helpOverlay(_ grid: inout Grid) {
+    let g = theme.glyphs
+    let bindings = KeyMap.bindings
+    let extra = KeyMap.modalHelp.count + 1
+    // One column when it fits, else as many as the height needs; the box hugs its content.
+    let available = Rect(x: 1, y: 1, width: grid.width - 2, height: grid.height - 2)
+    let perColumn = max(1, min(bindings.count, available.height - 2 - extra))
+    let columnCount = max(1, (bindings.count + perColumn - 1) / perColumn)
+    let helpWidth = min(available.width, columnCount * 64 + 2)
+    let box = Rect(x: (grid.width - helpWidth) / 2, y: 1, width: helpWidth,
+      height: min(available.height, perColumn + extra + 2))
+    grid.fill(box)
+    grid.box(box, title: "Keys (any key closes)", theme.focusedBorder, glyphs: g)
+    let inner = box.inset(1)
+    let cols = inner.columns(columnCount)
+    let keyWidth = 13
+    for (i, b) in bindings.enumerated() {
+      let c = cols[min(i / perColumn, cols.count - 1)]
+      let y = c.y + i % perColumn
+      grid.write(" " + g.text(b.label), x: c.x, y: y, Style(fg: Theme.current, bg: .default, .bold),
+        maxWidth: keyWidth)
+      grid.write(g.text(b.help), x: c.x + keyWidth + 1, y: y, theme.text,
+        maxWidth: c.width - keyWidth - 2)
+    }
+    let rowsUsed = min(perColumn, bindings.count)
+    for (i, (k, v)) in KeyMap.modalHelp.enumerated() {
+      let y = inner.y + rowsUsed + 1 + i
+      guard y < inner.maxY else { break }
+      grid.write(" " + g.text(k), x: inner.x, y: y, theme.title, maxWidth: keyWidth)
+      grid.write(g.text(v), x: inner.x + keyWidth + 1, y: y, theme.dim,
+        maxWidth: inner.width - keyWidth - 2)
+    }
+  }
+
+  func presetsOverlay(_ state: AppState, _ selected: Int, _ grid: inout Grid) {
+    let g = theme.glyphs
+    let presets = state.presets
+    let box = Rect(x: 2, y: 2, width: grid.width - 4, height: grid.height - 4)
+    grid.fill(box)
+    grid.box(box, title: "Presets (↑↓ · Tab next group · Enter load · p pin · a pin group)",
+      theme.focusedBorder, glyphs: g)
+    let inner = box.inset(1)
+    let first = max(0, min(selected - inner.height / 2, presets.count - inner.height))
+    for row in 0..<inner.height {
+      let i = first + row
+      guard i < presets.count else { break }
+      let p = presets[i]
+      let isPinned = state.document.pins.contains { $0.setting == p.setting }
+      let text = g.text(" \(p.group) · \(p.name)\(isPinned ? "  (pinned)" : "")")
+      let style = i == selected ? theme.selected : theme.text
+      if i == selected { grid.fill(Rect(x: inner.x, y: inner.y + row, width: inner.width, height: 1), " ", style) }
+      grid.write(text, x: inner.x, y: inner.y + row, style, maxWidth: inner.width)
+    }
+  }
+}

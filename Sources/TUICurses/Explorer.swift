@@ -1,0 +1,52 @@
+import TUI
+
+/// The explorer's loop: key → ``Action`` → ``reduce(_:_:)`` → effects → render → diff → flush.
+public enum ExplorerLoop {
+  /// How the loop ended.
+  public enum Outcome: Equatable {
+    /// The user quit.
+    case quit
+    /// A termination signal arrived (the exit status should be 128 + signal).
+    case signal(Int32)
+  }
+
+  /// Runs until the user quits or a termination signal arrives; the terminal is restored before
+  /// this returns. `perform` does an effect's file work and returns the action reporting it.
+  /// `tick` runs every 100 ms on this thread (training reports are polled there).
+  public static func run(
+    state initial: AppState, renderer: Renderer, terminal: CursesTerminal,
+    perform: (Effect) -> Action, tick: (inout AppState) -> Bool = { _ in false }
+  ) -> (AppState, Outcome) {
+    var state = initial
+    defer { terminal.end() }
+    var grid = Grid(width: 0, height: 0)
+    var dirty = true
+    while true {
+      if let s = terminal.receivedSignal { return (state, .signal(s)) }
+      if state.shouldQuit { return (state, .quit) }
+      if tick(&state) { dirty = true }
+      if dirty {
+        let (w, h) = terminal.size
+        if grid.width != w || grid.height != h { grid = Grid(width: w, height: h) }
+        renderer.render(state, into: &grid)
+        terminal.draw(grid)
+        dirty = false
+      }
+      guard let input = terminal.readKey(timeoutMs: 100) else { continue }
+      switch input {
+      case .resize:
+        terminal.invalidate()
+        dirty = true
+      case .key(let key):
+        guard let action = KeyMap.action(for: key, in: state) else { continue }
+        var effects = reduce(&state, action)
+        // Effects report back with actions, which may (in principle) ask for more work.
+        while !effects.isEmpty {
+          let effect = effects.removeFirst()
+          effects += reduce(&state, perform(effect))
+        }
+        dirty = true
+      }
+    }
+  }
+}

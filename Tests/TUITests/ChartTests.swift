@@ -1,0 +1,123 @@
+import Testing
+@testable import TUI
+
+@Suite struct ChartTests {
+  let theme = Theme(glyphs: .unicode, colorMode: .direct)
+
+  @Test("nice ticks are 1, 2 or 5 × 10ᵏ apart and stay inside the range")
+  func niceTicks() {
+    #expect(Axis.niceTicks(0, 1, maxTicks: 6) == [0, 0.2, 0.4, 0.6, 0.8, 1.0].map { $0 })
+    #expect(Axis.niceTicks(-20, 20, maxTicks: 5) == [-20, -10, 0, 10, 20])
+    #expect(Axis.niceTicks(0, 0.33, maxTicks: 4) == [0, 0.1, 0.2, 0.3])
+    #expect(Axis(name: "", lower: 0, upper: 1).label(0.4) == "0.4")
+    #expect(Axis(name: "", lower: -20, upper: 20, maxTicks: 5).label(-10) == "-10")
+  }
+
+  /// The line y = x from (0, 0) to (1, 1) on an 8×4 plot: dot columns 0…15 and rows 15…0, so
+  /// every cell of the anti-diagonal band holds dots and the corner cells are set.
+  @Test("a chart puts axes, labels and the curve where the layout says")
+  func layout() {
+    var grid = Grid(width: 14, height: 7)
+    let chart = Chart(
+      title: "T", x: Axis(name: "t", lower: 0, upper: 1, ticks: [0, 1]),
+      y: Axis(name: "T", lower: 0, upper: 1, ticks: [0, 1]),
+      series: [Series(name: "", color: .default, points: [(0, 0), (1, 1)])])
+    let layout = chart.draw(into: &grid, rect: grid.bounds, glyphs: .unicode, theme: theme.chart)
+    // Label width 1 ("0", "1") + axis column: the plot starts at x = 2, below the title row.
+    #expect(layout.plot == Rect(x: 2, y: 1, width: 12, height: 4))
+    #expect(layout.hasAxes)
+    let lines = grid.lines
+    #expect(lines[0] == "T")
+    #expect(lines[1].hasPrefix("1┤"))
+    #expect(lines[4].hasPrefix("0┤"))
+    #expect(lines[5].hasPrefix(" └┬"))
+    #expect(lines[5].hasSuffix("┬"))
+    #expect(lines[6].hasPrefix("t 0"))
+    #expect(lines[6].hasSuffix("1"))
+    // Bottom-left dot (0, 15) is dx0 dy3 = 0x40; top-right dot (23, 0) is dx1 dy0 = 0x08.
+    #expect((grid[2, 4].char.value - 0x2800) & 0x40 != 0)
+    #expect((grid[13, 1].char.value - 0x2800) & 0x08 != 0)
+    // The line crosses every plot column.
+    for x in 2..<14 {
+      #expect((1...4).contains { grid[x, $0].char.value >= 0x2801 }, "column \(x) has no dots")
+    }
+  }
+
+  @Test("the legend takes the emptiest corner and hides when it would cover > 1/4 of the plot")
+  func legend() {
+    var grid = Grid(width: 40, height: 14)
+    var chart = Chart(
+      title: "", x: Axis(name: "t", lower: 0, upper: 1), y: Axis(name: "", lower: 0, upper: 1),
+      series: [Series(name: "a", color: .default, points: [(0, 1), (1, 0)])])
+    // γ = 1 − t runs from top-left to bottom-right: the top-right corner is empty.
+    let layout = chart.draw(into: &grid, rect: grid.bounds, glyphs: .unicode, theme: theme.chart)
+    let legend = try! #require(layout.legend)
+    #expect(legend.maxX == layout.plot.maxX)
+    #expect(legend.y == layout.plot.y)
+    chart.series[0].name = String(repeating: "x", count: 30)
+    var small = Grid(width: 40, height: 14)
+    #expect(chart.draw(into: &small, rect: small.bounds, glyphs: .unicode, theme: theme.chart)
+      .legend == nil)
+  }
+
+  @Test("a tiny area drops the axes but still plots")
+  func tiny() {
+    var grid = Grid(width: 6, height: 3)
+    let chart = Chart(
+      title: "", x: Axis(name: "t", lower: 0, upper: 1), y: Axis(name: "", lower: 0, upper: 1),
+      series: [Series(name: "", color: .default, points: [(0, 0.5), (1, 0.5)])])
+    let layout = chart.draw(into: &grid, rect: grid.bounds, glyphs: .unicode, theme: theme.chart)
+    #expect(!layout.hasAxes)
+    #expect(grid.lines.joined().unicodeScalars.contains { $0.value >= 0x2800 && $0.value < 0x2900 })
+  }
+
+  @Test("an infinite value leaves through the top edge instead of breaking the curve")
+  func infinity() {
+    var grid = Grid(width: 4, height: 2)
+    let chart = Chart(
+      title: "", x: Axis(name: "", lower: 0, upper: 1), y: Axis(name: "", lower: 0, upper: 1),
+      series: [Series(name: "", color: .default, points: [(0, .infinity), (0.01, 0.0)])])
+    chart.draw(into: &grid, rect: grid.bounds, glyphs: .unicode, theme: theme.chart)
+    // The plot is the whole 4×2 area (no axes): the segment runs down the first dot column.
+    #expect(grid[0, 0].char == "⡇")
+    #expect(grid[0, 1].char == "⡇")
+  }
+}
+
+@Suite struct HalfBlockTests {
+  @Test("area averaging of a 4×2 image to 2×1 averages each 2×2 block")
+  func areaAverage() {
+    let grey: [Float] = [0, 1, 0.5, 0.5, 1, 0, 0.25, 0.75]
+    let p = Picture(width: 4, height: 2, grey: grey).fitted(width: 2, height: 1)
+    #expect(p.rgb[0] == 0.5)  // (0 + 1 + 1 + 0) / 4
+    #expect(p.rgb[3] == 0.5)  // (0.5 + 0.5 + 0.25 + 0.75) / 4
+  }
+
+  @Test("a 3→2 downsample weights the shared middle pixel by half")
+  func fractionalAverage() {
+    let p = Picture(width: 3, height: 1, grey: [0, 1, 0.5]).fitted(width: 2, height: 1)
+    // Output 0 covers [0, 1.5): (1·0 + 0.5·1) / 1.5; output 1 covers [1.5, 3): (0.5·1 + 1·0.5)/1.5.
+    #expect(abs(p.rgb[0] - 1.0 / 3) < 1e-6)
+    #expect(abs(p.rgb[3] - 2.0 / 3) < 1e-6)
+  }
+
+  @Test("in colour, ▀ carries the upper pixel as foreground and the lower as background")
+  func colourCells() {
+    let p = Picture(width: 1, height: 2, rgb: [1, 0, 0, 0, 0, 1])
+    var g = Grid(width: 1, height: 1)
+    HalfBlock.draw(p, into: &g, rect: g.bounds, mode: .xterm256, unicode: true)
+    #expect(g[0, 0].char == "▀")
+    #expect(g[0, 0].style.fg == Color(255, 0, 0))
+    #expect(g[0, 0].style.bg == Color(0, 0, 255))
+  }
+
+  @Test("without colour, brightness becomes shade characters (ASCII without UTF-8)")
+  func shades() {
+    let p = Picture(width: 3, height: 2, grey: [0, 0.55, 1, 0, 0.55, 1])
+    var g = Grid(width: 3, height: 1)
+    HalfBlock.draw(p, into: &g, rect: g.bounds, mode: .none, unicode: true)
+    #expect(g.line(0) == " ▒█")
+    HalfBlock.draw(p, into: &g, rect: g.bounds, mode: .basic8, unicode: false)
+    #expect(g.line(0) == " +@")
+  }
+}

@@ -1,0 +1,244 @@
+import Schedules
+import Testing
+@testable import TUI
+
+@Suite struct ReduceTests {
+  func cosineState() -> AppState {
+    AppState(current: Setting(spec: ScheduleSpec(family: .cosine)))
+  }
+
+  /// Moves the selection to `field` by pressing ↓ as a user would.
+  func select(_ field: Field, _ s: inout AppState) {
+    for _ in 0..<s.fields.count where s.selectedField != field { reduce(&s, .select(1)) }
+    #expect(s.selectedField == field)
+  }
+
+  @Test("+ on τ adds 0.1; undo restores 1; redo brings 1.1 back")
+  func undoRedo() {
+    var s = cosineState()
+    select(.tau, &s)
+    reduce(&s, .adjust(steps: 1, coarse: false))
+    #expect(s.document.current.spec.tau == 1.1)
+    reduce(&s, .adjust(steps: 1, coarse: true))
+    #expect(s.document.current.spec.tau == 2.1)
+    reduce(&s, .undo)
+    #expect(s.document.current.spec.tau == 1.1)
+    reduce(&s, .undo)
+    #expect(s.document.current.spec.tau == 1)
+    reduce(&s, .undo)
+    #expect(s.message?.isError == true)
+    reduce(&s, .redo)
+    #expect(s.document.current.spec.tau == 1.1)
+  }
+
+  @Test("a new edit after undo drops the redo history")
+  func redoCleared() {
+    var s = cosineState()
+    select(.tau, &s)
+    reduce(&s, .adjust(steps: 1, coarse: false))
+    reduce(&s, .undo)
+    reduce(&s, .adjust(steps: -1, coarse: false))
+    #expect(s.document.current.spec.tau == 0.9)
+    reduce(&s, .redo)
+    #expect(s.document.current.spec.tau == 0.9)
+    #expect(s.message?.text == "nothing to redo")
+  }
+
+  @Test("repeated steps land on round values")
+  func roundSteps() {
+    var s = cosineState()
+    select(.inputScale, &s)
+    for _ in 0..<7 { reduce(&s, .adjust(steps: -1, coarse: false)) }
+    #expect(s.document.current.inputScale == 0.65)
+  }
+
+  @Test("typing an exact value replaces it; Enter commits, and undo reverts it")
+  func typedEntry() {
+    var s = cosineState()
+    select(.start, &s)
+    reduce(&s, .beginEdit)
+    #expect(s.modal == .edit(.start, TextEntry(text: "0")))
+    reduce(&s, .backspace)
+    for c in "0.2" { reduce(&s, .type(c)) }
+    reduce(&s, .commit)
+    #expect(s.modal == nil)
+    #expect(s.document.current.spec.start == 0.2)
+    reduce(&s, .undo)
+    #expect(s.document.current.spec.start == 0)
+  }
+
+  @Test("typed text that is not a number is refused in the edit line and changes nothing")
+  func typedGarbage() {
+    var s = cosineState()
+    select(.tau, &s)
+    let before = s.document
+    reduce(&s, .beginEdit)
+    reduce(&s, .backspace)
+    for c in "abc" { reduce(&s, .type(c)) }
+    reduce(&s, .commit)
+    guard case .edit(.tau, let entry) = s.modal else {
+      Issue.record("the edit line closed on a bad value")
+      return
+    }
+    #expect(entry.error == "τ = \"abc\" is not allowed: a number")
+    #expect(s.document == before)
+    #expect(s.undoStack.isEmpty)
+    reduce(&s, .cancel)
+    #expect(s.modal == nil)
+    #expect(s.document == before)
+  }
+
+  @Test("a number the schedule refuses (τ = 0) shows the schedule's error and changes nothing")
+  func typedInvalidSchedule() {
+    var s = cosineState()
+    select(.tau, &s)
+    let before = s.document
+    reduce(&s, .beginEdit)
+    reduce(&s, .backspace)
+    reduce(&s, .type("0"))
+    reduce(&s, .commit)
+    guard case .edit(_, let entry) = s.modal else {
+      Issue.record("the edit line closed on τ = 0")
+      return
+    }
+    #expect(entry.error?.contains("tau") == true)
+    #expect(s.document == before)
+  }
+
+  @Test("a step that would break the schedule is refused with the reason in the status line")
+  func steppedInvalid() {
+    var s = cosineState()
+    select(.inputScale, &s)
+    for _ in 0..<30 { reduce(&s, .adjust(steps: -1, coarse: false)) }
+    // b steps by 0.05 and must stay > 0: the last allowed value is 0.05.
+    #expect(s.document.current.inputScale == 0.05)
+    #expect(s.message?.isError == true)
+    #expect(s.message?.text.contains("inputScale") == true)
+  }
+
+  @Test("the t-cursor stays in [0, 1] and is not part of undo")
+  func cursor() {
+    var s = cosineState()
+    for _ in 0..<80 { reduce(&s, .moveCursor(steps: 1, coarse: false)) }
+    #expect(s.cursorT == 1)
+    #expect(s.undoStack.isEmpty)
+    reduce(&s, .focusNext)
+    reduce(&s, .adjust(steps: -3, coarse: true))
+    #expect(abs(s.cursorT - 0.7) < 1e-12)
+  }
+
+  @Test("pins get distinct colours; clear and undo bring them all back")
+  func pins() {
+    var s = cosineState()
+    reduce(&s, .pin)
+    select(.tau, &s)
+    reduce(&s, .adjust(steps: 1, coarse: true))
+    reduce(&s, .pin)
+    #expect(s.document.pins.map(\.colorIndex) == [0, 1])
+    #expect(s.document.pins[1].setting.spec.tau == 2)
+    reduce(&s, .clearPins)
+    #expect(s.document.pins.isEmpty)
+    reduce(&s, .undo)
+    #expect(s.document.pins.count == 2)
+    reduce(&s, .removeLastPin)
+    reduce(&s, .pin)
+    // The freed colour 1 is reused.
+    #expect(s.document.pins.map(\.colorIndex) == [0, 1])
+  }
+
+  @Test("presets: Enter loads one, a pins its whole group, Esc closes")
+  func presets() {
+    let sigmoid = Setting(spec: ScheduleSpec(family: .sigmoid, start: 0, end: 3, tau: 0.5))
+    let items = [
+      PresetItem(group: "G1", name: "one", setting: Setting(spec: ScheduleSpec(family: .linear))),
+      PresetItem(group: "G2", name: "two", setting: sigmoid),
+      PresetItem(group: "G2", name: "three", setting: Setting(spec: ScheduleSpec(family: .cosine,
+        start: 0.2, end: 1, tau: 2))),
+    ]
+    var s = AppState(current: Setting(spec: ScheduleSpec(family: .cosine)), presets: items)
+    reduce(&s, .openPresets)
+    reduce(&s, .select(1))
+    reduce(&s, .pinPresetGroup)
+    #expect(s.document.pins.map(\.name) == ["two", "three"])
+    reduce(&s, .commit)
+    #expect(s.modal == nil)
+    #expect(s.document.current == sigmoid)
+    reduce(&s, .undo)
+    #expect(s.document.current.spec.family == .cosine)
+    #expect(s.document.pins.count == 2)
+  }
+
+  @Test("an export prompt offers a default path and hands the file work to the shell")
+  func exportPrompt() {
+    var s = cosineState()
+    reduce(&s, .beginPrompt(.exportConfig))
+    #expect(s.modal == .prompt(.exportConfig, TextEntry(text: "schedule.json")))
+    let effects = reduce(&s, .commit)
+    #expect(effects == [.exportConfig(s.document.current, path: "schedule.json")])
+    #expect(s.modal == nil)
+  }
+
+  @Test("an import result that fails validation changes nothing and says why")
+  func badImport() {
+    var s = cosineState()
+    let before = s.document
+    var bad = ScheduleSpec(family: .cosine)
+    bad.tau = -1
+    reduce(&s, .imported(Setting(spec: bad), path: "x.json"))
+    #expect(s.document == before)
+    #expect(s.message?.isError == true)
+    #expect(s.message?.text.hasPrefix("x.json: ") == true)
+    reduce(&s, .failed("x.json: line 1, column 1: bad"))
+    #expect(s.document == before)
+  }
+
+  @Test("quit is immediate, unless a training run is active: then it asks")
+  func quit() {
+    var s = cosineState()
+    reduce(&s, .requestQuit)
+    #expect(s.shouldQuit)
+    var t = cosineState()
+    reduce(&t, .setTraining(active: true))
+    reduce(&t, .requestQuit)
+    #expect(!t.shouldQuit)
+    #expect(t.modal == .confirmQuit)
+    reduce(&t, .confirm(false))
+    #expect(t.modal == nil && !t.shouldQuit)
+    reduce(&t, .cancel)
+    reduce(&t, .confirm(true))
+    #expect(t.shouldQuit)
+  }
+
+  @Test("Esc closes the help before it would quit")
+  func escapeClosesFirst() {
+    var s = cosineState()
+    reduce(&s, KeyMap.action(for: .char("?"), in: s)!)
+    #expect(s.modal == .help)
+    reduce(&s, KeyMap.action(for: .escape, in: s)!)
+    #expect(s.modal == nil && !s.shouldQuit)
+    reduce(&s, KeyMap.action(for: .escape, in: s)!)
+    #expect(s.shouldQuit)
+  }
+
+  @Test("switching family takes the new family's start/end/τ defaults")
+  func familySwitch() {
+    var s = cosineState()
+    reduce(&s, .adjust(steps: 1, coarse: false))
+    #expect(s.document.current.spec.family == .sigmoid)
+    #expect(s.document.current.spec.start == -3)
+    #expect(s.document.current.spec.end == 3)
+  }
+
+  @Test("every key in the key table maps to its action, and none is bound twice")
+  func keyTable() {
+    var seen = Set<Key>()
+    let s = cosineState()
+    for b in KeyMap.bindings {
+      for k in b.keys {
+        #expect(!seen.contains(k), "\(k) bound twice")
+        seen.insert(k)
+        #expect(KeyMap.action(for: k, in: s) == b.action)
+      }
+    }
+  }
+}

@@ -1,0 +1,198 @@
+import Engine
+import Foundation
+import Schedules
+import Testing
+@testable import TUI
+
+/// Screens rendered into the grid at a few sizes, checked line by line where the layout is fixed
+/// by hand (header, panels) and by content where it depends on the curves.
+@Suite struct ViewTests {
+  func state(_ spec: ScheduleSpec = ScheduleSpec(family: .linear), b: Double = 1) -> AppState {
+    AppState(current: Setting(spec: spec, inputScale: b), presets: PresetItem.paper)
+  }
+
+  func render(_ s: AppState, _ w: Int, _ h: Int, glyphs: Glyphs = .unicode,
+    mode: ColorMode = .direct, preview: PreviewSource? = nil) -> Grid {
+    Renderer(theme: Theme(glyphs: glyphs, colorMode: mode), preview: preview).render(
+      s, width: w, height: h)
+  }
+
+  @Test("the schedule screen at 80×24: header, parameter panel, the three plots, hints")
+  func schedule80x24() {
+    let lines = render(state(), 80, 24).lines
+    #expect(lines.count == 24)
+    #expect(lines[0] == " schedtui  1 Schedule   2 Preview   3 Training   4 Sweep" + String(repeating: " ", count: 20) + "1−t")
+    #expect(lines[1].hasPrefix("┌ Parameters ──"))
+    // The panel is 30 columns wide below 120 columns: label left, value right-aligned.
+    #expect(lines[2].hasPrefix("│ family              linear │"))
+    #expect(lines[3].hasPrefix("│ b (input scale)          1 │"))
+    #expect(lines[1].contains("γ(t)  signal variance"))
+    #expect(lines.contains { $0.contains("logSNR(t)   b = 1: no shift") })
+    #expect(lines.contains { $0.contains("density of logSNR") })
+    #expect(lines[23].hasPrefix(" ?:help ↑↓:choose ←→:change"))
+  }
+
+  @Test("the schedule screen fits at 120×40 and 200×60, each line exactly as wide as the grid",
+    arguments: [(120, 40), (200, 60), (70, 20)])
+  func sizes(_ w: Int, _ h: Int) {
+    let g = render(state(ScheduleSpec(family: .cosine, start: 0.2, end: 1, tau: 2)), w, h)
+    for y in 0..<h { #expect(g.line(y).unicodeScalars.count == w) }
+    // The summary is clipped at the right edge when the header is full.
+    #expect(g.lines[0].hasSuffix("cosine s=0.2 e=1 τ=2") || w < 80)
+    #expect(g.lines.contains { $0.contains("│ τ") })
+    // The γ plot has braille dots.
+    #expect(g.cells.contains { $0.char.value > 0x2800 && $0.char.value < 0x2900 })
+  }
+
+  @Test("a tiny terminal says how small it is and what is needed", arguments: [(40, 10), (69, 30), (100, 19)])
+  func tooSmall(_ w: Int, _ h: Int) {
+    let lines = render(state(), w, h).lines
+    #expect(lines.contains { $0.contains("Terminal too small: \(w)×\(h), need 70×20") })
+  }
+
+  @Test("changing τ changes the plotted curves and nothing else of the header but the summary")
+  func parameterChangesCurve() {
+    var s = state(ScheduleSpec(family: .cosine))
+    let before = render(s, 120, 40)
+    for _ in 0..<3 { reduce(&s, .select(1)) }
+    reduce(&s, .adjust(steps: 1, coarse: true))
+    #expect(s.document.current.spec.tau == 2)
+    let after = render(s, 120, 40)
+    // The γ plot occupies rows 2…11 right of the 34-column panel.
+    let plotRows = 2..<12
+    let changed = plotRows.contains { y in
+      (34..<120).contains { x in before[x, y].char != after[x, y].char }
+    }
+    #expect(changed)
+    #expect(after.lines[0].hasSuffix("cosine s=0 e=1 τ=2"))
+  }
+
+  @Test("b ≠ 1: the logSNR title states the exact 2·log b shift and the b = 1 curve is drawn")
+  func inputScaleShift() {
+    let lines = render(state(b: 0.5), 120, 40).lines
+    #expect(lines.contains { $0.contains("b = 0.5: shifted by 2·log b = -1.386") })
+    #expect(lines.contains { $0.contains("current at b=1") })
+  }
+
+  @Test("the help overlay lists every key of the key table", arguments: [(80, 24), (120, 40)])
+  func help(_ w: Int, _ h: Int) {
+    var s = state()
+    reduce(&s, .toggleHelp)
+    let text = render(s, w, h).lines.joined(separator: "\n")
+    #expect(text.contains("Keys (any key closes)"))
+    for b in KeyMap.bindings {
+      #expect(text.contains(b.label), "help is missing \(b.label)")
+      #expect(text.contains(String(b.help.prefix(20))), "help is missing \(b.help)")
+    }
+  }
+
+  @Test("the preset list shows the paper's tables and the selection")
+  func presets() {
+    var s = state()
+    reduce(&s, .openPresets)
+    reduce(&s, .focusNext)  // Table 1 → the next group
+    let lines = render(s, 120, 40).lines
+    #expect(lines.contains { $0.contains("Table 1 · 64×64: b = 1, γ = 1−t") })
+    #expect(s.presets[selectedIndex(s)].group == "Table 3 cosine, 1−t")
+  }
+
+  func selectedIndex(_ s: AppState) -> Int {
+    if case .presets(let i) = s.modal { return i }
+    return -1
+  }
+
+  @Test("typing a bad value shows the error above the edit line")
+  func editError() {
+    var s = state(ScheduleSpec(family: .cosine))
+    reduce(&s, .select(1))
+    reduce(&s, .beginEdit)
+    reduce(&s, .type("x"))
+    reduce(&s, .commit)
+    let lines = render(s, 80, 24).lines
+    #expect(lines[22].contains("start = \"0x\" is not allowed: a number"))
+    #expect(lines[23].hasPrefix(" start = 0x"))
+  }
+
+  @Test("without UTF-8 every cell is ASCII; with NO_COLOR no cell has a colour")
+  func asciiAndMono() {
+    var s = state(ScheduleSpec(family: .sigmoid))
+    reduce(&s, .pin)
+    let g = render(s, 100, 30, glyphs: .ascii, mode: .none)
+    #expect(g.cells.allSatisfy { $0.char.isASCII })
+    #expect(g.lines.contains { $0.contains("Parameters") })
+    #expect(g.lines.contains { $0.contains(":") || $0.contains("'") || $0.contains(".") })
+  }
+
+  @Test("the training and sweep keys show where those features are")
+  func otherScreens() {
+    var s = state()
+    reduce(&s, .show(.training))
+    #expect(render(s, 80, 24).lines.contains { $0.contains("schedtui train --help") })
+    reduce(&s, .show(.sweep))
+    #expect(render(s, 80, 24).lines.contains { $0.contains("schedtui sweep --help") })
+  }
+
+  /// A 32×32 test card: left half black, right half white.
+  func card() -> Image {
+    var px = [Float](repeating: 0, count: 32 * 32 * 3)
+    for y in 0..<32 { for x in 16..<32 { for c in 0..<3 { px[(y * 32 + x) * 3 + c] = 1 } } }
+    return Image(width: 32, height: 32, channels: 3, pixels: px)
+  }
+
+  @Test("the preview shows each resolution at the same size with its probe numbers")
+  func preview() {
+    var s = state()
+    s.previewResolutions = [16, 32]
+    reduce(&s, .show(.preview))
+    let source = NoisePreviewSource(image: card(), name: "card", resolutions: [16, 32])
+    let g = render(s, 100, 30, preview: source)
+    let lines = g.lines
+    #expect(lines[1].contains("card noised at γ = 0.5, b = 1"))
+    let boxes = ["┌ 16×16 ", "┌ 32×32 "].map { title in
+      lines.firstIndex { $0.contains(title) }
+    }
+    #expect(boxes[0] != nil && boxes[0] == boxes[1])
+    #expect(lines.filter { $0.contains("PSNR ") && $0.contains(" dB") }.count == 1)
+    #expect(g.cells.contains { $0.char == "▀" })
+  }
+
+  @Test("without colour the preview falls back to shade characters")
+  func previewShades() {
+    var s = state()
+    s.previewResolutions = [16, 32]
+    s.document.previewGamma = 1
+    reduce(&s, .show(.preview))
+    let source = NoisePreviewSource(image: card(), name: "card", resolutions: [16, 32])
+    let g = render(s, 100, 30, mode: .none, preview: source)
+    #expect(!g.cells.contains { $0.char == "▀" })
+    // γ = 1 is the clean card: black (blank) and white (full block) halves.
+    #expect(g.cells.contains { $0.char == "█" })
+  }
+}
+
+@Suite struct CurvesTests {
+  /// For γ = 1 − t: λ = log((1 − t)/t), dλ/dt = −1/(t(1 − t)), so p(λ) = t(1 − t): 0.25 at λ = 0.
+  @Test("the density of 1 − t is t(1 − t) at λ(t) (hand derivation), and b shifts it by 2·log b")
+  func linearDensity() throws {
+    let c = try #require(Curves.sample(Setting(spec: ScheduleSpec(family: .linear)), samples: 100))
+    let mid = c.density[50]
+    #expect(abs(mid.x) < 1e-12)
+    #expect(abs(mid.y - 0.25) < 1e-9)
+    let t = 0.2
+    let p = c.density[20]
+    #expect(abs(p.x - Foundation.log(0.8 / 0.2)) < 1e-9)
+    #expect(abs(p.y - t * (1 - t)) < 1e-9)
+    let scaled = try #require(
+      Curves.sample(Setting(spec: ScheduleSpec(family: .linear), inputScale: 0.5), samples: 100))
+    #expect(abs(scaled.density[50].x - 2 * Foundation.log(0.5)) < 1e-12)
+    #expect(abs(scaled.density[50].y - 0.25) < 1e-9)
+    #expect(abs(scaled.logSNR[20].y - (Foundation.log(4) + 2 * Foundation.log(0.5))) < 1e-9)
+  }
+
+  @Test("an invalid setting gives no curves")
+  func invalid() {
+    var spec = ScheduleSpec(family: .cosine)
+    spec.tau = 0
+    #expect(Curves.sample(Setting(spec: spec), samples: 10) == nil)
+  }
+}
