@@ -54,7 +54,9 @@ struct Train: ParsableCommand {
   var labelDropout: Double?
   @Option(help: "EMA decay of the sampling weights, in [0, 1) (default 0.999).")
   var ema: Double?
-  @Option(name: .customLong("eval-samples"), help: "Samples for the Fréchet distance; 0 skips it (default 500).")
+  @Option(
+    name: .customLong("eval-samples"),
+    help: "Samples for the Fréchet distance; 0 skips it (default 500 for mlp-s, 250 for convres-s).")
   var evalSamples: Int?
   @Option(name: .customLong("checkpoint-every"), help: "Steps between checkpoints (default 500).")
   var checkpointEvery: Int?
@@ -113,6 +115,7 @@ struct Train: ParsableCommand {
       // A ConvRes-S step at 32×32 costs ~600 times an MLP-S example: smaller defaults.
       c.steps = 1000
       c.batch = 32
+      c.evalSamples = 250
     }
     if let steps { c.steps = steps }
     if let batch { c.batch = batch }

@@ -69,6 +69,18 @@ public struct TrainingConfig: Sendable, Equatable {
       classes: data == .digits ? 10 : 0)
   }
 
+  /// The sampler settings the run samples with: sampler, steps, η, guidance (0 for unlabelled
+  /// data: there is no class to guide towards) and the inference schedule.
+  public var samplerSettings: SamplerSettings {
+    var s = SamplerSettings()
+    s.kind = sampler
+    s.steps = sampleSteps
+    s.eta = eta
+    s.guidance = modelShape.classes == 0 ? 0 : guidance
+    s.schedule = sampleSchedule
+    return s
+  }
+
   /// Checks every field a user can set; the error names it (as the `schedtui train` option
   /// without its dashes), its value, and what is allowed.
   public func validate() throws(DatasetError) {

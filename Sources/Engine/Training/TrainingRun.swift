@@ -194,16 +194,8 @@ public final class TrainingRun {
     return try finish(progress: progress)
   }
 
-  /// The sampler settings from the config.
-  public var samplerSettings: SamplerSettings {
-    var s = SamplerSettings()
-    s.kind = config.sampler
-    s.steps = config.sampleSteps
-    s.eta = config.eta
-    s.guidance = trainer.dataset.classes == 0 ? 0 : config.guidance
-    s.schedule = config.sampleSchedule
-    return s
-  }
+  /// The sampler settings from the config (guidance off for unlabelled data).
+  public var samplerSettings: SamplerSettings { config.samplerSettings }
 
   /// `count` labels cycling through the classes (all "no class" for unlabelled data).
   public func sampleLabels(_ count: Int) -> [Int32] {
@@ -213,7 +205,7 @@ public final class TrainingRun {
 
   /// Samples (count, C·H·W) in [−1, 1] from the EMA weights.
   public func sample(labels: [Int32], settings: SamplerSettings, seed: UInt64) throws -> [Float] {
-    var rng = Xoshiro256(seed: seed ^ 0x5A3D_1E5E_ED00_0000)
+    var rng = Xoshiro256(seed: TrainedModel.samplingSeed(seed))
     return try Sampler.sample(
       model: trainer.model, params: trainer.ema.data, prediction: config.prediction,
       inputScale: config.inputScale, normalize: config.normalize, settings: settings,
