@@ -145,7 +145,10 @@ struct Train: ParsableCommand {
     let directory: String
     if let resume {
       directory = resume
-      trainingRun = try TrainingRun(resuming: resume, steps: steps)
+      do { trainingRun = try TrainingRun(resuming: resume, steps: steps) } catch let error as DatasetError {
+        guard case .invalid(let field, let value, let allowed) = error else { throw error }
+        throw ValidationError("--\(field) \(value) is not allowed with --resume: \(allowed).")
+      }
     } else {
       directory = out ?? Train.defaultFolder()
       trainingRun = try TrainingRun(config: trainingConfig(), directory: directory)

@@ -91,12 +91,20 @@ public final class TrainingRun {
   }
 
   /// Continues the run saved in `directory`; `steps`, when given, replaces the total (to train
-  /// a finished run further).
+  /// a finished run further; fewer steps than already taken is an error). A run that is already
+  /// complete only samples and measures again.
   public init(resuming directory: String, steps: Int? = nil) throws {
     let path = (directory as NSString).appendingPathComponent(Checkpoint.fileName)
     let ckpt = try Checkpoint.read(from: path)
     var config = ckpt.header.config
-    if let steps { config.steps = steps }
+    if let steps {
+      guard steps >= ckpt.header.step else {
+        throw DatasetError.invalid(
+          field: "steps", value: "\(steps)",
+          allowed: "at least the \(ckpt.header.step) steps \(directory) has already taken")
+      }
+      config.steps = steps
+    }
     try config.validate()
     self.config = config
     self.directory = directory
