@@ -189,9 +189,16 @@ struct Train: ParsableCommand {
         s.steps, s.trainSeconds, s.examplesPerSecond, s.finalLoss)
     ]
     if let fid = s.frechetDistance {
-      lines.append(String(
-        format: "Fréchet distance %.2f (held-out real digits: %.2f; lower is better)", fid,
-        s.heldOutFrechetDistance ?? .nan))
+      if s.config.data == .digits {
+        lines.append(String(
+          format: "Fréchet distance %.2f (held-out real digits: %.2f; lower is better)", fid,
+          s.heldOutFrechetDistance ?? .nan))
+      } else {
+        lines.append(String(
+          format: "Fréchet distance %.2f to the digits (held-out real patches: %.2f): it only "
+            + "says how digit-like patches are; judge patches by the loss", fid,
+          s.heldOutFrechetDistance ?? .nan))
+      }
     }
     lines.append("wrote \(directory)/samples.png, summary.json, metrics.jsonl, checkpoint.bin")
     return lines.joined(separator: "\n")
