@@ -13,7 +13,8 @@ enum TrainBenchmark {
 
   static func run(_ arguments: [String]) throws -> Int32 {
     let o = try BenchTools.options(
-      arguments, allowed: [
+      arguments,
+      allowed: [
         "threads": "2", "mlp-steps": "60", "conv-steps": "6", "sweep": "1", "profile": "0",
         "rounds": "2",
       ])
@@ -29,14 +30,18 @@ enum TrainBenchmark {
       let m = try measure(
         model: kind, resolution: kind == .mlpS ? 8 : 32, batch: kind == .mlpS ? 256 : 32,
         steps: kind == .mlpS ? mlpSteps : convSteps)
-      print(String(format: "%@: %.1f examples/s, sgemm %.0f%%", kind.rawValue, m.examplesPerSecond, m.sgemmShare * 100))
+      print(
+        String(
+          format: "%@: %.1f examples/s, sgemm %.0f%%", kind.rawValue, m.examplesPerSecond,
+          m.sgemmShare * 100))
       return 0
     }
 
     // The machine's sgemm peak: large square products at each thread count.
     for t in Set([1, threads, cores]).sorted() {
       BLAS.threads = t
-      print(String(format: "sgemm peak, %d thread(s): %.1f GFLOP/s (1024³ product)", t, sgemmPeak()))
+      print(
+        String(format: "sgemm peak, %d thread(s): %.1f GFLOP/s (1024³ product)", t, sgemmPeak()))
     }
     BLAS.threads = threads
     let peak = sgemmPeak()
@@ -45,7 +50,10 @@ enum TrainBenchmark {
     // on the machine; each side keeps its best round.
     var mlp = Measurement(examplesPerSecond: 0, secondsPerStep: 0, sgemmShare: 0, gflops: 0)
     var conv = mlp
-    var torchMLP = 0.0, torchConv = 0.0, torchVersion = "", torchMissing: String?
+    var torchMLP = 0.0
+    var torchConv = 0.0
+    var torchVersion = ""
+    var torchMissing: String?
     for _ in 0..<rounds {
       let m = try measure(model: .mlpS, resolution: 8, batch: 256, steps: mlpSteps)
       if m.examplesPerSecond > mlp.examplesPerSecond { mlp = m }
@@ -64,20 +72,24 @@ enum TrainBenchmark {
       }
     }
     for (name, m) in [("MLP-S 8×8, batch 256", mlp), ("ConvRes-S 32×32, batch 32", conv)] {
-      print(String(
-        format: "%@: %.1f examples/s (%.2f ms/step); sgemm %.0f%% of the step at %.1f GFLOP/s "
-          + "(%.0f%% of peak %.1f)", name, m.examplesPerSecond, m.secondsPerStep * 1000,
-        m.sgemmShare * 100, m.gflops, m.gflops / peak * 100, peak))
+      print(
+        String(
+          format: "%@: %.1f examples/s (%.2f ms/step); sgemm %.0f%% of the step at %.1f GFLOP/s "
+            + "(%.0f%% of peak %.1f)", name, m.examplesPerSecond, m.secondsPerStep * 1000,
+          m.sgemmShare * 100, m.gflops, m.gflops / peak * 100, peak))
     }
     if let torchMissing {
       print("PyTorch reference not run: \(torchMissing)")
     } else {
-      print(String(
-        format: "PyTorch %@ (%d threads): MLP-S %.1f examples/s, ConvRes-S %.1f examples/s",
-        torchVersion, threads, torchMLP, torchConv))
-      print(String(
-        format: "ratio schedtui / PyTorch: MLP-S %.2f× (goal ≥ 1.2), ConvRes-S %.2f× (goal ≥ 1.0)",
-        mlp.examplesPerSecond / torchMLP, conv.examplesPerSecond / torchConv))
+      print(
+        String(
+          format: "PyTorch %@ (%d threads): MLP-S %.1f examples/s, ConvRes-S %.1f examples/s",
+          torchVersion, threads, torchMLP, torchConv))
+      print(
+        String(
+          format:
+            "ratio schedtui / PyTorch: MLP-S %.2f× (goal ≥ 1.2), ConvRes-S %.2f× (goal ≥ 1.0)",
+          mlp.examplesPerSecond / torchMLP, conv.examplesPerSecond / torchConv))
     }
 
     if o["sweep"] == "1" {
@@ -85,9 +97,10 @@ enum TrainBenchmark {
         BLAS.threads = t
         let a = try measure(model: .mlpS, resolution: 8, batch: 256, steps: mlpSteps)
         let b = try measure(model: .convResS, resolution: 32, batch: 32, steps: convSteps)
-        print(String(
-          format: "threads %d: MLP-S %.1f examples/s, ConvRes-S %.1f examples/s (one round)", t,
-          a.examplesPerSecond, b.examplesPerSecond))
+        print(
+          String(
+            format: "threads %d: MLP-S %.1f examples/s, ConvRes-S %.1f examples/s (one round)", t,
+            a.examplesPerSecond, b.examplesPerSecond))
       }
       BLAS.threads = threads
     }
@@ -128,7 +141,9 @@ enum TrainBenchmark {
   /// GFLOP/s of the best of 5 sgemm calls on 1024×1024 matrices.
   static func sgemmPeak() -> Double {
     let n = 1024
-    let a = Tensor([n, n]), b = Tensor([n, n]), c = Tensor([n, n])
+    let a = Tensor([n, n])
+    let b = Tensor([n, n])
+    let c = Tensor([n, n])
     for i in 0..<(n * n) {
       a[i] = Float(i % 7) * 0.1
       b[i] = Float(i % 5) * 0.1

@@ -14,7 +14,9 @@ struct Sample: ParsableCommand {
       row, pixel values in [0, 1], row-major, no header.
       """)
 
-  @Option(name: .customLong("run"), help: ArgumentHelp("The run's folder (holds checkpoint.bin).", valueName: "dir"))
+  @Option(
+    name: .customLong("run"),
+    help: ArgumentHelp("The run's folder (holds checkpoint.bin).", valueName: "dir"))
   var runDirectory: String
   @Option(help: "Number of samples, 1…100000 (default 100).")
   var count = 100
@@ -24,11 +26,14 @@ struct Sample: ParsableCommand {
   var sampler: SamplerKind?
   @Option(help: "DDIM's η in [0, 1]: 0 is deterministic (default 0).")
   var eta: Double = 0
-  @Option(help: "Classifier-free guidance weight w ≥ 0: (1+w)·ε(y) − w·ε(∅) (default: the run's, 1).")
+  @Option(
+    help: "Classifier-free guidance weight w ≥ 0: (1+w)·ε(y) − w·ε(∅) (default: the run's, 1).")
   var guidance: Double?
-  @Option(help: ArgumentHelp(
-    "Inference schedule: family[:start:end:tau], e.g. cosine or cosine:0.2:1:1 (default: the run's, cosine).",
-    valueName: "spec"))
+  @Option(
+    help: ArgumentHelp(
+      "Inference schedule: family[:start:end:tau], e.g. cosine or cosine:0.2:1:1 "
+        + "(default: the run's, cosine).",
+      valueName: "spec"))
   var inference: String?
   @Option(help: "Class of every sample, 0…9 (default: cycle through the classes).")
   var label: Int?
@@ -36,9 +41,11 @@ struct Sample: ParsableCommand {
   var seed: UInt64 = 0
   @Option(help: "OpenBLAS threads (default \(TrainDefaults.threads)).")
   var threads: Int?
-  @Flag(help: "Also print the samples' Fréchet distance to the training digits (needs --count ≥ 2).")
+  @Flag(
+    help: "Also print the samples' Fréchet distance to the training digits (needs --count ≥ 2).")
   var score = false
-  @Option(help: ArgumentHelp("Output file: .png (grid) or .csv (one sample per row).", valueName: "file"))
+  @Option(
+    help: ArgumentHelp("Output file: .png (grid) or .csv (one sample per row).", valueName: "file"))
   var output: String
 
   func validate() throws {
@@ -66,7 +73,9 @@ struct Sample: ParsableCommand {
     let ext = (output as NSString).pathExtension.lowercased()
     guard ext == "png" || ext == "csv" else {
       throw ValidationError(
-        "--output \(output) is not allowed: the name must end in .png (a grid) or .csv (one sample per row).")
+        "--output \(output) is not allowed: the name must end in .png (a grid) or .csv "
+          + "(one sample per row)."
+      )
     }
     if let inference { _ = try Sample.parseInference(inference) }
   }
@@ -110,7 +119,8 @@ struct Sample: ParsableCommand {
     if let inference { settings.schedule = try Sample.parseInference(inference) }
     if unlabelled, label != nil || (guidance ?? 0) != 0 {
       throw ValidationError(
-        "--label and --guidance need a class-conditional run; \(runDirectory) was trained on unlabelled "
+        "--label and --guidance need a class-conditional run; \(runDirectory) was trained on "
+          + "unlabelled "
           + "\(trained.config.data.rawValue).")
     }
     let labels = label.map { [Int32](repeating: Int32($0), count: count) } ?? trained.labels(count)
@@ -127,7 +137,8 @@ struct Sample: ParsableCommand {
         images, count: count, channels: shape.channels, size: shape.height)
       print(String(format: "Fréchet distance %.2f over %d samples (lower is better)", d, count))
     }
-    print("wrote \(count) samples (\(settings.kind.rawValue), \(settings.steps) steps, "
-      + "guidance \(settings.guidance)) from \(runDirectory) to \(output)")
+    print(
+      "wrote \(count) samples (\(settings.kind.rawValue), \(settings.steps) steps, "
+        + "guidance \(settings.guidance)) from \(runDirectory) to \(output)")
   }
 }

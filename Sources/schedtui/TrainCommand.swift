@@ -16,7 +16,8 @@ nonisolated(unsafe) var interruptRequested: sig_atomic_t = 0
 struct Train: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "train",
-    abstract: "Train a small denoiser on the CPU with the chosen schedule, then sample and score it.",
+    abstract:
+      "Train a small denoiser on the CPU with the chosen schedule, then sample and score it.",
     discussion: """
       Trains with the paper's Algorithm 2 (t ~ U(0,1), x_t = √γ(t)·b·x0 + √(1−γ(t))·ε, \
       optional variance normalisation), samples with the EMA weights on the inference schedule \
@@ -34,7 +35,8 @@ struct Train: ParsableCommand {
   var data: DataKind?
   @Option(help: "Image side: 8, 16 or 32 for digits; 16, 32 or 64 for patches (default 8 / 16).")
   var resolution: Int?
-  @Option(help: "Denoiser: mlp-s (up to 32 px) or convres-s. Default: mlp-s at 8 px, convres-s above.")
+  @Option(
+    help: "Denoiser: mlp-s (up to 32 px) or convres-s. Default: mlp-s at 8 px, convres-s above.")
   var model: ModelKind?
   @Option(help: "Optimiser steps (default 5000 for mlp-s, 1000 for convres-s).")
   var steps: Int?
@@ -50,13 +52,15 @@ struct Train: ParsableCommand {
   var optimizer: OptimizerKind?
   @Option(help: "Warm-up steps before the cosine decay (default 100).")
   var warmup: Int?
-  @Option(name: .customLong("label-dropout"), help: "Probability of dropping the label (default 0.1).")
+  @Option(
+    name: .customLong("label-dropout"), help: "Probability of dropping the label (default 0.1).")
   var labelDropout: Double?
   @Option(help: "EMA decay of the sampling weights, in [0, 1) (default 0.999).")
   var ema: Double?
   @Option(
     name: .customLong("eval-samples"),
-    help: "Samples for the Fréchet distance; 0 skips it (default 500 for mlp-s, 250 for convres-s).")
+    help: "Samples for the Fréchet distance; 0 skips it (default 500 for mlp-s, 250 for convres-s)."
+  )
   var evalSamples: Int?
   @Option(name: .customLong("checkpoint-every"), help: "Steps between checkpoints (default 500).")
   var checkpointEvery: Int?
@@ -64,9 +68,10 @@ struct Train: ParsableCommand {
   var threads: Int?
   @Option(help: ArgumentHelp("Folder for the run's files (default runs/<time>).", valueName: "dir"))
   var out: String?
-  @Option(help: ArgumentHelp(
-    "Continue the run in this folder (only --steps and --threads may be given with it).",
-    valueName: "dir"))
+  @Option(
+    help: ArgumentHelp(
+      "Continue the run in this folder (only --steps and --threads may be given with it).",
+      valueName: "dir"))
   var resume: String?
 
   func validate() throws {
@@ -78,7 +83,8 @@ struct Train: ParsableCommand {
         ("--data", data != nil), ("--resolution", resolution != nil), ("--model", model != nil),
         ("--batch", batch != nil), ("--seed", seed != nil), ("--lr", lr != nil),
         ("--prediction", prediction != nil), ("--optimizer", optimizer != nil),
-        ("--warmup", warmup != nil), ("--label-dropout", labelDropout != nil), ("--ema", ema != nil),
+        ("--warmup", warmup != nil), ("--label-dropout", labelDropout != nil),
+        ("--ema", ema != nil),
         ("--eval-samples", evalSamples != nil), ("--checkpoint-every", checkpointEvery != nil),
         ("--out", out != nil), ("--config", schedule.configPath != nil),
         ("--family", schedule.family != nil), ("--preset", schedule.preset != nil),
@@ -110,7 +116,11 @@ struct Train: ParsableCommand {
       if resolution == nil, !fromFile { c.resolution = Dataset.allowedResolutions(data)[0] }
     }
     if let resolution { c.resolution = resolution }
-    if let model { c.model = model } else if !fromFile { c.model = c.resolution <= 8 ? .mlpS : .convResS }
+    if let model {
+      c.model = model
+    } else if !fromFile {
+      c.model = c.resolution <= 8 ? .mlpS : .convResS
+    }
     if !fromFile, c.model == .convResS {
       // A ConvRes-S step at 32×32 costs ~600 times an MLP-S example: smaller defaults.
       c.steps = 1000
@@ -120,7 +130,9 @@ struct Train: ParsableCommand {
     if let steps { c.steps = steps }
     if let batch { c.batch = batch }
     if let seed { c.seed = seed }
-    if let lr { c.optimizer.learningRate = lr } else if !fromFile, c.model == .convResS {
+    if let lr {
+      c.optimizer.learningRate = lr
+    } else if !fromFile, c.model == .convResS {
       c.optimizer.learningRate = 5e-4
     }
     if let prediction { c.prediction = prediction }
@@ -145,7 +157,9 @@ struct Train: ParsableCommand {
     let directory: String
     if let resume {
       directory = resume
-      do { trainingRun = try TrainingRun(resuming: resume, steps: steps) } catch let error as DatasetError {
+      do { trainingRun = try TrainingRun(resuming: resume, steps: steps) } catch let error
+        as DatasetError
+      {
         guard case .invalid(let field, let value, let allowed) = error else { throw error }
         throw ValidationError("--\(field) \(value) is not allowed with --resume: \(allowed).")
       }
@@ -161,15 +175,17 @@ struct Train: ParsableCommand {
         + "batch \(c.batch), \(BLAS.threads) thread(s) → \(directory)"
         + (first > 0 ? " (resuming at step \(first))" : ""))
     signal(SIGINT) { _ in interruptRequested = 1 }
-    let display = ProgressDisplay(total: c.steps, batch: c.batch, start: first, terminal: isatty(2) == 1)
+    let display = ProgressDisplay(
+      total: c.steps, batch: c.batch, start: first, terminal: isatty(2) == 1)
     let summary = try trainingRun.run(
       progress: { event in display.show(event) },
       shouldStop: { interruptRequested != 0 })
     display.finish()
     signal(SIGINT, SIG_DFL)
     if !summary.completed {
-      print("stopped at step \(summary.steps) with a checkpoint; continue with "
-        + "`schedtui train --resume \(directory)`")
+      print(
+        "stopped at step \(summary.steps) with a checkpoint; continue with "
+          + "`schedtui train --resume \(directory)`")
       return
     }
     print(Train.summaryText(summary, directory: directory))
@@ -190,14 +206,16 @@ struct Train: ParsableCommand {
     ]
     if let fid = s.frechetDistance {
       if s.config.data == .digits {
-        lines.append(String(
-          format: "Fréchet distance %.2f (held-out real digits: %.2f; lower is better)", fid,
-          s.heldOutFrechetDistance ?? .nan))
+        lines.append(
+          String(
+            format: "Fréchet distance %.2f (held-out real digits: %.2f; lower is better)", fid,
+            s.heldOutFrechetDistance ?? .nan))
       } else {
-        lines.append(String(
-          format: "Fréchet distance %.2f to the digits (held-out real patches: %.2f): it only "
-            + "says how digit-like patches are; judge patches by the loss", fid,
-          s.heldOutFrechetDistance ?? .nan))
+        lines.append(
+          String(
+            format: "Fréchet distance %.2f to the digits (held-out real patches: %.2f): it only "
+              + "says how digit-like patches are; judge patches by the loss", fid,
+            s.heldOutFrechetDistance ?? .nan))
       }
     }
     lines.append("wrote \(directory)/samples.png, summary.json, metrics.jsonl, checkpoint.bin")
@@ -275,12 +293,16 @@ final class ProgressDisplay {
     done: Int, total: Int, loss: Double, examplesPerSecond: Double, eta: Double, bar: Bool
   ) -> String {
     let fraction = Double(done) / Double(Swift.max(total, 1))
-    let width = 24, filled = Int(fraction * Double(width))
-    let barText = bar ? "[" + String(repeating: "#", count: filled)
-      + String(repeating: ".", count: width - filled) + "] " : "step "
+    let width = 24
+    let filled = Int(fraction * Double(width))
+    let barText =
+      bar
+      ? "[" + String(repeating: "#", count: filled)
+        + String(repeating: ".", count: width - filled) + "] " : "step "
     let etaText = eta.isFinite ? String(format: "%d:%02d", Int(eta) / 60, Int(eta) % 60) : "--:--"
-    return barText + String(
-      format: "%d/%d %3.0f%%  loss %.4f  %.0f ex/s  ETA %@", done, total, fraction * 100, loss,
-      examplesPerSecond, etaText)
+    return barText
+      + String(
+        format: "%d/%d %3.0f%%  loss %.4f  %.0f ex/s  ETA %@", done, total, fraction * 100, loss,
+        examplesPerSecond, etaText)
   }
 }

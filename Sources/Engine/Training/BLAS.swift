@@ -3,7 +3,8 @@ import Foundation
 
 /// The engine's one door to OpenBLAS: `cblas_sgemm` (row-major) and the thread count.
 ///
-/// Every matrix product in training goes through ``sgemm(transA:transB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``;
+/// Every matrix product in training goes through
+/// ``sgemm(transA:transB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``;
 /// ``naiveMatmul(transA:transB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)`` beside it computes the same
 /// thing with three loops in `Double` and is the reference the tests compare against.
 public enum BLAS {

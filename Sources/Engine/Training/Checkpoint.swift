@@ -8,7 +8,8 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable, Sendable
   public var description: String {
     switch self {
     case .missing(let path):
-      return "no checkpoint at \(path); --resume and --run need the folder of a `schedtui train` run"
+      return
+        "no checkpoint at \(path); --resume and --run need the folder of a `schedtui train` run"
     case .corrupt(let path, let reason): return "checkpoint \(path) is not usable: \(reason)"
     }
   }
@@ -53,7 +54,9 @@ public struct Checkpoint {
   }
 
   public static func read(from path: String) throws -> Checkpoint {
-    guard FileManager.default.fileExists(atPath: path) else { throw CheckpointError.missing(path: path) }
+    guard FileManager.default.fileExists(atPath: path) else {
+      throw CheckpointError.missing(path: path)
+    }
     guard let data = FileManager.default.contents(atPath: path) else {
       throw CheckpointError.corrupt(path: path, reason: "cannot be read")
     }
@@ -67,10 +70,13 @@ public struct Checkpoint {
       throw CheckpointError.corrupt(path: path, reason: "header length \(n) runs past the end")
     }
     let header: Header
-    do { header = try JSONDecoder().decode(Header.self, from: Data(bytes[16..<(16 + Int(n))])) } catch {
+    do {
+      header = try JSONDecoder().decode(Header.self, from: Data(bytes[16..<(16 + Int(n))]))
+    } catch {
       throw CheckpointError.corrupt(path: path, reason: "header: \(error)")
     }
-    let count = header.parameterCount, start = 16 + Int(n)
+    let count = header.parameterCount
+    let start = 16 + Int(n)
     guard bytes.count == start + 4 * 4 * count else {
       throw CheckpointError.corrupt(
         path: path, reason: "\(bytes.count - start) bytes of weights; expected \(16 * count)")

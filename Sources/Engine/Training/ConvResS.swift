@@ -25,30 +25,48 @@ public final class ConvResS: Denoiser {
 
   public init(_ shape: ModelShape) {
     self.shape = shape
-    C = shape.channels; H = shape.height; W = shape.width
-    F = shape.convChannels; Cd = shape.conditioning; E = shape.embedding
-    rows = shape.classes + 1; blocks = shape.blocks
+    C = shape.channels
+    H = shape.height
+    W = shape.width
+    F = shape.convChannels
+    Cd = shape.conditioning
+    E = shape.embedding
+    rows = shape.classes + 1
+    blocks = shape.blocks
     var l = ParameterLayout()
-    t1w = l.add("cond1.w", [Cd, E]); t1b = l.add("cond1.b", [Cd])
-    t2w = l.add("cond2.w", [Cd, Cd]); t2b = l.add("cond2.b", [Cd])
+    t1w = l.add("cond1.w", [Cd, E])
+    t1b = l.add("cond1.b", [Cd])
+    t2w = l.add("cond2.w", [Cd, Cd])
+    t2b = l.add("cond2.b", [Cd])
     emb = l.add("class.emb", [rows, Cd])
-    inW = l.add("convIn.w", [F, C * 9]); inB = l.add("convIn.b", [F])
-    var c1w: [Int] = [], c1b: [Int] = [], pw: [Int] = [], pb: [Int] = []
-    var c2w: [Int] = [], c2b: [Int] = []
+    inW = l.add("convIn.w", [F, C * 9])
+    inB = l.add("convIn.b", [F])
+    var c1w: [Int] = []
+    var c1b: [Int] = []
+    var pw: [Int] = []
+    var pb: [Int] = []
+    var c2w: [Int] = []
+    var c2b: [Int] = []
     for k in 0..<blocks {
-      c1w.append(l.add("block\(k).conv1.w", [F, F * 9])); c1b.append(l.add("block\(k).conv1.b", [F]))
-      pw.append(l.add("block\(k).cond.w", [F, Cd])); pb.append(l.add("block\(k).cond.b", [F]))
-      c2w.append(l.add("block\(k).conv2.w", [F, F * 9])); c2b.append(l.add("block\(k).conv2.b", [F]))
+      c1w.append(l.add("block\(k).conv1.w", [F, F * 9]))
+      c1b.append(l.add("block\(k).conv1.b", [F]))
+      pw.append(l.add("block\(k).cond.w", [F, Cd]))
+      pb.append(l.add("block\(k).cond.b", [F]))
+      c2w.append(l.add("block\(k).conv2.w", [F, F * 9]))
+      c2b.append(l.add("block\(k).conv2.b", [F]))
     }
     (self.c1w, self.c1b, self.pw, self.pb, self.c2w, self.c2b) = (c1w, c1b, pw, pb, c2w, c2b)
-    outW = l.add("convOut.w", [C, F * 9]); outB = l.add("convOut.b", [C])
+    outW = l.add("convOut.w", [C, F * 9])
+    outB = l.add("convOut.b", [C])
     layout = l
 
     let (C, HW, F, Cd, E) = (C, H * W, F, Cd, E)
     let fmap: (Int) -> Int = { $0 * F * HW }
     xc = acts.add { $0 * C * HW }
     temb = acts.add { $0 * E }
-    t1 = acts.add { $0 * Cd }; t1s = acts.add { $0 * Cd }; e = acts.add { $0 * Cd }
+    t1 = acts.add { $0 * Cd }
+    t1s = acts.add { $0 * Cd }
+    e = acts.add { $0 * Cd }
     let store = acts
     h = (0...blocks).map { _ in store.add(fmap) }
     a = (0..<blocks).map { _ in store.add(fmap) }
@@ -56,13 +74,18 @@ public final class ConvResS: Denoiser {
     s = (0..<blocks).map { _ in store.add(fmap) }
     proj = (0..<blocks).map { _ in store.add { $0 * F } }
     af = acts.add(fmap)
-    outc = acts.add { $0 * C * HW }; out = acts.add { $0 * C * HW }
+    outc = acts.add { $0 * C * HW }
+    out = acts.add { $0 * C * HW }
     let convScratch = 2 * Layers.convScratchCount(C: Swift.max(C, F), H: H, W: W)
     scratch = acts.add { _ in convScratch }
-    dA = acts.add(fmap); dU = acts.add(fmap); dH = acts.add(fmap)
+    dA = acts.add(fmap)
+    dU = acts.add(fmap)
+    dH = acts.add(fmap)
     dOutC = acts.add { $0 * C * HW }
-    dE = acts.add { $0 * Cd }; dProj = acts.add { $0 * F }
-    dT = acts.add { $0 * Cd }; dT1 = acts.add { $0 * Cd }
+    dE = acts.add { $0 * Cd }
+    dProj = acts.add { $0 * F }
+    dT = acts.add { $0 * Cd }
+    dT1 = acts.add { $0 * Cd }
   }
 
   public func forward(
@@ -72,12 +95,16 @@ public final class ConvResS: Denoiser {
     acts.grow(B)
     self.B = B
     labels = Array(UnsafeBufferPointer(start: yIn, count: B))
-    let A = acts, HW = H * W, N = B * HW
+    let A = acts
+    let HW = H * W
+    let N = B * HW
     // Conditioning vector e.
     Layers.sinusoidalForward(out: A[temb], logSNR: logSNR, B: B, E: E)
-    Layers.linearForward(out: A[t1], inp: A[temb], weight: P + t1w, bias: P + t1b, B: B, C: E, OC: Cd)
+    Layers.linearForward(
+      out: A[t1], inp: A[temb], weight: P + t1w, bias: P + t1b, B: B, C: E, OC: Cd)
     Layers.siluForward(out: A[t1s], inp: A[t1], N: B * Cd)
-    Layers.linearForward(out: A[e], inp: A[t1s], weight: P + t2w, bias: P + t2b, B: B, C: Cd, OC: Cd)
+    Layers.linearForward(
+      out: A[e], inp: A[t1s], weight: P + t2w, bias: P + t2b, B: B, C: Cd, OC: Cd)
     Layers.embeddingForward(
       out: A[e], labels: yIn, table: P + emb, B: B, C: Cd, rows: rows, accumulate: true)
     // Image path, (channels, batch, pixels) layout.
@@ -97,7 +124,8 @@ public final class ConvResS: Denoiser {
       Layers.conv3x3Forward(
         out: A[h[k + 1]], inp: A[s[k]], weight: P + c2w[k], bias: P + c2b[k], scratch: A[scratch],
         B: B, C: F, H: H, W: W, OC: F)
-      let next = A[h[k + 1]], prev = A[h[k]]
+      let next = A[h[k + 1]]
+      let prev = A[h[k]]
       for i in 0..<(F * N) { next[i] += prev[i] }
     }
     Layers.siluForward(out: A[af], inp: A[h[blocks]], N: F * N)
@@ -109,10 +137,13 @@ public final class ConvResS: Denoiser {
   }
 
   /// fmap (F, B, HW) += v (B, F) broadcast over pixels.
-  func addPerChannel(_ fmap: UnsafeMutablePointer<Float>, _ v: UnsafePointer<Float>, B: Int, HW: Int) {
+  func addPerChannel(
+    _ fmap: UnsafeMutablePointer<Float>, _ v: UnsafePointer<Float>, B: Int, HW: Int
+  ) {
     for c in 0..<F {
       for b in 0..<B {
-        let row = fmap + (c * B + b) * HW, add = v[b * F + c]
+        let row = fmap + (c * B + b) * HW
+        let add = v[b * F + c]
         for i in 0..<HW { row[i] += add }
       }
     }
@@ -122,7 +153,11 @@ public final class ConvResS: Denoiser {
     params P: UnsafePointer<Float>, grads G: UnsafeMutablePointer<Float>,
     dout: UnsafePointer<Float>
   ) {
-    let A = acts, B = self.B, HW = H * W, N = B * HW, n = F * N
+    let A = acts
+    let B = self.B
+    let HW = H * W
+    let N = B * HW
+    let n = F * N
     // In reverse order of the forward pass; every d-buffer is zeroed before a layer adds to it.
     Layers.swapLeadingAxes(out: A[dOutC], inp: dout, A: B, B: C, P: HW)
     A[dA].update(repeating: 0, count: n)
@@ -141,7 +176,8 @@ public final class ConvResS: Denoiser {
       A[dU].update(repeating: 0, count: n)
       Layers.siluBackward(dinp: A[dU], inp: A[u[k]], dout: A[dA], N: n)
       // u = conv1(a) + proj broadcast: dproj[b, c] = Σ_pixels dU[c, b, :].
-      let du = A[dU], dp = A[dProj]
+      let du = A[dU]
+      let dp = A[dProj]
       for c in 0..<F {
         for b in 0..<B {
           let row = du + (c * B + b) * HW

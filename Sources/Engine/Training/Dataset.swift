@@ -80,14 +80,21 @@ public struct Dataset: Sendable {
     do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
       throw DatasetError.unreadable(path: file, reason: "\(error.localizedDescription)")
     }
-    let s = resolution / 8, D = resolution * resolution
-    var train: [Float] = [], trainLabels: [Int32] = [], held: [Float] = [], heldLabels: [Int32] = []
+    let s = resolution / 8
+    let D = resolution * resolution
+    var train: [Float] = []
+    var trainLabels: [Int32] = []
+    var held: [Float] = []
+    var heldLabels: [Int32] = []
     var row = 0
-    for (lineIndex, line) in text.split(separator: "\n", omittingEmptySubsequences: true).enumerated() {
+    for (lineIndex, line) in text.split(separator: "\n", omittingEmptySubsequences: true)
+      .enumerated()
+    {
       let fields = line.split(separator: ",")
       guard fields.count == 65 else {
         throw DatasetError.malformed(
-          path: file, line: lineIndex + 1, reason: "\(fields.count) fields; expected 64 pixels and a label")
+          path: file, line: lineIndex + 1,
+          reason: "\(fields.count) fields; expected 64 pixels and a label")
       }
       var small = [Float](repeating: 0, count: 64)
       for i in 0..<64 {
@@ -97,7 +104,8 @@ public struct Dataset: Sendable {
         }
         small[i] = v / 8 - 1
       }
-      guard let label = Int32(fields[64].trimmingCharacters(in: .whitespaces)), (0...9).contains(label)
+      guard let label = Int32(fields[64].trimmingCharacters(in: .whitespaces)),
+        (0...9).contains(label)
       else {
         throw DatasetError.malformed(
           path: file, line: lineIndex + 1, reason: "label = \(fields[64]); expected 0…9")
@@ -123,7 +131,8 @@ public struct Dataset: Sendable {
 
   /// Area-averages (count, C, H, W) images down to (count, C, 8, 8): the metric's resolution.
   /// H and W must be multiples of 8.
-  public static func areaAverage(_ images: [Float], count: Int, channels: Int, size: Int) -> [Float] {
+  public static func areaAverage(_ images: [Float], count: Int, channels: Int, size: Int) -> [Float]
+  {
     precondition(size % 8 == 0, "size \(size) is not a multiple of 8")
     let s = size / 8
     if s == 1 { return images }
@@ -132,7 +141,9 @@ public struct Dataset: Sendable {
     for n in 0..<(count * channels) {
       let src = n * size * size
       for y in 0..<size {
-        for x in 0..<size { out[n * 64 + (y / s) * 8 + x / s] += images[src + y * size + x] * scale }
+        for x in 0..<size {
+          out[n * 64 + (y / s) * 8 + x / s] += images[src + y * size + x] * scale
+        }
       }
     }
     return out

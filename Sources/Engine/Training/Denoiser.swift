@@ -56,7 +56,8 @@ public protocol Denoiser: AnyObject {
   ) -> UnsafePointer<Float>
 
   /// dout is (B, C·H·W) for the last forward; grads += ∂loss/∂params.
-  func backward(params: UnsafePointer<Float>, grads: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>)
+  func backward(
+    params: UnsafePointer<Float>, grads: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>)
 
   /// Fills `params` with the initial weights (PyTorch's defaults: U(±1/√fan_in) for linear and
   /// conv weights and biases, N(0, 1) for embeddings).

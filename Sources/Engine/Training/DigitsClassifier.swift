@@ -36,11 +36,15 @@ public final class DigitsClassifier: @unchecked Sendable {
   /// Trains a classifier on `digits` (8×8) deterministically.
   public init(digits: Dataset, epochs: Int = 40, seed: UInt64 = 1234) {
     precondition(digits.pixels == 64, "the classifier reads 8×8 greyscale digits")
-    let H = Self.hidden, F = Self.featureCount
+    let H = Self.hidden
+    let F = Self.featureCount
     var l = ParameterLayout()
-    w1 = l.add("fc1.w", [H, 64]); b1 = l.add("fc1.b", [H])
-    w2 = l.add("fc2.w", [F, H]); b2 = l.add("fc2.b", [F])
-    w3 = l.add("fc3.w", [10, F]); b3 = l.add("fc3.b", [10])
+    w1 = l.add("fc1.w", [H, 64])
+    b1 = l.add("fc1.b", [H])
+    w2 = l.add("fc2.w", [F, H])
+    b2 = l.add("fc2.b", [F])
+    w3 = l.add("fc3.w", [10, F])
+    b3 = l.add("fc3.b", [10])
     layout = l
     params = Tensor([l.count])
     var rng = Xoshiro256(seed: seed)
@@ -61,7 +65,9 @@ public final class DigitsClassifier: @unchecked Sendable {
     h1: UnsafeMutablePointer<Float>, h2pre: UnsafeMutablePointer<Float>,
     h2: UnsafeMutablePointer<Float>, logits: UnsafeMutablePointer<Float>?
   ) {
-    let P = params.data, H = Self.hidden, F = Self.featureCount
+    let P = params.data
+    let H = Self.hidden
+    let F = Self.featureCount
     Layers.linearForward(out: h1pre, inp: x, weight: P + w1, bias: P + b1, B: B, C: 64, OC: H)
     Layers.siluForward(out: h1, inp: h1pre, N: B * H)
     Layers.linearForward(out: h2pre, inp: h1, weight: P + w2, bias: P + b2, B: B, C: H, OC: F)
@@ -72,11 +78,21 @@ public final class DigitsClassifier: @unchecked Sendable {
   }
 
   func train(_ digits: Dataset, epochs: Int, rng: inout Xoshiro256) {
-    let B = 64, H = Self.hidden, F = Self.featureCount, n = digits.trainCount
-    let x = Tensor([B, 64]), h1pre = Tensor([B, H]), h1 = Tensor([B, H])
-    let h2pre = Tensor([B, F]), h2 = Tensor([B, F]), logits = Tensor([B, 10])
-    let dlogits = Tensor([B, 10]), dh2 = Tensor([B, F]), dh2pre = Tensor([B, F])
-    let dh1 = Tensor([B, H]), dh1pre = Tensor([B, H])
+    let B = 64
+    let H = Self.hidden
+    let F = Self.featureCount
+    let n = digits.trainCount
+    let x = Tensor([B, 64])
+    let h1pre = Tensor([B, H])
+    let h1 = Tensor([B, H])
+    let h2pre = Tensor([B, F])
+    let h2 = Tensor([B, F])
+    let logits = Tensor([B, 10])
+    let dlogits = Tensor([B, 10])
+    let dh2 = Tensor([B, F])
+    let dh2pre = Tensor([B, F])
+    let dh1 = Tensor([B, H])
+    let dh1pre = Tensor([B, H])
     let grads = Tensor([layout.count])
     let state = OptimizerState(count: layout.count)
     var settings = OptimizerSettings()
@@ -96,7 +112,8 @@ public final class DigitsClassifier: @unchecked Sendable {
           for j in 0..<64 { x[i * 64 + j] = digits.train[k * 64 + j] }
           labels[i] = Int(digits.trainLabels[k])
         }
-        forward(x.data, B: B, h1pre: h1pre.data, h1: h1.data, h2pre: h2pre.data, h2: h2.data,
+        forward(
+          x.data, B: B, h1pre: h1pre.data, h1: h1.data, h2pre: h2pre.data, h2: h2.data,
           logits: logits.data)
         // Softmax cross-entropy: dlogits = (softmax − onehot) / B.
         for i in 0..<B {
@@ -109,8 +126,13 @@ public final class DigitsClassifier: @unchecked Sendable {
             dlogits[i * 10 + c] = (expf(row[c] - m) / sum - (c == labels[i] ? 1 : 0)) / Float(B)
           }
         }
-        grads.zero(); dh2.zero(); dh2pre.zero(); dh1.zero(); dh1pre.zero()
-        let P = params.data, G = grads.data
+        grads.zero()
+        dh2.zero()
+        dh2pre.zero()
+        dh1.zero()
+        dh1pre.zero()
+        let P = params.data
+        let G = grads.data
         Layers.linearBackward(
           dinp: dh2.data, dweight: G + w3, dbias: G + b3, dout: dlogits.data, inp: h2.data,
           weight: P + w3, B: B, C: F, OC: 10)
@@ -133,12 +155,16 @@ public final class DigitsClassifier: @unchecked Sendable {
   /// Penultimate features (count, 64) of `count` 8×8 images in [−1, 1].
   public func features(_ images: [Float], count: Int) -> [Float] {
     precondition(images.count == count * 64, "features need (count, 64) images")
-    let H = Self.hidden, F = Self.featureCount
-    let h1pre = Tensor([count, H]), h1 = Tensor([count, H]), h2pre = Tensor([count, F])
+    let H = Self.hidden
+    let F = Self.featureCount
+    let h1pre = Tensor([count, H])
+    let h1 = Tensor([count, H])
+    let h2pre = Tensor([count, F])
     var out = [Float](repeating: 0, count: count * F)
     images.withUnsafeBufferPointer { x in
       out.withUnsafeMutableBufferPointer { o in
-        forward(x.baseAddress!, B: count, h1pre: h1pre.data, h1: h1.data, h2pre: h2pre.data,
+        forward(
+          x.baseAddress!, B: count, h1pre: h1pre.data, h1: h1.data, h2pre: h2pre.data,
           h2: o.baseAddress!, logits: nil)
       }
     }
@@ -147,11 +173,17 @@ public final class DigitsClassifier: @unchecked Sendable {
 
   /// Fraction of `images` (count, 64) whose arg-max class equals the label.
   public func accuracy(_ images: [Float], labels: [Int32]) -> Double {
-    let count = labels.count, H = Self.hidden, F = Self.featureCount
-    let h1pre = Tensor([count, H]), h1 = Tensor([count, H]), h2pre = Tensor([count, F])
-    let h2 = Tensor([count, F]), logits = Tensor([count, 10])
+    let count = labels.count
+    let H = Self.hidden
+    let F = Self.featureCount
+    let h1pre = Tensor([count, H])
+    let h1 = Tensor([count, H])
+    let h2pre = Tensor([count, F])
+    let h2 = Tensor([count, F])
+    let logits = Tensor([count, 10])
     images.withUnsafeBufferPointer { x in
-      forward(x.baseAddress!, B: count, h1pre: h1pre.data, h1: h1.data, h2pre: h2pre.data,
+      forward(
+        x.baseAddress!, B: count, h1pre: h1pre.data, h1: h1.data, h2pre: h2pre.data,
         h2: h2.data, logits: logits.data)
     }
     var right = 0
@@ -166,13 +198,16 @@ public final class DigitsClassifier: @unchecked Sendable {
   /// The sample-quality number: Fréchet distance between `count` images (count, C·size·size,
   /// values in [−1, 1]) and the training digits, in this classifier's features. Images larger
   /// than 8×8 are area-averaged to 8×8 first; colour images are averaged to grey.
-  public func frechetDistance(_ images: [Float], count: Int, channels: Int = 1, size: Int) -> Double {
+  public func frechetDistance(_ images: [Float], count: Int, channels: Int = 1, size: Int) -> Double
+  {
     var small = Dataset.areaAverage(images, count: count, channels: channels, size: size)
     if channels > 1 {
       var grey = [Float](repeating: 0, count: count * 64)
       for n in 0..<count {
         for c in 0..<channels {
-          for j in 0..<64 { grey[n * 64 + j] += small[(n * channels + c) * 64 + j] / Float(channels) }
+          for j in 0..<64 {
+            grey[n * 64 + j] += small[(n * channels + c) * 64 + j] / Float(channels)
+          }
         }
       }
       small = grey

@@ -40,7 +40,8 @@ public enum Frechet {
   ) -> Double {
     var meanTerm = 0.0
     for i in 0..<dim { meanTerm += (mu1[i] - mu2[i]) * (mu1[i] - mu2[i]) }
-    var trace1 = 0.0, trace2 = 0.0
+    var trace1 = 0.0
+    var trace2 = 0.0
     for i in 0..<dim {
       trace1 += sigma1[i * dim + i]
       trace2 += sigma2[i * dim + i]
@@ -49,15 +50,23 @@ public enum Frechet {
     let m = multiply(multiply(root1, sigma2, dim), root1, dim)
     // Symmetrise against rounding before the eigen solve.
     var sym = m
-    for i in 0..<dim { for j in 0..<dim { sym[i * dim + j] = 0.5 * (m[i * dim + j] + m[j * dim + i]) } }
-    let traceRoot = symmetricEigenvalues(sym, dim: dim).reduce(0) { $0 + Swift.max($1, 0).squareRoot() }
+    for i in 0..<dim {
+      for j in 0..<dim { sym[i * dim + j] = 0.5 * (m[i * dim + j] + m[j * dim + i]) }
+    }
+    let traceRoot = symmetricEigenvalues(sym, dim: dim).reduce(0) {
+      $0 + Swift.max($1, 0).squareRoot()
+    }
     return Swift.max(meanTerm + trace1 + trace2 - 2 * traceRoot, 0)
   }
 
   /// d² between the Gaussians fitted to two sets of feature rows.
-  public static func distance(_ a: [Float], countA: Int, _ b: [Float], countB: Int, dim: Int) -> Double {
-    let sa = statistics(a, count: countA, dim: dim), sb = statistics(b, count: countB, dim: dim)
-    return distance(mu1: sa.mean, sigma1: sa.covariance, mu2: sb.mean, sigma2: sb.covariance, dim: dim)
+  public static func distance(_ a: [Float], countA: Int, _ b: [Float], countB: Int, dim: Int)
+    -> Double
+  {
+    let sa = statistics(a, count: countA, dim: dim)
+    let sb = statistics(b, count: countB, dim: dim)
+    return distance(
+      mu1: sa.mean, sigma1: sa.covariance, mu2: sb.mean, sigma2: sb.covariance, dim: dim)
   }
 
   static func multiply(_ a: [Double], _ b: [Double], _ n: Int) -> [Double] {
@@ -87,7 +96,9 @@ public enum Frechet {
     return out
   }
 
-  static func symmetricEigenvalues(_ a: [Double], dim: Int) -> [Double] { jacobi(a, dim: dim).values }
+  static func symmetricEigenvalues(_ a: [Double], dim: Int) -> [Double] {
+    jacobi(a, dim: dim).values
+  }
 
   /// Cyclic Jacobi rotations: eigenvalues and column eigenvectors (row-major V) of symmetric A.
   static func jacobi(_ input: [Double], dim n: Int) -> (values: [Double], vectors: [Double]) {
@@ -95,7 +106,8 @@ public enum Frechet {
     var v = [Double](repeating: 0, count: n * n)
     for i in 0..<n { v[i * n + i] = 1 }
     for _ in 0..<100 {
-      var off = 0.0, total = 0.0
+      var off = 0.0
+      var total = 0.0
       for i in 0..<n {
         for j in 0..<n {
           total += a[i * n + j] * a[i * n + j]
@@ -109,19 +121,23 @@ public enum Frechet {
           if abs(apq) < 1e-300 { continue }
           let theta = (a[q * n + q] - a[p * n + p]) / (2 * apq)
           let t = (theta >= 0 ? 1.0 : -1.0) / (abs(theta) + (theta * theta + 1).squareRoot())
-          let c = 1 / (t * t + 1).squareRoot(), s = t * c
+          let c = 1 / (t * t + 1).squareRoot()
+          let s = t * c
           for k in 0..<n {
-            let akp = a[k * n + p], akq = a[k * n + q]
+            let akp = a[k * n + p]
+            let akq = a[k * n + q]
             a[k * n + p] = c * akp - s * akq
             a[k * n + q] = s * akp + c * akq
           }
           for k in 0..<n {
-            let apk = a[p * n + k], aqk = a[q * n + k]
+            let apk = a[p * n + k]
+            let aqk = a[q * n + k]
             a[p * n + k] = c * apk - s * aqk
             a[q * n + k] = s * apk + c * aqk
           }
           for k in 0..<n {
-            let vkp = v[k * n + p], vkq = v[k * n + q]
+            let vkp = v[k * n + p]
+            let vkq = v[k * n + q]
             v[k * n + p] = c * vkp - s * vkq
             v[k * n + q] = s * vkp + c * vkq
           }

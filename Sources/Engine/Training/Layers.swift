@@ -91,11 +91,11 @@ public enum Layers {
     parallelRanges(N) { lo, hi in
       var i = lo
       #if !DEBUG
-      while i + 8 <= hi {
-        let x = load8(inp, i)
-        store8(x / (1 + exp8(-x)), out, i)
-        i += 8
-      }
+        while i + 8 <= hi {
+          let x = load8(inp, i)
+          store8(x / (1 + exp8(-x)), out, i)
+          i += 8
+        }
       #endif
       while i < hi {
         out[i] = inp[i] / (1 + expf(-inp[i]))
@@ -112,12 +112,12 @@ public enum Layers {
     parallelRanges(N) { lo, hi in
       var i = lo
       #if !DEBUG
-      while i + 8 <= hi {
-        let x = load8(inp, i)
-        let s = 1 / (1 + exp8(-x))
-        store8(load8(dinp, i) + load8(dout, i) * s * (1 + x * (1 - s)), dinp, i)
-        i += 8
-      }
+        while i + 8 <= hi {
+          let x = load8(inp, i)
+          let s = 1 / (1 + exp8(-x))
+          store8(load8(dinp, i) + load8(dout, i) * s * (1 + x * (1 - s)), dinp, i)
+          i += 8
+        }
       #endif
       while i < hi {
         let x = inp[i]
@@ -140,7 +140,8 @@ public enum Layers {
     for b in 0..<B {
       let row = Int(labels[b])
       precondition(row >= 0 && row < rows, "label \(row) outside 0..<\(rows)")
-      let src = table + row * C, dst = out + b * C
+      let src = table + row * C
+      let dst = out + b * C
       if accumulate {
         for c in 0..<C { dst[c] += src[c] }
       } else {
@@ -156,7 +157,8 @@ public enum Layers {
     B: Int, C: Int
   ) {
     for b in 0..<B {
-      let dst = dtable + Int(labels[b]) * C, src = dout + b * C
+      let dst = dtable + Int(labels[b]) * C
+      let src = dout + b * C
       for c in 0..<C { dst[c] += src[c] }
     }
   }
@@ -229,12 +231,15 @@ public enum Layers {
     col: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, C: Int, B: Int, H: Int, W: Int,
     b0: Int, nb: Int
   ) {
-    let HW = H * W, ncols = nb * HW
+    let HW = H * W
+    let ncols = nb * HW
     for c in 0..<C {
       for ky in 0..<3 {
         for kx in 0..<3 {
           let dst = col + ((c * 9) + ky * 3 + kx) * ncols
-          let dx = kx - 1, xlo = Swift.max(0, -dx), xhi = Swift.min(W, W - dx)
+          let dx = kx - 1
+          let xlo = Swift.max(0, -dx)
+          let xhi = Swift.min(W, W - dx)
           for bi in 0..<nb {
             let src = inp + c * B * HW + (b0 + bi) * HW
             for y in 0..<H {
@@ -264,10 +269,13 @@ public enum Layers {
     bias: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>,
     B: Int, C: Int, H: Int, W: Int, OC: Int
   ) {
-    let HW = H * W, N = B * HW, chunk = convChunk(H: H, W: W)
+    let HW = H * W
+    let N = B * HW
+    let chunk = convChunk(H: H, W: W)
     var b0 = 0
     while b0 < B {
-      let nb = Swift.min(chunk, B - b0), ncols = nb * HW
+      let nb = Swift.min(chunk, B - b0)
+      let ncols = nb * HW
       im2col(col: scratch, inp: inp, C: C, B: B, H: H, W: W, b0: b0, nb: nb)
       BLAS.sgemm(
         transA: false, transB: false, m: OC, n: ncols, k: C * 9, a: weight, lda: C * 9,
@@ -275,7 +283,8 @@ public enum Layers {
       b0 += nb
     }
     for o in 0..<OC {
-      let row = out + o * N, v = bias[o]
+      let row = out + o * N
+      let v = bias[o]
       for i in 0..<N { row[i] += v }
     }
   }
@@ -296,7 +305,9 @@ public enum Layers {
     weight: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>,
     B: Int, C: Int, H: Int, W: Int, OC: Int
   ) {
-    let HW = H * W, N = B * HW, chunk = convChunk(H: H, W: W)
+    let HW = H * W
+    let N = B * HW
+    let chunk = convChunk(H: H, W: W)
     let doutCol = scratch + convScratchCount(C: Swift.max(C, OC), H: H, W: W)
     var flipped: [Float] = []
     if dinp != nil {
@@ -309,7 +320,8 @@ public enum Layers {
     }
     var b0 = 0
     while b0 < B {
-      let nb = Swift.min(chunk, B - b0), ncols = nb * HW
+      let nb = Swift.min(chunk, B - b0)
+      let ncols = nb * HW
       im2col(col: scratch, inp: inp, C: C, B: B, H: H, W: W, b0: b0, nb: nb)
       BLAS.sgemm(
         transA: false, transB: true, m: OC, n: C * 9, k: ncols, a: dout + b0 * HW, lda: N,

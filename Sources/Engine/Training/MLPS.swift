@@ -28,21 +28,29 @@ public final class MLPS: Denoiser {
     E = shape.embedding
     rows = shape.classes + 1
     var l = ParameterLayout()
-    w1 = l.add("fc1.w", [Hd, D]); b1 = l.add("fc1.b", [Hd])
+    w1 = l.add("fc1.w", [Hd, D])
+    b1 = l.add("fc1.b", [Hd])
     wt = l.add("time.w", [Hd, E])
     emb = l.add("class.emb", [rows, Hd])
-    w2 = l.add("fc2.w", [Hd, Hd]); b2 = l.add("fc2.b", [Hd])
-    w3 = l.add("fc3.w", [Hd, Hd]); b3 = l.add("fc3.b", [Hd])
-    w4 = l.add("fc4.w", [D, Hd]); b4 = l.add("fc4.b", [D])
+    w2 = l.add("fc2.w", [Hd, Hd])
+    b2 = l.add("fc2.b", [Hd])
+    w3 = l.add("fc3.w", [Hd, Hd])
+    b3 = l.add("fc3.b", [Hd])
+    w4 = l.add("fc4.w", [D, Hd])
+    b4 = l.add("fc4.b", [D])
     layout = l
     let (D, Hd, E) = (D, Hd, E)
     x = acts.add { $0 * D }
     temb = acts.add { $0 * E }
-    pre1 = acts.add { $0 * Hd }; h1 = acts.add { $0 * Hd }
-    pre2 = acts.add { $0 * Hd }; h2 = acts.add { $0 * Hd }
-    pre3 = acts.add { $0 * Hd }; h3 = acts.add { $0 * Hd }
+    pre1 = acts.add { $0 * Hd }
+    h1 = acts.add { $0 * Hd }
+    pre2 = acts.add { $0 * Hd }
+    h2 = acts.add { $0 * Hd }
+    pre3 = acts.add { $0 * Hd }
+    h3 = acts.add { $0 * Hd }
     out = acts.add { $0 * D }
-    dh = acts.add { $0 * Hd }; dpre = acts.add { $0 * Hd }
+    dh = acts.add { $0 * Hd }
+    dpre = acts.add { $0 * Hd }
   }
 
   public func forward(
@@ -61,9 +69,11 @@ public final class MLPS: Denoiser {
     Layers.embeddingForward(
       out: a[pre1], labels: yIn, table: P + emb, B: B, C: Hd, rows: rows, accumulate: true)
     Layers.siluForward(out: a[h1], inp: a[pre1], N: B * Hd)
-    Layers.linearForward(out: a[pre2], inp: a[h1], weight: P + w2, bias: P + b2, B: B, C: Hd, OC: Hd)
+    Layers.linearForward(
+      out: a[pre2], inp: a[h1], weight: P + w2, bias: P + b2, B: B, C: Hd, OC: Hd)
     Layers.siluForward(out: a[h2], inp: a[pre2], N: B * Hd)
-    Layers.linearForward(out: a[pre3], inp: a[h2], weight: P + w3, bias: P + b3, B: B, C: Hd, OC: Hd)
+    Layers.linearForward(
+      out: a[pre3], inp: a[h2], weight: P + w3, bias: P + b3, B: B, C: Hd, OC: Hd)
     Layers.siluForward(out: a[h3], inp: a[pre3], N: B * Hd)
     Layers.linearForward(out: a[out], inp: a[h3], weight: P + w4, bias: P + b4, B: B, C: Hd, OC: D)
     return UnsafePointer(a[out])
@@ -73,7 +83,9 @@ public final class MLPS: Denoiser {
     params P: UnsafePointer<Float>, grads G: UnsafeMutablePointer<Float>,
     dout: UnsafePointer<Float>
   ) {
-    let a = acts, B = self.B, n = B * Hd
+    let a = acts
+    let B = self.B
+    let n = B * Hd
     // In reverse order of the forward pass. dh and dpre are per-step scratch: zeroed before use
     // because the layers accumulate.
     a[dh].update(repeating: 0, count: n)

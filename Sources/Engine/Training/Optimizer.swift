@@ -60,29 +60,37 @@ public final class OptimizerState {
     lr: Double, gradScale: Float = 1, ema: Tensor? = nil, emaKeep: Float = 0
   ) {
     updates += 1
-    let b1 = Float(s.beta1), b2 = Float(s.beta2), eps = Float(s.epsilon)
-    let wd = Float(s.weightDecay), lrF = Float(lr)
+    let b1 = Float(s.beta1)
+    let b2 = Float(s.beta2)
+    let eps = Float(s.epsilon)
+    let wd = Float(s.weightDecay)
+    let lrF = Float(lr)
     let c1 = Float(1 / (1 - Foundation.pow(s.beta1, Double(updates))))
     let c2 = Float(1 / (1 - Foundation.pow(s.beta2, Double(updates))))
-    let p = params.data, g = grads.data, m = m.data, v = v.data
-    let e = ema?.data, keep = emaKeep
+    let p = params.data
+    let g = grads.data
+    let m = m.data
+    let v = v.data
+    let e = ema?.data
+    let keep = emaKeep
     switch s.kind {
     case .adamw:
       parallelRanges(params.count) { lo, hi in
         // 8 lanes at a time, then the tail: the same arithmetic either way.
         var i = lo
         #if !DEBUG
-        while i + 8 <= hi {
-          let gi = load8(g, i) * gradScale, pi = load8(p, i)
-          let mi = b1 * load8(m, i) + (1 - b1) * gi
-          let vi = b2 * load8(v, i) + (1 - b2) * gi * gi
-          store8(mi, m, i)
-          store8(vi, v, i)
-          let updated = pi - lrF * ((mi * c1) / ((vi * c2).squareRoot() + eps) + wd * pi)
-          store8(updated, p, i)
-          if let e { store8(keep * load8(e, i) + (1 - keep) * updated, e, i) }
-          i += 8
-        }
+          while i + 8 <= hi {
+            let gi = load8(g, i) * gradScale
+            let pi = load8(p, i)
+            let mi = b1 * load8(m, i) + (1 - b1) * gi
+            let vi = b2 * load8(v, i) + (1 - b2) * gi * gi
+            store8(mi, m, i)
+            store8(vi, v, i)
+            let updated = pi - lrF * ((mi * c1) / ((vi * c2).squareRoot() + eps) + wd * pi)
+            store8(updated, p, i)
+            if let e { store8(keep * load8(e, i) + (1 - keep) * updated, e, i) }
+            i += 8
+          }
         #endif
         while i < hi {
           let gi = g[i] * gradScale
@@ -98,7 +106,8 @@ public final class OptimizerState {
     case .lamb:
       for entry in layout.entries {
         let o = entry.offset
-        var pNorm: Double = 0, rNorm: Double = 0
+        var pNorm: Double = 0
+        var rNorm: Double = 0
         for i in o..<(o + entry.count) {
           let gi = g[i] * gradScale
           let mi = b1 * m[i] + (1 - b1) * gi

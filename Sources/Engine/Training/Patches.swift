@@ -39,8 +39,9 @@ extension Dataset {
       let scale = Double(side) / Double(Swift.min(image.width, image.height))
       let w = Swift.max(side, Int((Double(image.width) * scale).rounded()))
       let h = Swift.max(side, Int((Double(image.height) * scale).rounded()))
-      photos.append(Image(width: image.width, height: image.height, channels: 1, pixels: grey)
-        .resized(width: w, height: h))
+      photos.append(
+        Image(width: image.width, height: image.height, channels: 1, pixels: grey)
+          .resized(width: w, height: h))
     }
     var rng = Xoshiro256(seed: seed ^ 0x9A7C_4E5F)
     func cut(_ n: Int) -> [Float] {
@@ -51,13 +52,15 @@ extension Dataset {
         let y0 = Int(rng.next() % UInt64(photo.height - resolution + 1))
         for y in 0..<resolution {
           for x in 0..<resolution {
-            out[(k * resolution + y) * resolution + x] = photo.pixels[(y0 + y) * photo.width + x0 + x]
+            out[(k * resolution + y) * resolution + x] =
+              photo.pixels[(y0 + y) * photo.width + x0 + x]
           }
         }
       }
       return out
     }
-    let train = cut(count), held = cut(heldOut)
+    let train = cut(count)
+    let held = cut(heldOut)
     return Dataset(
       name: "patches", channels: 1, height: resolution, width: resolution, classes: 0,
       train: train, trainLabels: .init(repeating: 0, count: count), heldOut: held,

@@ -9,12 +9,16 @@ public enum SampleGrid {
     _ images: [Float], count: Int, channels: Int, height: Int, width: Int, columns: Int,
     scale: Int
   ) -> (width: Int, height: Int, channels: Int, bytes: [UInt8]) {
-    let cols = Swift.max(1, Swift.min(columns, count)), rows = (count + cols - 1) / cols
-    let cellW = width * scale + 1, cellH = height * scale + 1
-    let W = cols * cellW + 1, H = rows * cellH + 1
+    let cols = Swift.max(1, Swift.min(columns, count))
+    let rows = (count + cols - 1) / cols
+    let cellW = width * scale + 1
+    let cellH = height * scale + 1
+    let W = cols * cellW + 1
+    let H = rows * cellH + 1
     var bytes = [UInt8](repeating: 32, count: W * H * channels)
     for n in 0..<count {
-      let ox = (n % cols) * cellW + 1, oy = (n / cols) * cellH + 1
+      let ox = (n % cols) * cellW + 1
+      let oy = (n / cols) * cellH + 1
       for y in 0..<(height * scale) {
         for x in 0..<(width * scale) {
           for c in 0..<channels {

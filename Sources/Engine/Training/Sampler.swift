@@ -38,7 +38,8 @@ public enum Sampler {
     batch: Int = 256, using rng: inout some RandomNumberGenerator
   ) throws -> [Float] {
     let schedule = try Schedule(settings.schedule)
-    let D = model.shape.pixels, count = labels.count
+    let D = model.shape.pixels
+    let count = labels.count
     var result = [Float](repeating: 0, count: count * D)
     var start = 0
     while start < count {
@@ -58,7 +59,8 @@ public enum Sampler {
     normalize: Bool, settings: SamplerSettings, schedule: Schedule, labels: [Int32],
     rng: inout some RandomNumberGenerator
   ) -> [Float] {
-    let n = labels.count, D = model.shape.pixels
+    let n = labels.count
+    let D = model.shape.pixels
     let guided = settings.guidance != 0
     // With guidance the batch is doubled: the first n rows conditioned, the last n unconditional.
     let rows = guided ? 2 * n : n
@@ -71,8 +73,10 @@ public enum Sampler {
     let w = Float(settings.guidance)
     let K = settings.steps
     for i in stride(from: K, to: 0, by: -1) {
-      let t = Double(i) / Double(K), s = Double(i - 1) / Double(K)
-      let gt = schedule.gamma(t), gs = i == 1 ? 1 : schedule.gamma(s)
+      let t = Double(i) / Double(K)
+      let s = Double(i - 1) / Double(K)
+      let gt = schedule.gamma(t)
+      let gs = i == 1 ? 1 : schedule.gamma(s)
       let logSNR = Swift.min(
         Swift.max(Double.log(gt * b * b) - Double.log(1 - gt), -Trainer.logSNRLimit),
         Trainer.logSNRLimit)
@@ -80,12 +84,15 @@ public enum Sampler {
         let src = (r % n) * D
         for j in 0..<D { input[r * D + j] = z[src + j] }
         if normalize {
-          input.withUnsafeMutableBufferPointer { Trainer.normalizeExample($0.baseAddress! + r * D, D: D) }
+          input.withUnsafeMutableBufferPointer {
+            Trainer.normalizeExample($0.baseAddress! + r * D, D: D)
+          }
         }
         lambda[r] = Float(logSNR)
       }
       let out = model.forward(params: params, x: input, logSNR: lambda, labels: netLabels, B: rows)
-      let sgt = Float(gt.squareRoot()), snt = Float((1 - gt).squareRoot())
+      let sgt = Float(gt.squareRoot())
+      let snt = Float((1 - gt).squareRoot())
       let sgs = Float(gs.squareRoot())
       if i > 1 { Engine.fillGaussian(&noise, using: &rng) }
       for k in 0..<n {
@@ -109,7 +116,8 @@ public enum Sampler {
           switch settings.kind {
           case .ddim:
             let sigma = Float(
-              settings.eta * ((1 - gs) / (1 - gt)).squareRoot() * Swift.max(1 - gt / gs, 0).squareRoot())
+              settings.eta * ((1 - gs) / (1 - gt)).squareRoot()
+                * Swift.max(1 - gt / gs, 0).squareRoot())
             let dir = Swift.max(Float(1 - gs) - sigma * sigma, 0).squareRoot()
             z[idx] = sgs * x0 + dir * epsHat + sigma * noise[idx]
           case .ddpm:

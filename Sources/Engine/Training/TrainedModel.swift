@@ -17,7 +17,10 @@ public final class TrainedModel {
     guard model.layout.count == ckpt.header.parameterCount else {
       throw CheckpointError.corrupt(
         path: path,
-        reason: "\(ckpt.header.parameterCount) weights; a \(config.model.rawValue) has \(model.layout.count)")
+        reason:
+          "\(ckpt.header.parameterCount) weights; a \(config.model.rawValue) has "
+          + "\(model.layout.count)"
+      )
     }
     ema = Tensor(values: ckpt.ema)
     steps = ckpt.header.step

@@ -57,14 +57,21 @@ public final class Trainer {
       normalize: config.normalize)
     model = makeDenoiser(shape ?? config.modelShape(for: dataset))
     let n = model.layout.count
-    params = Tensor([n]); grads = Tensor([n]); ema = Tensor([n])
+    params = Tensor([n])
+    grads = Tensor([n])
+    ema = Tensor([n])
     optimizerState = OptimizerState(count: n)
     rng = Xoshiro256(seed: config.seed)
     model.initialize(params: params.data, using: &rng)
     ema.copy(from: params)
-    let B = config.batch, D = dataset.pixels
-    x0 = Tensor([B, D]); eps = Tensor([B, D]); input = Tensor([B, D])
-    target = Tensor([B, D]); dout = Tensor([B, D]); lambda = Tensor([B])
+    let B = config.batch
+    let D = dataset.pixels
+    x0 = Tensor([B, D])
+    eps = Tensor([B, D])
+    input = Tensor([B, D])
+    target = Tensor([B, D])
+    dout = Tensor([B, D])
+    lambda = Tensor([B])
     labels = .init(repeating: 0, count: B)
   }
 
@@ -89,12 +96,16 @@ public final class Trainer {
     for i in 0..<B {
       let t = rng.uniformOpen()
       let gamma = process.schedule.gamma(t)
-      let sg = gamma.squareRoot(), sn = (1 - gamma).squareRoot()
+      let sg = gamma.squareRoot()
+      let sn = (1 - gamma).squareRoot()
       lambda[i] = Float(
         Swift.min(Swift.max(process.logSNR(t), -Self.logSNRLimit), Self.logSNRLimit))
-      let x = x0.data + i * D, e = eps.data + i * D, z = input.data + i * D
+      let x = x0.data + i * D
+      let e = eps.data + i * D
+      let z = input.data + i * D
       let tg = target.data + i * D
-      let a = Float(sg * b), s = Float(sn)
+      let a = Float(sg * b)
+      let s = Float(sn)
       for j in 0..<D { z[j] = a * x[j] + s * e[j] }
       switch config.prediction {
       case .eps: tg.update(from: e, count: D)
@@ -122,7 +133,8 @@ public final class Trainer {
   /// One optimisation step on a random batch: Algorithm 2, backward, clip, AdamW/LAMB, EMA.
   public func step() -> StepReport {
     let start = DispatchTime.now().uptimeNanoseconds
-    let B = config.batch, D = dataset.pixels
+    let B = config.batch
+    let D = dataset.pixels
     // Batch: examples drawn uniformly with replacement; labels dropped to "no class" with
     // probability labelDropout.
     let noClass = Int32(dataset.classes)
@@ -163,7 +175,8 @@ public final class Trainer {
       let clip = config.optimizer.gradientClip
       let gradScale = clip > 0 && norm > clip ? Float(clip / norm) : 1
       let keep = Float(
-        Swift.min(config.optimizer.emaDecay, Double(1 + completedSteps) / Double(10 + completedSteps)))
+        Swift.min(
+          config.optimizer.emaDecay, Double(1 + completedSteps) / Double(10 + completedSteps)))
       optimizerState.update(
         params: params, grads: grads, layout: model.layout, settings: config.optimizer, lr: lr,
         gradScale: gradScale, ema: ema, emaKeep: keep)
@@ -179,16 +192,17 @@ public final class Trainer {
   /// ‖x‖₂, summed in 8 Float lanes per block of 1024 and the blocks in Double (so a million
   /// squares lose no precision that matters for clipping).
   static func norm(_ x: UnsafePointer<Float>, count n: Int) -> Double {
-    var total = 0.0, i = 0
+    var total = 0.0
+    var i = 0
     while i < n {
       let end = Swift.min(i + 1024, n)
       var acc = Float8(repeating: 0)
       #if !DEBUG
-      while i + 8 <= end {
-        let v = load8(x, i)
-        acc += v * v
-        i += 8
-      }
+        while i + 8 <= end {
+          let v = load8(x, i)
+          acc += v * v
+          i += 8
+        }
       #endif
       var block = Double(acc.sum())
       while i < end {

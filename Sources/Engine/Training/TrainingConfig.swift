@@ -99,7 +99,8 @@ public struct TrainingConfig: Sendable, Equatable {
       sizes.contains(resolution), "resolution", resolution,
       sizes.map(String.init).joined(separator: ", ") + " for \(data.rawValue)")
     try check(
-      model != .mlpS || resolution <= 32, "model", "\(model.rawValue) at \(resolution)×\(resolution)",
+      model != .mlpS || resolution <= 32, "model",
+      "\(model.rawValue) at \(resolution)×\(resolution)",
       "mlp-s up to 32 pixels; convres-s at any resolution")
     try check(steps >= 1 && steps <= 10_000_000, "steps", steps, "1 … 10000000")
     try check(batch >= 1 && batch <= 4096, "batch", batch, "1 … 4096")
@@ -195,11 +196,23 @@ struct SpecCoding: Codable {
   var zeroTerminalSNR: Bool
 
   init(_ s: ScheduleSpec) {
-    family = s.family; start = s.start; end = s.end; tau = s.tau; clipMin = s.clipMin
-    trainSteps = s.trainSteps; betaStart = s.betaStart; betaEnd = s.betaEnd
-    baseResolution = s.baseResolution; resolution = s.resolution; sigmaMin = s.sigmaMin
-    sigmaMax = s.sigmaMax; rho = s.rho; laplaceMu = s.laplaceMu; laplaceBeta = s.laplaceBeta
-    shift = s.shift; zeroTerminalSNR = s.zeroTerminalSNR
+    family = s.family
+    start = s.start
+    end = s.end
+    tau = s.tau
+    clipMin = s.clipMin
+    trainSteps = s.trainSteps
+    betaStart = s.betaStart
+    betaEnd = s.betaEnd
+    baseResolution = s.baseResolution
+    resolution = s.resolution
+    sigmaMin = s.sigmaMin
+    sigmaMax = s.sigmaMax
+    rho = s.rho
+    laplaceMu = s.laplaceMu
+    laplaceBeta = s.laplaceBeta
+    shift = s.shift
+    zeroTerminalSNR = s.zeroTerminalSNR
   }
 
   var spec: ScheduleSpec {
@@ -207,7 +220,8 @@ struct SpecCoding: Codable {
       family: family, start: start, end: end, tau: tau, clipMin: clipMin, trainSteps: trainSteps,
       betaStart: betaStart, betaEnd: betaEnd, baseResolution: baseResolution,
       resolution: resolution, sigmaMin: sigmaMin, sigmaMax: sigmaMax, rho: rho,
-      laplaceMu: laplaceMu, laplaceBeta: laplaceBeta, shift: shift, zeroTerminalSNR: zeroTerminalSNR)
+      laplaceMu: laplaceMu, laplaceBeta: laplaceBeta, shift: shift, zeroTerminalSNR: zeroTerminalSNR
+    )
   }
 }
 

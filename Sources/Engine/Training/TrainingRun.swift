@@ -81,7 +81,8 @@ public final class TrainingRun {
   public init(config: TrainingConfig, directory: String? = nil) throws {
     try config.validate()
     if let directory,
-      FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent(Checkpoint.fileName))
+      FileManager.default.fileExists(
+        atPath: (directory as NSString).appendingPathComponent(Checkpoint.fileName))
     {
       throw TrainingError.folderNotEmpty(path: directory)
     }
@@ -111,13 +112,15 @@ public final class TrainingRun {
     trainer = try Trainer(config: config, dataset: TrainingRun.loadData(config))
     guard ckpt.header.parameterCount == trainer.params.count else {
       throw CheckpointError.corrupt(
-        path: path, reason: "\(ckpt.header.parameterCount) weights; the model has \(trainer.params.count)")
+        path: path,
+        reason: "\(ckpt.header.parameterCount) weights; the model has \(trainer.params.count)")
     }
     trainer.params.data.update(from: ckpt.params, count: ckpt.params.count)
     trainer.ema.data.update(from: ckpt.ema, count: ckpt.ema.count)
     trainer.optimizerState.m.data.update(from: ckpt.m, count: ckpt.m.count)
     trainer.optimizerState.v.data.update(from: ckpt.v, count: ckpt.v.count)
-    trainer.restore(step: ckpt.header.step, updates: ckpt.header.optimizerUpdates, rngWords: ckpt.header.rng)
+    trainer.restore(
+      step: ckpt.header.step, updates: ckpt.header.optimizerUpdates, rngWords: ckpt.header.rng)
     trainSeconds = ckpt.header.trainSeconds
     bins = ckpt.header.bins
     // Keep the metrics lines the checkpoint covers; later ones will be logged again.
@@ -149,7 +152,9 @@ public final class TrainingRun {
   ) throws -> RunSummary {
     let total = config.steps
     let binsFrom = total - Swift.max(total / 5, 1)
-    var intervalLoss = 0.0, intervalSteps = 0, intervalSeconds = 0.0
+    var intervalLoss = 0.0
+    var intervalSteps = 0
+    var intervalSeconds = 0.0
     var firstLosses: [Double] = []
     while trainer.completedSteps < total {
       if shouldStop() {
@@ -163,7 +168,9 @@ public final class TrainingRun {
       // falls), or above 1e4 outright.
       if firstLosses.count < 20 && report.loss.isFinite { firstLosses.append(report.loss) }
       let reference = firstLosses.reduce(0, +) / Double(Swift.max(firstLosses.count, 1))
-      if report.diverged || report.loss > 1e4 || (firstLosses.count == 20 && report.loss > 100 * reference) {
+      if report.diverged || report.loss > 1e4
+        || (firstLosses.count == 20 && report.loss > 100 * reference)
+      {
         throw TrainingError.diverged(
           step: stepIndex + 1, loss: report.loss, learningRate: report.learningRate)
       }
@@ -171,20 +178,25 @@ public final class TrainingRun {
       if stepIndex >= binsFrom { bins.add(report) }
       recentLosses.append(report.loss)
       if recentLosses.count > Swift.max(total / 10, 1) { recentLosses.removeFirst() }
-      intervalLoss += report.loss; intervalSteps += 1; intervalSeconds += report.seconds
+      intervalLoss += report.loss
+      intervalSteps += 1
+      intervalSeconds += report.seconds
       progress(.step(report))
       let step = report.step
       if step % logEvery == 0 || step == total {
         let line: [String: Any] = [
           "step": step, "loss": intervalLoss / Double(intervalSteps),
           "grad_norm": report.gradientNorm, "lr": report.learningRate,
-          "examples_per_second": Double(intervalSteps * config.batch) / Swift.max(intervalSeconds, 1e-9),
+          "examples_per_second": Double(intervalSteps * config.batch)
+            / Swift.max(intervalSeconds, 1e-9),
           "train_seconds": trainSeconds,
         ]
         if let data = try? JSONSerialization.data(withJSONObject: line, options: [.sortedKeys]) {
           metricsLines.append(String(decoding: data, as: UTF8.self))
         }
-        intervalLoss = 0; intervalSteps = 0; intervalSeconds = 0
+        intervalLoss = 0
+        intervalSteps = 0
+        intervalSeconds = 0
       }
       if step % config.checkpointEvery == 0 || step == total {
         try saveCheckpoint()
@@ -194,7 +206,8 @@ public final class TrainingRun {
         let labels = sampleLabels(previewCount)
         var settings = samplerSettings
         settings.steps = Swift.min(settings.steps, 20)
-        let images = try sample(labels: labels, settings: settings, seed: config.seed &+ UInt64(step))
+        let images = try sample(
+          labels: labels, settings: settings, seed: config.seed &+ UInt64(step))
         progress(.samples(step: step, images: images, count: previewCount))
       }
     }
@@ -222,7 +235,8 @@ public final class TrainingRun {
 
   func finish(progress: (RunEvent) -> Void) throws -> RunSummary {
     let data = trainer.dataset
-    var fid: Double?, heldOut: Double?
+    var fid: Double?
+    var heldOut: Double?
     var gridImages: [Float]
     let gridCount = data.classes == 0 ? 64 : 100
     if config.evalSamples >= 2 {
@@ -235,12 +249,14 @@ public final class TrainingRun {
         data.heldOut, count: data.heldOutCount, channels: data.channels, size: data.height)
       gridImages = Array(images.prefix(Swift.min(gridCount, labels.count) * data.pixels))
     } else {
-      gridImages = try sample(labels: sampleLabels(gridCount), settings: samplerSettings, seed: config.seed)
+      gridImages = try sample(
+        labels: sampleLabels(gridCount), settings: samplerSettings, seed: config.seed)
     }
     let result = summary(completed: true, fid: fid, heldOut: heldOut)
     if let directory {
       let n = gridImages.count / data.pixels
-      try writeGrid(gridImages, count: n, to: (directory as NSString).appendingPathComponent("samples.png"))
+      try writeGrid(
+        gridImages, count: n, to: (directory as NSString).appendingPathComponent("samples.png"))
       let encoder = JSONEncoder()
       encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
       encoder.keyEncodingStrategy = .convertToSnakeCase
@@ -260,7 +276,8 @@ public final class TrainingRun {
     return RunSummary(
       config: config, steps: steps, batch: config.batch, trainSeconds: trainSeconds,
       examplesPerSecond: trainSeconds > 0 ? Double(steps * config.batch) / trainSeconds : 0,
-      finalLoss: recentLosses.isEmpty ? .nan : recentLosses.reduce(0, +) / Double(recentLosses.count),
+      finalLoss: recentLosses.isEmpty
+        ? .nan : recentLosses.reduce(0, +) / Double(recentLosses.count),
       lossByLogSNR: bins.rows, frechetDistance: fid, heldOutFrechetDistance: heldOut,
       completed: completed)
   }

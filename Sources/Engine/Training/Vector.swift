@@ -30,7 +30,8 @@ func store8(_ v: Float8, _ p: UnsafeMutablePointer<Float>, _ i: Int) {
 @inline(__always)
 func exp8(_ input: Float8) -> Float8 {
   // Clamp with masks: `clamped` calls an unspecialised pointwiseMin/Max here.
-  let lo = Float8(repeating: -87), hi = Float8(repeating: 88)
+  let lo = Float8(repeating: -87)
+  let hi = Float8(repeating: 88)
   let x = input.replacing(with: lo, where: input .< lo).replacing(with: hi, where: input .> hi)
   let magic = Float8(repeating: 12_582_912)  // 1.5·2²³
   let shifted = x * 1.442_695_04 + magic

@@ -1,7 +1,7 @@
 import Foundation
 import Schedules
-import Testing
 import TestSupport
+import Testing
 
 @testable import Engine
 

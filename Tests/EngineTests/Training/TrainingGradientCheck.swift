@@ -27,7 +27,8 @@ struct GradientCheck {
     }
     var numeric = [Double](repeating: 0, count: p0.count)
     for i in 0..<p0.count {
-      var plus = p0, minus = p0
+      var plus = p0
+      var minus = p0
       plus[i] += h
       minus[i] -= h
       // The step actually taken in Float, so rounding of p ± h does not bias the slope.

@@ -1,6 +1,6 @@
 import Engine
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct TrainingBLASTests {
   @Test("sgemm matches the naive Double matmul for every transpose and padded strides")
@@ -9,10 +9,14 @@ import TestSupport
     let (m, n, k) = (7, 5, 9)
     for transA in [false, true] {
       for transB in [false, true] {
-        let lda = (transA ? m : k) + 2, ldb = (transB ? k : n) + 1, ldc = n + 3
-        let a = rng.values((transA ? k : m) * lda), b = rng.values((transB ? n : k) * ldb)
+        let lda = (transA ? m : k) + 2
+        let ldb = (transB ? k : n) + 1
+        let ldc = n + 3
+        let a = rng.values((transA ? k : m) * lda)
+        let b = rng.values((transB ? n : k) * ldb)
         let c0 = rng.values(m * ldc)
-        var fast = c0, slow = c0
+        var fast = c0
+        var slow = c0
         a.withUnsafeBufferPointer { A in
           b.withUnsafeBufferPointer { Bp in
             BLAS.sgemm(
@@ -36,8 +40,9 @@ import TestSupport
   static let tolerance = 2e-2
 
   func report(_ name: String, _ check: GradientCheck) {
-    print("gradient check \(name): \(check.checked) values, largest relative difference "
-      + "\(check.worstRelative)")
+    print(
+      "gradient check \(name): \(check.checked) values, largest relative difference "
+        + "\(check.worstRelative)")
     #expect(check.worstRelative < Self.tolerance, "\(name): \(check.worstRelative)")
   }
 
@@ -120,7 +125,8 @@ import TestSupport
     let check = GradientCheck(
       parameters: p, step: 1e-2,
       forward: { p in
-        var e = [Float](repeating: 0, count: B * E), out = [Float](repeating: 0, count: B * OC)
+        var e = [Float](repeating: 0, count: B * E)
+        var out = [Float](repeating: 0, count: B * OC)
         p.withUnsafeBufferPointer { P in
           Layers.sinusoidalForward(out: &e, logSNR: P.baseAddress!, B: B, E: E)
           Layers.linearForward(
@@ -129,7 +135,8 @@ import TestSupport
         return out
       },
       backward: { p, r in
-        var e = [Float](repeating: 0, count: B * E), de = [Float](repeating: 0, count: B * E)
+        var e = [Float](repeating: 0, count: B * E)
+        var de = [Float](repeating: 0, count: B * E)
         return [Float](repeating: 0, count: p.count).withCopy { G in
           p.withUnsafeBufferPointer { P in
             Layers.sinusoidalForward(out: &e, logSNR: P.baseAddress!, B: B, E: E)
@@ -146,7 +153,8 @@ import TestSupport
   @Test("conv3×3 (im2col + sgemm): gradients of input, weight and bias match, borders included")
   func conv3x3() {
     let (B, C, H, W, OC) = (2, 2, 4, 3, 3)
-    let nIn = C * B * H * W, nW = OC * C * 9
+    let nIn = C * B * H * W
+    let nW = OC * C * 9
     var rng = SplitMixForTests(seed: 6)
     let p = rng.values(nIn + nW + OC)
     let scratch = Tensor([2 * Layers.convScratchCount(C: max(C, OC), H: H, W: W)])
@@ -177,33 +185,56 @@ import TestSupport
   func conv3x3Direct() {
     let (B, C, H, W, OC) = (2, 2, 5, 4, 3)
     var rng = SplitMixForTests(seed: 8)
-    let inp = rng.values(C * B * H * W), w = rng.values(OC * C * 9), bias = rng.values(OC)
+    let inp = rng.values(C * B * H * W)
+    let w = rng.values(OC * C * 9)
+    let bias = rng.values(OC)
     let scratch = Tensor([2 * Layers.convScratchCount(C: C, H: H, W: W)])
     var out = [Float](repeating: 0, count: OC * B * H * W)
     Layers.conv3x3Forward(
       out: &out, inp: inp, weight: w, bias: bias, scratch: scratch.data,
       B: B, C: C, H: H, W: W, OC: OC)
     var worst = 0.0
-    for o in 0..<OC { for b in 0..<B { for y in 0..<H { for x in 0..<W {
-      var sum = Double(bias[o])
-      for c in 0..<C { for ky in 0..<3 { for kx in 0..<3 {
-        let sy = y + ky - 1, sx = x + kx - 1
-        guard sy >= 0, sy < H, sx >= 0, sx < W else { continue }
-        sum += Double(w[(o * C + c) * 9 + ky * 3 + kx]) * Double(inp[((c * B + b) * H + sy) * W + sx])
-      } } }
-      let got = Double(out[((o * B + b) * H + y) * W + x])
-      worst = max(worst, abs(got - sum))
-    } } } }
+    for o in 0..<OC {
+      for b in 0..<B {
+        for y in 0..<H {
+          for x in 0..<W {
+            var sum = Double(bias[o])
+            for c in 0..<C {
+              for ky in 0..<3 {
+                for kx in 0..<3 {
+                  let sy = y + ky - 1
+                  let sx = x + kx - 1
+                  guard sy >= 0, sy < H, sx >= 0, sx < W else { continue }
+                  sum +=
+                    Double(w[(o * C + c) * 9 + ky * 3 + kx])
+                    * Double(inp[((c * B + b) * H + sy) * W + sx])
+                }
+              }
+            }
+            let got = Double(out[((o * B + b) * H + y) * W + x])
+            worst = max(worst, abs(got - sum))
+          }
+        }
+      }
+    }
     #expect(worst < 1e-5, "largest absolute difference \(worst)")
   }
 
   @Test("residual block h + conv(SiLU(conv(SiLU(h)) + Linear(e))): all gradients match")
   func residualBlock() {
     let (B, F, H, W, Cd) = (2, 2, 3, 3, 3)
-    let nH = F * B * H * W, nW = F * F * 9, HW = H * W
+    let nH = F * B * H * W
+    let nW = F * F * 9
+    let HW = H * W
     // p = [h | e (B·Cd) | w1 | b1 | pw (F·Cd) | pb | w2 | b2]
-    let oE = nH, oW1 = oE + B * Cd, oB1 = oW1 + nW, oPW = oB1 + F, oPB = oPW + F * Cd
-    let oW2 = oPB + F, oB2 = oW2 + nW, total = oB2 + F
+    let oE = nH
+    let oW1 = oE + B * Cd
+    let oB1 = oW1 + nW
+    let oPW = oB1 + F
+    let oPB = oPW + F * Cd
+    let oW2 = oPB + F
+    let oB2 = oW2 + nW
+    let total = oB2 + F
     var rng = SplitMixForTests(seed: 9)
     let p0 = rng.values(total)
     let scratch = Tensor([2 * Layers.convScratchCount(C: F, H: H, W: W)])
@@ -219,9 +250,12 @@ import TestSupport
         Layers.conv3x3Forward(
           out: &A.u, inp: A.a, weight: P + oW1, bias: P + oB1, scratch: scratch.data,
           B: B, C: F, H: H, W: W, OC: F)
-        Layers.linearForward(out: &A.proj, inp: P + oE, weight: P + oPW, bias: P + oPB,
+        Layers.linearForward(
+          out: &A.proj, inp: P + oE, weight: P + oPW, bias: P + oPB,
           B: B, C: Cd, OC: F)
-        for c in 0..<F { for b in 0..<B { for i in 0..<HW { A.u[(c * B + b) * HW + i] += A.proj[b * F + c] } } }
+        for c in 0..<F {
+          for b in 0..<B { for i in 0..<HW { A.u[(c * B + b) * HW + i] += A.proj[b * F + c] } }
+        }
         Layers.siluForward(out: &A.s, inp: A.u, N: nH)
         Layers.conv3x3Forward(
           out: &A.out, inp: A.s, weight: P + oW2, bias: P + oB2, scratch: scratch.data,
@@ -234,7 +268,9 @@ import TestSupport
       parameters: p0, forward: { forward($0).out },
       backward: { p, r in
         let A = forward(p)
-        var ds = [Float](repeating: 0, count: nH), du = ds, da = ds
+        var ds = [Float](repeating: 0, count: nH)
+        var du = ds
+        var da = ds
         var dproj = [Float](repeating: 0, count: B * F)
         return [Float](repeating: 0, count: p.count).withCopy { G in
           p.withUnsafeBufferPointer { P in
@@ -244,7 +280,9 @@ import TestSupport
               dinp: &ds, dweight: G + oW2, dbias: G + oB2, dout: r, inp: A.s, weight: P + oW2,
               scratch: scratch.data, B: B, C: F, H: H, W: W, OC: F)
             Layers.siluBackward(dinp: &du, inp: A.u, dout: ds, N: nH)
-            for c in 0..<F { for b in 0..<B { for i in 0..<HW { dproj[b * F + c] += du[(c * B + b) * HW + i] } } }
+            for c in 0..<F {
+              for b in 0..<B { for i in 0..<HW { dproj[b * F + c] += du[(c * B + b) * HW + i] } }
+            }
             Layers.linearBackward(
               dinp: G + oE, dweight: G + oPW, dbias: G + oPB, dout: dproj, inp: P + oE,
               weight: P + oPW, B: B, C: Cd, OC: F)

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import Engine
 
@@ -30,8 +30,9 @@ import TestSupport
     #expect(Frechet.distance(f, countA: 50, f, countB: 50, dim: 4) < 1e-9)
     // [[2,1,0],[1,2,0],[0,0,5]] has eigenvalues 1, 3, 5.
     let values = Frechet.symmetricEigenvalues([2, 1, 0, 1, 2, 0, 0, 0, 5], dim: 3).sorted()
-    #expect(isClose(values[0], 1, rtol: 1e-12) && isClose(values[1], 3, rtol: 1e-12)
-      && isClose(values[2], 5, rtol: 1e-12))
+    #expect(
+      isClose(values[0], 1, rtol: 1e-12) && isClose(values[1], 3, rtol: 1e-12)
+        && isClose(values[2], 5, rtol: 1e-12))
   }
 }
 
@@ -63,8 +64,9 @@ import TestSupport
     let real = classifier.frechetDistance(data.heldOut, count: n, size: 8)
     let blur = classifier.frechetDistance(blurred, count: n, size: 8)
     let random = classifier.frechetDistance(noise, count: n, size: 8)
-    print("Fréchet distances: held-out \(real), blurred \(blur), noise \(random); classifier "
-      + "held-out accuracy \(classifier.heldOutAccuracy), \(clock.now - start)")
+    print(
+      "Fréchet distances: held-out \(real), blurred \(blur), noise \(random); classifier "
+        + "held-out accuracy \(classifier.heldOutAccuracy), \(clock.now - start)")
     #expect(real < blur && blur < random)
     #expect(classifier.heldOutAccuracy > 0.9)
   }
@@ -79,9 +81,12 @@ import TestSupport
     #expect(fa == fb)  // bitwise: same seed, same arithmetic
   }
 
-  @Test("up-sampled digits area-average back to the 8×8 originals, so the metric judges every resolution alike")
+  @Test(
+    "up-sampled digits area-average back to the 8×8 originals, so every resolution is judged alike"
+  )
   func upsampling() throws {
-    let small = try Dataset.digits(resolution: 8), big = try Dataset.digits(resolution: 32)
+    let small = try Dataset.digits(resolution: 8)
+    let big = try Dataset.digits(resolution: 32)
     #expect(small.trainCount + small.heldOutCount == 1797)
     #expect(small.heldOutCount == 299)
     #expect(big.pixels == 1024)

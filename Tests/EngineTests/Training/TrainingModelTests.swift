@@ -1,6 +1,6 @@
 import Engine
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct TrainingModelGradientTests {
   /// Checks every parameter of `model` (tiny) against finite differences of L = Σ out·r.
@@ -31,8 +31,9 @@ import TestSupport
     shape.hidden = 6
     shape.embedding = 4
     let result = check(MLPS(shape), B: 3)
-    print("gradient check MLP-S: \(result.checked) values, largest relative difference "
-      + "\(result.worstRelative)")
+    print(
+      "gradient check MLP-S: \(result.checked) values, largest relative difference "
+        + "\(result.worstRelative)")
     #expect(result.checked == MLPS(shape).layout.count)
     #expect(result.worstRelative < 2e-2)
   }
@@ -45,8 +46,9 @@ import TestSupport
     shape.embedding = 4
     shape.blocks = 2
     let result = check(ConvResS(shape), B: 2)
-    print("gradient check ConvRes-S: \(result.checked) values, largest relative difference "
-      + "\(result.worstRelative)")
+    print(
+      "gradient check ConvRes-S: \(result.checked) values, largest relative difference "
+        + "\(result.worstRelative)")
     #expect(result.worstRelative < 2e-2)
   }
 
@@ -57,10 +59,12 @@ import TestSupport
     // fc4 512·64+64.
     let mlpCount = 64 * 512 + 512 + 64 * 512 + 11 * 512 + 2 * (512 * 512 + 512) + 512 * 64 + 64
     #expect(mlp.layout.count == mlpCount)
-    let conv = ConvResS(ModelShape(kind: .convResS, channels: 1, height: 32, width: 32, classes: 10))
+    let conv = ConvResS(
+      ModelShape(kind: .convResS, channels: 1, height: 32, width: 32, classes: 10))
     // cond 64·128+128 + 128·128+128, class 11·128, conv in 64·9+64,
     // 4 × (2 × (64·576+64) + 64·128+64), conv out 576+1.
-    let convCount = 64 * 128 + 128 + 128 * 128 + 128 + 11 * 128 + 64 * 9 + 64
+    let convCount =
+      64 * 128 + 128 + 128 * 128 + 128 + 11 * 128 + 64 * 9 + 64
       + 4 * (2 * (64 * 576 + 64) + 64 * 128 + 64) + 576 + 1
     #expect(conv.layout.count == convCount)
   }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import Engine
 
@@ -21,8 +21,12 @@ func temporaryFolder(_ name: String) -> String {
 
   @Test("stop at step 3, resume, finish: the same weights and losses as one uninterrupted run")
   func resumeMatchesStraightRun() throws {
-    let a = temporaryFolder("straight"), b = temporaryFolder("resumed")
-    defer { try? FileManager.default.removeItem(atPath: a); try? FileManager.default.removeItem(atPath: b) }
+    let a = temporaryFolder("straight")
+    let b = temporaryFolder("resumed")
+    defer {
+      try? FileManager.default.removeItem(atPath: a)
+      try? FileManager.default.removeItem(atPath: b)
+    }
     let straight = try TrainingRun(config: config(), directory: a)
     straight.logEvery = 1
     let whole = try straight.run()
@@ -48,17 +52,20 @@ func temporaryFolder(_ name: String) -> String {
         .map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
         .map { $0["loss"] as! Double }
     }
-    let la = try losses(a), lb = try losses(b)
+    let la = try losses(a)
+    let lb = try losses(b)
     #expect(la.count == 6)
     #expect(la == lb)
     for file in ["samples.png", "summary.json", "metrics.jsonl", "checkpoint.bin"] {
       #expect(FileManager.default.fileExists(atPath: b + "/" + file), "\(file) missing")
     }
-    let summary = try JSONSerialization.jsonObject(
-      with: Data(contentsOf: URL(fileURLWithPath: b + "/summary.json"))) as! [String: Any]
-    for key in ["config", "steps", "batch", "train_seconds", "examples_per_second", "final_loss",
-      "loss_by_log_snr"]
-    {
+    let summary =
+      try JSONSerialization.jsonObject(
+        with: Data(contentsOf: URL(fileURLWithPath: b + "/summary.json"))) as! [String: Any]
+    for key in [
+      "config", "steps", "batch", "train_seconds", "examples_per_second", "final_loss",
+      "loss_by_log_snr",
+    ] {
       #expect(summary[key] != nil, "summary.json lacks \(key)")
     }
   }
@@ -93,7 +100,10 @@ func temporaryFolder(_ name: String) -> String {
   func validation() {
     var c = TrainingConfig()
     c.resolution = 12
-    #expect(throws: DatasetError.invalid(field: "resolution", value: "12", allowed: "8, 16, 32 for digits")) {
+    #expect(
+      throws: DatasetError.invalid(
+        field: "resolution", value: "12", allowed: "8, 16, 32 for digits")
+    ) {
       try c.validate()
     }
     c.data = .patches
@@ -102,7 +112,8 @@ func temporaryFolder(_ name: String) -> String {
     #expect(throws: DatasetError.self) { try c.validate() }
     c = TrainingConfig()
     c.optimizer.learningRate = -1
-    #expect(throws: DatasetError.invalid(field: "lr", value: "-1.0", allowed: "a number in (0, 1]")) {
+    #expect(throws: DatasetError.invalid(field: "lr", value: "-1.0", allowed: "a number in (0, 1]"))
+    {
       try c.validate()
     }
   }
@@ -144,9 +155,12 @@ func temporaryFolder(_ name: String) -> String {
       return
     }
     let events = job.drain()
-    let steps = events.compactMap { if case .step(let r) = $0 { return r.step } else { return nil } }
+    let steps = events.compactMap {
+      if case .step(let r) = $0 { return r.step } else { return nil }
+    }
     #expect(steps == [1, 2, 3, 4, 5])
-    #expect(events.contains { if case .samples(_, _, 4) = $0 { return true } else { return false } })
+    #expect(
+      events.contains { if case .samples(_, _, 4) = $0 { return true } else { return false } })
     #expect(summary.completed && summary.steps == 5)
     #expect(job.drain().isEmpty)
   }
@@ -165,7 +179,8 @@ func temporaryFolder(_ name: String) -> String {
 }
 
 @Suite struct TrainingSampleReproductionTests {
-  @Test("sampling a finished run with its settings and seed reproduces its summary's Fréchet distance")
+  @Test(
+    "sampling a finished run with its settings and seed reproduces its summary's Fréchet distance")
   func reproduces() throws {
     let dir = temporaryFolder("reproduce")
     defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -1,7 +1,7 @@
 import Foundation
 import Schedules
-import Testing
 import TestSupport
+import Testing
 
 @testable import Engine
 
@@ -30,7 +30,8 @@ final class OneImageOracle: Denoiser {
     for i in 0..<B {
       let e = Foundation.exp(Double(logSNR[i]))
       let gamma = e / (b * b + e)
-      let sg = gamma.squareRoot(), sn = (1 - gamma).squareRoot()
+      let sg = gamma.squareRoot()
+      let sn = (1 - gamma).squareRoot()
       for j in 0..<D {
         let z0 = b * Double(target[j])
         let eps = (Double(x[i * D + j]) - sg * z0) / sn
@@ -44,7 +45,9 @@ final class OneImageOracle: Denoiser {
     return out.withUnsafeBufferPointer { $0.baseAddress! }
   }
 
-  func backward(params: UnsafePointer<Float>, grads: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>) {}
+  func backward(
+    params: UnsafePointer<Float>, grads: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>
+  ) {}
 }
 
 @Suite struct TrainingSamplerTests {
@@ -82,7 +85,8 @@ final class OneImageOracle: Denoiser {
     var worst = 0.0
     var x: Float = -80
     while x < 80 {
-      let got = Double(exp8(Float8(repeating: x))[3]), want = Foundation.exp(Double(x))
+      let got = Double(exp8(Float8(repeating: x))[3])
+      let want = Foundation.exp(Double(x))
       worst = max(worst, abs(got - want) / want)
       x += 0.0137
     }

@@ -1,7 +1,7 @@
 import Foundation
 import Schedules
-import Testing
 import TestSupport
+import Testing
 
 @testable import Engine
 
@@ -33,13 +33,16 @@ func tinyTrainer(_ c: TrainingConfig, hidden: Int = 16) throws -> Trainer {
       let t = try tinyTrainer(tinyConfig(seed: seed))
       return (0..<5).map { _ in t.step().loss }
     }
-    let a = try losses(3), b = try losses(3), c = try losses(4)
+    let a = try losses(3)
+    let b = try losses(3)
+    let c = try losses(4)
     // Bitwise: the same seed must replay the same arithmetic.
     #expect(a == b)
     #expect(a != c)
   }
 
-  @Test("Algorithm 2: x_t = √γ·b·x0 + √(1−γ)·ε with γ recovered from the logSNR, for each prediction")
+  @Test(
+    "Algorithm 2: x_t = √γ·b·x0 + √(1−γ)·ε with γ recovered from the logSNR, for each prediction")
   func noising() throws {
     for prediction in Prediction.allCases {
       var c = tinyConfig()
@@ -48,14 +51,17 @@ func tinyTrainer(_ c: TrainingConfig, hidden: Int = 16) throws -> Trainer {
       c.prediction = prediction
       let t = try tinyTrainer(c)
       _ = t.step()
-      let B = c.batch, D = 64, b = 0.5
+      let B = c.batch
+      let D = 64
+      let b = 0.5
       var worst = 0.0
       for i in 0..<B {
         // λ = log(γb²/(1−γ))  ⇒  γ = e^λ / (b² + e^λ).
         let e = Foundation.exp(Double(t.lambda[i]))
         let gamma = e / (b * b + e)
         for j in 0..<D {
-          let x = Double(t.x0[i * D + j]), eps = Double(t.eps[i * D + j])
+          let x = Double(t.x0[i * D + j])
+          let eps = Double(t.eps[i * D + j])
           let z = gamma.squareRoot() * b * x + (1 - gamma).squareRoot() * eps
           worst = max(worst, abs(Double(t.input[i * D + j]) - z))
           let target: Double
@@ -102,7 +108,8 @@ func tinyTrainer(_ c: TrainingConfig, hidden: Int = 16) throws -> Trainer {
   func adamwFirstStep() {
     var layout = ParameterLayout()
     layout.add("w", [3])
-    let p = Tensor(values: [0.5, -1, 2]), g = Tensor(values: [0.2, -0.4, 0])
+    let p = Tensor(values: [0.5, -1, 2])
+    let g = Tensor(values: [0.2, -0.4, 0])
     var s = OptimizerSettings()
     s.weightDecay = 0.1
     OptimizerState(count: 3).update(params: p, grads: g, layout: layout, settings: s, lr: 0.01)
@@ -116,7 +123,8 @@ func tinyTrainer(_ c: TrainingConfig, hidden: Int = 16) throws -> Trainer {
     var layout = ParameterLayout()
     layout.add("a", [2])
     layout.add("b", [1])
-    let p = Tensor(values: [3, 4, 1]), g = Tensor(values: [1, 1, -1])
+    let p = Tensor(values: [3, 4, 1])
+    let g = Tensor(values: [1, 1, -1])
     var s = OptimizerSettings()
     s.kind = .lamb
     s.weightDecay = 0
