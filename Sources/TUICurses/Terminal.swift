@@ -220,6 +220,12 @@ public final class CursesTerminal {
     for s in [SIGINT, SIGTERM, SIGHUP] {
       signal(s) { sig in pendingSignal.store(sig, ordering: .relaxed) }
     }
+    // A blocked mask is inherited through fork and exec: a parent that blocks SIGTERM (a test
+    // runner, some supervisors) would leave the explorer deaf to it. Unblock what we handle.
+    var set = sigset_t()
+    sigemptyset(&set)
+    for s in [SIGINT, SIGTERM, SIGHUP, SIGWINCH] { sigaddset(&set, s) }
+    pthread_sigmask(SIG_UNBLOCK, &set, nil)
     for s in [SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP] {
       signal(s) { sig in
         restoreTerminalFromSignal()
