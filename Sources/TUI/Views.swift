@@ -137,12 +137,25 @@ public final class Renderer {
   func scheduleScreen(_ state: AppState, _ grid: inout Grid, _ body: Rect) {
     let panelWidth = body.width >= 120 ? 34 : 30
     let (left, right) = body.splitLeft(panelWidth)
-    let panels = leftPanels(state, &grid, left)
-    _ = panels
-    plots(state, &grid, right)
+    leftPanels(state, &grid, left)
+    // A big terminal also gets the preview's resolutions in a column at the right, so one
+    // screen shows the schedule and what it does to an image.
+    if let source = preview, right.width >= 150, right.height >= 40 {
+      let columnWidth = min(2 * ((right.height - 1) / state.previewResolutions.count - 4) + 4, 44)
+      let (plotArea, column) = right.splitLeft(right.width - columnWidth)
+      plots(state, &grid, plotArea)
+      let title = theme.glyphs.text("Preview at γ = \(short4(state.previewGamma)) (2: full)")
+      grid.write(title, x: column.x + 1, y: column.y, theme.title, maxWidth: column.width - 1)
+      previewPanels(state, source, &grid,
+        Rect(x: column.x + 1, y: column.y + 1, width: column.width - 1, height: column.height - 1),
+        vertical: true)
+    } else {
+      plots(state, &grid, right)
+    }
   }
 
   /// The parameter list, the cursor readout and the pins, top to bottom.
+  @discardableResult
   func leftPanels(_ state: AppState, _ grid: inout Grid, _ left: Rect) -> Rect {
     let fields = state.fields
     let (params, rest) = left.splitTop(fields.count + 2)
