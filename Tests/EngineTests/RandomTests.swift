@@ -63,4 +63,26 @@ import Testing
       #expect(abs(empirical - p) < 5 * se + 1e-7, "P(x ≤ \(point)) = \(empirical), want \(p)")
     }
   }
+
+  @Test("the histogram in 80 bins of width 0.1 over [−4, 4] matches the normal density")
+  func histogram() {
+    // The ziggurat's 128 layers meet at points x_i in (0, 3.44]; a wrong table or wedge test
+    // shows up as a bump or dip in one narrow bin, which a few CDF points could miss.
+    let n = 1 << 21
+    var rng = Xoshiro256(seed: 77)
+    var x = [Float](repeating: 0, count: n)
+    fillGaussian(&x, using: &rng)
+    var counts = [Int](repeating: 0, count: 80)
+    for v in x where v >= -4 && v < 4 { counts[min(79, Int((Double(v) + 4) * 10))] += 1 }
+    let cdf = { (z: Double) in 0.5 * erfc(-z / 2.0.squareRoot()) }
+    for (i, observed) in counts.enumerated() {
+      let lo = -4 + Double(i) / 10
+      let expected = Double(n) * (cdf(lo + 0.1) - cdf(lo))
+      // Poisson standard deviation √expected; 5 of them (a correct sampler trips one of the 80
+      // bins with probability ≈ 5e-5).
+      #expect(
+        abs(Double(observed) - expected) < 5 * expected.squareRoot() + 1,
+        "bin [\(lo), \(lo + 0.1)): \(observed), expected \(expected)")
+    }
+  }
 }

@@ -104,7 +104,10 @@ public enum DenoiseProbe {
   public static func gaussianBlur(_ image: Image, sigma: Double) -> Image {
     precondition(sigma > 0, "sigma must be > 0")
     let radius = Int((3 * sigma).rounded(.up)), taps = 2 * radius + 1
-    var kernel = (0..<taps).map { Float(exp(-Double(($0 - radius) * ($0 - radius)) / (2 * sigma * sigma))) }
+    var kernel = (0..<taps).map { i -> Float in
+      let d = Double(i - radius)
+      return Float(exp(-d * d / (2 * sigma * sigma)))
+    }
     let total = kernel.reduce(0, +)
     kernel = kernel.map { $0 / total }
     let w = image.width, h = image.height, c = image.channels, rowLength = w * c

@@ -21,7 +21,8 @@ extension Image {
     pixels.withUnsafeBufferPointer { src in
       horizontal.withUnsafeMutableBufferPointer { dst in
         for y in 0..<height {
-          let srcRow = src.baseAddress! + y * width * c, dstRow = dst.baseAddress! + y * newWidth * c
+          let srcRow = src.baseAddress! + y * width * c
+          let dstRow = dst.baseAddress! + y * newWidth * c
           for i in 0..<newWidth {
             let first = wx[i].first, weights = wx[i].weights
             for k in 0..<weights.count {

@@ -67,12 +67,22 @@ public struct NoisePreview: Sendable {
   ) -> [Panel] {
     zip(clean, noise).enumerated().map { index, pair in
       let (x0, eps) = pair
-      var batch = NoisingBatch(batch: 1, exampleSize: x0.pixels.count)
-      batch.setNoise(eps)
-      batch.run(x0: x0.pixels, gamma: [gamma], inputScale: inputScale, normalization: normalization)
-      let noised = Image(
-        width: x0.width, height: x0.height, channels: x0.channels, pixels: batch.noised)
-      let scale = batch.scales[0]
+      // The kernel straight on the stored buffers: one allocation (x_t) per resolution.
+      var xt = [Float](repeating: 0, count: eps.count)
+      var scale = 1.0
+      x0.pixels.withUnsafeBufferPointer { x in
+        eps.withUnsafeBufferPointer { e in
+          xt.withUnsafeMutableBufferPointer { o in
+            withUnsafeMutablePointer(to: &scale) { s in
+              Noising.noise(
+                x0: x, noise: e, gamma: [gamma], inputScale: inputScale,
+                normalization: normalization, exampleSize: eps.count, into: o,
+                scales: UnsafeMutableBufferPointer(start: s, count: 1))
+            }
+          }
+        }
+      }
+      let noised = Image(width: x0.width, height: x0.height, channels: x0.channels, pixels: xt)
       let result = probe && gamma > 0
         ? DenoiseProbe.measure(
           clean: x0, noised: noised, gamma: gamma, inputScale: inputScale,
@@ -91,9 +101,17 @@ public struct NoisePreview: Sendable {
       normalization: process.normalize ? .empirical : .none, probe: probe)
   }
 
-  /// The display map of ``DataRange``.
+  /// The display map of ``DataRange``: clamp(x, 0, 1) or clamp((x + 1)/2, 0, 1); NaN → 0.
   public func display(_ x: Image) -> Image {
-    dataRange == .unit ? x.clamped() : x.fromSignedRange().clamped()
+    var out = x
+    let (a, c): (Float, Float) = dataRange == .unit ? (1, 0) : (0.5, 0.5)
+    out.pixels.withUnsafeMutableBufferPointer { p in
+      for i in 0..<p.count {
+        let v = a * p[i] + c
+        p[i] = v.isNaN ? 0 : Swift.min(Swift.max(v, 0), 1)
+      }
+    }
+    return out
   }
 
   /// `images` side by side, each scaled to `size`×`size` by nearest neighbour (so small ones

@@ -35,6 +35,8 @@ public enum PNGError: Error, Equatable, CustomStringConvertible, Sendable {
 public enum PNG {
   /// The largest image read, in samples (width × height × channels): 256 Mi, 1 GiB as Float.
   public static let maxSamples = 1 << 28
+  /// The largest file read, in bytes (1 GiB): the file is read into memory before decoding.
+  public static let maxFileBytes = 1 << 30
 
   static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
 
@@ -47,6 +49,11 @@ public enum PNG {
       throw .cannotRead(path: path, reason: "no such file")
     }
     if isDirectory.boolValue { throw .isDirectory(path: path) }
+    let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+    if size > maxFileBytes {
+      throw .tooLarge(
+        path: path, reason: "the file has \(size) bytes; the limit is \(maxFileBytes)")
+    }
     let data: Data
     do {
       data = try Data(contentsOf: URL(fileURLWithPath: path))

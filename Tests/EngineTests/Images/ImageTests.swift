@@ -90,6 +90,7 @@ import Testing
   @Test("nearest-neighbour upsampling by 2 replicates each pixel into a 2×2 block")
   func nearest() {
     let img = Image(width: 2, height: 1, channels: 1, pixels: [0.1, 0.9])
-    #expect(img.resizedNearest(width: 4, height: 2).pixels == [0.1, 0.1, 0.9, 0.9, 0.1, 0.1, 0.9, 0.9])
+    let up = img.resizedNearest(width: 4, height: 2)
+    #expect(up.pixels == [0.1, 0.1, 0.9, 0.9, 0.1, 0.1, 0.9, 0.9])
   }
 }

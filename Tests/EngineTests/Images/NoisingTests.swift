@@ -40,7 +40,8 @@ func meanAndVariance(_ x: ArraySlice<Float>) -> (mean: Double, variance: Double)
     let size = ref.shape.dropFirst().reduce(1, *)
     var batch = NoisingBatch(batch: ref.shape[0], exampleSize: size)
     batch.setNoise(ref.eps)
-    batch.run(x0: ref.x0, gamma: ref.gamma, inputScale: ref.inputScale, normalization: normalization)
+    batch.run(
+      x0: ref.x0, gamma: ref.gamma, inputScale: ref.inputScale, normalization: normalization)
     let want = try #require(ref.outputs[normalization])
     let worst = zip(batch.noised, want).map { abs(Double($0) - $1) }.max() ?? .infinity
     // Inputs were rounded to Float (relative 6e-8) and the kernels compute in Float.
@@ -48,7 +49,7 @@ func meanAndVariance(_ x: ArraySlice<Float>) -> (mean: Double, variance: Double)
   }
 
   @Test(
-    "the analytic factor 1/√((b²−1)γ+1) gives unit variance for unit-variance x0; without the root it does not",
+    "1/√((b²−1)γ+1) gives unit variance for unit-variance x0; the printed 1/((b²−1)γ+1) does not",
     arguments: [(0.5, 0.7), (0.2, 0.95), (2.0, 0.3), (1.0, 0.5)])
   func analyticUnitVariance(inputScale b: Double, gamma g: Double) {
     let n = 1 << 20

@@ -155,6 +155,25 @@ func temporaryFolder() -> String {
     #expect(throws: PNGError.self) { try PNG.decode(signatureThenGarbage, path: "s.png") }
   }
 
+  @Test("a header claiming a huge image is refused before any allocation")
+  func tooLarge() throws {
+    // Signature, IHDR for 100000×100000 RGB (within libpng's own limits), an empty IDAT.
+    var png = Data(PNG.signature)
+    func chunk(_ type: String, _ body: [UInt8]) {
+      let typed = Array(type.utf8) + body
+      png.append(contentsOf: bigEndian(UInt32(body.count)) + typed + bigEndian(crc32(typed)))
+    }
+    chunk("IHDR", bigEndian(100_000) + bigEndian(100_000) + [8, 2, 0, 0, 0])
+    chunk("IDAT", [])
+    do {
+      _ = try PNG.decode(png, path: "huge.png")
+      Issue.record("decoded a 100000×100000 image")
+    } catch {
+      #expect(
+        error == .tooLarge(path: "huge.png", reason: "100000×100000 exceeds 268435456 samples"))
+    }
+  }
+
   @Test("missing files, folders and empty files on disk are errors naming the path")
   func fileSystemErrors() throws {
     let dir = temporaryFolder()
@@ -163,7 +182,7 @@ func temporaryFolder() -> String {
       try PNG.read(path: dir + "/none.png")
     }
     #expect(throws: PNGError.isDirectory(path: dir)) { try PNG.read(path: dir) }
-    FileManager.default.createFile(atPath: dir + "/empty.png", contents: Data())
+    #expect(FileManager.default.createFile(atPath: dir + "/empty.png", contents: Data()))
     #expect(throws: PNGError.empty(path: dir + "/empty.png")) {
       try PNG.read(path: dir + "/empty.png")
     }
@@ -175,7 +194,7 @@ func temporaryFolder() -> String {
   func writeError() throws {
     let dir = temporaryFolder()
     defer { try? FileManager.default.removeItem(atPath: dir) }
-    FileManager.default.createFile(atPath: dir + "/file", contents: Data([1]))
+    #expect(FileManager.default.createFile(atPath: dir + "/file", contents: Data([1])))
     let target = dir + "/file/out.png"
     do {
       try PNG.write(Image(width: 1, height: 1, channels: 1), to: target)
@@ -188,4 +207,18 @@ func temporaryFolder() -> String {
       #expect(path == target)
     }
   }
+}
+
+func bigEndian(_ v: UInt32) -> [UInt8] {
+  [UInt8(v >> 24), UInt8((v >> 16) & 0xFF), UInt8((v >> 8) & 0xFF), UInt8(v & 0xFF)]
+}
+
+/// CRC-32 as PNG defines it (ISO 3309, polynomial 0xEDB88320, reflected), bit by bit.
+func crc32(_ bytes: [UInt8]) -> UInt32 {
+  var crc: UInt32 = 0xFFFF_FFFF
+  for byte in bytes {
+    crc ^= UInt32(byte)
+    for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ 0xEDB8_8320 : crc >> 1 }
+  }
+  return ~crc
 }
