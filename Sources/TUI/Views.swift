@@ -112,9 +112,15 @@ public final class Renderer {
       hints = " ↑↓ choose · Tab next group · Enter load · p pin · a pin group · c clear · Esc close"
     case .confirmQuit: hints = " y: quit · n: stay"
     default:
-      hints = state.focus == .parameters
-        ? " ?:help ↑↓:choose ←→:change L/H:coarse Enter:type p:pin t:presets e:export o:open u:undo q:quit"
-        : " ?:help ←→:move t H/L:coarse Enter:type t Tab:parameters p:pin t:presets u:undo q:quit"
+      // As many hints as fit, most important first; ? always leads to all of them.
+      let items = state.focus == .parameters
+        ? ["?:help", "q:quit", "↑↓:choose", "←→:change", "L/H:coarse", "Enter:type", "p:pin",
+          "t:presets", "e:export", "o:open", "u:undo", "Tab:plots"]
+        : ["?:help", "q:quit", "←→:move t", "L/H:coarse", "Enter:type t", "Tab:parameters",
+          "p:pin", "t:presets", "u:undo"]
+      var line = ""
+      for item in items where line.count + item.count + 1 <= grid.width { line += " " + item }
+      hints = line
     }
     grid.write(g.text(hints), x: 0, y: y, theme.dim)
   }
@@ -291,7 +297,7 @@ public final class Renderer {
     let top = Curves.densityTop(densitySeries.map(\.points))
     let cursorLambda = (try? d.current.process().logSNR(cursor)) ?? .nan
     let densityChart = Chart(
-      title: "density of logSNR for t ~ U(0,1): what training sees",
+      title: "logSNR density for t ~ U(0,1) (what training sees)",
       x: Axis(name: "logSNR", lower: range.lowerBound, upper: range.upperBound, maxTicks: 9),
       y: Axis(name: "", lower: 0, upper: top, maxTicks: 4), series: densitySeries,
       cursorX: cursorLambda.isFinite ? cursorLambda : nil)

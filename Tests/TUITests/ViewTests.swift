@@ -28,8 +28,9 @@ import Testing
     #expect(lines[3].hasPrefix("│ b (input scale)          1 │"))
     #expect(lines[1].contains("γ(t)  signal variance"))
     #expect(lines.contains { $0.contains("logSNR(t)   b = 1: no shift") })
-    #expect(lines.contains { $0.contains("density of logSNR") })
-    #expect(lines[23].hasPrefix(" ?:help ↑↓:choose ←→:change"))
+    #expect(lines.contains { $0.contains("logSNR density") })
+    #expect(lines[23].hasPrefix(" ?:help q:quit ↑↓:choose ←→:change"))
+    #expect(lines[23].count <= 80)
   }
 
   @Test("the schedule screen fits at 120×40 and 200×60, each line exactly as wide as the grid",
