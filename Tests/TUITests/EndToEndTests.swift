@@ -114,7 +114,8 @@ final class TmuxSession {
     try tmuxCommand(["capture-pane", "-p", "-t", "0"]).components(separatedBy: "\n")
   }
 
-  /// Polls the pane until `predicate` holds (10 s at most), returning the lines it held for.
+  /// Polls the pane until `predicate` holds and the pane has stopped changing (a frame can reach
+  /// tmux in pieces), 10 s at most; returns the settled lines.
   @discardableResult
   func waitFor(
     _ what: String, timeout: Double = 10, _ predicate: ([String]) -> Bool
@@ -123,7 +124,12 @@ final class TmuxSession {
     var lines: [String] = []
     while Date() < deadline {
       lines = try capture()
-      if predicate(lines) { return lines }
+      if predicate(lines) {
+        usleep(80_000)
+        let again = try capture()
+        if again == lines { return lines }
+        continue
+      }
       usleep(50_000)
     }
     throw E2EError("timed out waiting for \(what); the pane shows:\n" + lines.joined(separator: "\n"))
@@ -181,10 +187,12 @@ struct EndToEndTests {
     let s = try TmuxSession()
     try s.waitFor(text: "Parameters")
     try s.send("?")
-    let help = try s.waitFor(text: "Keys (any key closes)")
-    let text = help.joined(separator: "\n")
-    for key in ["Ctrl-R U", "q Esc Ctrl-C", "Shift-Tab", "export JSON config", "undo"] {
-      #expect(text.contains(key), "help lacks \(key)")
+    // The frame may reach the pane in pieces: wait until the whole overlay is there.
+    let keys = ["Keys (any key closes)", "Ctrl-R U", "q Esc Ctrl-C", "Shift-Tab",
+      "export JSON config", "undo", "y quits"]
+    try s.waitFor("the help overlay with \(keys)") { lines in
+      let text = lines.joined(separator: "\n")
+      return keys.allSatisfy { text.contains($0) }
     }
     try s.send("Escape")
     try s.waitFor("the help to close") { !$0.contains { $0.contains("Keys (any key closes)") } }
@@ -244,7 +252,10 @@ struct EndToEndTests {
     try s.waitFor(text: "Parameters")
     let pid = try s.explorerPID()
     #expect(kill(pid, SIGTERM) == 0)
-    let lines = try s.waitFor(text: "EXIT=143")
+    // The pane prints the status, then the stty modes: wait for both.
+    let lines = try s.waitFor("the exit status and the terminal modes") { lines in
+      lines.contains { $0.contains("EXIT=143") } && lines.contains { $0.contains("icanon") }
+    }
     // stty after the explorer: echo and canonical mode are back on (no "-echo", "-icanon").
     let modes = try #require(lines.first { $0.contains("echo") })
     #expect(modes.contains("icanon") && !modes.contains("-icanon") && !modes.contains("-echo"))
