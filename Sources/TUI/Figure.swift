@@ -36,8 +36,8 @@ public enum Figure {
     let legendHeight = Double(legendRows) * 18 + 10
     let panelWidth = width / 3
     let panelHeight = height - legendHeight
-    let range = Curves.logSNRRange
-    let densityTop = Curves.densityTop(sampled.map(\.1.density))
+    let range = Curves.logSNRBounds(sampled.map(\.1))
+    let densityTop = Curves.densityTop(sampled.map(\.1.density), within: range)
     let panels: [(String, Axis, Axis, (CurveSet) -> [(x: Double, y: Double)])] = [
       ("γ(t)", Axis(name: "t", lower: 0, upper: 1), Axis(name: "γ", lower: 0, upper: 1), \.gamma),
       ("logSNR(t)", Axis(name: "t", lower: 0, upper: 1),

@@ -284,7 +284,7 @@ public final class Renderer {
     let shiftText = b == 1
       ? "b = 1: no shift"
       : "b = \(short(b)): shifted by 2·log b = \(Chart.format(2 * Foundation.log(b), decimals: 3))"
-    let range = Curves.logSNRRange
+    let range = Curves.logSNRBounds(sets.map(\.curves))
     let logChart = Chart(
       title: "logSNR(t)   \(shiftText)", x: Axis(name: "t", lower: 0, upper: 1),
       y: Axis(name: "", lower: range.lowerBound, upper: range.upperBound, maxTicks: 5),
@@ -294,7 +294,7 @@ public final class Renderer {
     let densitySeries = sets.map {
       Series(name: $0.name, color: $0.color, points: $0.curves.density)
     }
-    let top = Curves.densityTop(densitySeries.map(\.points))
+    let top = Curves.densityTop(densitySeries.map(\.points), within: range)
     let cursorLambda = (try? d.current.process().logSNR(cursor)) ?? .nan
     let densityChart = Chart(
       title: "logSNR density for t ~ U(0,1) (what training sees)",
@@ -322,8 +322,8 @@ public final class Renderer {
       "logSNR = \(Chart.format(logSNR, decimals: 3))",
       setting.normalize ? "x_t / std(x_t) shown" : "x_t shown unnormalised",
       "same ε kept per resolution",
-      "PSNR/SNR: best Gaussian-blur",
-      "denoiser on that panel",
+      "probe: the best Gaussian",
+      "blur denoiser's PSNR, SNR",
     ]
     let (infoBox, _) = rest.splitTop(info.count + 2)
     grid.box(infoBox, title: "Noise", theme.border, glyphs: g)
@@ -342,8 +342,8 @@ public final class Renderer {
     let area = Rect(x: right.x, y: right.y + 1, width: right.width, height: right.height - 1)
     let bottom = previewPanels(state, source, &grid, area, vertical: false)
     if bottom + 1 < body.maxY {
-      grid.write(g.text("Same γ, higher resolution: less is destroyed (Figure 2). "
-        + "Lower b: more is destroyed (Figure 4)."), x: right.x + 1, y: bottom + 1, theme.dim,
+      grid.write(g.text("Same γ, higher resolution: less destroyed (Fig. 2); lower b: more (Fig. 4)."),
+        x: right.x + 1, y: bottom + 1, theme.dim,
         maxWidth: right.width - 1)
     }
   }

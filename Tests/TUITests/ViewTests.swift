@@ -190,6 +190,21 @@ import Testing
     #expect(abs(scaled.logSNR[20].y - (Foundation.log(4) + 2 * Foundation.log(0.5))) < 1e-9)
   }
 
+  /// 1 − t: logSNR(0.01) = log 99 ≈ 4.6 → [−5, 5]. Cosine (0, 1, 1): logSNR(0.01) =
+  /// log(cos²(0.005π)/sin²(0.005π)) ≈ 8.1 → [−10, 10]. With b = 0.3 the 1 − t range moves down by
+  /// 2·log 0.3 ≈ −2.4: [−7, 2.2] → [−10, 5].
+  @Test("the logSNR axis covers the curves away from their asymptotes, in steps of 5")
+  func logSNRBounds() throws {
+    func sets(_ s: [Setting]) throws -> [CurveSet] {
+      try s.map { try #require(Curves.sample($0, samples: 200)) }
+    }
+    let linear = ScheduleSpec(family: .linear)
+    #expect(Curves.logSNRBounds(try sets([Setting(spec: linear)])) == -5...5)
+    #expect(Curves.logSNRBounds(try sets([Setting(spec: ScheduleSpec(family: .cosine))])) == -10...10)
+    #expect(Curves.logSNRBounds(try sets([Setting(spec: linear),
+      Setting(spec: linear, inputScale: 0.3)])) == -10...5)
+  }
+
   @Test("an invalid setting gives no curves")
   func invalid() {
     var spec = ScheduleSpec(family: .cosine)
