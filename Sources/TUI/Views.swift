@@ -202,7 +202,7 @@ public final class Renderer {
       ("t", short4(t)),
       ("γ(t)", short4(p.schedule.gamma(t))),
       ("logSNR (b=\(short(p.inputScale)))", Chart.format(p.logSNR(t), decimals: 3)),
-      ("γ at b=1 (same logSNR)", short4(p.equivalentGammaAtUnitScale(t))),
+      ("γ at b=1, same SNR", short4(p.equivalentGammaAtUnitScale(t))),
     ]
     for (i, (k, v)) in rows.enumerated() where r.y + 1 + i < r.maxY - 1 {
       let y = r.y + 1 + i
