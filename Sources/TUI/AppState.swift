@@ -90,7 +90,8 @@ public struct PresetItem: Equatable, Sendable {
 
 /// The screens, on keys 1–4.
 public enum Screen: Int, Sendable, CaseIterable {
-  case schedule = 1, preview, training, sweep
+  case schedule = 1
+  case preview, training, sweep
 
   public var title: String {
     switch self {
@@ -193,7 +194,8 @@ public struct AppState: Sendable, Equatable {
 
   /// The rows of the parameter list on the current screen.
   public var fields: [Field] {
-    screen == .preview ? Field.previewFields : Field.scheduleFields(for: document.current.spec.family)
+    screen == .preview
+      ? Field.previewFields : Field.scheduleFields(for: document.current.spec.family)
   }
 
   /// The focused parameter, if the parameter list has focus.

@@ -59,7 +59,8 @@ public enum Curves {
   /// ends go to ±∞ or sit on the clip), widened to multiples of 5, at least 10 wide, inside
   /// ``logSNRRange``. Shared by all the curves so that b's shift shows against the pins.
   public static func logSNRBounds(_ sets: [CurveSet]) -> ClosedRange<Double> {
-    var lo = Double.infinity, hi = -Double.infinity
+    var lo = Double.infinity
+    var hi = -Double.infinity
     for c in sets {
       for p in c.logSNR where p.x >= 0.01 && p.x <= 0.99 && p.y.isFinite {
         lo = min(lo, p.y)

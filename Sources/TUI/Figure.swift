@@ -26,8 +26,11 @@ public enum Figure {
   }
 
   /// Draws the figure onto `canvas` of `width × height`.
-  static func layout(_ entries: [Entry], width: Double, height: Double, on canvas: inout some FigureCanvas) {
-    let black = Color(0, 0, 0), grey = Color(120, 120, 120)
+  static func layout(
+    _ entries: [Entry], width: Double, height: Double, on canvas: inout some FigureCanvas
+  ) {
+    let black = Color(0, 0, 0)
+    let grey = Color(120, 120, 120)
     canvas.rect(x: 0, y: 0, width: width, height: height, fill: Color(255, 255, 255))
     let sampled = entries.compactMap { e in Curves.sample(e.setting, samples: 600).map { (e, $0) } }
     // The legend: rows of swatch + name under the panels.
@@ -40,17 +43,25 @@ public enum Figure {
     let densityTop = Curves.densityTop(sampled.map(\.1.density), within: range)
     let panels: [(String, Axis, Axis, (CurveSet) -> [(x: Double, y: Double)])] = [
       ("γ(t)", Axis(name: "t", lower: 0, upper: 1), Axis(name: "γ", lower: 0, upper: 1), \.gamma),
-      ("logSNR(t)", Axis(name: "t", lower: 0, upper: 1),
+      (
+        "logSNR(t)", Axis(name: "t", lower: 0, upper: 1),
         Axis(name: "logSNR", lower: range.lowerBound, upper: range.upperBound, maxTicks: 5),
-        \.logSNR),
-      ("density of logSNR, t ~ U(0,1)",
+        \.logSNR
+      ),
+      (
+        "density of logSNR, t ~ U(0,1)",
         Axis(name: "logSNR", lower: range.lowerBound, upper: range.upperBound, maxTicks: 9),
-        Axis(name: "p", lower: 0, upper: densityTop, maxTicks: 5), \.density),
+        Axis(name: "p", lower: 0, upper: densityTop, maxTicks: 5), \.density
+      ),
     ]
     for (i, (title, xAxis, yAxis, curve)) in panels.enumerated() {
-      let left = Double(i) * panelWidth + 58, right = Double(i + 1) * panelWidth - 14
-      let top = 30.0, bottom = panelHeight - 40
-      func px(_ v: Double) -> Double { left + (v - xAxis.lower) / (xAxis.upper - xAxis.lower) * (right - left) }
+      let left = Double(i) * panelWidth + 58
+      let right = Double(i + 1) * panelWidth - 14
+      let top = 30.0
+      let bottom = panelHeight - 40
+      func px(_ v: Double) -> Double {
+        left + (v - xAxis.lower) / (xAxis.upper - xAxis.lower) * (right - left)
+      }
       func py(_ v: Double) -> Double {
         let f = (v - yAxis.lower) / (yAxis.upper - yAxis.lower)
         return bottom - max(-0.5, min(1.5, f.isNaN ? 0 : f)) * (bottom - top)
@@ -147,18 +158,21 @@ struct SVGCanvas: FigureCanvas {
   }
 
   mutating func rect(x: Double, y: Double, width: Double, height: Double, fill: Color) {
-    body += "<rect x=\"\(SVGCanvas.n(x))\" y=\"\(SVGCanvas.n(y))\" width=\"\(SVGCanvas.n(width))\" "
+    body +=
+      "<rect x=\"\(SVGCanvas.n(x))\" y=\"\(SVGCanvas.n(y))\" width=\"\(SVGCanvas.n(width))\" "
       + "height=\"\(SVGCanvas.n(height))\" fill=\"\(SVGCanvas.hex(fill))\"/>\n"
   }
 
   mutating func line(_ points: [(Double, Double)], color: Color, width: Double) {
     let p = points.map { "\(SVGCanvas.n($0.0)),\(SVGCanvas.n($0.1))" }.joined(separator: " ")
-    body += "<polyline fill=\"none\" stroke=\"\(SVGCanvas.hex(color))\" "
+    body +=
+      "<polyline fill=\"none\" stroke=\"\(SVGCanvas.hex(color))\" "
       + "stroke-width=\"\(SVGCanvas.n(width))\" stroke-linejoin=\"round\" points=\"\(p)\"/>\n"
   }
 
   mutating func text(_ s: String, x: Double, y: Double, anchor: TextAnchor, color: Color) {
-    body += "<text x=\"\(SVGCanvas.n(x))\" y=\"\(SVGCanvas.n(y))\" text-anchor=\"\(anchor.rawValue)\" "
+    body +=
+      "<text x=\"\(SVGCanvas.n(x))\" y=\"\(SVGCanvas.n(y))\" text-anchor=\"\(anchor.rawValue)\" "
       + "fill=\"\(SVGCanvas.hex(color))\">\(SVGCanvas.escape(s))</text>\n"
   }
 
@@ -166,7 +180,8 @@ struct SVGCanvas: FigureCanvas {
     x: Double, y: Double, width: Double, height: Double, _ draw: (inout SVGCanvas) -> Void
   ) {
     clips += 1
-    body += "<clipPath id=\"c\(clips)\"><rect x=\"\(SVGCanvas.n(x))\" y=\"\(SVGCanvas.n(y))\" "
+    body +=
+      "<clipPath id=\"c\(clips)\"><rect x=\"\(SVGCanvas.n(x))\" y=\"\(SVGCanvas.n(y))\" "
       + "width=\"\(SVGCanvas.n(width))\" height=\"\(SVGCanvas.n(height))\"/></clipPath>\n"
       + "<g clip-path=\"url(#c\(clips))\">\n"
     draw(&self)
@@ -193,11 +208,13 @@ struct RasterCanvas: FigureCanvas {
   /// Blends `color` into pixel (x, y) with coverage `a` ∈ [0, 1], inside the clip.
   mutating func blend(_ x: Int, _ y: Int, _ color: Color, _ a: Double) {
     guard x >= 0, y >= 0, x < width, y < height, a > 0 else { return }
-    let fx = Double(x) + 0.5, fy = Double(y) + 0.5
+    let fx = Double(x) + 0.5
+    let fy = Double(y) + 0.5
     guard fx >= clipRect.0, fy >= clipRect.1, fx <= clipRect.0 + clipRect.2,
       fy <= clipRect.1 + clipRect.3
     else { return }
-    let i = 3 * (y * width + x), w = Float(min(a, 1))
+    let i = 3 * (y * width + x)
+    let w = Float(min(a, 1))
     rgb[i] = rgb[i] * (1 - w) + Float(color.r) / 255 * w
     rgb[i + 1] = rgb[i + 1] * (1 - w) + Float(color.g) / 255 * w
     rgb[i + 2] = rgb[i + 2] * (1 - w) + Float(color.b) / 255 * w
@@ -216,15 +233,21 @@ struct RasterCanvas: FigureCanvas {
       if (a.1 < -10 && b.1 < -10) || (a.1 > Double(height) + 10 && b.1 > Double(height) + 10) {
         continue
       }
-      let x0 = Int(min(a.0, b.0) - r - 1), x1 = Int(max(a.0, b.0) + r + 1)
-      let y0 = Int(max(-1, min(a.1, b.1) - r - 1)), y1 = Int(min(Double(height), max(a.1, b.1) + r + 1))
-      let dx = b.0 - a.0, dy = b.1 - a.1, len2 = dx * dx + dy * dy
+      let x0 = Int(min(a.0, b.0) - r - 1)
+      let x1 = Int(max(a.0, b.0) + r + 1)
+      let y0 = Int(max(-1, min(a.1, b.1) - r - 1))
+      let y1 = Int(min(Double(height), max(a.1, b.1) + r + 1))
+      let dx = b.0 - a.0
+      let dy = b.1 - a.1
+      let len2 = dx * dx + dy * dy
       guard y0 <= y1, x0 <= x1 else { continue }
       for y in y0...y1 {
         for x in x0...x1 {
-          let px = Double(x) + 0.5, py = Double(y) + 0.5
+          let px = Double(x) + 0.5
+          let py = Double(y) + 0.5
           let t = len2 == 0 ? 0 : max(0, min(1, ((px - a.0) * dx + (py - a.1) * dy) / len2))
-          let cx = a.0 + t * dx, cy = a.1 + t * dy
+          let cx = a.0 + t * dx
+          let cy = a.1 + t * dy
           let d = ((px - cx) * (px - cx) + (py - cy) * (py - cy)).squareRoot()
           // Coverage falls off over one pixel at the edge of the stroke.
           let coverage = r + 0.5 - d

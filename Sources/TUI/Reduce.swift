@@ -54,8 +54,10 @@ public enum Effect: Sendable, Equatable {
 /// previous document on the undo stack.
 @discardableResult
 public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
-  if case .failed = action {} else if case .done = action {} else if case .imported = action {} else {
-    state.message = nil
+  // A status message lasts until the next key; effect results bring their own.
+  switch action {
+  case .failed, .done, .imported: break
+  default: state.message = nil
   }
   switch state.modal {
   case .help:
@@ -208,7 +210,8 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     moveCursor(&state, steps: steps, coarse: coarse)
   case .beginEdit:
     let field = state.selectedField ?? .cursorT
-    let text = field == .previewGamma && state.document.previewGamma == nil
+    let text =
+      field == .previewGamma && state.document.previewGamma == nil
       ? "t" : field.text(in: state)
     state.modal = .edit(field, TextEntry(text: text))
   case .type, .backspace, .commit, .confirm:

@@ -29,7 +29,8 @@ public final class Renderer {
   /// Draws the whole screen for `state` into `grid` (cleared first).
   public func render(_ state: AppState, into grid: inout Grid) {
     grid.fill(grid.bounds)
-    let width = grid.width, height = grid.height
+    let width = grid.width
+    let height = grid.height
     guard width >= Renderer.minimumWidth, height >= Renderer.minimumHeight else {
       tooSmall(&grid)
       return
@@ -40,22 +41,29 @@ public final class Renderer {
     case .schedule: scheduleScreen(state, &grid, body)
     case .preview: previewScreen(state, &grid, body)
     case .training:
-      notice(&grid, body, title: "Training",
-        lines: ["The training screen is not in this build.",
+      notice(
+        &grid, body, title: "Training",
+        lines: [
+          "The training screen is not in this build.",
           "Run training from the command line:  schedtui train --help",
-          "", "Press 1 for the schedule screen, 2 for the preview."])
+          "", "Press 1 for the schedule screen, 2 for the preview.",
+        ])
     case .sweep:
-      notice(&grid, body, title: "Sweep",
-        lines: ["The sweep screen comes with its own issue.",
+      notice(
+        &grid, body, title: "Sweep",
+        lines: [
+          "The sweep screen comes with its own issue.",
           "Run sweeps from the command line:  schedtui sweep --help",
-          "", "Press 1 for the schedule screen, 2 for the preview."])
+          "", "Press 1 for the schedule screen, 2 for the preview.",
+        ])
     }
     statusLine(state, &grid)
     switch state.modal {
     case .help: helpOverlay(&grid)
     case .presets(let selected): presetsOverlay(state, selected, &grid)
     case .confirmQuit:
-      dialog(&grid, title: "Quit?",
+      dialog(
+        &grid, title: "Quit?",
         lines: ["A training run is active.", "Quit anyway?  y: quit   n / Esc: stay"])
     case .edit, .prompt, nil: break
     }
@@ -65,8 +73,8 @@ public final class Renderer {
 
   func tooSmall(_ grid: inout Grid) {
     let g = theme.glyphs
-    let text = g.text(
-      "Terminal too small: \(grid.width)×\(grid.height), need \(Renderer.minimumWidth)×\(Renderer.minimumHeight)")
+    let need = "\(Renderer.minimumWidth)×\(Renderer.minimumHeight)"
+    let text = g.text("Terminal too small: \(grid.width)×\(grid.height), need \(need)")
     let lines = [text, "Enlarge the window, or q to quit."]
     for (i, l) in lines.enumerated() {
       let y = max(0, grid.height / 2 - 1 + i)
@@ -84,7 +92,8 @@ public final class Renderer {
     }
     let summary = g.text(state.document.current.label)
     let x = max(col + 1, grid.width - summary.count - 1)
-    grid.write(summary, x: x, y: 0, Style(fg: Theme.current, bg: .default, .bold),
+    grid.write(
+      summary, x: x, y: 0, Style(fg: Theme.current, bg: .default, .bold),
       maxWidth: grid.width - x)
   }
 
@@ -96,7 +105,8 @@ public final class Renderer {
       entryLine(&grid, y: y, question: "\(field.label) =", entry: entry, hint: field.allowed)
       return
     case .prompt(let kind, let entry):
-      entryLine(&grid, y: y, question: kind.question + ":", entry: entry,
+      entryLine(
+        &grid, y: y, question: kind.question + ":", entry: entry,
         hint: "Enter accept · Esc cancel")
       return
     default: break
@@ -113,11 +123,16 @@ public final class Renderer {
     case .confirmQuit: hints = " y: quit · n: stay"
     default:
       // As many hints as fit, most important first; ? always leads to all of them.
-      let items = state.focus == .parameters
-        ? ["?:help", "q:quit", "↑↓:choose", "←→:change", "L/H:coarse", "Enter:type", "p:pin",
-          "t:presets", "e:export", "o:open", "u:undo", "Tab:plots"]
-        : ["?:help", "q:quit", "←→:move t", "L/H:coarse", "Enter:type t", "Tab:parameters",
-          "p:pin", "t:presets", "u:undo"]
+      let items =
+        state.focus == .parameters
+        ? [
+          "?:help", "q:quit", "↑↓:choose", "←→:change", "L/H:coarse", "Enter:type", "p:pin",
+          "t:presets", "e:export", "o:open", "u:undo", "Tab:plots",
+        ]
+        : [
+          "?:help", "q:quit", "←→:move t", "L/H:coarse", "Enter:type t", "Tab:parameters",
+          "p:pin", "t:presets", "u:undo",
+        ]
       var line = ""
       for item in items where line.count + item.count + 1 <= grid.width { line += " " + item }
       hints = line
@@ -152,7 +167,8 @@ public final class Renderer {
       plots(state, &grid, plotArea)
       let title = theme.glyphs.text("Preview at γ = \(short4(state.previewGamma)) (2: full)")
       grid.write(title, x: column.x + 1, y: column.y, theme.title, maxWidth: column.width - 1)
-      previewPanels(state, source, &grid,
+      previewPanels(
+        state, source, &grid,
         Rect(x: column.x + 1, y: column.y + 1, width: column.width - 1, height: column.height - 1),
         vertical: true)
     } else {
@@ -194,7 +210,8 @@ public final class Renderer {
 
   func cursorReadout(_ state: AppState, _ grid: inout Grid, _ r: Rect) {
     let g = theme.glyphs
-    grid.box(r, title: "t-cursor", state.focus == .plots ? theme.focusedBorder : theme.border,
+    grid.box(
+      r, title: "t-cursor", state.focus == .plots ? theme.focusedBorder : theme.border,
       glyphs: g)
     guard let p = try? state.document.current.process() else { return }
     let t = state.cursorT
@@ -267,7 +284,8 @@ public final class Renderer {
     let rows = area.rows(3)
     var gammaSeries = sets.map { Series(name: $0.name, color: $0.color, points: $0.curves.gamma) }
     if let eq = current.equivalentGamma {
-      gammaSeries.insert(Series(name: "γ at b=1, same logSNR", color: Theme.unscaled, points: eq),
+      gammaSeries.insert(
+        Series(name: "γ at b=1, same logSNR", color: Theme.unscaled, points: eq),
         at: gammaSeries.count - 1)
     }
     var gammaChart = Chart(
@@ -278,10 +296,12 @@ public final class Renderer {
 
     var logSeries = sets.map { Series(name: $0.name, color: $0.color, points: $0.curves.logSNR) }
     if let unscaled = current.unscaledLogSNR {
-      logSeries.insert(Series(name: "current at b=1", color: Theme.unscaled, points: unscaled),
+      logSeries.insert(
+        Series(name: "current at b=1", color: Theme.unscaled, points: unscaled),
         at: logSeries.count - 1)
     }
-    let shiftText = b == 1
+    let shiftText =
+      b == 1
       ? "b = 1: no shift"
       : "b = \(short(b)): shifted by 2·log b = \(Chart.format(2 * Foundation.log(b), decimals: 3))"
     let range = Curves.logSNRBounds(sets.map(\.curves))
@@ -328,7 +348,8 @@ public final class Renderer {
     let (infoBox, _) = rest.splitTop(info.count + 2)
     grid.box(infoBox, title: "Noise", theme.border, glyphs: g)
     for (i, l) in info.enumerated() {
-      grid.write(" " + g.text(l), x: infoBox.x + 1, y: infoBox.y + 1 + i, theme.text,
+      grid.write(
+        " " + g.text(l), x: infoBox.x + 1, y: infoBox.y + 1 + i, theme.text,
         maxWidth: infoBox.width - 2)
     }
 
@@ -336,13 +357,16 @@ public final class Renderer {
       notice(&grid, right, title: "Preview", lines: ["No image loaded."])
       return
     }
-    let title = g.text("\(source.imageName) noised at γ = \(short4(gamma)), b = \(short(b))"
-      + (state.document.previewGamma == nil ? " (γ at the t-cursor t = \(short4(state.cursorT)))" : ""))
+    let title = g.text(
+      "\(source.imageName) noised at γ = \(short4(gamma)), b = \(short(b))"
+        + (state.document.previewGamma == nil
+          ? " (γ at the t-cursor t = \(short4(state.cursorT)))" : ""))
     grid.write(title, x: right.x + 1, y: right.y, theme.title, maxWidth: right.width - 1)
     let area = Rect(x: right.x, y: right.y + 1, width: right.width, height: right.height - 1)
     let bottom = previewPanels(state, source, &grid, area, vertical: false)
     if bottom + 1 < body.maxY {
-      grid.write(g.text("Same γ, higher resolution: less destroyed (Fig. 2); lower b: more (Fig. 4)."),
+      grid.write(
+        g.text("Same γ, higher resolution: less destroyed (Fig. 2); lower b: more (Fig. 4)."),
         x: right.x + 1, y: bottom + 1, theme.dim,
         maxWidth: right.width - 1)
     }
@@ -362,13 +386,16 @@ public final class Renderer {
     let slots = vertical ? area.rows(panels.count) : area.columns(panels.count)
     // The largest square (two pixels per cell vertically) that fits every slot, with its box
     // and two lines of probe numbers.
-    let side = max(2, min(
-      slots.map { $0.width - 2 }.min()!, 2 * (slots.map(\.height).min()! - 4)) / 2 * 2)
+    let side = max(
+      2,
+      min(
+        slots.map { $0.width - 2 }.min()!, 2 * (slots.map(\.height).min()! - 4)) / 2 * 2)
     var bottom = area.y
     for (panel, slot) in zip(panels, slots) {
       let box = Rect(x: slot.x, y: slot.y, width: side + 2, height: side / 2 + 2)
       grid.box(box, title: "\(panel.resolution)×\(panel.resolution)", theme.border, glyphs: g)
-      HalfBlock.draw(panel.picture, into: &grid,
+      HalfBlock.draw(
+        panel.picture, into: &grid,
         rect: Rect(x: box.x + 1, y: box.y + 1, width: side, height: side / 2),
         mode: theme.colorMode, unicode: g.unicode)
       let psnr = panel.psnr.map { "PSNR \(Chart.format($0, decimals: 1)) dB" } ?? "PSNR n/a"
@@ -385,7 +412,8 @@ public final class Renderer {
   func notice(_ grid: inout Grid, _ r: Rect, title: String, lines: [String]) {
     let g = theme.glyphs
     let w = min(r.width - 2, (lines.map(\.count).max() ?? 0) + 4)
-    let box = Rect(x: r.x + (r.width - w) / 2, y: r.y + max(0, (r.height - lines.count - 2) / 2),
+    let box = Rect(
+      x: r.x + (r.width - w) / 2, y: r.y + max(0, (r.height - lines.count - 2) / 2),
       width: w, height: lines.count + 2)
     grid.box(box, title: title, theme.border, glyphs: g)
     for (i, l) in lines.enumerated() {
@@ -396,7 +424,8 @@ public final class Renderer {
   func dialog(_ grid: inout Grid, title: String, lines: [String]) {
     let g = theme.glyphs
     let w = min(grid.width - 2, (lines.map(\.count).max() ?? 0) + 4)
-    let box = Rect(x: (grid.width - w) / 2, y: (grid.height - lines.count - 2) / 2, width: w,
+    let box = Rect(
+      x: (grid.width - w) / 2, y: (grid.height - lines.count - 2) / 2, width: w,
       height: lines.count + 2)
     grid.fill(box)
     grid.box(box, title: title, theme.focusedBorder, glyphs: g)
@@ -414,7 +443,8 @@ public final class Renderer {
     let perColumn = max(1, min(bindings.count, available.height - 2 - extra))
     let columnCount = max(1, (bindings.count + perColumn - 1) / perColumn)
     let helpWidth = min(available.width, columnCount * 64 + 2)
-    let box = Rect(x: (grid.width - helpWidth) / 2, y: 1, width: helpWidth,
+    let box = Rect(
+      x: (grid.width - helpWidth) / 2, y: 1, width: helpWidth,
       height: min(available.height, perColumn + extra + 2))
     grid.fill(box)
     grid.box(box, title: "Keys (any key closes)", theme.focusedBorder, glyphs: g)
@@ -424,9 +454,11 @@ public final class Renderer {
     for (i, b) in bindings.enumerated() {
       let c = cols[min(i / perColumn, cols.count - 1)]
       let y = c.y + i % perColumn
-      grid.write(" " + g.text(b.label), x: c.x, y: y, Style(fg: Theme.current, bg: .default, .bold),
+      grid.write(
+        " " + g.text(b.label), x: c.x, y: y, Style(fg: Theme.current, bg: .default, .bold),
         maxWidth: keyWidth)
-      grid.write(g.text(b.help), x: c.x + keyWidth + 1, y: y, theme.text,
+      grid.write(
+        g.text(b.help), x: c.x + keyWidth + 1, y: y, theme.text,
         maxWidth: c.width - keyWidth - 2)
     }
     let rowsUsed = min(perColumn, bindings.count)
@@ -434,7 +466,8 @@ public final class Renderer {
       let y = inner.y + rowsUsed + 1 + i
       guard y < inner.maxY else { break }
       grid.write(" " + g.text(k), x: inner.x, y: y, theme.title, maxWidth: keyWidth)
-      grid.write(g.text(v), x: inner.x + keyWidth + 1, y: y, theme.dim,
+      grid.write(
+        g.text(v), x: inner.x + keyWidth + 1, y: y, theme.dim,
         maxWidth: inner.width - keyWidth - 2)
     }
   }
@@ -444,7 +477,8 @@ public final class Renderer {
     let presets = state.presets
     let box = Rect(x: 2, y: 2, width: grid.width - 4, height: grid.height - 4)
     grid.fill(box)
-    grid.box(box, title: "Presets (↑↓ · Tab next group · Enter load · p pin · a pin group)",
+    grid.box(
+      box, title: "Presets (↑↓ · Tab next group · Enter load · p pin · a pin group)",
       theme.focusedBorder, glyphs: g)
     let inner = box.inset(1)
     let first = max(0, min(selected - inner.height / 2, presets.count - inner.height))
@@ -455,7 +489,9 @@ public final class Renderer {
       let isPinned = state.document.pins.contains { $0.setting == p.setting }
       let text = g.text(" \(p.group) · \(p.name)\(isPinned ? "  (pinned)" : "")")
       let style = i == selected ? theme.selected : theme.text
-      if i == selected { grid.fill(Rect(x: inner.x, y: inner.y + row, width: inner.width, height: 1), " ", style) }
+      if i == selected {
+        grid.fill(Rect(x: inner.x, y: inner.y + row, width: inner.width, height: 1), " ", style)
+      }
       grid.write(text, x: inner.x, y: inner.y + row, style, maxWidth: inner.width)
     }
   }

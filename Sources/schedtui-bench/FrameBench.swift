@@ -19,14 +19,19 @@ enum FrameBench {
     run: run)
 
   static func run(_ arguments: [String]) throws -> Int32 {
-    let options = try BenchTools.options(arguments, allowed: ["runs": "300", "width": "200",
-      "height": "60"])
+    let options = try BenchTools.options(
+      arguments,
+      allowed: [
+        "runs": "300", "width": "200",
+        "height": "60",
+      ])
     let runs = try BenchTools.positive(options, "runs")
     let width = try BenchTools.positive(options, "width")
     let height = try BenchTools.positive(options, "height")
 
     let image = try PNG.read(path: Assets.path("images/astronaut.png"))
-    let source = NoisePreviewSource(image: image, name: "astronaut.png", resolutions: [64, 128, 256])
+    let source = NoisePreviewSource(
+      image: image, name: "astronaut.png", resolutions: [64, 128, 256])
     let renderer = Renderer(theme: Theme(glyphs: .unicode, colorMode: .direct), preview: source)
     var state = AppState(
       current: Setting(spec: ScheduleSpec(family: .cosine, start: 0.2, end: 1, tau: 1)),
@@ -88,9 +93,12 @@ enum FrameBench {
   static func report(_ label: String, _ sorted: [Double], _ floor: [Double]?, cells: Int?) {
     let median = BenchTools.median(sorted)
     let p99 = sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))]
-    var line = label.padding(toLength: 22, withPad: " ", startingAt: 0)
+    var line =
+      label.padding(toLength: 22, withPad: " ", startingAt: 0)
       + String(format: "median %8.3f ms   p99 %8.3f ms", median * 1e3, p99 * 1e3)
-    if let floor { line += String(format: "   %6.1f× the floor", median / BenchTools.median(floor)) }
+    if let floor {
+      line += String(format: "   %6.1f× the floor", median / BenchTools.median(floor))
+    }
     if let cells { line += "   (\(cells) cells changed)" }
     print(line)
   }

@@ -18,13 +18,17 @@ struct Explore: ParsableCommand {
 
   @OptionGroup var schedule: ScheduleOptions
 
-  @Option(name: .customLong("image"), help: ArgumentHelp(
-    "A PNG to preview instead of the bundled astronaut.", valueName: "file"))
+  @Option(
+    name: .customLong("image"),
+    help: ArgumentHelp(
+      "A PNG to preview instead of the bundled astronaut.", valueName: "file"))
   var image: String?
 
-  @Option(name: .customLong("preview-resolutions"), help: ArgumentHelp(
-    "Resolutions shown side by side on the preview screen, comma-separated (2 to 4 of them).",
-    valueName: "list"))
+  @Option(
+    name: .customLong("preview-resolutions"),
+    help: ArgumentHelp(
+      "Resolutions shown side by side on the preview screen, comma-separated (2 to 4 of them).",
+      valueName: "list"))
   var previewResolutions = "64,128,256"
 
   func validate() throws {
@@ -34,7 +38,8 @@ struct Explore: ParsableCommand {
   func resolutions() throws -> [Int] {
     let parts = previewResolutions.split(separator: ",", omittingEmptySubsequences: false)
     let values = parts.map { Int($0.trimmingCharacters(in: .whitespaces)) }
-    guard (2...4).contains(values.count), values.allSatisfy({ $0 != nil && (8...1024).contains($0!) })
+    guard (2...4).contains(values.count),
+      values.allSatisfy({ $0 != nil && (8...1024).contains($0!) })
     else {
       throw ValidationError(
         "--preview-resolutions \(previewResolutions) is not allowed: 2 to 4 whole numbers in "
@@ -64,7 +69,8 @@ struct Explore: ParsableCommand {
     }
     let files = ExplorerFiles(template: config)
     var state = AppState(
-      current: Setting(spec: config.schedule, inputScale: config.inputScale,
+      current: Setting(
+        spec: config.schedule, inputScale: config.inputScale,
         normalize: config.normalize),
       presets: PresetItem.paper, previewResolutions: try resolutions())
     if let path = schedule.configPath { state.defaultConfigPath = path }
@@ -130,15 +136,18 @@ extension ExplorerFiles {
     do {
       let process = try config.noiseProcess()
       let prediction: DiffusersExport.PredictionType =
-        config.training?.prediction == .v ? .vPrediction
+        config.training?.prediction == .v
+        ? .vPrediction
         : config.training?.prediction == .x0 ? .sample : .epsilon
       let export = try DiffusersExport(
         process: process, steps: DiffusersExport.defaultSteps(for: config.schedule),
         predictionType: prediction)
-      try Export.writeFolder(dir, files: [
-        ("schedtui_config.json", config.encoded()),
-        ("scheduler_config.json", export.schedulerConfig),
-      ])
+      try Export.writeFolder(
+        dir,
+        files: [
+          ("schedtui_config.json", config.encoded()),
+          ("scheduler_config.json", export.schedulerConfig),
+        ])
       let warning = export.warnings.first.map { " (warning: \($0))" } ?? ""
       return .done("wrote \(dir)/scheduler_config.json\(warning)")
     } catch {

@@ -23,12 +23,17 @@ struct Plot: ParsableCommand {
 
   @OptionGroup var schedule: ScheduleOptions
 
-  @Option(name: .customLong("pin"), help: ArgumentHelp("A preset to draw as well (repeatable).",
-    valueName: "preset"))
+  @Option(
+    name: .customLong("pin"),
+    help: ArgumentHelp(
+      "A preset to draw as well (repeatable).",
+      valueName: "preset"))
   var pins: [String] = []
 
-  @Option(name: .customLong("pin-config"), help: ArgumentHelp(
-    "A config file to draw as well (repeatable).", valueName: "file"))
+  @Option(
+    name: .customLong("pin-config"),
+    help: ArgumentHelp(
+      "A config file to draw as well (repeatable).", valueName: "file"))
   var pinConfigs: [String] = []
 
   @Option(help: "Pin one of the paper's figures: 3 or 5.")
@@ -37,8 +42,10 @@ struct Plot: ParsableCommand {
   @Flag(help: "Draw only the pins (no main curve from the schedule options).")
   var pinsOnly = false
 
-  @Option(name: .shortAndLong, help: ArgumentHelp(
-    "The figure file: .svg or .png.", valueName: "file"))
+  @Option(
+    name: .shortAndLong,
+    help: ArgumentHelp(
+      "The figure file: .svg or .png.", valueName: "file"))
   var output: String
 
   @Option(help: "Figure width in pixels (300…8000).")
@@ -67,28 +74,48 @@ struct Plot: ParsableCommand {
         "--pin \(name) is not a preset: run `schedtui presets` to list them.")
     }
     if pinsOnly && pins.isEmpty && pinConfigs.isEmpty && figure == nil {
-      throw ValidationError("--pins-only needs something to draw: add --pin, --pin-config or --figure.")
+      throw ValidationError(
+        "--pins-only needs something to draw: add --pin, --pin-config or --figure.")
     }
   }
 
   /// The settings a paper figure compares.
   static func figurePins(_ figure: Int) -> [(String, Setting)] {
     if figure == 3 {
-      return Preset.table3.map { ($0.summary.replacingOccurrences(of: ", b = 1", with: ""),
-        Setting(spec: $0.spec, inputScale: 1)) }
+      return Preset.table3.map {
+        (
+          $0.summary.replacingOccurrences(of: ", b = 1", with: ""),
+          Setting(spec: $0.spec, inputScale: 1)
+        )
+      }
     }
     let linear = ScheduleSpec(family: .linear)
-    return [1, 0.7, 0.5, 0.3].map { b in ("1−t, b = \(short(b))", Setting(spec: linear, inputScale: b)) }
-      + [("cosine s=0.2 e=1 τ=1", Setting(spec: ScheduleSpec(family: .cosine, start: 0.2, end: 1,
-        tau: 1))),
-        ("sigmoid s=0 e=3 τ=0.5", Setting(spec: ScheduleSpec(family: .sigmoid, start: 0, end: 3,
-          tau: 0.5)))]
+    return [1, 0.7, 0.5, 0.3].map { b in
+      ("1−t, b = \(short(b))", Setting(spec: linear, inputScale: b))
+    }
+      + [
+        (
+          "cosine s=0.2 e=1 τ=1",
+          Setting(
+            spec: ScheduleSpec(
+              family: .cosine, start: 0.2, end: 1,
+              tau: 1))
+        ),
+        (
+          "sigmoid s=0 e=3 τ=0.5",
+          Setting(
+            spec: ScheduleSpec(
+              family: .sigmoid, start: 0, end: 3,
+              tau: 0.5))
+        ),
+      ]
   }
 
   func run() throws {
     var named: [(String, Setting)] = []
-    if !pinsOnly && (figure == nil || schedule.family != nil || schedule.configPath != nil
-      || schedule.preset != nil)
+    if !pinsOnly
+      && (figure == nil || schedule.family != nil || schedule.configPath != nil
+        || schedule.preset != nil)
     {
       let c = try schedule.config()
       let s = Setting(spec: c.schedule, inputScale: c.inputScale, normalize: c.normalize)
@@ -101,8 +128,11 @@ struct Plot: ParsableCommand {
     }
     for path in pinConfigs {
       let c = try ScheduleOptions.loadConfig(path)
-      named.append(((path as NSString).lastPathComponent,
-        Setting(spec: c.schedule, inputScale: c.inputScale, normalize: c.normalize)))
+      named.append(
+        (
+          (path as NSString).lastPathComponent,
+          Setting(spec: c.schedule, inputScale: c.inputScale, normalize: c.normalize)
+        ))
     }
     let entries = named.enumerated().map { i, e in
       Figure.Entry(name: e.0, setting: e.1, color: Figure.color(i))
@@ -111,7 +141,8 @@ struct Plot: ParsableCommand {
       try AtomicFile.write(Figure.svg(entries, width: width, height: height), to: output)
     } else {
       let picture = Figure.raster(entries, width: width, height: height)
-      let image = Image(width: picture.width, height: picture.height, channels: 3,
+      let image = Image(
+        width: picture.width, height: picture.height, channels: 3,
         pixels: picture.rgb)
       try AtomicFile.write(PNG.encode(image), to: output)
     }

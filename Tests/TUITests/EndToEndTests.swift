@@ -23,12 +23,15 @@ enum Binary {
   /// explorer), and output goes to files, since `tmux new-session` forks a server that would keep
   /// a pipe open for as long as it lives.
   @discardableResult
-  static func run(_ exe: String, _ args: [String]) throws
+  static func run(
+    _ exe: String, _ args: [String]
+  ) throws
     -> (Int32, String, String)
   {
     let tmp = FileManager.default.temporaryDirectory
       .appendingPathComponent("schedtui-run-\(UUID().uuidString)").path
-    let outPath = tmp + ".out", errPath = tmp + ".err"
+    let outPath = tmp + ".out"
+    let errPath = tmp + ".err"
     defer {
       unlink(outPath)
       unlink(errPath)
@@ -74,16 +77,20 @@ final class TmuxSession {
   /// explorer ends the pane prints its exit status and the terminal modes (stty), then waits.
   init(width: Int = 120, height: Int = 40, args: String = "", env: String = "") throws {
     tmux = try #require(Binary.tmux)
-    dir = FileManager.default.temporaryDirectory
+    dir =
+      FileManager.default.temporaryDirectory
       .appendingPathComponent("schedtui-e2e-\(UUID().uuidString.prefix(8))").path
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    let command = "cd \(dir) && env TERM=tmux-256color LANG=C.UTF-8 \(env) \(Binary.path) \(args); "
+    let command =
+      "cd \(dir) && env TERM=tmux-256color LANG=C.UTF-8 \(env) \(Binary.path) \(args); "
       + "echo EXIT=$?; stty -a | tr ' ;' '\\n\\n' | grep -xE -- '-?(echo|icanon)' | tr '\\n' ' '; "
       + "echo; sleep 120"
-    let (status, _, _) = try Binary.run(tmux, [
-      "-L", socket, "-f", "/dev/null", "new-session", "-d", "-x", "\(width)", "-y", "\(height)",
-      command,
-    ])
+    let (status, _, _) = try Binary.run(
+      tmux,
+      [
+        "-L", socket, "-f", "/dev/null", "new-session", "-d", "-x", "\(width)", "-y", "\(height)",
+        command,
+      ])
     guard status == 0 else { throw E2EError("tmux new-session failed with status \(status)") }
   }
 
@@ -132,7 +139,8 @@ final class TmuxSession {
       }
       usleep(50_000)
     }
-    throw E2EError("timed out waiting for \(what); the pane shows:\n" + lines.joined(separator: "\n"))
+    throw E2EError(
+      "timed out waiting for \(what); the pane shows:\n" + lines.joined(separator: "\n"))
   }
 
   @discardableResult
@@ -144,7 +152,8 @@ final class TmuxSession {
   func explorerPID() throws -> pid_t {
     let pane = try tmuxCommand(["list-panes", "-t", "0", "-F", "#{pane_pid}"])
       .trimmingCharacters(in: .whitespacesAndNewlines)
-    let children = try String(contentsOfFile: "/proc/\(pane)/task/\(pane)/children", encoding: .utf8)
+    let children = try String(
+      contentsOfFile: "/proc/\(pane)/task/\(pane)/children", encoding: .utf8)
     return try #require(pid_t(children.split(separator: " ").first ?? ""))
   }
 }
@@ -157,7 +166,8 @@ struct E2EError: Error, CustomStringConvertible {
 /// The explorer in a real terminal (tmux): keys, resize, export round trip, signals.
 @Suite(
   .serialized,
-  .enabled(if: Binary.tmux != nil,
+  .enabled(
+    if: Binary.tmux != nil,
     "tmux is not installed: the end-to-end explorer tests need it (scripts/setup installs it)"))
 struct EndToEndTests {
   init() throws {
@@ -188,8 +198,10 @@ struct EndToEndTests {
     try s.waitFor(text: "Parameters")
     try s.send("?")
     // The frame may reach the pane in pieces: wait until the whole overlay is there.
-    let keys = ["Keys (any key closes)", "Ctrl-R U", "q Esc Ctrl-C", "Shift-Tab",
-      "export JSON config", "undo", "y quits"]
+    let keys = [
+      "Keys (any key closes)", "Ctrl-R U", "q Esc Ctrl-C", "Shift-Tab",
+      "export JSON config", "undo", "y quits",
+    ]
     try s.waitFor("the help overlay with \(keys)") { lines in
       let text = lines.joined(separator: "\n")
       return keys.allSatisfy { text.contains($0) }
@@ -200,7 +212,8 @@ struct EndToEndTests {
     try s.waitFor(text: "EXIT=0")
   }
 
-  @Test("export writes a config that schedtui curve --config reads back; a bad import changes nothing")
+  @Test(
+    "export writes a config that schedtui curve --config reads back; a bad import changes nothing")
   func exportImport() throws {
     let s = try TmuxSession(args: "--family sigmoid --start 0 --end 3 --tau 0.5 --scale 0.7")
     try s.waitFor(text: "Parameters")
@@ -209,7 +222,8 @@ struct EndToEndTests {
     try s.send("Enter")
     try s.waitFor(text: "wrote schedule.json")
     let path = s.dir + "/schedule.json"
-    let (status, out, err) = try Binary.run(Binary.path, ["curve", "--config", path, "--points", "3"])
+    let (status, out, err) = try Binary.run(
+      Binary.path, ["curve", "--config", path, "--points", "3"])
     #expect(status == 0, "curve failed: \(err)")
     // γ(0.5) of sigmoid(0, 3, 0.5): (v_end − σ(3)) / (v_end − v_start), v = σ(x/τ) — from the
     // paper's Algorithm 1: σ(6) = 0.9975274, σ(3) = 0.9525741, σ(0) = 0.5 → 0.0903…

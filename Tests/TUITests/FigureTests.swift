@@ -1,17 +1,21 @@
 import Schedules
 import Testing
+
 @testable import TUI
 
 @Suite struct FigureTests {
-  let linear = Figure.Entry(name: "one <minus> t", setting: Setting(spec: ScheduleSpec(family: .linear)),
+  let linear = Figure.Entry(
+    name: "one <minus> t", setting: Setting(spec: ScheduleSpec(family: .linear)),
     color: Color(200, 0, 0))
 
   @Test("the SVG has the three panels, a curve per panel per entry, and the escaped legend")
   func svg() {
-    let cosine = Figure.Entry(name: "cos", setting: Setting(spec: ScheduleSpec(family: .cosine)),
+    let cosine = Figure.Entry(
+      name: "cos", setting: Setting(spec: ScheduleSpec(family: .cosine)),
       color: Color(0, 0, 200))
     let svg = Figure.svg([linear, cosine])
-    #expect(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"1500\" height=\"480\""))
+    #expect(
+      svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"1500\" height=\"480\""))
     for title in ["γ(t)", "logSNR(t)", "density of logSNR, t ~ U(0,1)"] {
       #expect(svg.contains(">\(title)</text>"))
     }
@@ -28,7 +32,8 @@ import Testing
     let p = Figure.raster([linear], width: 1500, height: 480)
     let legendHeight = 18.0 + 10
     let bottom = 480 - legendHeight - 40
-    let x = Int((58 + 486) / 2.0), y = Int((30 + bottom) / 2)
+    let x = Int((58 + 486) / 2.0)
+    let y = Int((30 + bottom) / 2)
     let near = (-1...1).flatMap { dy in (-1...1).map { dx in 3 * ((y + dy) * 1500 + x + dx) } }
     #expect(near.contains { p.rgb[$0] > 0.7 && p.rgb[$0 + 1] < 0.3 && p.rgb[$0 + 2] < 0.3 })
     #expect(p.rgb[3 * (5 * 1500 + 1495)] == 1)

@@ -1,5 +1,6 @@
 import Schedules
 import Testing
+
 @testable import TUI
 
 @Suite struct ReduceTests {
@@ -152,8 +153,12 @@ import Testing
     let items = [
       PresetItem(group: "G1", name: "one", setting: Setting(spec: ScheduleSpec(family: .linear))),
       PresetItem(group: "G2", name: "two", setting: sigmoid),
-      PresetItem(group: "G2", name: "three", setting: Setting(spec: ScheduleSpec(family: .cosine,
-        start: 0.2, end: 1, tau: 2))),
+      PresetItem(
+        group: "G2", name: "three",
+        setting: Setting(
+          spec: ScheduleSpec(
+            family: .cosine,
+            start: 0.2, end: 1, tau: 2))),
     ]
     var s = AppState(current: Setting(spec: ScheduleSpec(family: .cosine)), presets: items)
     reduce(&s, .openPresets)

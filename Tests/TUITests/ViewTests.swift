@@ -2,6 +2,7 @@ import Engine
 import Foundation
 import Schedules
 import Testing
+
 @testable import TUI
 
 /// Screens rendered into the grid at a few sizes, checked line by line where the layout is fixed
@@ -11,8 +12,10 @@ import Testing
     AppState(current: Setting(spec: spec, inputScale: b), presets: PresetItem.paper)
   }
 
-  func render(_ s: AppState, _ w: Int, _ h: Int, glyphs: Glyphs = .unicode,
-    mode: ColorMode = .direct, preview: PreviewSource? = nil) -> Grid {
+  func render(
+    _ s: AppState, _ w: Int, _ h: Int, glyphs: Glyphs = .unicode,
+    mode: ColorMode = .direct, preview: PreviewSource? = nil
+  ) -> Grid {
     Renderer(theme: Theme(glyphs: glyphs, colorMode: mode), preview: preview).render(
       s, width: w, height: h)
   }
@@ -21,7 +24,9 @@ import Testing
   func schedule80x24() {
     let lines = render(state(), 80, 24).lines
     #expect(lines.count == 24)
-    #expect(lines[0] == " schedtui  1 Schedule   2 Preview   3 Training   4 Sweep" + String(repeating: " ", count: 20) + "1−t")
+    #expect(
+      lines[0] == " schedtui  1 Schedule   2 Preview   3 Training   4 Sweep"
+        + String(repeating: " ", count: 20) + "1−t")
     #expect(lines[1].hasPrefix("┌ Parameters ──"))
     // The panel is 30 columns wide below 120 columns: label left, value right-aligned.
     #expect(lines[2].hasPrefix("│ family              linear │"))
@@ -33,7 +38,8 @@ import Testing
     #expect(lines[23].count <= 80)
   }
 
-  @Test("the schedule screen fits at 120×40 and 200×60, each line exactly as wide as the grid",
+  @Test(
+    "the schedule screen fits at 120×40 and 200×60, each line exactly as wide as the grid",
     arguments: [(120, 40), (200, 60), (70, 20)])
   func sizes(_ w: Int, _ h: Int) {
     let g = render(state(ScheduleSpec(family: .cosine, start: 0.2, end: 1, tau: 2)), w, h)
@@ -45,7 +51,9 @@ import Testing
     #expect(g.cells.contains { $0.char.value > 0x2800 && $0.char.value < 0x2900 })
   }
 
-  @Test("a tiny terminal says how small it is and what is needed", arguments: [(40, 10), (69, 30), (100, 19)])
+  @Test(
+    "a tiny terminal says how small it is and what is needed",
+    arguments: [(40, 10), (69, 30), (100, 19)])
   func tooSmall(_ w: Int, _ h: Int) {
     let lines = render(state(), w, h).lines
     #expect(lines.contains { $0.contains("Terminal too small: \(w)×\(h), need 70×20") })
@@ -200,9 +208,14 @@ import Testing
     }
     let linear = ScheduleSpec(family: .linear)
     #expect(Curves.logSNRBounds(try sets([Setting(spec: linear)])) == -5...5)
-    #expect(Curves.logSNRBounds(try sets([Setting(spec: ScheduleSpec(family: .cosine))])) == -10...10)
-    #expect(Curves.logSNRBounds(try sets([Setting(spec: linear),
-      Setting(spec: linear, inputScale: 0.3)])) == -10...5)
+    #expect(
+      Curves.logSNRBounds(try sets([Setting(spec: ScheduleSpec(family: .cosine))])) == -10...10)
+    #expect(
+      Curves.logSNRBounds(
+        try sets([
+          Setting(spec: linear),
+          Setting(spec: linear, inputScale: 0.3),
+        ])) == -10...5)
   }
 
   @Test("an invalid setting gives no curves")
