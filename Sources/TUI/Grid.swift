@@ -220,7 +220,8 @@ public struct Grid: Equatable, Sendable {
     put(rect.x, rect.maxY - 1, b.bottomLeft, style)
     put(rect.maxX - 1, rect.maxY - 1, b.bottomRight, style)
     if !title.isEmpty, rect.width > 4 {
-      write(" \(title) ", x: rect.x + 1, y: rect.y, style.with(.bold), maxWidth: rect.width - 2)
+      write(" \(glyphs.text(title)) ", x: rect.x + 1, y: rect.y, style.with(.bold),
+        maxWidth: rect.width - 2)
     }
   }
 
@@ -294,6 +295,14 @@ public struct Glyphs: Sendable {
       case "≥": out += ">="
       case "≤": out += "<="
       case "●", "■": out += "*"
+      case "√": out += "sqrt"
+      case "ε": out += "eps"
+      case "β": out += "beta"
+      case "σ": out += "sigma"
+      case "ρ": out += "rho"
+      case "μ": out += "mu"
+      case "λ": out += "logSNR"
+      case "²": out += "^2"
       default: out.unicodeScalars.append(ch.isASCII ? ch : "?")
       }
     }

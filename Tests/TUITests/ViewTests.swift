@@ -122,14 +122,22 @@ import Testing
     #expect(lines[23].hasPrefix(" start = 0x"))
   }
 
-  @Test("without UTF-8 every cell is ASCII; with NO_COLOR no cell has a colour")
-  func asciiAndMono() {
+  @Test("without UTF-8 every cell of every screen is ASCII")
+  func ascii() {
     var s = state(ScheduleSpec(family: .sigmoid))
+    s.previewResolutions = [16, 32]
     reduce(&s, .pin)
-    let g = render(s, 100, 30, glyphs: .ascii, mode: .none)
+    let source = NoisePreviewSource(image: card(), name: "card", resolutions: [16, 32])
+    let g = render(s, 100, 30, glyphs: .ascii, mode: .none, preview: source)
     #expect(g.cells.allSatisfy { $0.char.isASCII })
     #expect(g.lines.contains { $0.contains("Parameters") })
-    #expect(g.lines.contains { $0.contains(":") || $0.contains("'") || $0.contains(".") })
+    #expect(g.lines.contains { $0.contains("g(t)  signal variance") })
+    reduce(&s, .show(.preview))
+    let p = render(s, 100, 30, glyphs: .ascii, mode: .none, preview: source)
+    #expect(p.cells.allSatisfy { $0.char.isASCII })
+    #expect(p.lines.contains { $0.contains("+ 16x16 ") })
+    reduce(&s, .toggleHelp)
+    #expect(render(s, 100, 30, glyphs: .ascii, mode: .none).cells.allSatisfy { $0.char.isASCII })
   }
 
   @Test("the training and sweep keys show where those features are")
