@@ -130,9 +130,12 @@ public enum PromptKind: Sendable, Equatable {
 public struct TextEntry: Sendable, Equatable {
   public var text: String
   public var error: String?
-  public init(text: String, error: String? = nil) {
+  /// The path exists and the user was told: Enter now replaces it. Editing the text resets it.
+  public var replaceConfirmed: Bool
+  public init(text: String, error: String? = nil, replaceConfirmed: Bool = false) {
     self.text = text
     self.error = error
+    self.replaceConfirmed = replaceConfirmed
   }
 }
 

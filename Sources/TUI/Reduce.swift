@@ -35,14 +35,17 @@ public enum Action: Sendable, Equatable {
   case setTraining(active: Bool)
   // Results of effects.
   case imported(Setting, path: String)
+  /// The export target exists: ask before replacing it.
+  case exists(PromptKind, path: String)
   case failed(String)
   case done(String)
 }
 
 /// File work the shell does after a reduce, reporting back with `.imported`, `.done` or `.failed`.
 public enum Effect: Sendable, Equatable {
-  case exportConfig(Setting, path: String)
-  case exportDiffusers(Setting, path: String)
+  /// Export; an existing file or folder is only replaced when `replace` (the user confirmed).
+  case exportConfig(Setting, path: String, replace: Bool)
+  case exportDiffusers(Setting, path: String, replace: Bool)
   case importConfig(path: String)
 }
 
@@ -56,7 +59,7 @@ public enum Effect: Sendable, Equatable {
 public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
   // A status message lasts until the next key; effect results bring their own.
   switch action {
-  case .failed, .done, .imported: break
+  case .failed, .done, .imported, .exists: break
   default: state.message = nil
   }
   switch state.modal {
@@ -112,9 +115,12 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     case .type(let c):
       entry.text.append(c)
       entry.error = nil
+      entry.replaceConfirmed = false
       state.modal = .prompt(kind, entry)
     case .backspace:
       if !entry.text.isEmpty { entry.text.removeLast() }
+      entry.error = nil
+      entry.replaceConfirmed = false
       state.modal = .prompt(kind, entry)
     case .cancel: state.modal = nil
     case .commit:
@@ -128,10 +134,12 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
       switch kind {
       case .exportConfig:
         state.defaultConfigPath = path
-        return [.exportConfig(state.document.current, path: path)]
+        return [.exportConfig(state.document.current, path: path, replace: entry.replaceConfirmed)]
       case .exportDiffusers:
         state.defaultDiffusersPath = path
-        return [.exportDiffusers(state.document.current, path: path)]
+        return [
+          .exportDiffusers(state.document.current, path: path, replace: entry.replaceConfirmed)
+        ]
       case .importConfig:
         state.defaultConfigPath = path
         return [.importConfig(path: path)]
@@ -257,6 +265,10 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     } else {
       state.message = StatusMessage("opened \(path) (u undoes)")
     }
+  case .exists(let kind, let path):
+    state.modal = .prompt(kind, TextEntry(
+      text: path, error: "\(path) exists: Enter replaces it, Esc keeps it, or edit the path",
+      replaceConfirmed: true))
   case .failed(let text):
     state.message = StatusMessage(text, isError: true)
   case .done(let text):

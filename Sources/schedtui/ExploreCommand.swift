@@ -105,7 +105,12 @@ final class ExplorerFiles {
   /// Does an effect's file work; every failure comes back as a message and changes nothing.
   func perform(_ effect: Effect) -> Action {
     switch effect {
-    case .exportConfig(let setting, let path):
+    // (A `where` after several patterns guards only the last one, hence two cases.)
+    case .exportConfig(_, let path, false) where FileManager.default.fileExists(atPath: path):
+      return .exists(.exportConfig, path: path)
+    case .exportDiffusers(_, let path, false) where FileManager.default.fileExists(atPath: path):
+      return .exists(.exportDiffusers, path: path)
+    case .exportConfig(let setting, let path, _):
       let c = config(for: setting)
       do {
         try c.validate(file: path)
@@ -114,7 +119,7 @@ final class ExplorerFiles {
       } catch {
         return .failed("export failed: \(error)")
       }
-    case .exportDiffusers(let setting, let path):
+    case .exportDiffusers(let setting, let path, _):
       return exportDiffusers(config(for: setting), to: path)
     case .importConfig(let path):
       do {

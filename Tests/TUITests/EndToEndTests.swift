@@ -221,6 +221,13 @@ struct EndToEndTests {
     try s.waitFor(text: "Export JSON config to: schedule.json")
     try s.send("Enter")
     try s.waitFor(text: "wrote schedule.json")
+    // A second export to the same file asks before replacing it.
+    try s.send("e")
+    try s.waitFor(text: "Export JSON config to: schedule.json")
+    try s.send("Enter")
+    try s.waitFor(text: "schedule.json exists: Enter replaces it")
+    try s.send("Enter")
+    try s.waitFor(text: "wrote schedule.json")
     let path = s.dir + "/schedule.json"
     let (status, out, err) = try Binary.run(
       Binary.path, ["curve", "--config", path, "--points", "3"])

@@ -179,8 +179,31 @@ import Testing
     reduce(&s, .beginPrompt(.exportConfig))
     #expect(s.modal == .prompt(.exportConfig, TextEntry(text: "schedule.json")))
     let effects = reduce(&s, .commit)
-    #expect(effects == [.exportConfig(s.document.current, path: "schedule.json")])
+    #expect(effects == [.exportConfig(s.document.current, path: "schedule.json", replace: false)])
     #expect(s.modal == nil)
+  }
+
+  @Test("an existing export target is replaced only after a second Enter on the same path")
+  func replaceConfirmation() {
+    var s = cosineState()
+    reduce(&s, .beginPrompt(.exportConfig))
+    reduce(&s, .commit)
+    reduce(&s, .exists(.exportConfig, path: "schedule.json"))
+    guard case .prompt(.exportConfig, let entry) = s.modal else {
+      Issue.record("no prompt after 'exists'")
+      return
+    }
+    #expect(entry.error?.contains("schedule.json exists") == true)
+    #expect(reduce(&s, .commit) == [
+      .exportConfig(s.document.current, path: "schedule.json", replace: true)
+    ])
+    // Editing the path withdraws the confirmation.
+    reduce(&s, .beginPrompt(.exportConfig))
+    reduce(&s, .exists(.exportConfig, path: "schedule.json"))
+    reduce(&s, .type("x"))
+    #expect(reduce(&s, .commit) == [
+      .exportConfig(s.document.current, path: "schedule.jsonx", replace: false)
+    ])
   }
 
   @Test("an import result that fails validation changes nothing and says why")
