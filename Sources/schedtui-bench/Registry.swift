@@ -3,4 +3,5 @@
 let registry: [Benchmark] = [
   NoiseBenchmark.benchmark,
   FrameBench.benchmark,
+  TrainBenchmark.benchmark,
 ]

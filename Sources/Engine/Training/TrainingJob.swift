@@ -1,0 +1,87 @@
+import Foundation
+
+/// A ``TrainingRun`` on its own thread, for a UI whose drawing thread must never block (the
+/// explorer's ncurses loop): start it, poll ``drain()`` on each frame, ``cancel()`` at will.
+///
+/// Events go through a lock-protected queue; the UI takes them in order with ``drain()``.
+/// ``cancel()`` asks the run to stop before its next step (it then writes a checkpoint when it
+/// has a folder); ``outcome`` is set once the thread has finished, successfully or not.
+public final class TrainingJob: @unchecked Sendable {
+  /// How the run ended: its summary (with `completed == false` after a cancel) or its error.
+  public enum Outcome: Sendable {
+    case finished(RunSummary)
+    case failed(String)
+  }
+
+  private let lock = NSLock()
+  private var events: [RunEvent] = []
+  private var stopRequested = false
+  private var finalOutcome: Outcome?
+  private let makeRun: () throws -> TrainingRun
+
+  /// A job that will build its run on the background thread (loading data and initialising
+  /// weights happen there too). `previewEvery` > 0 posts preview samples every that many steps.
+  public init(
+    config: TrainingConfig, directory: String? = nil, previewEvery: Int = 0,
+    previewCount: Int = 16
+  ) {
+    makeRun = {
+      let run = try TrainingRun(config: config, directory: directory)
+      run.previewEvery = previewEvery
+      run.previewCount = previewCount
+      return run
+    }
+  }
+
+  /// Starts the background thread. Call once.
+  public func start() {
+    let thread = Thread { [self] in
+      let outcome: Outcome
+      do {
+        let run = try makeRun()
+        let summary = try run.run(
+          progress: { [self] event in
+            lock.lock()
+            events.append(event)
+            lock.unlock()
+          },
+          shouldStop: { [self] in
+            lock.lock()
+            defer { lock.unlock() }
+            return stopRequested
+          })
+        outcome = .finished(summary)
+      } catch {
+        outcome = .failed("\(error)")
+      }
+      lock.lock()
+      finalOutcome = outcome
+      lock.unlock()
+    }
+    thread.stackSize = 8 << 20
+    thread.start()
+  }
+
+  /// Asks the run to stop before its next step.
+  public func cancel() {
+    lock.lock()
+    stopRequested = true
+    lock.unlock()
+  }
+
+  /// The events posted since the last call, oldest first.
+  public func drain() -> [RunEvent] {
+    lock.lock()
+    defer { lock.unlock() }
+    let out = events
+    events.removeAll(keepingCapacity: true)
+    return out
+  }
+
+  /// Set when the thread has finished; nil while it runs.
+  public var outcome: Outcome? {
+    lock.lock()
+    defer { lock.unlock() }
+    return finalOutcome
+  }
+}
