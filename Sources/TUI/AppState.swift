@@ -178,6 +178,8 @@ public struct AppState: Sendable, Equatable {
   public var shouldQuit = false
   /// A training run is going: quitting asks first.
   public var trainingActive = false
+  /// The last training run started from the explorer, if any.
+  public var training: TrainingStatus?
   public var presets: [PresetItem]
   /// The preview's resolutions, drawn side by side at the same on-screen size.
   public var previewResolutions: [Int]

@@ -72,6 +72,8 @@ public enum KeyMap {
     KeyBinding(
       keys: [.char("o")], label: "o", help: "open (import) a JSON config",
       action: .beginPrompt(.importConfig)),
+    KeyBinding(keys: [.char("s")], label: "s",
+      help: "start / stop a training run (screen 3)", action: .toggleTraining),
     KeyBinding(keys: [.char("u")], label: "u", help: "undo", action: .undo),
     KeyBinding(keys: [.ctrl("r"), .char("U")], label: "Ctrl-R U", help: "redo", action: .redo),
     KeyBinding(

@@ -40,14 +40,7 @@ public final class Renderer {
     switch state.screen {
     case .schedule: scheduleScreen(state, &grid, body)
     case .preview: previewScreen(state, &grid, body)
-    case .training:
-      notice(
-        &grid, body, title: "Training",
-        lines: [
-          "The training screen is not in this build.",
-          "Run training from the command line:  schedtui train --help",
-          "", "Press 1 for the schedule screen, 2 for the preview.",
-        ])
+    case .training: trainingScreen(state, &grid, body)
     case .sweep:
       notice(
         &grid, body, title: "Sweep",
@@ -405,6 +398,95 @@ public final class Renderer {
       bottom = max(bottom, box.maxY + 2)
     }
     return bottom
+  }
+
+  // MARK: - Training screen
+
+  func trainingScreen(_ state: AppState, _ grid: inout Grid, _ body: Rect) {
+    let g = theme.glyphs
+    guard let t = state.training else {
+      notice(
+        &grid, body, title: "Training",
+        lines: [
+          "No training run yet.",
+          "s trains a small denoiser (the training defaults: MLP-S on 8×8 digits)",
+          "with the current schedule, b and normalisation, in the background;",
+          "s again stops it. Full control: schedtui train --help", "",
+          "Press 1 for the schedule screen, 2 for the preview.",
+        ])
+      return
+    }
+    let (left, right) = body.splitLeft(34)
+    let status: String
+    switch t.phase {
+    case .running: status = "running"
+    case .stopping: status = "stopping…"
+    case .evaluating: status = "sampling, measuring…"
+    case .finished: status = "finished"
+    case .failed: status = "failed"
+    }
+    var rows: [(String, String)] = [("schedule", t.label)]
+    for (i, part) in t.details.components(separatedBy: ", ").enumerated() {
+      rows.append((i == 0 ? "run" : "", part))
+    }
+    rows += [("status", status), ("step", "\(t.step) / \(t.totalSteps)")]
+    if let last = t.losses.last { rows.append(("loss", short4(last.loss))) }
+    if let r = t.examplesPerSecond { rows.append(("examples/s", String(format: "%.0f", r))) }
+    let (box, rest) = left.splitTop(rows.count + 2)
+    grid.box(box, title: "Run (s stops)", theme.border, glyphs: g)
+    for (i, (k, v)) in rows.enumerated() {
+      grid.write(" " + g.text(k), x: box.x + 1, y: box.y + 1 + i, theme.dim, maxWidth: 12)
+      grid.write(
+        g.text(v), x: box.x + 13, y: box.y + 1 + i, theme.text.with(.bold),
+        maxWidth: box.width - 14)
+    }
+    // Under the run box: the latest samples (EMA weights), then how the run ended.
+    var textTop = rest.y
+    if let samples = t.samples, rest.height >= 8 {
+      let side = max(2, min(rest.width - 2, 2 * (rest.height - 4)) / 2 * 2)
+      let pbox = Rect(x: rest.x, y: rest.y, width: side + 2, height: side / 2 + 2)
+      grid.box(pbox, title: "samples, step \(t.samplesStep ?? 0)", theme.border, glyphs: g)
+      HalfBlock.draw(
+        samples, into: &grid,
+        rect: Rect(x: pbox.x + 1, y: pbox.y + 1, width: side, height: side / 2),
+        mode: theme.colorMode, unicode: g.unicode)
+      textTop = pbox.maxY
+    }
+    switch t.phase {
+    case .finished(let text), .failed(let text):
+      let failed = t.phase == .failed(text)
+      for (i, l) in wrap(text, width: rest.width - 2).enumerated() where textTop + i < rest.maxY {
+        grid.write(g.text(l), x: rest.x + 1, y: textTop + i, failed ? theme.error : theme.text)
+      }
+    default: break
+    }
+    let chartArea = right
+    let points = t.losses.map { (x: Double($0.step), y: Foundation.log10(max($0.loss, 1e-12))) }
+    let ys = points.map(\.y).filter(\.isFinite)
+    let lo = ((ys.min() ?? -2) * 2).rounded(.down) / 2
+    let hi = ((ys.max() ?? 0) * 2).rounded(.up) / 2
+    let chart = Chart(
+      title: "log10 loss per step",
+      x: Axis(name: "step", lower: 0, upper: Double(max(t.totalSteps, 1))),
+      y: Axis(name: "", lower: lo, upper: max(hi, lo + 0.5), maxTicks: 5),
+      series: [Series(name: "", color: Theme.current, points: points)])
+    chart.draw(into: &grid, rect: chartArea, glyphs: g, theme: theme.chart)
+  }
+
+  /// `text` in lines of at most `width` characters, broken at spaces.
+  func wrap(_ text: String, width: Int) -> [String] {
+    guard width > 0 else { return [] }
+    var lines: [String] = []
+    var line = ""
+    for word in text.split(separator: " ") {
+      if !line.isEmpty && line.count + 1 + word.count > width {
+        lines.append(line)
+        line = ""
+      }
+      line += (line.isEmpty ? "" : " ") + word
+    }
+    if !line.isEmpty { lines.append(line) }
+    return lines
   }
 
   // MARK: - Overlays

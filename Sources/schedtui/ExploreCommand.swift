@@ -79,8 +79,19 @@ struct Explore: ParsableCommand {
     let renderer = Renderer(
       theme: Theme(glyphs: terminal.unicode ? .unicode : .ascii, colorMode: terminal.colorMode),
       preview: preview)
+    let training = ExplorerTraining(files: files)
     let (_, outcome) = ExplorerLoop.run(
-      state: state, renderer: renderer, terminal: terminal, perform: files.perform)
+      state: state, renderer: renderer, terminal: terminal,
+      perform: { effect in
+        switch effect {
+        case .startTraining(let setting): return training.start(setting)
+        case .stopTraining: return training.stop()
+        default: return files.perform(effect)
+        }
+      },
+      tick: training.poll)
+    // Leaving with a run going (the user confirmed): stop it before the process ends.
+    training.job?.cancel()
     if case .signal(let s) = outcome {
       throw ExitCode(128 + s)
     }
@@ -121,6 +132,8 @@ final class ExplorerFiles {
       }
     case .exportDiffusers(let setting, let path, _):
       return exportDiffusers(config(for: setting), to: path)
+    case .startTraining, .stopTraining:
+      return .failed("training is handled by ExplorerTraining")
     case .importConfig(let path):
       do {
         let c = try ScheduleOptions.loadConfig(path)
@@ -131,6 +144,80 @@ final class ExplorerFiles {
         return .failed("\(error); nothing changed")
       }
     }
+  }
+}
+
+/// The explorer's training run: Engine's ``TrainingJob`` on its own thread, its events drained
+/// on the UI thread's tick and turned into actions (ncurses stays on one thread).
+final class ExplorerTraining {
+  let files: ExplorerFiles
+  var job: TrainingJob?
+  var config = TrainingConfig()
+  var reportedEnd = true
+
+  init(files: ExplorerFiles) { self.files = files }
+
+  /// Starts a run of the training defaults (or the opened config's training section) on
+  /// `setting`; a config the trainer refuses comes back as a message.
+  func start(_ setting: Setting) -> Action {
+    var c = TrainingConfig(files.config(for: setting))
+    // Preview samples every tenth of the run (at least every 50 steps).
+    let previewEvery = max(50, c.steps / 10)
+    do {
+      try c.validate()
+    } catch {
+      return .failed("cannot train: \(error)")
+    }
+    config = c
+    let job = TrainingJob(config: c, previewEvery: previewEvery, previewCount: 16)
+    self.job = job
+    reportedEnd = false
+    job.start()
+    return .trainingStarted(
+      label: setting.label,
+      details: "\(c.model.rawValue), \(c.data.rawValue) \(c.resolution)², batch \(c.batch)",
+      totalSteps: c.steps)
+  }
+
+  func stop() -> Action {
+    job?.cancel()
+    return .done("stopping the training run after its current step")
+  }
+
+  /// Turns the run's events into actions; true when something changed.
+  func poll(_ state: inout AppState) -> Bool {
+    guard let job, !reportedEnd else { return false }
+    var changed = false
+    for event in job.drain() {
+      changed = true
+      switch event {
+      case .step(let r):
+        let rate = r.seconds > 0 ? Double(config.batch) / r.seconds : 0
+        reduce(&state, .trainingStep(step: r.step, loss: r.loss, examplesPerSecond: rate))
+      case .samples(let step, let images, let count):
+        if let p = Picture(tiling: images, count: count, channels: config.data == .digits ? 1 : 3) {
+          reduce(&state, .trainingSamples(step: step, p))
+        }
+      case .evaluating:
+        reduce(&state, .trainingEvaluating)
+      case .checkpoint:
+        break
+      }
+    }
+    if let outcome = job.outcome {
+      reportedEnd = true
+      changed = true
+      switch outcome {
+      case .finished(let s):
+        var text = s.completed ? "training finished" : "training stopped at step \(s.steps)"
+        text += String(format: ": loss %.4g, %.0f examples/s", s.finalLoss, s.examplesPerSecond)
+        if let fd = s.frechetDistance { text += String(format: ", Fréchet distance %.3g", fd) }
+        reduce(&state, .trainingEnded(text, failed: false))
+      case .failed(let message):
+        reduce(&state, .trainingEnded("training failed: \(message)", failed: true))
+      }
+    }
+    return changed
   }
 }
 

@@ -284,6 +284,23 @@ struct EndToEndTests {
     #expect(!lines.contains { $0.contains("Parameters") })
   }
 
+  @Test("s trains in the background; quitting asks while it runs; s stops it")
+  func training() throws {
+    let s = try TmuxSession()
+    try s.waitFor(text: "Parameters")
+    try s.send("s")
+    try s.waitFor("training steps") { lines in
+      lines.contains { $0.contains("step") && !$0.contains(" 0 / ") && $0.contains(" / ") }
+    }
+    try s.send("q")
+    try s.waitFor(text: "A training run is active.")
+    try s.send("n")
+    try s.send("s")
+    try s.waitFor(text: "training stopped at step", timeout: 30)
+    try s.send("q")
+    try s.waitFor(text: "EXIT=0")
+  }
+
   @Test("the preview screen shows three resolutions with their probe numbers")
   func preview() throws {
     let s = try TmuxSession()

@@ -194,16 +194,18 @@ import Testing
       return
     }
     #expect(entry.error?.contains("schedule.json exists") == true)
-    #expect(reduce(&s, .commit) == [
-      .exportConfig(s.document.current, path: "schedule.json", replace: true)
-    ])
+    #expect(
+      reduce(&s, .commit) == [
+        .exportConfig(s.document.current, path: "schedule.json", replace: true)
+      ])
     // Editing the path withdraws the confirmation.
     reduce(&s, .beginPrompt(.exportConfig))
     reduce(&s, .exists(.exportConfig, path: "schedule.json"))
     reduce(&s, .type("x"))
-    #expect(reduce(&s, .commit) == [
-      .exportConfig(s.document.current, path: "schedule.jsonx", replace: false)
-    ])
+    #expect(
+      reduce(&s, .commit) == [
+        .exportConfig(s.document.current, path: "schedule.jsonx", replace: false)
+      ])
   }
 
   @Test("an import result that fails validation changes nothing and says why")
