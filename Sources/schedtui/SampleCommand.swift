@@ -36,6 +36,8 @@ struct Sample: ParsableCommand {
   var seed: UInt64 = 0
   @Option(help: "OpenBLAS threads (default \(TrainDefaults.threads)).")
   var threads: Int?
+  @Flag(help: "Also print the samples' Fréchet distance to the training digits (needs --count ≥ 2).")
+  var score = false
   @Option(help: ArgumentHelp("Output file: .png (grid) or .csv (one sample per row).", valueName: "file"))
   var output: String
 
@@ -57,6 +59,9 @@ struct Sample: ParsableCommand {
     }
     if let threads, !(1...64).contains(threads) {
       throw ValidationError("--threads \(threads) is not allowed: a whole number in 1…64.")
+    }
+    if score, count < 2 {
+      throw ValidationError("--score needs --count 2 or more (a covariance needs two samples).")
     }
     let ext = (output as NSString).pathExtension.lowercased()
     guard ext == "png" || ext == "csv" else {
@@ -96,13 +101,13 @@ struct Sample: ParsableCommand {
   func run() throws {
     BLAS.threads = threads ?? TrainDefaults.threads
     let trained = try TrainedModel(directory: runDirectory)
-    var settings = SamplerSettings()
     let unlabelled = trained.model.shape.classes == 0
-    settings.kind = sampler ?? trained.config.sampler
-    settings.steps = steps ?? trained.config.sampleSteps
+    var settings = trained.config.samplerSettings
+    if let sampler { settings.kind = sampler }
+    if let steps { settings.steps = steps }
     settings.eta = eta
-    settings.guidance = guidance ?? (unlabelled ? 0 : trained.config.guidance)
-    settings.schedule = try inference.map(Sample.parseInference) ?? trained.config.sampleSchedule
+    if let guidance { settings.guidance = guidance }
+    if let inference { settings.schedule = try Sample.parseInference(inference) }
     if unlabelled, label != nil || (guidance ?? 0) != 0 {
       throw ValidationError(
         "--label and --guidance need a class-conditional run; \(runDirectory) was trained on unlabelled "
@@ -115,6 +120,12 @@ struct Sample: ParsableCommand {
         SampleGrid.csv(images, count: count, pixels: trained.model.shape.pixels), to: output)
     } else {
       try SampleGrid.writePNG(images, count: count, shape: trained.model.shape, to: output)
+    }
+    if score {
+      let shape = trained.model.shape
+      let d = try DigitsClassifier.shared().frechetDistance(
+        images, count: count, channels: shape.channels, size: shape.height)
+      print(String(format: "Fréchet distance %.2f over %d samples (lower is better)", d, count))
     }
     print("wrote \(count) samples (\(settings.kind.rawValue), \(settings.steps) steps, "
       + "guidance \(settings.guidance)) from \(runDirectory) to \(output)")

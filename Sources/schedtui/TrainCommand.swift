@@ -54,7 +54,9 @@ struct Train: ParsableCommand {
   var labelDropout: Double?
   @Option(help: "EMA decay of the sampling weights, in [0, 1) (default 0.999).")
   var ema: Double?
-  @Option(name: .customLong("eval-samples"), help: "Samples for the Fréchet distance; 0 skips it (default 500).")
+  @Option(
+    name: .customLong("eval-samples"),
+    help: "Samples for the Fréchet distance; 0 skips it (default 500 for mlp-s, 250 for convres-s).")
   var evalSamples: Int?
   @Option(name: .customLong("checkpoint-every"), help: "Steps between checkpoints (default 500).")
   var checkpointEvery: Int?
@@ -113,6 +115,7 @@ struct Train: ParsableCommand {
       // A ConvRes-S step at 32×32 costs ~600 times an MLP-S example: smaller defaults.
       c.steps = 1000
       c.batch = 32
+      c.evalSamples = 250
     }
     if let steps { c.steps = steps }
     if let batch { c.batch = batch }
@@ -142,7 +145,10 @@ struct Train: ParsableCommand {
     let directory: String
     if let resume {
       directory = resume
-      trainingRun = try TrainingRun(resuming: resume, steps: steps)
+      do { trainingRun = try TrainingRun(resuming: resume, steps: steps) } catch let error as DatasetError {
+        guard case .invalid(let field, let value, let allowed) = error else { throw error }
+        throw ValidationError("--\(field) \(value) is not allowed with --resume: \(allowed).")
+      }
     } else {
       directory = out ?? Train.defaultFolder()
       trainingRun = try TrainingRun(config: trainingConfig(), directory: directory)
@@ -183,9 +189,16 @@ struct Train: ParsableCommand {
         s.steps, s.trainSeconds, s.examplesPerSecond, s.finalLoss)
     ]
     if let fid = s.frechetDistance {
-      lines.append(String(
-        format: "Fréchet distance %.2f (held-out real digits: %.2f; lower is better)", fid,
-        s.heldOutFrechetDistance ?? .nan))
+      if s.config.data == .digits {
+        lines.append(String(
+          format: "Fréchet distance %.2f (held-out real digits: %.2f; lower is better)", fid,
+          s.heldOutFrechetDistance ?? .nan))
+      } else {
+        lines.append(String(
+          format: "Fréchet distance %.2f to the digits (held-out real patches: %.2f): it only "
+            + "says how digit-like patches are; judge patches by the loss", fid,
+          s.heldOutFrechetDistance ?? .nan))
+      }
     }
     lines.append("wrote \(directory)/samples.png, summary.json, metrics.jsonl, checkpoint.bin")
     return lines.joined(separator: "\n")

@@ -25,13 +25,20 @@ public final class TrainedModel {
 
   /// `labels` (one per sample, classes cycle if the caller wants) → samples (count, C·H·W) in
   /// [−1, 1], drawn with the EMA weights and the run's prediction, input scale and normalisation.
+  ///
+  /// With the run's settings, count and seed this reproduces the samples (and so the Fréchet
+  /// distance) of the run's summary.
   public func sample(labels: [Int32], settings: SamplerSettings, seed: UInt64) throws -> [Float] {
-    var rng = Xoshiro256(seed: seed)
+    var rng = Xoshiro256(seed: TrainedModel.samplingSeed(seed))
     return try Sampler.sample(
       model: model, params: ema.data, prediction: config.prediction,
       inputScale: config.inputScale, normalize: config.normalize, settings: settings,
       labels: labels, batch: config.model == .mlpS ? 500 : 32, using: &rng)
   }
+
+  /// The sampling noise's stream for `seed`, kept apart from the training stream of the same
+  /// seed.
+  static func samplingSeed(_ seed: UInt64) -> UInt64 { seed ^ 0x5A3D_1E5E_ED00_0000 }
 
   /// `count` labels cycling through the classes ("no class" 0 for unlabelled data).
   public func labels(_ count: Int) -> [Int32] {

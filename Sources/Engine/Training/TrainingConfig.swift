@@ -69,6 +69,18 @@ public struct TrainingConfig: Sendable, Equatable {
       classes: data == .digits ? 10 : 0)
   }
 
+  /// The sampler settings the run samples with: sampler, steps, η, guidance (0 for unlabelled
+  /// data: there is no class to guide towards) and the inference schedule.
+  public var samplerSettings: SamplerSettings {
+    var s = SamplerSettings()
+    s.kind = sampler
+    s.steps = sampleSteps
+    s.eta = eta
+    s.guidance = modelShape.classes == 0 ? 0 : guidance
+    s.schedule = sampleSchedule
+    return s
+  }
+
   /// Checks every field a user can set; the error names it (as the `schedtui train` option
   /// without its dashes), its value, and what is allowed.
   public func validate() throws(DatasetError) {
@@ -106,7 +118,9 @@ public struct TrainingConfig: Sendable, Equatable {
     try check(sampleSteps >= 1 && sampleSteps <= 10_000, "sample-steps", sampleSteps, "1 … 10000")
     try check(eta.isFinite && eta >= 0 && eta <= 1, "eta", eta, "a number in [0, 1]")
     try check(guidance.isFinite && guidance >= 0 && guidance <= 20, "guidance", guidance, "0 … 20")
-    try check(evalSamples >= 0 && evalSamples <= 100_000, "eval-samples", evalSamples, "0 … 100000")
+    try check(
+      evalSamples == 0 || (evalSamples >= 2 && evalSamples <= 100_000), "eval-samples", evalSamples,
+      "0 (no metric) or 2 … 100000 (a covariance needs two samples)")
     try check(checkpointEvery >= 1, "checkpoint-every", checkpointEvery, "1 or more steps")
   }
 }

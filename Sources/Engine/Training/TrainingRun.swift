@@ -91,12 +91,20 @@ public final class TrainingRun {
   }
 
   /// Continues the run saved in `directory`; `steps`, when given, replaces the total (to train
-  /// a finished run further).
+  /// a finished run further; fewer steps than already taken is an error). A run that is already
+  /// complete only samples and measures again.
   public init(resuming directory: String, steps: Int? = nil) throws {
     let path = (directory as NSString).appendingPathComponent(Checkpoint.fileName)
     let ckpt = try Checkpoint.read(from: path)
     var config = ckpt.header.config
-    if let steps { config.steps = steps }
+    if let steps {
+      guard steps >= ckpt.header.step else {
+        throw DatasetError.invalid(
+          field: "steps", value: "\(steps)",
+          allowed: "at least the \(ckpt.header.step) steps \(directory) has already taken")
+      }
+      config.steps = steps
+    }
     try config.validate()
     self.config = config
     self.directory = directory
@@ -194,16 +202,8 @@ public final class TrainingRun {
     return try finish(progress: progress)
   }
 
-  /// The sampler settings from the config.
-  public var samplerSettings: SamplerSettings {
-    var s = SamplerSettings()
-    s.kind = config.sampler
-    s.steps = config.sampleSteps
-    s.eta = config.eta
-    s.guidance = trainer.dataset.classes == 0 ? 0 : config.guidance
-    s.schedule = config.sampleSchedule
-    return s
-  }
+  /// The sampler settings from the config (guidance off for unlabelled data).
+  public var samplerSettings: SamplerSettings { config.samplerSettings }
 
   /// `count` labels cycling through the classes (all "no class" for unlabelled data).
   public func sampleLabels(_ count: Int) -> [Int32] {
@@ -213,7 +213,7 @@ public final class TrainingRun {
 
   /// Samples (count, C·H·W) in [−1, 1] from the EMA weights.
   public func sample(labels: [Int32], settings: SamplerSettings, seed: UInt64) throws -> [Float] {
-    var rng = Xoshiro256(seed: seed ^ 0x5A3D_1E5E_ED00_0000)
+    var rng = Xoshiro256(seed: TrainedModel.samplingSeed(seed))
     return try Sampler.sample(
       model: trainer.model, params: trainer.ema.data, prediction: config.prediction,
       inputScale: config.inputScale, normalize: config.normalize, settings: settings,

@@ -163,3 +163,20 @@ func temporaryFolder(_ name: String) -> String {
     #expect(!summary.completed && summary.steps < 100_000)
   }
 }
+
+@Suite struct TrainingSampleReproductionTests {
+  @Test("sampling a finished run with its settings and seed reproduces its summary's Fréchet distance")
+  func reproduces() throws {
+    let dir = temporaryFolder("reproduce")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    var c = tinyConfig(steps: 2)
+    c.evalSamples = 20
+    c.sampleSteps = 3
+    let summary = try TrainingRun(config: c, directory: dir).run()
+    let trained = try TrainedModel(directory: dir)
+    let images = try trained.sample(
+      labels: trained.labels(20), settings: trained.config.samplerSettings, seed: c.seed)
+    let d = try DigitsClassifier.shared().frechetDistance(images, count: 20, size: 8)
+    #expect(summary.frechetDistance == d)
+  }
+}
