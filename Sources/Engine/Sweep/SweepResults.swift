@@ -1,0 +1,56 @@
+import Foundation
+
+/// The outcome of one training run of one cell, as the sweep stores it.
+public struct SweepRun: Codable, Equatable, Sendable {
+  public var seed: UInt64
+  /// Fréchet distance of the run's samples to real digits (lower is better).
+  public var fd: Double
+  /// Fréchet distance of pure Gaussian noise, mapped like samples, for the same evaluator.
+  public var noiseFD: Double
+  public var trainSeconds: Double
+  public var finalLoss: Double
+
+  public init(seed: UInt64, fd: Double, noiseFD: Double, trainSeconds: Double, finalLoss: Double) {
+    self.seed = seed
+    self.fd = fd
+    self.noiseFD = noiseFD
+    self.trainSeconds = trainSeconds
+    self.finalLoss = finalLoss
+  }
+
+  /// A run failed when its samples are no better than noise: its distance is not below half of
+  /// the distance of noise itself. Half, not "below noise", because a network that learned only
+  /// the mean grey level already beats pure noise by a little; that is not learning digits.
+  public static let failFraction = 0.5
+  public var failed: Bool { !(fd.isFinite && fd < Self.failFraction * noiseFD) }
+
+  enum CodingKeys: String, CodingKey {
+    case seed, fd, noiseFD = "noise_fd", trainSeconds = "train_seconds", finalLoss = "final_loss"
+  }
+}
+
+/// Mean and standard error of a cell's repeats; failed when most of its runs failed.
+public struct CellSummary: Equatable, Sendable {
+  public let mean: Double
+  /// Standard error of the mean, s/√n with the sample standard deviation (n − 1); nil for n = 1.
+  public let standardError: Double?
+  public let count: Int
+  public let failed: Bool
+
+  public init?(runs: [SweepRun]) {
+    guard !runs.isEmpty else { return nil }
+    let good = runs.filter { !$0.failed }
+    failed = good.count * 2 <= runs.count
+    let values = (failed ? runs : good).map(\.fd)
+    let n = Double(values.count)
+    let m = values.reduce(0, +) / n
+    mean = m
+    if values.count > 1 {
+      let ss = values.reduce(0) { $0 + ($1 - m) * ($1 - m) }
+      standardError = (ss / (n - 1)).squareRoot() / n.squareRoot()
+    } else {
+      standardError = nil
+    }
+    count = values.count
+  }
+}

@@ -1,0 +1,146 @@
+import Foundation
+
+/// What a sweep directory remembers in `sweep.json`: the grid, the training settings every cell
+/// shares, and each finished run. Rewritten atomically after every run, so an interrupted sweep
+/// loses at most the run that was going.
+public struct SweepState: Equatable, Sendable {
+  public static let version = 1
+
+  public var grid: SweepGrid
+  /// Training settings shared by every cell (steps, batch, model per resolution, …), as text.
+  public var settings: [String: String]
+  /// Finished runs by cell id.
+  public var results: [String: [SweepRun]]
+
+  public init(grid: SweepGrid, settings: [String: String], results: [String: [SweepRun]] = [:]) {
+    self.grid = grid
+    self.settings = settings
+    self.results = results
+  }
+
+  public enum LoadError: Error, CustomStringConvertible, Equatable {
+    case unreadable(path: String, reason: String)
+    case mismatch(path: String, field: String, stored: String, requested: String)
+
+    public var description: String {
+      switch self {
+      case .unreadable(let path, let reason):
+        return "\(path): \(reason)"
+      case .mismatch(let path, let field, let stored, let requested):
+        return "\(path) holds a sweep with \(field) = \(stored), but this run asks for "
+          + "\(requested); resume it with the same options, or choose another --out"
+      }
+    }
+  }
+
+  // MARK: - JSON
+
+  struct FileFormat: Codable {
+    var schedtuiSweepVersion: Int
+    var resolutions: [Int]
+    var scales: [Double]
+    var families: [String]
+    var repeats: Int
+    var seed: UInt64
+    var settings: [String: String]
+    var cells: [FileCell]
+
+    enum CodingKeys: String, CodingKey {
+      case schedtuiSweepVersion = "schedtui_sweep_version"
+      case resolutions, scales, families, repeats, seed, settings, cells
+    }
+  }
+
+  struct FileCell: Codable {
+    var id: String
+    var resolution: Int
+    var scale: Double
+    var family: String
+    var runs: [SweepRun]
+    var fdMean: Double?
+    var fdStandardError: Double?
+    var failed: Bool?
+    var best: Bool?
+
+    enum CodingKeys: String, CodingKey {
+      case id, resolution, scale, family, runs, failed, best
+      case fdMean = "fd_mean", fdStandardError = "fd_se"
+    }
+  }
+
+  /// The JSON text of `sweep.json`: the grid, settings, and every cell with its runs and summary.
+  public func json() -> Data {
+    let table = SweepTable(grid: grid, results: results)
+    let best = table.bestRow
+    var cells: [FileCell] = []
+    for cell in grid.cells {
+      guard let runs = results[cell.id] else { continue }
+      let summary = CellSummary(runs: runs)
+      let column = table.columns.firstIndex {
+        $0.resolution == cell.resolution && $0.family == cell.family
+      }!
+      let row = grid.scales.firstIndex(of: cell.scale)!
+      cells.append(
+        FileCell(
+          id: cell.id, resolution: cell.resolution, scale: cell.scale, family: cell.family.text,
+          runs: runs, fdMean: summary?.mean, fdStandardError: summary?.standardError,
+          failed: summary?.failed, best: best[column] == row))
+    }
+    let file = FileFormat(
+      schedtuiSweepVersion: Self.version, resolutions: grid.resolutions, scales: grid.scales,
+      families: grid.families.map(\.text), repeats: grid.repeats, seed: grid.seed,
+      settings: settings, cells: cells)
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    return try! encoder.encode(file)
+  }
+
+  /// Reads `sweep.json` at `path` and checks that it is the same sweep as `requested` (same grid
+  /// and settings), so that resuming never mixes results of different experiments.
+  public static func load(path: String, matching requested: SweepState) throws(LoadError)
+    -> SweepState
+  {
+    let data: Data
+    let file: FileFormat
+    do {
+      data = try Data(contentsOf: URL(fileURLWithPath: path))
+    } catch {
+      throw .unreadable(path: path, reason: "cannot read it (\(error.localizedDescription))")
+    }
+    do {
+      file = try JSONDecoder().decode(FileFormat.self, from: data)
+    } catch {
+      throw .unreadable(path: path, reason: "not a schedtui sweep file (\(error))")
+    }
+    guard file.schedtuiSweepVersion == version else {
+      throw .unreadable(
+        path: path,
+        reason: "schedtui_sweep_version \(file.schedtuiSweepVersion) is not supported "
+          + "(this schedtui reads version \(version))")
+    }
+    let g = requested.grid
+    func check(_ field: String, _ stored: String, _ wanted: String) throws(LoadError) {
+      if stored != wanted {
+        throw .mismatch(path: path, field: field, stored: stored, requested: wanted)
+      }
+    }
+    try check("resolutions", "\(file.resolutions)", "\(g.resolutions)")
+    try check("scales", "\(file.scales)", "\(g.scales)")
+    try check("families", "\(file.families)", "\(g.families.map(\.text))")
+    // More repeats than before extends the sweep (the runs done are kept); fewer would drop runs.
+    if file.repeats > g.repeats {
+      throw .mismatch(
+        path: path, field: "repeats", stored: "\(file.repeats)", requested: "\(g.repeats)")
+    }
+    try check("seed", "\(file.seed)", "\(g.seed)")
+    for key in Set(file.settings.keys).union(requested.settings.keys).sorted() {
+      try check(key, file.settings[key] ?? "(unset)", requested.settings[key] ?? "(unset)")
+    }
+    var state = requested
+    let known = Set(g.cells.map(\.id))
+    for cell in file.cells where known.contains(cell.id) {
+      state.results[cell.id] = cell.runs
+    }
+    return state
+  }
+}
