@@ -142,3 +142,29 @@ import Testing
     #expect(try String(contentsOfFile: dir + "/sweep.json", encoding: .utf8) == "{ not json")
   }
 }
+
+@Suite struct SweepHeatmapTests {
+  @Test("the best cell of a column is framed in white and a failed cell is grey")
+  func colours() throws {
+    let linear = try SweepFamily(parsing: "linear")
+    let grid = SweepGrid(resolutions: [8], scales: [1.0, 0.5, 0.3], families: [linear],
+                         repeats: 1, seed: 1)
+    func run(_ fd: Double) -> [SweepRun] {
+      [SweepRun(seed: 1, fd: fd, noiseFD: 100, trainSeconds: 1, finalLoss: 0)]
+    }
+    let table = SweepTable(grid: grid, results: [
+      "r8-b1.0-linear": run(20), "r8-b0.5-linear": run(10), "r8-b0.3-linear": run(90),
+    ])
+    let map = SweepHeatmap(table: table, families: [linear], resolutions: [8])
+    func pixel(_ x: Int, _ y: Int) -> [UInt8] {
+      let i = (y * map.width + x) * 3
+      return Array(map.rgb[i..<(i + 3)])
+    }
+    // Cell (row, column 0) starts at margin + labelW, margin + titleH + headerH + row·cellH.
+    let x0 = 12 + 70, y0 = 12 + 26 + 20
+    #expect(pixel(x0, y0 + 30) == [255, 255, 255])  // row 1 (b = 0.5, best): framed
+    #expect(pixel(x0 + 4, y0 + 30 + 4) == [253, 231, 37])  // and viridis' bright end inside
+    #expect(pixel(x0 + 4, y0 + 4) != [255, 255, 255])  // row 0: not framed
+    #expect(pixel(x0 + 4, y0 + 60 + 4) == [150, 150, 150])  // row 2: failed (90 ≥ 50), grey
+  }
+}
