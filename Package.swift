@@ -51,7 +51,9 @@ let package = Package(
       name: "TestSupport", dependencies: [.product(name: "Numerics", package: "swift-numerics")],
       path: "Tests/TestSupport"),
     .testTarget(name: "SchedulesTests", dependencies: ["Schedules", "TestSupport"]),
-    .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
+    .testTarget(
+      name: "EngineTests", dependencies: ["Engine", "TestSupport"],
+      exclude: ["Fixtures"]),  // read by path (#filePath), not bundled
     .testTarget(name: "TUITests", dependencies: ["TUI", "TestSupport"]),
   ]
 )

@@ -100,3 +100,124 @@ public struct ScheduleSpec: Equatable, Hashable, Sendable {
     }
   }
 }
+
+/// One parameter of a ``ScheduleSpec``, with the names it has in Swift, in a config file and on the
+/// command line, so every error message can name the field the way the user wrote it.
+public enum ScheduleField: String, CaseIterable, Sendable {
+  case start, end, tau, clipMin, trainSteps, betaStart, betaEnd, baseResolution, resolution
+  case sigmaMin, sigmaMax, rho, laplaceMu, laplaceBeta, shift, zeroTerminalSNR
+
+  /// The key in a config's `schedule` object: `clip_min`, `beta_start`, ….
+  public var jsonKey: String {
+    switch self {
+    case .zeroTerminalSNR: return "zero_terminal_snr"
+    default:
+      var out = ""
+      for c in rawValue {
+        if c.isUppercase { out += "_" + c.lowercased() } else { out.append(c) }
+      }
+      return out
+    }
+  }
+
+  /// The command-line option: `--clip-min`, `--beta-start`, …. `resolution` becomes
+  /// `--target-resolution` so it does not collide with the training commands' `--resolution`.
+  public var option: String {
+    switch self {
+    case .resolution: return "--target-resolution"
+    case .zeroTerminalSNR: return "--zero-terminal-snr"
+    default: return "--" + jsonKey.replacingUnderscores()
+    }
+  }
+
+  /// The field a ``ScheduleError`` names (the Swift property name), if it is one of ours.
+  public init?(errorField: String) {
+    self.init(rawValue: errorField)
+  }
+}
+
+extension String {
+  fileprivate func replacingUnderscores() -> String {
+    String(map { $0 == "_" ? "-" : $0 })
+  }
+}
+
+extension ScheduleSpec {
+  /// The fields `family` reads, besides `clipMin` and `zeroTerminalSNR`, which every family reads.
+  ///
+  /// A config stores exactly these (plus the two common ones); the command line rejects the others.
+  public static func fields(of family: ScheduleFamily) -> [ScheduleField] {
+    switch family {
+    case .linear: return []
+    case .cosine, .sigmoid: return [.start, .end, .tau]
+    case .ddpmLinear, .ddpmScaledLinear: return [.trainSteps, .betaStart, .betaEnd]
+    case .ddpmCosine: return [.trainSteps]
+    case .shiftedCosine: return [.baseResolution, .resolution]
+    case .edm: return [.sigmaMin, .sigmaMax, .rho]
+    case .laplace: return [.laplaceMu, .laplaceBeta]
+    case .rectifiedFlow: return [.shift]
+    }
+  }
+
+  /// Every field `family` reads, the common ones last.
+  public static func allFields(of family: ScheduleFamily) -> [ScheduleField] {
+    fields(of: family) + [.clipMin, .zeroTerminalSNR]
+  }
+
+  /// This spec with every field its family does not read reset to that family's default, so two
+  /// specs that describe the same schedule compare equal (and a config round-trips exactly).
+  public var canonical: ScheduleSpec {
+    var out = ScheduleSpec(family: family)
+    for field in ScheduleSpec.allFields(of: family) {
+      out[field] = self[field]
+    }
+    return out
+  }
+
+  /// Reads or writes one field as a `Double` (`trainSteps` and `zeroTerminalSNR` convert; the
+  /// setter truncates nothing: callers check integrality first, as the config reader does).
+  public subscript(field: ScheduleField) -> Double {
+    get {
+      switch field {
+      case .start: return start
+      case .end: return end
+      case .tau: return tau
+      case .clipMin: return clipMin
+      case .trainSteps: return Double(trainSteps)
+      case .betaStart: return betaStart
+      case .betaEnd: return betaEnd
+      case .baseResolution: return baseResolution
+      case .resolution: return resolution
+      case .sigmaMin: return sigmaMin
+      case .sigmaMax: return sigmaMax
+      case .rho: return rho
+      case .laplaceMu: return laplaceMu
+      case .laplaceBeta: return laplaceBeta
+      case .shift: return shift
+      case .zeroTerminalSNR: return zeroTerminalSNR ? 1 : 0
+      }
+    }
+    set {
+      switch field {
+      case .start: start = newValue
+      case .end: end = newValue
+      case .tau: tau = newValue
+      case .clipMin: clipMin = newValue
+      case .trainSteps:
+        precondition(newValue == newValue.rounded() && abs(newValue) < 1e15, "trainSteps \(newValue)")
+        trainSteps = Int(newValue)
+      case .betaStart: betaStart = newValue
+      case .betaEnd: betaEnd = newValue
+      case .baseResolution: baseResolution = newValue
+      case .resolution: resolution = newValue
+      case .sigmaMin: sigmaMin = newValue
+      case .sigmaMax: sigmaMax = newValue
+      case .rho: rho = newValue
+      case .laplaceMu: laplaceMu = newValue
+      case .laplaceBeta: laplaceBeta = newValue
+      case .shift: shift = newValue
+      case .zeroTerminalSNR: zeroTerminalSNR = newValue != 0
+      }
+    }
+  }
+}

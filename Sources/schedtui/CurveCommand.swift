@@ -1,11 +1,42 @@
 import ArgumentParser
+import Schedules
 
-// Placeholder until its issue lands: says so instead of pretending to work.
+extension OutputFormat: ExpressibleByArgument {}
+
+/// `schedtui curve`: t, γ and logSNR of a schedule on a uniform grid, at full precision.
 struct Curve: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "curve", abstract: "(not built yet)")
+    commandName: "curve",
+    abstract: "Print t, γ(t) and logSNR(t) of a schedule on a uniform grid of t.",
+    discussion: """
+      t runs over --points values uniformly in [0, 1], both ends included. γ is the schedule's \
+      signal variance; logSNR is that of the scaled process, log(γ b² / (1 − γ)), so --scale b \
+      shifts it by exactly 2·log b. Numbers are printed at full precision (the shortest text \
+      that reads back to the same Double); logSNR = +∞ at γ = 1 prints as inf (null in JSON).
+
+      Examples:
+        schedtui curve --family cosine --start 0.2 --end 1 --tau 2 --points 5
+        schedtui curve --family sigmoid --start 0 --end 3 --tau 0.5 --format csv
+        schedtui curve --preset table1-256 --format json
+        schedtui curve --config my-schedule.json --points 1001 --format json
+      """)
+
+  @OptionGroup var schedule: ScheduleOptions
+
+  @Option(help: "Number of t values, ≥ 2 (t = i/(N−1), i = 0 … N−1).")
+  var points = 11
+
+  @Option(help: "Output format: table, csv or json.")
+  var format: OutputFormat = .table
+
+  func validate() throws {
+    guard (2...10_000_000).contains(points) else {
+      throw ValidationError("--points \(points) is not allowed: a whole number in [2, 10000000].")
+    }
+  }
 
   func run() throws {
-    throw ValidationError("schedtui curve is not built yet.")
+    print(CurveOutput.render(try schedule.noiseProcess(), points: points, format: format),
+          terminator: "")
   }
 }

@@ -1,11 +1,144 @@
 import ArgumentParser
+import Engine
+import Foundation
+import Schedules
 
-// Placeholder until its issue lands: says so instead of pretending to work.
+extension DiffusersExport.PredictionType: ExpressibleByArgument {}
+
+/// `schedtui export`: the chosen schedule as a schedtui JSON config and/or a diffusers folder.
 struct Export: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "export", abstract: "(not built yet)")
+    commandName: "export",
+    abstract: "Write the chosen schedule as a JSON config (--output) or a diffusers folder (--diffusers).",
+    discussion: """
+      --output FILE writes schedtui's versioned JSON config (see the README's "Config format"); \
+      `schedtui curve --config FILE` and the explorer read it back exactly.
+
+      --diffusers DIR writes DIR/scheduler_config.json for diffusers' DDPMScheduler, carrying γ as \
+      trained_betas on --steps T steps (ᾱ_i = γ(i/T), β_i = 1 − ᾱ_i/ᾱ_{i−1}), plus \
+      DIR/schedtui_config.json. With --scale b ≠ 1 and normalisation on, the exported γ is the \
+      equivalent b = 1 schedule γb²/(γb² + 1 − γ), which is exact. Warnings (capped β, zero \
+      terminal SNR) go to standard error. Files are written atomically.
+
+      Examples:
+        schedtui export --family cosine --start 0.2 --end 1 --tau 1 --scale 0.5 --output c.json
+        schedtui export --preset sd3-rf-shift3 --diffusers out/scheduler
+        schedtui export --config c.json --diffusers out/scheduler --steps 1000 \\
+          --prediction-type v_prediction
+      """)
+
+  @OptionGroup var schedule: ScheduleOptions
+
+  @Option(help: ArgumentHelp("Write the JSON config to this file.", valueName: "file"))
+  var output: String?
+
+  @Option(help: ArgumentHelp("Write a diffusers scheduler folder here.", valueName: "dir"))
+  var diffusers: String?
+
+  @Option(help: "diffusers: number of steps T in [2, 1000000] (default: T of a ddpm-* family, else 1000).")
+  var steps: Int?
+
+  @Option(name: .customLong("max-beta"), help: "diffusers: cap on β, in (0, 1] (default 0.999).")
+  var maxBeta = 0.999
+
+  @Option(name: .customLong("prediction-type"),
+          help: "diffusers: epsilon, v_prediction or sample (default: from the config's training.prediction, else epsilon).")
+  var predictionType: DiffusersExport.PredictionType?
+
+  @Option(name: .customLong("inference-steps"),
+          help: "Sampling steps stored in the config, in [1, 100000] (default 100 or the config's).")
+  var inferenceSteps: Int?
+
+  func validate() throws {
+    guard output != nil || diffusers != nil else {
+      throw ValidationError("Say where to write: --output FILE (JSON config) and/or --diffusers DIR.")
+    }
+    if diffusers == nil {
+      if steps != nil { throw ValidationError("--steps only applies with --diffusers DIR.") }
+      if predictionType != nil {
+        throw ValidationError("--prediction-type only applies with --diffusers DIR.")
+      }
+    }
+    if let steps, !(2...1_000_000).contains(steps) {
+      throw ValidationError("--steps \(steps) is not allowed: a whole number in [2, 1000000].")
+    }
+    guard maxBeta.isFinite, maxBeta > 0, maxBeta <= 1 else {
+      throw ValidationError("--max-beta \(maxBeta) is not allowed: a number in (0, 1].")
+    }
+    if let inferenceSteps, !(1...100_000).contains(inferenceSteps) {
+      throw ValidationError(
+        "--inference-steps \(inferenceSteps) is not allowed: a whole number in [1, 100000].")
+    }
+  }
 
   func run() throws {
-    throw ValidationError("schedtui export is not built yet.")
+    var config = try schedule.config()
+    if let inferenceSteps { config.inference.steps = inferenceSteps }
+    // Everything is computed before anything is written: a failure writes nothing.
+    let diffusersFiles = try diffusers.map { _ in try Export.diffusersFiles(config, options: self) }
+    if let output {
+      try AtomicFile.write(config.encoded(), to: output)
+      print("wrote \(output)")
+    }
+    if let dir = diffusers, let (files, warnings) = diffusersFiles {
+      try Export.writeFolder(dir, files: files)
+      for w in warnings {
+        FileHandle.standardError.write(Data("warning: \(w)\n".utf8))
+      }
+      print("wrote \(dir)/scheduler_config.json (\(files.count) files)")
+    }
   }
+
+  /// The folder's files (name, text) and the warnings, for `config`.
+  static func diffusersFiles(_ config: Config, options: Export) throws
+    -> ([(String, String)], [String])
+  {
+    let process: NoiseProcess
+    do {
+      process = try config.noiseProcess()
+    } catch {
+      throw ValidationError(options.schedule.describe(error))
+    }
+    let prediction = options.predictionType
+      ?? (config.training?.prediction == .v ? .vPrediction
+        : config.training?.prediction == .x0 ? .sample : .epsilon)
+    let export = try DiffusersExport(
+      process: process, steps: options.steps ?? DiffusersExport.defaultSteps(for: config.schedule),
+      maxBeta: options.maxBeta, predictionType: prediction)
+    return ([("schedtui_config.json", config.encoded()),
+             ("scheduler_config.json", export.schedulerConfig)], export.warnings)
+  }
+
+  /// Writes `files` into `dir`: a new folder appears whole (built beside it, then renamed); in
+  /// an existing folder each file is replaced atomically, `scheduler_config.json` last.
+  static func writeFolder(_ dir: String, files: [(String, String)]) throws {
+    let fm = FileManager.default
+    var isDir: ObjCBool = false
+    if fm.fileExists(atPath: dir, isDirectory: &isDir) {
+      guard isDir.boolValue else {
+        throw ValidationError("--diffusers \(dir) is a file; give a folder (new or existing).")
+      }
+      for (name, text) in files {
+        try AtomicFile.write(text, to: (dir as NSString).appendingPathComponent(name))
+      }
+      return
+    }
+    let url = URL(fileURLWithPath: dir).standardizedFileURL
+    let tmp = url.deletingLastPathComponent()
+      .appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
+    defer { try? fm.removeItem(at: tmp) }
+    for (name, text) in files {
+      try AtomicFile.write(text, to: tmp.appendingPathComponent(name).path)
+    }
+    guard rename(tmp.path, url.path) == 0 else {
+      throw FolderError(path: dir, reason: String(cString: strerror(errno)))
+    }
+  }
+}
+
+/// A diffusers folder that could not be put in place.
+struct FolderError: Error, CustomStringConvertible {
+  let path: String
+  let reason: String
+  var description: String { "cannot create the folder \(path): \(reason)" }
 }

@@ -1,0 +1,232 @@
+import ArgumentParser
+import Foundation
+import Schedules
+
+extension ScheduleFamily: ExpressibleByArgument {
+  public static var allValueStrings: [String] { allCases.map(\.rawValue) }
+}
+
+/// The schedule options every command shares: a family and its parameters, the input scale and
+/// normalisation, or a whole config file (`--config`) or preset (`--preset`) instead.
+///
+/// Use ``spec()``, ``schedule()``, ``noiseProcess()`` or ``config()``: each validates and throws
+/// a `ValidationError` (or a ``Schedules/ConfigError`` for a bad file) whose message names the
+/// option (`--tau`), the value and what is allowed.
+struct ScheduleOptions: ParsableArguments {
+  @Option(help: ArgumentHelp(
+    "Schedule family: \(ScheduleFamily.allValueStrings.joined(separator: ", ")).",
+    valueName: "name"))
+  var family: ScheduleFamily?
+
+  // .unconditional so that `--start -3` reads −3 rather than an unknown option `-3`.
+  @Option(parsing: .unconditional, help: "cosine/sigmoid: start of the base curve (cosine: [0, 1); default 0, sigmoid −3).")
+  var start: Double?
+
+  @Option(parsing: .unconditional, help: "cosine/sigmoid: end of the base curve (> start; cosine ≤ 1; default 1, sigmoid 3).")
+  var end: Double?
+
+  @Option(help: "cosine/sigmoid: temperature τ > 0 (default 1).")
+  var tau: Double?
+
+  @Option(name: .customLong("clip-min"), help: "Lower clip of γ, in (0, 1) (default 1e-9).")
+  var clipMin: Double?
+
+  @Option(name: .customLong("train-steps"), help: "ddpm-*: number of steps T ≥ 2 (default 1000).")
+  var trainSteps: Int?
+
+  @Option(name: .customLong("beta-start"),
+          help: "ddpm-linear/-scaled-linear: first β in (0, 1) (default 1e-4; 8.5e-4 scaled).")
+  var betaStart: Double?
+
+  @Option(name: .customLong("beta-end"),
+          help: "ddpm-linear/-scaled-linear: last β in (0, 1) (default 0.02; 0.012 scaled).")
+  var betaEnd: Double?
+
+  @Option(name: .customLong("base-resolution"),
+          help: "shifted-cosine: the resolution the plain cosine is meant for (default 64).")
+  var baseResolution: Double?
+
+  @Option(name: .customLong("target-resolution"),
+          help: "shifted-cosine: the resolution being trained (default 64).")
+  var resolution: Double?
+
+  @Option(name: .customLong("sigma-min"), help: "edm: smallest σ > 0 (default 0.002).")
+  var sigmaMin: Double?
+
+  @Option(name: .customLong("sigma-max"), help: "edm: largest σ > sigma-min (default 80).")
+  var sigmaMax: Double?
+
+  @Option(help: "edm: Karras' ρ > 0 (default 7).")
+  var rho: Double?
+
+  @Option(name: .customLong("laplace-mu"), parsing: .unconditional, help: "laplace: location μ of logSNR (default 0).")
+  var laplaceMu: Double?
+
+  @Option(name: .customLong("laplace-beta"), help: "laplace: scale β > 0 of logSNR (default 0.5).")
+  var laplaceBeta: Double?
+
+  @Option(help: "rectified-flow: SD3 timestep shift s > 0 (default 1; SD3 uses 3).")
+  var shift: Double?
+
+  @Flag(name: .customLong("zero-terminal-snr"),
+        help: "Rescale to zero terminal SNR (Lin et al. 2023); any family.")
+  var zeroTerminalSNR = false
+
+  @Option(name: .customLong("scale"), help: "Input scale b > 0 (default 1).")
+  var inputScale: Double?
+
+  @Flag(inversion: .prefixedNo,
+        help: "Normalise x_t to unit variance before the network (default: on).")
+  var normalize: Bool?
+
+  @Option(name: .customLong("config"),
+          help: ArgumentHelp("Read the schedule from a schedtui JSON config.", valueName: "file"))
+  var configPath: String?
+
+  @Option(help: ArgumentHelp(
+    "Start from a named preset (see `schedtui presets`).", valueName: "name"))
+  var preset: String?
+
+  /// The schedule options given on the command line, with their option names.
+  var givenFields: [(field: ScheduleField, option: String)] {
+    let values: [(ScheduleField, Bool)] = [
+      (.start, start != nil), (.end, end != nil), (.tau, tau != nil), (.clipMin, clipMin != nil),
+      (.trainSteps, trainSteps != nil), (.betaStart, betaStart != nil), (.betaEnd, betaEnd != nil),
+      (.baseResolution, baseResolution != nil), (.resolution, resolution != nil),
+      (.sigmaMin, sigmaMin != nil), (.sigmaMax, sigmaMax != nil), (.rho, rho != nil),
+      (.laplaceMu, laplaceMu != nil), (.laplaceBeta, laplaceBeta != nil), (.shift, shift != nil),
+      (.zeroTerminalSNR, zeroTerminalSNR),
+    ]
+    return values.filter(\.1).map { ($0.0, $0.0.option) }
+  }
+
+  func validate() throws {
+    if configPath != nil, preset != nil {
+      throw ValidationError("--config and --preset cannot be combined: choose one.")
+    }
+    if let source = configPath != nil ? "--config" : preset != nil ? "--preset" : nil {
+      var given = givenFields.map(\.option)
+      if family != nil { given.insert("--family", at: 0) }
+      if source == "--config" {
+        if inputScale != nil { given.append("--scale") }
+        if normalize != nil { given.append(normalize! ? "--normalize" : "--no-normalize") }
+      }
+      if let first = given.first {
+        throw ValidationError(
+          "\(first) cannot be combined with \(source): the schedule comes from \(source)"
+            + (source == "--preset" ? " (only --scale and --[no-]normalize may override it)."
+              : "; edit the file or drop \(source)."))
+      }
+    }
+    _ = try spec()
+  }
+
+  /// The chosen schedule spec, validated. Without `--family` (and no config or preset) the
+  /// schedule is the paper's `linear`, γ = 1 − t.
+  func spec() throws -> ScheduleSpec {
+    try config().schedule
+  }
+
+  /// The chosen schedule, validated.
+  func schedule() throws -> Schedule {
+    try Schedule(spec())
+  }
+
+  /// The chosen schedule with its input scale and normalisation, validated.
+  func noiseProcess() throws -> NoiseProcess {
+    let c = try config()
+    do {
+      return try NoiseProcess(schedule: Schedule(c.schedule), inputScale: c.inputScale,
+                              normalize: c.normalize)
+    } catch {
+      throw ValidationError(describe(error))
+    }
+  }
+
+  /// The loaded config (`--config`), the preset's (`--preset`), or one built from the options
+  /// with the default inference section and no training section; validated.
+  func config() throws -> Config {
+    if let path = configPath {
+      return try ScheduleOptions.loadConfig(path)
+    }
+    var c: Config
+    if let name = preset {
+      guard let p = Preset.named(name) else {
+        throw ValidationError(
+          "--preset \(name) is not a preset: run `schedtui presets` to list them "
+            + "(e.g. \(Preset.all.prefix(3).map(\.name).joined(separator: ", "))).")
+      }
+      c = p.config
+    } else {
+      let family = self.family ?? .linear
+      var spec = ScheduleSpec(family: family)
+      let used = Set(ScheduleSpec.allFields(of: family))
+      for (field, option) in givenFields where !used.contains(field) {
+        let takes = ScheduleSpec.allFields(of: family).map(\.option).joined(separator: ", ")
+        throw ValidationError(
+          "\(option) is not used by family \(family.rawValue) (it takes \(takes)).")
+      }
+      if let start { spec.start = start }
+      if let end { spec.end = end }
+      if let tau { spec.tau = tau }
+      if let clipMin { spec.clipMin = clipMin }
+      if let trainSteps { spec.trainSteps = trainSteps }
+      if let betaStart { spec.betaStart = betaStart }
+      if let betaEnd { spec.betaEnd = betaEnd }
+      if let baseResolution { spec.baseResolution = baseResolution }
+      if let resolution { spec.resolution = resolution }
+      if let sigmaMin { spec.sigmaMin = sigmaMin }
+      if let sigmaMax { spec.sigmaMax = sigmaMax }
+      if let rho { spec.rho = rho }
+      if let laplaceMu { spec.laplaceMu = laplaceMu }
+      if let laplaceBeta { spec.laplaceBeta = laplaceBeta }
+      if let shift { spec.shift = shift }
+      spec.zeroTerminalSNR = zeroTerminalSNR
+      c = Config(schedule: spec)
+    }
+    if let inputScale { c.inputScale = inputScale }
+    if let normalize { c.normalize = normalize }
+    do {
+      _ = try NoiseProcess(schedule: Schedule(c.schedule), inputScale: c.inputScale)
+    } catch {
+      throw ValidationError(describe(error))
+    }
+    return c
+  }
+
+  /// A schedule error in the words of the command line: the option, the value, what is allowed.
+  func describe(_ error: ScheduleError) -> String {
+    guard case .invalid(let field, let value, let allowed) = error else { return "\(error)" }
+    let option: String
+    if field == "inputScale" {
+      option = "--scale"
+    } else if let f = ScheduleField(errorField: field) {
+      option = f.option
+    } else {
+      option = field
+    }
+    let source = configPath.map { " (from --config \($0))" } ?? preset.map { " (from --preset \($0))" } ?? ""
+    return "\(option) \(value) is not allowed\(source): \(allowed)."
+  }
+
+  /// Reads and validates a config file; a missing or unreadable file is a ``ConfigError`` too.
+  static func loadConfig(_ path: String) throws -> Config {
+    let data: Data
+    do {
+      data = try Data(contentsOf: URL(fileURLWithPath: path))
+    } catch {
+      throw ConfigError(file: path, path: "", message: "cannot read the file (\(readReason(path)))")
+    }
+    guard let text = String(data: data, encoding: .utf8) else {
+      throw ConfigError(file: path, path: "", message: "not UTF-8 text; a JSON config is expected")
+    }
+    return try Config.decode(text, file: path)
+  }
+
+  static func readReason(_ path: String) -> String {
+    var isDir: ObjCBool = false
+    if !FileManager.default.fileExists(atPath: path, isDirectory: &isDir) { return "no such file" }
+    if isDir.boolValue { return "it is a folder" }
+    return "permission denied or I/O error"
+  }
+}
