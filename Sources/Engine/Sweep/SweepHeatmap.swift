@@ -59,6 +59,11 @@ public struct SweepHeatmap {
     }
   }
 
+  /// The heat map as an RGB ``Image`` with samples in [0, 1], ready for ``PNG/write(_:to:)``.
+  public var image: Image {
+    Image(width: width, height: height, channels: 3, pixels: rgb.map { Float($0) / 255 })
+  }
+
   /// 1 for the column's best (lowest) non-failed mean, 0 for its worst.
   static func rank(of value: Double, in table: SweepTable, column: Int) -> Double {
     let means = table.values.compactMap { $0[column] }.filter { !$0.failed }.map(\.mean)
