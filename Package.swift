@@ -50,7 +50,9 @@ let package = Package(
     .target(
       name: "TestSupport", dependencies: [.product(name: "Numerics", package: "swift-numerics")],
       path: "Tests/TestSupport"),
-    .testTarget(name: "SchedulesTests", dependencies: ["Schedules", "TestSupport"]),
+    .testTarget(
+      name: "SchedulesTests", dependencies: ["Schedules", "TestSupport"],
+      exclude: ["Fixtures"]),  // golden JSON read from the checkout by path
     .testTarget(
       name: "EngineTests", dependencies: ["Engine", "TestSupport"],
       exclude: ["Fixtures"]),  // read by path (#filePath), not bundled

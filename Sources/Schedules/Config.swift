@@ -66,7 +66,8 @@ public struct Config: Equatable, Sendable {
       } catch {
         guard case .invalid(let field, let value, let allowed) = error else { return }
         let key = ScheduleField(errorField: field)?.jsonKey ?? field
-        throw ConfigError(file: file, path: prefix + key, message: "\(value) is not allowed: \(allowed)")
+        throw ConfigError(
+          file: file, path: prefix + key, message: "\(value) is not allowed: \(allowed)")
       }
     }
     try at("schedule.") { () throws(ScheduleError) in _ = try Schedule(schedule) }
@@ -98,9 +99,12 @@ public struct Config: Equatable, Sendable {
       ("schedule", Config.json(schedule)),
       ("input_scale", .double(inputScale)),
       ("normalize", .bool(normalize)),
-      ("inference", .object([
-        ("schedule", Config.json(inference.schedule)), ("steps", .int(inference.steps)),
-      ])),
+      (
+        "inference",
+        .object([
+          ("schedule", Config.json(inference.schedule)), ("steps", .int(inference.steps)),
+        ])
+      ),
     ]
     if let training { members.append(("training", training.json)) }
     return .object(members)
@@ -168,7 +172,8 @@ public struct Config: Equatable, Sendable {
         config.inference.schedule = try scheduleSpec(s, path: "inference.schedule", file: file)
       }
       if let s = inner.take("steps") {
-        config.inference.steps = try inner.integer(s, "steps", allowed: "a whole number in [1, 100000]")
+        config.inference.steps = try inner.integer(
+          s, "steps", allowed: "a whole number in [1, 100000]")
       }
       try inner.rejectLeftovers(allowed: ["schedule", "steps"])
     }
@@ -176,8 +181,10 @@ public struct Config: Equatable, Sendable {
       config.training = try TrainingSection.decode(v, file: file)
     }
     try reader.rejectLeftovers(
-      allowed: ["schedtui_config_version", "schedule", "input_scale", "normalize", "inference",
-                "training"])
+      allowed: [
+        "schedtui_config_version", "schedule", "input_scale", "normalize", "inference",
+        "training",
+      ])
     try config.validate(file: file)
     return config
   }
@@ -193,8 +200,10 @@ public struct Config: Equatable, Sendable {
       throw reader.error("family", "missing; one of \(families)")
     }
     guard case .string(let name) = familyValue else {
-      throw reader.error("family", "\(familyValue.shortText) is \(familyValue.kindName); "
-        + "expected a string, one of \(families)")
+      throw reader.error(
+        "family",
+        "\(familyValue.shortText) is \(familyValue.kindName); "
+          + "expected a string, one of \(families)")
     }
     guard let family = ScheduleFamily(rawValue: name) else {
       throw reader.error("family", "unknown family \(JSONValue.quote(name)); one of \(families)")
@@ -205,7 +214,8 @@ public struct Config: Equatable, Sendable {
       guard let v = reader.take(field.jsonKey) else { continue }
       switch field {
       case .trainSteps:
-        spec.trainSteps = try reader.integer(v, field.jsonKey, allowed: "a whole number in [2, 1000000]")
+        spec.trainSteps = try reader.integer(
+          v, field.jsonKey, allowed: "a whole number in [2, 1000000]")
       case .zeroTerminalSNR:
         spec.zeroTerminalSNR = try reader.bool(v, field.jsonKey)
       default:
@@ -217,7 +227,8 @@ public struct Config: Equatable, Sendable {
       let allowed = (["family"] + fields.map(\.jsonKey)).joined(separator: ", ")
       throw reader.error(
         extra,
-        known ? "not used by family \(family.rawValue) (its fields: \(allowed))"
+        known
+          ? "not used by family \(family.rawValue) (its fields: \(allowed))"
           : "unknown field; family \(family.rawValue) takes \(allowed)")
     }
     return spec
@@ -254,7 +265,10 @@ public struct InferenceSection: Equatable, Sendable {
 /// everywhere else, so a typo never silently trains with a default.
 public struct TrainingSection: Equatable, Sendable {
   /// The denoiser (issue 4's reference models).
-  public enum Model: String, CaseIterable, Sendable { case mlpS = "mlp-s", convResS = "convres-s" }
+  public enum Model: String, CaseIterable, Sendable {
+    case mlpS = "mlp-s"
+    case convResS = "convres-s"
+  }
   /// The training data: the bundled digits or patches of the bundled images.
   public enum Data: String, CaseIterable, Sendable { case digits, patches }
   /// What the network predicts: ε, x0 or v (v suits zero-terminal-SNR schedules).
@@ -305,7 +319,8 @@ public struct TrainingSection: Equatable, Sendable {
     guard allowed.contains(resolution) else {
       throw .invalid(
         field: "resolution", value: "\(resolution)",
-        allowed: "one of \(allowed.map(String.init).joined(separator: ", ")) for data \(data.rawValue)")
+        allowed:
+          "one of \(allowed.map(String.init).joined(separator: ", ")) for data \(data.rawValue)")
     }
   }
 
@@ -329,10 +344,14 @@ public struct TrainingSection: Equatable, Sendable {
     if let v = reader.take("batch") {
       out.batch = try reader.integer(v, "batch", allowed: "a whole number in [1, 65536]")
     }
-    if let v = reader.take("lr") { out.lr = try reader.double(v, "lr", allowed: "a number in (0, 1]") }
+    if let v = reader.take("lr") {
+      out.lr = try reader.double(v, "lr", allowed: "a number in (0, 1]")
+    }
     if let v = reader.take("seed") {
       let seed = try reader.integer(v, "seed", allowed: "a whole number in [0, 2^53]")
-      guard seed >= 0 else { throw reader.error("seed", "\(seed) is not allowed: a whole number in [0, 2^53]") }
+      guard seed >= 0 else {
+        throw reader.error("seed", "\(seed) is not allowed: a whole number in [0, 2^53]")
+      }
       out.seed = UInt64(seed)
     }
     if let v = reader.take("data") { out.data = try reader.choice(v, "data", Data.self) }

@@ -19,7 +19,9 @@ import RealModule
 public struct DiffusersExport: Sendable {
   /// diffusers' `prediction_type`.
   public enum PredictionType: String, CaseIterable, Sendable {
-    case epsilon, vPrediction = "v_prediction", sample
+    case epsilon
+    case vPrediction = "v_prediction"
+    case sample
   }
 
   /// β_1 … β_T, as written.
@@ -56,7 +58,8 @@ public struct DiffusersExport: Sendable {
           + "γb²/(γb²+1−γ) (same logSNR), but x_t then differs by the factor √((b²−1)γ+1)")
     }
     let gammas = (1...steps).map { i in
-      b == 1 ? schedule.gamma(Double(i) / Double(steps))
+      b == 1
+        ? schedule.gamma(Double(i) / Double(steps))
         : process.equivalentGammaAtUnitScale(Double(i) / Double(steps))
     }
     var betas: [Double] = []
@@ -78,7 +81,9 @@ public struct DiffusersExport: Sendable {
       previous = g
     }
     if !capped.isEmpty {
-      let list = capped.count <= 5 ? capped.map(String.init).joined(separator: ", ")
+      let list =
+        capped.count <= 5
+        ? capped.map(String.init).joined(separator: ", ")
         : "\(capped[0]) … \(capped[capped.count - 1]) (\(capped.count) steps)"
       warnings.append(
         "β capped at max β = \(maxBeta) on step \(list): alphas_cumprod there is larger than "

@@ -110,9 +110,15 @@ public enum JSONValue: Equatable, Sendable {
     var index = 0
 
     func error(_ reason: String) -> SyntaxError {
-      var line = 1, column = 1
+      var line = 1
+      var column = 1
       for b in bytes[0..<Swift.min(index, bytes.count)] {
-        if b == UInt8(ascii: "\n") { line += 1; column = 1 } else if b & 0xC0 != 0x80 { column += 1 }
+        if b == UInt8(ascii: "\n") {
+          line += 1
+          column = 1
+        } else if b & 0xC0 != 0x80 {
+          column += 1
+        }
       }
       return SyntaxError(line: line, column: column, reason: reason)
     }
@@ -124,8 +130,12 @@ public enum JSONValue: Equatable, Sendable {
     }
 
     mutating func expect(_ literal: String, _ value: JSONValue) throws(SyntaxError) -> JSONValue {
+      let start = index
       for b in literal.utf8 {
-        guard current == b else { throw error("expected \(literal)") }
+        guard current == b else {
+          index = start
+          throw error("unexpected text, expected a JSON value (did you mean \(literal)?)")
+        }
         index += 1
       }
       return value
@@ -151,7 +161,10 @@ public enum JSONValue: Equatable, Sendable {
       index += 1
       var members: [(key: String, value: JSONValue)] = []
       skipSpace()
-      if current == UInt8(ascii: "}") { index += 1; return .object(members) }
+      if current == UInt8(ascii: "}") {
+        index += 1
+        return .object(members)
+      }
       while true {
         skipSpace()
         guard current == UInt8(ascii: "\"") else { throw error("expected a key in double quotes") }
@@ -167,8 +180,14 @@ public enum JSONValue: Equatable, Sendable {
         skipSpace()
         members.append((key, try value(depth: depth + 1)))
         skipSpace()
-        if current == UInt8(ascii: ",") { index += 1; continue }
-        if current == UInt8(ascii: "}") { index += 1; return .object(members) }
+        if current == UInt8(ascii: ",") {
+          index += 1
+          continue
+        }
+        if current == UInt8(ascii: "}") {
+          index += 1
+          return .object(members)
+        }
         throw error("expected ',' or '}' in an object")
       }
     }
@@ -177,13 +196,22 @@ public enum JSONValue: Equatable, Sendable {
       index += 1
       var items: [JSONValue] = []
       skipSpace()
-      if current == UInt8(ascii: "]") { index += 1; return .array(items) }
+      if current == UInt8(ascii: "]") {
+        index += 1
+        return .array(items)
+      }
       while true {
         skipSpace()
         items.append(try value(depth: depth + 1))
         skipSpace()
-        if current == UInt8(ascii: ",") { index += 1; continue }
-        if current == UInt8(ascii: "]") { index += 1; return .array(items) }
+        if current == UInt8(ascii: ",") {
+          index += 1
+          continue
+        }
+        if current == UInt8(ascii: "]") {
+          index += 1
+          return .array(items)
+        }
         throw error("expected ',' or ']' in an array")
       }
     }
@@ -192,7 +220,9 @@ public enum JSONValue: Equatable, Sendable {
       index += 1
       var scalars = String.UnicodeScalarView()
       var raw: [UInt8] = []
-      func flush() { scalars.append(contentsOf: String(decoding: raw, as: UTF8.self).unicodeScalars) }
+      func flush() {
+        scalars.append(contentsOf: String(decoding: raw, as: UTF8.self).unicodeScalars)
+      }
       while true {
         guard let b = current else { throw error("unterminated string") }
         index += 1
@@ -260,7 +290,10 @@ public enum JSONValue: Equatable, Sendable {
       let start = index
       func digits() -> Int {
         var n = 0
-        while let b = current, b >= UInt8(ascii: "0"), b <= UInt8(ascii: "9") { index += 1; n += 1 }
+        while let b = current, b >= UInt8(ascii: "0"), b <= UInt8(ascii: "9") {
+          index += 1
+          n += 1
+        }
         return n
       }
       if current == UInt8(ascii: "-") { index += 1 }

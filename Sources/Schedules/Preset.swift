@@ -55,27 +55,48 @@ public struct Preset: Equatable, Sendable {
   public static let table3: [Preset] = {
     let rows: [(String, String, ScheduleSpec, [Double])] = [
       ("table3-linear", "1−t", oneMinusT, [2.04, 4.51, 7.21]),
-      ("table3-cosine-s0-e1-tau1", "cosine s=0 e=1 τ=1", .init(family: .cosine, start: 0, end: 1, tau: 1),
-       [2.71, 7.28, 21.6]),
+      (
+        "table3-cosine-s0-e1-tau1", "cosine s=0 e=1 τ=1",
+        .init(family: .cosine, start: 0, end: 1, tau: 1),
+        [2.71, 7.28, 21.6]
+      ),
       ("table3-cosine-s0.2-e1-tau1", "cosine s=0.2 e=1 τ=1", cosine0211, [2.15, 4.9, 12.3]),
-      ("table3-cosine-s0.2-e1-tau2", "cosine s=0.2 e=1 τ=2",
-       .init(family: .cosine, start: 0.2, end: 1, tau: 2), [2.84, 5.64, 5.61]),
-      ("table3-cosine-s0.2-e1-tau3", "cosine s=0.2 e=1 τ=3",
-       .init(family: .cosine, start: 0.2, end: 1, tau: 3), [3.3, 4.64, 6.24]),
-      ("table3-sigmoid-s-3-e3-tau0.9", "sigmoid s=−3 e=3 τ=0.9",
-       .init(family: .sigmoid, start: -3, end: 3, tau: 0.9), [2.09, 5.83, 7.19]),
-      ("table3-sigmoid-s-3-e3-tau1.1", "sigmoid s=−3 e=3 τ=1.1",
-       .init(family: .sigmoid, start: -3, end: 3, tau: 1.1), [2.03, 4.89, 7.23]),
-      ("table3-sigmoid-s0-e3-tau0.3", "sigmoid s=0 e=3 τ=0.3",
-       .init(family: .sigmoid, start: 0, end: 3, tau: 0.3), [4.93, 6.07, 5.74]),
-      ("table3-sigmoid-s0-e3-tau0.5", "sigmoid s=0 e=3 τ=0.5",
-       .init(family: .sigmoid, start: 0, end: 3, tau: 0.5), [3.12, 5.71, 4.28]),
-      ("table3-sigmoid-s0-e3-tau0.7", "sigmoid s=0 e=3 τ=0.7",
-       .init(family: .sigmoid, start: 0, end: 3, tau: 0.7), [3.34, 3.91, 5.49]),
-      ("table3-sigmoid-s0-e3-tau0.9", "sigmoid s=0 e=3 τ=0.9",
-       .init(family: .sigmoid, start: 0, end: 3, tau: 0.9), [2.29, 4.42, 5.48]),
-      ("table3-sigmoid-s0-e3-tau1.1", "sigmoid s=0 e=3 τ=1.1",
-       .init(family: .sigmoid, start: 0, end: 3, tau: 1.1), [2.36, 4.39, 7.15]),
+      (
+        "table3-cosine-s0.2-e1-tau2", "cosine s=0.2 e=1 τ=2",
+        .init(family: .cosine, start: 0.2, end: 1, tau: 2), [2.84, 5.64, 5.61]
+      ),
+      (
+        "table3-cosine-s0.2-e1-tau3", "cosine s=0.2 e=1 τ=3",
+        .init(family: .cosine, start: 0.2, end: 1, tau: 3), [3.3, 4.64, 6.24]
+      ),
+      (
+        "table3-sigmoid-s-3-e3-tau0.9", "sigmoid s=−3 e=3 τ=0.9",
+        .init(family: .sigmoid, start: -3, end: 3, tau: 0.9), [2.09, 5.83, 7.19]
+      ),
+      (
+        "table3-sigmoid-s-3-e3-tau1.1", "sigmoid s=−3 e=3 τ=1.1",
+        .init(family: .sigmoid, start: -3, end: 3, tau: 1.1), [2.03, 4.89, 7.23]
+      ),
+      (
+        "table3-sigmoid-s0-e3-tau0.3", "sigmoid s=0 e=3 τ=0.3",
+        .init(family: .sigmoid, start: 0, end: 3, tau: 0.3), [4.93, 6.07, 5.74]
+      ),
+      (
+        "table3-sigmoid-s0-e3-tau0.5", "sigmoid s=0 e=3 τ=0.5",
+        .init(family: .sigmoid, start: 0, end: 3, tau: 0.5), [3.12, 5.71, 4.28]
+      ),
+      (
+        "table3-sigmoid-s0-e3-tau0.7", "sigmoid s=0 e=3 τ=0.7",
+        .init(family: .sigmoid, start: 0, end: 3, tau: 0.7), [3.34, 3.91, 5.49]
+      ),
+      (
+        "table3-sigmoid-s0-e3-tau0.9", "sigmoid s=0 e=3 τ=0.9",
+        .init(family: .sigmoid, start: 0, end: 3, tau: 0.9), [2.29, 4.42, 5.48]
+      ),
+      (
+        "table3-sigmoid-s0-e3-tau1.1", "sigmoid s=0 e=3 τ=1.1",
+        .init(family: .sigmoid, start: 0, end: 3, tau: 1.1), [2.36, 4.39, 7.15]
+      ),
     ]
     return rows.map { name, curve, spec, fids in
       Preset(
@@ -101,11 +122,14 @@ public struct Preset: Equatable, Sendable {
     for (column, (label, spec)) in [("cosine", cosine0211), ("linear", oneMinusT)].enumerated() {
       for (b, fids) in rows {
         let curve = column == 0 ? "cosine@0.2,1,1" : "1−t"
-        out.append(Preset(
-          name: "table4-\(label)-b\(shortNumber(b))", source: "Table 4",
-          summary: "γ = \(curve), b = \(shortNumber(b))", spec: spec, inputScale: b,
-          resolution: nil,
-          fid: [64, 128, 256].enumerated().map { FID(resolution: $1, value: fids[2 * $0 + column]) }))
+        out.append(
+          Preset(
+            name: "table4-\(label)-b\(shortNumber(b))", source: "Table 4",
+            summary: "γ = \(curve), b = \(shortNumber(b))", spec: spec, inputScale: b,
+            resolution: nil,
+            fid: [64, 128, 256].enumerated().map {
+              FID(resolution: $1, value: fids[2 * $0 + column])
+            }))
       }
     }
     return out

@@ -44,7 +44,8 @@ public enum ScheduleError: Error, Equatable, CustomStringConvertible, Sendable {
 /// - `zeroTerminalSNR` (any family): Lin et al. 2023's rescale of √γ,
 ///   √γ' = (√γ − √γ₁)·√γ₀/(√γ₀ − √γ₁). For the discrete families it runs on the T-step table
 ///   exactly as diffusers' `rescale_zero_terminal_snr` (γ₀ = ᾱ₀ = γ(1/T), γ₁ = ᾱ_{T−1}); for the
-///   continuous ones γ₀ = γ(0) and γ₁ = γ(1) (both after the clip). γ(1) then is 0, clipped to clipMin.
+///   continuous ones γ₀ = γ(0) and γ₁ = γ(1) (both after the clip). γ(1) then is 0, clipped to
+///   clipMin.
 public struct Schedule: Sendable {
   public let spec: ScheduleSpec
   let kind: Kind
@@ -115,9 +116,11 @@ public struct Schedule: Sendable {
     case .edm:
       try Schedule.check(spec.sigmaMin, "sigmaMin", "a number > 0") { $0 > 0 }
       try Schedule.check(
-        spec.sigmaMax, "sigmaMax", "a number > sigmaMin (\(spec.sigmaMin))") { $0 > spec.sigmaMin }
+        spec.sigmaMax, "sigmaMax", "a number > σmin (\(spec.sigmaMin))"
+      ) { $0 > spec.sigmaMin }
       try Schedule.check(spec.rho, "rho", "a number > 0") { $0 > 0 }
-      let a = Double.pow(spec.sigmaMin, 1 / spec.rho), b = Double.pow(spec.sigmaMax, 1 / spec.rho)
+      let a = Double.pow(spec.sigmaMin, 1 / spec.rho)
+      let b = Double.pow(spec.sigmaMax, 1 / spec.rho)
       guard a < b, b.isFinite else {
         throw .invalid(
           field: "rho", value: "\(spec.rho)",
@@ -137,8 +140,10 @@ public struct Schedule: Sendable {
       self = plain
       return
     }
-    let g0 = plain.gamma(0), g1 = plain.gamma(1)
-    let a0 = g0.squareRoot(), a1 = g1.squareRoot()
+    let g0 = plain.gamma(0)
+    let g1 = plain.gamma(1)
+    let a0 = g0.squareRoot()
+    let a1 = g1.squareRoot()
     guard a0 > a1 else {
       throw .invalid(
         field: "zeroTerminalSNR", value: "true",
@@ -233,7 +238,8 @@ public struct Schedule: Sendable {
   /// The smallest t in [0, 1] where `reached` holds, for a predicate that is monotone in t
   /// (false … false true … true), to the last bit of t.
   func firstT(_ reached: (Point) -> Bool) -> Double {
-    var lo = 0.0, hi = 1.0
+    var lo = 0.0
+    var hi = 1.0
     if reached(evaluate(0)) { return 0 }
     while true {
       let mid = lo + (hi - lo) / 2
@@ -266,7 +272,9 @@ public struct Schedule: Sendable {
       let root = p.gamma.squareRoot()
       let shifted = Swift.max(root - r.sqrtEnd, 0) * r.scale
       let g = shifted * shifted
-      let dGamma = p.gamma == 0 ? 0
+      let dGamma =
+        p.gamma == 0
+        ? 0
         : r.scale * r.scale * (root - r.sqrtEnd) / root * p.dLogSNR * p.gamma * (1 - p.gamma)
       p = Point(gamma: g, logSNR: logit(g), dLogSNR: dGamma / (g * (1 - g)))
     }
@@ -288,16 +296,21 @@ public struct Schedule: Sendable {
       return Point(gamma: g, logSNR: logit(g), dLogSNR: -1 / (g * t))
     case .cosine(let vStart, let vEnd):
       // Algorithm 1 verbatim; d output/dt = −2τ cos^(2τ−1)(u) sin(u) (e−s)π/2.
-      let s = spec.start, e = spec.end, tau = spec.tau
+      let s = spec.start
+      let e = spec.end
+      let tau = spec.tau
       let u = (t * (e - s) + s) * .pi / 2
       let output = Double.pow(Double.cos(u), 2 * tau)
       let g = (vEnd - output) / (vEnd - vStart)
-      let dOutput = -2 * tau * Double.pow(Double.cos(u), 2 * tau - 1) * Double.sin(u)
+      let dOutput =
+        -2 * tau * Double.pow(Double.cos(u), 2 * tau - 1) * Double.sin(u)
         * (e - s) * .pi / 2
       let dGamma = -dOutput / (vEnd - vStart)
       return Point(gamma: g, logSNR: logit(g), dLogSNR: dGamma / (g * (1 - g)))
     case .sigmoid(let vStart, let vEnd):
-      let s = spec.start, e = spec.end, tau = spec.tau
+      let s = spec.start
+      let e = spec.end
+      let tau = spec.tau
       let output = sigmoid((t * (e - s) + s) / tau)
       let g = (vEnd - output) / (vEnd - vStart)
       let dOutput = output * (1 - output) * (e - s) / tau
@@ -312,8 +325,9 @@ public struct Schedule: Sendable {
       let lg = logGamma[k] + w * slope
       let g = Double.exp(lg)
       // λ = log γ − log(1 − γ), so dλ/dt = (d log γ/dt)/(1 − γ), and d log γ/dt = T·slope.
-      return Point(gamma: g, logSNR: lg - Double.log(onePlus: -g),
-                   dLogSNR: Double(steps) * slope / (1 - g))
+      return Point(
+        gamma: g, logSNR: lg - Double.log(onePlus: -g),
+        dLogSNR: Double(steps) * slope / (1 - g))
     case .shiftedCosine(let offset):
       let lambda = -2 * Double.log(Double.tan(.pi * t / 2)) + offset
       return Point(gamma: sigmoid(lambda), logSNR: lambda, dLogSNR: -2 * .pi / Double.sin(.pi * t))
@@ -323,7 +337,8 @@ public struct Schedule: Sendable {
       let lambda = -2 * logSigma
       return Point(gamma: sigmoid(lambda), logSNR: lambda, dLogSNR: -2 * spec.rho * (b - a) / base)
     case .laplace:
-      let mu = spec.laplaceMu, beta = spec.laplaceBeta
+      let mu = spec.laplaceMu
+      let beta = spec.laplaceBeta
       // For t < ½: λ = μ − β ln(2t); for t > ½: λ = μ + β ln(2 − 2t); both slopes meet at −2β.
       let lambda = t < 0.5 ? mu - beta * Double.log(2 * t) : mu + beta * Double.log(2 - 2 * t)
       let slope = t < 0.5 ? -beta / t : -beta / (1 - t)
@@ -358,14 +373,16 @@ public struct Schedule: Sendable {
       if spec.family == .ddpmLinear { return linspace(spec.betaStart, spec.betaEnd) }
       return linspace(spec.betaStart.squareRoot(), spec.betaEnd.squareRoot()).map { $0 * $0 }
     case .ddpmCosine:
-      // betas_for_alpha_bar(T, max_beta=0.999) with squaredcos_cap_v2's ᾱ(t) = cos²((t+s)/(1+s)·π/2).
+      // betas_for_alpha_bar(T, max_beta=0.999) with squaredcos_cap_v2's
+      // ᾱ(t) = cos²((t+s)/(1+s)·π/2).
       func alphaBar(_ t: Double) -> Double {
         let c = Double.cos((t + 0.008) / 1.008 * .pi / 2)
         return c * c
       }
       return (0..<steps).map { i in
-        Swift.min(1 - alphaBar(Double(i + 1) / Double(steps)) / alphaBar(Double(i) / Double(steps)),
-                  0.999)
+        Swift.min(
+          1 - alphaBar(Double(i + 1) / Double(steps)) / alphaBar(Double(i) / Double(steps)),
+          0.999)
       }
     default:
       preconditionFailure("\(spec.family) is not a discrete family")
@@ -385,10 +402,12 @@ public struct Schedule: Sendable {
     }
     if spec.zeroTerminalSNR {
       // diffusers' rescale_zero_terminal_snr, on √ᾱ.
-      let a0 = alphasCumprod[0].squareRoot(), aT = alphasCumprod[alphasCumprod.count - 1].squareRoot()
+      let a0 = alphasCumprod[0].squareRoot()
+      let aT = alphasCumprod[alphasCumprod.count - 1].squareRoot()
       guard a0 > aT else {
-        throw .invalid(field: "zeroTerminalSNR", value: "true",
-                       allowed: "false for a schedule whose ᾱ does not decrease")
+        throw .invalid(
+          field: "zeroTerminalSNR", value: "true",
+          allowed: "false for a schedule whose ᾱ does not decrease")
       }
       alphasCumprod = alphasCumprod.map { a in
         let r = (a.squareRoot() - aT) * (a0 / (a0 - aT))
@@ -470,9 +489,11 @@ public struct NoiseProcess: Sendable {
   /// The γ that would give the same logSNR at b = 1: γb² / (γb² + 1 − γ).
   ///
   /// With variance normalisation by 1/√((b²−1)γ + 1) the scaled process *is* the b = 1 process
-  /// with this γ (signal √γ' and noise √(1−γ') both match), which is what the diffusers export uses.
+  /// with this γ (signal √γ' and noise √(1−γ') both match), which is what the diffusers export
+  /// uses.
   public func equivalentGammaAtUnitScale(_ t: Double) -> Double {
-    let g = schedule.gamma(t), b2 = inputScale * inputScale
+    let g = schedule.gamma(t)
+    let b2 = inputScale * inputScale
     return g * b2 / (g * b2 + 1 - g)
   }
 

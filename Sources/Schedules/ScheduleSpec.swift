@@ -204,7 +204,8 @@ extension ScheduleSpec {
       case .tau: tau = newValue
       case .clipMin: clipMin = newValue
       case .trainSteps:
-        precondition(newValue == newValue.rounded() && abs(newValue) < 1e15, "trainSteps \(newValue)")
+        precondition(
+          newValue == newValue.rounded() && abs(newValue) < 1e15, "trainSteps \(newValue)")
         trainSteps = Int(newValue)
       case .betaStart: betaStart = newValue
       case .betaEnd: betaEnd = newValue

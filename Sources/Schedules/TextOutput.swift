@@ -32,9 +32,11 @@ public enum CurveOutput {
       return "t,gamma,logsnr\n"
         + ts.indices.map { "\(text(ts[$0])),\(text(gammas[$0])),\(text(logSNRs[$0]))\n" }.joined()
     case .table:
-      let rows = [["t", "γ", "logSNR"]] + ts.indices.map {
-        [text(ts[$0]), text(gammas[$0]), text(logSNRs[$0])]
-      }
+      let rows =
+        [["t", "γ", "logSNR"]]
+        + ts.indices.map {
+          [text(ts[$0]), text(gammas[$0]), text(logSNRs[$0])]
+        }
       return TextTable.render(rows, rightAligned: true)
     }
   }
@@ -53,28 +55,34 @@ public enum PresetOutput {
     func fid(_ p: Preset, _ r: Int) -> Double? { p.fid.first { $0.resolution == r }?.value }
     switch format {
     case .json:
-      return JSONValue.array(presets.map { p in
-        var members: [(key: String, value: JSONValue)] = [
-          ("name", .string(p.name)), ("source", .string(p.source)), ("summary", .string(p.summary)),
-          ("schedule", Config.json(p.spec)), ("input_scale", .double(p.inputScale)),
-        ]
-        if let r = p.resolution { members.append(("resolution", .int(r))) }
-        members.append(("fid", .object(p.fid.map { ("\($0.resolution)", .double($0.value)) })))
-        return .object(members)
-      }).rendered() + "\n"
+      return JSONValue.array(
+        presets.map { p in
+          var members: [(key: String, value: JSONValue)] = [
+            ("name", .string(p.name)), ("source", .string(p.source)),
+            ("summary", .string(p.summary)),
+            ("schedule", Config.json(p.spec)), ("input_scale", .double(p.inputScale)),
+          ]
+          if let r = p.resolution { members.append(("resolution", .int(r))) }
+          members.append(("fid", .object(p.fid.map { ("\($0.resolution)", .double($0.value)) })))
+          return .object(members)
+        }
+      ).rendered() + "\n"
     case .csv:
       var out = "name,source,family,input_scale,fid64,fid128,fid256,summary\n"
       for p in presets {
         let fids = resolutions.map { fid(p, $0).map { "\($0)" } ?? "" }
-        out += ([p.name, p.source, p.spec.family.rawValue, "\(p.inputScale)"] + fids + [p.summary])
+        out +=
+          ([p.name, p.source, p.spec.family.rawValue, "\(p.inputScale)"] + fids + [p.summary])
           .map(csvField).joined(separator: ",") + "\n"
       }
       return out
     case .table:
-      let rows = [["name", "b", "FID 64", "128", "256", "schedule", "source"]] + presets.map { p in
-        [p.name, shortNumber(p.inputScale)]
-          + resolutions.map { fid(p, $0).map { "\($0)" } ?? "–" } + [p.summary, p.source]
-      }
+      let rows =
+        [["name", "b", "FID 64", "128", "256", "schedule", "source"]]
+        + presets.map { p in
+          [p.name, shortNumber(p.inputScale)]
+            + resolutions.map { fid(p, $0).map { "\($0)" } ?? "–" } + [p.summary, p.source]
+        }
       return TextTable.render(rows, rightAligned: false)
     }
   }
@@ -82,7 +90,8 @@ public enum PresetOutput {
   /// A CSV field, quoted (with doubled quotes) when it holds a comma, quote or newline.
   public static func csvField(_ s: String) -> String {
     guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) else { return s }
-    return "\"" + s.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"")
+    return "\""
+      + s.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"")
       + "\""
   }
 }

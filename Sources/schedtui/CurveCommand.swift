@@ -23,7 +23,7 @@ struct Curve: ParsableCommand {
 
   @OptionGroup var schedule: ScheduleOptions
 
-  @Option(help: "Number of t values, ≥ 2 (t = i/(N−1), i = 0 … N−1).")
+  @Option(parsing: .unconditional, help: "Number of t values, ≥ 2 (t = i/(N−1), i = 0 … N−1).")
   var points = 11
 
   @Option(help: "Output format: table, csv or json.")
@@ -36,7 +36,8 @@ struct Curve: ParsableCommand {
   }
 
   func run() throws {
-    print(CurveOutput.render(try schedule.noiseProcess(), points: points, format: format),
-          terminator: "")
+    print(
+      CurveOutput.render(try schedule.noiseProcess(), points: points, format: format),
+      terminator: "")
   }
 }

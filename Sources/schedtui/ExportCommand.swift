@@ -9,7 +9,8 @@ extension DiffusersExport.PredictionType: ExpressibleByArgument {}
 struct Export: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "export",
-    abstract: "Write the chosen schedule as a JSON config (--output) or a diffusers folder (--diffusers).",
+    abstract:
+      "Write the chosen schedule as a JSON config (--output) or a diffusers folder (--diffusers).",
     discussion: """
       --output FILE writes schedtui's versioned JSON config (see the README's "Config format"); \
       `schedtui curve --config FILE` and the explorer read it back exactly.
@@ -35,23 +36,35 @@ struct Export: ParsableCommand {
   @Option(help: ArgumentHelp("Write a diffusers scheduler folder here.", valueName: "dir"))
   var diffusers: String?
 
-  @Option(help: "diffusers: number of steps T in [2, 1000000] (default: T of a ddpm-* family, else 1000).")
+  @Option(
+    parsing: .unconditional,
+    help: "diffusers: number of steps T in [2, 1000000] (default: T of a ddpm-* family, else 1000)."
+  )
   var steps: Int?
 
-  @Option(name: .customLong("max-beta"), help: "diffusers: cap on β, in (0, 1] (default 0.999).")
+  @Option(
+    name: .customLong("max-beta"), parsing: .unconditional,
+    help: "diffusers: cap on β, in (0, 1] (default 0.999).")
   var maxBeta = 0.999
 
-  @Option(name: .customLong("prediction-type"),
-          help: "diffusers: epsilon, v_prediction or sample (default: from the config's training.prediction, else epsilon).")
+  @Option(
+    name: .customLong("prediction-type"),
+    help:
+      ArgumentHelp(
+        "diffusers: epsilon, v_prediction or sample (default: the config's "
+          + "training.prediction, else epsilon).")
+  )
   var predictionType: DiffusersExport.PredictionType?
 
-  @Option(name: .customLong("inference-steps"),
-          help: "Sampling steps stored in the config, in [1, 100000] (default 100 or the config's).")
+  @Option(
+    name: .customLong("inference-steps"), parsing: .unconditional,
+    help: "Sampling steps stored in the config, in [1, 100000] (default 100 or the config's).")
   var inferenceSteps: Int?
 
   func validate() throws {
     guard output != nil || diffusers != nil else {
-      throw ValidationError("Say where to write: --output FILE (JSON config) and/or --diffusers DIR.")
+      throw ValidationError(
+        "Say where to write: --output FILE (JSON config) and/or --diffusers DIR.")
     }
     if diffusers == nil {
       if steps != nil { throw ValidationError("--steps only applies with --diffusers DIR.") }
@@ -99,14 +112,20 @@ struct Export: ParsableCommand {
     } catch {
       throw ValidationError(options.schedule.describe(error))
     }
-    let prediction = options.predictionType
-      ?? (config.training?.prediction == .v ? .vPrediction
+    let prediction =
+      options.predictionType
+      ?? (config.training?.prediction == .v
+        ? .vPrediction
         : config.training?.prediction == .x0 ? .sample : .epsilon)
     let export = try DiffusersExport(
       process: process, steps: options.steps ?? DiffusersExport.defaultSteps(for: config.schedule),
       maxBeta: options.maxBeta, predictionType: prediction)
-    return ([("schedtui_config.json", config.encoded()),
-             ("scheduler_config.json", export.schedulerConfig)], export.warnings)
+    return (
+      [
+        ("schedtui_config.json", config.encoded()),
+        ("scheduler_config.json", export.schedulerConfig),
+      ], export.warnings
+    )
   }
 
   /// Writes `files` into `dir`: a new folder appears whole (built beside it, then renamed); in

@@ -18,9 +18,10 @@ struct Presets: ParsableCommand {
         schedtui export --preset table3-sigmoid-s0-e3-tau0.5 --output sigmoid.json
       """)
 
-  @Option(help: ArgumentHelp(
-    "Only presets from this source (\"Table 1\", \"Table 3\", \"Table 4\", or a tool's name).",
-    valueName: "source"))
+  @Option(
+    help: ArgumentHelp(
+      "Only presets from this source (\"Table 1\", \"Table 3\", \"Table 4\", or a tool's name).",
+      valueName: "source"))
   var source: String?
 
   @Option(help: "Output format: table, csv or json.")

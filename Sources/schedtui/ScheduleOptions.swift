@@ -13,78 +13,106 @@ extension ScheduleFamily: ExpressibleByArgument {
 /// a `ValidationError` (or a ``Schedules/ConfigError`` for a bad file) whose message names the
 /// option (`--tau`), the value and what is allowed.
 struct ScheduleOptions: ParsableArguments {
-  @Option(help: ArgumentHelp(
-    "Schedule family: \(ScheduleFamily.allValueStrings.joined(separator: ", ")).",
-    valueName: "name"))
+  @Option(
+    help: ArgumentHelp(
+      "Schedule family (default linear).",
+      valueName: "name"))
   var family: ScheduleFamily?
 
   // .unconditional so that `--start -3` reads −3 rather than an unknown option `-3`.
-  @Option(parsing: .unconditional, help: "cosine/sigmoid: start of the base curve (cosine: [0, 1); default 0, sigmoid −3).")
+  @Option(
+    parsing: .unconditional,
+    help: "cosine/sigmoid: start of the base curve (cosine: [0, 1); default 0, sigmoid −3).")
   var start: Double?
 
-  @Option(parsing: .unconditional, help: "cosine/sigmoid: end of the base curve (> start; cosine ≤ 1; default 1, sigmoid 3).")
+  @Option(
+    parsing: .unconditional,
+    help: "cosine/sigmoid: end of the base curve (> start; cosine ≤ 1; default 1, sigmoid 3).")
   var end: Double?
 
-  @Option(help: "cosine/sigmoid: temperature τ > 0 (default 1).")
+  @Option(parsing: .unconditional, help: "cosine/sigmoid: temperature τ > 0 (default 1).")
   var tau: Double?
 
-  @Option(name: .customLong("clip-min"), help: "Lower clip of γ, in (0, 1) (default 1e-9).")
+  @Option(
+    name: .customLong("clip-min"), parsing: .unconditional,
+    help: "Lower clip of γ, in (0, 1) (default 1e-9).")
   var clipMin: Double?
 
-  @Option(name: .customLong("train-steps"), help: "ddpm-*: number of steps T ≥ 2 (default 1000).")
+  @Option(
+    name: .customLong("train-steps"), parsing: .unconditional,
+    help: "ddpm-*: number of steps T ≥ 2 (default 1000).")
   var trainSteps: Int?
 
-  @Option(name: .customLong("beta-start"),
-          help: "ddpm-linear/-scaled-linear: first β in (0, 1) (default 1e-4; 8.5e-4 scaled).")
+  @Option(
+    name: .customLong("beta-start"), parsing: .unconditional,
+    help: "ddpm-linear/-scaled-linear: first β in (0, 1) (default 1e-4; 8.5e-4 scaled).")
   var betaStart: Double?
 
-  @Option(name: .customLong("beta-end"),
-          help: "ddpm-linear/-scaled-linear: last β in (0, 1) (default 0.02; 0.012 scaled).")
+  @Option(
+    name: .customLong("beta-end"), parsing: .unconditional,
+    help: "ddpm-linear/-scaled-linear: last β in (0, 1) (default 0.02; 0.012 scaled).")
   var betaEnd: Double?
 
-  @Option(name: .customLong("base-resolution"),
-          help: "shifted-cosine: the resolution the plain cosine is meant for (default 64).")
+  @Option(
+    name: .customLong("base-resolution"), parsing: .unconditional,
+    help: "shifted-cosine: the resolution the plain cosine is meant for (default 64).")
   var baseResolution: Double?
 
-  @Option(name: .customLong("target-resolution"),
-          help: "shifted-cosine: the resolution being trained (default 64).")
+  @Option(
+    name: .customLong("target-resolution"), parsing: .unconditional,
+    help: "shifted-cosine: the resolution being trained (default 64).")
   var resolution: Double?
 
-  @Option(name: .customLong("sigma-min"), help: "edm: smallest σ > 0 (default 0.002).")
+  @Option(
+    name: .customLong("sigma-min"), parsing: .unconditional,
+    help: "edm: smallest σ > 0 (default 0.002).")
   var sigmaMin: Double?
 
-  @Option(name: .customLong("sigma-max"), help: "edm: largest σ > sigma-min (default 80).")
+  @Option(
+    name: .customLong("sigma-max"), parsing: .unconditional,
+    help: "edm: largest σ > sigma-min (default 80).")
   var sigmaMax: Double?
 
-  @Option(help: "edm: Karras' ρ > 0 (default 7).")
+  @Option(parsing: .unconditional, help: "edm: Karras' ρ > 0 (default 7).")
   var rho: Double?
 
-  @Option(name: .customLong("laplace-mu"), parsing: .unconditional, help: "laplace: location μ of logSNR (default 0).")
+  @Option(
+    name: .customLong("laplace-mu"), parsing: .unconditional,
+    help: "laplace: location μ of logSNR (default 0).")
   var laplaceMu: Double?
 
-  @Option(name: .customLong("laplace-beta"), help: "laplace: scale β > 0 of logSNR (default 0.5).")
+  @Option(
+    name: .customLong("laplace-beta"), parsing: .unconditional,
+    help: "laplace: scale β > 0 of logSNR (default 0.5).")
   var laplaceBeta: Double?
 
-  @Option(help: "rectified-flow: SD3 timestep shift s > 0 (default 1; SD3 uses 3).")
+  @Option(
+    parsing: .unconditional,
+    help: "rectified-flow: SD3 timestep shift s > 0 (default 1; SD3 uses 3).")
   var shift: Double?
 
-  @Flag(name: .customLong("zero-terminal-snr"),
-        help: "Rescale to zero terminal SNR (Lin et al. 2023); any family.")
+  @Flag(
+    name: .customLong("zero-terminal-snr"),
+    help: "Rescale to zero terminal SNR (Lin et al. 2023); any family.")
   var zeroTerminalSNR = false
 
-  @Option(name: .customLong("scale"), help: "Input scale b > 0 (default 1).")
+  @Option(
+    name: .customLong("scale"), parsing: .unconditional, help: "Input scale b > 0 (default 1).")
   var inputScale: Double?
 
-  @Flag(inversion: .prefixedNo,
-        help: "Normalise x_t to unit variance before the network (default: on).")
+  @Flag(
+    inversion: .prefixedNo,
+    help: "Normalise x_t to unit variance before the network (default: on).")
   var normalize: Bool?
 
-  @Option(name: .customLong("config"),
-          help: ArgumentHelp("Read the schedule from a schedtui JSON config.", valueName: "file"))
+  @Option(
+    name: .customLong("config"), parsing: .unconditional,
+    help: ArgumentHelp("Read the schedule from a schedtui JSON config.", valueName: "file"))
   var configPath: String?
 
-  @Option(help: ArgumentHelp(
-    "Start from a named preset (see `schedtui presets`).", valueName: "name"))
+  @Option(
+    help: ArgumentHelp(
+      "Start from a named preset (see `schedtui presets`).", valueName: "name"))
   var preset: String?
 
   /// The schedule options given on the command line, with their option names.
@@ -114,7 +142,8 @@ struct ScheduleOptions: ParsableArguments {
       if let first = given.first {
         throw ValidationError(
           "\(first) cannot be combined with \(source): the schedule comes from \(source)"
-            + (source == "--preset" ? " (only --scale and --[no-]normalize may override it)."
+            + (source == "--preset"
+              ? " (only --scale and --[no-]normalize may override it)."
               : "; edit the file or drop \(source)."))
       }
     }
@@ -136,8 +165,9 @@ struct ScheduleOptions: ParsableArguments {
   func noiseProcess() throws -> NoiseProcess {
     let c = try config()
     do {
-      return try NoiseProcess(schedule: Schedule(c.schedule), inputScale: c.inputScale,
-                              normalize: c.normalize)
+      return try NoiseProcess(
+        schedule: Schedule(c.schedule), inputScale: c.inputScale,
+        normalize: c.normalize)
     } catch {
       throw ValidationError(describe(error))
     }
@@ -205,7 +235,8 @@ struct ScheduleOptions: ParsableArguments {
     } else {
       option = field
     }
-    let source = configPath.map { " (from --config \($0))" } ?? preset.map { " (from --preset \($0))" } ?? ""
+    let source =
+      configPath.map { " (from --config \($0))" } ?? preset.map { " (from --preset \($0))" } ?? ""
     return "\(option) \(value) is not allowed\(source): \(allowed)."
   }
 

@@ -1,7 +1,7 @@
 import Foundation
 import Schedules
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct ConfigTests {
   /// A config using every section, with awkward Doubles (no short decimal form).
@@ -13,8 +13,9 @@ import TestSupport
       model: .convResS, steps: 1234, batch: 64, lr: 3e-4 / 7, seed: 1 << 52, data: .patches,
       resolution: 32, prediction: .v))
 
-  @Test("export then import gives back the same config bit for bit, for every family",
-        arguments: ScheduleFamily.allCases)
+  @Test(
+    "export then import gives back the same config bit for bit, for every family",
+    arguments: ScheduleFamily.allCases)
   func roundTrip(family: ScheduleFamily) throws {
     var config = ConfigTests.full
     config.schedule = ScheduleSpec(family: family).canonical
@@ -33,10 +34,14 @@ import TestSupport
   func onlyUsedFields() throws {
     let config = Preset.named("table3-sigmoid-s0-e3-tau0.5")!.config
     let json = try JSONValue.parse(config.encoded())
-    #expect(json["schedule"]?.keys == ["family", "start", "end", "tau", "clip_min", "zero_terminal_snr"])
+    #expect(
+      json["schedule"]?.keys == ["family", "start", "end", "tau", "clip_min", "zero_terminal_snr"])
     let edm = Config(schedule: ScheduleSpec(family: .edm)).json
-    #expect(edm["schedule"]?.keys == ["family", "sigma_min", "sigma_max", "rho", "clip_min",
-                                      "zero_terminal_snr"])
+    #expect(
+      edm["schedule"]?.keys == [
+        "family", "sigma_min", "sigma_max", "rho", "clip_min",
+        "zero_terminal_snr",
+      ])
     #expect(try Config.decode(config.encoded(), file: "p.json") == config)
   }
 
@@ -51,53 +56,99 @@ import TestSupport
     #expect(c.training == nil)
   }
 
+  /// A config with a linear schedule and `members` (JSON text) after it.
+  static func linear(_ members: String) -> String {
+    #"{"schedtui_config_version": 1, "schedule": {"family": "linear"}, "# + members + "}"
+  }
+
   /// Bad files: each must fail naming the file, the field path, and what is allowed.
   static let bad: [(String, String, String)] = [
     ("{\"schedtui_config_version\": 1,", "", "not valid JSON"),
     ("[1, 2]", "", "an array where a config object"),
     (#"{"schedule": {"family": "linear"}}"#, "schedtui_config_version", "missing"),
-    (#"{"schedtui_config_version": 2, "schedule": {"family": "linear"}}"#,
-     "schedtui_config_version", "newer than this schedtui understands"),
-    (#"{"schedtui_config_version": 1.5, "schedule": {"family": "linear"}}"#,
-     "schedtui_config_version", "not a whole number"),
-    (#"{"schedtui_config_version": 1, "schedule": {"family": "karras"}}"#,
-     "schedule.family", "unknown family \"karras\"; one of linear, cosine, sigmoid"),
-    (#"{"schedtui_config_version": 1, "schedule": {"family": "cosine", "tau": "2"}}"#,
-     "schedule.tau", "\"2\" is a string; expected a number"),
-    (#"{"schedtui_config_version": 1, "schedule": {"family": "cosine", "tau": -1}}"#,
-     "schedule.tau", "-1.0 is not allowed: a number > 0"),
-    (#"{"schedtui_config_version": 1, "schedule": {"family": "edm", "tau": 1}}"#,
-     "schedule.tau", "not used by family edm (its fields: family, sigma_min"),
-    (#"{"schedtui_config_version": 1, "schedule": {"family": "edm", "sigmaMax": 1}}"#,
-     "schedule.sigmaMax", "unknown field; family edm takes family, sigma_min, sigma_max"),
-    (#"{"schedtui_config_version": 1, "schedule": {"family": "edm", "sigma_max": 0.001}}"#,
-     "schedule.sigma_max", "a number > sigmaMin"),
-    (#"{"schedtui_config_version": 1, "schedule": {"family": "ddpm-linear", "train_steps": 1}}"#,
-     "schedule.train_steps", "a whole number in [2, 1000000]"),
-    (#"{"schedtui_config_version": 1, "schedule": {"family": "linear"}, "input_scale": 0}"#,
-     "input_scale", "a number > 0"),
-    (#"{"schedtui_config_version": 1, "schedule": {"family": "linear"}, "normalize": 1}"#,
-     "normalize", "expected true or false"),
-    (#"{"schedtui_config_version": 1, "schedule": {"family": "linear"}, "colour": "red"}"#,
-     "colour", "unknown field; allowed here: schedtui_config_version, schedule"),
-    (#"{"schedtui_config_version": 1, "schedule": {"family": "linear"}, "inference": {"steps": 0}}"#,
-     "inference.steps", "a whole number in [1, 100000]"),
-    (#"{"schedtui_config_version": 1, "schedule": {"family": "linear"}, "inference": {"schedule": {"family": "sigmoid", "start": 3, "end": 3}}}"#,
-     "inference.schedule.end", "a number > start"),
-    (#"{"schedtui_config_version": 1, "schedule": {"family": "linear"}, "training": {"lr": 2}}"#,
-     "training.lr", "a number in (0, 1]"),
-    (#"{"schedtui_config_version": 1, "schedule": {"family": "linear"}, "training": {"model": "unet"}}"#,
-     "training.model", "one of \"mlp-s\", \"convres-s\""),
-    (#"{"schedtui_config_version": 1, "schedule": {"family": "linear"}, "training": {"data": "digits", "resolution": 64}}"#,
-     "training.resolution", "one of 8, 16, 32 for data digits"),
-    (#"{"schedtui_config_version": 1, "schedule": {"family": "linear"}, "training": {"seed": -1}}"#,
-     "training.seed", "[0, 2^53]"),
-    (#"{"schedtui_config_version": 1, "schedule": {"family": "linear", "family": "cosine"}}"#,
-     "", "duplicate key \"family\""),
+    (
+      #"{"schedtui_config_version": 2, "schedule": {"family": "linear"}}"#,
+      "schedtui_config_version", "newer than this schedtui understands"
+    ),
+    (
+      #"{"schedtui_config_version": 1.5, "schedule": {"family": "linear"}}"#,
+      "schedtui_config_version", "not a whole number"
+    ),
+    (
+      #"{"schedtui_config_version": 1, "schedule": {"family": "karras"}}"#,
+      "schedule.family", "unknown family \"karras\"; one of linear, cosine, sigmoid"
+    ),
+    (
+      #"{"schedtui_config_version": 1, "schedule": {"family": "cosine", "tau": "2"}}"#,
+      "schedule.tau", "\"2\" is a string; expected a number"
+    ),
+    (
+      #"{"schedtui_config_version": 1, "schedule": {"family": "cosine", "tau": -1}}"#,
+      "schedule.tau", "-1.0 is not allowed: a number > 0"
+    ),
+    (
+      #"{"schedtui_config_version": 1, "schedule": {"family": "edm", "tau": 1}}"#,
+      "schedule.tau", "not used by family edm (its fields: family, sigma_min"
+    ),
+    (
+      #"{"schedtui_config_version": 1, "schedule": {"family": "edm", "sigmaMax": 1}}"#,
+      "schedule.sigmaMax", "unknown field; family edm takes family, sigma_min, sigma_max"
+    ),
+    (
+      #"{"schedtui_config_version": 1, "schedule": {"family": "edm", "sigma_max": 0.001}}"#,
+      "schedule.sigma_max", "a number > σmin"
+    ),
+    (
+      #"{"schedtui_config_version": 1, "schedule": {"family": "ddpm-linear", "train_steps": 1}}"#,
+      "schedule.train_steps", "a whole number in [2, 1000000]"
+    ),
+    (
+      linear(#""input_scale": 0"#),
+      "input_scale", "a number > 0"
+    ),
+    (
+      linear(#""normalize": 1"#),
+      "normalize", "expected true or false"
+    ),
+    (
+      linear(#""colour": "red""#),
+      "colour", "unknown field; allowed here: schedtui_config_version, schedule"
+    ),
+    (
+      linear(#""inference": {"steps": 0}"#),
+      "inference.steps", "a whole number in [1, 100000]"
+    ),
+    (
+      linear(
+        #""inference": {"schedule": {"family": "sigmoid", "start": 3, "end": 3}}"#),
+      "inference.schedule.end", "a number > start"
+    ),
+    (
+      linear(#""training": {"lr": 2}"#),
+      "training.lr", "a number in (0, 1]"
+    ),
+    (
+      linear(#""training": {"model": "unet"}"#),
+      "training.model", "one of \"mlp-s\", \"convres-s\""
+    ),
+    (
+      linear(
+        #""training": {"data": "digits", "resolution": 64}"#),
+      "training.resolution", "one of 8, 16, 32 for data digits"
+    ),
+    (
+      linear(#""training": {"seed": -1}"#),
+      "training.seed", "[0, 2^53]"
+    ),
+    (
+      #"{"schedtui_config_version": 1, "schedule": {"family": "linear", "family": "cosine"}}"#,
+      "", "duplicate key \"family\""
+    ),
   ]
 
-  @Test("a bad file is rejected naming the file, the field path and what is allowed",
-        arguments: ConfigTests.bad)
+  @Test(
+    "a bad file is rejected naming the file, the field path and what is allowed",
+    arguments: ConfigTests.bad)
   func rejects(text: String, path: String, fragment: String) {
     do {
       let c = try Config.decode(text, file: "bad.json")
@@ -112,7 +163,9 @@ import TestSupport
 
   @Test("a syntax error says where it is")
   func syntaxPosition() {
-    #expect(throws: JSONValue.SyntaxError(line: 2, column: 12, reason: "expected ',' or '}' in an object")) {
+    #expect(
+      throws: JSONValue.SyntaxError(line: 2, column: 12, reason: "expected ',' or '}' in an object")
+    ) {
       try JSONValue.parse("{\"a\": 1,\n  \"b\": [1] \"c\": 2}")
     }
   }
@@ -150,8 +203,9 @@ import TestSupport
         $0["properties"]?["family"]?["const"]?.stringValue == family.rawValue
       }
       let keys = Set(branch?["properties"]?.keys ?? [])
-      #expect(keys == Set(["family"] + ScheduleSpec.allFields(of: family).map(\.jsonKey)),
-              "\(family)")
+      #expect(
+        keys == Set(["family"] + ScheduleSpec.allFields(of: family).map(\.jsonKey)),
+        "\(family)")
     }
   }
 }

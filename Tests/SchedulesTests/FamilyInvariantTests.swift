@@ -1,7 +1,7 @@
 import RealModule
 import Schedules
-import Testing
 import TestSupport
+import Testing
 
 /// Properties every family must have, checked on a default spec and a zero-terminal-SNR one.
 @Suite struct FamilyInvariantTests {
@@ -12,7 +12,9 @@ import TestSupport
     rescaled.zeroTerminalSNR = true
     var small = ScheduleSpec(family: family)
     small.trainSteps = 7
-    return [try Schedule(ScheduleSpec(family: family)), try Schedule(rescaled), try Schedule(small)]
+    return [
+      try Schedule(ScheduleSpec(family: family)), try Schedule(rescaled), try Schedule(small),
+    ]
   }
 
   @Test("γ is non-increasing and within [clipMin, 1]", arguments: ScheduleFamily.allCases)
@@ -32,7 +34,8 @@ import TestSupport
   func logSNRMatchesGamma(family: ScheduleFamily) throws {
     for s in try Self.schedules(family) {
       for t in Self.ts {
-        let g = s.gamma(t), lambda = s.logSNR(t)
+        let g = s.gamma(t)
+        let lambda = s.logSNR(t)
         if g == 1 {
           #expect(lambda == .infinity)
           continue
@@ -62,7 +65,9 @@ import TestSupport
     }
   }
 
-  @Test("the analytic dλ/dt agrees with a central finite difference", arguments: ScheduleFamily.allCases)
+  @Test(
+    "the analytic dλ/dt agrees with a central finite difference", arguments: ScheduleFamily.allCases
+  )
   func derivativeMatchesFiniteDifference(family: ScheduleFamily) throws {
     for s in try Self.schedules(family) {
       let steps = Double(s.spec.family.isDiscrete ? s.spec.trainSteps : 1)
@@ -78,7 +83,8 @@ import TestSupport
     }
   }
 
-  @Test("the logSNR density integrates to 1 − clipped mass over λ", arguments: ScheduleFamily.allCases)
+  @Test(
+    "the logSNR density integrates to 1 − clipped mass over λ", arguments: ScheduleFamily.allCases)
   func densityIntegratesToOne(family: ScheduleFamily) throws {
     for s in try Self.schedules(family) {
       // ∫ p(λ) dλ by the trapezoid rule on a fine t grid (λ spacing from logSNR, density from

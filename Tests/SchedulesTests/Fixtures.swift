@@ -16,7 +16,9 @@ enum Fixtures {
   struct Case: CustomStringConvertible {
     let spec: ScheduleSpec
     let json: JSONValue
-    var description: String { Config.json(spec).rendered().replacingOccurrences(of: "\n", with: "") }
+    var description: String {
+      Config.json(spec).rendered().replacingOccurrences(of: "\n", with: "")
+    }
   }
 
   /// Reads `[{"family": …, "params": {…}, …}]` into specs (params use the config's keys).

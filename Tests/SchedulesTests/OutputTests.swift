@@ -1,7 +1,7 @@
 import RealModule
 import Schedules
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct CurveOutputTests {
   @Test("curve JSON on 41 points reproduces Algorithm 1's NumPy values to 1e-12")
@@ -12,7 +12,8 @@ import TestSupport
       let process = try NoiseProcess(schedule: Schedule(c.spec))
       let json = try JSONValue.parse(CurveOutput.render(process, points: 41, format: .json))
       #expect(json.keys == ["t", "gamma", "logsnr"])
-      let ts = Fixtures.doubles(json["t"]), gammas = Fixtures.doubles(json["gamma"])
+      let ts = Fixtures.doubles(json["t"])
+      let gammas = Fixtures.doubles(json["gamma"])
       #expect(ts.first == 0 && ts.last == 1 && ts.count == 41)
       let expected = Fixtures.doubles(c.json["gamma"])
       for (t, g) in zip(ts, gammas) {
@@ -27,8 +28,9 @@ import TestSupport
   func scaleAndInfinity() throws {
     let p = try NoiseProcess(schedule: Schedule(ScheduleSpec(family: .linear)), inputScale: 0.5)
     let csv = CurveOutput.render(p, points: 3, format: .csv)
-    #expect(csv == "t,gamma,logsnr\n0.0,1.0,inf\n0.5,0.5,\(2 * Double.log(0.5))\n"
-      + "1.0,1e-09,\(Double.log(1e-9) - Double.log(onePlus: -1e-9) + 2 * Double.log(0.5))\n")
+    #expect(
+      csv == "t,gamma,logsnr\n0.0,1.0,inf\n0.5,0.5,\(2 * Double.log(0.5))\n"
+        + "1.0,1e-09,\(Double.log(1e-9) - Double.log(onePlus: -1e-9) + 2 * Double.log(0.5))\n")
     let json = CurveOutput.render(p, points: 2, format: .json)
     #expect(json.contains("\"logsnr\": [null, "))
     let table = CurveOutput.render(p, points: 2, format: .table).split(separator: "\n")
@@ -121,8 +123,11 @@ import TestSupport
   @Test("bad steps and max β are rejected naming them")
   func rejects() throws {
     let p = try NoiseProcess(schedule: Schedule(ScheduleSpec(family: .linear)))
-    #expect(throws: ScheduleError.invalid(field: "steps", value: "1",
-                                          allowed: "a whole number in [2, 1000000]")) {
+    #expect(
+      throws: ScheduleError.invalid(
+        field: "steps", value: "1",
+        allowed: "a whole number in [2, 1000000]")
+    ) {
       try DiffusersExport(process: p, steps: 1)
     }
     #expect(throws: ScheduleError.self) { try DiffusersExport(process: p, steps: 10, maxBeta: 0) }

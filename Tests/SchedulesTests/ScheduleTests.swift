@@ -1,7 +1,7 @@
 import RealModule
 import Schedules
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct ScheduleTests {
   @Test("linear γ is 1 − t and its logSNR is log((1−t)/t) (hand derivation)")
@@ -90,8 +90,9 @@ import TestSupport
         // before it are differences of nearly equal float32 square roots: there the error is
         // absolute, ~√ᾱ·2^-23, so an absolute floor of 1e-6 applies to those tiny values only.
         let atol = c.spec.zeroTerminalSNR ? 1e-6 : 0
-        #expect(isClose(got, max(want, c.spec.clipMin), rtol: 6e-5, atol: atol),
-                "\(c) k = \(Int(k)): \(got) vs diffusers \(want)")
+        #expect(
+          isClose(got, max(want, c.spec.clipMin), rtol: 6e-5, atol: atol),
+          "\(c) k = \(Int(k)): \(got) vs diffusers \(want)")
       }
     }
   }
@@ -138,32 +139,41 @@ import TestSupport
     }
   }
 
+  @Test("the clipped stretch of t is a point mass: linear with clipMin c clips t ≥ 1 − c")
+  func clippedMassByHand() throws {
+    let s = try Schedule(ScheduleSpec(family: .linear, clipMin: 0.01))
+    #expect(isClose(s.clippedMass, 0.01, rtol: 1e-12))
+    #expect(s.logSNRDensity(atT: 0.995) == 0)
+    #expect(isClose(try s.t(forGamma: 0.01), 0.99, rtol: 1e-15))
+  }
+
   // MARK: - Validation
 
-  @Test("degenerate parameters are rejected naming the field, never turned into NaN",
-        arguments: [
-          (ScheduleSpec(family: .cosine, start: 0.5, end: 0.5), "end"),
-          (ScheduleSpec(family: .cosine, start: 0.6, end: 0.2), "end"),
-          (ScheduleSpec(family: .cosine, start: 0, end: 1.5), "end"),
-          (ScheduleSpec(family: .cosine, start: -0.1, end: 1), "start"),
-          (ScheduleSpec(family: .cosine, tau: -1), "tau"),
-          (ScheduleSpec(family: .sigmoid, start: .nan), "start"),
-          (ScheduleSpec(family: .sigmoid, start: 800, end: 900, tau: 1), "start"),
-          (ScheduleSpec(family: .linear, clipMin: 0), "clipMin"),
-          (ScheduleSpec(family: .linear, clipMin: .infinity), "clipMin"),
-          (ScheduleSpec(family: .ddpmLinear, trainSteps: 1), "trainSteps"),
-          (ScheduleSpec(family: .ddpmCosine, trainSteps: 0), "trainSteps"),
-          (ScheduleSpec(family: .ddpmLinear, betaStart: 0), "betaStart"),
-          (ScheduleSpec(family: .ddpmScaledLinear, betaEnd: 1), "betaEnd"),
-          (ScheduleSpec(family: .shiftedCosine, resolution: 0), "resolution"),
-          (ScheduleSpec(family: .shiftedCosine, baseResolution: -64), "baseResolution"),
-          (ScheduleSpec(family: .edm, sigmaMin: 80, sigmaMax: 80), "sigmaMax"),
-          (ScheduleSpec(family: .edm, sigmaMin: 0), "sigmaMin"),
-          (ScheduleSpec(family: .edm, rho: 0), "rho"),
-          (ScheduleSpec(family: .laplace, laplaceBeta: 0), "laplaceBeta"),
-          (ScheduleSpec(family: .laplace, laplaceMu: .nan), "laplaceMu"),
-          (ScheduleSpec(family: .rectifiedFlow, shift: 0), "shift"),
-        ])
+  @Test(
+    "degenerate parameters are rejected naming the field, never turned into NaN",
+    arguments: [
+      (ScheduleSpec(family: .cosine, start: 0.5, end: 0.5), "end"),
+      (ScheduleSpec(family: .cosine, start: 0.6, end: 0.2), "end"),
+      (ScheduleSpec(family: .cosine, start: 0, end: 1.5), "end"),
+      (ScheduleSpec(family: .cosine, start: -0.1, end: 1), "start"),
+      (ScheduleSpec(family: .cosine, tau: -1), "tau"),
+      (ScheduleSpec(family: .sigmoid, start: .nan), "start"),
+      (ScheduleSpec(family: .sigmoid, start: 800, end: 900, tau: 1), "start"),
+      (ScheduleSpec(family: .linear, clipMin: 0), "clipMin"),
+      (ScheduleSpec(family: .linear, clipMin: .infinity), "clipMin"),
+      (ScheduleSpec(family: .ddpmLinear, trainSteps: 1), "trainSteps"),
+      (ScheduleSpec(family: .ddpmCosine, trainSteps: 0), "trainSteps"),
+      (ScheduleSpec(family: .ddpmLinear, betaStart: 0), "betaStart"),
+      (ScheduleSpec(family: .ddpmScaledLinear, betaEnd: 1), "betaEnd"),
+      (ScheduleSpec(family: .shiftedCosine, resolution: 0), "resolution"),
+      (ScheduleSpec(family: .shiftedCosine, baseResolution: -64), "baseResolution"),
+      (ScheduleSpec(family: .edm, sigmaMin: 80, sigmaMax: 80), "sigmaMax"),
+      (ScheduleSpec(family: .edm, sigmaMin: 0), "sigmaMin"),
+      (ScheduleSpec(family: .edm, rho: 0), "rho"),
+      (ScheduleSpec(family: .laplace, laplaceBeta: 0), "laplaceBeta"),
+      (ScheduleSpec(family: .laplace, laplaceMu: .nan), "laplaceMu"),
+      (ScheduleSpec(family: .rectifiedFlow, shift: 0), "shift"),
+    ])
   func rejectsDegenerate(spec: ScheduleSpec, field: String) {
     do {
       _ = try Schedule(spec)
