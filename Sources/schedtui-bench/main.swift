@@ -1,5 +1,5 @@
-// schedtui's benchmarks: each prints its figures; none asserts a time. See README "Benchmarks".
-import Engine
-import Schedules
+// schedtui's benchmarks: each prints its figures; none asserts a time. See README "Benchmarks"
+// and Registry.swift (one line per benchmark).
+import Foundation
 
-print("schedtui-bench: no benchmarks yet")
+exit(BenchmarkRunner.main(Array(CommandLine.arguments.dropFirst())))

@@ -1,11 +1,122 @@
 import ArgumentParser
+import Engine
+import Foundation
+import Schedules
 
-// Placeholder until its issue lands: says so instead of pretending to work.
+/// `schedtui sample`: draws samples from a trained run.
 struct Sample: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "sample", abstract: "(not built yet)")
+    commandName: "sample",
+    abstract: "Draw samples from a `schedtui train` run, as a PNG grid or a CSV.",
+    discussion: """
+      Uses the run's EMA weights, prediction type, input scale and normalisation. A .png \
+      output is a grid (one class per column for digits); a .csv output has one sample per \
+      row, pixel values in [0, 1], row-major, no header.
+      """)
+
+  @Option(name: .customLong("run"), help: ArgumentHelp("The run's folder (holds checkpoint.bin).", valueName: "dir"))
+  var runDirectory: String
+  @Option(help: "Number of samples, 1…100000 (default 100).")
+  var count = 100
+  @Option(help: "Sampling steps, 1…10000 (default: the run's, usually 100).")
+  var steps: Int?
+  @Option(help: "Sampler: ddpm (ancestral) or ddim (default: the run's, ddpm).")
+  var sampler: SamplerKind?
+  @Option(help: "DDIM's η in [0, 1]: 0 is deterministic (default 0).")
+  var eta: Double = 0
+  @Option(help: "Classifier-free guidance weight w ≥ 0: (1+w)·ε(y) − w·ε(∅) (default: the run's, 1).")
+  var guidance: Double?
+  @Option(help: ArgumentHelp(
+    "Inference schedule: family[:start:end:tau], e.g. cosine or cosine:0.2:1:1 (default: the run's, cosine).",
+    valueName: "spec"))
+  var inference: String?
+  @Option(help: "Class of every sample, 0…9 (default: cycle through the classes).")
+  var label: Int?
+  @Option(help: "Seed of the sampling noise (default 0).")
+  var seed: UInt64 = 0
+  @Option(help: "OpenBLAS threads (default \(TrainDefaults.threads)).")
+  var threads: Int?
+  @Option(help: ArgumentHelp("Output file: .png (grid) or .csv (one sample per row).", valueName: "file"))
+  var output: String
+
+  func validate() throws {
+    guard (1...100_000).contains(count) else {
+      throw ValidationError("--count \(count) is not allowed: a whole number in 1…100000.")
+    }
+    if let steps, !(1...10_000).contains(steps) {
+      throw ValidationError("--steps \(steps) is not allowed: a whole number in 1…10000.")
+    }
+    guard eta.isFinite, (0...1).contains(eta) else {
+      throw ValidationError("--eta \(eta) is not allowed: a number in [0, 1].")
+    }
+    if let guidance, !(guidance.isFinite && (0...20).contains(guidance)) {
+      throw ValidationError("--guidance \(guidance) is not allowed: a number in [0, 20].")
+    }
+    if let label, !(0...9).contains(label) {
+      throw ValidationError("--label \(label) is not allowed: a digit class 0…9.")
+    }
+    if let threads, !(1...64).contains(threads) {
+      throw ValidationError("--threads \(threads) is not allowed: a whole number in 1…64.")
+    }
+    let ext = (output as NSString).pathExtension.lowercased()
+    guard ext == "png" || ext == "csv" else {
+      throw ValidationError(
+        "--output \(output) is not allowed: the name must end in .png (a grid) or .csv (one sample per row).")
+    }
+    if let inference { _ = try Sample.parseInference(inference) }
+  }
+
+  /// `family[:start:end:tau]` → a validated spec.
+  static func parseInference(_ text: String) throws -> ScheduleSpec {
+    let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+    guard let family = ScheduleFamily(rawValue: parts[0]) else {
+      throw ValidationError(
+        "--inference \(text) is not allowed: the family must be one of "
+          + ScheduleFamily.allCases.map(\.rawValue).joined(separator: ", ") + ".")
+    }
+    var spec = ScheduleSpec(family: family)
+    if parts.count > 1 {
+      guard parts.count == 4, let s = Double(parts[1]), let e = Double(parts[2]),
+        let t = Double(parts[3])
+      else {
+        throw ValidationError(
+          "--inference \(text) is not allowed: write family or family:start:end:tau "
+            + "(e.g. cosine:0.2:1:1).")
+      }
+      spec.start = s
+      spec.end = e
+      spec.tau = t
+    }
+    do { _ = try Schedule(spec) } catch {
+      throw ValidationError("--inference \(text) is not allowed: \(error.description).")
+    }
+    return spec
+  }
 
   func run() throws {
-    throw ValidationError("schedtui sample is not built yet.")
+    BLAS.threads = threads ?? TrainDefaults.threads
+    let trained = try TrainedModel(directory: runDirectory)
+    var settings = SamplerSettings()
+    let unlabelled = trained.model.shape.classes == 0
+    settings.kind = sampler ?? trained.config.sampler
+    settings.steps = steps ?? trained.config.sampleSteps
+    settings.eta = eta
+    settings.guidance = guidance ?? (unlabelled ? 0 : trained.config.guidance)
+    settings.schedule = try inference.map(Sample.parseInference) ?? trained.config.sampleSchedule
+    if unlabelled, label != nil || (guidance ?? 0) != 0 {
+      throw ValidationError(
+        "--label and --guidance need a class-conditional run; \(runDirectory) was trained on unlabelled "
+          + "\(trained.config.data.rawValue).")
+    }
+    let labels = label.map { [Int32](repeating: Int32($0), count: count) } ?? trained.labels(count)
+    let images = try trained.sample(labels: labels, settings: settings, seed: seed)
+    if (output as NSString).pathExtension.lowercased() == "csv" {
+      try AtomicFile.write(
+        SampleGrid.csv(images, count: count, pixels: trained.model.shape.pixels), to: output)
+    } else {
+      try SampleGrid.writePNG(images, count: count, shape: trained.model.shape, to: output)
+    }
+    print("wrote \(count) samples (\(settings.kind.rawValue), \(settings.steps) steps, "
+      + "guidance \(settings.guidance)) from \(runDirectory) to \(output)")
   }
 }

@@ -1,11 +1,268 @@
 import ArgumentParser
+import Engine
+import Foundation
+import Schedules
 
-// Placeholder until its issue lands: says so instead of pretending to work.
+extension ModelKind: ExpressibleByArgument {}
+extension DataKind: ExpressibleByArgument {}
+extension Prediction: ExpressibleByArgument {}
+extension OptimizerKind: ExpressibleByArgument {}
+extension SamplerKind: ExpressibleByArgument {}
+
+/// Set by SIGINT; polled between training steps so Ctrl-C stops with a checkpoint.
+nonisolated(unsafe) var interruptRequested: sig_atomic_t = 0
+
+/// `schedtui train`: one short training run with the chosen schedule.
 struct Train: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "train", abstract: "(not built yet)")
+    commandName: "train",
+    abstract: "Train a small denoiser on the CPU with the chosen schedule, then sample and score it.",
+    discussion: """
+      Trains with the paper's Algorithm 2 (t ~ U(0,1), x_t = √γ(t)·b·x0 + √(1−γ(t))·ε, \
+      optional variance normalisation), samples with the EMA weights on the inference schedule \
+      (default cosine), and scores the samples with a Fréchet distance in the features of a \
+      small digits classifier (lower is better; see README "Training").
+
+      Writes to --out: metrics.jsonl, checkpoint.bin (atomically, every --checkpoint-every \
+      steps and on Ctrl-C), samples.png and summary.json. Ctrl-C stops cleanly; continue with \
+      --resume DIR.
+      """)
+
+  @OptionGroup var schedule: ScheduleOptions
+
+  @Option(help: "Training data: digits or patches.")
+  var data: DataKind?
+  @Option(help: "Image side: 8, 16 or 32 for digits; 16, 32 or 64 for patches (default 8 / 16).")
+  var resolution: Int?
+  @Option(help: "Denoiser: mlp-s (8 or 16 px) or convres-s (16 px and up). Default: by resolution.")
+  var model: ModelKind?
+  @Option(help: "Optimiser steps (default 3000).")
+  var steps: Int?
+  @Option(help: "Examples per step (default 128).")
+  var batch: Int?
+  @Option(help: "Seed of every random draw (default 0).")
+  var seed: UInt64?
+  @Option(help: "Peak learning rate (default 1e-3 for mlp-s, 5e-4 for convres-s).")
+  var lr: Double?
+  @Option(help: "What the network predicts: eps, x0 or v (default eps).")
+  var prediction: Prediction?
+  @Option(help: "Optimiser: adamw or lamb (default adamw).")
+  var optimizer: OptimizerKind?
+  @Option(help: "Warm-up steps before the cosine decay (default 100).")
+  var warmup: Int?
+  @Option(name: .customLong("label-dropout"), help: "Probability of dropping the label (default 0.1).")
+  var labelDropout: Double?
+  @Option(help: "EMA decay of the sampling weights, in [0, 1) (default 0.999).")
+  var ema: Double?
+  @Option(name: .customLong("eval-samples"), help: "Samples for the Fréchet distance; 0 skips it (default 500).")
+  var evalSamples: Int?
+  @Option(name: .customLong("checkpoint-every"), help: "Steps between checkpoints (default 500).")
+  var checkpointEvery: Int?
+  @Option(help: "OpenBLAS threads (default \(TrainDefaults.threads), the fastest measured here).")
+  var threads: Int?
+  @Option(help: ArgumentHelp("Folder for the run's files (default runs/<time>).", valueName: "dir"))
+  var out: String?
+  @Option(help: ArgumentHelp(
+    "Continue the run in this folder (only --steps and --threads may be given with it).",
+    valueName: "dir"))
+  var resume: String?
+
+  func validate() throws {
+    if let threads, !(1...64).contains(threads) {
+      throw ValidationError("--threads \(threads) is not allowed: a whole number in 1…64.")
+    }
+    if resume != nil {
+      let others: [(String, Bool)] = [
+        ("--data", data != nil), ("--resolution", resolution != nil), ("--model", model != nil),
+        ("--batch", batch != nil), ("--seed", seed != nil), ("--lr", lr != nil),
+        ("--prediction", prediction != nil), ("--optimizer", optimizer != nil),
+        ("--warmup", warmup != nil), ("--label-dropout", labelDropout != nil), ("--ema", ema != nil),
+        ("--eval-samples", evalSamples != nil), ("--checkpoint-every", checkpointEvery != nil),
+        ("--out", out != nil), ("--config", schedule.configPath != nil),
+        ("--family", schedule.family != nil), ("--preset", schedule.preset != nil),
+        ("--scale", schedule.inputScale != nil),
+      ]
+      if let first = others.first(where: \.1) {
+        throw ValidationError(
+          "\(first.0) cannot be combined with --resume: a resumed run keeps its own settings "
+            + "(only --steps and --threads may change).")
+      }
+      return
+    }
+    try schedule.validate()
+    _ = try trainingConfig()
+  }
+
+  /// The run's config: the schedule options (or --config file, whose `training` section gives
+  /// defaults), then the options given here.
+  func trainingConfig() throws -> TrainingConfig {
+    var c = TrainingConfig(try schedule.config())
+    let fromFile = (try? schedule.config())?.training != nil
+    if !fromFile {
+      // Without a training section, the defaults are ours, not the config type's.
+      c.steps = TrainingConfig().steps
+      c.batch = TrainingConfig().batch
+    }
+    if let data {
+      c.data = data
+      if resolution == nil, !fromFile { c.resolution = Dataset.allowedResolutions(data)[0] }
+    }
+    if let resolution { c.resolution = resolution }
+    if let model { c.model = model } else if !fromFile { c.model = c.resolution <= 8 ? .mlpS : .convResS }
+    if let steps { c.steps = steps }
+    if let batch { c.batch = batch }
+    if let seed { c.seed = seed }
+    if let lr { c.optimizer.learningRate = lr } else if !fromFile, c.model == .convResS {
+      c.optimizer.learningRate = 5e-4
+    }
+    if let prediction { c.prediction = prediction }
+    if let optimizer { c.optimizer.kind = optimizer }
+    if let warmup { c.optimizer.warmupSteps = warmup }
+    if let labelDropout { c.labelDropout = labelDropout }
+    if let ema { c.optimizer.emaDecay = ema }
+    if let evalSamples { c.evalSamples = evalSamples }
+    if let checkpointEvery { c.checkpointEvery = checkpointEvery }
+    do { try c.validate() } catch {
+      if case .invalid(let field, let value, let allowed) = error {
+        throw ValidationError("--\(field) \(value) is not allowed: \(allowed).")
+      }
+      throw ValidationError("\(error)")
+    }
+    return c
+  }
 
   func run() throws {
-    throw ValidationError("schedtui train is not built yet.")
+    BLAS.threads = threads ?? TrainDefaults.threads
+    let trainingRun: TrainingRun
+    let directory: String
+    if let resume {
+      directory = resume
+      trainingRun = try TrainingRun(resuming: resume, steps: steps)
+    } else {
+      directory = out ?? Train.defaultFolder()
+      trainingRun = try TrainingRun(config: trainingConfig(), directory: directory)
+    }
+    let c = trainingRun.config
+    let first = trainingRun.trainer.completedSteps
+    print(
+      "training \(c.model.rawValue) on \(c.data.rawValue) \(c.resolution)×\(c.resolution), "
+        + "schedule \(c.schedule.family.rawValue), b = \(c.inputScale), \(c.steps) steps × "
+        + "batch \(c.batch), \(BLAS.threads) thread(s) → \(directory)"
+        + (first > 0 ? " (resuming at step \(first))" : ""))
+    signal(SIGINT) { _ in interruptRequested = 1 }
+    let display = ProgressDisplay(total: c.steps, batch: c.batch, start: first, terminal: isatty(2) == 1)
+    let summary = try trainingRun.run(
+      progress: { event in display.show(event) },
+      shouldStop: { interruptRequested != 0 })
+    display.finish()
+    signal(SIGINT, SIG_DFL)
+    if !summary.completed {
+      print("stopped at step \(summary.steps) with a checkpoint; continue with "
+        + "`schedtui train --resume \(directory)`")
+      return
+    }
+    print(Train.summaryText(summary, directory: directory))
+  }
+
+  static func defaultFolder() -> String {
+    let f = DateFormatter()
+    f.dateFormat = "yyyyMMdd-HHmmss"
+    return "runs/" + f.string(from: Date())
+  }
+
+  /// The closing lines: figures and files.
+  static func summaryText(_ s: RunSummary, directory: String) -> String {
+    var lines = [
+      String(
+        format: "done: %d steps in %.1f s of training (%.0f examples/s), final loss %.4f",
+        s.steps, s.trainSeconds, s.examplesPerSecond, s.finalLoss)
+    ]
+    if let fid = s.frechetDistance {
+      lines.append(String(
+        format: "Fréchet distance %.2f (held-out real digits: %.2f; lower is better)", fid,
+        s.heldOutFrechetDistance ?? .nan))
+    }
+    lines.append("wrote \(directory)/samples.png, summary.json, metrics.jsonl, checkpoint.bin")
+    return lines.joined(separator: "\n")
+  }
+}
+
+/// Defaults measured on this machine (see README "Benchmarks").
+enum TrainDefaults {
+  static let threads = 2
+}
+
+/// Prints step reports: a redrawn progress bar on a terminal, a plain line every 5% otherwise.
+final class ProgressDisplay {
+  let total: Int, batch: Int, terminal: Bool
+  var done: Int
+  var seconds = 0.0
+  var lossAverage = Double.nan
+  var lastDraw = 0.0
+  var nextPlain: Int
+  let startTime = Date()
+
+  init(total: Int, batch: Int, start: Int, terminal: Bool) {
+    self.total = total
+    self.batch = batch
+    self.terminal = terminal
+    done = start
+    nextPlain = start
+  }
+
+  func show(_ event: RunEvent) {
+    switch event {
+    case .step(let r):
+      done = r.step
+      seconds += r.seconds
+      lossAverage = lossAverage.isNaN ? r.loss : 0.98 * lossAverage + 0.02 * r.loss
+      let now = Date().timeIntervalSince(startTime)
+      if terminal {
+        if now - lastDraw >= 0.1 || done == total {
+          lastDraw = now
+          FileHandle.standardError.write(Data(("\r" + line(now: now) + "\u{1B}[K").utf8))
+        }
+      } else if done >= nextPlain || done == total {
+        nextPlain = done + Swift.max(total / 20, 1)
+        print(line(now: now))
+        fflush(nil)
+      }
+    case .evaluating:
+      finish()
+      print("sampling and measuring…")
+      fflush(nil)
+    case .checkpoint, .samples:
+      break
+    }
+  }
+
+  func finish() {
+    if terminal && lastDraw > 0 {
+      FileHandle.standardError.write(Data("\n".utf8))
+      lastDraw = 0
+    }
+  }
+
+  func line(now: Double) -> String {
+    let rate = seconds > 0 ? Double(done) / Swift.max(now, 1e-9) : 0
+    let eta = rate > 0 ? Double(total - done) / rate : .nan
+    let examples = seconds > 0 ? Double(batch) / (seconds / Double(Swift.max(done, 1))) : 0
+    return ProgressDisplay.format(
+      done: done, total: total, loss: lossAverage, examplesPerSecond: examples, eta: eta,
+      bar: terminal)
+  }
+
+  /// One progress line: `[####......] 1200/3000  40%  loss 0.2431  6800 ex/s  ETA 0:24`.
+  static func format(
+    done: Int, total: Int, loss: Double, examplesPerSecond: Double, eta: Double, bar: Bool
+  ) -> String {
+    let fraction = Double(done) / Double(Swift.max(total, 1))
+    let width = 24, filled = Int(fraction * Double(width))
+    let barText = bar ? "[" + String(repeating: "#", count: filled)
+      + String(repeating: ".", count: width - filled) + "] " : "step "
+    let etaText = eta.isFinite ? String(format: "%d:%02d", Int(eta) / 60, Int(eta) % 60) : "--:--"
+    return barText + String(
+      format: "%d/%d %3.0f%%  loss %.4f  %.0f ex/s  ETA %@", done, total, fraction * 100, loss,
+      examplesPerSecond, etaText)
   }
 }

@@ -89,9 +89,14 @@ import Testing
     arguments: [
       (["--gamma", "0"], "--gamma 0.0 is not allowed: a number in (0, 1]"),
       (["--gamma", "1.5"], "--gamma 1.5 is not allowed: a number in (0, 1]"),
-      (["--gamma", "0.5", "--scale", "-1"], "--scale -1.0 is not allowed: a number > 0"),
+      (["--gamma", "0.5", "--scale=-1"], "--scale -1.0 is not allowed: a number > 0"),
+      (["--gamma", "0.5", "--scale", "0"], "--scale 0.0 is not allowed: a number > 0"),
+      ([], "give exactly one of --gamma G (a number in (0, 1]) or --t T (in [0, 1])"),
+      (["--gamma", "0.5", "--t", "0.5"], "give exactly one of --gamma G"),
+      (["--t", "1.5"], "--t 1.5 is not allowed: a number in [0, 1]"),
+      (["--t", "0.5", "--family", "cosine", "--tau", "0"], "--tau 0.0 is not allowed"),
+      (["--gamma", "0.5", "--family", "cosine"], "--family cannot be combined with --gamma"),
       (["--gamma", "0.5", "--resolutions", "1,64"], "--resolutions 1,64 is not allowed"),
-      (["--gamma", "0.5", "--normalize", "x"], "--normalize x is not allowed: one of none"),
       (["--gamma", "0.5", "--range", "x"], "--range x is not allowed: one of unit, signed"),
       (["--gamma", "0.5", "--size", "5"], "--size 5 is not allowed"),
       (["--gamma", "0.5", "--image", "/no/such.png"], "cannot read image /no/such.png: no such"),
@@ -103,6 +108,21 @@ import Testing
     #expect(status != 0)
     #expect(output.contains(message), "\(output)")
     #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
+  }
+
+  @Test("--t takes γ(t) and b from the schedule options, here the paper's Table 1 preset")
+  func atTime() throws {
+    let dir = temporaryFolder()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    // table1-256: γ = 1 − t, b = 0.5; at t = 0.3, γ = 0.7 and logSNR = log(0.7·0.25/0.3).
+    let (status, output) = try Self.run([
+      "--t", "0.3", "--preset", "table1-256", "--resolutions", "8", "--size", "16",
+      "--no-normalize", "--output", dir + "/t.png",
+    ])
+    #expect(status == 0, "\(output)")
+    #expect(output.contains("γ(t) = 0.7"))
+    #expect(output.contains("b = 0.5: logSNR = \(String(format: "%.4f", log(0.7 * 0.25 / 0.3)))"))
+    #expect(output.contains("normalisation none"))
   }
 
   @Test("an output name that is not .png is refused")

@@ -1,0 +1,66 @@
+import COpenBLAS
+import Foundation
+
+/// The engine's one door to OpenBLAS: `cblas_sgemm` (row-major) and the thread count.
+///
+/// Every matrix product in training goes through ``sgemm(transA:transB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``;
+/// ``naiveMatmul(transA:transB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)`` beside it computes the same
+/// thing with three loops in `Double` and is the reference the tests compare against.
+public enum BLAS {
+  /// When true, ``sgemm(transA:transB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)`` adds its wall time
+  /// and floating-point operations to ``profile``. Off by default: only the benchmark turns it on.
+  nonisolated(unsafe) public static var profiling = false
+  /// Time spent in sgemm and the operations it did (2·m·n·k per call) while ``profiling``.
+  nonisolated(unsafe) public static var profile = (seconds: 0.0, flops: 0.0, calls: 0)
+
+  /// The number of threads OpenBLAS uses for one product.
+  public static var threads: Int {
+    get { Int(openblas_get_num_threads()) }
+    set { openblas_set_num_threads(Int32(Swift.max(1, newValue))) }
+  }
+
+  /// C = α · op(A) · op(B) + β · C, all row-major.
+  ///
+  /// op(A) is (m, k): A is stored (m, k) with row stride `lda`, or (k, m) when `transA`.
+  /// op(B) is (k, n): B is stored (k, n) with row stride `ldb`, or (n, k) when `transB`.
+  /// C is (m, n) with row stride `ldc`. β = 0 overwrites C (its old contents are ignored, even
+  /// NaN); β = 1 accumulates, which is how backward passes add into gradients.
+  @inline(__always)
+  public static func sgemm(
+    transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
+    a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+    beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+  ) {
+    if m == 0 || n == 0 { return }
+    let start = profiling ? DispatchTime.now().uptimeNanoseconds : 0
+    cblas_sgemm(
+      CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+      Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    if profiling {
+      profile.seconds += Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+      profile.flops += 2 * Double(m) * Double(n) * Double(k)
+      profile.calls += 1
+    }
+  }
+
+  /// The same contract as ``sgemm(transA:transB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``, with
+  /// three loops accumulating in `Double`: slow, obviously right, the tests' reference.
+  public static func naiveMatmul(
+    transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
+    a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+    beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+  ) {
+    for i in 0..<m {
+      for j in 0..<n {
+        var sum = 0.0
+        for p in 0..<k {
+          let aip = transA ? a[p * lda + i] : a[i * lda + p]
+          let bpj = transB ? b[j * ldb + p] : b[p * ldb + j]
+          sum += Double(aip) * Double(bpj)
+        }
+        let old = beta == 0 ? 0 : Double(beta) * Double(c[i * ldc + j])
+        c[i * ldc + j] = Float(Double(alpha) * sum + old)
+      }
+    }
+  }
+}

@@ -1,0 +1,179 @@
+/// ConvRes-S, the reference denoiser for 16×16 to 64×64 data (F = 64 channels, padding 1,
+/// no down-sampling, no normalisation layers):
+///
+/// ```
+/// e    = Linear(128)(SiLU(Linear(128)(sinusoidal(logSNR)))) + E[y]      (B, 128)
+/// h    = conv3×3(x)                                    C → F             (F, B, H, W)
+/// 4×:  h = h + conv3×3(SiLU(conv3×3(SiLU(h)) + Linear(e)))              Linear(e) per channel
+/// out  = conv3×3(SiLU(h))                              F → C
+/// ```
+/// Inside, activations are laid out (channels, batch, H, W) so that each convolution is a few
+/// large sgemm calls; the input and output are (B, C·H·W) like every denoiser's.
+public final class ConvResS: Denoiser {
+  public let shape: ModelShape
+  public let layout: ParameterLayout
+  let C: Int, H: Int, W: Int, F: Int, Cd: Int, E: Int, rows: Int, blocks: Int
+  let t1w: Int, t1b: Int, t2w: Int, t2b: Int, emb: Int, inW: Int, inB: Int, outW: Int, outB: Int
+  let c1w: [Int], c1b: [Int], pw: [Int], pb: [Int], c2w: [Int], c2b: [Int]
+
+  let acts = Scratch()
+  let xc: Int, temb: Int, t1: Int, t1s: Int, e: Int, af: Int, outc: Int, out: Int
+  let h: [Int], a: [Int], u: [Int], s: [Int], proj: [Int]
+  let scratch: Int, dA: Int, dU: Int, dH: Int, dOutC: Int, dE: Int, dProj: Int, dT: Int, dT1: Int
+  var labels: [Int32] = []
+  var B = 0
+
+  public init(_ shape: ModelShape) {
+    self.shape = shape
+    C = shape.channels; H = shape.height; W = shape.width
+    F = shape.convChannels; Cd = shape.conditioning; E = shape.embedding
+    rows = shape.classes + 1; blocks = shape.blocks
+    var l = ParameterLayout()
+    t1w = l.add("cond1.w", [Cd, E]); t1b = l.add("cond1.b", [Cd])
+    t2w = l.add("cond2.w", [Cd, Cd]); t2b = l.add("cond2.b", [Cd])
+    emb = l.add("class.emb", [rows, Cd])
+    inW = l.add("convIn.w", [F, C * 9]); inB = l.add("convIn.b", [F])
+    var c1w: [Int] = [], c1b: [Int] = [], pw: [Int] = [], pb: [Int] = []
+    var c2w: [Int] = [], c2b: [Int] = []
+    for k in 0..<blocks {
+      c1w.append(l.add("block\(k).conv1.w", [F, F * 9])); c1b.append(l.add("block\(k).conv1.b", [F]))
+      pw.append(l.add("block\(k).cond.w", [F, Cd])); pb.append(l.add("block\(k).cond.b", [F]))
+      c2w.append(l.add("block\(k).conv2.w", [F, F * 9])); c2b.append(l.add("block\(k).conv2.b", [F]))
+    }
+    (self.c1w, self.c1b, self.pw, self.pb, self.c2w, self.c2b) = (c1w, c1b, pw, pb, c2w, c2b)
+    outW = l.add("convOut.w", [C, F * 9]); outB = l.add("convOut.b", [C])
+    layout = l
+
+    let (C, HW, F, Cd, E) = (C, H * W, F, Cd, E)
+    let fmap: (Int) -> Int = { $0 * F * HW }
+    xc = acts.add { $0 * C * HW }
+    temb = acts.add { $0 * E }
+    t1 = acts.add { $0 * Cd }; t1s = acts.add { $0 * Cd }; e = acts.add { $0 * Cd }
+    let store = acts
+    h = (0...blocks).map { _ in store.add(fmap) }
+    a = (0..<blocks).map { _ in store.add(fmap) }
+    u = (0..<blocks).map { _ in store.add(fmap) }
+    s = (0..<blocks).map { _ in store.add(fmap) }
+    proj = (0..<blocks).map { _ in store.add { $0 * F } }
+    af = acts.add(fmap)
+    outc = acts.add { $0 * C * HW }; out = acts.add { $0 * C * HW }
+    let convScratch = 2 * Layers.convScratchCount(C: Swift.max(C, F), H: H, W: W)
+    scratch = acts.add { _ in convScratch }
+    dA = acts.add(fmap); dU = acts.add(fmap); dH = acts.add(fmap)
+    dOutC = acts.add { $0 * C * HW }
+    dE = acts.add { $0 * Cd }; dProj = acts.add { $0 * F }
+    dT = acts.add { $0 * Cd }; dT1 = acts.add { $0 * Cd }
+  }
+
+  public func forward(
+    params P: UnsafePointer<Float>, x xIn: UnsafePointer<Float>, logSNR: UnsafePointer<Float>,
+    labels yIn: UnsafePointer<Int32>, B: Int
+  ) -> UnsafePointer<Float> {
+    acts.grow(B)
+    self.B = B
+    labels = Array(UnsafeBufferPointer(start: yIn, count: B))
+    let A = acts, HW = H * W, N = B * HW
+    // Conditioning vector e.
+    Layers.sinusoidalForward(out: A[temb], logSNR: logSNR, B: B, E: E)
+    Layers.linearForward(out: A[t1], inp: A[temb], weight: P + t1w, bias: P + t1b, B: B, C: E, OC: Cd)
+    Layers.siluForward(out: A[t1s], inp: A[t1], N: B * Cd)
+    Layers.linearForward(out: A[e], inp: A[t1s], weight: P + t2w, bias: P + t2b, B: B, C: Cd, OC: Cd)
+    Layers.embeddingForward(
+      out: A[e], labels: yIn, table: P + emb, B: B, C: Cd, rows: rows, accumulate: true)
+    // Image path, (channels, batch, pixels) layout.
+    Layers.swapLeadingAxes(out: A[xc], inp: xIn, A: B, B: C, P: HW)
+    Layers.conv3x3Forward(
+      out: A[h[0]], inp: A[xc], weight: P + inW, bias: P + inB, scratch: A[scratch],
+      B: B, C: C, H: H, W: W, OC: F)
+    for k in 0..<blocks {
+      Layers.siluForward(out: A[a[k]], inp: A[h[k]], N: F * N)
+      Layers.conv3x3Forward(
+        out: A[u[k]], inp: A[a[k]], weight: P + c1w[k], bias: P + c1b[k], scratch: A[scratch],
+        B: B, C: F, H: H, W: W, OC: F)
+      Layers.linearForward(
+        out: A[proj[k]], inp: A[e], weight: P + pw[k], bias: P + pb[k], B: B, C: Cd, OC: F)
+      addPerChannel(A[u[k]], A[proj[k]], B: B, HW: HW)
+      Layers.siluForward(out: A[s[k]], inp: A[u[k]], N: F * N)
+      Layers.conv3x3Forward(
+        out: A[h[k + 1]], inp: A[s[k]], weight: P + c2w[k], bias: P + c2b[k], scratch: A[scratch],
+        B: B, C: F, H: H, W: W, OC: F)
+      let next = A[h[k + 1]], prev = A[h[k]]
+      for i in 0..<(F * N) { next[i] += prev[i] }
+    }
+    Layers.siluForward(out: A[af], inp: A[h[blocks]], N: F * N)
+    Layers.conv3x3Forward(
+      out: A[outc], inp: A[af], weight: P + outW, bias: P + outB, scratch: A[scratch],
+      B: B, C: F, H: H, W: W, OC: C)
+    Layers.swapLeadingAxes(out: A[out], inp: A[outc], A: C, B: B, P: HW)
+    return UnsafePointer(A[out])
+  }
+
+  /// fmap (F, B, HW) += v (B, F) broadcast over pixels.
+  func addPerChannel(_ fmap: UnsafeMutablePointer<Float>, _ v: UnsafePointer<Float>, B: Int, HW: Int) {
+    for c in 0..<F {
+      for b in 0..<B {
+        let row = fmap + (c * B + b) * HW, add = v[b * F + c]
+        for i in 0..<HW { row[i] += add }
+      }
+    }
+  }
+
+  public func backward(
+    params P: UnsafePointer<Float>, grads G: UnsafeMutablePointer<Float>,
+    dout: UnsafePointer<Float>
+  ) {
+    let A = acts, B = self.B, HW = H * W, N = B * HW, n = F * N
+    // In reverse order of the forward pass; every d-buffer is zeroed before a layer adds to it.
+    Layers.swapLeadingAxes(out: A[dOutC], inp: dout, A: B, B: C, P: HW)
+    A[dA].update(repeating: 0, count: n)
+    Layers.conv3x3Backward(
+      dinp: A[dA], dweight: G + outW, dbias: G + outB, dout: A[dOutC], inp: A[af],
+      weight: P + outW, scratch: A[scratch], B: B, C: F, H: H, W: W, OC: C)
+    A[dH].update(repeating: 0, count: n)
+    Layers.siluBackward(dinp: A[dH], inp: A[h[blocks]], dout: A[dA], N: n)
+    A[dE].update(repeating: 0, count: B * Cd)
+    for k in (0..<blocks).reversed() {
+      // h[k+1] = h[k] + conv2(s): dH flows to h[k] unchanged and into the branch.
+      A[dA].update(repeating: 0, count: n)
+      Layers.conv3x3Backward(
+        dinp: A[dA], dweight: G + c2w[k], dbias: G + c2b[k], dout: A[dH], inp: A[s[k]],
+        weight: P + c2w[k], scratch: A[scratch], B: B, C: F, H: H, W: W, OC: F)
+      A[dU].update(repeating: 0, count: n)
+      Layers.siluBackward(dinp: A[dU], inp: A[u[k]], dout: A[dA], N: n)
+      // u = conv1(a) + proj broadcast: dproj[b, c] = Σ_pixels dU[c, b, :].
+      let du = A[dU], dp = A[dProj]
+      for c in 0..<F {
+        for b in 0..<B {
+          let row = du + (c * B + b) * HW
+          var sum: Float = 0
+          for i in 0..<HW { sum += row[i] }
+          dp[b * F + c] = sum
+        }
+      }
+      Layers.linearBackward(
+        dinp: A[dE], dweight: G + pw[k], dbias: G + pb[k], dout: A[dProj], inp: A[e],
+        weight: P + pw[k], B: B, C: Cd, OC: F)
+      A[dA].update(repeating: 0, count: n)
+      Layers.conv3x3Backward(
+        dinp: A[dA], dweight: G + c1w[k], dbias: G + c1b[k], dout: A[dU], inp: A[a[k]],
+        weight: P + c1w[k], scratch: A[scratch], B: B, C: F, H: H, W: W, OC: F)
+      Layers.siluBackward(dinp: A[dH], inp: A[h[k]], dout: A[dA], N: n)
+    }
+    Layers.conv3x3Backward(
+      dinp: nil, dweight: G + inW, dbias: G + inB, dout: A[dH], inp: A[xc], weight: P + inW,
+      scratch: A[scratch], B: B, C: C, H: H, W: W, OC: F)
+    // e = cond2(SiLU(cond1(temb))) + E[y].
+    labels.withUnsafeBufferPointer { y in
+      Layers.embeddingBackward(dtable: G + emb, labels: y.baseAddress!, dout: A[dE], B: B, C: Cd)
+    }
+    A[dT].update(repeating: 0, count: B * Cd)
+    Layers.linearBackward(
+      dinp: A[dT], dweight: G + t2w, dbias: G + t2b, dout: A[dE], inp: A[t1s], weight: P + t2w,
+      B: B, C: Cd, OC: Cd)
+    A[dT1].update(repeating: 0, count: B * Cd)
+    Layers.siluBackward(dinp: A[dT1], inp: A[t1], dout: A[dT], N: B * Cd)
+    Layers.linearBackward(
+      dinp: nil, dweight: G + t1w, dbias: G + t1b, dout: A[dT1], inp: A[temb], weight: P + t1w,
+      B: B, C: E, OC: Cd)
+  }
+}

@@ -1,0 +1,41 @@
+import Foundation
+
+/// A finished (or stopped) run loaded for sampling: its config and EMA weights, no data.
+public final class TrainedModel {
+  public let config: TrainingConfig
+  public let model: any Denoiser
+  public let ema: Tensor
+  /// Steps the weights were trained for.
+  public let steps: Int
+
+  /// Loads `directory/checkpoint.bin`.
+  public init(directory: String) throws {
+    let path = (directory as NSString).appendingPathComponent(Checkpoint.fileName)
+    let ckpt = try Checkpoint.read(from: path)
+    config = ckpt.header.config
+    model = makeDenoiser(config.modelShape)
+    guard model.layout.count == ckpt.header.parameterCount else {
+      throw CheckpointError.corrupt(
+        path: path,
+        reason: "\(ckpt.header.parameterCount) weights; a \(config.model.rawValue) has \(model.layout.count)")
+    }
+    ema = Tensor(values: ckpt.ema)
+    steps = ckpt.header.step
+  }
+
+  /// `labels` (one per sample, classes cycle if the caller wants) → samples (count, C·H·W) in
+  /// [−1, 1], drawn with the EMA weights and the run's prediction, input scale and normalisation.
+  public func sample(labels: [Int32], settings: SamplerSettings, seed: UInt64) throws -> [Float] {
+    var rng = Xoshiro256(seed: seed)
+    return try Sampler.sample(
+      model: model, params: ema.data, prediction: config.prediction,
+      inputScale: config.inputScale, normalize: config.normalize, settings: settings,
+      labels: labels, batch: config.model == .mlpS ? 500 : 32, using: &rng)
+  }
+
+  /// `count` labels cycling through the classes ("no class" 0 for unlabelled data).
+  public func labels(_ count: Int) -> [Int32] {
+    let classes = model.shape.classes
+    return (0..<count).map { classes == 0 ? 0 : Int32($0 % classes) }
+  }
+}

@@ -1,0 +1,282 @@
+import Foundation
+import Schedules
+
+/// Why a run stopped early, for the user.
+public enum TrainingError: Error, CustomStringConvertible, Sendable {
+  case diverged(step: Int, loss: Double, learningRate: Double)
+  case folderNotEmpty(path: String)
+
+  public var description: String {
+    switch self {
+    case .diverged(let step, let loss, let lr):
+      return "training diverged at step \(step): loss = \(loss) (learning rate \(lr)). "
+        + "The last checkpoint is kept. Try a lower --lr (e.g. \(lr / 3)), a longer warm-up, "
+        + "gradient clipping, or --optimizer lamb."
+    case .folderNotEmpty(let path):
+      return "\(path) already holds a run (checkpoint.bin); continue it with --resume \(path) "
+        + "or choose another --out folder"
+    }
+  }
+}
+
+/// What a run reports while it works: the CLI prints these, the explorer draws them.
+public enum RunEvent: Sendable {
+  /// A training step was taken.
+  case step(StepReport)
+  /// A checkpoint (and metrics.jsonl) was written after `step`.
+  case checkpoint(step: Int)
+  /// Preview samples (count, C·H·W) in [−1, 1] drawn with the EMA weights at `step`.
+  case samples(step: Int, images: [Float], count: Int)
+  /// Training is over; sampling for samples.png and the Fréchet distance has started.
+  case evaluating
+}
+
+/// How a run ended: written to `summary.json`.
+public struct RunSummary: Codable, Sendable {
+  public var config: TrainingConfig
+  /// Steps taken in total (including those before a resume) and the batch size.
+  public var steps: Int
+  public var batch: Int
+  /// Seconds spent in training steps alone (not sampling, metric or checkpoints).
+  public var trainSeconds: Double
+  /// Training examples per second of those steps: steps·batch / trainSeconds.
+  public var examplesPerSecond: Double
+  /// Mean loss over the last 10% of steps (at least the last one).
+  public var finalLoss: Double
+  /// Loss per logSNR bin over the last 20% of steps.
+  public var lossByLogSNR: [LossBins.Row]
+  /// Fréchet distance of `evalSamples` EMA samples to the training digits in the digits
+  /// classifier's features (see README "Training"); nil when evalSamples is 0.
+  public var frechetDistance: Double?
+  /// The same distance for the held-out real digits: the floor a perfect model would reach.
+  public var heldOutFrechetDistance: Double?
+  public var completed: Bool
+}
+
+/// One training run: the engine behind `schedtui train`, the explorer's training screen and
+/// each sweep cell.
+///
+/// Thread use: create it anywhere, call ``run(progress:shouldStop:)`` on one background thread;
+/// it calls `progress` on that thread (a UI should post the events to its own queue) and polls
+/// `shouldStop` between steps. With a `directory`, it writes there: `checkpoint.bin` every
+/// `checkpointEvery` steps and when stopped, `metrics.jsonl`, and at the end `samples.png`
+/// and `summary.json`. Without one it writes nothing (a sweep may keep its own files).
+public final class TrainingRun {
+  public let config: TrainingConfig
+  public let directory: String?
+  public let trainer: Trainer
+  /// Draw `previewCount` preview samples every `previewEvery` steps (0: never).
+  public var previewEvery = 0
+  public var previewCount = 16
+  /// Log a metrics line every this many steps.
+  public var logEvery = 10
+
+  var trainSeconds = 0.0
+  var bins = LossBins()
+  var recentLosses: [Double] = []
+  var metricsLines: [String] = []
+
+  /// A new run. With a `directory` that already holds a checkpoint, throws
+  /// ``TrainingError/folderNotEmpty(path:)`` rather than overwrite it.
+  public init(config: TrainingConfig, directory: String? = nil) throws {
+    try config.validate()
+    if let directory,
+      FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent(Checkpoint.fileName))
+    {
+      throw TrainingError.folderNotEmpty(path: directory)
+    }
+    self.config = config
+    self.directory = directory
+    trainer = try Trainer(config: config, dataset: TrainingRun.loadData(config))
+  }
+
+  /// Continues the run saved in `directory`; `steps`, when given, replaces the total (to train
+  /// a finished run further).
+  public init(resuming directory: String, steps: Int? = nil) throws {
+    let path = (directory as NSString).appendingPathComponent(Checkpoint.fileName)
+    let ckpt = try Checkpoint.read(from: path)
+    var config = ckpt.header.config
+    if let steps { config.steps = steps }
+    try config.validate()
+    self.config = config
+    self.directory = directory
+    trainer = try Trainer(config: config, dataset: TrainingRun.loadData(config))
+    guard ckpt.header.parameterCount == trainer.params.count else {
+      throw CheckpointError.corrupt(
+        path: path, reason: "\(ckpt.header.parameterCount) weights; the model has \(trainer.params.count)")
+    }
+    trainer.params.data.update(from: ckpt.params, count: ckpt.params.count)
+    trainer.ema.data.update(from: ckpt.ema, count: ckpt.ema.count)
+    trainer.optimizerState.m.data.update(from: ckpt.m, count: ckpt.m.count)
+    trainer.optimizerState.v.data.update(from: ckpt.v, count: ckpt.v.count)
+    trainer.restore(step: ckpt.header.step, updates: ckpt.header.optimizerUpdates, rngWords: ckpt.header.rng)
+    trainSeconds = ckpt.header.trainSeconds
+    bins = ckpt.header.bins
+    // Keep the metrics lines the checkpoint covers; later ones will be logged again.
+    let metricsPath = (directory as NSString).appendingPathComponent("metrics.jsonl")
+    if let text = try? String(contentsOfFile: metricsPath, encoding: .utf8) {
+      metricsLines = text.split(separator: "\n").map(String.init).filter { line in
+        guard let data = line.data(using: .utf8),
+          let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+          let step = object["step"] as? Int
+        else { return false }
+        return step <= ckpt.header.step
+      }
+    }
+  }
+
+  static func loadData(_ config: TrainingConfig) throws -> Dataset {
+    switch config.data {
+    case .digits: return try Dataset.digits(resolution: config.resolution)
+    case .patches: return try Dataset.patches(resolution: config.resolution, seed: config.seed)
+    }
+  }
+
+  /// Trains to `config.steps`, then samples and measures. Returns the summary (also written to
+  /// `summary.json`); when `shouldStop` turns true it checkpoints and returns a summary with
+  /// `completed == false` and no metric. Throws ``TrainingError/diverged(step:loss:learningRate:)``
+  /// on a NaN, infinite or exploding loss, keeping the last checkpoint.
+  public func run(
+    progress: (RunEvent) -> Void = { _ in }, shouldStop: () -> Bool = { false }
+  ) throws -> RunSummary {
+    let total = config.steps
+    let binsFrom = total - Swift.max(total / 5, 1)
+    var intervalLoss = 0.0, intervalSteps = 0, intervalSeconds = 0.0
+    var firstLosses: [Double] = []
+    while trainer.completedSteps < total {
+      if shouldStop() {
+        try saveCheckpoint()
+        progress(.checkpoint(step: trainer.completedSteps))
+        return summary(completed: false, fid: nil, heldOut: nil)
+      }
+      let stepIndex = trainer.completedSteps
+      let report = trainer.step()
+      // Exploding: 100× the loss of the first 20 steps (a denoising loss starts near 1 and only
+      // falls), or above 1e4 outright.
+      if firstLosses.count < 20 && report.loss.isFinite { firstLosses.append(report.loss) }
+      let reference = firstLosses.reduce(0, +) / Double(Swift.max(firstLosses.count, 1))
+      if report.diverged || report.loss > 1e4 || (firstLosses.count == 20 && report.loss > 100 * reference) {
+        throw TrainingError.diverged(
+          step: stepIndex + 1, loss: report.loss, learningRate: report.learningRate)
+      }
+      trainSeconds += report.seconds
+      if stepIndex >= binsFrom { bins.add(report) }
+      recentLosses.append(report.loss)
+      if recentLosses.count > Swift.max(total / 10, 1) { recentLosses.removeFirst() }
+      intervalLoss += report.loss; intervalSteps += 1; intervalSeconds += report.seconds
+      progress(.step(report))
+      let step = report.step
+      if step % logEvery == 0 || step == total {
+        let line: [String: Any] = [
+          "step": step, "loss": intervalLoss / Double(intervalSteps),
+          "grad_norm": report.gradientNorm, "lr": report.learningRate,
+          "examples_per_second": Double(intervalSteps * config.batch) / Swift.max(intervalSeconds, 1e-9),
+          "train_seconds": trainSeconds,
+        ]
+        if let data = try? JSONSerialization.data(withJSONObject: line, options: [.sortedKeys]) {
+          metricsLines.append(String(decoding: data, as: UTF8.self))
+        }
+        intervalLoss = 0; intervalSteps = 0; intervalSeconds = 0
+      }
+      if step % config.checkpointEvery == 0 || step == total {
+        try saveCheckpoint()
+        progress(.checkpoint(step: step))
+      }
+      if previewEvery > 0 && step % previewEvery == 0 && step < total {
+        let labels = sampleLabels(previewCount)
+        var settings = samplerSettings
+        settings.steps = Swift.min(settings.steps, 20)
+        let images = try sample(labels: labels, settings: settings, seed: config.seed &+ UInt64(step))
+        progress(.samples(step: step, images: images, count: previewCount))
+      }
+    }
+    progress(.evaluating)
+    return try finish(progress: progress)
+  }
+
+  /// The sampler settings from the config.
+  public var samplerSettings: SamplerSettings {
+    var s = SamplerSettings()
+    s.kind = config.sampler
+    s.steps = config.sampleSteps
+    s.eta = config.eta
+    s.guidance = trainer.dataset.classes == 0 ? 0 : config.guidance
+    s.schedule = config.sampleSchedule
+    return s
+  }
+
+  /// `count` labels cycling through the classes (all "no class" for unlabelled data).
+  public func sampleLabels(_ count: Int) -> [Int32] {
+    let classes = trainer.dataset.classes
+    return (0..<count).map { classes == 0 ? 0 : Int32($0 % classes) }
+  }
+
+  /// Samples (count, C·H·W) in [−1, 1] from the EMA weights.
+  public func sample(labels: [Int32], settings: SamplerSettings, seed: UInt64) throws -> [Float] {
+    var rng = Xoshiro256(seed: seed ^ 0x5A3D_1E5E_ED00_0000)
+    return try Sampler.sample(
+      model: trainer.model, params: trainer.ema.data, prediction: config.prediction,
+      inputScale: config.inputScale, normalize: config.normalize, settings: settings,
+      labels: labels, batch: config.model == .mlpS ? 500 : 32, using: &rng)
+  }
+
+  func finish(progress: (RunEvent) -> Void) throws -> RunSummary {
+    let data = trainer.dataset
+    var fid: Double?, heldOut: Double?
+    var gridImages: [Float]
+    let gridCount = data.classes == 0 ? 64 : 100
+    if config.evalSamples >= 2 {
+      let labels = sampleLabels(config.evalSamples)
+      let images = try sample(labels: labels, settings: samplerSettings, seed: config.seed)
+      let classifier = try DigitsClassifier.shared()
+      fid = classifier.frechetDistance(
+        images, count: labels.count, channels: data.channels, size: data.height)
+      heldOut = classifier.frechetDistance(
+        data.heldOut, count: data.heldOutCount, channels: data.channels, size: data.height)
+      gridImages = Array(images.prefix(Swift.min(gridCount, labels.count) * data.pixels))
+    } else {
+      gridImages = try sample(labels: sampleLabels(gridCount), settings: samplerSettings, seed: config.seed)
+    }
+    let result = summary(completed: true, fid: fid, heldOut: heldOut)
+    if let directory {
+      let n = gridImages.count / data.pixels
+      try writeGrid(gridImages, count: n, to: (directory as NSString).appendingPathComponent("samples.png"))
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+      encoder.keyEncodingStrategy = .convertToSnakeCase
+      try AtomicFile.write(
+        encoder.encode(result), to: (directory as NSString).appendingPathComponent("summary.json"))
+    }
+    return result
+  }
+
+  /// Writes `count` images of this run's shape as a PNG grid (10 columns for digits).
+  public func writeGrid(_ images: [Float], count: Int, to path: String) throws {
+    try SampleGrid.writePNG(images, count: count, shape: trainer.model.shape, to: path)
+  }
+
+  func summary(completed: Bool, fid: Double?, heldOut: Double?) -> RunSummary {
+    let steps = trainer.completedSteps
+    return RunSummary(
+      config: config, steps: steps, batch: config.batch, trainSeconds: trainSeconds,
+      examplesPerSecond: trainSeconds > 0 ? Double(steps * config.batch) / trainSeconds : 0,
+      finalLoss: recentLosses.isEmpty ? .nan : recentLosses.reduce(0, +) / Double(recentLosses.count),
+      lossByLogSNR: bins.rows, frechetDistance: fid, heldOutFrechetDistance: heldOut,
+      completed: completed)
+  }
+
+  func saveCheckpoint() throws {
+    guard let directory else { return }
+    let t = trainer
+    let header = Checkpoint.Header(
+      config: config, step: t.completedSteps, optimizerUpdates: t.optimizerState.updates,
+      rng: t.rngWords, parameterCount: t.params.count, trainSeconds: trainSeconds, bins: bins)
+    try Checkpoint(
+      header: header, params: t.params.array, ema: t.ema.array, m: t.optimizerState.m.array,
+      v: t.optimizerState.v.array
+    ).write(to: (directory as NSString).appendingPathComponent(Checkpoint.fileName))
+    try AtomicFile.write(
+      metricsLines.map { $0 + "\n" }.joined(),
+      to: (directory as NSString).appendingPathComponent("metrics.jsonl"))
+  }
+}
