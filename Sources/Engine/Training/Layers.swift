@@ -88,9 +88,17 @@ public enum Layers {
   public static func siluForward(
     out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, N: Int
   ) {
-    for i in 0..<N {
-      let x = inp[i]
-      out[i] = x / (1 + expf(-x))
+    var i = 0
+    #if !DEBUG
+    while i + 8 <= N {
+      let x = load8(inp, i)
+      store8(x / (1 + exp8(-x)), out, i)
+      i += 8
+    }
+    #endif
+    while i < N {
+      out[i] = inp[i] / (1 + expf(-inp[i]))
+      i += 1
     }
   }
 
@@ -99,10 +107,20 @@ public enum Layers {
     dinp: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, dout: UnsafePointer<Float>,
     N: Int
   ) {
-    for i in 0..<N {
+    var i = 0
+    #if !DEBUG
+    while i + 8 <= N {
+      let x = load8(inp, i)
+      let s = 1 / (1 + exp8(-x))
+      store8(load8(dinp, i) + load8(dout, i) * s * (1 + x * (1 - s)), dinp, i)
+      i += 8
+    }
+    #endif
+    while i < N {
       let x = inp[i]
       let s = 1 / (1 + expf(-x))
       dinp[i] += dout[i] * s * (1 + x * (1 - s))
+      i += 1
     }
   }
 

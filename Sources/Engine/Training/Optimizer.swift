@@ -64,13 +64,28 @@ public final class OptimizerState {
     let p = params.data, g = grads.data, m = m.data, v = v.data
     switch s.kind {
     case .adamw:
-      for i in 0..<params.count {
+      // 8 lanes at a time, then the tail: the same arithmetic either way.
+      let n = params.count
+      var i = 0
+      #if !DEBUG
+      while i + 8 <= n {
+        let gi = load8(g, i), pi = load8(p, i)
+        let mi = b1 * load8(m, i) + (1 - b1) * gi
+        let vi = b2 * load8(v, i) + (1 - b2) * gi * gi
+        store8(mi, m, i)
+        store8(vi, v, i)
+        store8(pi - lrF * ((mi * c1) / ((vi * c2).squareRoot() + eps) + wd * pi), p, i)
+        i += 8
+      }
+      #endif
+      while i < n {
         let gi = g[i]
         let mi = b1 * m[i] + (1 - b1) * gi
         let vi = b2 * v[i] + (1 - b2) * gi * gi
         m[i] = mi
         v[i] = vi
         p[i] -= lrF * ((mi * c1) / ((vi * c2).squareRoot() + eps) + wd * p[i])
+        i += 1
       }
     case .lamb:
       for entry in layout.entries {

@@ -156,22 +156,16 @@ public final class Trainer {
     let loss = total / Double(B * D)
     grads.zero()
     model.backward(params: params.data, grads: grads.data, dout: dout.data)
-    var norm2 = 0.0
-    for i in 0..<grads.count { norm2 += Double(grads[i]) * Double(grads[i]) }
-    let norm = norm2.squareRoot()
+    let norm = Trainer.norm(grads.data, count: grads.count)
     let lr = config.optimizer.learningRate(step: completedSteps, total: config.steps)
     let diverged = !loss.isFinite || !norm.isFinite
     if !diverged {
       let clip = config.optimizer.gradientClip
-      if clip > 0 && norm > clip {
-        let f = Float(clip / norm)
-        for i in 0..<grads.count { grads[i] *= f }
-      }
+      if clip > 0 && norm > clip { Trainer.scale(grads.data, count: grads.count, by: Float(clip / norm)) }
       optimizerState.update(
         params: params, grads: grads, layout: model.layout, settings: config.optimizer, lr: lr)
       let decay = Float(Swift.min(config.optimizer.emaDecay, Double(1 + completedSteps) / Double(10 + completedSteps)))
-      let p = params.data, e = ema.data
-      for i in 0..<params.count { e[i] = decay * e[i] + (1 - decay) * p[i] }
+      Trainer.lerp(ema.data, toward: params.data, count: params.count, keep: decay)
       completedSteps += 1
     }
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
@@ -179,5 +173,61 @@ public final class Trainer {
       step: completedSteps, loss: loss, gradientNorm: norm, learningRate: lr,
       logSNR: Array(UnsafeBufferPointer(start: lambda.data, count: B)),
       exampleLoss: exampleLoss, seconds: seconds, diverged: diverged)
+  }
+
+  /// ‖x‖₂, summed in 8 Float lanes per block of 1024 and the blocks in Double (so a million
+  /// squares lose no precision that matters for clipping).
+  static func norm(_ x: UnsafePointer<Float>, count n: Int) -> Double {
+    var total = 0.0, i = 0
+    while i < n {
+      let end = Swift.min(i + 1024, n)
+      var acc = Float8(repeating: 0)
+      #if !DEBUG
+      while i + 8 <= end {
+        let v = load8(x, i)
+        acc += v * v
+        i += 8
+      }
+      #endif
+      var block = Double(acc.sum())
+      while i < end {
+        block += Double(x[i]) * Double(x[i])
+        i += 1
+      }
+      total += block
+    }
+    return total.squareRoot()
+  }
+
+  /// x *= f.
+  static func scale(_ x: UnsafeMutablePointer<Float>, count n: Int, by f: Float) {
+    var i = 0
+    #if !DEBUG
+    while i + 8 <= n {
+      store8(load8(x, i) * f, x, i)
+      i += 8
+    }
+    #endif
+    while i < n {
+      x[i] *= f
+      i += 1
+    }
+  }
+
+  /// e = keep·e + (1 − keep)·p: the EMA update.
+  static func lerp(
+    _ e: UnsafeMutablePointer<Float>, toward p: UnsafePointer<Float>, count n: Int, keep: Float
+  ) {
+    var i = 0
+    #if !DEBUG
+    while i + 8 <= n {
+      store8(keep * load8(e, i) + (1 - keep) * load8(p, i), e, i)
+      i += 8
+    }
+    #endif
+    while i < n {
+      e[i] = keep * e[i] + (1 - keep) * p[i]
+      i += 1
+    }
   }
 }

@@ -1,0 +1,116 @@
+import Engine
+import Foundation
+import Schedules
+
+/// `schedtui-bench train`: training examples/s of the two reference denoisers against the same
+/// step in PyTorch (scripts/bench_train_torch.py) at the same thread count, sgemm's share of the
+/// step, achieved GFLOP/s against this machine's sgemm peak, and examples/s per thread count.
+enum TrainBenchmark {
+  static let benchmark = Benchmark(
+    name: "train",
+    summary: "MLP-S 8×8 b256 and ConvRes-S 32×32 b32 examples/s vs PyTorch; sgemm share and peak",
+    run: run)
+
+  static func run(_ arguments: [String]) throws -> Int32 {
+    let o = try BenchTools.options(
+      arguments, allowed: ["threads": "2", "mlp-steps": "60", "conv-steps": "6", "sweep": "1"])
+    let threads = try BenchTools.positive(o, "threads")
+    let mlpSteps = try BenchTools.positive(o, "mlp-steps")
+    let convSteps = try BenchTools.positive(o, "conv-steps")
+    let cores = ProcessInfo.processInfo.activeProcessorCount
+
+    // The machine's sgemm peak: large square products at each thread count.
+    for t in Set([1, threads, cores]).sorted() {
+      BLAS.threads = t
+      print(String(format: "sgemm peak, %d thread(s): %.1f GFLOP/s (1024³ product)", t, sgemmPeak()))
+    }
+    BLAS.threads = threads
+    let peak = sgemmPeak()
+
+    let mlp = try measure(model: .mlpS, resolution: 8, batch: 256, steps: mlpSteps)
+    let conv = try measure(model: .convResS, resolution: 32, batch: 32, steps: convSteps)
+    for (name, m) in [("MLP-S 8×8, batch 256", mlp), ("ConvRes-S 32×32, batch 32", conv)] {
+      print(String(
+        format: "%@: %.1f examples/s (%.2f ms/step); sgemm %.0f%% of the step at %.1f GFLOP/s "
+          + "(%.0f%% of peak %.1f)", name, m.examplesPerSecond, m.secondsPerStep * 1000,
+        m.sgemmShare * 100, m.gflops, m.gflops / peak * 100, peak))
+    }
+
+    if o["sweep"] == "1" {
+      for t in 1...cores where t != threads {
+        BLAS.threads = t
+        let a = try measure(model: .mlpS, resolution: 8, batch: 256, steps: mlpSteps)
+        let b = try measure(model: .convResS, resolution: 32, batch: 32, steps: convSteps)
+        print(String(
+          format: "threads %d: MLP-S %.1f examples/s, ConvRes-S %.1f examples/s", t,
+          a.examplesPerSecond, b.examplesPerSecond))
+      }
+      BLAS.threads = threads
+    }
+
+    switch BenchTools.runPythonReference(
+      "bench_train_torch.py",
+      ["--threads", "\(threads)", "--mlp-steps", "\(mlpSteps)", "--conv-steps", "\(convSteps)"])
+    {
+    case .success(let json):
+      let tm = json["mlp_examples_per_second"] as? Double ?? .nan
+      let tc = json["conv_examples_per_second"] as? Double ?? .nan
+      print(String(
+        format: "PyTorch %@ (%d threads): MLP-S %.1f examples/s, ConvRes-S %.1f examples/s",
+        (json["torch"] as? String) ?? "?", threads, tm, tc))
+      print(String(
+        format: "ratio schedtui / PyTorch: MLP-S %.2f× (goal ≥ 1.2), ConvRes-S %.2f× (goal ≥ 1.0)",
+        mlp.examplesPerSecond / tm, conv.examplesPerSecond / tc))
+    case .failure(let error):
+      print("PyTorch reference not run: \(error)")
+    }
+    return 0
+  }
+
+  struct Measurement {
+    var examplesPerSecond: Double
+    var secondsPerStep: Double
+    var sgemmShare: Double
+    var gflops: Double
+  }
+
+  /// Times `steps` training steps (after 3 untimed) of the reference model on digits.
+  static func measure(model: ModelKind, resolution: Int, batch: Int, steps: Int) throws
+    -> Measurement
+  {
+    var c = TrainingConfig()
+    c.model = model
+    c.resolution = resolution
+    c.batch = batch
+    c.steps = steps + 3
+    c.schedule = ScheduleSpec(family: .cosine)
+    let trainer = try Trainer(config: c, dataset: Dataset.digits(resolution: resolution))
+    for _ in 0..<3 { _ = trainer.step() }
+    BLAS.profile = (0, 0, 0)
+    BLAS.profiling = true
+    let start = DispatchTime.now().uptimeNanoseconds
+    for _ in 0..<steps { _ = trainer.step() }
+    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+    BLAS.profiling = false
+    let p = BLAS.profile
+    return Measurement(
+      examplesPerSecond: Double(steps * batch) / seconds, secondsPerStep: seconds / Double(steps),
+      sgemmShare: p.seconds / seconds, gflops: p.flops / p.seconds / 1e9)
+  }
+
+  /// GFLOP/s of the best of 5 sgemm calls on 1024×1024 matrices.
+  static func sgemmPeak() -> Double {
+    let n = 1024
+    let a = Tensor([n, n]), b = Tensor([n, n]), c = Tensor([n, n])
+    for i in 0..<(n * n) {
+      a[i] = Float(i % 7) * 0.1
+      b[i] = Float(i % 5) * 0.1
+    }
+    let times = BenchTools.time(runs: 5, warmup: 1) {
+      BLAS.sgemm(
+        transA: false, transB: false, m: n, n: n, k: n, a: a.data, lda: n, b: b.data, ldb: n,
+        beta: 0, c: c.data, ldc: n)
+    }
+    return 2 * Double(n * n * n) / times[0] / 1e9
+  }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+import TestSupport
+
+@testable import Engine
+
+@Suite struct TrainingFrechetTests {
+  @Test("diagonal covariances: d² = ‖Δμ‖² + Σ(√σ1 − √σ2)² (hand derivation)")
+  func diagonal() {
+    let d = Frechet.distance(
+      mu1: [1, 2], sigma1: [4, 0, 0, 9], mu2: [0, 0], sigma2: [1, 0, 0, 1], dim: 2)
+    // ‖Δμ‖² = 5; (2−1)² + (3−1)² = 5.
+    #expect(isClose(d, 10, rtol: 1e-10))
+  }
+
+  @Test("non-commuting pair: Σ1 = a·I, Σ2 = [[2,1],[1,2]] gives tr Σ1 + tr Σ2 − 2√a(√3+1)")
+  func nonDiagonal() {
+    // (Σ1^½ Σ2 Σ1^½)^½ = √a·Σ2^½ and Σ2's eigenvalues are 3 and 1.
+    let a = 2.5
+    let d = Frechet.distance(
+      mu1: [0, 0], sigma1: [a, 0, 0, a], mu2: [0, 0], sigma2: [2, 1, 1, 2], dim: 2)
+    let want = 2 * a + 4 - 2 * a.squareRoot() * (3.0.squareRoot() + 1)
+    #expect(isClose(d, want, rtol: 1e-10))
+  }
+
+  @Test("the distance of a set to itself is 0, and Jacobi recovers known eigenvalues")
+  func selfDistance() {
+    var rng = SplitMixForTests(seed: 21)
+    let f = rng.values(50 * 4)
+    #expect(Frechet.distance(f, countA: 50, f, countB: 50, dim: 4) < 1e-9)
+    // [[2,1,0],[1,2,0],[0,0,5]] has eigenvalues 1, 3, 5.
+    let values = Frechet.symmetricEigenvalues([2, 1, 0, 1, 2, 0, 0, 0, 5], dim: 3).sorted()
+    #expect(isClose(values[0], 1, rtol: 1e-12) && isClose(values[1], 3, rtol: 1e-12)
+      && isClose(values[2], 5, rtol: 1e-12))
+  }
+}
+
+@Suite struct TrainingMetricTests {
+  @Test("the metric ranks held-out real digits < blurred digits < uniform noise")
+  func ranking() throws {
+    let clock = ContinuousClock()
+    let start = clock.now
+    let classifier = try DigitsClassifier.shared()
+    let data = try Dataset.digits(resolution: 8)
+    let n = data.heldOutCount
+    // 3×3 box blur (zero outside) of each held-out digit.
+    var blurred = [Float](repeating: 0, count: n * 64)
+    for k in 0..<n {
+      for y in 0..<8 {
+        for x in 0..<8 {
+          var sum: Float = 0
+          for dy in -1...1 {
+            for dx in -1...1 where (0..<8).contains(y + dy) && (0..<8).contains(x + dx) {
+              sum += data.heldOut[k * 64 + (y + dy) * 8 + x + dx]
+            }
+          }
+          blurred[k * 64 + y * 8 + x] = sum / 9
+        }
+      }
+    }
+    var rng = SplitMixForTests(seed: 5)
+    let noise = rng.values(n * 64)
+    let real = classifier.frechetDistance(data.heldOut, count: n, size: 8)
+    let blur = classifier.frechetDistance(blurred, count: n, size: 8)
+    let random = classifier.frechetDistance(noise, count: n, size: 8)
+    print("Fréchet distances: held-out \(real), blurred \(blur), noise \(random); classifier "
+      + "held-out accuracy \(classifier.heldOutAccuracy), \(clock.now - start)")
+    #expect(real < blur && blur < random)
+    #expect(classifier.heldOutAccuracy > 0.9)
+  }
+
+  @Test("the metric is deterministic: a second classifier with the same seed gives the same number")
+  func deterministic() throws {
+    let data = try Dataset.digits(resolution: 8)
+    let a = DigitsClassifier(digits: data, epochs: 2)
+    let b = DigitsClassifier(digits: data, epochs: 2)
+    let fa = a.frechetDistance(data.heldOut, count: data.heldOutCount, size: 8)
+    let fb = b.frechetDistance(data.heldOut, count: data.heldOutCount, size: 8)
+    #expect(fa == fb)  // bitwise: same seed, same arithmetic
+  }
+
+  @Test("up-sampled digits area-average back to the 8×8 originals, so the metric judges every resolution alike")
+  func upsampling() throws {
+    let small = try Dataset.digits(resolution: 8), big = try Dataset.digits(resolution: 32)
+    #expect(small.trainCount + small.heldOutCount == 1797)
+    #expect(small.heldOutCount == 299)
+    #expect(big.pixels == 1024)
+    let back = Dataset.areaAverage(big.heldOut, count: big.heldOutCount, channels: 1, size: 32)
+    let worst = zip(back, small.heldOut).map { abs($0 - $1) }.max()!
+    #expect(worst < 1e-6)
+    #expect(small.train.allSatisfy { $0 >= -1 && $0 <= 1 })
+  }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import Testing
+import TestSupport
+
+@testable import Engine
+
+/// A fresh empty folder under the temporary directory.
+func temporaryFolder(_ name: String) -> String {
+  let path = NSTemporaryDirectory() + "schedtui-\(name)-\(UInt32.random(in: 0...UInt32.max))"
+  try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+  return path
+}
+
+@Suite struct TrainingRunTests {
+  func config() -> TrainingConfig {
+    var c = tinyConfig(steps: 6)
+    c.checkpointEvery = 3
+    c.sampleSteps = 2
+    return c
+  }
+
+  @Test("stop at step 3, resume, finish: the same weights and losses as one uninterrupted run")
+  func resumeMatchesStraightRun() throws {
+    let a = temporaryFolder("straight"), b = temporaryFolder("resumed")
+    defer { try? FileManager.default.removeItem(atPath: a); try? FileManager.default.removeItem(atPath: b) }
+    let straight = try TrainingRun(config: config(), directory: a)
+    straight.logEvery = 1
+    let whole = try straight.run()
+    #expect(whole.completed && whole.steps == 6)
+
+    let first = try TrainingRun(config: config(), directory: b)
+    first.logEvery = 1
+    let stopped = try first.run(shouldStop: { first.trainer.completedSteps >= 3 })
+    #expect(!stopped.completed && stopped.steps == 3)
+    #expect(!FileManager.default.fileExists(atPath: b + "/summary.json"))
+    let second = try TrainingRun(resuming: b)
+    second.logEvery = 1
+    #expect(second.trainer.completedSteps == 3)
+    let resumed = try second.run()
+    #expect(resumed.completed && resumed.steps == 6)
+
+    let ca = try Checkpoint.read(from: a + "/checkpoint.bin")
+    let cb = try Checkpoint.read(from: b + "/checkpoint.bin")
+    #expect(ca.params == cb.params)  // bitwise: the random stream and Adam state were restored
+    #expect(ca.ema == cb.ema)
+    func losses(_ dir: String) throws -> [Double] {
+      try String(contentsOfFile: dir + "/metrics.jsonl", encoding: .utf8).split(separator: "\n")
+        .map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        .map { $0["loss"] as! Double }
+    }
+    let la = try losses(a), lb = try losses(b)
+    #expect(la.count == 6)
+    #expect(la == lb)
+    for file in ["samples.png", "summary.json", "metrics.jsonl", "checkpoint.bin"] {
+      #expect(FileManager.default.fileExists(atPath: b + "/" + file), "\(file) missing")
+    }
+    let summary = try JSONSerialization.jsonObject(
+      with: Data(contentsOf: URL(fileURLWithPath: b + "/summary.json"))) as! [String: Any]
+    for key in ["config", "steps", "batch", "train_seconds", "examples_per_second", "final_loss",
+      "loss_by_log_snr"]
+    {
+      #expect(summary[key] != nil, "summary.json lacks \(key)")
+    }
+  }
+
+  @Test("a folder that already holds a run is not overwritten")
+  func refusesToOverwrite() throws {
+    let dir = temporaryFolder("taken")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    var c = config()
+    c.steps = 1
+    _ = try TrainingRun(config: c, directory: dir).run()
+    #expect(throws: TrainingError.self) { try TrainingRun(config: c, directory: dir) }
+  }
+
+  @Test("missing and corrupt checkpoints are reported with their path")
+  func badCheckpoints() throws {
+    let dir = temporaryFolder("bad")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    #expect(throws: CheckpointError.missing(path: dir + "/checkpoint.bin")) {
+      try TrainedModel(directory: dir)
+    }
+    try AtomicFile.write("not a checkpoint", to: dir + "/checkpoint.bin")
+    do {
+      _ = try TrainedModel(directory: dir)
+      Issue.record("a corrupt checkpoint loaded")
+    } catch let error as CheckpointError {
+      #expect("\(error)".contains(dir + "/checkpoint.bin"))
+    }
+  }
+
+  @Test("bad settings name the option, the value and what is allowed")
+  func validation() {
+    var c = TrainingConfig()
+    c.resolution = 12
+    #expect(throws: DatasetError.invalid(field: "resolution", value: "12", allowed: "8, 16, 32 for digits")) {
+      try c.validate()
+    }
+    c.resolution = 32
+    c.model = .mlpS
+    #expect(throws: DatasetError.self) { try c.validate() }
+    c = TrainingConfig()
+    c.optimizer.learningRate = -1
+    #expect(throws: DatasetError.invalid(field: "lr", value: "-1.0", allowed: "a number in (0, 1]")) {
+      try c.validate()
+    }
+  }
+
+  @Test("an exploding run stops with the step and what to try")
+  func divergence() throws {
+    var c = tinyConfig(steps: 200)
+    c.optimizer.learningRate = 1
+    c.optimizer.warmupSteps = 0
+    c.optimizer.gradientClip = 0
+    let run = try TrainingRun(config: c)
+    do {
+      _ = try run.run()
+      Issue.record("lr = 1 without clipping trained for 200 steps without diverging")
+    } catch let error as TrainingError {
+      let text = "\(error)"
+      #expect(text.contains("diverged at step") && text.contains("--lr"), "\(text)")
+    }
+  }
+}

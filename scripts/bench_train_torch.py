@@ -1,0 +1,144 @@
+#!/usr/bin/env python3
+"""PyTorch reference for `schedtui-bench train`: the same two denoisers and the same step.
+
+MLP-S on 8x8 digits (batch 256) and ConvRes-S on 32x32 up-sampled digits (batch 32), each step
+the paper's Algorithm 2 with the cosine schedule (t ~ U(0,1), eps ~ N(0,I),
+x_t = sqrt(g) x0 + sqrt(1-g) eps, per-example std normalisation, conditioning on the logSNR
+through the same sinusoidal embedding, label dropout 0.1), eps-prediction MSE, backward, global
+grad-norm clip at 1, AdamW (beta .9/.999, wd .01), and the EMA update: what schedtui's
+Trainer.step does. Prints one `RESULT {json}` line with examples/s per model.
+
+Usage: bench_train_torch.py --threads N [--mlp-steps S] [--conv-steps S]
+"""
+import argparse, json, math, os, time
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+def sinusoidal(logsnr, dim=64):
+    half = dim // 2
+    i = torch.arange(half, dtype=torch.float32)
+    f = i / (half - 1)
+    freqs = torch.exp(math.log(1 / 64) + f * math.log(16 * 64))
+    a = logsnr[:, None] * freqs[None, :]
+    return torch.cat([torch.sin(a), torch.cos(a)], dim=1)
+
+
+class MLPS(nn.Module):
+    def __init__(self, d=64, width=512, classes=10):
+        super().__init__()
+        self.fc1 = nn.Linear(d, width)
+        self.time = nn.Linear(64, width, bias=False)
+        self.emb = nn.Embedding(classes + 1, width)
+        self.fc2 = nn.Linear(width, width)
+        self.fc3 = nn.Linear(width, width)
+        self.fc4 = nn.Linear(width, d)
+
+    def forward(self, x, logsnr, y):
+        h = F.silu(self.fc1(x) + self.time(sinusoidal(logsnr)) + self.emb(y))
+        h = F.silu(self.fc2(h))
+        h = F.silu(self.fc3(h))
+        return self.fc4(h)
+
+
+class Block(nn.Module):
+    def __init__(self, ch=64, cond=128):
+        super().__init__()
+        self.conv1 = nn.Conv2d(ch, ch, 3, padding=1)
+        self.cond = nn.Linear(cond, ch)
+        self.conv2 = nn.Conv2d(ch, ch, 3, padding=1)
+
+    def forward(self, h, e):
+        u = self.conv1(F.silu(h)) + self.cond(e)[:, :, None, None]
+        return h + self.conv2(F.silu(u))
+
+
+class ConvResS(nn.Module):
+    def __init__(self, c=1, ch=64, cond=128, blocks=4, classes=10):
+        super().__init__()
+        self.cond1 = nn.Linear(64, cond)
+        self.cond2 = nn.Linear(cond, cond)
+        self.emb = nn.Embedding(classes + 1, cond)
+        self.conv_in = nn.Conv2d(c, ch, 3, padding=1)
+        self.blocks = nn.ModuleList([Block(ch, cond) for _ in range(blocks)])
+        self.conv_out = nn.Conv2d(ch, c, 3, padding=1)
+
+    def forward(self, x, logsnr, y):
+        e = self.cond2(F.silu(self.cond1(sinusoidal(logsnr)))) + self.emb(y)
+        h = self.conv_in(x)
+        for b in self.blocks:
+            h = b(h, e)
+        return self.conv_out(F.silu(h))
+
+
+def load_digits(resolution):
+    root = os.path.join(os.path.dirname(__file__), "..", "assets", "digits", "digits.csv")
+    a = np.loadtxt(root, delimiter=",", dtype=np.float32)
+    x = torch.from_numpy(a[:, :64] / 8 - 1).reshape(-1, 1, 8, 8)
+    s = resolution // 8
+    x = x.repeat_interleave(s, dim=2).repeat_interleave(s, dim=3)
+    return x, torch.from_numpy(a[:, 64].astype(np.int64))
+
+
+def cosine_gamma(t):
+    return torch.clamp(torch.cos(t * math.pi / 2) ** 2, 1e-9, 1.0)
+
+
+def bench(model, x_all, y_all, batch, steps, flat):
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-3, betas=(0.9, 0.999), weight_decay=0.01)
+    ema = [p.detach().clone() for p in model.parameters()]
+    n = x_all.shape[0]
+
+    def step():
+        idx = torch.randint(0, n, (batch,))
+        x0 = x_all[idx]
+        y = y_all[idx].clone()
+        y[torch.rand(batch) < 0.1] = 10
+        t = torch.rand(batch)
+        g = cosine_gamma(t)
+        shape = (batch,) + (1,) * (x0.dim() - 1)
+        eps = torch.randn_like(x0)
+        xt = g.sqrt().view(shape) * x0 + (1 - g).sqrt().view(shape) * eps
+        xt = xt / xt.reshape(batch, -1).std(dim=1, unbiased=False).view(shape)
+        logsnr = torch.clamp(torch.log(g) - torch.log1p(-g), -40, 40)
+        inp = xt.reshape(batch, -1) if flat else xt
+        out = model(inp, logsnr, y)
+        loss = F.mse_loss(out, eps.reshape(out.shape))
+        opt.zero_grad(set_to_none=False)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        with torch.no_grad():
+            torch._foreach_lerp_(ema, list(model.parameters()), 0.001)
+
+    for _ in range(3):
+        step()
+    start = time.perf_counter()
+    for _ in range(steps):
+        step()
+    seconds = time.perf_counter() - start
+    return batch * steps / seconds
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--threads", type=int, required=True)
+    ap.add_argument("--mlp-steps", type=int, default=60)
+    ap.add_argument("--conv-steps", type=int, default=6)
+    a = ap.parse_args()
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(0)
+    x8, y = load_digits(8)
+    mlp = bench(MLPS(), x8, y, 256, a.mlp_steps, flat=True)
+    x32, y = load_digits(32)
+    conv = bench(ConvResS(), x32, y, 32, a.conv_steps, flat=False)
+    print("RESULT " + json.dumps({
+        "torch": torch.__version__, "threads": a.threads,
+        "mlp_examples_per_second": mlp, "conv_examples_per_second": conv}))
+
+
+if __name__ == "__main__":
+    main()
