@@ -11,15 +11,21 @@ public struct SweepHeatmap {
   public private(set) var rgb: [UInt8]
 
   static let cellW = 72, cellH = 30, scale = 2, margin = 12
-  static let labelW = 70, titleH = 26, headerH = 20
+  static let labelW = 70, titleH = 26, headerH = 20, footerH = 24
 
   public init(table: SweepTable, families: [SweepFamily], resolutions: [Int]) {
     let nR = table.scales.count, nC = resolutions.count
-    let panelW = Self.labelW + nC * Self.cellW
+    // Wide enough for the longest family title above its columns.
+    let titleW = families.map { PixelFont.width(of: "\($0)", scale: Self.scale) }.max() ?? 0
+    let panelW = Self.labelW + max(nC * Self.cellW, titleW + 4)
     let panelH = Self.titleH + Self.headerH + nR * Self.cellH
-    width = Self.margin + families.count * (panelW + Self.margin)
-    height = 2 * Self.margin + panelH
+    let legend = "frechet distance to real digits (lower is better). framed: best b per column."
+    width = max(
+      Self.margin + families.count * (panelW + Self.margin),
+      2 * Self.margin + PixelFont.width(of: legend, scale: Self.scale))
+    height = 2 * Self.margin + panelH + Self.footerH
     rgb = [UInt8](repeating: 255, count: width * height * 3)
+    text(legend, x: Self.margin, y: Self.margin + panelH + 8, color: (60, 60, 60))
     let best = table.bestRow
     for (fi, family) in families.enumerated() {
       let x0 = Self.margin + fi * (panelW + Self.margin), y0 = Self.margin

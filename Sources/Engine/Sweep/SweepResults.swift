@@ -3,29 +3,39 @@ import Foundation
 /// The outcome of one training run of one cell, as the sweep stores it.
 public struct SweepRun: Codable, Equatable, Sendable {
   public var seed: UInt64
-  /// Fréchet distance of the run's samples to real digits (lower is better).
-  public var fd: Double
+  /// Fréchet distance of the run's samples to real digits (lower is better); nil when the run
+  /// produced no samples (it diverged: `note` says how).
+  public var fd: Double?
   /// Fréchet distance of pure Gaussian noise, mapped like samples, for the same evaluator.
   public var noiseFD: Double
   public var trainSeconds: Double
   public var finalLoss: Double
+  /// Why the run has no distance, when it has none.
+  public var note: String?
 
-  public init(seed: UInt64, fd: Double, noiseFD: Double, trainSeconds: Double, finalLoss: Double) {
+  public init(
+    seed: UInt64, fd: Double?, noiseFD: Double, trainSeconds: Double, finalLoss: Double,
+    note: String? = nil
+  ) {
     self.seed = seed
     self.fd = fd
     self.noiseFD = noiseFD
     self.trainSeconds = trainSeconds
     self.finalLoss = finalLoss
+    self.note = note
   }
 
   /// A run failed when its samples are no better than noise: its distance is not below half of
   /// the distance of noise itself. Half, not "below noise", because a network that learned only
   /// the mean grey level already beats pure noise by a little; that is not learning digits.
   public static let failFraction = 0.5
-  public var failed: Bool { !(fd.isFinite && fd < Self.failFraction * noiseFD) }
+  public var failed: Bool {
+    guard let fd else { return true }
+    return !(fd.isFinite && fd < Self.failFraction * noiseFD)
+  }
 
   enum CodingKeys: String, CodingKey {
-    case seed, fd, noiseFD = "noise_fd", trainSeconds = "train_seconds", finalLoss = "final_loss"
+    case seed, fd, note, noiseFD = "noise_fd", trainSeconds = "train_seconds", finalLoss = "final_loss"
   }
 }
 
@@ -41,9 +51,9 @@ public struct CellSummary: Equatable, Sendable {
     guard !runs.isEmpty else { return nil }
     let good = runs.filter { !$0.failed }
     failed = good.count * 2 <= runs.count
-    let values = (failed ? runs : good).map(\.fd)
+    let values = (failed ? runs : good).compactMap(\.fd)
     let n = Double(values.count)
-    let m = values.reduce(0, +) / n
+    let m = values.isEmpty ? .nan : values.reduce(0, +) / n
     mean = m
     if values.count > 1 {
       let ss = values.reduce(0) { $0 + ($1 - m) * ($1 - m) }

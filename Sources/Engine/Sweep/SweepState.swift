@@ -35,6 +35,12 @@ public struct SweepState: Equatable, Sendable {
 
   // MARK: - JSON
 
+  // A diverged run's last loss may be infinite or NaN; JSON has no such numbers.
+  static let nonFinite = JSONEncoder.NonConformingFloatEncodingStrategy.convertToString(
+    positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+  static let nonFiniteDecoding = JSONDecoder.NonConformingFloatDecodingStrategy.convertFromString(
+    positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+
   struct FileFormat: Codable {
     var schedtuiSweepVersion: Int
     var resolutions: [Int]
@@ -92,6 +98,7 @@ public struct SweepState: Equatable, Sendable {
       settings: settings, cells: cells)
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    encoder.nonConformingFloatEncodingStrategy = Self.nonFinite
     return try! encoder.encode(file)
   }
 
@@ -108,7 +115,9 @@ public struct SweepState: Equatable, Sendable {
       throw .unreadable(path: path, reason: "cannot read it (\(error.localizedDescription))")
     }
     do {
-      file = try JSONDecoder().decode(FileFormat.self, from: data)
+      let decoder = JSONDecoder()
+      decoder.nonConformingFloatDecodingStrategy = Self.nonFiniteDecoding
+      file = try decoder.decode(FileFormat.self, from: data)
     } catch {
       throw .unreadable(path: path, reason: "not a schedtui sweep file (\(error))")
     }
