@@ -34,28 +34,34 @@ struct Sweep: ParsableCommand {
   @Option(help: ArgumentHelp(
     "Schedules: linear, cosine:START:END:TAU, sigmoid:START:END:TAU.", valueName: "list"))
   var families = "linear,cosine:0.2:1:1"
-  @Option(help: "Training steps per run (default: \(SweepDefaults.steps)).")
-  var steps = SweepDefaults.steps
+  @Option(help: "Training steps per run (default: \(SweepSettings().steps)).")
+  var steps = SweepSettings().steps
   @Option(help: "Runs per cell, each with its own seed; the table shows mean ± standard error.")
   var repeats = 1
   @Option(help: "Seed of the first repeat; repeat k uses seed + k.")
   var seed: UInt64 = 0
   @Option(help: ArgumentHelp(
-    "Denoiser: auto (per resolution, see README \"Sweeps\"), mlp-s or convres-s.",
+    "Denoiser: auto (mlp-s at every resolution, see README \"Sweeps\"), mlp-s or convres-s.",
     valueName: "model"))
   var model = "auto"
-  @Option(help: "Examples per step (default: \(SweepDefaults.batch)).")
-  var batch = SweepDefaults.batch
-  @Option(help: "Peak learning rate (default: per model and resolution, see README \"Sweeps\").")
+  @Option(help: "Examples per step (default: \(SweepSettings().batch)).")
+  var batch = SweepSettings().batch
+  @Option(help: "Peak learning rate (default: 1e-3 for mlp-s, 5e-4 for convres-s).")
   var lr: Double?
+  @Option(help: ArgumentHelp(
+    "What the network predicts: eps, x0 or v (default \(SweepSettings().prediction.rawValue); "
+      + "see README \"Sweeps\").", valueName: "prediction"))
+  var prediction = SweepSettings().prediction
+  @Option(help: "Guidance weight w ≥ 0 when sampling (default 0: none, as the paper's Table 4).")
+  var guidance = SweepSettings().guidance
   @Option(
     name: .customLong("eval-samples"),
-    help: "Samples per run for the Fréchet distance (default: \(SweepDefaults.evalSamples)).")
-  var evalSamples = SweepDefaults.evalSamples
+    help: "Samples per run for the Fréchet distance (default: \(SweepSettings().evalSamples)).")
+  var evalSamples = SweepSettings().evalSamples
   @Option(
     name: .customLong("sample-steps"),
-    help: "Sampler steps for those samples (default: \(SweepDefaults.sampleSteps)).")
-  var sampleSteps = SweepDefaults.sampleSteps
+    help: "Sampler steps for those samples (default: \(SweepSettings().sampleSteps)).")
+  var sampleSteps = SweepSettings().sampleSteps
   @Option(help: "OpenBLAS threads (default \(TrainDefaults.threads)).")
   var threads = TrainDefaults.threads
   @Option(help: ArgumentHelp("Sweep folder; an existing one is resumed.", valueName: "dir"))
@@ -82,10 +88,34 @@ struct Sweep: ParsableCommand {
     guard (1...10000).contains(sampleSteps) else {
       throw ValidationError("--sample-steps \(sampleSteps) is not allowed: a whole number in 1…10000.")
     }
+    guard guidance.isFinite, guidance >= 0, guidance <= 100 else {
+      throw ValidationError("--guidance \(guidance) is not allowed: a number in [0, 100].")
+    }
     guard (1...64).contains(threads) else {
       throw ValidationError("--threads \(threads) is not allowed: a whole number in 1…64.")
     }
-    for r in try grid().resolutions { _ = try config(resolution: r, scale: 1, family: .init(parsing: "linear"), seed: 0) }
+    let grid = try grid()
+    for r in grid.resolutions {
+      do {
+        _ = try sweepSettings().config(
+          cell: SweepCell(resolution: r, scale: 1, family: grid.families[0]), seed: 0)
+      } catch DatasetError.invalid(let field, let value, let allowed) {
+        throw ValidationError("--\(field) \(value) is not allowed in this sweep: \(allowed).")
+      }
+    }
+  }
+
+  func sweepSettings() -> SweepSettings {
+    var s = SweepSettings()
+    s.steps = steps
+    s.batch = batch
+    s.model = model == "auto" ? nil : ModelKind(rawValue: model)
+    s.learningRate = lr
+    s.prediction = prediction
+    s.guidance = guidance
+    s.evalSamples = evalSamples
+    s.sampleSteps = sampleSteps
+    return s
   }
 
   func grid() throws -> SweepGrid {
@@ -105,54 +135,12 @@ struct Sweep: ParsableCommand {
     return SweepGrid(resolutions: res, scales: bs, families: fams, repeats: repeats, seed: seed)
   }
 
-  /// The model and learning rate a cell at `resolution` trains with.
-  func modelAndRate(resolution: Int) -> (ModelKind, Double) {
-    let kind = model == "auto" ? SweepDefaults.model(resolution: resolution) : ModelKind(rawValue: model)!
-    return (kind, lr ?? SweepDefaults.learningRate(model: kind, resolution: resolution))
-  }
-
-  func config(resolution: Int, scale: Double, family: SweepFamily, seed: UInt64) throws
-    -> TrainingConfig
-  {
-    var c = TrainingConfig()
-    c.schedule = family.spec
-    c.inputScale = scale
-    c.data = .digits
-    c.resolution = resolution
-    (c.model, c.optimizer.learningRate) = modelAndRate(resolution: resolution)
-    c.steps = steps
-    c.batch = batch
-    c.seed = seed
-    c.evalSamples = evalSamples
-    c.sampleSteps = sampleSteps
-    c.checkpointEvery = max(steps / 4, 50)
-    do { try c.validate() } catch {
-      if case .invalid(let field, let value, let allowed) = error {
-        throw ValidationError("\(field) \(value) is not allowed in this sweep: \(allowed).")
-      }
-      throw ValidationError("\(error)")
-    }
-    return c
-  }
-
-  /// What every cell shares; a resumed sweep must match it.
-  func settings(for grid: SweepGrid) -> [String: String] {
-    var s: [String: String] = [
-      "data": "digits", "steps": "\(steps)", "batch": "\(batch)",
-      "eval_samples": "\(evalSamples)", "sample_steps": "\(sampleSteps)",
-    ]
-    for r in grid.resolutions {
-      let (kind, rate) = modelAndRate(resolution: r)
-      s["model_\(r)"] = kind.rawValue
-      s["lr_\(r)"] = "\(rate)"
-    }
-    return s
-  }
-
   func run() throws {
     BLAS.threads = threads
     let grid = try grid()
-    var runner = try SweepRunner(directory: out, grid: grid, settings: settings(for: grid))
+    let settings = sweepSettings()
+    var runner = try SweepRunner(
+      directory: out, grid: grid, settings: settings.recorded(resolutions: grid.resolutions))
     let pending = runner.pendingJobs.count
     let total = grid.cells.count * grid.repeats
     print(
@@ -160,12 +148,24 @@ struct Sweep: ParsableCommand {
         + "\(grid.families.count) schedules × \(grid.repeats) repeat(s) = \(total) runs of "
         + "\(steps) steps → \(out)"
         + (pending < total ? " (resuming: \(total - pending) done, \(pending) to go)" : ""))
-    let noise = NoiseBaseline(samples: evalSamples, seed: seed)
+    let trainer = SweepTrainer(settings: settings, seed: seed)
     signal(SIGINT) { _ in interruptRequested = 1 }
     defer { signal(SIGINT, SIG_DFL) }
     let terminal = isatty(2) == 1
-    let finished = try runner.run(
-      train: { job in try trainCell(job, noise: noise, terminal: terminal) },
+    let finished: Bool
+    do {
+      finished = try runner.run(
+      train: { job in
+        // On a terminal the run's own progress bar; in a log only the sweep's line per run.
+        let display = ProgressDisplay(
+          total: steps, batch: batch, start: 0, terminal: terminal)
+        defer { display.finish() }
+        let result = try trainer.train(
+          job, progress: { if terminal { display.show($0) } },
+          shouldStop: { interruptRequested != 0 })
+        if let note = result.note { print("  \(note): counted as failed") }
+        return result
+      },
       shouldStop: { interruptRequested != 0 },
       progress: { p in
         guard let job = p.next else { return }
@@ -180,99 +180,20 @@ struct Sweep: ParsableCommand {
         let map = SweepHeatmap(table: table, families: state.grid.families, resolutions: state.grid.resolutions)
         try PNG.write(map.image, to: (out as NSString).appendingPathComponent("heatmap.png"))
       })
+    } catch let stop as SweepTrainer.Interrupted {
+      print(stop.description)
+      throw ExitCode(130)
+    }
     let table = SweepTable(grid: grid, results: runner.state.results)
     if !finished {
       print("stopped; the runs done are saved. Run the same command again to continue.")
-      return
+      throw ExitCode(130)
     }
     print("\n" + table.markdown)
     for (column, best) in zip(table.columns, table.bestScale) {
       print("best b at \(column.title): " + (best.map { "\($0)" } ?? "none (every cell failed)"))
     }
     print("wrote \(out)/table.md, table.csv, heatmap.png, sweep.json")
-  }
-
-  /// Trains one run (continuing it from its checkpoint after an interruption) and scores it.
-  func trainCell(_ job: SweepRunner.Job, noise: NoiseBaseline, terminal: Bool) throws -> SweepRun {
-    let checkpoint = (job.directory as NSString).appendingPathComponent(Checkpoint.fileName)
-    let run: TrainingRun
-    if FileManager.default.fileExists(atPath: checkpoint) {
-      run = try TrainingRun(resuming: job.directory)
-    } else {
-      run = try TrainingRun(
-        config: config(resolution: job.cell.resolution, scale: job.cell.scale,
-                       family: job.cell.family, seed: job.seed),
-        directory: job.directory)
-    }
-    let display = ProgressDisplay(
-      total: run.config.steps, batch: run.config.batch, start: run.trainer.completedSteps,
-      terminal: terminal)
-    let noiseFD = try noise.distance(resolution: job.cell.resolution)
-    do {
-      // On a terminal the cell's own progress bar; in a log, only the sweep's line per run.
-      let summary = try run.run(
-        progress: { if terminal { display.show($0) } }, shouldStop: { interruptRequested != 0 })
-      display.finish()
-      guard summary.completed else { throw SweepInterrupted() }
-      return SweepRun(
-        seed: job.seed, fd: summary.frechetDistance, noiseFD: noiseFD,
-        trainSeconds: summary.trainSeconds, finalLoss: summary.finalLoss)
-    } catch let error as TrainingError {
-      display.finish()
-      guard case .diverged(let step, let loss, _) = error else { throw error }
-      print("  diverged at step \(step) (loss \(loss)): counted as failed")
-      return SweepRun(
-        seed: job.seed, fd: nil, noiseFD: noiseFD, trainSeconds: 0, finalLoss: loss,
-        note: "diverged at step \(step)")
-    }
-  }
-}
-
-/// Thrown out of a cell on Ctrl-C, after its checkpoint is saved, to stop the sweep loop.
-struct SweepInterrupted: Error, CustomStringConvertible {
-  var description: String {
-    "stopped; the runs done are saved and the running one has a checkpoint. "
-      + "Run the same command again to continue."
-  }
-}
-
-/// The Fréchet distance of pure noise at each resolution: the bar a run must clear by half to
-/// count as having learned (see ``SweepRun/failFraction``).
-final class NoiseBaseline {
-  let samples: Int
-  let seed: UInt64
-  var cache: [Int: Double] = [:]
-
-  init(samples: Int, seed: UInt64) {
-    self.samples = samples
-    self.seed = seed
-  }
-
-  /// Gaussian noise clipped to the data range [−1, 1], scored like samples.
-  func distance(resolution: Int) throws -> Double {
-    if let d = cache[resolution] { return d }
-    var rng = Xoshiro256(seed: seed ^ 0x4E01_5E00)
-    var images = [Float](repeating: 0, count: samples * resolution * resolution)
-    fillGaussian(&images, using: &rng)
-    for i in images.indices { images[i] = min(max(images[i], -1), 1) }
-    let d = try DigitsClassifier.shared().frechetDistance(images, count: samples, size: resolution)
-    cache[resolution] = d
-    return d
-  }
-}
-
-/// Defaults of `schedtui sweep`, chosen so the default grid learns in every cell and finishes in
-/// under 30 minutes here (README "Sweeps").
-enum SweepDefaults {
-  static let steps = 1500
-  static let batch = 128
-  static let evalSamples = 500
-  static let sampleSteps = 100
-
-  static func model(resolution: Int) -> ModelKind { .mlpS }
-
-  static func learningRate(model: ModelKind, resolution: Int) -> Double {
-    model == .mlpS ? 1e-3 : 5e-4
   }
 }
 

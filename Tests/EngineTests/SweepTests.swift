@@ -115,16 +115,37 @@ import Testing
     #expect(md.contains("| 0.5 | **4.00** | **4.00** | **8.00** | **8.00** |"))
   }
 
-  @Test("resuming with different settings is refused, naming the setting")
+  @Test("resuming with different settings is refused, naming every setting that differs")
   func refusesOtherExperiment() throws {
     let dir = tempDir()
     defer { try? FileManager.default.removeItem(atPath: dir) }
-    var first = try SweepRunner(directory: dir, grid: grid, settings: ["steps": "10"])
+    var first = try SweepRunner(directory: dir, grid: grid, settings: ["steps": "10", "lr": "1"])
     _ = try first.run(train: fakeTrain, shouldStop: { false })
+    var other = grid
+    other.seed = 4
     #expect {
-      try SweepRunner(directory: dir, grid: grid, settings: ["steps": "20"])
+      try SweepRunner(directory: dir, grid: other, settings: ["steps": "20", "lr": "1"])
     } throws: { error in
-      "\(error)".contains("steps = 10") && "\(error)".contains("20")
+      "\(error)".contains("steps = 10 (this run asks for 20)")
+        && "\(error)".contains("seed = 3 (this run asks for 4)") && !"\(error)".contains("lr")
+    }
+  }
+
+  @Test("more repeats extend a finished sweep; fewer are refused rather than dropping runs")
+  func repeats() throws {
+    let dir = tempDir()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    var first = try SweepRunner(directory: dir, grid: grid, settings: [:])
+    _ = try first.run(train: fakeTrain)
+    var more = grid
+    more.repeats = 2
+    let extended = try SweepRunner(directory: dir, grid: more, settings: [:])
+    #expect(extended.pendingJobs.count == 8)
+    #expect(extended.pendingJobs.allSatisfy { $0.seed == 4 })
+    var third = try SweepRunner(directory: dir, grid: more, settings: [:])
+    _ = try third.run(train: fakeTrain)
+    #expect(throws: SweepState.LoadError.self) {
+      try SweepRunner(directory: dir, grid: grid, settings: [:])
     }
   }
 
@@ -166,5 +187,41 @@ import Testing
     #expect(pixel(x0 + 4, y0 + 30 + 4) == [253, 231, 37])  // and viridis' bright end inside
     #expect(pixel(x0 + 4, y0 + 4) != [255, 255, 255])  // row 0: not framed
     #expect(pixel(x0 + 4, y0 + 60 + 4) == [150, 150, 150])  // row 2: failed (90 ≥ 50), grey
+  }
+}
+
+@Suite struct SweepTrainerTests {
+  @Test("a real run of a cell is trained, scored against the noise baseline, and resumes after a stop")
+  func realRunStopsAndResumes() throws {
+    let dir = FileManager.default.temporaryDirectory
+      .appendingPathComponent("schedtui-sweeptrainer-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    var settings = SweepSettings()
+    settings.steps = 6
+    settings.batch = 8
+    settings.evalSamples = 20
+    settings.sampleSteps = 4
+    let trainer = SweepTrainer(settings: settings, seed: 1)
+    let job = SweepRunner.Job(
+      cell: SweepCell(resolution: 8, scale: 0.5, family: try SweepFamily(parsing: "linear")),
+      repeatIndex: 0, seed: 1, directory: dir)
+    var steps = 0
+    #expect(throws: SweepTrainer.Interrupted.self) {
+      try trainer.train(job, progress: { if case .step = $0 { steps += 1 } }, shouldStop: { steps >= 3 })
+    }
+    #expect(steps == 3)
+    #expect(FileManager.default.fileExists(atPath: dir + "/checkpoint.bin"))
+    steps = 0
+    let run = try trainer.train(job, progress: { if case .step = $0 { steps += 1 } })
+    #expect(steps == 3)  // only the remaining steps
+    let fd = try #require(run.fd)
+    #expect(fd.isFinite && fd > 0)
+    // Six steps learn nothing beyond the average: the run must count as failed.
+    let meanFD = try #require(run.meanFD)
+    print("6-step run: fd \(fd), noise \(run.noiseFD), mean digit \(meanFD)")
+    #expect(meanFD < run.noiseFD)
+    #expect(run.failed)
+    let summary = try String(contentsOfFile: dir + "/summary.json", encoding: .utf8)
+    #expect(summary.contains("\"input_scale\" : 0.5"))
   }
 }

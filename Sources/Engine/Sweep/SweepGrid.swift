@@ -110,6 +110,12 @@ public struct SweepCell: Hashable, Sendable {
   public let scale: Double
   public let family: SweepFamily
 
+  public init(resolution: Int, scale: Double, family: SweepFamily) {
+    self.resolution = resolution
+    self.scale = scale
+    self.family = family
+  }
+
   /// A file-system-safe, stable name: `r16-b0.7-cosine_0.2_1_1`.
   public var id: String {
     let f = family.text.replacingOccurrences(of: ":", with: "_")

@@ -8,34 +8,40 @@ public struct SweepRun: Codable, Equatable, Sendable {
   public var fd: Double?
   /// Fréchet distance of pure Gaussian noise, mapped like samples, for the same evaluator.
   public var noiseFD: Double
+  /// Fréchet distance of the mean training digit repeated: what a model that learned only the
+  /// average would score. nil in sweeps written before it was recorded.
+  public var meanFD: Double?
   public var trainSeconds: Double
   public var finalLoss: Double
   /// Why the run has no distance, when it has none.
   public var note: String?
 
   public init(
-    seed: UInt64, fd: Double?, noiseFD: Double, trainSeconds: Double, finalLoss: Double,
-    note: String? = nil
+    seed: UInt64, fd: Double?, noiseFD: Double, meanFD: Double? = nil, trainSeconds: Double,
+    finalLoss: Double, note: String? = nil
   ) {
     self.seed = seed
     self.fd = fd
     self.noiseFD = noiseFD
+    self.meanFD = meanFD
     self.trainSeconds = trainSeconds
     self.finalLoss = finalLoss
     self.note = note
   }
 
-  /// A run failed when its samples are no better than noise: its distance is not below half of
-  /// the distance of noise itself. Half, not "below noise", because a network that learned only
-  /// the mean grey level already beats pure noise by a little; that is not learning digits.
+  /// A run failed when its samples are no better than a model that learned nothing: its
+  /// distance is not below half of the better of two trivial baselines, pure noise and the mean
+  /// digit. Half, not just "below", because a network that learned little more than the mean
+  /// image already beats both by a little; that is not learning digits.
   public static let failFraction = 0.5
+  public var baselineFD: Double { min(noiseFD, meanFD ?? .infinity) }
   public var failed: Bool {
     guard let fd else { return true }
-    return !(fd.isFinite && fd < Self.failFraction * noiseFD)
+    return !(fd.isFinite && fd < Self.failFraction * baselineFD)
   }
 
   enum CodingKeys: String, CodingKey {
-    case seed, fd, note, noiseFD = "noise_fd", trainSeconds = "train_seconds", finalLoss = "final_loss"
+    case seed, fd, note, noiseFD = "noise_fd", meanFD = "mean_fd", trainSeconds = "train_seconds", finalLoss = "final_loss"
   }
 }
 

@@ -20,15 +20,21 @@ public struct SweepState: Equatable, Sendable {
 
   public enum LoadError: Error, CustomStringConvertible, Equatable {
     case unreadable(path: String, reason: String)
-    case mismatch(path: String, field: String, stored: String, requested: String)
+    /// The stored sweep differs from the requested one in these fields.
+    case mismatch(path: String, differences: [Difference])
+
+    public struct Difference: Equatable, Sendable {
+      public let field: String, stored: String, requested: String
+    }
 
     public var description: String {
       switch self {
       case .unreadable(let path, let reason):
         return "\(path): \(reason)"
-      case .mismatch(let path, let field, let stored, let requested):
-        return "\(path) holds a sweep with \(field) = \(stored), but this run asks for "
-          + "\(requested); resume it with the same options, or choose another --out"
+      case .mismatch(let path, let differences):
+        let list = differences.map { "\($0.field) = \($0.stored) (this run asks for \($0.requested))" }
+        return "\(path) holds a different sweep: " + list.joined(separator: ", ")
+          + ". Resume it with the same options, or choose another --out"
       }
     }
   }
@@ -128,23 +134,24 @@ public struct SweepState: Equatable, Sendable {
           + "(this schedtui reads version \(version))")
     }
     let g = requested.grid
-    func check(_ field: String, _ stored: String, _ wanted: String) throws(LoadError) {
+    var differences: [LoadError.Difference] = []
+    func check(_ field: String, _ stored: String, _ wanted: String) {
       if stored != wanted {
-        throw .mismatch(path: path, field: field, stored: stored, requested: wanted)
+        differences.append(.init(field: field, stored: stored, requested: wanted))
       }
     }
-    try check("resolutions", "\(file.resolutions)", "\(g.resolutions)")
-    try check("scales", "\(file.scales)", "\(g.scales)")
-    try check("families", "\(file.families)", "\(g.families.map(\.text))")
+    check("resolutions", "\(file.resolutions)", "\(g.resolutions)")
+    check("scales", "\(file.scales)", "\(g.scales)")
+    check("families", "\(file.families)", "\(g.families.map(\.text))")
     // More repeats than before extends the sweep (the runs done are kept); fewer would drop runs.
     if file.repeats > g.repeats {
-      throw .mismatch(
-        path: path, field: "repeats", stored: "\(file.repeats)", requested: "\(g.repeats)")
+      differences.append(.init(field: "repeats", stored: "\(file.repeats)", requested: "\(g.repeats)"))
     }
-    try check("seed", "\(file.seed)", "\(g.seed)")
+    check("seed", "\(file.seed)", "\(g.seed)")
     for key in Set(file.settings.keys).union(requested.settings.keys).sorted() {
-      try check(key, file.settings[key] ?? "(unset)", requested.settings[key] ?? "(unset)")
+      check(key, file.settings[key] ?? "(unset)", requested.settings[key] ?? "(unset)")
     }
+    guard differences.isEmpty else { throw .mismatch(path: path, differences: differences) }
     var state = requested
     let known = Set(g.cells.map(\.id))
     for cell in file.cells where known.contains(cell.id) {

@@ -87,8 +87,8 @@ public struct TrainingConfig: Sendable, Equatable {
       sizes.contains(resolution), "resolution", resolution,
       sizes.map(String.init).joined(separator: ", ") + " for \(data.rawValue)")
     try check(
-      model != .mlpS || resolution <= 16, "model", "\(model.rawValue) at \(resolution)×\(resolution)",
-      "mlp-s at 8 or 16 pixels; convres-s for larger images")
+      model != .mlpS || resolution <= 32, "model", "\(model.rawValue) at \(resolution)×\(resolution)",
+      "mlp-s up to 32 pixels; convres-s for larger images")
     try check(steps >= 1 && steps <= 10_000_000, "steps", steps, "1 … 10000000")
     try check(batch >= 1 && batch <= 4096, "batch", batch, "1 … 4096")
     let lr = optimizer.learningRate
