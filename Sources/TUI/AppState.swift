@@ -90,7 +90,8 @@ public struct PresetItem: Equatable, Sendable {
 
 /// The screens, on keys 1–4.
 public enum Screen: Int, Sendable, CaseIterable {
-  case schedule = 1, preview, training, sweep
+  case schedule = 1
+  case preview, training, sweep
 
   public var title: String {
     switch self {
@@ -129,9 +130,12 @@ public enum PromptKind: Sendable, Equatable {
 public struct TextEntry: Sendable, Equatable {
   public var text: String
   public var error: String?
-  public init(text: String, error: String? = nil) {
+  /// The path exists and the user was told: Enter now replaces it. Editing the text resets it.
+  public var replaceConfirmed: Bool
+  public init(text: String, error: String? = nil, replaceConfirmed: Bool = false) {
     self.text = text
     self.error = error
+    self.replaceConfirmed = replaceConfirmed
   }
 }
 
@@ -174,6 +178,8 @@ public struct AppState: Sendable, Equatable {
   public var shouldQuit = false
   /// A training run is going: quitting asks first.
   public var trainingActive = false
+  /// The last training run started from the explorer, if any.
+  public var training: TrainingStatus?
   public var presets: [PresetItem]
   /// The preview's resolutions, drawn side by side at the same on-screen size.
   public var previewResolutions: [Int]
@@ -193,7 +199,8 @@ public struct AppState: Sendable, Equatable {
 
   /// The rows of the parameter list on the current screen.
   public var fields: [Field] {
-    screen == .preview ? Field.previewFields : Field.scheduleFields(for: document.current.spec.family)
+    screen == .preview
+      ? Field.previewFields : Field.scheduleFields(for: document.current.spec.family)
   }
 
   /// The focused parameter, if the parameter list has focus.

@@ -44,7 +44,8 @@ public struct BrailleCanvas: Sendable {
   /// Draws the segment from (x0, y0) to (x1, y1) in dots with Bresenham's algorithm; both ends
   /// are set. Far-away ends are clipped first so a nearly vertical asymptote costs nothing.
   public mutating func line(_ x0: Int, _ y0: Int, _ x1: Int, _ y1: Int, _ color: Color) {
-    var x0 = x0, y0 = y0
+    var x0 = x0
+    var y0 = y0
     // Keep coordinates bounded so the loop below never runs far outside the canvas.
     let margin = 2 * (dotWidth + dotHeight) + 8
     guard abs(x0) < 1 << 20, abs(y0) < 1 << 20, abs(x1) < 1 << 20, abs(y1) < 1 << 20 else {
@@ -56,8 +57,10 @@ public struct BrailleCanvas: Sendable {
     {
       return
     }
-    let dx = abs(x1 - x0), sx = x0 < x1 ? 1 : -1
-    let dy = -abs(y1 - y0), sy = y0 < y1 ? 1 : -1
+    let dx = abs(x1 - x0)
+    let sx = x0 < x1 ? 1 : -1
+    let dy = -abs(y1 - y0)
+    let sy = y0 < y1 ? 1 : -1
     var err = dx + dy
     while true {
       set(x0, y0, color)

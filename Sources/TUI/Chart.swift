@@ -123,7 +123,8 @@ public struct Chart: Sendable {
   @discardableResult
   public func draw(into grid: inout Grid, rect: Rect, glyphs: Glyphs, theme: Theme) -> Layout {
     guard rect.width >= 2, rect.height >= 1 else {
-      return Layout(plot: Rect(x: rect.x, y: rect.y, width: 0, height: 0), legend: nil,
+      return Layout(
+        plot: Rect(x: rect.x, y: rect.y, width: 0, height: 0), legend: nil,
         hasAxes: false)
     }
     let yLabels = y.ticks.map { glyphs.text(y.label($0)) }
@@ -136,15 +137,20 @@ public struct Chart: Sendable {
         x: rect.x + labelWidth + 1, y: rect.y + 1, width: rect.width - labelWidth - 1,
         height: rect.height - 3)
     } else {
-      plot = rect.height > 2 ? Rect(x: rect.x, y: rect.y + 1, width: rect.width,
-        height: rect.height - 1) : rect
+      plot =
+        rect.height > 2
+        ? Rect(
+          x: rect.x, y: rect.y + 1, width: rect.width,
+          height: rect.height - 1) : rect
     }
     // Title on the top row, then the y axis name.
     if rect.height > 2 {
-      var col = grid.write(glyphs.text(title), x: rect.x, y: rect.y, theme.title,
+      var col = grid.write(
+        glyphs.text(title), x: rect.x, y: rect.y, theme.title,
         maxWidth: rect.width)
       if !y.name.isEmpty && y.name != title && col + 3 < rect.maxX {
-        col = grid.write(glyphs.text("  (y: \(y.name))"), x: col, y: rect.y, theme.text,
+        col = grid.write(
+          glyphs.text("  (y: \(y.name))"), x: col, y: rect.y, theme.text,
           maxWidth: rect.maxX - col)
       }
     }
@@ -152,7 +158,8 @@ public struct Chart: Sendable {
 
     if let c = cursorX, c >= x.lower, c <= x.upper {
       let column = plot.x + (dotX(c, plot) >> 1)
-      grid.setBackground(Rect(x: column, y: plot.y, width: 1, height: plot.height),
+      grid.setBackground(
+        Rect(x: column, y: plot.y, width: 1, height: plot.height),
         theme.cursorBackground)
     }
 
@@ -205,7 +212,8 @@ public struct Chart: Sendable {
   func drawAxes(
     _ grid: inout Grid, plot: Rect, rect: Rect, labels: [String], _ glyphs: Glyphs, _ theme: Theme
   ) {
-    let axisX = plot.x - 1, axisY = plot.maxY
+    let axisX = plot.x - 1
+    let axisY = plot.maxY
     for yy in plot.y..<plot.maxY { grid.put(axisX, yy, glyphs.box.vertical, theme.axis) }
     for xx in plot.x..<plot.maxX { grid.put(xx, axisY, glyphs.box.horizontal, theme.axis) }
     grid.put(axisX, axisY, glyphs.axisCorner, theme.axis)

@@ -40,8 +40,12 @@ public enum ColorQuantizer {
   /// `q(v) = v < 48 ? 0 : v < 114 ? 1 : (v − 35) / 40`; the grey ramp is `232 + i` with value
   /// `8 + 10·i`; whichever is nearer in squared RGB distance wins (the cube on a tie).
   public static func xterm256(_ r: Int, _ g: Int, _ b: Int) -> Int {
-    let qr = cubeIndex(r), qg = cubeIndex(g), qb = cubeIndex(b)
-    let cr = cubeLevels[qr], cg = cubeLevels[qg], cb = cubeLevels[qb]
+    let qr = cubeIndex(r)
+    let qg = cubeIndex(g)
+    let qb = cubeIndex(b)
+    let cr = cubeLevels[qr]
+    let cg = cubeLevels[qg]
+    let cb = cubeLevels[qb]
     let cubeColor = 16 + 36 * qr + 6 * qg + qb
     // Exact cube colours need no grey comparison.
     if cr == r && cg == g && cb == b { return cubeColor }
@@ -72,7 +76,8 @@ public enum ColorQuantizer {
 
   /// The nearest of the 8 ANSI colours (0…7) in squared RGB distance.
   public static func basic8(_ r: Int, _ g: Int, _ b: Int) -> Int {
-    var best = 0, bestDistance = Int.max
+    var best = 0
+    var bestDistance = Int.max
     for (i, c) in basicPalette.enumerated() {
       let d = sq(c.0 - r) + sq(c.1 - g) + sq(c.2 - b)
       if d < bestDistance { (best, bestDistance) = (i, d) }
@@ -86,7 +91,9 @@ public enum ColorQuantizer {
   /// colours, so near-black is sent as `0x010101`.
   public static func number(_ color: Color, mode: ColorMode) -> Int {
     if color.isDefault { return -1 }
-    let r = Int(color.r), g = Int(color.g), b = Int(color.b)
+    let r = Int(color.r)
+    let g = Int(color.g)
+    let b = Int(color.b)
     switch mode {
     case .direct: return max(Int(color.hex), 0x010101)
     case .xterm256: return xterm256(r, g, b)

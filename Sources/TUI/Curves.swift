@@ -17,8 +17,7 @@ public struct CurveSet: Sendable {
 
 /// Samples settings into curves.
 public enum Curves {
-  /// The fixed logSNR range of the plots: wide enough for Algorithm 1's clip at 1e−9
-  /// (logSNR ≈ −20.7) and fixed so that changing b visibly moves the curve instead of the axis.
+  /// The widest logSNR range the plots show: Algorithm 1's clip at 1e−9 is logSNR ≈ −20.7.
   public static let logSNRRange: ClosedRange<Double> = -20...20
 
   /// `samples + 1` evenly spaced points of each curve of `setting` (nil if it is invalid).
@@ -56,12 +55,36 @@ public enum Curves {
       logSNR: logSNR, unscaledLogSNR: scaled ? unscaled : nil, density: density)
   }
 
+  /// The logSNR range the plots show for `sets`: the curves' logSNR over t ∈ [0.01, 0.99] (the
+  /// ends go to ±∞ or sit on the clip), widened to multiples of 5, at least 10 wide, inside
+  /// ``logSNRRange``. Shared by all the curves so that b's shift shows against the pins.
+  public static func logSNRBounds(_ sets: [CurveSet]) -> ClosedRange<Double> {
+    var lo = Double.infinity
+    var hi = -Double.infinity
+    for c in sets {
+      for p in c.logSNR where p.x >= 0.01 && p.x <= 0.99 && p.y.isFinite {
+        lo = min(lo, p.y)
+        hi = max(hi, p.y)
+      }
+    }
+    guard lo <= hi else { return logSNRRange }
+    lo = max(logSNRRange.lowerBound, (lo / 5).rounded(.down) * 5)
+    hi = min(logSNRRange.upperBound, (hi / 5).rounded(.up) * 5)
+    while hi - lo < 10 {
+      if hi < logSNRRange.upperBound { hi += 5 }
+      if hi - lo < 10, lo > logSNRRange.lowerBound { lo -= 5 }
+    }
+    return lo...hi
+  }
+
   /// A y range [0, top] for density curves: the largest density inside the plotted logSNR range
   /// with 10% headroom, at least 0.05.
-  public static func densityTop(_ curves: [[(x: Double, y: Double)]]) -> Double {
+  public static func densityTop(
+    _ curves: [[(x: Double, y: Double)]], within range: ClosedRange<Double> = logSNRRange
+  ) -> Double {
     var top = 0.0
     for c in curves {
-      for p in c where logSNRRange.contains(p.x) && p.y.isFinite { top = max(top, p.y) }
+      for p in c where range.contains(p.x) && p.y.isFinite { top = max(top, p.y) }
     }
     return max(0.05, top * 1.1)
   }

@@ -69,7 +69,8 @@ public enum Field: String, Sendable, CaseIterable, Equatable {
 
   /// The value as shown in the list.
   public func text(in state: AppState) -> String {
-    let c = state.document.current, s = c.spec
+    let c = state.document.current
+    let s = c.spec
     switch self {
     case .family: return s.family.rawValue
     case .inputScale: return short(c.inputScale)
@@ -156,7 +157,11 @@ public enum Field: String, Sendable, CaseIterable, Equatable {
       case "off", "false", "no", "0": on = false
       default: throw EntryError(field: self, text: t)
       }
-      if self == .normalize { d.current.normalize = on } else { d.current.spec.zeroTerminalSNR = on }
+      if self == .normalize {
+        d.current.normalize = on
+      } else {
+        d.current.spec.zeroTerminalSNR = on
+      }
     case .previewGamma where t.lowercased() == "t":
       d.previewGamma = nil
     default:

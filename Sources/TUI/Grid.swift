@@ -160,7 +160,9 @@ public struct Grid: Equatable, Sendable {
   }
 
   /// Sets one cell if it is on the grid.
-  @inline(__always) public mutating func put(_ x: Int, _ y: Int, _ char: Unicode.Scalar, _ style: Style) {
+  @inline(__always) public mutating func put(
+    _ x: Int, _ y: Int, _ char: Unicode.Scalar, _ style: Style
+  ) {
     guard contains(x, y) else { return }
     cells[y * width + x] = Cell(char, style)
   }
@@ -200,7 +202,9 @@ public struct Grid: Equatable, Sendable {
   }
 
   /// Draws a box border around `rect` with an optional title in its top edge.
-  public mutating func box(_ rect: Rect, title: String = "", _ style: Style = .plain, glyphs: Glyphs) {
+  public mutating func box(
+    _ rect: Rect, title: String = "", _ style: Style = .plain, glyphs: Glyphs
+  ) {
     guard rect.width >= 2, rect.height >= 2 else { return }
     let b = glyphs.box
     for xx in rect.x + 1..<rect.maxX - 1 {
@@ -216,7 +220,8 @@ public struct Grid: Equatable, Sendable {
     put(rect.x, rect.maxY - 1, b.bottomLeft, style)
     put(rect.maxX - 1, rect.maxY - 1, b.bottomRight, style)
     if !title.isEmpty, rect.width > 4 {
-      write(" \(title) ", x: rect.x + 1, y: rect.y, style.with(.bold), maxWidth: rect.width - 2)
+      write(" \(glyphs.text(title)) ", x: rect.x + 1, y: rect.y, style.with(.bold),
+        maxWidth: rect.width - 2)
     }
   }
 
@@ -259,11 +264,15 @@ public struct Glyphs: Sendable {
   public var tickY: Unicode.Scalar
 
   public static let unicode = Glyphs(
-    unicode: true, box: Box(horizontal: "─", vertical: "│", topLeft: "┌", topRight: "┐",
+    unicode: true,
+    box: Box(
+      horizontal: "─", vertical: "│", topLeft: "┌", topRight: "┐",
       bottomLeft: "└", bottomRight: "┘"),
     axisCorner: "└", tickX: "┬", tickY: "┤")
   public static let ascii = Glyphs(
-    unicode: false, box: Box(horizontal: "-", vertical: "|", topLeft: "+", topRight: "+",
+    unicode: false,
+    box: Box(
+      horizontal: "-", vertical: "|", topLeft: "+", topRight: "+",
       bottomLeft: "+", bottomRight: "+"),
     axisCorner: "+", tickX: "+", tickY: "+")
 
@@ -286,6 +295,14 @@ public struct Glyphs: Sendable {
       case "≥": out += ">="
       case "≤": out += "<="
       case "●", "■": out += "*"
+      case "√": out += "sqrt"
+      case "ε": out += "eps"
+      case "β": out += "beta"
+      case "σ": out += "sigma"
+      case "ρ": out += "rho"
+      case "μ": out += "mu"
+      case "λ": out += "logSNR"
+      case "²": out += "^2"
       default: out.unicodeScalars.append(ch.isASCII ? ch : "?")
       }
     }

@@ -6,7 +6,8 @@ public struct Picture: Sendable, Equatable {
   public var rgb: [Float]
 
   public init(width: Int, height: Int, rgb: [Float]) {
-    precondition(rgb.count == width * height * 3, "Picture: \(rgb.count) floats for \(width)×\(height)")
+    precondition(
+      rgb.count == width * height * 3, "Picture: \(rgb.count) floats for \(width)×\(height)")
     self.width = width
     self.height = height
     self.rgb = rgb
@@ -14,9 +15,14 @@ public struct Picture: Sendable, Equatable {
 
   /// A one-channel image (grey) as a picture.
   public init(width: Int, height: Int, grey: [Float]) {
-    precondition(grey.count == width * height, "Picture: \(grey.count) values for \(width)×\(height)")
+    precondition(
+      grey.count == width * height, "Picture: \(grey.count) values for \(width)×\(height)")
     var rgb = [Float](repeating: 0, count: width * height * 3)
-    for i in 0..<grey.count { rgb[3 * i] = grey[i]; rgb[3 * i + 1] = grey[i]; rgb[3 * i + 2] = grey[i] }
+    for i in 0..<grey.count {
+      rgb[3 * i] = grey[i]
+      rgb[3 * i + 1] = grey[i]
+      rgb[3 * i + 2] = grey[i]
+    }
     self.init(width: width, height: height, rgb: rgb)
   }
 
@@ -26,11 +32,14 @@ public struct Picture: Sendable, Equatable {
     precondition(w > 0 && h > 0, "fitted(width:height:) needs a positive size")
     if w == width && h == height { return self }
     var out = [Float](repeating: 0, count: w * h * 3)
-    let sx = Double(width) / Double(w), sy = Double(height) / Double(h)
+    let sx = Double(width) / Double(w)
+    let sy = Double(height) / Double(h)
     for oy in 0..<h {
-      let y0 = Double(oy) * sy, y1 = y0 + sy
+      let y0 = Double(oy) * sy
+      let y1 = y0 + sy
       for ox in 0..<w {
-        let x0 = Double(ox) * sx, x1 = x0 + sx
+        let x0 = Double(ox) * sx
+        let x1 = x0 + sx
         var acc: (Double, Double, Double) = (0, 0, 0)
         var total = 0.0
         var iy = Int(y0)
@@ -65,7 +74,9 @@ public struct Picture: Sendable, Equatable {
 /// ASCII ` .:-=+*#%@` when the locale is not UTF-8).
 public enum HalfBlock {
   public static let shades: [Unicode.Scalar] = [" ", "░", "▒", "▓", "█"]
-  public static let asciiShades: [Unicode.Scalar] = [" ", ".", ":", "-", "=", "+", "*", "#", "%", "@"]
+  public static let asciiShades: [Unicode.Scalar] = [
+    " ", ".", ":", "-", "=", "+", "*", "#", "%", "@",
+  ]
 
   /// Draws `picture` into `rect`, fitted to `rect.width × 2·rect.height` pixels by area averaging.
   public static func draw(
@@ -79,7 +90,8 @@ public enum HalfBlock {
         let top = 3 * ((2 * row) * p.width + col)
         let bottom = 3 * ((2 * row + 1) * p.width + col)
         if colour {
-          grid.put(rect.x + col, rect.y + row, "▀",
+          grid.put(
+            rect.x + col, rect.y + row, "▀",
             Style(fg: color(p.rgb, top), bg: color(p.rgb, bottom)))
         } else {
           let l = 0.5 * (luma(p.rgb, top) + luma(p.rgb, bottom))

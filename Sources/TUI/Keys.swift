@@ -23,51 +23,68 @@ public struct KeyBinding: Sendable {
 /// lists every key there is.
 public enum KeyMap {
   public static let bindings: [KeyBinding] = [
-    KeyBinding(keys: [.char("?"), .function(1)], label: "? F1", help: "this help", action: .toggleHelp),
+    KeyBinding(
+      keys: [.char("?"), .function(1)], label: "? F1", help: "this help", action: .toggleHelp),
     KeyBinding(keys: [.char("1")], label: "1", help: "schedule screen", action: .show(.schedule)),
     KeyBinding(keys: [.char("2")], label: "2", help: "preview screen", action: .show(.preview)),
     KeyBinding(keys: [.char("3")], label: "3", help: "training screen", action: .show(.training)),
     KeyBinding(keys: [.char("4")], label: "4", help: "sweep screen", action: .show(.sweep)),
-    KeyBinding(keys: [.tab], label: "Tab", help: "focus parameters ↔ plots", action: .focusNext),
+    KeyBinding(keys: [.tab], label: "Tab", help: "focus params ↔ plots", action: .focusNext),
     KeyBinding(keys: [.backTab], label: "Shift-Tab", help: "focus back", action: .focusPrevious),
-    KeyBinding(keys: [.up, .char("k")], label: "↑ k", help: "previous parameter", action: .select(-1)),
-    KeyBinding(keys: [.down, .char("j")], label: "↓ j", help: "next parameter", action: .select(1)),
-    KeyBinding(keys: [.right, .char("l"), .char("+"), .char("="), .wheelUp], label: "→ l + wheel",
-      help: "increase value (plots: t-cursor right)", action: .adjust(steps: 1, coarse: false)),
-    KeyBinding(keys: [.left, .char("h"), .char("-"), .wheelDown], label: "← h − wheel",
-      help: "decrease value (plots: t-cursor left)", action: .adjust(steps: -1, coarse: false)),
-    KeyBinding(keys: [.shiftRight, .char("L"), .char("]"), .pageUp], label: "L ] PgUp",
-      help: "increase value, coarse step", action: .adjust(steps: 1, coarse: true)),
-    KeyBinding(keys: [.shiftLeft, .char("H"), .char("["), .pageDown], label: "H [ PgDn",
-      help: "decrease value, coarse step", action: .adjust(steps: -1, coarse: true)),
-    KeyBinding(keys: [.char("."), .char(">")], label: ". >", help: "t-cursor right (from anywhere)",
+    KeyBinding(
+      keys: [.up, .char("k")], label: "↑ k", help: "previous parameter", action: .select(-1)),
+    KeyBinding(
+      keys: [.down, .char("j")], label: "↓ j", help: "next parameter", action: .select(1)),
+    KeyBinding(
+      keys: [.right, .char("l"), .char("+"), .char("="), .wheelUp], label: "→ l + wheel",
+      help: "increase / t-cursor →", action: .adjust(steps: 1, coarse: false)),
+    KeyBinding(
+      keys: [.left, .char("h"), .char("-"), .wheelDown], label: "← h − wheel",
+      help: "decrease / t-cursor ←", action: .adjust(steps: -1, coarse: false)),
+    KeyBinding(
+      keys: [.shiftRight, .char("L"), .char("]"), .pageUp], label: "L ] PgUp",
+      help: "coarse increase", action: .adjust(steps: 1, coarse: true)),
+    KeyBinding(
+      keys: [.shiftLeft, .char("H"), .char("["), .pageDown], label: "H [ PgDn",
+      help: "coarse decrease", action: .adjust(steps: -1, coarse: true)),
+    KeyBinding(
+      keys: [.char("."), .char(">")], label: ". >", help: "t-cursor → (anywhere)",
       action: .moveCursor(steps: 1, coarse: false)),
-    KeyBinding(keys: [.char(","), .char("<")], label: ", <", help: "t-cursor left (from anywhere)",
+    KeyBinding(
+      keys: [.char(","), .char("<")], label: ", <", help: "t-cursor ← (anywhere)",
       action: .moveCursor(steps: -1, coarse: false)),
-    KeyBinding(keys: [.enter], label: "Enter",
-      help: "type an exact value (plots: the t-cursor)", action: .beginEdit),
-    KeyBinding(keys: [.char("p")], label: "p", help: "pin the current schedule", action: .pin),
+    KeyBinding(
+      keys: [.enter], label: "Enter",
+      help: "type exact value / t", action: .beginEdit),
+    KeyBinding(keys: [.char("p")], label: "p", help: "pin current schedule", action: .pin),
     KeyBinding(keys: [.char("x")], label: "x", help: "remove the last pin", action: .removeLastPin),
     KeyBinding(keys: [.char("c")], label: "c", help: "clear all pins", action: .clearPins),
-    KeyBinding(keys: [.char("t")], label: "t",
-      help: "presets: paper Tables 1, 3, 4 (Enter load, p pin, a pin group)",
+    KeyBinding(
+      keys: [.char("t")], label: "t",
+      help: "presets: Tables 1, 3, 4",
       action: .openPresets),
-    KeyBinding(keys: [.char("e")], label: "e", help: "export JSON config",
+    KeyBinding(
+      keys: [.char("e")], label: "e", help: "export JSON config",
       action: .beginPrompt(.exportConfig)),
-    KeyBinding(keys: [.char("d")], label: "d", help: "export diffusers scheduler folder",
+    KeyBinding(
+      keys: [.char("d")], label: "d", help: "export diffusers folder",
       action: .beginPrompt(.exportDiffusers)),
-    KeyBinding(keys: [.char("o")], label: "o", help: "open (import) a JSON config",
+    KeyBinding(
+      keys: [.char("o")], label: "o", help: "open a JSON config",
       action: .beginPrompt(.importConfig)),
+    KeyBinding(keys: [.char("s")], label: "s",
+      help: "start / stop training", action: .toggleTraining),
     KeyBinding(keys: [.char("u")], label: "u", help: "undo", action: .undo),
     KeyBinding(keys: [.ctrl("r"), .char("U")], label: "Ctrl-R U", help: "redo", action: .redo),
-    KeyBinding(keys: [.char("q"), .escape, .ctrl("c")], label: "q Esc Ctrl-C",
-      help: "quit (Esc first closes what is open)", action: .requestQuit),
+    KeyBinding(
+      keys: [.char("q"), .escape, .ctrl("c")], label: "q Esc Ctrl-C",
+      help: "quit (Esc: close first)", action: .requestQuit),
   ]
 
   /// Keys inside the edit line, the path prompt and the preset list, for the help.
   public static let modalHelp: [(String, String)] = [
-    ("typing", "Enter accepts, Esc cancels, Backspace deletes; errors show in red"),
-    ("presets", "↑↓ choose, Tab next group, Enter load, p pin, a pin group, c clear pins"),
+    ("typing", "Enter accepts, Esc cancels, Backspace deletes"),
+    ("presets", "↑↓, Tab next group, Enter load, p pin, a pin group, c clear"),
     ("quit?", "y quits, n or Esc stays"),
   ]
 

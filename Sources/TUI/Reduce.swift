@@ -33,17 +33,31 @@ public enum Action: Sendable, Equatable {
   /// `y`/`n` in the quit confirmation.
   case confirm(Bool)
   case setTraining(active: Bool)
+  /// `s`: start a training run with the current setting, or stop the running one.
+  case toggleTraining
+  // Reports of the training run, posted by the shell.
+  case trainingStarted(label: String, details: String, totalSteps: Int)
+  case trainingStep(step: Int, loss: Double, examplesPerSecond: Double)
+  case trainingSamples(step: Int, Picture)
+  case trainingEvaluating
+  case trainingEnded(String, failed: Bool)
   // Results of effects.
   case imported(Setting, path: String)
+  /// The export target exists: ask before replacing it.
+  case exists(PromptKind, path: String)
   case failed(String)
   case done(String)
 }
 
 /// File work the shell does after a reduce, reporting back with `.imported`, `.done` or `.failed`.
 public enum Effect: Sendable, Equatable {
-  case exportConfig(Setting, path: String)
-  case exportDiffusers(Setting, path: String)
+  /// Export; an existing file or folder is only replaced when `replace` (the user confirmed).
+  case exportConfig(Setting, path: String, replace: Bool)
+  case exportDiffusers(Setting, path: String, replace: Bool)
   case importConfig(path: String)
+  /// Start a background training run on this setting / ask the running one to stop.
+  case startTraining(Setting)
+  case stopTraining
 }
 
 /// Applies `action` to `state`: the only way the explorer's state changes. Pure: no I/O, no
@@ -54,9 +68,14 @@ public enum Effect: Sendable, Equatable {
 /// previous document on the undo stack.
 @discardableResult
 public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
-  if case .failed = action {} else if case .done = action {} else if case .imported = action {} else {
-    state.message = nil
+  // A status message lasts until the next key; effect results bring their own.
+  switch action {
+  case .failed, .done, .imported, .exists, .trainingStarted, .trainingStep, .trainingSamples,
+    .trainingEvaluating, .trainingEnded:
+    break
+  default: state.message = nil
   }
+  if reduceTraining(&state, action) { return [] }
   switch state.modal {
   case .help:
     switch action {
@@ -110,9 +129,12 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     case .type(let c):
       entry.text.append(c)
       entry.error = nil
+      entry.replaceConfirmed = false
       state.modal = .prompt(kind, entry)
     case .backspace:
       if !entry.text.isEmpty { entry.text.removeLast() }
+      entry.error = nil
+      entry.replaceConfirmed = false
       state.modal = .prompt(kind, entry)
     case .cancel: state.modal = nil
     case .commit:
@@ -126,10 +148,12 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
       switch kind {
       case .exportConfig:
         state.defaultConfigPath = path
-        return [.exportConfig(state.document.current, path: path)]
+        return [.exportConfig(state.document.current, path: path, replace: entry.replaceConfirmed)]
       case .exportDiffusers:
         state.defaultDiffusersPath = path
-        return [.exportDiffusers(state.document.current, path: path)]
+        return [
+          .exportDiffusers(state.document.current, path: path, replace: entry.replaceConfirmed)
+        ]
       case .importConfig:
         state.defaultConfigPath = path
         return [.importConfig(path: path)]
@@ -208,7 +232,8 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     moveCursor(&state, steps: steps, coarse: coarse)
   case .beginEdit:
     let field = state.selectedField ?? .cursorT
-    let text = field == .previewGamma && state.document.previewGamma == nil
+    let text =
+      field == .previewGamma && state.document.previewGamma == nil
       ? "t" : field.text(in: state)
     state.modal = .edit(field, TextEntry(text: text))
   case .type, .backspace, .commit, .confirm:
@@ -246,6 +271,20 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     state.modal = .prompt(kind, TextEntry(text: path))
   case .setTraining(let active):
     state.trainingActive = active
+  case .toggleTraining:
+    if let t = state.training, t.phase == .running {
+      state.training?.phase = .stopping
+      state.message = StatusMessage("stopping the training run after its current step")
+      return [.stopTraining]
+    }
+    if let t = state.training, t.isActive {
+      state.message = StatusMessage("the run is already ending; wait for it", isError: true)
+      return []
+    }
+    state.screen = .training
+    return [.startTraining(state.document.current)]
+  case .trainingStarted, .trainingStep, .trainingSamples, .trainingEvaluating, .trainingEnded:
+    break
   case .imported(let setting, let path):
     var d = state.document
     d.current = setting
@@ -254,6 +293,12 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     } else {
       state.message = StatusMessage("opened \(path) (u undoes)")
     }
+  case .exists(let kind, let path):
+    state.modal = .prompt(
+      kind,
+      TextEntry(
+        text: path, error: "\(path) exists: Enter replaces it, Esc keeps it, or edit the path",
+        replaceConfirmed: true))
   case .failed(let text):
     state.message = StatusMessage(text, isError: true)
   case .done(let text):
@@ -377,4 +422,28 @@ func requestQuit(_ state: inout AppState) {
   } else {
     state.shouldQuit = true
   }
+}
+
+/// Applies a training report; returns whether `action` was one.
+func reduceTraining(_ state: inout AppState, _ action: Action) -> Bool {
+  switch action {
+  case .trainingStarted(let label, let details, let total):
+    state.training = TrainingStatus(label: label, details: details, totalSteps: total)
+  case .trainingStep(let step, let loss, let rate):
+    state.training?.step = step
+    state.training?.losses.append((step, loss))
+    state.training?.examplesPerSecond = rate
+  case .trainingSamples(let step, let picture):
+    state.training?.samples = picture
+    state.training?.samplesStep = step
+  case .trainingEvaluating:
+    state.training?.phase = .evaluating
+  case .trainingEnded(let text, let failed):
+    state.training?.phase = failed ? .failed(text) : .finished(text)
+    state.message = StatusMessage(text, isError: failed)
+  default:
+    return false
+  }
+  state.trainingActive = state.training?.isActive ?? false
+  return true
 }

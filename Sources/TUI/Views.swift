@@ -29,7 +29,8 @@ public final class Renderer {
   /// Draws the whole screen for `state` into `grid` (cleared first).
   public func render(_ state: AppState, into grid: inout Grid) {
     grid.fill(grid.bounds)
-    let width = grid.width, height = grid.height
+    let width = grid.width
+    let height = grid.height
     guard width >= Renderer.minimumWidth, height >= Renderer.minimumHeight else {
       tooSmall(&grid)
       return
@@ -39,23 +40,23 @@ public final class Renderer {
     switch state.screen {
     case .schedule: scheduleScreen(state, &grid, body)
     case .preview: previewScreen(state, &grid, body)
-    case .training:
-      notice(&grid, body, title: "Training",
-        lines: ["The training screen is not in this build.",
-          "Run training from the command line:  schedtui train --help",
-          "", "Press 1 for the schedule screen, 2 for the preview."])
+    case .training: trainingScreen(state, &grid, body)
     case .sweep:
-      notice(&grid, body, title: "Sweep",
-        lines: ["The sweep screen comes with its own issue.",
+      notice(
+        &grid, body, title: "Sweep",
+        lines: [
+          "The sweep screen comes with its own issue.",
           "Run sweeps from the command line:  schedtui sweep --help",
-          "", "Press 1 for the schedule screen, 2 for the preview."])
+          "", "Press 1 for the schedule screen, 2 for the preview.",
+        ])
     }
     statusLine(state, &grid)
     switch state.modal {
     case .help: helpOverlay(&grid)
     case .presets(let selected): presetsOverlay(state, selected, &grid)
     case .confirmQuit:
-      dialog(&grid, title: "Quit?",
+      dialog(
+        &grid, title: "Quit?",
         lines: ["A training run is active.", "Quit anyway?  y: quit   n / Esc: stay"])
     case .edit, .prompt, nil: break
     }
@@ -65,8 +66,8 @@ public final class Renderer {
 
   func tooSmall(_ grid: inout Grid) {
     let g = theme.glyphs
-    let text = g.text(
-      "Terminal too small: \(grid.width)×\(grid.height), need \(Renderer.minimumWidth)×\(Renderer.minimumHeight)")
+    let need = "\(Renderer.minimumWidth)×\(Renderer.minimumHeight)"
+    let text = g.text("Terminal too small: \(grid.width)×\(grid.height), need \(need)")
     let lines = [text, "Enlarge the window, or q to quit."]
     for (i, l) in lines.enumerated() {
       let y = max(0, grid.height / 2 - 1 + i)
@@ -84,7 +85,8 @@ public final class Renderer {
     }
     let summary = g.text(state.document.current.label)
     let x = max(col + 1, grid.width - summary.count - 1)
-    grid.write(summary, x: x, y: 0, Style(fg: Theme.current, bg: .default, .bold),
+    grid.write(
+      summary, x: x, y: 0, Style(fg: Theme.current, bg: .default, .bold),
       maxWidth: grid.width - x)
   }
 
@@ -96,7 +98,8 @@ public final class Renderer {
       entryLine(&grid, y: y, question: "\(field.label) =", entry: entry, hint: field.allowed)
       return
     case .prompt(let kind, let entry):
-      entryLine(&grid, y: y, question: kind.question + ":", entry: entry,
+      entryLine(
+        &grid, y: y, question: kind.question + ":", entry: entry,
         hint: "Enter accept · Esc cancel")
       return
     default: break
@@ -112,9 +115,20 @@ public final class Renderer {
       hints = " ↑↓ choose · Tab next group · Enter load · p pin · a pin group · c clear · Esc close"
     case .confirmQuit: hints = " y: quit · n: stay"
     default:
-      hints = state.focus == .parameters
-        ? " ?:help ↑↓:choose ←→:change L/H:coarse Enter:type p:pin t:presets e:export o:open u:undo q:quit"
-        : " ?:help ←→:move t H/L:coarse Enter:type t Tab:parameters p:pin t:presets u:undo q:quit"
+      // As many hints as fit, most important first; ? always leads to all of them.
+      let items =
+        state.focus == .parameters
+        ? [
+          "?:help", "q:quit", "↑↓:choose", "←→:change", "L/H:coarse", "Enter:type", "p:pin",
+          "t:presets", "e:export", "o:open", "u:undo", "Tab:plots",
+        ]
+        : [
+          "?:help", "q:quit", "←→:move t", "L/H:coarse", "Enter:type t", "Tab:parameters",
+          "p:pin", "t:presets", "u:undo",
+        ]
+      var line = ""
+      for item in items where line.count + item.count + 1 <= grid.width { line += " " + item }
+      hints = line
     }
     grid.write(g.text(hints), x: 0, y: y, theme.dim)
   }
@@ -137,12 +151,26 @@ public final class Renderer {
   func scheduleScreen(_ state: AppState, _ grid: inout Grid, _ body: Rect) {
     let panelWidth = body.width >= 120 ? 34 : 30
     let (left, right) = body.splitLeft(panelWidth)
-    let panels = leftPanels(state, &grid, left)
-    _ = panels
-    plots(state, &grid, right)
+    leftPanels(state, &grid, left)
+    // A big terminal also gets the preview's resolutions in a column at the right, so one
+    // screen shows the schedule and what it does to an image.
+    if let source = preview, right.width >= 150, right.height >= 40 {
+      let columnWidth = min(2 * ((right.height - 1) / state.previewResolutions.count - 4) + 4, 44)
+      let (plotArea, column) = right.splitLeft(right.width - columnWidth)
+      plots(state, &grid, plotArea)
+      let title = theme.glyphs.text("Preview at γ = \(short4(state.previewGamma)) (2: full)")
+      grid.write(title, x: column.x + 1, y: column.y, theme.title, maxWidth: column.width - 1)
+      previewPanels(
+        state, source, &grid,
+        Rect(x: column.x + 1, y: column.y + 1, width: column.width - 1, height: column.height - 1),
+        vertical: true)
+    } else {
+      plots(state, &grid, right)
+    }
   }
 
   /// The parameter list, the cursor readout and the pins, top to bottom.
+  @discardableResult
   func leftPanels(_ state: AppState, _ grid: inout Grid, _ left: Rect) -> Rect {
     let fields = state.fields
     let (params, rest) = left.splitTop(fields.count + 2)
@@ -175,7 +203,8 @@ public final class Renderer {
 
   func cursorReadout(_ state: AppState, _ grid: inout Grid, _ r: Rect) {
     let g = theme.glyphs
-    grid.box(r, title: "t-cursor", state.focus == .plots ? theme.focusedBorder : theme.border,
+    grid.box(
+      r, title: "t-cursor", state.focus == .plots ? theme.focusedBorder : theme.border,
       glyphs: g)
     guard let p = try? state.document.current.process() else { return }
     let t = state.cursorT
@@ -183,7 +212,7 @@ public final class Renderer {
       ("t", short4(t)),
       ("γ(t)", short4(p.schedule.gamma(t))),
       ("logSNR (b=\(short(p.inputScale)))", Chart.format(p.logSNR(t), decimals: 3)),
-      ("γ at b=1 (same logSNR)", short4(p.equivalentGammaAtUnitScale(t))),
+      ("γ at b=1, same SNR", short4(p.equivalentGammaAtUnitScale(t))),
     ]
     for (i, (k, v)) in rows.enumerated() where r.y + 1 + i < r.maxY - 1 {
       let y = r.y + 1 + i
@@ -248,7 +277,8 @@ public final class Renderer {
     let rows = area.rows(3)
     var gammaSeries = sets.map { Series(name: $0.name, color: $0.color, points: $0.curves.gamma) }
     if let eq = current.equivalentGamma {
-      gammaSeries.insert(Series(name: "γ at b=1, same logSNR", color: Theme.unscaled, points: eq),
+      gammaSeries.insert(
+        Series(name: "γ at b=1, same logSNR", color: Theme.unscaled, points: eq),
         at: gammaSeries.count - 1)
     }
     var gammaChart = Chart(
@@ -259,13 +289,15 @@ public final class Renderer {
 
     var logSeries = sets.map { Series(name: $0.name, color: $0.color, points: $0.curves.logSNR) }
     if let unscaled = current.unscaledLogSNR {
-      logSeries.insert(Series(name: "current at b=1", color: Theme.unscaled, points: unscaled),
+      logSeries.insert(
+        Series(name: "current at b=1", color: Theme.unscaled, points: unscaled),
         at: logSeries.count - 1)
     }
-    let shiftText = b == 1
+    let shiftText =
+      b == 1
       ? "b = 1: no shift"
       : "b = \(short(b)): shifted by 2·log b = \(Chart.format(2 * Foundation.log(b), decimals: 3))"
-    let range = Curves.logSNRRange
+    let range = Curves.logSNRBounds(sets.map(\.curves))
     let logChart = Chart(
       title: "logSNR(t)   \(shiftText)", x: Axis(name: "t", lower: 0, upper: 1),
       y: Axis(name: "", lower: range.lowerBound, upper: range.upperBound, maxTicks: 5),
@@ -275,10 +307,10 @@ public final class Renderer {
     let densitySeries = sets.map {
       Series(name: $0.name, color: $0.color, points: $0.curves.density)
     }
-    let top = Curves.densityTop(densitySeries.map(\.points))
+    let top = Curves.densityTop(densitySeries.map(\.points), within: range)
     let cursorLambda = (try? d.current.process().logSNR(cursor)) ?? .nan
     let densityChart = Chart(
-      title: "density of logSNR for t ~ U(0,1): what training sees",
+      title: "logSNR density for t ~ U(0,1) (what training sees)",
       x: Axis(name: "logSNR", lower: range.lowerBound, upper: range.upperBound, maxTicks: 9),
       y: Axis(name: "", lower: 0, upper: top, maxTicks: 4), series: densitySeries,
       cursorX: cursorLambda.isFinite ? cursorLambda : nil)
@@ -303,13 +335,14 @@ public final class Renderer {
       "logSNR = \(Chart.format(logSNR, decimals: 3))",
       setting.normalize ? "x_t / std(x_t) shown" : "x_t shown unnormalised",
       "same ε kept per resolution",
-      "PSNR/SNR: best Gaussian-blur",
-      "denoiser on that panel",
+      "probe: the best Gaussian",
+      "blur denoiser's PSNR, SNR",
     ]
     let (infoBox, _) = rest.splitTop(info.count + 2)
     grid.box(infoBox, title: "Noise", theme.border, glyphs: g)
     for (i, l) in info.enumerated() {
-      grid.write(" " + g.text(l), x: infoBox.x + 1, y: infoBox.y + 1 + i, theme.text,
+      grid.write(
+        " " + g.text(l), x: infoBox.x + 1, y: infoBox.y + 1 + i, theme.text,
         maxWidth: infoBox.width - 2)
     }
 
@@ -317,14 +350,17 @@ public final class Renderer {
       notice(&grid, right, title: "Preview", lines: ["No image loaded."])
       return
     }
-    let title = g.text("\(source.imageName) noised at γ = \(short4(gamma)), b = \(short(b))"
-      + (state.document.previewGamma == nil ? " (γ at the t-cursor t = \(short4(state.cursorT)))" : ""))
+    let title = g.text(
+      "\(source.imageName) noised at γ = \(short4(gamma)), b = \(short(b))"
+        + (state.document.previewGamma == nil
+          ? " (γ at the t-cursor t = \(short4(state.cursorT)))" : ""))
     grid.write(title, x: right.x + 1, y: right.y, theme.title, maxWidth: right.width - 1)
     let area = Rect(x: right.x, y: right.y + 1, width: right.width, height: right.height - 1)
     let bottom = previewPanels(state, source, &grid, area, vertical: false)
     if bottom + 1 < body.maxY {
-      grid.write(g.text("Same γ, higher resolution: less is destroyed (Figure 2). "
-        + "Lower b: more is destroyed (Figure 4)."), x: right.x + 1, y: bottom + 1, theme.dim,
+      grid.write(
+        g.text("Same γ, higher resolution: less destroyed (Fig. 2); lower b: more (Fig. 4)."),
+        x: right.x + 1, y: bottom + 1, theme.dim,
         maxWidth: right.width - 1)
     }
   }
@@ -343,13 +379,16 @@ public final class Renderer {
     let slots = vertical ? area.rows(panels.count) : area.columns(panels.count)
     // The largest square (two pixels per cell vertically) that fits every slot, with its box
     // and two lines of probe numbers.
-    let side = max(2, min(
-      slots.map { $0.width - 2 }.min()!, 2 * (slots.map(\.height).min()! - 4)) / 2 * 2)
+    let side = max(
+      2,
+      min(
+        slots.map { $0.width - 2 }.min()!, 2 * (slots.map(\.height).min()! - 4)) / 2 * 2)
     var bottom = area.y
     for (panel, slot) in zip(panels, slots) {
       let box = Rect(x: slot.x, y: slot.y, width: side + 2, height: side / 2 + 2)
       grid.box(box, title: "\(panel.resolution)×\(panel.resolution)", theme.border, glyphs: g)
-      HalfBlock.draw(panel.picture, into: &grid,
+      HalfBlock.draw(
+        panel.picture, into: &grid,
         rect: Rect(x: box.x + 1, y: box.y + 1, width: side, height: side / 2),
         mode: theme.colorMode, unicode: g.unicode)
       let psnr = panel.psnr.map { "PSNR \(Chart.format($0, decimals: 1)) dB" } ?? "PSNR n/a"
@@ -361,12 +400,102 @@ public final class Renderer {
     return bottom
   }
 
+  // MARK: - Training screen
+
+  func trainingScreen(_ state: AppState, _ grid: inout Grid, _ body: Rect) {
+    let g = theme.glyphs
+    guard let t = state.training else {
+      notice(
+        &grid, body, title: "Training",
+        lines: [
+          "No training run yet.",
+          "s trains a small denoiser (the training defaults: MLP-S on 8×8 digits)",
+          "with the current schedule, b and normalisation, in the background;",
+          "s again stops it. Full control: schedtui train --help", "",
+          "Press 1 for the schedule screen, 2 for the preview.",
+        ])
+      return
+    }
+    let (left, right) = body.splitLeft(34)
+    let status: String
+    switch t.phase {
+    case .running: status = "running"
+    case .stopping: status = "stopping…"
+    case .evaluating: status = "sampling, measuring…"
+    case .finished: status = "finished"
+    case .failed: status = "failed"
+    }
+    var rows: [(String, String)] = [("schedule", t.label)]
+    for (i, part) in t.details.components(separatedBy: ", ").enumerated() {
+      rows.append((i == 0 ? "run" : "", part))
+    }
+    rows += [("status", status), ("step", "\(t.step) / \(t.totalSteps)")]
+    if let last = t.losses.last { rows.append(("loss", short4(last.loss))) }
+    if let r = t.examplesPerSecond { rows.append(("examples/s", String(format: "%.0f", r))) }
+    let (box, rest) = left.splitTop(rows.count + 2)
+    grid.box(box, title: "Run (s stops)", theme.border, glyphs: g)
+    for (i, (k, v)) in rows.enumerated() {
+      grid.write(" " + g.text(k), x: box.x + 1, y: box.y + 1 + i, theme.dim, maxWidth: 12)
+      grid.write(
+        g.text(v), x: box.x + 13, y: box.y + 1 + i, theme.text.with(.bold),
+        maxWidth: box.width - 14)
+    }
+    // Under the run box: the latest samples (EMA weights), then how the run ended.
+    var textTop = rest.y
+    if let samples = t.samples, rest.height >= 8 {
+      let side = max(2, min(rest.width - 2, 2 * (rest.height - 4)) / 2 * 2)
+      let pbox = Rect(x: rest.x, y: rest.y, width: side + 2, height: side / 2 + 2)
+      grid.box(pbox, title: "samples, step \(t.samplesStep ?? 0)", theme.border, glyphs: g)
+      HalfBlock.draw(
+        samples, into: &grid,
+        rect: Rect(x: pbox.x + 1, y: pbox.y + 1, width: side, height: side / 2),
+        mode: theme.colorMode, unicode: g.unicode)
+      textTop = pbox.maxY
+    }
+    switch t.phase {
+    case .finished(let text), .failed(let text):
+      let failed = t.phase == .failed(text)
+      for (i, l) in wrap(text, width: rest.width - 2).enumerated() where textTop + i < rest.maxY {
+        grid.write(g.text(l), x: rest.x + 1, y: textTop + i, failed ? theme.error : theme.text)
+      }
+    default: break
+    }
+    let chartArea = right
+    let points = t.losses.map { (x: Double($0.step), y: Foundation.log10(max($0.loss, 1e-12))) }
+    let ys = points.map(\.y).filter(\.isFinite)
+    let lo = ((ys.min() ?? -2) * 2).rounded(.down) / 2
+    let hi = ((ys.max() ?? 0) * 2).rounded(.up) / 2
+    let chart = Chart(
+      title: "log10 loss per step",
+      x: Axis(name: "step", lower: 0, upper: Double(max(t.totalSteps, 1))),
+      y: Axis(name: "", lower: lo, upper: max(hi, lo + 0.5), maxTicks: 5),
+      series: [Series(name: "", color: Theme.current, points: points)])
+    chart.draw(into: &grid, rect: chartArea, glyphs: g, theme: theme.chart)
+  }
+
+  /// `text` in lines of at most `width` characters, broken at spaces.
+  func wrap(_ text: String, width: Int) -> [String] {
+    guard width > 0 else { return [] }
+    var lines: [String] = []
+    var line = ""
+    for word in text.split(separator: " ") {
+      if !line.isEmpty && line.count + 1 + word.count > width {
+        lines.append(line)
+        line = ""
+      }
+      line += (line.isEmpty ? "" : " ") + word
+    }
+    if !line.isEmpty { lines.append(line) }
+    return lines
+  }
+
   // MARK: - Overlays
 
   func notice(_ grid: inout Grid, _ r: Rect, title: String, lines: [String]) {
     let g = theme.glyphs
     let w = min(r.width - 2, (lines.map(\.count).max() ?? 0) + 4)
-    let box = Rect(x: r.x + (r.width - w) / 2, y: r.y + max(0, (r.height - lines.count - 2) / 2),
+    let box = Rect(
+      x: r.x + (r.width - w) / 2, y: r.y + max(0, (r.height - lines.count - 2) / 2),
       width: w, height: lines.count + 2)
     grid.box(box, title: title, theme.border, glyphs: g)
     for (i, l) in lines.enumerated() {
@@ -377,7 +506,8 @@ public final class Renderer {
   func dialog(_ grid: inout Grid, title: String, lines: [String]) {
     let g = theme.glyphs
     let w = min(grid.width - 2, (lines.map(\.count).max() ?? 0) + 4)
-    let box = Rect(x: (grid.width - w) / 2, y: (grid.height - lines.count - 2) / 2, width: w,
+    let box = Rect(
+      x: (grid.width - w) / 2, y: (grid.height - lines.count - 2) / 2, width: w,
       height: lines.count + 2)
     grid.fill(box)
     grid.box(box, title: title, theme.focusedBorder, glyphs: g)
@@ -395,7 +525,8 @@ public final class Renderer {
     let perColumn = max(1, min(bindings.count, available.height - 2 - extra))
     let columnCount = max(1, (bindings.count + perColumn - 1) / perColumn)
     let helpWidth = min(available.width, columnCount * 64 + 2)
-    let box = Rect(x: (grid.width - helpWidth) / 2, y: 1, width: helpWidth,
+    let box = Rect(
+      x: (grid.width - helpWidth) / 2, y: 1, width: helpWidth,
       height: min(available.height, perColumn + extra + 2))
     grid.fill(box)
     grid.box(box, title: "Keys (any key closes)", theme.focusedBorder, glyphs: g)
@@ -405,9 +536,11 @@ public final class Renderer {
     for (i, b) in bindings.enumerated() {
       let c = cols[min(i / perColumn, cols.count - 1)]
       let y = c.y + i % perColumn
-      grid.write(" " + g.text(b.label), x: c.x, y: y, Style(fg: Theme.current, bg: .default, .bold),
+      grid.write(
+        " " + g.text(b.label), x: c.x, y: y, Style(fg: Theme.current, bg: .default, .bold),
         maxWidth: keyWidth)
-      grid.write(g.text(b.help), x: c.x + keyWidth + 1, y: y, theme.text,
+      grid.write(
+        g.text(b.help), x: c.x + keyWidth + 1, y: y, theme.text,
         maxWidth: c.width - keyWidth - 2)
     }
     let rowsUsed = min(perColumn, bindings.count)
@@ -415,7 +548,8 @@ public final class Renderer {
       let y = inner.y + rowsUsed + 1 + i
       guard y < inner.maxY else { break }
       grid.write(" " + g.text(k), x: inner.x, y: y, theme.title, maxWidth: keyWidth)
-      grid.write(g.text(v), x: inner.x + keyWidth + 1, y: y, theme.dim,
+      grid.write(
+        g.text(v), x: inner.x + keyWidth + 1, y: y, theme.dim,
         maxWidth: inner.width - keyWidth - 2)
     }
   }
@@ -425,7 +559,8 @@ public final class Renderer {
     let presets = state.presets
     let box = Rect(x: 2, y: 2, width: grid.width - 4, height: grid.height - 4)
     grid.fill(box)
-    grid.box(box, title: "Presets (↑↓ · Tab next group · Enter load · p pin · a pin group)",
+    grid.box(
+      box, title: "Presets (↑↓ · Tab next group · Enter load · p pin · a pin group)",
       theme.focusedBorder, glyphs: g)
     let inner = box.inset(1)
     let first = max(0, min(selected - inner.height / 2, presets.count - inner.height))
@@ -436,7 +571,9 @@ public final class Renderer {
       let isPinned = state.document.pins.contains { $0.setting == p.setting }
       let text = g.text(" \(p.group) · \(p.name)\(isPinned ? "  (pinned)" : "")")
       let style = i == selected ? theme.selected : theme.text
-      if i == selected { grid.fill(Rect(x: inner.x, y: inner.y + row, width: inner.width, height: 1), " ", style) }
+      if i == selected {
+        grid.fill(Rect(x: inner.x, y: inner.y + row, width: inner.width, height: 1), " ", style)
+      }
       grid.write(text, x: inner.x, y: inner.y + row, style, maxWidth: inner.width)
     }
   }

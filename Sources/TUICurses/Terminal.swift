@@ -29,10 +29,13 @@ public final class CursesTerminal {
   private var ended = false
 
   /// Why the explorer cannot run here (not a terminal, TERM unset or dumb), or nil if it can.
-  public static func refusal(environment: [String: String] = ProcessInfo.processInfo.environment)
+  public static func refusal(
+    environment: [String: String] = ProcessInfo.processInfo.environment
+  )
     -> String?
   {
-    let headless = "Without a terminal, use the headless subcommands: schedtui curve, export, "
+    let headless =
+      "Without a terminal, use the headless subcommands: schedtui curve, export, "
       + "presets, noise, plot, train, sample, sweep (see schedtui --help)."
     if isatty(0) == 0 || isatty(1) == 0 {
       return "schedtui: the explorer needs an interactive terminal on stdin and stdout. "
@@ -57,7 +60,8 @@ public final class CursesTerminal {
     use_tioctl(true)
     if tcgetattr(0, &savedTermios) == 0 { haveSavedTermios = true }
     guard initscr() != nil else {
-      throw StartError(reason: "initscr failed for TERM=\(ProcessInfo.processInfo.environment["TERM"] ?? "")")
+      throw StartError(
+        reason: "initscr failed for TERM=\(ProcessInfo.processInfo.environment["TERM"] ?? "")")
     }
     raw()
     noecho()
@@ -220,6 +224,12 @@ public final class CursesTerminal {
     for s in [SIGINT, SIGTERM, SIGHUP] {
       signal(s) { sig in pendingSignal.store(sig, ordering: .relaxed) }
     }
+    // A blocked mask is inherited through fork and exec: a parent that blocks SIGTERM (a test
+    // runner, some supervisors) would leave the explorer deaf to it. Unblock what we handle.
+    var set = sigset_t()
+    sigemptyset(&set)
+    for s in [SIGINT, SIGTERM, SIGHUP, SIGWINCH] { sigaddset(&set, s) }
+    pthread_sigmask(SIG_UNBLOCK, &set, nil)
     for s in [SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP] {
       signal(s) { sig in
         restoreTerminalFromSignal()

@@ -2,5 +2,6 @@
 /// `static let benchmark = Benchmark(...)` and list it here.
 let registry: [Benchmark] = [
   NoiseBenchmark.benchmark,
+  FrameBench.benchmark,
   TrainBenchmark.benchmark,
 ]

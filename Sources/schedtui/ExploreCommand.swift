@@ -18,13 +18,17 @@ struct Explore: ParsableCommand {
 
   @OptionGroup var schedule: ScheduleOptions
 
-  @Option(name: .customLong("image"), help: ArgumentHelp(
-    "A PNG to preview instead of the bundled astronaut.", valueName: "file"))
+  @Option(
+    name: .customLong("image"),
+    help: ArgumentHelp(
+      "A PNG to preview instead of the bundled astronaut.", valueName: "file"))
   var image: String?
 
-  @Option(name: .customLong("preview-resolutions"), help: ArgumentHelp(
-    "Resolutions shown side by side on the preview screen, comma-separated (2 to 4 of them).",
-    valueName: "list"))
+  @Option(
+    name: .customLong("preview-resolutions"),
+    help: ArgumentHelp(
+      "Resolutions shown side by side on the preview screen, comma-separated (2 to 4 of them).",
+      valueName: "list"))
   var previewResolutions = "64,128,256"
 
   func validate() throws {
@@ -34,7 +38,8 @@ struct Explore: ParsableCommand {
   func resolutions() throws -> [Int] {
     let parts = previewResolutions.split(separator: ",", omittingEmptySubsequences: false)
     let values = parts.map { Int($0.trimmingCharacters(in: .whitespaces)) }
-    guard (2...4).contains(values.count), values.allSatisfy({ $0 != nil && (8...1024).contains($0!) })
+    guard (2...4).contains(values.count),
+      values.allSatisfy({ $0 != nil && (8...1024).contains($0!) })
     else {
       throw ValidationError(
         "--preview-resolutions \(previewResolutions) is not allowed: 2 to 4 whole numbers in "
@@ -64,7 +69,8 @@ struct Explore: ParsableCommand {
     }
     let files = ExplorerFiles(template: config)
     var state = AppState(
-      current: Setting(spec: config.schedule, inputScale: config.inputScale,
+      current: Setting(
+        spec: config.schedule, inputScale: config.inputScale,
         normalize: config.normalize),
       presets: PresetItem.paper, previewResolutions: try resolutions())
     if let path = schedule.configPath { state.defaultConfigPath = path }
@@ -73,8 +79,19 @@ struct Explore: ParsableCommand {
     let renderer = Renderer(
       theme: Theme(glyphs: terminal.unicode ? .unicode : .ascii, colorMode: terminal.colorMode),
       preview: preview)
+    let training = ExplorerTraining(files: files)
     let (_, outcome) = ExplorerLoop.run(
-      state: state, renderer: renderer, terminal: terminal, perform: files.perform)
+      state: state, renderer: renderer, terminal: terminal,
+      perform: { effect in
+        switch effect {
+        case .startTraining(let setting): return training.start(setting)
+        case .stopTraining: return training.stop()
+        default: return files.perform(effect)
+        }
+      },
+      tick: training.poll)
+    // Leaving with a run going (the user confirmed): stop it before the process ends.
+    training.job?.cancel()
     if case .signal(let s) = outcome {
       throw ExitCode(128 + s)
     }
@@ -99,7 +116,12 @@ final class ExplorerFiles {
   /// Does an effect's file work; every failure comes back as a message and changes nothing.
   func perform(_ effect: Effect) -> Action {
     switch effect {
-    case .exportConfig(let setting, let path):
+    // (A `where` after several patterns guards only the last one, hence two cases.)
+    case .exportConfig(_, let path, false) where FileManager.default.fileExists(atPath: path):
+      return .exists(.exportConfig, path: path)
+    case .exportDiffusers(_, let path, false) where FileManager.default.fileExists(atPath: path):
+      return .exists(.exportDiffusers, path: path)
+    case .exportConfig(let setting, let path, _):
       let c = config(for: setting)
       do {
         try c.validate(file: path)
@@ -108,8 +130,10 @@ final class ExplorerFiles {
       } catch {
         return .failed("export failed: \(error)")
       }
-    case .exportDiffusers(let setting, let path):
+    case .exportDiffusers(let setting, let path, _):
       return exportDiffusers(config(for: setting), to: path)
+    case .startTraining, .stopTraining:
+      return .failed("training is handled by ExplorerTraining")
     case .importConfig(let path):
       do {
         let c = try ScheduleOptions.loadConfig(path)
@@ -123,6 +147,80 @@ final class ExplorerFiles {
   }
 }
 
+/// The explorer's training run: Engine's ``TrainingJob`` on its own thread, its events drained
+/// on the UI thread's tick and turned into actions (ncurses stays on one thread).
+final class ExplorerTraining {
+  let files: ExplorerFiles
+  var job: TrainingJob?
+  var config = TrainingConfig()
+  var reportedEnd = true
+
+  init(files: ExplorerFiles) { self.files = files }
+
+  /// Starts a run of the training defaults (or the opened config's training section) on
+  /// `setting`; a config the trainer refuses comes back as a message.
+  func start(_ setting: Setting) -> Action {
+    var c = TrainingConfig(files.config(for: setting))
+    // Preview samples every tenth of the run (at least every 50 steps).
+    let previewEvery = max(50, c.steps / 10)
+    do {
+      try c.validate()
+    } catch {
+      return .failed("cannot train: \(error)")
+    }
+    config = c
+    let job = TrainingJob(config: c, previewEvery: previewEvery, previewCount: 16)
+    self.job = job
+    reportedEnd = false
+    job.start()
+    return .trainingStarted(
+      label: setting.label,
+      details: "\(c.model.rawValue), \(c.data.rawValue) \(c.resolution)², batch \(c.batch)",
+      totalSteps: c.steps)
+  }
+
+  func stop() -> Action {
+    job?.cancel()
+    return .done("stopping the training run after its current step")
+  }
+
+  /// Turns the run's events into actions; true when something changed.
+  func poll(_ state: inout AppState) -> Bool {
+    guard let job, !reportedEnd else { return false }
+    var changed = false
+    for event in job.drain() {
+      changed = true
+      switch event {
+      case .step(let r):
+        let rate = r.seconds > 0 ? Double(config.batch) / r.seconds : 0
+        reduce(&state, .trainingStep(step: r.step, loss: r.loss, examplesPerSecond: rate))
+      case .samples(let step, let images, let count):
+        if let p = Picture(tiling: images, count: count, channels: config.data == .digits ? 1 : 3) {
+          reduce(&state, .trainingSamples(step: step, p))
+        }
+      case .evaluating:
+        reduce(&state, .trainingEvaluating)
+      case .checkpoint:
+        break
+      }
+    }
+    if let outcome = job.outcome {
+      reportedEnd = true
+      changed = true
+      switch outcome {
+      case .finished(let s):
+        var text = s.completed ? "training finished" : "training stopped at step \(s.steps)"
+        text += String(format: ": loss %.4g, %.0f examples/s", s.finalLoss, s.examplesPerSecond)
+        if let fd = s.frechetDistance { text += String(format: ", Fréchet distance %.3g", fd) }
+        reduce(&state, .trainingEnded(text, failed: false))
+      case .failed(let message):
+        reduce(&state, .trainingEnded("training failed: \(message)", failed: true))
+      }
+    }
+    return changed
+  }
+}
+
 extension ExplorerFiles {
   /// Writes a diffusers scheduler folder (scheduler_config.json + schedtui_config.json) with the
   /// Schedules export and the export command's folder writer (a new folder appears whole).
@@ -130,15 +228,18 @@ extension ExplorerFiles {
     do {
       let process = try config.noiseProcess()
       let prediction: DiffusersExport.PredictionType =
-        config.training?.prediction == .v ? .vPrediction
+        config.training?.prediction == .v
+        ? .vPrediction
         : config.training?.prediction == .x0 ? .sample : .epsilon
       let export = try DiffusersExport(
         process: process, steps: DiffusersExport.defaultSteps(for: config.schedule),
         predictionType: prediction)
-      try Export.writeFolder(dir, files: [
-        ("schedtui_config.json", config.encoded()),
-        ("scheduler_config.json", export.schedulerConfig),
-      ])
+      try Export.writeFolder(
+        dir,
+        files: [
+          ("schedtui_config.json", config.encoded()),
+          ("scheduler_config.json", export.schedulerConfig),
+        ])
       let warning = export.warnings.first.map { " (warning: \($0))" } ?? ""
       return .done("wrote \(dir)/scheduler_config.json\(warning)")
     } catch {

@@ -1,11 +1,246 @@
 import ArgumentParser
+import Engine
+import Foundation
+import Schedules
 
-// Placeholder until its issue lands: says so instead of pretending to work.
+/// `schedtui sweep`: the paper's Table 4 on digits, one short training run per cell of
+/// resolutions × input scales × schedule families.
 struct Sweep: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "sweep", abstract: "(not built yet)")
+    commandName: "sweep",
+    abstract: "Train one short run per resolution × input scale × schedule and tabulate them.",
+    discussion: """
+      The paper's Table 4 on handwritten digits up-sampled to each resolution: every cell is \
+      trained with the same seed and budget, sampled, and scored by the Fréchet distance in \
+      the digits classifier's features (samples area-averaged back to 8×8, so every \
+      resolution is judged the same way; lower is better). A cell whose samples are no better \
+      than noise is marked failed instead of ranked.
+
+      Writes to --out: table.md and table.csv (rows b, columns resolution × schedule, best per \
+      column marked), heatmap.png, sweep.json (every cell's runs) and cells/<cell>/seed-<s>/ \
+      (each run's own files). Running the same command again resumes: finished cells are not \
+      rerun, and Ctrl-C loses at most the running cell (it continues from its checkpoint).
+
+      Examples:
+        schedtui sweep
+        schedtui sweep --resolutions 8,16 --scales 1,0.5 --steps 500 --out runs/quick
+        schedtui sweep --families linear,sigmoid:0:3:0.7 --repeats 3
+      """)
+
+  @Option(help: ArgumentHelp("Image sides, from 8, 16, 32.", valueName: "list"))
+  var resolutions = "8,16,32"
+  @Option(help: ArgumentHelp("Input scales b > 0.", valueName: "list"))
+  var scales = "1.0,0.7,0.5,0.3"
+  @Option(help: ArgumentHelp(
+    "Schedules: linear, cosine:START:END:TAU, sigmoid:START:END:TAU.", valueName: "list"))
+  var families = "linear,cosine:0.2:1:1"
+  @Option(help: "Training steps per run (default: \(SweepSettings().steps)).")
+  var steps = SweepSettings().steps
+  @Option(help: "Runs per cell, each with its own seed; the table shows mean ± standard error.")
+  var repeats = 1
+  @Option(help: "Seed of the first repeat; repeat k uses seed + k.")
+  var seed: UInt64 = 0
+  @Option(help: ArgumentHelp(
+    "Denoiser: auto (mlp-s at every resolution, see README \"Sweeps\"), mlp-s or convres-s.",
+    valueName: "model"))
+  var model = "auto"
+  @Option(help: "Examples per step (default: \(SweepSettings().batch)).")
+  var batch = SweepSettings().batch
+  @Option(help: "Peak learning rate (default: 1e-3 for mlp-s, 5e-4 for convres-s).")
+  var lr: Double?
+  @Option(help: ArgumentHelp(
+    "What the network predicts: eps, x0 or v (default \(SweepSettings().prediction.rawValue); "
+      + "see README \"Sweeps\").", valueName: "prediction"))
+  var prediction = SweepSettings().prediction
+  @Option(help: "Guidance weight w ≥ 0 when sampling (default 0: none, as the paper's Table 4).")
+  var guidance = SweepSettings().guidance
+  @Option(
+    name: .customLong("eval-samples"),
+    help: "Samples per run for the Fréchet distance (default: \(SweepSettings().evalSamples)).")
+  var evalSamples = SweepSettings().evalSamples
+  @Option(
+    name: .customLong("sample-steps"),
+    help: "Sampler steps for those samples (default: \(SweepSettings().sampleSteps)).")
+  var sampleSteps = SweepSettings().sampleSteps
+  @Option(help: "OpenBLAS threads (default \(TrainDefaults.threads)).")
+  var threads = TrainDefaults.threads
+  @Option(help: ArgumentHelp("Sweep folder; an existing one is resumed.", valueName: "dir"))
+  var out = "runs/sweep"
+
+  func validate() throws {
+    _ = try grid()
+    guard steps >= 1 else { throw ValidationError("--steps \(steps) is not allowed: a whole number ≥ 1.") }
+    guard (1...100).contains(repeats) else {
+      throw ValidationError("--repeats \(repeats) is not allowed: a whole number in 1…100.")
+    }
+    guard model == "auto" || ModelKind(rawValue: model) != nil else {
+      throw ValidationError("--model \(model) is not allowed: auto, mlp-s or convres-s.")
+    }
+    guard (1...4096).contains(batch) else {
+      throw ValidationError("--batch \(batch) is not allowed: a whole number in 1…4096.")
+    }
+    if let lr, !(lr.isFinite && lr > 0 && lr < 1) {
+      throw ValidationError("--lr \(lr) is not allowed: a number in (0, 1).")
+    }
+    guard (2...10000).contains(evalSamples) else {
+      throw ValidationError("--eval-samples \(evalSamples) is not allowed: a whole number in 2…10000.")
+    }
+    guard (1...10000).contains(sampleSteps) else {
+      throw ValidationError("--sample-steps \(sampleSteps) is not allowed: a whole number in 1…10000.")
+    }
+    guard guidance.isFinite, guidance >= 0, guidance <= 100 else {
+      throw ValidationError("--guidance \(guidance) is not allowed: a number in [0, 100].")
+    }
+    guard (1...64).contains(threads) else {
+      throw ValidationError("--threads \(threads) is not allowed: a whole number in 1…64.")
+    }
+    let grid = try grid()
+    for r in grid.resolutions {
+      do {
+        _ = try sweepSettings().config(
+          cell: SweepCell(resolution: r, scale: 1, family: grid.families[0]), seed: 0)
+      } catch DatasetError.invalid(let field, let value, let allowed) {
+        throw ValidationError("--\(field) \(value) is not allowed in this sweep: \(allowed).")
+      }
+    }
+  }
+
+  func sweepSettings() -> SweepSettings {
+    var s = SweepSettings()
+    s.steps = steps
+    s.batch = batch
+    s.model = model == "auto" ? nil : ModelKind(rawValue: model)
+    s.learningRate = lr
+    s.prediction = prediction
+    s.guidance = guidance
+    s.evalSamples = evalSamples
+    s.sampleSteps = sampleSteps
+    return s
+  }
+
+  func grid() throws -> SweepGrid {
+    let res = try SweepOptionParsing.integers(resolutions, option: "--resolutions", allowed: [8, 16, 32])
+    let bs = try SweepOptionParsing.scales(scales)
+    let fams: [SweepFamily]
+    do {
+      fams = try SweepOptionParsing.list(families, option: "--families").map {
+        try SweepFamily(parsing: $0)
+      }
+    } catch let e as SweepFamily.ParseError {
+      throw ValidationError(e.description)
+    }
+    guard Set(fams.map(\.text)).count == fams.count else {
+      throw ValidationError("--families \(families) names a schedule twice; list each once.")
+    }
+    return SweepGrid(resolutions: res, scales: bs, families: fams, repeats: repeats, seed: seed)
+  }
 
   func run() throws {
-    throw ValidationError("schedtui sweep is not built yet.")
+    BLAS.threads = threads
+    let grid = try grid()
+    let settings = sweepSettings()
+    var runner = try SweepRunner(
+      directory: out, grid: grid, settings: settings.recorded(resolutions: grid.resolutions))
+    let pending = runner.pendingJobs.count
+    let total = grid.cells.count * grid.repeats
+    print(
+      "sweep of \(grid.resolutions.count) resolutions × \(grid.scales.count) scales × "
+        + "\(grid.families.count) schedules × \(grid.repeats) repeat(s) = \(total) runs of "
+        + "\(steps) steps → \(out)"
+        + (pending < total ? " (resuming: \(total - pending) done, \(pending) to go)" : ""))
+    let trainer = SweepTrainer(settings: settings, seed: seed)
+    signal(SIGINT) { _ in interruptRequested = 1 }
+    defer { signal(SIGINT, SIG_DFL) }
+    let terminal = isatty(2) == 1
+    let finished: Bool
+    do {
+      finished = try runner.run(
+      train: { job in
+        // On a terminal the run's own progress bar; in a log only the sweep's line per run.
+        let display = ProgressDisplay(
+          total: steps, batch: batch, start: 0, terminal: terminal)
+        defer { display.finish() }
+        let result = try trainer.train(
+          job, progress: { if terminal { display.show($0) } },
+          shouldStop: { interruptRequested != 0 })
+        if let note = result.note { print("  \(note): counted as failed") }
+        return result
+      },
+      shouldStop: { interruptRequested != 0 },
+      progress: { p in
+        guard let job = p.next else { return }
+        let eta = p.remaining.map { " · ETA " + SweepOptionParsing.clock($0) } ?? ""
+        print(
+          "[\(p.done + 1)/\(p.total)] \(job.cell.resolution)×\(job.cell.resolution) "
+            + "\(job.cell.family) b = \(job.cell.scale) seed \(job.seed)\(eta)")
+        fflush(nil)
+      },
+      writeOutputs: { state in
+        let table = SweepTable(grid: state.grid, results: state.results)
+        let map = SweepHeatmap(table: table, families: state.grid.families, resolutions: state.grid.resolutions)
+        try PNG.write(map.image, to: (out as NSString).appendingPathComponent("heatmap.png"))
+      })
+    } catch let stop as SweepTrainer.Interrupted {
+      print(stop.description)
+      throw ExitCode(130)
+    }
+    let table = SweepTable(grid: grid, results: runner.state.results)
+    if !finished {
+      print("stopped; the runs done are saved. Run the same command again to continue.")
+      throw ExitCode(130)
+    }
+    print("\n" + table.markdown)
+    for (column, best) in zip(table.columns, table.bestScale) {
+      print("best b at \(column.title): " + (best.map { "\($0)" } ?? "none (every cell failed)"))
+    }
+    print("wrote \(out)/table.md, table.csv, heatmap.png, sweep.json")
+  }
+}
+
+/// Parsing of the sweep's comma-separated options, with messages naming the option.
+enum SweepOptionParsing {
+  static func list(_ text: String, option: String) throws -> [String] {
+    let items = text.split(separator: ",", omittingEmptySubsequences: false)
+      .map { $0.trimmingCharacters(in: .whitespaces) }
+    guard !items.isEmpty, !items.contains(where: \.isEmpty) else {
+      throw ValidationError("\(option) '\(text)' is not allowed: a comma-separated list with no empty items.")
+    }
+    return items
+  }
+
+  static func integers(_ text: String, option: String, allowed: [Int]) throws -> [Int] {
+    let values = try list(text, option: option).map { item -> Int in
+      guard let v = Int(item), allowed.contains(v) else {
+        throw ValidationError(
+          "\(option): '\(item)' is not allowed: each must be one of "
+            + allowed.map(String.init).joined(separator: ", ") + ".")
+      }
+      return v
+    }
+    guard Set(values).count == values.count else {
+      throw ValidationError("\(option) '\(text)' lists a value twice; list each once.")
+    }
+    return values
+  }
+
+  static func scales(_ text: String) throws -> [Double] {
+    let values = try list(text, option: "--scales").map { item -> Double in
+      guard let v = Double(item), v.isFinite, v > 0, v <= 10 else {
+        throw ValidationError("--scales: '\(item)' is not allowed: each must be a number in (0, 10].")
+      }
+      return v
+    }
+    guard Set(values).count == values.count else {
+      throw ValidationError("--scales '\(text)' lists a value twice; list each once.")
+    }
+    return values
+  }
+
+  /// `m:ss` or `h:mm:ss`.
+  static func clock(_ seconds: Double) -> String {
+    let s = Int(seconds.rounded())
+    let (h, m, r) = (s / 3600, (s / 60) % 60, s % 60)
+    func two(_ x: Int) -> String { x < 10 ? "0\(x)" : "\(x)" }
+    return h > 0 ? "\(h):\(two(m)):\(two(r))" : "\(m):\(two(r))"
   }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TUI
 
 /// Expected dot patterns are derived by hand from the bit table in TERMINAL-NOTES
@@ -26,7 +27,8 @@ import Testing
 
   @Test("the diagonal y = x over 2×1 cells is ⠑⢄")
   func diagonal() {
-    // Dots (0,0)=0x01 and (1,1)=0x10 → U+2811; (2,2)→ dx0 dy2 = 0x04, (3,3) → dx1 dy3 = 0x80 → U+2884.
+    // Dots (0,0) = 0x01 and (1,1) = 0x10 → U+2811;
+    // (2,2) → dx0 dy2 = 0x04 and (3,3) → dx1 dy3 = 0x80 → U+2884.
     var c = BrailleCanvas(columns: 2, rows: 1)
     c.line(0, 0, 3, 3, .default)
     #expect(text(c) == ["⠑⢄"])

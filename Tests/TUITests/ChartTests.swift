@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TUI
 
 @Suite struct ChartTests {
@@ -56,8 +57,9 @@ import Testing
     #expect(legend.y == layout.plot.y)
     chart.series[0].name = String(repeating: "x", count: 30)
     var small = Grid(width: 40, height: 14)
-    #expect(chart.draw(into: &small, rect: small.bounds, glyphs: .unicode, theme: theme.chart)
-      .legend == nil)
+    #expect(
+      chart.draw(into: &small, rect: small.bounds, glyphs: .unicode, theme: theme.chart)
+        .legend == nil)
   }
 
   @Test("a tiny area drops the axes but still plots")

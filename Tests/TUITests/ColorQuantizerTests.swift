@@ -1,15 +1,18 @@
 import Testing
+
 @testable import TUI
 
 @Suite struct ColorQuantizerTests {
   /// Hand-derived from the xterm palette: cube levels {0, 95, 135, 175, 215, 255}, greys 8 + 10i.
-  @Test("known colours land on their xterm-256 numbers", arguments: [
-    (255, 0, 0, 196), (0, 0, 0, 16), (255, 255, 255, 231), (0, 255, 0, 46), (0, 0, 255, 21),
-    (95, 135, 175, 67),  // an exact cube colour: 16 + 36·1 + 6·2 + 3
-    (128, 128, 128, 244),  // grey 8 + 10·12 = 128 is exact; the cube's 135 is 7 away per channel
-    (100, 100, 100, 241),  // grey 98 (2 away) beats cube 95 (5 away)
-    (255, 200, 0, 220),  // q(200) = (200 − 35)/40 = 4 → 215: 16 + 180 + 24 + 0
-  ])
+  @Test(
+    "known colours land on their xterm-256 numbers",
+    arguments: [
+      (255, 0, 0, 196), (0, 0, 0, 16), (255, 255, 255, 231), (0, 255, 0, 46), (0, 0, 255, 21),
+      (95, 135, 175, 67),  // an exact cube colour: 16 + 36·1 + 6·2 + 3
+      (128, 128, 128, 244),  // grey 8 + 10·12 = 128 is exact; the cube's 135 is 7 away per channel
+      (100, 100, 100, 241),  // grey 98 (2 away) beats cube 95 (5 away)
+      (255, 200, 0, 220),  // q(200) = (200 − 35)/40 = 4 → 215: 16 + 180 + 24 + 0
+    ])
   func known(_ r: Int, _ g: Int, _ b: Int, _ expected: Int) {
     #expect(ColorQuantizer.xterm256(r, g, b) == expected)
   }
@@ -33,8 +36,10 @@ import Testing
     }
     var rng = SystemRandomNumberGenerator()
     for _ in 0..<2000 {
-      let c = (Int.random(in: 0...255, using: &rng), Int.random(in: 0...255, using: &rng),
-        Int.random(in: 0...255, using: &rng))
+      let c = (
+        Int.random(in: 0...255, using: &rng), Int.random(in: 0...255, using: &rng),
+        Int.random(in: 0...255, using: &rng)
+      )
       let chosen = ColorQuantizer.rgb(ofXterm256: ColorQuantizer.xterm256(c.0, c.1, c.2))
       let cube = (nearest(c.0), nearest(c.1), nearest(c.2))
       #expect(d2(chosen, c) <= d2(cube, c), "\(c): chose \(chosen), cube has \(cube)")
@@ -59,11 +64,18 @@ import Testing
 
   @Test("detection follows NO_COLOR, then direct, 256, 8, none")
   func detection() {
-    #expect(ColorMode.detect(noColor: "1", hasColors: true, colors: 256, terminfoRGB: true) == .none)
-    #expect(ColorMode.detect(noColor: "", hasColors: true, colors: 256, terminfoRGB: false) == .xterm256)
-    #expect(ColorMode.detect(noColor: nil, hasColors: true, colors: 0x1000000, terminfoRGB: false) == .direct)
-    #expect(ColorMode.detect(noColor: nil, hasColors: true, colors: 256, terminfoRGB: true) == .direct)
-    #expect(ColorMode.detect(noColor: nil, hasColors: true, colors: 8, terminfoRGB: false) == .basic8)
-    #expect(ColorMode.detect(noColor: nil, hasColors: false, colors: 0, terminfoRGB: false) == .none)
+    #expect(
+      ColorMode.detect(noColor: "1", hasColors: true, colors: 256, terminfoRGB: true) == .none)
+    #expect(
+      ColorMode.detect(noColor: "", hasColors: true, colors: 256, terminfoRGB: false) == .xterm256)
+    #expect(
+      ColorMode.detect(noColor: nil, hasColors: true, colors: 0x1000000, terminfoRGB: false)
+        == .direct)
+    #expect(
+      ColorMode.detect(noColor: nil, hasColors: true, colors: 256, terminfoRGB: true) == .direct)
+    #expect(
+      ColorMode.detect(noColor: nil, hasColors: true, colors: 8, terminfoRGB: false) == .basic8)
+    #expect(
+      ColorMode.detect(noColor: nil, hasColors: false, colors: 0, terminfoRGB: false) == .none)
   }
 }

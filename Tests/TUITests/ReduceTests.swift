@@ -1,5 +1,6 @@
 import Schedules
 import Testing
+
 @testable import TUI
 
 @Suite struct ReduceTests {
@@ -152,8 +153,12 @@ import Testing
     let items = [
       PresetItem(group: "G1", name: "one", setting: Setting(spec: ScheduleSpec(family: .linear))),
       PresetItem(group: "G2", name: "two", setting: sigmoid),
-      PresetItem(group: "G2", name: "three", setting: Setting(spec: ScheduleSpec(family: .cosine,
-        start: 0.2, end: 1, tau: 2))),
+      PresetItem(
+        group: "G2", name: "three",
+        setting: Setting(
+          spec: ScheduleSpec(
+            family: .cosine,
+            start: 0.2, end: 1, tau: 2))),
     ]
     var s = AppState(current: Setting(spec: ScheduleSpec(family: .cosine)), presets: items)
     reduce(&s, .openPresets)
@@ -174,8 +179,33 @@ import Testing
     reduce(&s, .beginPrompt(.exportConfig))
     #expect(s.modal == .prompt(.exportConfig, TextEntry(text: "schedule.json")))
     let effects = reduce(&s, .commit)
-    #expect(effects == [.exportConfig(s.document.current, path: "schedule.json")])
+    #expect(effects == [.exportConfig(s.document.current, path: "schedule.json", replace: false)])
     #expect(s.modal == nil)
+  }
+
+  @Test("an existing export target is replaced only after a second Enter on the same path")
+  func replaceConfirmation() {
+    var s = cosineState()
+    reduce(&s, .beginPrompt(.exportConfig))
+    reduce(&s, .commit)
+    reduce(&s, .exists(.exportConfig, path: "schedule.json"))
+    guard case .prompt(.exportConfig, let entry) = s.modal else {
+      Issue.record("no prompt after 'exists'")
+      return
+    }
+    #expect(entry.error?.contains("schedule.json exists") == true)
+    #expect(
+      reduce(&s, .commit) == [
+        .exportConfig(s.document.current, path: "schedule.json", replace: true)
+      ])
+    // Editing the path withdraws the confirmation.
+    reduce(&s, .beginPrompt(.exportConfig))
+    reduce(&s, .exists(.exportConfig, path: "schedule.json"))
+    reduce(&s, .type("x"))
+    #expect(
+      reduce(&s, .commit) == [
+        .exportConfig(s.document.current, path: "schedule.jsonx", replace: false)
+      ])
   }
 
   @Test("an import result that fails validation changes nothing and says why")

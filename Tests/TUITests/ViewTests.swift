@@ -2,6 +2,7 @@ import Engine
 import Foundation
 import Schedules
 import Testing
+
 @testable import TUI
 
 /// Screens rendered into the grid at a few sizes, checked line by line where the layout is fixed
@@ -11,8 +12,10 @@ import Testing
     AppState(current: Setting(spec: spec, inputScale: b), presets: PresetItem.paper)
   }
 
-  func render(_ s: AppState, _ w: Int, _ h: Int, glyphs: Glyphs = .unicode,
-    mode: ColorMode = .direct, preview: PreviewSource? = nil) -> Grid {
+  func render(
+    _ s: AppState, _ w: Int, _ h: Int, glyphs: Glyphs = .unicode,
+    mode: ColorMode = .direct, preview: PreviewSource? = nil
+  ) -> Grid {
     Renderer(theme: Theme(glyphs: glyphs, colorMode: mode), preview: preview).render(
       s, width: w, height: h)
   }
@@ -21,18 +24,22 @@ import Testing
   func schedule80x24() {
     let lines = render(state(), 80, 24).lines
     #expect(lines.count == 24)
-    #expect(lines[0] == " schedtui  1 Schedule   2 Preview   3 Training   4 Sweep" + String(repeating: " ", count: 20) + "1−t")
+    #expect(
+      lines[0] == " schedtui  1 Schedule   2 Preview   3 Training   4 Sweep"
+        + String(repeating: " ", count: 20) + "1−t")
     #expect(lines[1].hasPrefix("┌ Parameters ──"))
     // The panel is 30 columns wide below 120 columns: label left, value right-aligned.
     #expect(lines[2].hasPrefix("│ family              linear │"))
     #expect(lines[3].hasPrefix("│ b (input scale)          1 │"))
     #expect(lines[1].contains("γ(t)  signal variance"))
     #expect(lines.contains { $0.contains("logSNR(t)   b = 1: no shift") })
-    #expect(lines.contains { $0.contains("density of logSNR") })
-    #expect(lines[23].hasPrefix(" ?:help ↑↓:choose ←→:change"))
+    #expect(lines.contains { $0.contains("logSNR density") })
+    #expect(lines[23].hasPrefix(" ?:help q:quit ↑↓:choose ←→:change"))
+    #expect(lines[23].count <= 80)
   }
 
-  @Test("the schedule screen fits at 120×40 and 200×60, each line exactly as wide as the grid",
+  @Test(
+    "the schedule screen fits at 120×40 and 200×60, each line exactly as wide as the grid",
     arguments: [(120, 40), (200, 60), (70, 20)])
   func sizes(_ w: Int, _ h: Int) {
     let g = render(state(ScheduleSpec(family: .cosine, start: 0.2, end: 1, tau: 2)), w, h)
@@ -44,7 +51,9 @@ import Testing
     #expect(g.cells.contains { $0.char.value > 0x2800 && $0.char.value < 0x2900 })
   }
 
-  @Test("a tiny terminal says how small it is and what is needed", arguments: [(40, 10), (69, 30), (100, 19)])
+  @Test(
+    "a tiny terminal says how small it is and what is needed",
+    arguments: [(40, 10), (69, 30), (100, 19)])
   func tooSmall(_ w: Int, _ h: Int) {
     let lines = render(state(), w, h).lines
     #expect(lines.contains { $0.contains("Terminal too small: \(w)×\(h), need 70×20") })
@@ -113,14 +122,22 @@ import Testing
     #expect(lines[23].hasPrefix(" start = 0x"))
   }
 
-  @Test("without UTF-8 every cell is ASCII; with NO_COLOR no cell has a colour")
-  func asciiAndMono() {
+  @Test("without UTF-8 every cell of every screen is ASCII")
+  func ascii() {
     var s = state(ScheduleSpec(family: .sigmoid))
+    s.previewResolutions = [16, 32]
     reduce(&s, .pin)
-    let g = render(s, 100, 30, glyphs: .ascii, mode: .none)
+    let source = NoisePreviewSource(image: card(), name: "card", resolutions: [16, 32])
+    let g = render(s, 100, 30, glyphs: .ascii, mode: .none, preview: source)
     #expect(g.cells.allSatisfy { $0.char.isASCII })
     #expect(g.lines.contains { $0.contains("Parameters") })
-    #expect(g.lines.contains { $0.contains(":") || $0.contains("'") || $0.contains(".") })
+    #expect(g.lines.contains { $0.contains("g(t)  signal variance") })
+    reduce(&s, .show(.preview))
+    let p = render(s, 100, 30, glyphs: .ascii, mode: .none, preview: source)
+    #expect(p.cells.allSatisfy { $0.char.isASCII })
+    #expect(p.lines.contains { $0.contains("+ 16x16 ") })
+    reduce(&s, .toggleHelp)
+    #expect(render(s, 100, 30, glyphs: .ascii, mode: .none).cells.allSatisfy { $0.char.isASCII })
   }
 
   @Test("the training and sweep keys show where those features are")
@@ -187,6 +204,26 @@ import Testing
     #expect(abs(scaled.density[50].x - 2 * Foundation.log(0.5)) < 1e-12)
     #expect(abs(scaled.density[50].y - 0.25) < 1e-9)
     #expect(abs(scaled.logSNR[20].y - (Foundation.log(4) + 2 * Foundation.log(0.5))) < 1e-9)
+  }
+
+  /// 1 − t: logSNR(0.01) = log 99 ≈ 4.6 → [−5, 5]. Cosine (0, 1, 1): logSNR(0.01) =
+  /// log(cos²(0.005π)/sin²(0.005π)) ≈ 8.1 → [−10, 10]. With b = 0.3 the 1 − t range moves down by
+  /// 2·log 0.3 ≈ −2.4: [−7, 2.2] → [−10, 5].
+  @Test("the logSNR axis covers the curves away from their asymptotes, in steps of 5")
+  func logSNRBounds() throws {
+    func sets(_ s: [Setting]) throws -> [CurveSet] {
+      try s.map { try #require(Curves.sample($0, samples: 200)) }
+    }
+    let linear = ScheduleSpec(family: .linear)
+    #expect(Curves.logSNRBounds(try sets([Setting(spec: linear)])) == -5...5)
+    #expect(
+      Curves.logSNRBounds(try sets([Setting(spec: ScheduleSpec(family: .cosine))])) == -10...10)
+    #expect(
+      Curves.logSNRBounds(
+        try sets([
+          Setting(spec: linear),
+          Setting(spec: linear, inputScale: 0.3),
+        ])) == -10...5)
   }
 
   @Test("an invalid setting gives no curves")

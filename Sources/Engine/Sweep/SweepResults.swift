@@ -1,0 +1,72 @@
+import Foundation
+
+/// The outcome of one training run of one cell, as the sweep stores it.
+public struct SweepRun: Codable, Equatable, Sendable {
+  public var seed: UInt64
+  /// Fréchet distance of the run's samples to real digits (lower is better); nil when the run
+  /// produced no samples (it diverged: `note` says how).
+  public var fd: Double?
+  /// Fréchet distance of pure Gaussian noise, mapped like samples, for the same evaluator.
+  public var noiseFD: Double
+  /// Fréchet distance of the mean training digit repeated: what a model that learned only the
+  /// average would score. nil in sweeps written before it was recorded.
+  public var meanFD: Double?
+  public var trainSeconds: Double
+  public var finalLoss: Double
+  /// Why the run has no distance, when it has none.
+  public var note: String?
+
+  public init(
+    seed: UInt64, fd: Double?, noiseFD: Double, meanFD: Double? = nil, trainSeconds: Double,
+    finalLoss: Double, note: String? = nil
+  ) {
+    self.seed = seed
+    self.fd = fd
+    self.noiseFD = noiseFD
+    self.meanFD = meanFD
+    self.trainSeconds = trainSeconds
+    self.finalLoss = finalLoss
+    self.note = note
+  }
+
+  /// A run failed when its samples are no better than a model that learned nothing: its
+  /// distance is not below half of the better of two trivial baselines, pure noise and the mean
+  /// digit. Half, not just "below", because a network that learned little more than the mean
+  /// image already beats both by a little; that is not learning digits.
+  public static let failFraction = 0.5
+  public var baselineFD: Double { min(noiseFD, meanFD ?? .infinity) }
+  public var failed: Bool {
+    guard let fd else { return true }
+    return !(fd.isFinite && fd < Self.failFraction * baselineFD)
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case seed, fd, note, noiseFD = "noise_fd", meanFD = "mean_fd", trainSeconds = "train_seconds", finalLoss = "final_loss"
+  }
+}
+
+/// Mean and standard error of a cell's repeats; failed when most of its runs failed.
+public struct CellSummary: Equatable, Sendable {
+  public let mean: Double
+  /// Standard error of the mean, s/√n with the sample standard deviation (n − 1); nil for n = 1.
+  public let standardError: Double?
+  public let count: Int
+  public let failed: Bool
+
+  public init?(runs: [SweepRun]) {
+    guard !runs.isEmpty else { return nil }
+    let good = runs.filter { !$0.failed }
+    failed = good.count * 2 <= runs.count
+    let values = (failed ? runs : good).compactMap(\.fd)
+    let n = Double(values.count)
+    let m = values.isEmpty ? .nan : values.reduce(0, +) / n
+    mean = m
+    if values.count > 1 {
+      let ss = values.reduce(0) { $0 + ($1 - m) * ($1 - m) }
+      standardError = (ss / (n - 1)).squareRoot() / n.squareRoot()
+    } else {
+      standardError = nil
+    }
+    count = values.count
+  }
+}

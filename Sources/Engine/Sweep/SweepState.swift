@@ -1,0 +1,162 @@
+import Foundation
+
+/// What a sweep directory remembers in `sweep.json`: the grid, the training settings every cell
+/// shares, and each finished run. Rewritten atomically after every run, so an interrupted sweep
+/// loses at most the run that was going.
+public struct SweepState: Equatable, Sendable {
+  public static let version = 1
+
+  public var grid: SweepGrid
+  /// Training settings shared by every cell (steps, batch, model per resolution, …), as text.
+  public var settings: [String: String]
+  /// Finished runs by cell id.
+  public var results: [String: [SweepRun]]
+
+  public init(grid: SweepGrid, settings: [String: String], results: [String: [SweepRun]] = [:]) {
+    self.grid = grid
+    self.settings = settings
+    self.results = results
+  }
+
+  public enum LoadError: Error, CustomStringConvertible, Equatable {
+    case unreadable(path: String, reason: String)
+    /// The stored sweep differs from the requested one in these fields.
+    case mismatch(path: String, differences: [Difference])
+
+    public struct Difference: Equatable, Sendable {
+      public let field: String, stored: String, requested: String
+    }
+
+    public var description: String {
+      switch self {
+      case .unreadable(let path, let reason):
+        return "\(path): \(reason)"
+      case .mismatch(let path, let differences):
+        let list = differences.map { "\($0.field) = \($0.stored) (this run asks for \($0.requested))" }
+        return "\(path) holds a different sweep: " + list.joined(separator: ", ")
+          + ". Resume it with the same options, or choose another --out"
+      }
+    }
+  }
+
+  // MARK: - JSON
+
+  // A diverged run's last loss may be infinite or NaN; JSON has no such numbers.
+  static let nonFinite = JSONEncoder.NonConformingFloatEncodingStrategy.convertToString(
+    positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+  static let nonFiniteDecoding = JSONDecoder.NonConformingFloatDecodingStrategy.convertFromString(
+    positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+
+  struct FileFormat: Codable {
+    var schedtuiSweepVersion: Int
+    var resolutions: [Int]
+    var scales: [Double]
+    var families: [String]
+    var repeats: Int
+    var seed: UInt64
+    var settings: [String: String]
+    var cells: [FileCell]
+
+    enum CodingKeys: String, CodingKey {
+      case schedtuiSweepVersion = "schedtui_sweep_version"
+      case resolutions, scales, families, repeats, seed, settings, cells
+    }
+  }
+
+  struct FileCell: Codable {
+    var id: String
+    var resolution: Int
+    var scale: Double
+    var family: String
+    var runs: [SweepRun]
+    var fdMean: Double?
+    var fdStandardError: Double?
+    var failed: Bool?
+    var best: Bool?
+
+    enum CodingKeys: String, CodingKey {
+      case id, resolution, scale, family, runs, failed, best
+      case fdMean = "fd_mean", fdStandardError = "fd_se"
+    }
+  }
+
+  /// The JSON text of `sweep.json`: the grid, settings, and every cell with its runs and summary.
+  public func json() -> Data {
+    let table = SweepTable(grid: grid, results: results)
+    let best = table.bestRow
+    var cells: [FileCell] = []
+    for cell in grid.cells {
+      guard let runs = results[cell.id] else { continue }
+      let summary = CellSummary(runs: runs)
+      let column = table.columns.firstIndex {
+        $0.resolution == cell.resolution && $0.family == cell.family
+      }!
+      let row = grid.scales.firstIndex(of: cell.scale)!
+      cells.append(
+        FileCell(
+          id: cell.id, resolution: cell.resolution, scale: cell.scale, family: cell.family.text,
+          runs: runs, fdMean: summary?.mean, fdStandardError: summary?.standardError,
+          failed: summary?.failed, best: best[column] == row))
+    }
+    let file = FileFormat(
+      schedtuiSweepVersion: Self.version, resolutions: grid.resolutions, scales: grid.scales,
+      families: grid.families.map(\.text), repeats: grid.repeats, seed: grid.seed,
+      settings: settings, cells: cells)
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    encoder.nonConformingFloatEncodingStrategy = Self.nonFinite
+    return try! encoder.encode(file)
+  }
+
+  /// Reads `sweep.json` at `path` and checks that it is the same sweep as `requested` (same grid
+  /// and settings), so that resuming never mixes results of different experiments.
+  public static func load(path: String, matching requested: SweepState) throws(LoadError)
+    -> SweepState
+  {
+    let data: Data
+    let file: FileFormat
+    do {
+      data = try Data(contentsOf: URL(fileURLWithPath: path))
+    } catch {
+      throw .unreadable(path: path, reason: "cannot read it (\(error.localizedDescription))")
+    }
+    do {
+      let decoder = JSONDecoder()
+      decoder.nonConformingFloatDecodingStrategy = Self.nonFiniteDecoding
+      file = try decoder.decode(FileFormat.self, from: data)
+    } catch {
+      throw .unreadable(path: path, reason: "not a schedtui sweep file (\(error))")
+    }
+    guard file.schedtuiSweepVersion == version else {
+      throw .unreadable(
+        path: path,
+        reason: "schedtui_sweep_version \(file.schedtuiSweepVersion) is not supported "
+          + "(this schedtui reads version \(version))")
+    }
+    let g = requested.grid
+    var differences: [LoadError.Difference] = []
+    func check(_ field: String, _ stored: String, _ wanted: String) {
+      if stored != wanted {
+        differences.append(.init(field: field, stored: stored, requested: wanted))
+      }
+    }
+    check("resolutions", "\(file.resolutions)", "\(g.resolutions)")
+    check("scales", "\(file.scales)", "\(g.scales)")
+    check("families", "\(file.families)", "\(g.families.map(\.text))")
+    // More repeats than before extends the sweep (the runs done are kept); fewer would drop runs.
+    if file.repeats > g.repeats {
+      differences.append(.init(field: "repeats", stored: "\(file.repeats)", requested: "\(g.repeats)"))
+    }
+    check("seed", "\(file.seed)", "\(g.seed)")
+    for key in Set(file.settings.keys).union(requested.settings.keys).sorted() {
+      check(key, file.settings[key] ?? "(unset)", requested.settings[key] ?? "(unset)")
+    }
+    guard differences.isEmpty else { throw .mismatch(path: path, differences: differences) }
+    var state = requested
+    let known = Set(g.cells.map(\.id))
+    for cell in file.cells where known.contains(cell.id) {
+      state.results[cell.id] = cell.runs
+    }
+    return state
+  }
+}

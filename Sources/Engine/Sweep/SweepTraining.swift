@@ -1,0 +1,157 @@
+import Foundation
+import Schedules
+
+/// The training settings every cell of a sweep shares, and how a cell becomes a training run.
+///
+/// Defaults are chosen so the default grid learns in every cell and finishes in under 30 minutes
+/// on a 2-core machine (README "Sweeps"): MLP-S at every resolution (ConvRes-S costs ~250× more
+/// per example here) predicting x0, because ε-prediction through MLP-S's 512-wide layers cannot
+/// carry the 960 pure-noise dimensions of a 32×32 up-sampled digit (it fails to learn there).
+public struct SweepSettings: Equatable, Sendable {
+  public var steps = 1000
+  public var batch = 128
+  /// nil: ``defaultModel(resolution:)``.
+  public var model: ModelKind? = nil
+  /// nil: ``defaultLearningRate(model:)``.
+  public var learningRate: Double? = nil
+  public var prediction = Prediction.x0
+  /// Classifier-free guidance weight when sampling; 0 as the paper's Table 4 (no guidance).
+  public var guidance = 0.0
+  public var evalSamples = 500
+  public var sampleSteps = 100
+
+  public init() {}
+
+  public static func defaultModel(resolution: Int) -> ModelKind { .mlpS }
+  public static func defaultLearningRate(model: ModelKind) -> Double {
+    model == .mlpS ? 1e-3 : 5e-4
+  }
+
+  public func model(resolution: Int) -> ModelKind {
+    model ?? Self.defaultModel(resolution: resolution)
+  }
+
+  public func learningRate(resolution: Int) -> Double {
+    learningRate ?? Self.defaultLearningRate(model: model(resolution: resolution))
+  }
+
+  /// The training config of one run of `cell` with `seed`. Throws `DatasetError.invalid` naming
+  /// the field when the combination is not allowed (for example convres-s at 8×8).
+  public func config(cell: SweepCell, seed: UInt64) throws -> TrainingConfig {
+    var c = TrainingConfig()
+    c.schedule = cell.family.spec
+    c.inputScale = cell.scale
+    c.data = .digits
+    c.resolution = cell.resolution
+    c.model = model(resolution: cell.resolution)
+    c.optimizer.learningRate = learningRate(resolution: cell.resolution)
+    c.steps = steps
+    c.batch = batch
+    c.seed = seed
+    c.prediction = prediction
+    c.guidance = guidance
+    c.evalSamples = evalSamples
+    c.sampleSteps = sampleSteps
+    c.checkpointEvery = max(steps / 4, 50)
+    try c.validate()
+    return c
+  }
+
+  /// What `sweep.json` records, so that a resumed sweep is the same experiment.
+  public func recorded(resolutions: [Int]) -> [String: String] {
+    var s: [String: String] = [
+      "data": "digits", "steps": "\(steps)", "batch": "\(batch)",
+      "eval_samples": "\(evalSamples)", "sample_steps": "\(sampleSteps)",
+      "prediction": prediction.rawValue, "guidance": "\(guidance)",
+    ]
+    for r in resolutions {
+      s["model_\(r)"] = model(resolution: r).rawValue
+      s["lr_\(r)"] = "\(learningRate(resolution: r))"
+    }
+    return s
+  }
+}
+
+/// Trains and scores sweep runs with the real engine: what `schedtui sweep` and the explorer's
+/// sweep screen both call for each job.
+public final class SweepTrainer {
+  public let settings: SweepSettings
+  let noiseSeed: UInt64
+  var noiseCache: [Int: Double] = [:]
+  var meanCache: [Int: Double] = [:]
+
+  public init(settings: SweepSettings, seed: UInt64) {
+    self.settings = settings
+    noiseSeed = seed
+  }
+
+  /// Thrown out of a run that `shouldStop` stopped, after its checkpoint was written.
+  public struct Interrupted: Error, CustomStringConvertible {
+    public var description: String {
+      "stopped; the runs done are saved and the running one has a checkpoint. "
+        + "Run the same sweep again to continue."
+    }
+  }
+
+  /// Trains `job` (continuing from its checkpoint when an earlier sweep was interrupted during
+  /// it), samples, and scores it. A diverged run is returned as failed, with a note.
+  public func train(
+    _ job: SweepRunner.Job, progress: (RunEvent) -> Void = { _ in },
+    shouldStop: () -> Bool = { false }
+  ) throws -> SweepRun {
+    let checkpoint = (job.directory as NSString).appendingPathComponent(Checkpoint.fileName)
+    let run: TrainingRun
+    if FileManager.default.fileExists(atPath: checkpoint) {
+      run = try TrainingRun(resuming: job.directory)
+    } else {
+      run = try TrainingRun(config: settings.config(cell: job.cell, seed: job.seed), directory: job.directory)
+    }
+    let noiseFD = try noiseDistance(resolution: job.cell.resolution)
+    let meanFD = try meanDistance(resolution: job.cell.resolution)
+    do {
+      let summary = try run.run(progress: progress, shouldStop: shouldStop)
+      guard summary.completed else { throw Interrupted() }
+      return SweepRun(
+        seed: job.seed, fd: summary.frechetDistance, noiseFD: noiseFD, meanFD: meanFD,
+        trainSeconds: summary.trainSeconds, finalLoss: summary.finalLoss)
+    } catch TrainingError.diverged(let step, let loss, _) {
+      return SweepRun(
+        seed: job.seed, fd: nil, noiseFD: noiseFD, meanFD: meanFD, trainSeconds: 0, finalLoss: loss,
+        note: "diverged at step \(step)")
+    }
+  }
+
+  /// The Fréchet distance of pure noise at `resolution` (Gaussian, clipped to the data range
+  /// [−1, 1], scored like samples): the bar a run must clear by half to count as having learned
+  /// (see ``SweepRun/failFraction``).
+  public func noiseDistance(resolution: Int) throws -> Double {
+    if let d = noiseCache[resolution] { return d }
+    var rng = Xoshiro256(seed: noiseSeed ^ 0x4E01_5E00)
+    let count = settings.evalSamples
+    var images = [Float](repeating: 0, count: count * resolution * resolution)
+    fillGaussian(&images, using: &rng)
+    for i in images.indices { images[i] = min(max(images[i], -1), 1) }
+    let d = try DigitsClassifier.shared().frechetDistance(images, count: count, size: resolution)
+    noiseCache[resolution] = d
+    return d
+  }
+
+  /// The Fréchet distance of the mean training digit at `resolution`, repeated: the score of a
+  /// model that learned only the average image.
+  public func meanDistance(resolution: Int) throws -> Double {
+    if let d = meanCache[resolution] { return d }
+    let data = try Dataset.digits(resolution: resolution)
+    var mean = [Float](repeating: 0, count: data.pixels)
+    for i in 0..<data.trainCount {
+      for p in 0..<data.pixels { mean[p] += data.train[i * data.pixels + p] }
+    }
+    for p in mean.indices { mean[p] /= Float(data.trainCount) }
+    let count = settings.evalSamples
+    var images = [Float]()
+    images.reserveCapacity(count * data.pixels)
+    for _ in 0..<count { images += mean }
+    let d = try DigitsClassifier.shared().frechetDistance(images, count: count, size: resolution)
+    meanCache[resolution] = d
+    return d
+  }
+}

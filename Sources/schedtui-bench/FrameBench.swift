@@ -1,0 +1,105 @@
+import Engine
+import Foundation
+import Schedules
+import TUI
+
+/// `schedtui-bench frame`: one explorer frame at 200×60 — the γ, logSNR and density plots with
+/// the current schedule and three pins, and the 64/128/256 preview column — rendered into the grid
+/// and diffed against the previous frame, as the terminal loop does after every key.
+///
+/// Three kinds of frame, each timed separately (median and p99 over `--runs`):
+/// - cursor: the t-cursor moved (curves and preview panels come from the renderer's caches);
+/// - edit: τ changed (the current schedule is sampled again; the preview is fixed at γ = 0.7);
+/// - preview: the preview's γ changed (three resolutions noised again, plus the denoising probe).
+/// The reference in the same run is the floor: clearing and diffing a 200×60 grid.
+enum FrameBench {
+  static let benchmark = Benchmark(
+    name: "frame",
+    summary: "explorer frame at 200x60 (3 plots + 3-resolution preview) rendered and diffed",
+    run: run)
+
+  static func run(_ arguments: [String]) throws -> Int32 {
+    let options = try BenchTools.options(
+      arguments,
+      allowed: [
+        "runs": "300", "width": "200",
+        "height": "60",
+      ])
+    let runs = try BenchTools.positive(options, "runs")
+    let width = try BenchTools.positive(options, "width")
+    let height = try BenchTools.positive(options, "height")
+
+    let image = try PNG.read(path: Assets.path("images/astronaut.png"))
+    let source = NoisePreviewSource(
+      image: image, name: "astronaut.png", resolutions: [64, 128, 256])
+    let renderer = Renderer(theme: Theme(glyphs: .unicode, colorMode: .direct), preview: source)
+    var state = AppState(
+      current: Setting(spec: ScheduleSpec(family: .cosine, start: 0.2, end: 1, tau: 1)),
+      presets: PresetItem.paper)
+    state.document.pins = PresetItem.paper.filter { $0.group == "Table 3 sigmoid" }.prefix(3)
+      .enumerated().map { Pin(name: $1.pinName, setting: $1.setting, colorIndex: $0) }
+    state.document.previewGamma = 0.7
+
+    var grid = Grid(width: width, height: height)
+    var previous = grid
+    var changed = 0
+    func frame() {
+      renderer.render(state, into: &grid)
+      changed = grid.changes(since: previous).reduce(0) { $0 + $1.cells.count }
+      swap(&grid, &previous)
+    }
+    frame()
+    frame()
+
+    var blank = Grid(width: width, height: height)
+    let floor = BenchTools.time(runs: runs) {
+      blank.fill(blank.bounds)
+      _ = blank.changes(since: previous)
+    }
+
+    var step = 1
+    let cursor = BenchTools.time(runs: runs) {
+      if state.cursorT >= 1 || state.cursorT <= 0 { step = -step }
+      state.cursorT = min(max(state.cursorT + 0.01 * Double(step), 0), 1)
+      frame()
+    }
+    let cursorChanged = changed
+
+    var tau = 1.0
+    let edit = BenchTools.time(runs: runs) {
+      tau = tau >= 3 ? 0.5 : tau + 0.1
+      state.document.current.spec.tau = tau
+      frame()
+    }
+    let editChanged = changed
+
+    var gamma = 0.05
+    let previewRuns = max(5, runs / 20)
+    let preview = BenchTools.time(runs: previewRuns, warmup: 1) {
+      gamma = gamma >= 0.95 ? 0.05 : gamma + 0.0137
+      state.document.previewGamma = gamma
+      frame()
+    }
+
+    print("grid \(width)×\(height), \(runs) frames per kind (preview: \(previewRuns))")
+    report("floor: clear + diff", floor, nil, cells: nil)
+    report("cursor move", cursor, floor, cells: cursorChanged)
+    report("edit τ", edit, floor, cells: editChanged)
+    report("preview γ", preview, floor, cells: changed)
+    print("goal: cursor move and edit under 2 ms median")
+    return 0
+  }
+
+  static func report(_ label: String, _ sorted: [Double], _ floor: [Double]?, cells: Int?) {
+    let median = BenchTools.median(sorted)
+    let p99 = sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))]
+    var line =
+      label.padding(toLength: 22, withPad: " ", startingAt: 0)
+      + String(format: "median %8.3f ms   p99 %8.3f ms", median * 1e3, p99 * 1e3)
+    if let floor {
+      line += String(format: "   %6.1f× the floor", median / BenchTools.median(floor))
+    }
+    if let cells { line += "   (\(cells) cells changed)" }
+    print(line)
+  }
+}

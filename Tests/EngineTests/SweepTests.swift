@@ -1,0 +1,227 @@
+import Engine
+import Foundation
+import Schedules
+import Testing
+
+@Suite struct SweepFamilyTests {
+  @Test("the paper's families parse and take the paper's labels")
+  func parsesPaperFamilies() throws {
+    #expect(try SweepFamily(parsing: "linear").description == "1 - t")
+    let cosine = try SweepFamily(parsing: "cosine:0.2:1:1")
+    #expect(cosine.description == "cosine@0.2,1,1")
+    #expect(cosine.spec == ScheduleSpec(family: .cosine, start: 0.2, end: 1, tau: 1))
+    #expect(try SweepFamily(parsing: "sigmoid:-3:3:1.1").description == "sigmoid@-3,3,1.1")
+  }
+
+  @Test(
+    "a bad family is refused with a message naming it and what is allowed",
+    arguments: [
+      ("cosin", "is not a known family"), ("linear:1", "takes no parameters"),
+      ("cosine:0.2:1", "three numbers"), ("cosine:0.2:x:1", "'x', which is not a number"),
+      ("sigmoid:1:1:1", "not a valid schedule"), ("cosine:0:1:0", "not a valid schedule"),
+    ])
+  func refusesBadFamilies(text: String, reason: String) {
+    #expect {
+      try SweepFamily(parsing: text)
+    } throws: { error in
+      let m = "\(error)"
+      return m.contains("'\(text)'") && m.contains(reason) && m.contains("cosine:START:END:TAU")
+    }
+  }
+}
+
+@Suite struct SweepTableTests {
+  let grid = SweepGrid(
+    resolutions: [8, 16], scales: [1.0, 0.5],
+    families: [try! SweepFamily(parsing: "linear")], repeats: 2, seed: 7)
+
+  func run(_ fd: Double, seed: UInt64 = 7) -> SweepRun {
+    SweepRun(seed: seed, fd: fd, noiseFD: 100, trainSeconds: 1, finalLoss: 0.1)
+  }
+
+  @Test("mean and standard error match a hand computation")
+  func summaryByHand() throws {
+    // values 10, 14: mean 12, sample sd = √8, se = √8/√2 = 2.
+    let s = try #require(CellSummary(runs: [run(10), run(14, seed: 8)]))
+    #expect(s.mean == 12)
+    #expect(abs(s.standardError! - 2) < 1e-12)
+    #expect(!s.failed)
+  }
+
+  @Test("a run no better than half of noise's distance fails, and is never ranked best")
+  func failedCellsAreNotRanked() {
+    let results: [String: [SweepRun]] = [
+      "r8-b1.0-linear": [run(60), run(70, seed: 8)],  // both ≥ 50 = half of noise: failed
+      "r8-b0.5-linear": [run(30), run(34, seed: 8)],
+      "r16-b1.0-linear": [run(20), run(22, seed: 8)],
+      "r16-b0.5-linear": [run(25), run(27, seed: 8)],
+    ]
+    let t = SweepTable(grid: grid, results: results)
+    #expect(t.values[0][0]!.failed)
+    #expect(t.bestRow == [1, 0])
+    #expect(t.bestScale == [0.5, 1.0])
+    let md = t.markdown.split(separator: "\n").map(String.init)
+    #expect(md[0] == "| b | 8×8 1 - t | 16×16 1 - t |")
+    #expect(md[2] == "| 1.0 | failed | **21.00 ± 1.00** |")
+    #expect(md[3] == "| 0.5 | **32.00 ± 2.00** | 26.00 ± 1.00 |")
+    let csv = t.csv.split(separator: "\n").map(String.init)
+    #expect(csv[1] == "1.0,failed,,21.0,1.0")
+    #expect(csv[3] == "best,0.5,,1.0,")
+  }
+
+  @Test("cells not yet run show as pending, not as numbers")
+  func pendingCells() {
+    let t = SweepTable(grid: grid, results: ["r8-b1.0-linear": [run(10)]])
+    #expect(t.markdown.contains("| 1.0 | **10.00** | … |"))
+  }
+}
+
+@Suite struct SweepRunnerTests {
+  func tempDir() -> String {
+    FileManager.default.temporaryDirectory
+      .appendingPathComponent("schedtui-sweep-\(UUID().uuidString)").path
+  }
+
+  let grid = SweepGrid(
+    resolutions: [8, 16], scales: [1.0, 0.5],
+    families: [try! SweepFamily(parsing: "linear"), try! SweepFamily(parsing: "cosine:0.2:1:1")],
+    repeats: 1, seed: 3)
+
+  /// Stands in for the trainer: a distance that depends only on the job, so a resumed sweep must
+  /// end with exactly the table of an uninterrupted one.
+  func fakeTrain(_ job: SweepRunner.Job) -> SweepRun {
+    SweepRun(seed: job.seed, fd: Double(job.cell.resolution) * job.cell.scale, noiseFD: 1000,
+             trainSeconds: 0, finalLoss: 0)
+  }
+
+  @Test("an interrupted sweep resumes without re-running finished cells")
+  func resumes() throws {
+    let dir = tempDir()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    var first = try SweepRunner(directory: dir, grid: grid, settings: ["steps": "10"])
+    var calls = 0
+    let finished = try first.run(train: { calls += 1; return fakeTrain($0) },
+                                 shouldStop: { calls == 3 })
+    #expect(!finished)
+    #expect(calls == 3)
+
+    var second = try SweepRunner(directory: dir, grid: grid, settings: ["steps": "10"])
+    #expect(second.pendingJobs.count == 8 - 3)
+    var trained: [String] = []
+    #expect(try second.run(train: { trained.append($0.cell.id); return fakeTrain($0) }))
+    #expect(trained.count == 5)
+    #expect(Set(trained).isDisjoint(with: Set(grid.cells.prefix(3).map(\.id))))
+    let md = try String(contentsOfFile: dir + "/table.md", encoding: .utf8)
+    #expect(md.contains("| 0.5 | **4.00** | **4.00** | **8.00** | **8.00** |"))
+  }
+
+  @Test("resuming with different settings is refused, naming every setting that differs")
+  func refusesOtherExperiment() throws {
+    let dir = tempDir()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    var first = try SweepRunner(directory: dir, grid: grid, settings: ["steps": "10", "lr": "1"])
+    _ = try first.run(train: fakeTrain, shouldStop: { false })
+    var other = grid
+    other.seed = 4
+    #expect {
+      try SweepRunner(directory: dir, grid: other, settings: ["steps": "20", "lr": "1"])
+    } throws: { error in
+      "\(error)".contains("steps = 10 (this run asks for 20)")
+        && "\(error)".contains("seed = 3 (this run asks for 4)") && !"\(error)".contains("lr")
+    }
+  }
+
+  @Test("more repeats extend a finished sweep; fewer are refused rather than dropping runs")
+  func repeats() throws {
+    let dir = tempDir()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    var first = try SweepRunner(directory: dir, grid: grid, settings: [:])
+    _ = try first.run(train: fakeTrain)
+    var more = grid
+    more.repeats = 2
+    let extended = try SweepRunner(directory: dir, grid: more, settings: [:])
+    #expect(extended.pendingJobs.count == 8)
+    #expect(extended.pendingJobs.allSatisfy { $0.seed == 4 })
+    var third = try SweepRunner(directory: dir, grid: more, settings: [:])
+    _ = try third.run(train: fakeTrain)
+    #expect(throws: SweepState.LoadError.self) {
+      try SweepRunner(directory: dir, grid: grid, settings: [:])
+    }
+  }
+
+  @Test("a corrupt sweep.json is an error naming the file, and is left as it was")
+  func corruptStateFile() throws {
+    let dir = tempDir()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    try "{ not json".write(toFile: dir + "/sweep.json", atomically: true, encoding: .utf8)
+    #expect {
+      try SweepRunner(directory: dir, grid: grid, settings: [:])
+    } throws: { error in
+      "\(error)".contains(dir + "/sweep.json")
+    }
+    #expect(try String(contentsOfFile: dir + "/sweep.json", encoding: .utf8) == "{ not json")
+  }
+}
+
+@Suite struct SweepHeatmapTests {
+  @Test("the best cell of a column is framed in white and a failed cell is grey")
+  func colours() throws {
+    let linear = try SweepFamily(parsing: "linear")
+    let grid = SweepGrid(resolutions: [8], scales: [1.0, 0.5, 0.3], families: [linear],
+                         repeats: 1, seed: 1)
+    func run(_ fd: Double) -> [SweepRun] {
+      [SweepRun(seed: 1, fd: fd, noiseFD: 100, trainSeconds: 1, finalLoss: 0)]
+    }
+    let table = SweepTable(grid: grid, results: [
+      "r8-b1.0-linear": run(20), "r8-b0.5-linear": run(10), "r8-b0.3-linear": run(90),
+    ])
+    let map = SweepHeatmap(table: table, families: [linear], resolutions: [8])
+    func pixel(_ x: Int, _ y: Int) -> [UInt8] {
+      let i = (y * map.width + x) * 3
+      return Array(map.rgb[i..<(i + 3)])
+    }
+    // Cell (row, column 0) starts at margin + labelW, margin + titleH + headerH + row·cellH.
+    let x0 = 12 + 70, y0 = 12 + 26 + 20
+    #expect(pixel(x0, y0 + 30) == [255, 255, 255])  // row 1 (b = 0.5, best): framed
+    #expect(pixel(x0 + 4, y0 + 30 + 4) == [253, 231, 37])  // and viridis' bright end inside
+    #expect(pixel(x0 + 4, y0 + 4) != [255, 255, 255])  // row 0: not framed
+    #expect(pixel(x0 + 4, y0 + 60 + 4) == [150, 150, 150])  // row 2: failed (90 ≥ 50), grey
+  }
+}
+
+@Suite struct SweepTrainerTests {
+  @Test("a real run of a cell is trained, scored against the noise baseline, and resumes after a stop")
+  func realRunStopsAndResumes() throws {
+    let dir = FileManager.default.temporaryDirectory
+      .appendingPathComponent("schedtui-sweeptrainer-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    var settings = SweepSettings()
+    settings.steps = 6
+    settings.batch = 8
+    settings.evalSamples = 20
+    settings.sampleSteps = 4
+    let trainer = SweepTrainer(settings: settings, seed: 1)
+    let job = SweepRunner.Job(
+      cell: SweepCell(resolution: 8, scale: 0.5, family: try SweepFamily(parsing: "linear")),
+      repeatIndex: 0, seed: 1, directory: dir)
+    var steps = 0
+    #expect(throws: SweepTrainer.Interrupted.self) {
+      try trainer.train(job, progress: { if case .step = $0 { steps += 1 } }, shouldStop: { steps >= 3 })
+    }
+    #expect(steps == 3)
+    #expect(FileManager.default.fileExists(atPath: dir + "/checkpoint.bin"))
+    steps = 0
+    let run = try trainer.train(job, progress: { if case .step = $0 { steps += 1 } })
+    #expect(steps == 3)  // only the remaining steps
+    let fd = try #require(run.fd)
+    #expect(fd.isFinite && fd > 0)
+    // Six steps learn nothing beyond the average: the run must count as failed.
+    let meanFD = try #require(run.meanFD)
+    print("6-step run: fd \(fd), noise \(run.noiseFD), mean digit \(meanFD)")
+    #expect(meanFD < run.noiseFD)
+    #expect(run.failed)
+    let summary = try String(contentsOfFile: dir + "/summary.json", encoding: .utf8)
+    #expect(summary.contains("\"input_scale\" : 0.5"))
+  }
+}

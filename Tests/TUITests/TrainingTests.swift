@@ -1,0 +1,79 @@
+import Schedules
+import Testing
+
+@testable import TUI
+
+@Suite struct TrainingScreenTests {
+  func state() -> AppState { AppState(current: Setting(spec: ScheduleSpec(family: .linear))) }
+
+  @Test("s asks the shell to train the current setting and shows the training screen")
+  func start() {
+    var s = state()
+    let effects = reduce(&s, KeyMap.action(for: .char("s"), in: s)!)
+    #expect(effects == [.startTraining(s.document.current)])
+    #expect(s.screen == .training)
+  }
+
+  @Test("reports drive the status; quitting asks while the run is active; s stops it")
+  func lifecycle() {
+    var s = state()
+    reduce(
+      &s, .trainingStarted(label: "1−t", details: "mlp-s, digits 8², batch 256", totalSteps: 100))
+    #expect(s.trainingActive)
+    reduce(&s, .toggleHelp)
+    // Reports arrive whatever overlay is open.
+    reduce(&s, .trainingStep(step: 1, loss: 1.0, examplesPerSecond: 500))
+    reduce(&s, .trainingStep(step: 2, loss: 0.5, examplesPerSecond: 600))
+    #expect(s.training?.step == 2)
+    #expect(s.training?.losses.map(\.loss) == [1.0, 0.5])
+    #expect(s.modal == .help)
+    reduce(&s, .cancel)
+    reduce(&s, .requestQuit)
+    #expect(s.modal == .confirmQuit && !s.shouldQuit)
+    reduce(&s, .confirm(false))
+    #expect(reduce(&s, .toggleTraining) == [.stopTraining])
+    #expect(s.training?.phase == .stopping)
+    // While it is ending, s does not start another run.
+    #expect(reduce(&s, .toggleTraining).isEmpty)
+    reduce(&s, .trainingEnded("training stopped at step 2", failed: false))
+    #expect(!s.trainingActive)
+    reduce(&s, .requestQuit)
+    #expect(s.shouldQuit)
+  }
+
+  @Test("the training screen shows the run, the loss chart and its samples")
+  func view() {
+    var s = state()
+    reduce(&s, .show(.training))
+    let renderer = Renderer(theme: Theme())
+    #expect(renderer.render(s, width: 100, height: 30).lines.contains { $0.contains("s trains") })
+    reduce(
+      &s, .trainingStarted(label: "1−t", details: "mlp-s, digits 8², batch 256", totalSteps: 100))
+    for k in 1...50 {
+      reduce(&s, .trainingStep(step: k, loss: 1 / Double(k), examplesPerSecond: 1000))
+    }
+    let tiles = Picture(tiling: [Float](repeating: 1, count: 4 * 64), count: 4, channels: 1)!
+    reduce(&s, .trainingSamples(step: 50, tiles))
+    let g = renderer.render(s, width: 100, height: 30)
+    let text = g.lines.joined(separator: "\n")
+    #expect(text.contains("step       50 / 100"))
+    #expect(text.contains("log10 loss per step"))
+    #expect(text.contains("samples, step 50"))
+    #expect(g.cells.contains { $0.char == "▀" })
+  }
+
+  /// Four 2×2 one-channel images [−1, 1] → a 2×2 grid of tiles with a one-pixel grey gap: 5×5.
+  @Test("samples are tiled in a near-square grid, mapped from [−1, 1] to [0, 1]")
+  func tiling() throws {
+    let images: [Float] = [-1, -1, -1, -1, 1, 1, 1, 1, 0, 0, 0, 0, -1, 1, -1, 1]
+    let p = try #require(Picture(tiling: images, count: 4, channels: 1))
+    #expect(p.width == 5 && p.height == 5)
+    func px(_ x: Int, _ y: Int) -> Float { p.rgb[3 * (y * 5 + x)] }
+    #expect(px(0, 0) == 0)  // image 0: −1 → 0
+    #expect(px(3, 0) == 1)  // image 1 starts at x = 3
+    #expect(px(2, 0) == 0.2)  // the gap
+    #expect(px(0, 3) == 0.5)  // image 2: 0 → 0.5
+    #expect(px(4, 4) == 1)  // image 3, pixel (1, 1) = 1
+    #expect(Picture(tiling: [1, 2, 3], count: 2, channels: 1) == nil)
+  }
+}
