@@ -28,12 +28,13 @@ extension Renderer {
       }
     }
     let table = SweepTable(grid: shown.grid, results: shown.results)
-    let tableHeight = table.scales.count + 5
-    let tableRect: Rect
+    let tableHeight = table.scales.count + 6
+    var tableRect: Rect
     let chartRect: Rect
     let natural = sweepTableWidth(table, fit: Int.max)
     if right.width - natural >= 50 {
       (tableRect, chartRect) = right.splitLeft(natural + 1)
+      tableRect = tableRect.splitTop(min(tableHeight, right.height)).0
     } else {
       (tableRect, chartRect) = right.splitTop(min(tableHeight, right.height))
     }
@@ -79,7 +80,8 @@ extension Renderer {
         rows.append(("ETA", s.remaining.map(Renderer.clock) ?? "after the first run"))
       }
       if let c = s.running, s.isActive {
-        rows.append(("cell", "\(c.resolution)² \(c.family) b=\(short(c.scale))"))
+        rows.append(("cell", "\(c.resolution)×\(c.resolution), b = \(short(c.scale))"))
+        rows.append(("", c.family.description))
         let total = max(s.totalSteps, 1)
         rows.append(("step", s.evaluating ? "sampling" : "\(s.step) / \(s.totalSteps)"))
         let width = r.width - 16
@@ -131,6 +133,11 @@ extension Renderer {
     return v.standardError.map { m + String(format: "±%.2f", $0) } ?? m
   }
 
+  /// The b column: the longest b, a space either side.
+  static func sweepLabelWidth(_ table: SweepTable) -> Int {
+    max(4, table.scales.map { short($0).count }.max() ?? 0) + 2
+  }
+
   /// The width of one table column: its widest content (a marker included), at least 7, and
   /// at most what shares `fit` columns among all of them after the b column.
   func sweepColumnWidth(_ table: SweepTable, fit: Int) -> Int {
@@ -141,18 +148,19 @@ extension Renderer {
         widest = max(widest, (Renderer.sweepCellText(table.values[r][c]) ?? "").count + 1)
       }
     }
-    let share = (fit - 7) / max(table.columns.count, 1) - 1
+    let share = (fit - Renderer.sweepLabelWidth(table)) / max(table.columns.count, 1) - 1
     return max(6, min(widest, share))
   }
 
   /// The table's width in columns when no column is cut.
   func sweepTableWidth(_ table: SweepTable, fit: Int) -> Int {
-    7 + table.columns.count * (sweepColumnWidth(table, fit: fit) + 1) + 1
+    Renderer.sweepLabelWidth(table) + table.columns.count * (sweepColumnWidth(table, fit: fit) + 1)
+      + 2
   }
 
   func sweepTablePanel(_ state: AppState, _ table: SweepTable, _ grid: inout Grid, _ r: Rect) {
     let g = theme.glyphs
-    grid.box(r, title: "Fréchet distance to real digits (lower is better)", theme.border, glyphs: g)
+    grid.box(r, title: "Fréchet distance (lower is better)", theme.border, glyphs: g)
     let inner = r.inset(1)
     guard inner.height >= 3, inner.width >= 10 else { return }
     let cw = sweepColumnWidth(table, fit: inner.width)
@@ -168,9 +176,14 @@ extension Renderer {
     {
       runningAt = (row, column)
     }
-    func x(_ c: Int) -> Int { inner.x + 7 + c * (cw + 1) }
+    let labelWidth = Renderer.sweepLabelWidth(table)
+    func x(_ c: Int) -> Int { inner.x + labelWidth + c * (cw + 1) }
+    /// Right-aligned in column `c`; the trailing space that lines numbers up with the best
+    /// marker goes first when the column is narrow, then the text is cut with an ellipsis.
     func right(_ text: String, _ c: Int, _ y: Int, _ style: Style) {
-      let t = text.count > cw ? String(text.prefix(cw - 1)) + (g.unicode ? "…" : "~") : text
+      var t = text
+      if t.count > cw, t.hasSuffix(" ") { t.removeLast() }
+      if t.count > cw { t = String(t.prefix(cw - 1)) + (g.unicode ? "…" : "~") }
       grid.write(t, x: x(c) + cw - t.count, y: y, style)
     }
     grid.write(" b", x: inner.x, y: inner.y + 1, theme.title)
@@ -200,8 +213,16 @@ extension Renderer {
         }
       }
     }
+    let bestY = inner.y + 2 + table.scales.count
+    if bestY < inner.maxY - 1 {
+      grid.write(" best", x: inner.x, y: bestY, theme.title)
+      for (c, row) in best.enumerated() where x(c) + cw <= inner.maxX {
+        let text = row.map { "b=" + short(table.scales[$0]) } ?? "none"
+        right(text + " ", c, bestY, Style(fg: Renderer.bestColor, bg: .default, .bold))
+      }
+    }
     let legend = g.text("* best b per column · … pending · ▶ running · failed: no better than noise")
-    if inner.y + 2 + table.scales.count < inner.maxY {
+    if bestY + 1 < inner.maxY {
       grid.write(
         legend, x: inner.x + 1, y: inner.maxY - 1, theme.dim, maxWidth: inner.width - 1)
     }
