@@ -31,7 +31,8 @@ extension Renderer {
     let tableHeight = table.scales.count + 6
     var tableRect: Rect
     let chartRect: Rect
-    let natural = sweepTableWidth(table, fit: Int.max)
+    // At least as wide as the box title, so a one-column table still says what it shows.
+    let natural = max(sweepTableWidth(table, fit: Int.max), 40)
     if right.width - natural >= 50 {
       (tableRect, chartRect) = right.splitLeft(natural + 1)
       tableRect = tableRect.splitTop(min(tableHeight, right.height)).0
@@ -96,9 +97,9 @@ extension Renderer {
       rows.append(("folder", s.folder))
     } else {
       rows.append(("status", "not started"))
-      rows.append(("", "s starts (or resumes) the"))
-      rows.append(("", "sweep in the folder;"))
-      rows.append(("", "o opens a finished one"))
+      rows.append(("", "s starts or resumes"))
+      rows.append(("", "the sweep in folder;"))
+      rows.append(("", "o opens a sweep"))
     }
     let (box, below) = r.splitTop(min(rows.count + 2, r.height))
     let title = state.sweep?.isActive == true ? "Progress (s stops)" : "Progress (s starts)"

@@ -45,6 +45,9 @@ final class ExplorerSweep {
     let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
     let file = exists && !isFolder.boolValue
       ? path : (path as NSString).appendingPathComponent("sweep.json")
+    guard FileManager.default.fileExists(atPath: file) else {
+      return .failed("cannot open the sweep: \(file) does not exist; nothing changed")
+    }
     do {
       let state = try SweepState.open(path: file)
       return .sweepOpened(state, folder: (file as NSString).deletingLastPathComponent)
