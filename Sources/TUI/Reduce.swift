@@ -309,6 +309,9 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     state.modal = .presets(selected: 0)
   case .pinPreset, .pinPresetGroup:
     break
+  case .beginPrompt(.openSweep) where state.sweep?.isActive == true:
+    state.message = StatusMessage(
+      "a sweep is running: stop it (s) before opening another folder", isError: true)
   case .beginPrompt(let kind):
     let path: String
     switch kind {

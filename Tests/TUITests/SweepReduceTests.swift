@@ -126,6 +126,9 @@ import Testing
     reduce(&s, .requestQuit)
     #expect(s.modal == .confirmQuit && !s.shouldQuit)
     reduce(&s, .confirm(false))
+    // Opening another folder would hide the running sweep: refused until it is stopped.
+    reduce(&s, .beginPrompt(.openSweep))
+    #expect(s.modal == nil && s.message?.isError == true)
     #expect(reduce(&s, .toggleTraining) == [])
     #expect(s.message?.text.contains("a sweep is running") == true)
     reduce(&s, .sweepEnded("done", failed: false))
