@@ -144,7 +144,8 @@ extension Renderer {
   func sweepColumnWidth(_ table: SweepTable, fit: Int) -> Int {
     var widest = 7
     for (c, column) in table.columns.enumerated() {
-      widest = max(widest, "\(column.resolution)×\(column.resolution)".count, column.family.description.count)
+      let header = "\(column.resolution)×\(column.resolution)"
+      widest = max(widest, header.count, column.family.description.count)
       for r in table.scales.indices {
         widest = max(widest, (Renderer.sweepCellText(table.values[r][c]) ?? "").count + 1)
       }
@@ -202,7 +203,8 @@ extension Renderer {
           let s = status!
           let what = s.evaluating
             ? "scoring" : "\(min(100, 100 * s.step / max(s.totalSteps, 1)))%"
-          right((g.unicode ? "▶ " : "> ") + what, c, y, Style(fg: Theme.current, bg: .default, .bold))
+          let mark = g.unicode ? "▶ " : "> "
+          right(mark + what, c, y, Style(fg: Theme.current, bg: .default, .bold))
         } else if let text = Renderer.sweepCellText(value) {
           if best[c] == r {
             right(text + "*", c, y, Style(fg: Renderer.bestColor, bg: .default, .bold))
@@ -222,7 +224,8 @@ extension Renderer {
         right(text + " ", c, bestY, Style(fg: Renderer.bestColor, bg: .default, .bold))
       }
     }
-    let legend = g.text("* best b per column · … pending · ▶ running · failed: no better than noise")
+    let legend = g.text(
+      "* best b per column · … pending · ▶ running · failed: no better than noise")
     if bestY + 1 < inner.maxY {
       grid.write(
         legend, x: inner.x + 1, y: inner.maxY - 1, theme.dim, maxWidth: inner.width - 1)

@@ -104,8 +104,9 @@ import Testing
     }
     #expect(state.results.count == 2)
     // The first cell continued from its checkpoint instead of starting over at step 1.
-    let firstStep = events.compactMap { e -> Int? in if case .step(let s, _) = e { s } else { nil } }
-      .first
+    let firstStep = events.compactMap { e -> Int? in
+      if case .step(let s, _) = e { s } else { nil }
+    }.first
     #expect((firstStep ?? 1) > 1)
   }
 

@@ -69,8 +69,10 @@ enum SweepFixture {
     let g = render(SweepFixture.state, 80, 24)
     let lines = g.lines
     for y in 0..<24 { #expect(g.line(y).unicodeScalars.count == 80) }
-    #expect(lines[1] == "┌ Sweep setup (Enter edits) ─┐┌ Fréchet distance (lower is better) ────────────┐")
-    #expect(lines[2] == "│ resolutions        8,16,32 ││         8×8    8×8  16×16  16×16  32×32  32×32 │")
+    #expect(
+      lines[1] == "┌ Sweep setup (Enter edits) ─┐┌ Fréchet distance (lower is better) ────────────┐")
+    #expect(
+      lines[2] == "│ resolutions        8,16,32 ││         8×8    8×8  16×16  16×16  32×32  32×32 │")
     // Narrow columns cut the schedule names with an ellipsis.
     #expect(lines[3].hasSuffix("││ b     1 - t cosin…  1 - t cosin…  1 - t cosin… │"))
     #expect(lines[4].hasSuffix("││ 1    10.50  12.00*     …      …      …      …  │"))

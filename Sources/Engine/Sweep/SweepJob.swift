@@ -63,7 +63,8 @@ public final class SweepJob: @unchecked Sendable {
     var runner: SweepRunner
     do {
       runner = try SweepRunner(
-        directory: directory, grid: grid, settings: settings.recorded(resolutions: grid.resolutions))
+        directory: directory, grid: grid,
+        settings: settings.recorded(resolutions: grid.resolutions))
     } catch {
       return .failed("\(error)")
     }
