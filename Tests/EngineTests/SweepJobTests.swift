@@ -81,7 +81,7 @@ import Testing
   func cancelsAndResumes() throws {
     let dir = tempDir()
     defer { try? FileManager.default.removeItem(atPath: dir) }
-    let steps = 100
+    let steps = 40
     let first = SweepJob(directory: dir, grid: grid, settings: settings(steps: steps))
     first.start()
     let (stopped, _) = try wait(first) { e in
