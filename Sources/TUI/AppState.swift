@@ -116,12 +116,27 @@ public enum PromptKind: Sendable, Equatable {
   case exportConfig
   case exportDiffusers
   case importConfig
+  /// A sweep folder (or its sweep.json) to view on the sweep screen.
+  case openSweep
+  /// A row of the sweep screen's setup.
+  case sweepSetup(SweepSetup.Row)
 
   public var question: String {
     switch self {
     case .exportConfig: return "Export JSON config to"
     case .exportDiffusers: return "Export diffusers scheduler folder to"
     case .importConfig: return "Open JSON config"
+    case .openSweep: return "Open sweep folder"
+    case .sweepSetup(let row): return "Sweep \(row.label) ="
+    }
+  }
+
+  /// The hint after the typed text.
+  public var hint: String {
+    switch self {
+    case .sweepSetup(let row): return row.allowed
+    case .openSweep: return "a folder with sweep.json · Enter accept · Esc cancel"
+    default: return "Enter accept · Esc cancel"
     }
   }
 }
@@ -180,6 +195,9 @@ public struct AppState: Sendable, Equatable {
   public var trainingActive = false
   /// The last training run started from the explorer, if any.
   public var training: TrainingStatus?
+  /// The sweep screen's setup, and the sweep it last started or opened.
+  public var sweepSetup = SweepSetup()
+  public var sweep: SweepStatus?
   public var presets: [PresetItem]
   /// The preview's resolutions, drawn side by side at the same on-screen size.
   public var previewResolutions: [Int]
@@ -199,9 +217,16 @@ public struct AppState: Sendable, Equatable {
 
   /// The rows of the parameter list on the current screen.
   public var fields: [Field] {
-    screen == .preview
-      ? Field.previewFields : Field.scheduleFields(for: document.current.spec.family)
+    switch screen {
+    case .preview: return Field.previewFields
+    // The sweep screen's rows are its setup (``SweepSetup/Row``), not schedule fields.
+    case .sweep: return []
+    default: return Field.scheduleFields(for: document.current.spec.family)
+    }
   }
+
+  /// Whether background work is going (a training run or a sweep): quitting asks first.
+  public var workActive: Bool { trainingActive || sweep?.isActive == true }
 
   /// The focused parameter, if the parameter list has focus.
   public var selectedField: Field? {

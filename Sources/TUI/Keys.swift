@@ -81,6 +81,21 @@ public enum KeyMap {
       help: "quit (Esc: close first)", action: .requestQuit),
   ]
 
+  /// Keys that mean something else on the sweep screen (4); listed after ``bindings`` in the help.
+  public static let sweepBindings: [KeyBinding] = [
+    KeyBinding(
+      keys: [.char("s")], label: "4: s", help: "start / resume / stop the sweep",
+      action: .toggleSweep),
+    KeyBinding(
+      keys: [.char("o")], label: "4: o", help: "open a sweep folder (view)",
+      action: .beginPrompt(.openSweep)),
+    KeyBinding(
+      keys: [], label: "4: ↑↓ Enter", help: "choose / edit a setup row", action: .beginEdit),
+  ]
+
+  /// Every line of the help overlay.
+  public static var helpBindings: [KeyBinding] { bindings + sweepBindings }
+
   /// Keys inside the edit line, the path prompt and the preset list, for the help.
   public static let modalHelp: [(String, String)] = [
     ("typing", "Enter accepts, Esc cancels, Backspace deletes"),
@@ -135,6 +150,9 @@ public enum KeyMap {
       default: return .toggleHelp
       }
     case nil:
+      if state.screen == .sweep, let b = sweepBindings.first(where: { $0.keys.contains(key) }) {
+        return b.action
+      }
       return table[key]
     }
   }

@@ -1,4 +1,5 @@
 import Foundation
+import Engine
 import Schedules
 
 /// Everything that can happen to the explorer: keys turned into intents, and the results of the
@@ -41,6 +42,19 @@ public enum Action: Sendable, Equatable {
   case trainingSamples(step: Int, Picture)
   case trainingEvaluating
   case trainingEnded(String, failed: Bool)
+  /// `s` on the sweep screen: start (or resume) the sweep set up, or stop the running one.
+  case toggleSweep
+  // Reports of the sweep, posted by the shell.
+  case sweepStarted(folder: String, SweepState)
+  /// Before each run: runs done, runs in all, the cell about to run (nil at the end), ETA.
+  case sweepProgress(done: Int, total: Int, next: SweepCell?, remaining: Double?)
+  case sweepStep(step: Int, total: Int)
+  case sweepEvaluating
+  /// The folder was saved with these results.
+  case sweepSaved(SweepState)
+  case sweepEnded(String, failed: Bool)
+  /// A sweep folder was read for viewing.
+  case sweepOpened(SweepState, folder: String)
   // Results of effects.
   case imported(Setting, path: String)
   /// The export target exists: ask before replacing it.
@@ -58,6 +72,11 @@ public enum Effect: Sendable, Equatable {
   /// Start a background training run on this setting / ask the running one to stop.
   case startTraining(Setting)
   case stopTraining
+  /// Start (or resume) this sweep in the background / stop the running one.
+  case startSweep(SweepSetup)
+  case stopSweep
+  /// Read a sweep folder's sweep.json (or the file itself) for viewing.
+  case openSweep(path: String)
 }
 
 /// Applies `action` to `state`: the only way the explorer's state changes. Pure: no I/O, no
@@ -71,11 +90,13 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
   // A status message lasts until the next key; effect results bring their own.
   switch action {
   case .failed, .done, .imported, .exists, .trainingStarted, .trainingStep, .trainingSamples,
-    .trainingEvaluating, .trainingEnded:
+    .trainingEvaluating, .trainingEnded, .sweepStarted, .sweepProgress, .sweepStep,
+    .sweepEvaluating, .sweepSaved, .sweepEnded, .sweepOpened:
     break
   default: state.message = nil
   }
   if reduceTraining(&state, action) { return [] }
+  if reduceSweepReport(&state, action) { return [] }
   switch state.modal {
   case .help:
     switch action {
@@ -157,6 +178,22 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
       case .importConfig:
         state.defaultConfigPath = path
         return [.importConfig(path: path)]
+      case .openSweep:
+        return [.openSweep(path: path)]
+      case .sweepSetup(let row):
+        var setup = state.sweepSetup
+        setup[row] = path
+        do {
+          _ = try setup.grid()
+        } catch where error.row == row {
+          entry.error = error.description
+          state.modal = .prompt(kind, entry)
+          return []
+        } catch {}
+        state.sweepSetup = setup
+        if state.sweep?.isActive == true {
+          state.message = StatusMessage("\(row.label) changed: it applies to the next start")
+        }
       }
     default: break
     }
@@ -215,6 +252,12 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
   switch action {
   case .focusNext, .focusPrevious:
     state.focus = state.focus == .parameters ? .plots : .parameters
+  case .select(let delta) where state.screen == .sweep:
+    let n = SweepSetup.Row.allCases.count
+    state.selectedRow = ((min(state.selectedRow, n - 1) + delta) % n + n) % n
+  case .beginEdit where state.screen == .sweep:
+    let row = SweepSetup.Row.allCases[min(state.selectedRow, SweepSetup.Row.allCases.count - 1)]
+    state.modal = .prompt(.sweepSetup(row), TextEntry(text: state.sweepSetup[row]))
   case .select(let delta):
     if state.focus == .plots {
       state.focus = .parameters
@@ -266,8 +309,17 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     state.modal = .presets(selected: 0)
   case .pinPreset, .pinPresetGroup:
     break
+  case .beginPrompt(.openSweep) where state.sweep?.isActive == true:
+    state.message = StatusMessage(
+      "a sweep is running: stop it (s) before opening another folder", isError: true)
   case .beginPrompt(let kind):
-    let path = kind == .exportDiffusers ? state.defaultDiffusersPath : state.defaultConfigPath
+    let path: String
+    switch kind {
+    case .exportDiffusers: path = state.defaultDiffusersPath
+    case .openSweep: path = state.sweep?.folder ?? state.sweepSetup.folder
+    case .sweepSetup(let row): path = state.sweepSetup[row]
+    default: path = state.defaultConfigPath
+    }
     state.modal = .prompt(kind, TextEntry(text: path))
   case .setTraining(let active):
     state.trainingActive = active
@@ -281,9 +333,18 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
       state.message = StatusMessage("the run is already ending; wait for it", isError: true)
       return []
     }
+    if state.sweep?.isActive == true {
+      state.message = StatusMessage(
+        "a sweep is running (screen 4): stop it first, one job at a time", isError: true)
+      return []
+    }
     state.screen = .training
     return [.startTraining(state.document.current)]
-  case .trainingStarted, .trainingStep, .trainingSamples, .trainingEvaluating, .trainingEnded:
+  case .toggleSweep:
+    return toggleSweep(&state)
+  case .trainingStarted, .trainingStep, .trainingSamples, .trainingEvaluating, .trainingEnded,
+    .sweepStarted, .sweepProgress, .sweepStep, .sweepEvaluating, .sweepSaved, .sweepEnded,
+    .sweepOpened:
     break
   case .imported(let setting, let path):
     var d = state.document
@@ -417,7 +478,7 @@ func redo(_ state: inout AppState) {
 }
 
 func requestQuit(_ state: inout AppState) {
-  if state.trainingActive {
+  if state.workActive {
     state.modal = .confirmQuit
   } else {
     state.shouldQuit = true

@@ -41,14 +41,7 @@ public final class Renderer {
     case .schedule: scheduleScreen(state, &grid, body)
     case .preview: previewScreen(state, &grid, body)
     case .training: trainingScreen(state, &grid, body)
-    case .sweep:
-      notice(
-        &grid, body, title: "Sweep",
-        lines: [
-          "The sweep screen comes with its own issue.",
-          "Run sweeps from the command line:  schedtui sweep --help",
-          "", "Press 1 for the schedule screen, 2 for the preview.",
-        ])
+    case .sweep: sweepScreen(state, &grid, body)
     }
     statusLine(state, &grid)
     switch state.modal {
@@ -57,7 +50,12 @@ public final class Renderer {
     case .confirmQuit:
       dialog(
         &grid, title: "Quit?",
-        lines: ["A training run is active.", "Quit anyway?  y: quit   n / Esc: stay"])
+        lines: [
+          state.sweep?.isActive == true
+            ? "A sweep is running (its running cell keeps a checkpoint)."
+            : "A training run is active.",
+          "Quit anyway?  y: quit   n / Esc: stay",
+        ])
     case .edit, .prompt, nil: break
     }
   }
@@ -99,8 +97,8 @@ public final class Renderer {
       return
     case .prompt(let kind, let entry):
       entryLine(
-        &grid, y: y, question: kind.question + ":", entry: entry,
-        hint: "Enter accept · Esc cancel")
+        &grid, y: y, question: kind.question + (kind.question.hasSuffix("=") ? "" : ":"),
+        entry: entry, hint: kind.hint)
       return
     default: break
     }
@@ -117,7 +115,13 @@ public final class Renderer {
     default:
       // As many hints as fit, most important first; ? always leads to all of them.
       let items =
-        state.focus == .parameters
+        state.screen == .sweep
+        ? [
+          "?:help", "q:quit",
+          state.sweep?.isActive == true ? "s:stop sweep" : "s:start sweep", "o:open folder",
+          "↑↓:choose", "Enter:edit", "1-3:screens",
+        ]
+        : state.focus == .parameters
         ? [
           "?:help", "q:quit", "↑↓:choose", "←→:change", "L/H:coarse", "Enter:type", "p:pin",
           "t:presets", "e:export", "o:open", "u:undo", "Tab:plots",
@@ -518,7 +522,7 @@ public final class Renderer {
 
   func helpOverlay(_ grid: inout Grid) {
     let g = theme.glyphs
-    let bindings = KeyMap.bindings
+    let bindings = KeyMap.helpBindings
     let extra = KeyMap.modalHelp.count + 1
     // One column when it fits, else as many as the height needs; the box hugs its content.
     let available = Rect(x: 1, y: 1, width: grid.width - 2, height: grid.height - 2)

@@ -80,18 +80,27 @@ struct Explore: ParsableCommand {
       theme: Theme(glyphs: terminal.unicode ? .unicode : .ascii, colorMode: terminal.colorMode),
       preview: preview)
     let training = ExplorerTraining(files: files)
+    let sweep = ExplorerSweep()
     let (_, outcome) = ExplorerLoop.run(
       state: state, renderer: renderer, terminal: terminal,
       perform: { effect in
         switch effect {
         case .startTraining(let setting): return training.start(setting)
         case .stopTraining: return training.stop()
+        case .startSweep(let setup): return sweep.start(setup)
+        case .stopSweep: return sweep.stop()
+        case .openSweep(let path): return sweep.open(path)
         default: return files.perform(effect)
         }
       },
-      tick: training.poll)
+      tick: { state in
+        let trained = training.poll(&state)
+        let swept = sweep.poll(&state)
+        return trained || swept
+      })
     // Leaving with a run going (the user confirmed): stop it before the process ends.
     training.job?.cancel()
+    sweep.stopForExit()
     if case .signal(let s) = outcome {
       throw ExitCode(128 + s)
     }
@@ -134,6 +143,8 @@ final class ExplorerFiles {
       return exportDiffusers(config(for: setting), to: path)
     case .startTraining, .stopTraining:
       return .failed("training is handled by ExplorerTraining")
+    case .startSweep, .stopSweep, .openSweep:
+      return .failed("sweeps are handled by ExplorerSweep")
     case .importConfig(let path):
       do {
         let c = try ScheduleOptions.loadConfig(path)

@@ -140,13 +140,13 @@ import Testing
     #expect(render(s, 100, 30, glyphs: .ascii, mode: .none).cells.allSatisfy { $0.char.isASCII })
   }
 
-  @Test("the training and sweep keys show where those features are")
+  @Test("the training screen points to the command; the sweep screen shows its setup")
   func otherScreens() {
     var s = state()
     reduce(&s, .show(.training))
     #expect(render(s, 80, 24).lines.contains { $0.contains("schedtui train --help") })
     reduce(&s, .show(.sweep))
-    #expect(render(s, 80, 24).lines.contains { $0.contains("schedtui sweep --help") })
+    #expect(render(s, 80, 24).lines.contains { $0.contains("Sweep setup (Enter edits)") })
   }
 
   /// A 32×32 test card: left half black, right half white.

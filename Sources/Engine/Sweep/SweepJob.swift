@@ -1,0 +1,182 @@
+import Foundation
+
+/// A sweep (``SweepRunner`` driving ``SweepTrainer``) on its own thread, for a UI whose drawing
+/// thread must never block: start it, poll ``drain()`` on each frame, ``cancel()`` at will.
+///
+/// The same pattern as ``TrainingJob``: events go through a lock-protected queue in order;
+/// ``cancel()`` stops the running cell before its next step (it writes its checkpoint, so a later
+/// job on the same folder continues it) and no further cell starts; ``outcome`` is set once the
+/// thread has finished. The folder gets the same files as `schedtui sweep` (sweep.json, table.md,
+/// table.csv, heatmap.png after every run).
+public final class SweepJob: @unchecked Sendable {
+  /// What the sweep reports while it runs.
+  public enum Event: Sendable {
+    /// Before each run (with the job about to run) and at the end (`next == nil`).
+    case progress(SweepRunner.Progress)
+    /// A training step of the running cell: `step` of `total`.
+    case step(step: Int, total: Int)
+    /// The running cell's training is over; it is being sampled and scored.
+    case evaluating
+    /// A run finished and the folder was saved: the state with its result.
+    case saved(SweepState)
+  }
+
+  /// How the sweep ended.
+  public enum Outcome: Sendable {
+    /// Every run is done.
+    case finished(SweepState)
+    /// Stopped by ``cancel()``: the runs done are saved, the running one has a checkpoint.
+    case stopped(SweepState)
+    /// The folder could not be opened or written, or a run threw: the message.
+    case failed(String)
+  }
+
+  public let directory: String
+  public let grid: SweepGrid
+  public let settings: SweepSettings
+
+  private let lock = NSLock()
+  private var events: [Event] = []
+  private var stopRequested = false
+  private var finalOutcome: Outcome?
+
+  public init(directory: String, grid: SweepGrid, settings: SweepSettings) {
+    self.directory = directory
+    self.grid = grid
+    self.settings = settings
+  }
+
+  /// Starts the background thread. Call once.
+  public func start() {
+    let thread = Thread { [self] in
+      let outcome = runSweep()
+      lock.lock()
+      finalOutcome = outcome
+      lock.unlock()
+    }
+    thread.stackSize = 8 << 20
+    thread.start()
+  }
+
+  /// Runs the sweep on the calling thread (``start()`` calls it on the job's own thread).
+  func runSweep() -> Outcome {
+    var runner: SweepRunner
+    do {
+      runner = try SweepRunner(
+        directory: directory, grid: grid,
+        settings: settings.recorded(resolutions: grid.resolutions))
+    } catch {
+      return .failed("\(error)")
+    }
+    let trainer = SweepTrainer(settings: settings, seed: grid.seed)
+    let steps = settings.steps
+    let stop = { [self] () -> Bool in
+      lock.lock()
+      defer { lock.unlock() }
+      return stopRequested
+    }
+    do {
+      let finished = try runner.run(
+        train: { [self] job in
+          try trainer.train(
+            job,
+            progress: { event in
+              switch event {
+              case .step(let r): post(.step(step: r.step, total: steps))
+              case .evaluating: post(.evaluating)
+              case .checkpoint, .samples: break
+              }
+            }, shouldStop: stop)
+        },
+        shouldStop: stop,
+        progress: { [self] p in post(.progress(p)) },
+        writeOutputs: { [self] state in
+          try SweepJob.writeHeatmap(state, directory: directory)
+          post(.saved(state))
+        })
+      return finished ? .finished(runner.state) : .stopped(runner.state)
+    } catch is SweepTrainer.Interrupted {
+      return .stopped(runner.state)
+    } catch {
+      return .failed("\(error)")
+    }
+  }
+
+  /// Writes `heatmap.png` for `state` into `directory`, as `schedtui sweep` does.
+  public static func writeHeatmap(_ state: SweepState, directory: String) throws {
+    let table = SweepTable(grid: state.grid, results: state.results)
+    let map = SweepHeatmap(
+      table: table, families: state.grid.families, resolutions: state.grid.resolutions)
+    try PNG.write(map.image, to: (directory as NSString).appendingPathComponent("heatmap.png"))
+  }
+
+  private func post(_ event: Event) {
+    lock.lock()
+    events.append(event)
+    lock.unlock()
+  }
+
+  /// Stops the running cell before its next step and starts no other.
+  public func cancel() {
+    lock.lock()
+    stopRequested = true
+    lock.unlock()
+  }
+
+  /// The events posted since the last call, oldest first.
+  public func drain() -> [Event] {
+    lock.lock()
+    defer { lock.unlock() }
+    let out = events
+    events.removeAll(keepingCapacity: true)
+    return out
+  }
+
+  /// Set when the thread has finished; nil while it runs.
+  public var outcome: Outcome? {
+    lock.lock()
+    defer { lock.unlock() }
+    return finalOutcome
+  }
+}
+
+extension SweepState {
+  /// Reads the sweep stored at `path` (a `sweep.json`) as it is, for viewing: the grid and
+  /// settings come from the file itself, then ``load(path:matching:)`` checks and fills it. A
+  /// missing, unreadable or malformed file, or an unknown family in it, throws `.unreadable`
+  /// naming the file and the problem.
+  public static func open(path: String) throws(LoadError) -> SweepState {
+    let data: Data
+    do {
+      data = try Data(contentsOf: URL(fileURLWithPath: path))
+    } catch {
+      throw .unreadable(path: path, reason: "cannot read it (\(error.localizedDescription))")
+    }
+    let file: FileFormat
+    do {
+      let decoder = JSONDecoder()
+      decoder.nonConformingFloatDecodingStrategy = nonFiniteDecoding
+      file = try decoder.decode(FileFormat.self, from: data)
+    } catch {
+      throw .unreadable(path: path, reason: "not a schedtui sweep file (\(error))")
+    }
+    var families: [SweepFamily] = []
+    for text in file.families {
+      do {
+        families.append(try SweepFamily(parsing: text))
+      } catch {
+        throw .unreadable(path: path, reason: "families: \(error)")
+      }
+    }
+    guard !file.resolutions.isEmpty, !file.scales.isEmpty, !families.isEmpty,
+      file.repeats >= 1
+    else {
+      throw .unreadable(
+        path: path, reason: "its grid is empty (resolutions, scales, families, repeats ≥ 1)")
+    }
+    let grid = SweepGrid(
+      resolutions: file.resolutions, scales: file.scales, families: families,
+      repeats: file.repeats, seed: file.seed)
+    return try load(path: path, matching: SweepState(grid: grid, settings: file.settings))
+  }
+}

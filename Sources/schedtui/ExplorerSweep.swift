@@ -1,0 +1,107 @@
+import Engine
+import Foundation
+import TUI
+
+/// The explorer's sweep: Engine's ``SweepJob`` on its own thread, its events drained on the UI
+/// thread's tick and turned into actions (ncurses stays on one thread), and the read-only view
+/// of a sweep folder.
+final class ExplorerSweep {
+  var job: SweepJob?
+  var reportedEnd = true
+
+  /// Starts (or resumes) the sweep set up; a setup the engine refuses comes back as a message.
+  func start(_ setup: SweepSetup) -> Action {
+    let grid: SweepGrid
+    let settings: SweepSettings
+    do {
+      grid = try setup.grid()
+      settings = try setup.settings()
+      // The same check as `schedtui sweep`: every resolution must be trainable.
+      for r in grid.resolutions {
+        _ = try settings.config(
+          cell: SweepCell(resolution: r, scale: 1, family: grid.families[0]), seed: 0)
+      }
+    } catch {
+      return .failed("cannot start the sweep: \(error)")
+    }
+    let folder = setup.folder.trimmingCharacters(in: .whitespaces)
+    let job = SweepJob(directory: folder, grid: grid, settings: settings)
+    self.job = job
+    reportedEnd = false
+    job.start()
+    return .sweepStarted(
+      folder: folder,
+      SweepState(grid: grid, settings: settings.recorded(resolutions: grid.resolutions)))
+  }
+
+  func stop() -> Action {
+    job?.cancel()
+    return .done("stopping the sweep: the running cell keeps its checkpoint")
+  }
+
+  /// Reads `path` (a sweep folder or its sweep.json); a bad or missing file changes nothing.
+  func open(_ path: String) -> Action {
+    var isFolder: ObjCBool = false
+    let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
+    let file = exists && !isFolder.boolValue
+      ? path : (path as NSString).appendingPathComponent("sweep.json")
+    guard FileManager.default.fileExists(atPath: file) else {
+      return .failed("cannot open the sweep: \(file) does not exist; nothing changed")
+    }
+    do {
+      let state = try SweepState.open(path: file)
+      return .sweepOpened(state, folder: (file as NSString).deletingLastPathComponent)
+    } catch {
+      return .failed("cannot open the sweep: \(error); nothing changed")
+    }
+  }
+
+  /// Turns the sweep's events into actions; true when something changed.
+  func poll(_ state: inout AppState) -> Bool {
+    guard let job, !reportedEnd else { return false }
+    var changed = false
+    let outcome = job.outcome
+    for event in job.drain() {
+      changed = true
+      switch event {
+      case .progress(let p):
+        reduce(
+          &state,
+          .sweepProgress(done: p.done, total: p.total, next: p.next?.cell, remaining: p.remaining))
+      case .step(let step, let total):
+        reduce(&state, .sweepStep(step: step, total: total))
+      case .evaluating:
+        reduce(&state, .sweepEvaluating)
+      case .saved(let sweep):
+        reduce(&state, .sweepSaved(sweep))
+      }
+    }
+    if let outcome {
+      reportedEnd = true
+      changed = true
+      switch outcome {
+      case .finished(let sweep):
+        reduce(&state, .sweepSaved(sweep))
+        reduce(&state, .sweepEnded("sweep finished: \(job.directory)/table.md", failed: false))
+      case .stopped(let sweep):
+        reduce(&state, .sweepSaved(sweep))
+        reduce(
+          &state,
+          .sweepEnded(
+            "sweep stopped; the runs done are saved and s resumes it", failed: false))
+      case .failed(let message):
+        reduce(&state, .sweepEnded("sweep failed: \(message)", failed: true))
+      }
+    }
+    return changed
+  }
+
+  /// On leaving with a sweep going (the user confirmed): stop it and give the running cell a
+  /// few seconds to write its checkpoint before the process ends.
+  func stopForExit() {
+    guard let job, job.outcome == nil else { return }
+    job.cancel()
+    let deadline = Date().addingTimeInterval(10)
+    while job.outcome == nil && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+  }
+}

@@ -1,0 +1,146 @@
+import Engine
+import Schedules
+import Testing
+
+@testable import TUI
+
+/// The sweep screen's actions: keys, the setup prompts, start/stop, reports, open, quit.
+@Suite struct SweepReduceTests {
+  func sweepScreen() -> AppState {
+    var s = AppState(current: Setting(spec: ScheduleSpec(family: .linear)))
+    reduce(&s, .show(.sweep))
+    return s
+  }
+
+  @Test("on the sweep screen s and o mean sweep keys; elsewhere they keep their meaning")
+  func keys() {
+    var s = sweepScreen()
+    #expect(KeyMap.action(for: .char("s"), in: s) == .toggleSweep)
+    #expect(KeyMap.action(for: .char("o"), in: s) == .beginPrompt(.openSweep))
+    s.screen = .schedule
+    #expect(KeyMap.action(for: .char("s"), in: s) == .toggleTraining)
+    #expect(KeyMap.action(for: .char("o"), in: s) == .beginPrompt(.importConfig))
+    // The help lists the sweep keys too.
+    #expect(KeyMap.helpBindings.contains { $0.label == "4: s" })
+  }
+
+  @Test("s starts the sweep set up (the command's defaults, folder runs/sweep); s again stops it")
+  func startStop() throws {
+    var s = sweepScreen()
+    let effects = reduce(&s, .toggleSweep)
+    #expect(effects == [.startSweep(SweepSetup())])
+    #expect(SweepSetup().folder == "runs/sweep")
+    #expect(try SweepSetup().grid().cells.count == 3 * 4 * 2)
+    let grid = try! SweepSetup().grid()
+    reduce(&s, .sweepStarted(folder: "runs/sweep", SweepState(grid: grid, settings: [:])))
+    #expect(s.sweep?.phase == .running)
+    #expect(s.sweep?.total == 24)
+    #expect(reduce(&s, .toggleSweep) == [.stopSweep])
+    #expect(s.sweep?.phase == .stopping)
+    // While it stops, s does nothing more.
+    #expect(reduce(&s, .toggleSweep) == [])
+    #expect(s.message?.isError == true)
+  }
+
+  @Test("reports fill in the status: progress, steps, scoring, saves, the end")
+  func reports() {
+    var s = sweepScreen()
+    let grid = SweepFixture.grid
+    reduce(&s, .sweepStarted(folder: "f", SweepState(grid: grid, settings: [:])))
+    let cell = SweepCell(resolution: 8, scale: 1, family: SweepFixture.linear)
+    reduce(&s, .sweepProgress(done: 0, total: 24, next: cell, remaining: nil))
+    reduce(&s, .sweepStep(step: 3, total: 10))
+    #expect(s.sweep?.running == cell && s.sweep?.step == 3 && s.sweep?.totalSteps == 10)
+    reduce(&s, .sweepEvaluating)
+    #expect(s.sweep?.evaluating == true)
+    reduce(&s, .sweepSaved(SweepFixture.sweep))
+    #expect(s.sweep?.done == 6)
+    reduce(&s, .sweepProgress(done: 6, total: 24, next: nil, remaining: 0))
+    #expect(s.sweep?.evaluating == false && s.sweep?.running == nil)
+    reduce(&s, .sweepEnded("sweep stopped", failed: false))
+    #expect(s.sweep?.phase == .ended("sweep stopped", failed: false))
+    #expect(s.sweep?.isActive == false)
+    #expect(s.message == StatusMessage("sweep stopped"))
+  }
+
+  @Test("a setup the sweep cannot run is refused naming the row, and nothing starts")
+  func badSetup() {
+    var s = sweepScreen()
+    s.sweepSetup.resolutions = "8,12"
+    #expect(reduce(&s, .toggleSweep) == [])
+    #expect(s.message?.text.contains("resolutions '8,12' has '12'") == true)
+    #expect(s.message?.text.contains("comma list of 8, 16, 32") == true)
+    #expect(s.sweep == nil)
+  }
+
+  @Test("Enter edits the selected row; a bad value stays in the line with the reason")
+  func editRows() throws {
+    var s = sweepScreen()
+    // Up from the top wraps to the last row; then up twice and down once to steps.
+    reduce(&s, .select(-1))
+    #expect(s.selectedRow == SweepSetup.Row.allCases.count - 1)
+    reduce(&s, .select(-2))
+    #expect(SweepSetup.Row.allCases[s.selectedRow] == .families)
+    reduce(&s, .select(1))
+    reduce(&s, .beginEdit)
+    #expect(s.modal == .prompt(.sweepSetup(.steps), TextEntry(text: "1000")))
+    for _ in 0..<4 { reduce(&s, .backspace) }
+    reduce(&s, .type("0"))
+    reduce(&s, .commit)
+    guard case .prompt(.sweepSetup(.steps), let entry) = s.modal else {
+      Issue.record("the prompt closed on a bad value")
+      return
+    }
+    #expect(entry.error == "steps/cell '0' is not allowed; allowed: a whole number in 1…1000000")
+    #expect(s.sweepSetup.steps == "1000")
+    reduce(&s, .backspace)
+    for c in "50" { reduce(&s, .type(c)) }
+    reduce(&s, .commit)
+    #expect(s.modal == nil)
+    #expect(try s.sweepSetup.settings().steps == 50)
+  }
+
+  @Test("o asks for a folder and hands it to the shell; an opened sweep is shown read-only")
+  func open() {
+    var s = sweepScreen()
+    reduce(&s, .beginPrompt(.openSweep))
+    #expect(s.modal == .prompt(.openSweep, TextEntry(text: "runs/sweep")))
+    for _ in 0..<10 { reduce(&s, .backspace) }
+    for c in "old" { reduce(&s, .type(c)) }
+    #expect(reduce(&s, .commit) == [.openSweep(path: "old")])
+    s.screen = .schedule
+    reduce(&s, .sweepOpened(SweepFixture.sweep, folder: "old"))
+    #expect(s.screen == .sweep)
+    #expect(s.sweep?.phase == .opened && s.sweep?.isActive == false)
+    #expect(s.message == StatusMessage("opened old: 6 of 24 runs done"))
+    // A failed open (the shell's message) leaves the view as it was.
+    let before = s.sweep
+    reduce(&s, .failed("cannot open the sweep: old/sweep.json: cannot read it; nothing changed"))
+    #expect(s.sweep == before)
+  }
+
+  @Test("quitting while a sweep runs asks first; a sweep and a training run never run together")
+  func quitAndExclusion() {
+    var s = sweepScreen()
+    reduce(&s, .sweepStarted(folder: "f", SweepFixture.sweep))
+    reduce(&s, .requestQuit)
+    #expect(s.modal == .confirmQuit && !s.shouldQuit)
+    reduce(&s, .confirm(false))
+    // Opening another folder would hide the running sweep: refused until it is stopped.
+    reduce(&s, .beginPrompt(.openSweep))
+    #expect(s.modal == nil && s.message?.isError == true)
+    #expect(reduce(&s, .toggleTraining) == [])
+    #expect(s.message?.text.contains("a sweep is running") == true)
+    reduce(&s, .sweepEnded("done", failed: false))
+    reduce(&s, .requestQuit)
+    #expect(s.shouldQuit)
+
+    var t = sweepScreen()
+    t.screen = .schedule
+    _ = reduce(&t, .toggleTraining)
+    reduce(&t, .trainingStarted(label: "x", details: "y", totalSteps: 5))
+    t.screen = .sweep
+    #expect(reduce(&t, .toggleSweep) == [])
+    #expect(t.message?.text.contains("a training run is going") == true)
+  }
+}
