@@ -62,6 +62,10 @@ struct Sweep: ParsableCommand {
     name: .customLong("sample-steps"),
     help: "Sampler steps for those samples (default: \(SweepSettings().sampleSteps)).")
   var sampleSteps = SweepSettings().sampleSteps
+  @Flag(
+    name: .customLong("keep-checkpoints"),
+    help: "Keep each finished run's checkpoint.bin (by default only summary, samples and metrics stay).")
+  var keepCheckpoints = false
   @Option(help: "OpenBLAS threads (default \(TrainDefaults.threads)).")
   var threads = TrainDefaults.threads
   @Option(help: ArgumentHelp("Sweep folder; an existing one is resumed.", valueName: "dir"))
@@ -115,6 +119,7 @@ struct Sweep: ParsableCommand {
     s.guidance = guidance
     s.evalSamples = evalSamples
     s.sampleSteps = sampleSteps
+    s.keepCheckpoints = keepCheckpoints
     return s
   }
 

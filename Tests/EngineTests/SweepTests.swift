@@ -221,6 +221,9 @@ import Testing
     print("6-step run: fd \(fd), noise \(run.noiseFD), mean digit \(meanFD)")
     #expect(meanFD < run.noiseFD)
     #expect(run.failed)
+    // A scored run keeps its summary and samples, not its checkpoint (keepCheckpoints is off).
+    #expect(!FileManager.default.fileExists(atPath: dir + "/checkpoint.bin"))
+    #expect(FileManager.default.fileExists(atPath: dir + "/samples.png"))
     let summary = try String(contentsOfFile: dir + "/summary.json", encoding: .utf8)
     #expect(summary.contains("\"input_scale\" : 0.5"))
   }
