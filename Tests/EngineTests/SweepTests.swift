@@ -62,7 +62,7 @@ import Testing
     #expect(t.bestScale == [0.5, 1.0])
     let md = t.markdown.split(separator: "\n").map(String.init)
     #expect(md[0] == "| b | 8×8 1 - t | 16×16 1 - t |")
-    #expect(md[2] == "| 1.0 | failed | **21.00 ± 1.00** |")
+    #expect(md[2] == "| 1.0 | failed (65.00 ± 5.00) | **21.00 ± 1.00** |")
     #expect(md[3] == "| 0.5 | **32.00 ± 2.00** | 26.00 ± 1.00 |")
     let csv = t.csv.split(separator: "\n").map(String.init)
     #expect(csv[1] == "1.0,failed,,21.0,1.0")
@@ -165,7 +165,7 @@ import Testing
 }
 
 @Suite struct SweepHeatmapTests {
-  @Test("the best cell of a column is framed in white and a failed cell is grey")
+  @Test("the best cell of a column is framed in black and a failed cell is grey")
   func colours() throws {
     let linear = try SweepFamily(parsing: "linear")
     let grid = SweepGrid(resolutions: [8], scales: [1.0, 0.5, 0.3], families: [linear],
@@ -183,9 +183,9 @@ import Testing
     }
     // Cell (row, column 0) starts at margin + labelW, margin + titleH + headerH + row·cellH.
     let x0 = 12 + 70, y0 = 12 + 26 + 20
-    #expect(pixel(x0, y0 + 30) == [255, 255, 255])  // row 1 (b = 0.5, best): framed
+    #expect(pixel(x0, y0 + 30) == [0, 0, 0])  // row 1 (b = 0.5, best): framed
     #expect(pixel(x0 + 4, y0 + 30 + 4) == [253, 231, 37])  // and viridis' bright end inside
-    #expect(pixel(x0 + 4, y0 + 4) != [255, 255, 255])  // row 0: not framed
+    #expect(pixel(x0 + 1, y0 + 1) != [0, 0, 0])  // row 0: not framed
     #expect(pixel(x0 + 4, y0 + 60 + 4) == [150, 150, 150])  // row 2: failed (90 ≥ 50), grey
   }
 }

@@ -3,7 +3,7 @@
 /// Colour is the Fréchet distance ranked within its column (each resolution is its own
 /// experiment, so absolute distances are not comparable across columns): the best cell is bright
 /// yellow, the worst dark purple (viridis ends), failed cells grey, cells not yet run black. The
-/// best cell of each column gets a white frame. Every cell carries its number.
+/// best cell of each column gets a black frame. Every cell carries its number.
 public struct SweepHeatmap {
   public let width: Int
   public let height: Int
@@ -103,12 +103,12 @@ public struct SweepHeatmap {
   mutating func frame(x: Int, y: Int, w: Int, h: Int) {
     for t in 0..<3 {
       for xx in x..<(x + w) {
-        set(xx, y + t, (255, 255, 255))
-        set(xx, y + h - 1 - t, (255, 255, 255))
+        set(xx, y + t, (0, 0, 0))
+        set(xx, y + h - 1 - t, (0, 0, 0))
       }
       for yy in y..<(y + h) {
-        set(x + t, yy, (255, 255, 255))
-        set(x + w - 1 - t, yy, (255, 255, 255))
+        set(x + t, yy, (0, 0, 0))
+        set(x + w - 1 - t, yy, (0, 0, 0))
       }
     }
   }

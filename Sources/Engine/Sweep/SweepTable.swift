@@ -44,10 +44,11 @@ public struct SweepTable: Sendable {
 
   static func format(_ v: CellSummary?) -> String {
     guard let v else { return "…" }
-    if v.failed { return "failed" }
+    if v.failed && v.mean.isNaN { return "failed" }
     let m = fixed(v.mean, 2)
-    guard let se = v.standardError else { return m }
-    return "\(m) ± \(fixed(se, 2))"
+    let value = v.standardError.map { "\(m) ± \(fixed($0, 2))" } ?? m
+    // A failed cell keeps its number in brackets, so a reader sees how far off it was.
+    return v.failed ? "failed (\(value))" : value
   }
 
   /// `x` with exactly `digits` decimals (no Foundation formatting, so it is locale-free).
@@ -63,7 +64,7 @@ public struct SweepTable: Sendable {
     return digits == 0 ? "\(sign)\(whole)" : "\(sign)\(whole).\(frac)"
   }
 
-  /// Markdown: best per column in bold, failed cells say so.
+  /// Markdown: best per column in bold; failed cells say so, with their distance in brackets.
   public var markdown: String {
     let best = bestRow
     var lines = ["| b | " + columns.map(\.title).joined(separator: " | ") + " |"]
