@@ -35,10 +35,7 @@ public final class SweepJob: @unchecked Sendable {
   public let grid: SweepGrid
   public let settings: SweepSettings
 
-  private let lock = NSLock()
-  private var events: [Event] = []
-  private var stopRequested = false
-  private var finalOutcome: Outcome?
+  private let work = BackgroundWork<Event, Outcome>()
 
   public init(directory: String, grid: SweepGrid, settings: SweepSettings) {
     self.directory = directory
@@ -48,14 +45,7 @@ public final class SweepJob: @unchecked Sendable {
 
   /// Starts the background thread. Call once.
   public func start() {
-    let thread = Thread { [self] in
-      let outcome = runSweep()
-      lock.lock()
-      finalOutcome = outcome
-      lock.unlock()
-    }
-    thread.stackSize = 8 << 20
-    thread.start()
+    work.start { [self] _ in runSweep() }
   }
 
   /// Runs the sweep on the calling thread (``start()`` calls it on the job's own thread).
@@ -70,11 +60,7 @@ public final class SweepJob: @unchecked Sendable {
     }
     let trainer = SweepTrainer(settings: settings, seed: grid.seed)
     let steps = settings.steps
-    let stop = { [self] () -> Bool in
-      lock.lock()
-      defer { lock.unlock() }
-      return stopRequested
-    }
+    let stop = { [work] () -> Bool in work.shouldStop }
     do {
       let finished = try runner.run(
         train: { [self] job in
@@ -110,34 +96,16 @@ public final class SweepJob: @unchecked Sendable {
     try PNG.write(map.image, to: (directory as NSString).appendingPathComponent("heatmap.png"))
   }
 
-  private func post(_ event: Event) {
-    lock.lock()
-    events.append(event)
-    lock.unlock()
-  }
+  private func post(_ event: Event) { work.post(event) }
 
   /// Stops the running cell before its next step and starts no other.
-  public func cancel() {
-    lock.lock()
-    stopRequested = true
-    lock.unlock()
-  }
+  public func cancel() { work.cancel() }
 
   /// The events posted since the last call, oldest first.
-  public func drain() -> [Event] {
-    lock.lock()
-    defer { lock.unlock() }
-    let out = events
-    events.removeAll(keepingCapacity: true)
-    return out
-  }
+  public func drain() -> [Event] { work.drain() }
 
   /// Set when the thread has finished; nil while it runs.
-  public var outcome: Outcome? {
-    lock.lock()
-    defer { lock.unlock() }
-    return finalOutcome
-  }
+  public var outcome: Outcome? { work.outcome }
 }
 
 extension SweepState {

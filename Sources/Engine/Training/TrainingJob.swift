@@ -13,10 +13,7 @@ public final class TrainingJob: @unchecked Sendable {
     case failed(String)
   }
 
-  private let lock = NSLock()
-  private var events: [RunEvent] = []
-  private var stopRequested = false
-  private var finalOutcome: Outcome?
+  private let work = BackgroundWork<RunEvent, Outcome>()
   private let makeRun: () throws -> TrainingRun
 
   /// A job that will build its run on the background thread (loading data and initialising
@@ -35,53 +32,23 @@ public final class TrainingJob: @unchecked Sendable {
 
   /// Starts the background thread. Call once.
   public func start() {
-    let thread = Thread { [self] in
-      let outcome: Outcome
+    work.start { [self] work in
       do {
-        let run = try makeRun()
-        let summary = try run.run(
-          progress: { [self] event in
-            lock.lock()
-            events.append(event)
-            lock.unlock()
-          },
-          shouldStop: { [self] in
-            lock.lock()
-            defer { lock.unlock() }
-            return stopRequested
-          })
-        outcome = .finished(summary)
+        let summary = try makeRun().run(
+          progress: { work.post($0) }, shouldStop: { work.shouldStop })
+        return .finished(summary)
       } catch {
-        outcome = .failed("\(error)")
+        return .failed("\(error)")
       }
-      lock.lock()
-      finalOutcome = outcome
-      lock.unlock()
     }
-    thread.stackSize = 8 << 20
-    thread.start()
   }
 
   /// Asks the run to stop before its next step.
-  public func cancel() {
-    lock.lock()
-    stopRequested = true
-    lock.unlock()
-  }
+  public func cancel() { work.cancel() }
 
   /// The events posted since the last call, oldest first.
-  public func drain() -> [RunEvent] {
-    lock.lock()
-    defer { lock.unlock() }
-    let out = events
-    events.removeAll(keepingCapacity: true)
-    return out
-  }
+  public func drain() -> [RunEvent] { work.drain() }
 
   /// Set when the thread has finished; nil while it runs.
-  public var outcome: Outcome? {
-    lock.lock()
-    defer { lock.unlock() }
-    return finalOutcome
-  }
+  public var outcome: Outcome? { work.outcome }
 }
