@@ -99,7 +99,9 @@ public enum KeyMap {
   /// Keys inside the edit line, the path prompt and the preset list, for the help.
   public static let modalHelp: [(String, String)] = [
     ("typing", "Enter accepts, Esc cancels, Backspace deletes"),
-    ("presets", "↑↓, Tab next group, Enter load, p pin, a pin group, c clear"),
+    // Two lines: one did not fit the help box's 49 columns and lost its end.
+    ("presets", "↑↓ move, Enter load, Tab next group"),
+    ("", "p pin, a pin group (a figure), c clear"),
     ("quit?", "y quits, n or Esc stays"),
   ]
 

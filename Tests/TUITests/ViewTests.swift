@@ -233,3 +233,13 @@ import Testing
     #expect(Curves.sample(Setting(spec: spec), samples: 10) == nil)
   }
 }
+
+@Suite struct HelpFitTests {
+  @Test("every line of the help's modal keys fits the help box without being cut")
+  func modalHelpFits() {
+    // The box is 64 columns per column of keys; the key takes 13, borders and gaps 4.
+    for (key, text) in KeyMap.modalHelp {
+      #expect(text.count <= 64 - 13 - 4, "\(key): \(text)")
+    }
+  }
+}
