@@ -225,7 +225,7 @@ extension Renderer {
       }
     }
     let legend = g.text(
-      "* best b per column · … pending · ▶ running · failed: no better than noise")
+      "* best b per column · … pending · ▶ running · failed: no better than noise or mean digit")
     if bestY + 1 < inner.maxY {
       grid.write(
         legend, x: inner.x + 1, y: inner.maxY - 1, theme.dim, maxWidth: inner.width - 1)
