@@ -216,17 +216,56 @@ public enum Layers {
 
   /// Columns per sgemm in the convolutions: enough to keep sgemm efficient, small enough that
   /// the im2col scratch (C·9 × columns) stays in cache-friendly sizes.
-  public static let convChunkColumns = 4096
+  public static let convChunkColumns = 1024
 
-  /// The scratch a convolution over (C, B, H, W) needs: C·9 × chunk columns.
+  /// At most this many workers split a convolution's batch between them (see
+  /// ``conv3x3Forward(out:inp:weight:bias:scratch:B:C:H:W:OC:)``).
+  public static let convMaxWorkers = 2
+
+  /// The scratch a convolution over (C, B, H, W) needs: per worker, C·9 × chunk columns for
+  /// the columns and C·C·9 for a private weight gradient.
   public static func convScratchCount(C: Int, H: Int, W: Int) -> Int {
-    C * 9 * convChunk(H: H, W: W) * H * W
+    convMaxWorkers * (C * 9 * convChunk(H: H, W: W) * H * W + C * C * 9)
   }
 
   /// How many images one chunk of the convolution covers.
   static func convChunk(H: Int, W: Int) -> Int { Swift.max(1, convChunkColumns / (H * W)) }
 
+  /// Runs `body(worker, b0, b1)` for each worker's share of the batch, on separate threads,
+  /// with OpenBLAS's threads divided between the workers.
+  ///
+  /// A convolution's work is im2col copies between sgemm calls. With OpenBLAS threading each
+  /// product, the other cores idle (spinning in OpenBLAS) during every copy; splitting the
+  /// batch between workers that each call a single-threaded sgemm keeps every core busy
+  /// and makes each worker's copies run in parallel. Workers write disjoint columns.
+  @discardableResult
+  static func convWorkers(
+    B: Int, _ body: (_ worker: Int, _ b0: Int, _ b1: Int) -> Void
+  ) -> Int {
+    let threads = BLAS.threads
+    let workers = Swift.min(threads, convMaxWorkers, B)
+    if workers <= 1 {
+      body(0, 0, B)
+      return 1
+    }
+    BLAS.threads = Swift.max(1, threads / workers)
+    defer { BLAS.threads = threads }
+    withoutActuallyEscaping(body) { body in
+      nonisolated(unsafe) let body = body
+      DispatchQueue.concurrentPerform(iterations: workers) { w in
+        body(w, B * w / workers, B * (w + 1) / workers)
+      }
+    }
+    return workers
+  }
+
   /// Unfolds images b0..<b0+nb of inp (C, B, H, W) into col (C·9, nb·H·W); zero outside.
+  ///
+  /// Row (c, ky, kx) of col is image plane c shifted by (dy, dx) = (ky − 1, kx − 1):
+  /// col[y·W + x] = inp[(y + dy)·W + x + dx]. Within one image that is one contiguous copy of
+  /// the valid rows, offset by dy·W + dx; the copy also fills the border column (x = 0 when
+  /// dx = −1, x = W − 1 when dx = 1) from the neighbouring row, so those are zeroed after it,
+  /// and so are the rows that fall outside the image.
   static func im2col(
     col: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, C: Int, B: Int, H: Int, W: Int,
     b0: Int, nb: Int
@@ -235,23 +274,25 @@ public enum Layers {
     let ncols = nb * HW
     for c in 0..<C {
       for ky in 0..<3 {
+        let dy = ky - 1
+        let ylo = Swift.max(0, -dy)
+        let yhi = Swift.min(H, H - dy)
         for kx in 0..<3 {
-          let dst = col + ((c * 9) + ky * 3 + kx) * ncols
           let dx = kx - 1
-          let xlo = Swift.max(0, -dx)
-          let xhi = Swift.min(W, W - dx)
+          let dst = col + ((c * 9) + ky * 3 + kx) * ncols
+          // dst index j takes src index j + shift, for j in j0..<j1 (src stays in the plane).
+          let j0 = ylo * W + Swift.max(0, -dx)
+          let j1 = yhi * W - Swift.max(0, dx)
+          let shift = dy * W + dx
           for bi in 0..<nb {
             let src = inp + c * B * HW + (b0 + bi) * HW
-            for y in 0..<H {
-              let row = dst + bi * HW + y * W
-              let sy = y + ky - 1
-              if sy < 0 || sy >= H {
-                row.update(repeating: 0, count: W)
-                continue
-              }
-              if xlo > 0 { row[0] = 0 }
-              if xhi < W { row[W - 1] = 0 }
-              (row + xlo).update(from: src + sy * W + xlo + dx, count: xhi - xlo)
+            let plane = dst + bi * HW
+            if ylo > 0 { plane.update(repeating: 0, count: ylo * W) }
+            if yhi < H { (plane + yhi * W).update(repeating: 0, count: (H - yhi) * W) }
+            if j1 > j0 { (plane + j0).update(from: src + j0 + shift, count: j1 - j0) }
+            if dx != 0 {
+              let x = dx < 0 ? 0 : W - 1
+              for y in ylo..<yhi { plane[y * W + x] = 0 }
             }
           }
         }
@@ -272,20 +313,25 @@ public enum Layers {
     let HW = H * W
     let N = B * HW
     let chunk = convChunk(H: H, W: W)
-    var b0 = 0
-    while b0 < B {
-      let nb = Swift.min(chunk, B - b0)
-      let ncols = nb * HW
-      im2col(col: scratch, inp: inp, C: C, B: B, H: H, W: W, b0: b0, nb: nb)
-      BLAS.sgemm(
-        transA: false, transB: false, m: OC, n: ncols, k: C * 9, a: weight, lda: C * 9,
-        b: scratch, ldb: ncols, beta: 0, c: out + b0 * HW, ldc: N)
-      b0 += nb
-    }
-    for o in 0..<OC {
-      let row = out + o * N
-      let v = bias[o]
-      for i in 0..<N { row[i] += v }
+    let perWorker = convScratchCount(C: C, H: H, W: W) / convMaxWorkers
+    nonisolated(unsafe) let out = out
+    convWorkers(B: B) { w, bLo, bHi in
+      let col = scratch + w * perWorker
+      var b0 = bLo
+      while b0 < bHi {
+        let nb = Swift.min(chunk, bHi - b0)
+        let ncols = nb * HW
+        im2col(col: col, inp: inp, C: C, B: B, H: H, W: W, b0: b0, nb: nb)
+        BLAS.sgemm(
+          transA: false, transB: false, m: OC, n: ncols, k: C * 9, a: weight, lda: C * 9,
+          b: col, ldb: ncols, beta: 0, c: out + b0 * HW, ldc: N)
+        b0 += nb
+      }
+      for o in 0..<OC {
+        let row = out + o * N + bLo * HW
+        let v = bias[o]
+        for i in 0..<((bHi - bLo) * HW) { row[i] += v }
+      }
     }
   }
 
@@ -299,6 +345,9 @@ public enum Layers {
   /// columns folded back by a scattered col2im. The input columns are recomputed rather than
   /// stored (storing them would take nine times the activations). scratch holds
   /// 2 × ``convScratchCount(C:H:W:)`` floats for C = max(C, OC).
+  ///
+  /// With several workers, worker 0 accumulates into dweight and the others into a private
+  /// copy added afterwards in worker order, so the result is deterministic.
   public static func conv3x3Backward(
     dinp: UnsafeMutablePointer<Float>?, dweight: UnsafeMutablePointer<Float>,
     dbias: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>, inp: UnsafePointer<Float>,
@@ -308,7 +357,9 @@ public enum Layers {
     let HW = H * W
     let N = B * HW
     let chunk = convChunk(H: H, W: W)
-    let doutCol = scratch + convScratchCount(C: Swift.max(C, OC), H: H, W: W)
+    let CM = Swift.max(C, OC)
+    let colCount = CM * 9 * chunk * HW
+    let perWorker = 2 * convScratchCount(C: CM, H: H, W: W) / convMaxWorkers
     var flipped: [Float] = []
     if dinp != nil {
       flipped = [Float](repeating: 0, count: C * OC * 9)
@@ -318,21 +369,38 @@ public enum Layers {
         }
       }
     }
-    var b0 = 0
-    while b0 < B {
-      let nb = Swift.min(chunk, B - b0)
-      let ncols = nb * HW
-      im2col(col: scratch, inp: inp, C: C, B: B, H: H, W: W, b0: b0, nb: nb)
-      BLAS.sgemm(
-        transA: false, transB: true, m: OC, n: C * 9, k: ncols, a: dout + b0 * HW, lda: N,
-        b: scratch, ldb: ncols, beta: 1, c: dweight, ldc: C * 9)
-      if let dinp {
-        im2col(col: doutCol, inp: dout, C: OC, B: B, H: H, W: W, b0: b0, nb: nb)
-        BLAS.sgemm(
-          transA: false, transB: false, m: C, n: ncols, k: OC * 9, a: flipped, lda: OC * 9,
-          b: doutCol, ldb: ncols, beta: 1, c: dinp + b0 * HW, ldc: N)
+    nonisolated(unsafe) let dinp = dinp
+    nonisolated(unsafe) let dweight = dweight
+    let workers = flipped.withUnsafeBufferPointer { flipped in
+      convWorkers(B: B) { w, bLo, bHi in
+        let col = scratch + w * perWorker
+        let doutCol = col + colCount
+        let dw = w == 0 ? dweight : doutCol + colCount
+        var first = w != 0
+        var b0 = bLo
+        while b0 < bHi {
+          let nb = Swift.min(chunk, bHi - b0)
+          let ncols = nb * HW
+          im2col(col: col, inp: inp, C: C, B: B, H: H, W: W, b0: b0, nb: nb)
+          BLAS.sgemm(
+            transA: false, transB: true, m: OC, n: C * 9, k: ncols, a: dout + b0 * HW, lda: N,
+            b: col, ldb: ncols, beta: first ? 0 : 1, c: dw, ldc: C * 9)
+          first = false
+          if let dinp {
+            im2col(col: doutCol, inp: dout, C: OC, B: B, H: H, W: W, b0: b0, nb: nb)
+            BLAS.sgemm(
+              transA: false, transB: false, m: C, n: ncols, k: OC * 9,
+              a: flipped.baseAddress!, lda: OC * 9, b: doutCol, ldb: ncols, beta: 1,
+              c: dinp + b0 * HW, ldc: N)
+          }
+          b0 += nb
+        }
       }
-      b0 += nb
+    }
+    // Private weight gradients of workers 1, 2, … in order (bLo < bHi for every worker).
+    for w in 1..<workers {
+      let dw = scratch + w * perWorker + 2 * colCount
+      for i in 0..<(OC * C * 9) { dweight[i] += dw[i] }
     }
     for o in 0..<OC {
       let row = dout + o * N
