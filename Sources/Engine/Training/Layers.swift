@@ -105,9 +105,12 @@ public enum Layers {
   }
 
   /// Backward of ``siluForward(out:inp:N:)``: dinp += dout · σ(x)·(1 + x·(1 − σ(x))).
+  ///
+  /// With `accumulate` false, dinp = … instead: the same as zeroing dinp first, without the
+  /// extra pass over it.
   public static func siluBackward(
     dinp: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, dout: UnsafePointer<Float>,
-    N: Int
+    N: Int, accumulate: Bool = true
   ) {
     parallelRanges(N) { lo, hi in
       var i = lo
@@ -115,14 +118,73 @@ public enum Layers {
         while i + 8 <= hi {
           let x = load8(inp, i)
           let s = 1 / (1 + exp8(-x))
-          store8(load8(dinp, i) + load8(dout, i) * s * (1 + x * (1 - s)), dinp, i)
+          let d = load8(dout, i) * s * (1 + x * (1 - s))
+          store8(accumulate ? load8(dinp, i) + d : d, dinp, i)
           i += 8
         }
       #endif
       while i < hi {
         let x = inp[i]
         let s = 1 / (1 + expf(-x))
-        dinp[i] += dout[i] * s * (1 + x * (1 - s))
+        let d = dout[i] * s * (1 + x * (1 - s))
+        dinp[i] = accumulate ? dinp[i] + d : d
+        i += 1
+      }
+    }
+  }
+
+  /// u (F, B, P) += v (B, F) broadcast over the P pixels, then s = SiLU(u), in one pass:
+  /// ConvRes-S's `conv3×3(…) + Linear(e)` and the SiLU after it. The same operations in the same
+  /// order as ``siluForward(out:inp:N:)`` after a separate add, so the same values.
+  public static func addPerChannelSiLUForward(
+    s: UnsafeMutablePointer<Float>, u: UnsafeMutablePointer<Float>, v: UnsafePointer<Float>,
+    F: Int, B: Int, P: Int
+  ) {
+    parallelRanges(F * B, minimum: 2) { lo, hi in
+      for r in lo..<hi {
+        let (c, b) = (r / B, r % B)
+        let add = v[b * F + c]
+        let urow = u + r * P
+        let srow = s + r * P
+        var i = 0
+        #if !DEBUG
+          while i + 8 <= P {
+            let x = load8(urow, i) + add
+            store8(x, urow, i)
+            store8(x / (1 + exp8(-x)), srow, i)
+            i += 8
+          }
+        #endif
+        while i < P {
+          let x = urow[i] + add
+          urow[i] = x
+          srow[i] = x / (1 + expf(-x))
+          i += 1
+        }
+      }
+    }
+  }
+
+  /// h += prev, then a = SiLU(h), in one pass over N values: a residual connection and the
+  /// SiLU that the next layer applies to its result.
+  public static func residualSiLUForward(
+    a: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>, prev: UnsafePointer<Float>,
+    N: Int
+  ) {
+    parallelRanges(N) { lo, hi in
+      var i = lo
+      #if !DEBUG
+        while i + 8 <= hi {
+          let x = load8(h, i) + load8(prev, i)
+          store8(x, h, i)
+          store8(x / (1 + exp8(-x)), a, i)
+          i += 8
+        }
+      #endif
+      while i < hi {
+        let x = h[i] + prev[i]
+        h[i] = x
+        a[i] = x / (1 + expf(-x))
         i += 1
       }
     }
@@ -346,13 +408,15 @@ public enum Layers {
   /// stored (storing them would take nine times the activations). scratch holds
   /// 2 × ``convScratchCount(C:H:W:)`` floats for C = max(C, OC).
   ///
+  /// With `accumulateInput` false, dinp is overwritten instead (no need to zero it first).
+  ///
   /// With several workers, worker 0 accumulates into dweight and the others into a private
   /// copy added afterwards in worker order, so the result is deterministic.
   public static func conv3x3Backward(
     dinp: UnsafeMutablePointer<Float>?, dweight: UnsafeMutablePointer<Float>,
     dbias: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>, inp: UnsafePointer<Float>,
     weight: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>,
-    B: Int, C: Int, H: Int, W: Int, OC: Int
+    B: Int, C: Int, H: Int, W: Int, OC: Int, accumulateInput: Bool = true
   ) {
     let HW = H * W
     let N = B * HW
@@ -390,7 +454,8 @@ public enum Layers {
             im2col(col: doutCol, inp: dout, C: OC, B: B, H: H, W: W, b0: b0, nb: nb)
             BLAS.sgemm(
               transA: false, transB: false, m: C, n: ncols, k: OC * 9,
-              a: flipped.baseAddress!, lda: OC * 9, b: doutCol, ldb: ncols, beta: 1,
+              a: flipped.baseAddress!, lda: OC * 9, b: doutCol, ldb: ncols,
+              beta: accumulateInput ? 1 : 0,
               c: dinp + b0 * HW, ldc: N)
           }
           b0 += nb
