@@ -277,8 +277,9 @@ public enum Layers {
   // MARK: - Convolution 3×3, padding 1 (im2col + sgemm)
 
   /// Columns per sgemm in the convolutions: enough to keep sgemm efficient, small enough that
-  /// the im2col scratch (C·9 × columns) stays in cache-friendly sizes.
-  public static let convChunkColumns = 1024
+  /// the im2col scratch (C·9 × columns) stays in the core's cache while sgemm packs it.
+  /// A chunk holds whole images when they fit and a run of one image's pixels otherwise.
+  public static let convChunkColumns = 256
 
   /// At most this many workers split a convolution's batch between them (see
   /// ``conv3x3Forward(out:inp:weight:bias:scratch:B:C:H:W:OC:)``).
@@ -287,11 +288,15 @@ public enum Layers {
   /// The scratch a convolution over (C, B, H, W) needs: per worker, C·9 × chunk columns for
   /// the columns and C·C·9 for a private weight gradient.
   public static func convScratchCount(C: Int, H: Int, W: Int) -> Int {
-    convMaxWorkers * (C * 9 * convChunk(H: H, W: W) * H * W + C * C * 9)
+    convMaxWorkers * (C * 9 * convChunk(H: H, W: W) + C * C * 9)
   }
 
-  /// How many images one chunk of the convolution covers.
-  static func convChunk(H: Int, W: Int) -> Int { Swift.max(1, convChunkColumns / (H * W)) }
+  /// How many columns (pixels of the flattened batch) one chunk of the convolution covers:
+  /// whole images when one fits in ``convChunkColumns``, else exactly that many.
+  static func convChunk(H: Int, W: Int) -> Int {
+    let HW = H * W
+    return HW <= convChunkColumns ? convChunkColumns / HW * HW : convChunkColumns
+  }
 
   /// Runs `body(worker, b0, b1)` for each worker's share of the batch, on separate threads,
   /// with OpenBLAS's threads divided between the workers.
@@ -321,19 +326,19 @@ public enum Layers {
     return workers
   }
 
-  /// Unfolds images b0..<b0+nb of inp (C, B, H, W) into col (C·9, nb·H·W); zero outside.
+  /// Unfolds columns q0..<q0+ncols of inp (C, B·H·W) (column q is pixel q mod H·W of image
+  /// q / H·W) into col (C·9, ncols); zero outside the image.
   ///
   /// Row (c, ky, kx) of col is image plane c shifted by (dy, dx) = (ky − 1, kx − 1):
   /// col[y·W + x] = inp[(y + dy)·W + x + dx]. Within one image that is one contiguous copy of
-  /// the valid rows, offset by dy·W + dx; the copy also fills the border column (x = 0 when
-  /// dx = −1, x = W − 1 when dx = 1) from the neighbouring row, so those are zeroed after it,
-  /// and so are the rows that fall outside the image.
+  /// the valid pixels j0..<j1, offset by dy·W + dx; the copy also fills the border column
+  /// (x = 0 when dx = −1, x = W − 1 when dx = 1) from the neighbouring row, so those are zeroed
+  /// after it, and so are the pixels outside j0..<j1 (rows that fall outside the image).
   static func im2col(
     col: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, C: Int, B: Int, H: Int, W: Int,
-    b0: Int, nb: Int
+    q0: Int, ncols: Int
   ) {
     let HW = H * W
-    let ncols = nb * HW
     for c in 0..<C {
       for ky in 0..<3 {
         let dy = ky - 1
@@ -342,20 +347,30 @@ public enum Layers {
         for kx in 0..<3 {
           let dx = kx - 1
           let dst = col + ((c * 9) + ky * 3 + kx) * ncols
-          // dst index j takes src index j + shift, for j in j0..<j1 (src stays in the plane).
           let j0 = ylo * W + Swift.max(0, -dx)
-          let j1 = yhi * W - Swift.max(0, dx)
+          let j1 = Swift.max(j0, yhi * W - Swift.max(0, dx))
           let shift = dy * W + dx
-          for bi in 0..<nb {
-            let src = inp + c * B * HW + (b0 + bi) * HW
-            let plane = dst + bi * HW
-            if ylo > 0 { plane.update(repeating: 0, count: ylo * W) }
-            if yhi < H { (plane + yhi * W).update(repeating: 0, count: (H - yhi) * W) }
-            if j1 > j0 { (plane + j0).update(from: src + j0 + shift, count: j1 - j0) }
-            if dx != 0 {
+          var q = q0
+          while q < q0 + ncols {
+            // One image's pixels p0..<p1, stored from dst[o].
+            let b = q / HW
+            let p0 = q - b * HW
+            let p1 = Swift.min(HW, q0 + ncols - b * HW)
+            let o = q - q0
+            let src = inp + c * B * HW + b * HW
+            let lo = Swift.min(Swift.max(j0, p0), p1)
+            let hi = Swift.min(Swift.max(j1, lo), p1)
+            if lo > p0 { (dst + o).update(repeating: 0, count: lo - p0) }
+            if hi > lo { (dst + o + lo - p0).update(from: src + lo + shift, count: hi - lo) }
+            if p1 > hi { (dst + o + hi - p0).update(repeating: 0, count: p1 - hi) }
+            if dx != 0 && hi > lo {
               let x = dx < 0 ? 0 : W - 1
-              for y in ylo..<yhi { plane[y * W + x] = 0 }
+              for y in (lo / W)...((hi - 1) / W) {
+                let pix = y * W + x
+                if pix >= lo && pix < hi { dst[o + pix - p0] = 0 }
+              }
             }
+            q += p1 - p0
           }
         }
       }
@@ -379,15 +394,14 @@ public enum Layers {
     nonisolated(unsafe) let out = out
     convWorkers(B: B) { w, bLo, bHi in
       let col = scratch + w * perWorker
-      var b0 = bLo
-      while b0 < bHi {
-        let nb = Swift.min(chunk, bHi - b0)
-        let ncols = nb * HW
-        im2col(col: col, inp: inp, C: C, B: B, H: H, W: W, b0: b0, nb: nb)
+      var q = bLo * HW
+      while q < bHi * HW {
+        let ncols = Swift.min(chunk, bHi * HW - q)
+        im2col(col: col, inp: inp, C: C, B: B, H: H, W: W, q0: q, ncols: ncols)
         BLAS.sgemm(
           transA: false, transB: false, m: OC, n: ncols, k: C * 9, a: weight, lda: C * 9,
-          b: col, ldb: ncols, beta: 0, c: out + b0 * HW, ldc: N)
-        b0 += nb
+          b: col, ldb: ncols, beta: 0, c: out + q, ldc: N)
+        q += ncols
       }
       for o in 0..<OC {
         let row = out + o * N + bLo * HW
@@ -422,7 +436,7 @@ public enum Layers {
     let N = B * HW
     let chunk = convChunk(H: H, W: W)
     let CM = Swift.max(C, OC)
-    let colCount = CM * 9 * chunk * HW
+    let colCount = CM * 9 * chunk
     let perWorker = 2 * convScratchCount(C: CM, H: H, W: W) / convMaxWorkers
     var flipped: [Float] = []
     if dinp != nil {
@@ -441,24 +455,23 @@ public enum Layers {
         let doutCol = col + colCount
         let dw = w == 0 ? dweight : doutCol + colCount
         var first = w != 0
-        var b0 = bLo
-        while b0 < bHi {
-          let nb = Swift.min(chunk, bHi - b0)
-          let ncols = nb * HW
-          im2col(col: col, inp: inp, C: C, B: B, H: H, W: W, b0: b0, nb: nb)
+        var q = bLo * HW
+        while q < bHi * HW {
+          let ncols = Swift.min(chunk, bHi * HW - q)
+          im2col(col: col, inp: inp, C: C, B: B, H: H, W: W, q0: q, ncols: ncols)
           BLAS.sgemm(
-            transA: false, transB: true, m: OC, n: C * 9, k: ncols, a: dout + b0 * HW, lda: N,
+            transA: false, transB: true, m: OC, n: C * 9, k: ncols, a: dout + q, lda: N,
             b: col, ldb: ncols, beta: first ? 0 : 1, c: dw, ldc: C * 9)
           first = false
           if let dinp {
-            im2col(col: doutCol, inp: dout, C: OC, B: B, H: H, W: W, b0: b0, nb: nb)
+            im2col(col: doutCol, inp: dout, C: OC, B: B, H: H, W: W, q0: q, ncols: ncols)
             BLAS.sgemm(
               transA: false, transB: false, m: C, n: ncols, k: OC * 9,
               a: flipped.baseAddress!, lda: OC * 9, b: doutCol, ldb: ncols,
               beta: accumulateInput ? 1 : 0,
-              c: dinp + b0 * HW, ldc: N)
+              c: dinp + q, ldc: N)
           }
-          b0 += nb
+          q += ncols
         }
       }
     }
