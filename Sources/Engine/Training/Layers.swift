@@ -377,6 +377,64 @@ public enum Layers {
     }
   }
 
+  /// The adjoint of ``im2col(col:inp:C:B:H:W:q0:ncols:)``: adds every entry of col
+  /// (C·9, ncols) back onto the input pixel it was copied from, inp (C, B·H·W) += fold(col).
+  /// Entries that im2col sets to zero (padding) are dropped; col's border-column entries are
+  /// overwritten with zero on the way (col is scratch).
+  static func col2im(
+    inp: UnsafeMutablePointer<Float>, col: UnsafeMutablePointer<Float>, C: Int, B: Int, H: Int,
+    W: Int, q0: Int, ncols: Int
+  ) {
+    let HW = H * W
+    for c in 0..<C {
+      for ky in 0..<3 {
+        let dy = ky - 1
+        let ylo = Swift.max(0, -dy)
+        let yhi = Swift.min(H, H - dy)
+        for kx in 0..<3 {
+          let dx = kx - 1
+          let src = col + ((c * 9) + ky * 3 + kx) * ncols
+          let j0 = ylo * W + Swift.max(0, -dx)
+          let j1 = Swift.max(j0, yhi * W - Swift.max(0, dx))
+          let shift = dy * W + dx
+          var q = q0
+          while q < q0 + ncols {
+            let b = q / HW
+            let p0 = q - b * HW
+            let p1 = Swift.min(HW, q0 + ncols - b * HW)
+            let o = q - q0
+            let lo = Swift.min(Swift.max(j0, p0), p1)
+            let hi = Swift.min(Swift.max(j1, lo), p1)
+            if hi > lo {
+              // seg[pix] is col's entry for pixel pix; it belongs to input pixel pix + shift.
+              let seg = src + o - p0
+              if dx != 0 {
+                let x = dx < 0 ? 0 : W - 1
+                for y in (lo / W)...((hi - 1) / W) {
+                  let pix = y * W + x
+                  if pix >= lo && pix < hi { seg[pix] = 0 }
+                }
+              }
+              let dst = inp + c * B * HW + b * HW + shift
+              var i = lo
+              #if !DEBUG
+                while i + 8 <= hi {
+                  store8(load8(dst, i) + load8(seg, i), dst, i)
+                  i += 8
+                }
+              #endif
+              while i < hi {
+                dst[i] += seg[i]
+                i += 1
+              }
+            }
+            q += p1 - p0
+          }
+        }
+      }
+    }
+  }
+
   /// out = conv3×3(inp) + bias, padding 1, stride 1.
   ///
   /// inp is (C, B, H, W) (channels outermost, so each chunk of images is one sgemm),
@@ -414,15 +472,16 @@ public enum Layers {
   /// Backward of ``conv3x3Forward(out:inp:weight:bias:scratch:B:C:H:W:OC:)``.
   ///
   /// dout is (OC, B, H, W). Accumulates dweight (OC, C·9) += dout · colᵀ, dbias (OC) += Σ dout,
-  /// and dinp (C, B, H, W) (skipped when nil) as a convolution of dout with the weights
-  /// flipped in space and transposed in channels, W'[c, oc, 2−ky, 2−kx] = W[oc, c, ky, kx]:
-  /// the adjoint of a padded 3×3 convolution. That makes dinp one sgemm with K = OC·9 (as in
-  /// the forward pass) accumulating straight into dinp, instead of a K = OC product into
-  /// columns folded back by a scattered col2im. The input columns are recomputed rather than
-  /// stored (storing them would take nine times the activations). scratch holds
+  /// and dinp (C, B, H, W) (skipped when nil): per chunk, dcol = Wᵀ · dout (C·9, columns), one
+  /// sgemm with K = OC, folded back onto the pixels by ``col2im(inp:col:C:B:H:W:q0:ncols:)``.
+  /// (The other way, a convolution of dout with the weights flipped in space and transposed in
+  /// channels, needs a second im2col, of dout, and a K = OC·9 product; with cache-sized chunks
+  /// it measured about the same, slightly slower.) The input columns are recomputed rather
+  /// than stored (storing them would take nine times the activations). scratch holds
   /// 2 × ``convScratchCount(C:H:W:)`` floats for C = max(C, OC).
   ///
-  /// With `accumulateInput` false, dinp is overwritten instead (no need to zero it first).
+  /// With `accumulateInput` false, dinp is overwritten instead (no need to zero it first: each
+  /// worker clears its own images).
   ///
   /// With several workers, worker 0 accumulates into dweight and the others into a private
   /// copy added afterwards in worker order, so the result is deterministic.
@@ -438,41 +497,35 @@ public enum Layers {
     let CM = Swift.max(C, OC)
     let colCount = CM * 9 * chunk
     let perWorker = 2 * convScratchCount(C: CM, H: H, W: W) / convMaxWorkers
-    var flipped: [Float] = []
-    if dinp != nil {
-      flipped = [Float](repeating: 0, count: C * OC * 9)
-      for oc in 0..<OC {
-        for c in 0..<C {
-          for k in 0..<9 { flipped[c * OC * 9 + oc * 9 + 8 - k] = weight[(oc * C + c) * 9 + k] }
-        }
-      }
-    }
     nonisolated(unsafe) let dinp = dinp
     nonisolated(unsafe) let dweight = dweight
-    let workers = flipped.withUnsafeBufferPointer { flipped in
-      convWorkers(B: B) { w, bLo, bHi in
-        let col = scratch + w * perWorker
-        let doutCol = col + colCount
-        let dw = w == 0 ? dweight : doutCol + colCount
-        var first = w != 0
-        var q = bLo * HW
-        while q < bHi * HW {
-          let ncols = Swift.min(chunk, bHi * HW - q)
-          im2col(col: col, inp: inp, C: C, B: B, H: H, W: W, q0: q, ncols: ncols)
-          BLAS.sgemm(
-            transA: false, transB: true, m: OC, n: C * 9, k: ncols, a: dout + q, lda: N,
-            b: col, ldb: ncols, beta: first ? 0 : 1, c: dw, ldc: C * 9)
-          first = false
-          if let dinp {
-            im2col(col: doutCol, inp: dout, C: OC, B: B, H: H, W: W, q0: q, ncols: ncols)
-            BLAS.sgemm(
-              transA: false, transB: false, m: C, n: ncols, k: OC * 9,
-              a: flipped.baseAddress!, lda: OC * 9, b: doutCol, ldb: ncols,
-              beta: accumulateInput ? 1 : 0,
-              c: dinp + q, ldc: N)
-          }
-          q += ncols
+    let workers = convWorkers(B: B) { w, bLo, bHi in
+      let col = scratch + w * perWorker
+      let doutCol = col + colCount
+      let dw = w == 0 ? dweight : doutCol + colCount
+      var first = w != 0
+      // col2im adds across chunk borders (to the rows above and below), so a worker clears
+      // all of its images first; workers own whole images, and the 3×3 window stays inside one.
+      if let dinp, !accumulateInput {
+        for ch in 0..<C {
+          (dinp + ch * N + bLo * HW).update(repeating: 0, count: (bHi - bLo) * HW)
         }
+      }
+      var q = bLo * HW
+      while q < bHi * HW {
+        let ncols = Swift.min(chunk, bHi * HW - q)
+        im2col(col: col, inp: inp, C: C, B: B, H: H, W: W, q0: q, ncols: ncols)
+        BLAS.sgemm(
+          transA: false, transB: true, m: OC, n: C * 9, k: ncols, a: dout + q, lda: N,
+          b: col, ldb: ncols, beta: first ? 0 : 1, c: dw, ldc: C * 9)
+        first = false
+        if let dinp {
+          BLAS.sgemm(
+            transA: true, transB: false, m: C * 9, n: ncols, k: OC, a: weight, lda: C * 9,
+            b: dout + q, ldb: N, beta: 0, c: doutCol, ldc: ncols)
+          col2im(inp: dinp, col: doutCol, C: C, B: B, H: H, W: W, q0: q, ncols: ncols)
+        }
+        q += ncols
       }
     }
     // Private weight gradients of workers 1, 2, … in order (bLo < bHi for every worker).
