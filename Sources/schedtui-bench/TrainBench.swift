@@ -132,10 +132,12 @@ enum TrainBenchmark {
     for _ in 0..<steps { _ = trainer.step() }
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
     BLAS.profiling = false
+    // profile.seconds is thread-seconds (see BLAS.profile): per thread of the step.
     let p = BLAS.profile
+    let threads = Double(BLAS.threads)
     return Measurement(
       examplesPerSecond: Double(steps * batch) / seconds, secondsPerStep: seconds / Double(steps),
-      sgemmShare: p.seconds / seconds, gflops: p.flops / p.seconds / 1e9)
+      sgemmShare: p.seconds / threads / seconds, gflops: p.flops / (p.seconds / threads) / 1e9)
   }
 
   /// GFLOP/s of the best of 5 sgemm calls on 1024×1024 matrices.

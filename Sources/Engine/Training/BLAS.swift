@@ -12,7 +12,13 @@ public enum BLAS {
   /// and floating-point operations to ``profile``. Off by default: only the benchmark turns it on.
   nonisolated(unsafe) public static var profiling = false
   /// Time spent in sgemm and the operations it did (2·m·n·k per call) while ``profiling``.
+  ///
+  /// `seconds` is thread-seconds: each call's wall time times the OpenBLAS threads it ran on,
+  /// so calls made concurrently from several workers (the convolutions) add up honestly.
+  /// Divide by the thread count for the share of a step; `flops / seconds` is the rate per
+  /// thread.
   nonisolated(unsafe) public static var profile = (seconds: 0.0, flops: 0.0, calls: 0)
+  static let profileLock = NSLock()
 
   /// The number of threads OpenBLAS uses for one product.
   public static var threads: Int {
@@ -38,9 +44,13 @@ public enum BLAS {
       CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
       Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     if profiling {
-      profile.seconds += Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+      let seconds =
+        Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9 * Double(threads)
+      profileLock.lock()
+      profile.seconds += seconds
       profile.flops += 2 * Double(m) * Double(n) * Double(k)
       profile.calls += 1
+      profileLock.unlock()
     }
   }
 

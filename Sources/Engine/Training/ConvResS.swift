@@ -112,41 +112,28 @@ public final class ConvResS: Denoiser {
     Layers.conv3x3Forward(
       out: A[h[0]], inp: A[xc], weight: P + inW, bias: P + inB, scratch: A[scratch],
       B: B, C: C, H: H, W: W, OC: F)
+    // SiLU(h) is fused into the residual add that produced h (below), except for h[0].
+    Layers.siluForward(out: A[blocks > 0 ? a[0] : af], inp: A[h[0]], N: F * N)
     for k in 0..<blocks {
-      Layers.siluForward(out: A[a[k]], inp: A[h[k]], N: F * N)
       Layers.conv3x3Forward(
         out: A[u[k]], inp: A[a[k]], weight: P + c1w[k], bias: P + c1b[k], scratch: A[scratch],
         B: B, C: F, H: H, W: W, OC: F)
       Layers.linearForward(
         out: A[proj[k]], inp: A[e], weight: P + pw[k], bias: P + pb[k], B: B, C: Cd, OC: F)
-      addPerChannel(A[u[k]], A[proj[k]], B: B, HW: HW)
-      Layers.siluForward(out: A[s[k]], inp: A[u[k]], N: F * N)
+      Layers.addPerChannelSiLUForward(
+        s: A[s[k]], u: A[u[k]], v: A[proj[k]], F: F, B: B, P: HW)
       Layers.conv3x3Forward(
         out: A[h[k + 1]], inp: A[s[k]], weight: P + c2w[k], bias: P + c2b[k], scratch: A[scratch],
         B: B, C: F, H: H, W: W, OC: F)
-      let next = A[h[k + 1]]
-      let prev = A[h[k]]
-      for i in 0..<(F * N) { next[i] += prev[i] }
+      // h[k+1] += h[k], and the SiLU the next block (or the output conv) applies to it.
+      Layers.residualSiLUForward(
+        a: A[k + 1 < blocks ? a[k + 1] : af], h: A[h[k + 1]], prev: A[h[k]], N: F * N)
     }
-    Layers.siluForward(out: A[af], inp: A[h[blocks]], N: F * N)
     Layers.conv3x3Forward(
       out: A[outc], inp: A[af], weight: P + outW, bias: P + outB, scratch: A[scratch],
       B: B, C: F, H: H, W: W, OC: C)
     Layers.swapLeadingAxes(out: A[out], inp: A[outc], A: C, B: B, P: HW)
     return UnsafePointer(A[out])
-  }
-
-  /// fmap (F, B, HW) += v (B, F) broadcast over pixels.
-  func addPerChannel(
-    _ fmap: UnsafeMutablePointer<Float>, _ v: UnsafePointer<Float>, B: Int, HW: Int
-  ) {
-    for c in 0..<F {
-      for b in 0..<B {
-        let row = fmap + (c * B + b) * HW
-        let add = v[b * F + c]
-        for i in 0..<HW { row[i] += add }
-      }
-    }
   }
 
   public func backward(
@@ -158,23 +145,22 @@ public final class ConvResS: Denoiser {
     let HW = H * W
     let N = B * HW
     let n = F * N
-    // In reverse order of the forward pass; every d-buffer is zeroed before a layer adds to it.
+    // In reverse order of the forward pass; a d-buffer's first writer overwrites it
+    // (accumulate: false), later ones add to it.
     Layers.swapLeadingAxes(out: A[dOutC], inp: dout, A: B, B: C, P: HW)
-    A[dA].update(repeating: 0, count: n)
     Layers.conv3x3Backward(
       dinp: A[dA], dweight: G + outW, dbias: G + outB, dout: A[dOutC], inp: A[af],
-      weight: P + outW, scratch: A[scratch], B: B, C: F, H: H, W: W, OC: C)
-    A[dH].update(repeating: 0, count: n)
-    Layers.siluBackward(dinp: A[dH], inp: A[h[blocks]], dout: A[dA], N: n)
+      weight: P + outW, scratch: A[scratch], B: B, C: F, H: H, W: W, OC: C,
+      accumulateInput: false)
+    Layers.siluBackward(dinp: A[dH], inp: A[h[blocks]], dout: A[dA], N: n, accumulate: false)
     A[dE].update(repeating: 0, count: B * Cd)
     for k in (0..<blocks).reversed() {
       // h[k+1] = h[k] + conv2(s): dH flows to h[k] unchanged and into the branch.
-      A[dA].update(repeating: 0, count: n)
       Layers.conv3x3Backward(
         dinp: A[dA], dweight: G + c2w[k], dbias: G + c2b[k], dout: A[dH], inp: A[s[k]],
-        weight: P + c2w[k], scratch: A[scratch], B: B, C: F, H: H, W: W, OC: F)
-      A[dU].update(repeating: 0, count: n)
-      Layers.siluBackward(dinp: A[dU], inp: A[u[k]], dout: A[dA], N: n)
+        weight: P + c2w[k], scratch: A[scratch], B: B, C: F, H: H, W: W, OC: F,
+        accumulateInput: false)
+      Layers.siluBackward(dinp: A[dU], inp: A[u[k]], dout: A[dA], N: n, accumulate: false)
       // u = conv1(a) + proj broadcast: dproj[b, c] = Σ_pixels dU[c, b, :].
       let du = A[dU]
       let dp = A[dProj]
@@ -189,10 +175,10 @@ public final class ConvResS: Denoiser {
       Layers.linearBackward(
         dinp: A[dE], dweight: G + pw[k], dbias: G + pb[k], dout: A[dProj], inp: A[e],
         weight: P + pw[k], B: B, C: Cd, OC: F)
-      A[dA].update(repeating: 0, count: n)
       Layers.conv3x3Backward(
         dinp: A[dA], dweight: G + c1w[k], dbias: G + c1b[k], dout: A[dU], inp: A[a[k]],
-        weight: P + c1w[k], scratch: A[scratch], B: B, C: F, H: H, W: W, OC: F)
+        weight: P + c1w[k], scratch: A[scratch], B: B, C: F, H: H, W: W, OC: F,
+        accumulateInput: false)
       Layers.siluBackward(dinp: A[dH], inp: A[h[k]], dout: A[dA], N: n)
     }
     Layers.conv3x3Backward(

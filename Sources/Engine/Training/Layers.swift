@@ -105,9 +105,12 @@ public enum Layers {
   }
 
   /// Backward of ``siluForward(out:inp:N:)``: dinp += dout · σ(x)·(1 + x·(1 − σ(x))).
+  ///
+  /// With `accumulate` false, dinp = … instead: the same as zeroing dinp first, without the
+  /// extra pass over it.
   public static func siluBackward(
     dinp: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, dout: UnsafePointer<Float>,
-    N: Int
+    N: Int, accumulate: Bool = true
   ) {
     parallelRanges(N) { lo, hi in
       var i = lo
@@ -115,14 +118,73 @@ public enum Layers {
         while i + 8 <= hi {
           let x = load8(inp, i)
           let s = 1 / (1 + exp8(-x))
-          store8(load8(dinp, i) + load8(dout, i) * s * (1 + x * (1 - s)), dinp, i)
+          let d = load8(dout, i) * s * (1 + x * (1 - s))
+          store8(accumulate ? load8(dinp, i) + d : d, dinp, i)
           i += 8
         }
       #endif
       while i < hi {
         let x = inp[i]
         let s = 1 / (1 + expf(-x))
-        dinp[i] += dout[i] * s * (1 + x * (1 - s))
+        let d = dout[i] * s * (1 + x * (1 - s))
+        dinp[i] = accumulate ? dinp[i] + d : d
+        i += 1
+      }
+    }
+  }
+
+  /// u (F, B, P) += v (B, F) broadcast over the P pixels, then s = SiLU(u), in one pass:
+  /// ConvRes-S's `conv3×3(…) + Linear(e)` and the SiLU after it. The same operations in the same
+  /// order as ``siluForward(out:inp:N:)`` after a separate add, so the same values.
+  public static func addPerChannelSiLUForward(
+    s: UnsafeMutablePointer<Float>, u: UnsafeMutablePointer<Float>, v: UnsafePointer<Float>,
+    F: Int, B: Int, P: Int
+  ) {
+    parallelRanges(F * B, minimum: 2) { lo, hi in
+      for r in lo..<hi {
+        let (c, b) = (r / B, r % B)
+        let add = v[b * F + c]
+        let urow = u + r * P
+        let srow = s + r * P
+        var i = 0
+        #if !DEBUG
+          while i + 8 <= P {
+            let x = load8(urow, i) + add
+            store8(x, urow, i)
+            store8(x / (1 + exp8(-x)), srow, i)
+            i += 8
+          }
+        #endif
+        while i < P {
+          let x = urow[i] + add
+          urow[i] = x
+          srow[i] = x / (1 + expf(-x))
+          i += 1
+        }
+      }
+    }
+  }
+
+  /// h += prev, then a = SiLU(h), in one pass over N values: a residual connection and the
+  /// SiLU that the next layer applies to its result.
+  public static func residualSiLUForward(
+    a: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>, prev: UnsafePointer<Float>,
+    N: Int
+  ) {
+    parallelRanges(N) { lo, hi in
+      var i = lo
+      #if !DEBUG
+        while i + 8 <= hi {
+          let x = load8(h, i) + load8(prev, i)
+          store8(x, h, i)
+          store8(x / (1 + exp8(-x)), a, i)
+          i += 8
+        }
+      #endif
+      while i < hi {
+        let x = h[i] + prev[i]
+        h[i] = x
+        a[i] = x / (1 + expf(-x))
         i += 1
       }
     }
@@ -215,44 +277,158 @@ public enum Layers {
   // MARK: - Convolution 3×3, padding 1 (im2col + sgemm)
 
   /// Columns per sgemm in the convolutions: enough to keep sgemm efficient, small enough that
-  /// the im2col scratch (C·9 × columns) stays in cache-friendly sizes.
-  public static let convChunkColumns = 4096
+  /// the im2col scratch (C·9 × columns) stays in the core's cache while sgemm packs it.
+  /// A chunk holds whole images when they fit and a run of one image's pixels otherwise.
+  public static let convChunkColumns = 256
 
-  /// The scratch a convolution over (C, B, H, W) needs: C·9 × chunk columns.
+  /// At most this many workers split a convolution's batch between them (see
+  /// ``conv3x3Forward(out:inp:weight:bias:scratch:B:C:H:W:OC:)``).
+  public static let convMaxWorkers = 2
+
+  /// The scratch a convolution over (C, B, H, W) needs: per worker, C·9 × chunk columns for
+  /// the columns and C·C·9 for a private weight gradient.
   public static func convScratchCount(C: Int, H: Int, W: Int) -> Int {
-    C * 9 * convChunk(H: H, W: W) * H * W
+    convMaxWorkers * (C * 9 * convChunk(H: H, W: W) + C * C * 9)
   }
 
-  /// How many images one chunk of the convolution covers.
-  static func convChunk(H: Int, W: Int) -> Int { Swift.max(1, convChunkColumns / (H * W)) }
+  /// How many columns (pixels of the flattened batch) one chunk of the convolution covers:
+  /// whole images when one fits in ``convChunkColumns``, else exactly that many.
+  static func convChunk(H: Int, W: Int) -> Int {
+    let HW = H * W
+    return HW <= convChunkColumns ? convChunkColumns / HW * HW : convChunkColumns
+  }
 
-  /// Unfolds images b0..<b0+nb of inp (C, B, H, W) into col (C·9, nb·H·W); zero outside.
+  /// Runs `body(worker, b0, b1)` for each worker's share of the batch, on separate threads,
+  /// with OpenBLAS's threads divided between the workers.
+  ///
+  /// A convolution's work is im2col copies between sgemm calls. With OpenBLAS threading each
+  /// product, the other cores idle (spinning in OpenBLAS) during every copy; splitting the
+  /// batch between workers that each call a single-threaded sgemm keeps every core busy
+  /// and makes each worker's copies run in parallel. Workers write disjoint columns.
+  @discardableResult
+  static func convWorkers(
+    B: Int, _ body: (_ worker: Int, _ b0: Int, _ b1: Int) -> Void
+  ) -> Int {
+    let threads = BLAS.threads
+    let workers = Swift.min(threads, convMaxWorkers, B)
+    if workers <= 1 {
+      body(0, 0, B)
+      return 1
+    }
+    BLAS.threads = Swift.max(1, threads / workers)
+    defer { BLAS.threads = threads }
+    withoutActuallyEscaping(body) { body in
+      nonisolated(unsafe) let body = body
+      DispatchQueue.concurrentPerform(iterations: workers) { w in
+        body(w, B * w / workers, B * (w + 1) / workers)
+      }
+    }
+    return workers
+  }
+
+  /// Unfolds columns q0..<q0+ncols of inp (C, B·H·W) (column q is pixel q mod H·W of image
+  /// q / H·W) into col (C·9, ncols); zero outside the image.
+  ///
+  /// Row (c, ky, kx) of col is image plane c shifted by (dy, dx) = (ky − 1, kx − 1):
+  /// col[y·W + x] = inp[(y + dy)·W + x + dx]. Within one image that is one contiguous copy of
+  /// the valid pixels j0..<j1, offset by dy·W + dx; the copy also fills the border column
+  /// (x = 0 when dx = −1, x = W − 1 when dx = 1) from the neighbouring row, so those are zeroed
+  /// after it, and so are the pixels outside j0..<j1 (rows that fall outside the image).
   static func im2col(
     col: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, C: Int, B: Int, H: Int, W: Int,
-    b0: Int, nb: Int
+    q0: Int, ncols: Int
   ) {
     let HW = H * W
-    let ncols = nb * HW
     for c in 0..<C {
       for ky in 0..<3 {
+        let dy = ky - 1
+        let ylo = Swift.max(0, -dy)
+        let yhi = Swift.min(H, H - dy)
         for kx in 0..<3 {
-          let dst = col + ((c * 9) + ky * 3 + kx) * ncols
           let dx = kx - 1
-          let xlo = Swift.max(0, -dx)
-          let xhi = Swift.min(W, W - dx)
-          for bi in 0..<nb {
-            let src = inp + c * B * HW + (b0 + bi) * HW
-            for y in 0..<H {
-              let row = dst + bi * HW + y * W
-              let sy = y + ky - 1
-              if sy < 0 || sy >= H {
-                row.update(repeating: 0, count: W)
-                continue
+          let dst = col + ((c * 9) + ky * 3 + kx) * ncols
+          let j0 = ylo * W + Swift.max(0, -dx)
+          let j1 = Swift.max(j0, yhi * W - Swift.max(0, dx))
+          let shift = dy * W + dx
+          var q = q0
+          while q < q0 + ncols {
+            // One image's pixels p0..<p1, stored from dst[o].
+            let b = q / HW
+            let p0 = q - b * HW
+            let p1 = Swift.min(HW, q0 + ncols - b * HW)
+            let o = q - q0
+            let src = inp + c * B * HW + b * HW
+            let lo = Swift.min(Swift.max(j0, p0), p1)
+            let hi = Swift.min(Swift.max(j1, lo), p1)
+            if lo > p0 { (dst + o).update(repeating: 0, count: lo - p0) }
+            if hi > lo { (dst + o + lo - p0).update(from: src + lo + shift, count: hi - lo) }
+            if p1 > hi { (dst + o + hi - p0).update(repeating: 0, count: p1 - hi) }
+            if dx != 0 && hi > lo {
+              let x = dx < 0 ? 0 : W - 1
+              for y in (lo / W)...((hi - 1) / W) {
+                let pix = y * W + x
+                if pix >= lo && pix < hi { dst[o + pix - p0] = 0 }
               }
-              if xlo > 0 { row[0] = 0 }
-              if xhi < W { row[W - 1] = 0 }
-              (row + xlo).update(from: src + sy * W + xlo + dx, count: xhi - xlo)
             }
+            q += p1 - p0
+          }
+        }
+      }
+    }
+  }
+
+  /// The adjoint of ``im2col(col:inp:C:B:H:W:q0:ncols:)``: adds every entry of col
+  /// (C·9, ncols) back onto the input pixel it was copied from, inp (C, B·H·W) += fold(col).
+  /// Entries that im2col sets to zero (padding) are dropped; col's border-column entries are
+  /// overwritten with zero on the way (col is scratch).
+  static func col2im(
+    inp: UnsafeMutablePointer<Float>, col: UnsafeMutablePointer<Float>, C: Int, B: Int, H: Int,
+    W: Int, q0: Int, ncols: Int
+  ) {
+    let HW = H * W
+    for c in 0..<C {
+      for ky in 0..<3 {
+        let dy = ky - 1
+        let ylo = Swift.max(0, -dy)
+        let yhi = Swift.min(H, H - dy)
+        for kx in 0..<3 {
+          let dx = kx - 1
+          let src = col + ((c * 9) + ky * 3 + kx) * ncols
+          let j0 = ylo * W + Swift.max(0, -dx)
+          let j1 = Swift.max(j0, yhi * W - Swift.max(0, dx))
+          let shift = dy * W + dx
+          var q = q0
+          while q < q0 + ncols {
+            let b = q / HW
+            let p0 = q - b * HW
+            let p1 = Swift.min(HW, q0 + ncols - b * HW)
+            let o = q - q0
+            let lo = Swift.min(Swift.max(j0, p0), p1)
+            let hi = Swift.min(Swift.max(j1, lo), p1)
+            if hi > lo {
+              // seg[pix] is col's entry for pixel pix; it belongs to input pixel pix + shift.
+              let seg = src + o - p0
+              if dx != 0 {
+                let x = dx < 0 ? 0 : W - 1
+                for y in (lo / W)...((hi - 1) / W) {
+                  let pix = y * W + x
+                  if pix >= lo && pix < hi { seg[pix] = 0 }
+                }
+              }
+              let dst = inp + c * B * HW + b * HW + shift
+              var i = lo
+              #if !DEBUG
+                while i + 8 <= hi {
+                  store8(load8(dst, i) + load8(seg, i), dst, i)
+                  i += 8
+                }
+              #endif
+              while i < hi {
+                dst[i] += seg[i]
+                i += 1
+              }
+            }
+            q += p1 - p0
           }
         }
       }
@@ -272,67 +448,90 @@ public enum Layers {
     let HW = H * W
     let N = B * HW
     let chunk = convChunk(H: H, W: W)
-    var b0 = 0
-    while b0 < B {
-      let nb = Swift.min(chunk, B - b0)
-      let ncols = nb * HW
-      im2col(col: scratch, inp: inp, C: C, B: B, H: H, W: W, b0: b0, nb: nb)
-      BLAS.sgemm(
-        transA: false, transB: false, m: OC, n: ncols, k: C * 9, a: weight, lda: C * 9,
-        b: scratch, ldb: ncols, beta: 0, c: out + b0 * HW, ldc: N)
-      b0 += nb
-    }
-    for o in 0..<OC {
-      let row = out + o * N
-      let v = bias[o]
-      for i in 0..<N { row[i] += v }
+    let perWorker = convScratchCount(C: C, H: H, W: W) / convMaxWorkers
+    nonisolated(unsafe) let out = out
+    convWorkers(B: B) { w, bLo, bHi in
+      let col = scratch + w * perWorker
+      var q = bLo * HW
+      while q < bHi * HW {
+        let ncols = Swift.min(chunk, bHi * HW - q)
+        im2col(col: col, inp: inp, C: C, B: B, H: H, W: W, q0: q, ncols: ncols)
+        BLAS.sgemm(
+          transA: false, transB: false, m: OC, n: ncols, k: C * 9, a: weight, lda: C * 9,
+          b: col, ldb: ncols, beta: 0, c: out + q, ldc: N)
+        q += ncols
+      }
+      for o in 0..<OC {
+        let row = out + o * N + bLo * HW
+        let v = bias[o]
+        for i in 0..<((bHi - bLo) * HW) { row[i] += v }
+      }
     }
   }
 
   /// Backward of ``conv3x3Forward(out:inp:weight:bias:scratch:B:C:H:W:OC:)``.
   ///
   /// dout is (OC, B, H, W). Accumulates dweight (OC, C·9) += dout · colᵀ, dbias (OC) += Σ dout,
-  /// and dinp (C, B, H, W) (skipped when nil) as a convolution of dout with the weights
-  /// flipped in space and transposed in channels, W'[c, oc, 2−ky, 2−kx] = W[oc, c, ky, kx]:
-  /// the adjoint of a padded 3×3 convolution. That makes dinp one sgemm with K = OC·9 (as in
-  /// the forward pass) accumulating straight into dinp, instead of a K = OC product into
-  /// columns folded back by a scattered col2im. The input columns are recomputed rather than
-  /// stored (storing them would take nine times the activations). scratch holds
+  /// and dinp (C, B, H, W) (skipped when nil): per chunk, dcol = Wᵀ · dout (C·9, columns), one
+  /// sgemm with K = OC, folded back onto the pixels by ``col2im(inp:col:C:B:H:W:q0:ncols:)``.
+  /// (The other way, a convolution of dout with the weights flipped in space and transposed in
+  /// channels, needs a second im2col, of dout, and a K = OC·9 product; with cache-sized chunks
+  /// it measured about the same, slightly slower.) The input columns are recomputed rather
+  /// than stored (storing them would take nine times the activations). scratch holds
   /// 2 × ``convScratchCount(C:H:W:)`` floats for C = max(C, OC).
+  ///
+  /// With `accumulateInput` false, dinp is overwritten instead (no need to zero it first: each
+  /// worker clears its own images).
+  ///
+  /// With several workers, worker 0 accumulates into dweight and the others into a private
+  /// copy added afterwards in worker order, so the result is deterministic.
   public static func conv3x3Backward(
     dinp: UnsafeMutablePointer<Float>?, dweight: UnsafeMutablePointer<Float>,
     dbias: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>, inp: UnsafePointer<Float>,
     weight: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>,
-    B: Int, C: Int, H: Int, W: Int, OC: Int
+    B: Int, C: Int, H: Int, W: Int, OC: Int, accumulateInput: Bool = true
   ) {
     let HW = H * W
     let N = B * HW
     let chunk = convChunk(H: H, W: W)
-    let doutCol = scratch + convScratchCount(C: Swift.max(C, OC), H: H, W: W)
-    var flipped: [Float] = []
-    if dinp != nil {
-      flipped = [Float](repeating: 0, count: C * OC * 9)
-      for oc in 0..<OC {
-        for c in 0..<C {
-          for k in 0..<9 { flipped[c * OC * 9 + oc * 9 + 8 - k] = weight[(oc * C + c) * 9 + k] }
+    let CM = Swift.max(C, OC)
+    let colCount = CM * 9 * chunk
+    let perWorker = 2 * convScratchCount(C: CM, H: H, W: W) / convMaxWorkers
+    nonisolated(unsafe) let dinp = dinp
+    nonisolated(unsafe) let dweight = dweight
+    let workers = convWorkers(B: B) { w, bLo, bHi in
+      let col = scratch + w * perWorker
+      let doutCol = col + colCount
+      let dw = w == 0 ? dweight : doutCol + colCount
+      var first = w != 0
+      // col2im adds across chunk borders (to the rows above and below), so a worker clears
+      // all of its images first; workers own whole images, and the 3×3 window stays inside one.
+      if let dinp, !accumulateInput {
+        for ch in 0..<C {
+          (dinp + ch * N + bLo * HW).update(repeating: 0, count: (bHi - bLo) * HW)
         }
       }
-    }
-    var b0 = 0
-    while b0 < B {
-      let nb = Swift.min(chunk, B - b0)
-      let ncols = nb * HW
-      im2col(col: scratch, inp: inp, C: C, B: B, H: H, W: W, b0: b0, nb: nb)
-      BLAS.sgemm(
-        transA: false, transB: true, m: OC, n: C * 9, k: ncols, a: dout + b0 * HW, lda: N,
-        b: scratch, ldb: ncols, beta: 1, c: dweight, ldc: C * 9)
-      if let dinp {
-        im2col(col: doutCol, inp: dout, C: OC, B: B, H: H, W: W, b0: b0, nb: nb)
+      var q = bLo * HW
+      while q < bHi * HW {
+        let ncols = Swift.min(chunk, bHi * HW - q)
+        im2col(col: col, inp: inp, C: C, B: B, H: H, W: W, q0: q, ncols: ncols)
         BLAS.sgemm(
-          transA: false, transB: false, m: C, n: ncols, k: OC * 9, a: flipped, lda: OC * 9,
-          b: doutCol, ldb: ncols, beta: 1, c: dinp + b0 * HW, ldc: N)
+          transA: false, transB: true, m: OC, n: C * 9, k: ncols, a: dout + q, lda: N,
+          b: col, ldb: ncols, beta: first ? 0 : 1, c: dw, ldc: C * 9)
+        first = false
+        if let dinp {
+          BLAS.sgemm(
+            transA: true, transB: false, m: C * 9, n: ncols, k: OC, a: weight, lda: C * 9,
+            b: dout + q, ldb: N, beta: 0, c: doutCol, ldc: ncols)
+          col2im(inp: dinp, col: doutCol, C: C, B: B, H: H, W: W, q0: q, ncols: ncols)
+        }
+        q += ncols
       }
-      b0 += nb
+    }
+    // Private weight gradients of workers 1, 2, … in order (bLo < bHi for every worker).
+    for w in 1..<workers {
+      let dw = scratch + w * perWorker + 2 * colCount
+      for i in 0..<(OC * C * 9) { dweight[i] += dw[i] }
     }
     for o in 0..<OC {
       let row = dout + o * N
