@@ -69,46 +69,22 @@ public struct SweepSetup: Sendable, Equatable {
     }
   }
 
-  func items(_ row: Row) throws(Problem) -> [String] {
-    let text = self[row]
-    let items = text.split(separator: ",", omittingEmptySubsequences: false)
-      .map { $0.trimmingCharacters(in: .whitespaces) }
-    guard !items.contains(where: \.isEmpty) else {
-      throw Problem(row: row, value: text, reason: "has an empty item")
+  /// Parses one row with the engine's list parser, naming the row in a problem.
+  func parse<T>(_ row: Row, _ parse: (String) throws(SweepLists.Problem) -> T) throws(Problem)
+    -> T
+  {
+    do {
+      return try parse(self[row])
+    } catch {
+      throw Problem(row: row, value: self[row], reason: error.reason)
     }
-    guard Set(items).count == items.count else {
-      throw Problem(row: row, value: text, reason: "lists a value twice")
-    }
-    return items
   }
 
   /// The grid (one repeat, seed 0, as the command's defaults); throws the first bad row.
   public func grid() throws(Problem) -> SweepGrid {
-    var res: [Int] = []
-    for item in try items(.resolutions) {
-      guard let r = Int(item), [8, 16, 32].contains(r) else {
-        throw Problem(row: .resolutions, value: resolutions, reason: "has '\(item)'")
-      }
-      res.append(r)
-    }
-    var bs: [Double] = []
-    for item in try items(.scales) {
-      guard let b = Double(item), b.isFinite, b > 0, b <= 10 else {
-        throw Problem(row: .scales, value: scales, reason: "has '\(item)'")
-      }
-      bs.append(b)
-    }
-    guard Set(bs).count == bs.count else {
-      throw Problem(row: .scales, value: scales, reason: "lists a value twice")
-    }
-    var fams: [SweepFamily] = []
-    for item in try items(.families) {
-      do {
-        fams.append(try SweepFamily(parsing: item))
-      } catch {
-        throw Problem(row: .families, value: item, reason: "is not a sweep schedule")
-      }
-    }
+    let res = try parse(.resolutions, SweepLists.resolutions)
+    let bs = try parse(.scales, SweepLists.scales)
+    let fams = try parse(.families, SweepLists.families)
     _ = try settings()
     guard !folder.trimmingCharacters(in: .whitespaces).isEmpty else {
       throw Problem(row: .folder, value: folder, reason: "is empty")

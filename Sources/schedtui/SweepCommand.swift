@@ -124,19 +124,19 @@ struct Sweep: ParsableCommand {
   }
 
   func grid() throws -> SweepGrid {
-    let res = try SweepOptionParsing.integers(resolutions, option: "--resolutions", allowed: [8, 16, 32])
-    let bs = try SweepOptionParsing.scales(scales)
-    let fams: [SweepFamily]
-    do {
-      fams = try SweepOptionParsing.list(families, option: "--families").map {
-        try SweepFamily(parsing: $0)
+    func parse<T>(
+      _ text: String, _ option: String, _ allowed: String,
+      _ parse: (String) throws(SweepLists.Problem) -> T
+    ) throws -> T {
+      do { return try parse(text) } catch {
+        throw ValidationError("\(option) '\(text)' \(error.reason); allowed: \(allowed).")
       }
-    } catch let e as SweepFamily.ParseError {
-      throw ValidationError(e.description)
     }
-    guard Set(fams.map(\.text)).count == fams.count else {
-      throw ValidationError("--families \(families) names a schedule twice; list each once.")
-    }
+    let res = try parse(resolutions, "--resolutions", "8, 16, 32", SweepLists.resolutions)
+    let bs = try parse(scales, "--scales", "numbers in (0, 10]", SweepLists.scales)
+    let fams = try parse(
+      families, "--families", "linear, cosine:START:END:TAU, sigmoid:START:END:TAU",
+      SweepLists.families)
     return SweepGrid(resolutions: res, scales: bs, families: fams, repeats: repeats, seed: seed)
   }
 
@@ -174,7 +174,7 @@ struct Sweep: ParsableCommand {
       shouldStop: { interruptRequested != 0 },
       progress: { p in
         guard let job = p.next else { return }
-        let eta = p.remaining.map { " · ETA " + SweepOptionParsing.clock($0) } ?? ""
+        let eta = p.remaining.map { " · ETA " + SweepProgressFormat.clock($0) } ?? ""
         print(
           "[\(p.done + 1)/\(p.total)] \(job.cell.resolution)×\(job.cell.resolution) "
             + "\(job.cell.family) b = \(job.cell.scale) seed \(job.seed)\(eta)")
@@ -202,45 +202,8 @@ struct Sweep: ParsableCommand {
   }
 }
 
-/// Parsing of the sweep's comma-separated options, with messages naming the option.
-enum SweepOptionParsing {
-  static func list(_ text: String, option: String) throws -> [String] {
-    let items = text.split(separator: ",", omittingEmptySubsequences: false)
-      .map { $0.trimmingCharacters(in: .whitespaces) }
-    guard !items.isEmpty, !items.contains(where: \.isEmpty) else {
-      throw ValidationError("\(option) '\(text)' is not allowed: a comma-separated list with no empty items.")
-    }
-    return items
-  }
-
-  static func integers(_ text: String, option: String, allowed: [Int]) throws -> [Int] {
-    let values = try list(text, option: option).map { item -> Int in
-      guard let v = Int(item), allowed.contains(v) else {
-        throw ValidationError(
-          "\(option): '\(item)' is not allowed: each must be one of "
-            + allowed.map(String.init).joined(separator: ", ") + ".")
-      }
-      return v
-    }
-    guard Set(values).count == values.count else {
-      throw ValidationError("\(option) '\(text)' lists a value twice; list each once.")
-    }
-    return values
-  }
-
-  static func scales(_ text: String) throws -> [Double] {
-    let values = try list(text, option: "--scales").map { item -> Double in
-      guard let v = Double(item), v.isFinite, v > 0, v <= 10 else {
-        throw ValidationError("--scales: '\(item)' is not allowed: each must be a number in (0, 10].")
-      }
-      return v
-    }
-    guard Set(values).count == values.count else {
-      throw ValidationError("--scales '\(text)' lists a value twice; list each once.")
-    }
-    return values
-  }
-
+/// Formatting for the sweep's progress lines.
+enum SweepProgressFormat {
   /// `m:ss` or `h:mm:ss`.
   static func clock(_ seconds: Double) -> String {
     let s = Int(seconds.rounded())

@@ -228,3 +228,20 @@ import Testing
     #expect(summary.contains("\"input_scale\" : 0.5"))
   }
 }
+
+@Suite struct SweepListsTests {
+  @Test("lists parse with spaces and refuse empty, repeated and out-of-range items by name")
+  func lists() throws {
+    #expect(try SweepLists.resolutions(" 8, 32") == [8, 32])
+    #expect(try SweepLists.scales("1, 0.5") == [1, 0.5])
+    #expect(try SweepLists.families("linear,cosine:0.2:1:1").map(\.description)
+      == ["1 - t", "cosine@0.2,1,1"])
+    #expect(throws: SweepLists.Problem(reason: "has '12'")) { try SweepLists.resolutions("8,12") }
+    #expect(throws: SweepLists.Problem(reason: "has an empty item")) { try SweepLists.scales("1,,0.5") }
+    #expect(throws: SweepLists.Problem(reason: "lists a value twice")) { try SweepLists.scales("1,1.0") }
+    #expect(throws: SweepLists.Problem(reason: "has '-2'")) { try SweepLists.scales("1,-2") }
+    #expect(throws: SweepLists.Problem(reason: "has 'cos', which is not a known family")) {
+      try SweepLists.families("linear,cos")
+    }
+  }
+}

@@ -10,6 +10,11 @@ public struct SweepFamily: Equatable, Hashable, Sendable, CustomStringConvertibl
 
   public enum ParseError: Error, Equatable, CustomStringConvertible {
     case invalid(text: String, reason: String)
+
+    /// Why the text is not a family, without the list of what is allowed.
+    public var reason: String {
+      switch self { case .invalid(_, let reason): return reason }
+    }
     public var description: String {
       switch self {
       case .invalid(let text, let reason):
@@ -120,5 +125,63 @@ public struct SweepCell: Hashable, Sendable {
   public var id: String {
     let f = family.text.replacingOccurrences(of: ":", with: "_")
     return "r\(resolution)-b\(scale)-\(f)"
+  }
+}
+
+/// The comma-separated lists a sweep is given as, parsed the same way for `schedtui sweep` and
+/// the explorer's sweep screen; each caller names its own option or row in the message.
+public enum SweepLists {
+  /// What is wrong with a list: `reason` is a phrase such as "has '12'".
+  public struct Problem: Error, Equatable, CustomStringConvertible {
+    public let reason: String
+    public var description: String { reason }
+    public init(reason: String) { self.reason = reason }
+  }
+
+  public static let resolutions = [8, 16, 32]
+
+  /// The trimmed items; refuses an empty item and a repeated one.
+  static func items(_ text: String) throws(Problem) -> [String] {
+    let items = text.split(separator: ",", omittingEmptySubsequences: false)
+      .map { $0.trimmingCharacters(in: .whitespaces) }
+    guard !items.contains(where: \.isEmpty) else { throw Problem(reason: "has an empty item") }
+    guard Set(items).count == items.count else { throw Problem(reason: "lists a value twice") }
+    return items
+  }
+
+  /// Image sides, each one of ``resolutions``.
+  public static func resolutions(_ text: String) throws(Problem) -> [Int] {
+    var out: [Int] = []
+    for item in try items(text) {
+      guard let r = Int(item), resolutions.contains(r) else { throw Problem(reason: "has '\(item)'") }
+      out.append(r)
+    }
+    return out
+  }
+
+  /// Input scales b in (0, 10], each once (also as numbers: "1" and "1.0" are the same b).
+  public static func scales(_ text: String) throws(Problem) -> [Double] {
+    var out: [Double] = []
+    for item in try items(text) {
+      guard let b = Double(item), b.isFinite, b > 0, b <= 10 else {
+        throw Problem(reason: "has '\(item)'")
+      }
+      out.append(b)
+    }
+    guard Set(out).count == out.count else { throw Problem(reason: "lists a value twice") }
+    return out
+  }
+
+  /// Schedules in ``SweepFamily``'s text form.
+  public static func families(_ text: String) throws(Problem) -> [SweepFamily] {
+    var out: [SweepFamily] = []
+    for item in try items(text) {
+      do {
+        out.append(try SweepFamily(parsing: item))
+      } catch {
+        throw Problem(reason: "has '\(item)', which \(error.reason)")
+      }
+    }
+    return out
   }
 }
