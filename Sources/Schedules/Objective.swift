@@ -1,0 +1,164 @@
+import RealModule
+
+/// The training objective, split the way Kingma & Gao (2023) and Karras et al. (2022) split it:
+/// what the network outputs (``Parameterization``) and how the loss weights noise levels
+/// (``LossWeighting``). Derivations: DECISIONS.md, "Objective = parameterisation × weighting".
+///
+/// Notation, per example, with input scale b and data x0 (pixel values in [−1, 1], RMS σ_d):
+///
+/// ```
+/// α = b·√γ,  σ = √(1−γ),  x_t = α·x0 + σ·ε,  λ = log(α²/σ²)   (the scaled process's logSNR)
+/// ```
+/// Every parameterisation turns the raw network output F into ε̂ = A·x_t + C·F and
+/// x̂0 = P·x_t + Q·F (the same line, solved for x0); the loss is w(λ)·‖ε̂ − ε‖²/D, which is
+/// w(λ)·C²·‖F − F*‖²/D with F* = cε·ε + cx·x0 the output that makes ε̂ = ε exactly.
+///
+/// The coefficients are defined on x_t, not on what the network sees: normalisation divides the
+/// network's input by the example's std and changes none of them.
+
+/// What the network outputs.
+public enum Parameterization: String, CaseIterable, Sendable, Codable {
+  /// F = ε̂ (the paper's Algorithm 2, DDPM).
+  case eps
+  /// F = x̂0, the clean data in data units.
+  case x0
+  /// F = v̂ with v = α'·ε − σ'·x0 in the variance-preserving frame α' = α/n, σ' = σ/n,
+  /// n = √(α² + σ²) (Salimans & Ho 2022; with b = 1 the usual √γ·ε − √(1−γ)·x0).
+  case v
+  /// EDM's preconditioning (Karras et al. 2022) for data of RMS σ_d: ε̂ = c_skip·x_t + c_out·F
+  /// with s = α·σ_d, n = √(s² + σ²), c_skip = σ/n², c_out = s/n. F's target has unit variance
+  /// at every noise level, so the network never has to copy the noise. v is this with σ_d = 1.
+  case edm
+
+  /// The name shown in the explorer and in tables.
+  public var displayName: String {
+    switch self {
+    case .eps: return "ε-prediction"
+    case .x0: return "x0-prediction"
+    case .v: return "v-prediction"
+    case .edm: return "EDM-preconditioned F"
+    }
+  }
+
+  /// One line for `--help` and the explorer's help.
+  public var help: String {
+    switch self {
+    case .eps: return "the network outputs ε (the paper's Algorithm 2)"
+    case .x0: return "the network outputs the clean image x0"
+    case .v: return "the network outputs v = α'ε − σ'x0 (variance-preserving frame)"
+    case .edm: return "EDM preconditioning: ε̂ = c_skip·x_t + c_out·F, F's target of unit variance"
+    }
+  }
+
+  /// The weighting that makes this output's own MSE the loss (ε-MSE for ε and for EDM's F,
+  /// whose MSE under the paper's weighting is what the issue asks for by default).
+  public var ownWeighting: LossWeighting {
+    switch self {
+    case .eps, .edm: return .epsMSE
+    case .x0: return .x0MSE
+    case .v: return .vMSE
+    }
+  }
+}
+
+/// How the loss weights noise levels, as a factor w(λ) on the ε-MSE ‖ε̂ − ε‖²/D.
+public enum LossWeighting: String, CaseIterable, Sendable, Codable {
+  /// w = 1: the paper's loss (Algorithm 2) and DDPM's "simple" loss.
+  case epsMSE = "eps-mse"
+  /// w = e^{−λ}: the MSE of x̂0 in data units (‖x̂0 − x0‖² = (σ/α)²‖ε̂ − ε‖²).
+  case x0MSE = "x0-mse"
+  /// w = 1 + e^{−λ}: the MSE of v̂ in the variance-preserving frame.
+  case vMSE = "v-mse"
+  /// w = min(1, γ_min/e^λ): Hang et al. (2023)'s min-SNR-γ, on the ε loss (their
+  /// min(SNR, γ)/SNR); γ_min is ``Objective/minSNRGamma``.
+  case minSNR = "min-snr"
+  /// w = 1 + e^{−λ}/σ_d²: EDM's λ(σ) = (σ² + σ_d²)/(σ·σ_d)² on the x0 loss with σ = e^{−λ/2}
+  /// (Kingma & Gao's (e^{−λ} + σ_d²)/σ_d², with EDM's σ_d = 0.5 replaced by the data's RMS).
+  case edm
+
+  public var displayName: String {
+    switch self {
+    case .epsMSE: return "ε-MSE"
+    case .x0MSE: return "x0-MSE"
+    case .vMSE: return "v-MSE"
+    case .minSNR: return "min-SNR-γ"
+    case .edm: return "EDM"
+    }
+  }
+
+  public var help: String {
+    switch self {
+    case .epsMSE: return "w = 1, the paper's ε loss"
+    case .x0MSE: return "w = e^-λ, the MSE of x0"
+    case .vMSE: return "w = 1 + e^-λ, the MSE of v"
+    case .minSNR: return "w = min(1, γ/e^λ), Hang et al. 2023"
+    case .edm: return "w = 1 + e^-λ/σ_d², Karras et al. 2022"
+    }
+  }
+}
+
+/// One objective: a parameterisation, a weighting, and the two numbers they may need.
+public struct Objective: Equatable, Sendable {
+  public var prediction: Parameterization
+  public var weighting: LossWeighting
+  /// γ of min-SNR-γ (Hang et al.'s default 5); used only by ``LossWeighting/minSNR``.
+  public var minSNRGamma: Double
+  /// σ_d, the RMS of the training data's pixel values (√E[x0²]); used by ``Parameterization/edm``
+  /// and ``LossWeighting/edm``.
+  public var dataRMS: Double
+
+  public init(
+    prediction: Parameterization = .edm, weighting: LossWeighting? = nil, minSNRGamma: Double = 5,
+    dataRMS: Double = 1
+  ) {
+    self.prediction = prediction
+    self.weighting = weighting ?? prediction.ownWeighting
+    self.minSNRGamma = minSNRGamma
+    self.dataRMS = dataRMS
+  }
+
+  /// The objective's numbers at one noise level, for x_t = α·x0 + σ·ε (α, σ > 0):
+  /// ε̂ = skip·x_t + out·F; x̂0 = x0Skip·x_t + x0Out·F; the target F* = targetEps·ε + targetX0·x0;
+  /// the loss is `weight`·‖F − F*‖²/D (= w(λ)·‖ε̂ − ε‖²/D).
+  public struct Coefficients: Equatable, Sendable {
+    public var skip, out: Double
+    public var x0Skip, x0Out: Double
+    public var targetEps, targetX0: Double
+    /// w(λ)·out², the factor on the raw output's squared error.
+    public var weight: Double
+  }
+
+  public func coefficients(alpha a: Double, sigma s: Double) -> Coefficients {
+    let lambda = 2 * (Double.log(a) - Double.log(s))
+    var c: Coefficients
+    switch prediction {
+    case .eps:
+      c = Coefficients(
+        skip: 0, out: 1, x0Skip: 1 / a, x0Out: -s / a, targetEps: 1, targetX0: 0, weight: 0)
+    case .x0:
+      c = Coefficients(
+        skip: 1 / s, out: -a / s, x0Skip: 0, x0Out: 1, targetEps: 0, targetX0: 1, weight: 0)
+    case .v, .edm:
+      let d = prediction == .v ? 1 : dataRMS
+      let signal = a * d
+      let n2 = signal * signal + s * s
+      let n = n2.squareRoot()
+      c = Coefficients(
+        skip: s / n2, out: signal / n, x0Skip: a * d * d / n2, x0Out: -s * d / n,
+        targetEps: signal / n, targetX0: -s / (d * n), weight: 0)
+    }
+    c.weight = weight(logSNR: lambda) * c.out * c.out
+    return c
+  }
+
+  /// w(λ): the weighting's factor on the ε-MSE at logSNR λ.
+  public func weight(logSNR lambda: Double) -> Double {
+    switch weighting {
+    case .epsMSE: return 1
+    case .x0MSE: return Double.exp(-lambda)
+    case .vMSE: return 1 + Double.exp(-lambda)
+    case .minSNR: return Swift.min(1, minSNRGamma * Double.exp(-lambda))
+    case .edm: return 1 + Double.exp(-lambda) / (dataRMS * dataRMS)
+    }
+  }
+}
