@@ -238,10 +238,7 @@ extension ExplorerFiles {
   func exportDiffusers(_ config: Config, to dir: String) -> Action {
     do {
       let process = try config.noiseProcess()
-      let prediction: DiffusersExport.PredictionType =
-        config.training?.prediction == .v
-        ? .vPrediction
-        : config.training?.prediction == .x0 ? .sample : .epsilon
+      let prediction = DiffusersExport.PredictionType(config.training?.prediction)
       let export = try DiffusersExport(
         process: process, steps: DiffusersExport.defaultSteps(for: config.schedule),
         predictionType: prediction)

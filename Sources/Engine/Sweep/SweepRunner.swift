@@ -103,6 +103,10 @@ public struct SweepRunner {
     let table = SweepTable(grid: state.grid, results: state.results)
     try AtomicFile.write(table.markdown, to: (directory as NSString).appendingPathComponent("table.md"))
     try AtomicFile.write(table.csv, to: (directory as NSString).appendingPathComponent("table.csv"))
+    try AtomicFile.write(
+      "## Copy rate\n\n" + table.copyMarkdown + "\n## Loss per logSNR bin\n\n"
+        + SweepBins(grid: state.grid, results: state.results).markdown,
+      to: (directory as NSString).appendingPathComponent("details.md"))
     try writeOutputs(state)
   }
 }
