@@ -31,7 +31,7 @@ public struct SweepSetup: Sendable, Equatable {
   }
 
   public var resolutions = "8,16,32"
-  public var scales = "1.0,0.7,0.5,0.3"
+  public var scales = SweepSettings.defaultScales
   public var families = "linear,cosine:0.2:1:1"
   public var steps = "\(SweepSettings().steps)"
   public var folder = "runs/sweep"
@@ -89,7 +89,7 @@ public struct SweepSetup: Sendable, Equatable {
     guard !folder.trimmingCharacters(in: .whitespaces).isEmpty else {
       throw Problem(row: .folder, value: folder, reason: "is empty")
     }
-    return SweepGrid(resolutions: res, scales: bs, families: fams, repeats: 1, seed: 0)
+    return SweepGrid(resolutions: res, scales: bs, families: fams, repeats: SweepSettings.defaultRepeats, seed: 0)
   }
 
   /// The training settings: the engine's sweep defaults with the typed steps.

@@ -130,6 +130,7 @@ extension Renderer {
   static func sweepCellText(_ v: CellSummary?) -> String? {
     guard let v else { return nil }
     if v.failed { return "failed" }
+    if v.copying { return "copying" }
     let m = String(format: "%.2f", v.mean)
     return v.standardError.map { m + String(format: "±%.2f", $0) } ?? m
   }
@@ -209,7 +210,9 @@ extension Renderer {
           if best[c] == r {
             right(text + "*", c, y, Style(fg: Renderer.bestColor, bg: .default, .bold))
           } else {
-            right(text + " ", c, y, value!.failed ? theme.error.with(.dim) : theme.text)
+            right(
+              text + " ", c, y,
+              value!.failed || value!.copying ? theme.error.with(.dim) : theme.text)
           }
         } else {
           right(g.text("…") + " ", c, y, theme.dim)
@@ -225,7 +228,8 @@ extension Renderer {
       }
     }
     let legend = g.text(
-      "* best b per column · … pending · ▶ running · failed: no better than noise or mean digit")
+      "* best b per column · … pending · ▶ running · failed: no better than noise or mean "
+        + "digit · copying: mostly copies of training digits")
     if bestY + 1 < inner.maxY {
       grid.write(
         legend, x: inner.x + 1, y: inner.maxY - 1, theme.dim, maxWidth: inner.width - 1)

@@ -30,14 +30,14 @@ struct Sweep: ParsableCommand {
   @Option(help: ArgumentHelp("Image sides, from 8, 16, 32.", valueName: "list"))
   var resolutions = "8,16,32"
   @Option(help: ArgumentHelp("Input scales b > 0.", valueName: "list"))
-  var scales = "1.0,0.7,0.5,0.3"
+  var scales = SweepSettings.defaultScales
   @Option(help: ArgumentHelp(
     "Schedules: linear, cosine:START:END:TAU, sigmoid:START:END:TAU.", valueName: "list"))
   var families = "linear,cosine:0.2:1:1"
   @Option(help: "Training steps per run (default: \(SweepSettings().steps)).")
   var steps = SweepSettings().steps
   @Option(help: "Runs per cell, each with its own seed; the table shows mean ± standard error.")
-  var repeats = 1
+  var repeats = SweepSettings.defaultRepeats
   @Option(help: "Seed of the first repeat; repeat k uses seed + k.")
   var seed: UInt64 = 0
   @Option(help: ArgumentHelp(

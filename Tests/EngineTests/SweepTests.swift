@@ -245,3 +245,59 @@ import Testing
     }
   }
 }
+
+@Suite struct SweepCopyingTests {
+  let grid = SweepGrid(
+    resolutions: [8], scales: [1.0, 0.5], families: [try! SweepFamily(parsing: "linear")],
+    repeats: 2, seed: 7)
+
+  func run(_ fd: Double, copies: Double, seed: UInt64 = 7, bins: [LossBins.Row]? = nil)
+    -> SweepRun
+  {
+    SweepRun(
+      seed: seed, fd: fd, noiseFD: 100, trainSeconds: 1, finalLoss: 0.1, copyRate: copies,
+      lossByLogSNR: bins)
+  }
+
+  @Test("a cell whose runs are mostly copies is marked copying and never ranked best")
+  func copyingIsNotRanked() {
+    let t = SweepTable(grid: grid, results: [
+      "r8-b1.0-linear": [run(5, copies: 0.8), run(6, copies: 0.6, seed: 8)],
+      "r8-b0.5-linear": [run(20, copies: 0.02), run(22, copies: 0.04, seed: 8)],
+    ])
+    #expect(t.values[0][0]!.copying && !t.values[0][0]!.failed)
+    #expect(!t.values[1][0]!.copying)
+    #expect(t.bestScale == [0.5])
+    #expect(t.markdown.contains("copying (5.50 ± 0.50)"))
+    #expect(t.markdown.contains("**21.00 ± 1.00**"))
+    #expect(t.csv.contains("1.0,copying,"))
+    // Mean copy rates, in per cent: (80 + 60)/2 and (2 + 4)/2.
+    #expect(t.copyMarkdown.contains("| 1.0 | 70 % |"))
+    #expect(t.copyMarkdown.contains("| 0.5 | 3 % |"))
+  }
+
+  @Test("details: per logSNR bin, b = 1 against the best b, repeats pooled by example counts")
+  func bins() {
+    func row(_ lo: Double, _ loss: Double, _ n: Int) -> LossBins.Row {
+      LossBins.Row(logSNRLow: lo, logSNRHigh: lo + 2, meanLoss: loss, examples: n)
+    }
+    let results: [String: [SweepRun]] = [
+      "r8-b1.0-linear": [
+        run(30, copies: 0, bins: [row(0, 0.5, 30), row(2, 0.9, 10)]),
+        run(32, copies: 0, seed: 8, bins: [row(0, 0.3, 10), row(2, 0.7, 30)]),
+      ],
+      "r8-b0.5-linear": [
+        run(20, copies: 0, bins: [row(-2, 0.1, 40)]),
+        run(22, copies: 0, seed: 8, bins: [row(-2, 0.2, 20), row(0, 0.4, 20)]),
+      ],
+    ]
+    let md = SweepBins(grid: grid, results: results).markdown
+    #expect(md.contains("### 8×8 1 - t: b = 1.0 against the best b = 0.5"))
+    // b = 1: bin 0…2 holds 40 of 80 examples, mean loss (0.5·30 + 0.3·10)/40 = 0.45;
+    // b = 0.5: bin 0…2 holds 20 of 80, loss 0.4; bin −2…0 60 of 80, loss (4 + 4)/60.
+    #expect(md.contains("| 0…2 | 50.0 % | 0.4500 | 25.0 % | 0.4000 |"))
+    #expect(md.contains("| -2…0 | – | – | 75.0 % | 0.1333 |"))
+    // bin 2…4 of b = 1: (0.9·10 + 0.7·30)/40 = 0.75.
+    #expect(md.contains("| 2…4 | 50.0 % | 0.7500 | – | – |"))
+  }
+}

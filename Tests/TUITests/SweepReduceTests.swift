@@ -34,7 +34,7 @@ import Testing
     let grid = try! SweepSetup().grid()
     reduce(&s, .sweepStarted(folder: "runs/sweep", SweepState(grid: grid, settings: [:])))
     #expect(s.sweep?.phase == .running)
-    #expect(s.sweep?.total == 24)
+    #expect(s.sweep?.total == 3 * 4 * 2 * SweepSettings.defaultRepeats)
     #expect(reduce(&s, .toggleSweep) == [.stopSweep])
     #expect(s.sweep?.phase == .stopping)
     // While it stops, s does nothing more.
@@ -83,7 +83,7 @@ import Testing
     #expect(SweepSetup.Row.allCases[s.selectedRow] == .families)
     reduce(&s, .select(1))
     reduce(&s, .beginEdit)
-    #expect(s.modal == .prompt(.sweepSetup(.steps), TextEntry(text: "1000")))
+    #expect(s.modal == .prompt(.sweepSetup(.steps), TextEntry(text: "\(SweepSettings().steps)")))
     for _ in 0..<4 { reduce(&s, .backspace) }
     reduce(&s, .type("0"))
     reduce(&s, .commit)
@@ -92,7 +92,7 @@ import Testing
       return
     }
     #expect(entry.error == "steps/cell '0' is not allowed; allowed: a whole number in 1…1000000")
-    #expect(s.sweepSetup.steps == "1000")
+    #expect(s.sweepSetup.steps == "\(SweepSettings().steps)")
     reduce(&s, .backspace)
     for c in "50" { reduce(&s, .type(c)) }
     reduce(&s, .commit)

@@ -2,7 +2,7 @@
 ///
 /// Colour is the Fréchet distance ranked within its column (each resolution is its own
 /// experiment, so absolute distances are not comparable across columns): the best cell is bright
-/// yellow, the worst dark purple (viridis ends), failed cells grey, cells not yet run black. The
+/// yellow, the worst dark purple (viridis ends), failed and copying cells grey, cells not yet run black. The
 /// best cell of each column gets a black frame. Every cell carries its number.
 public struct SweepHeatmap {
   public let width: Int
@@ -44,9 +44,9 @@ public struct SweepHeatmap {
           let value = table.values[ri][col]
           let fill: (UInt8, UInt8, UInt8)
           let label: String
-          if let v = value, v.failed {
+          if let v = value, v.failed || v.copying {
             fill = (150, 150, 150)
-            label = "failed"
+            label = v.failed ? "failed" : "copying"
           } else if let v = value {
             fill = Self.viridis(Self.rank(of: v.mean, in: table, column: col))
             label = SweepTable.fixed(v.mean, v.mean < 100 ? 2 : 1)
@@ -72,7 +72,8 @@ public struct SweepHeatmap {
 
   /// 1 for the column's best (lowest) non-failed mean, 0 for its worst.
   static func rank(of value: Double, in table: SweepTable, column: Int) -> Double {
-    let means = table.values.compactMap { $0[column] }.filter { !$0.failed }.map(\.mean)
+    let means = table.values.compactMap { $0[column] }.filter { !$0.failed && !$0.copying }
+      .map(\.mean)
     guard let lo = means.min(), let hi = means.max(), hi > lo else { return 1 }
     return (hi - value) / (hi - lo)
   }

@@ -3,12 +3,18 @@ import Schedules
 
 /// The training settings every cell of a sweep shares, and how a cell becomes a training run.
 ///
-/// Defaults are chosen so the default grid learns in every cell and finishes in under 30 minutes
+/// Defaults are chosen so the default grid learns in every cell and finishes in under 20 minutes
 /// on a 2-core machine (README "Sweeps"): MLP-S at every resolution (ConvRes-S costs ~250× more
-/// per example here) predicting x0, because ε-prediction through MLP-S's 512-wide layers cannot
-/// carry the 960 pure-noise dimensions of a 32×32 up-sampled digit (it fails to learn there).
+/// per example here) with the EDM-preconditioned output and the paper's ε-MSE weighting:
+/// ε-output through MLP-S's 512-wide layers cannot carry the 960 pure-noise dimensions of a
+/// 32×32 up-sampled digit (it fails there), and x0-output's weighting hides the effect of b.
 public struct SweepSettings: Equatable, Sendable {
-  public var steps = 1000
+  /// The default grid's input scales and repeats (README "Sweeps": chosen so the default sweep
+  /// shows Table 4's trend beyond its seed spread in under 20 minutes here).
+  public static let defaultScales = "1.0,0.7,0.5,0.35"
+  public static let defaultRepeats = 2
+
+  public var steps = 1500
   public var batch = 128
   /// nil: ``defaultModel(resolution:)``.
   public var model: ModelKind? = nil

@@ -39,6 +39,13 @@ public struct LossBins: Codable, Sendable, Equatable {
     public var logSNRHigh: Double
     public var meanLoss: Double
     public var examples: Int
+
+    public init(logSNRLow: Double, logSNRHigh: Double, meanLoss: Double, examples: Int) {
+      self.logSNRLow = logSNRLow
+      self.logSNRHigh = logSNRHigh
+      self.meanLoss = meanLoss
+      self.examples = examples
+    }
   }
 
   public var rows: [Row] {
