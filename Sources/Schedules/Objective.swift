@@ -43,10 +43,10 @@ public enum Parameterization: String, CaseIterable, Sendable, Codable {
   /// One line for `--help` and the explorer's help.
   public var help: String {
     switch self {
-    case .eps: return "the network outputs ε (the paper's Algorithm 2)"
-    case .x0: return "the network outputs the clean image x0"
-    case .v: return "the network outputs v = α'ε − σ'x0 (variance-preserving frame)"
-    case .edm: return "EDM preconditioning: ε̂ = c_skip·x_t + c_out·F, F's target of unit variance"
+    case .eps: return "ε, as the paper's Algorithm 2"
+    case .x0: return "the clean image x0"
+    case .v: return "v = α'ε − σ'x0 in the variance-preserving frame"
+    case .edm: return "EDM's preconditioned F, ε̂ = c_skip·x_t + c_out·F, a target of unit variance"
     }
   }
 

@@ -42,7 +42,7 @@ struct Sample: ParsableCommand {
   @Option(help: "OpenBLAS threads (default \(TrainDefaults.threads)).")
   var threads: Int?
   @Flag(
-    help: "Also print the samples' Fréchet distance to the training digits (needs --count ≥ 2).")
+    help: "Also print the samples' Fréchet distance to the held-out digits and their copy rate (needs --count ≥ 2).")
   var score = false
   @Option(
     help: ArgumentHelp("Output file: .png (grid) or .csv (one sample per row).", valueName: "file"))

@@ -12,10 +12,10 @@ extension LossWeighting: ExpressibleByArgument {}
 enum ObjectiveHelp {
   static let prediction =
     "What the network outputs: "
-    + Parameterization.allCases.map { "\($0.rawValue) (\($0.help))" }.joined(separator: "; ")
+    + Parameterization.allCases.map { "\($0.rawValue): \($0.help)" }.joined(separator: "; ")
   static let weighting =
     "How the loss weights noise levels, as w(λ) on the ε-MSE: "
-    + LossWeighting.allCases.map { "\($0.rawValue) (\($0.help))" }.joined(separator: "; ")
+    + LossWeighting.allCases.map { "\($0.rawValue): \($0.help)" }.joined(separator: "; ")
 }
 extension OptimizerKind: ExpressibleByArgument {}
 extension SamplerKind: ExpressibleByArgument {}
