@@ -2,6 +2,8 @@
 #define SCHEDTUI_CPNG_SHIM_H
 #include <png.h>
 #include <setjmp.h>
+#include <stdint.h>
+#include <zlib.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -128,6 +130,21 @@ static int schedtui_png_decode(const unsigned char *data, size_t size, size_t ma
   png_destroy_read_struct(&png, &info, NULL);
   result->pixels = pixels;
   return 1;
+}
+
+/**
+ * zlib's CRC-32 (the IEEE polynomial PNG and gzip use) over `size` bytes, continuing from `crc`
+ * (0 to start). zlib takes an unsigned int length, so large buffers go in 1 GiB pieces.
+ */
+static inline uint32_t schedtui_crc32(uint32_t crc, const unsigned char *data, size_t size) {
+  uLong value = crc;
+  while (size > 0) {
+    uInt piece = size > (1u << 30) ? (1u << 30) : (uInt)size;
+    value = crc32(value, data, piece);
+    data += piece;
+    size -= piece;
+  }
+  return (uint32_t)value;
 }
 
 static void schedtui_png_free(schedtui_png_decoded *result) {
