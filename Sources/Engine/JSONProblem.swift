@@ -9,7 +9,11 @@ public enum JSONProblem {
     func path(_ keys: [CodingKey]) -> String {
       var text = ""
       for key in keys {
-        if let i = key.intValue { text += "[\(i)]" } else { text += (text.isEmpty ? "" : ".") + key.stringValue }
+        if let i = key.intValue {
+          text += "[\(i)]"
+        } else {
+          text += (text.isEmpty ? "" : ".") + key.stringValue
+        }
       }
       return text.isEmpty ? "the top level" : text
     }

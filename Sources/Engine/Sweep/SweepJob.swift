@@ -114,20 +114,7 @@ extension SweepState {
   /// missing, unreadable or malformed file, or an unknown family in it, throws `.unreadable`
   /// naming the file and the problem.
   public static func open(path: String) throws(LoadError) -> SweepState {
-    let data: Data
-    do {
-      data = try Data(contentsOf: URL(fileURLWithPath: path))
-    } catch {
-      throw .unreadable(path: path, reason: "cannot read it (\(error.localizedDescription))")
-    }
-    let file: FileFormat
-    do {
-      let decoder = JSONDecoder()
-      decoder.nonConformingFloatDecodingStrategy = nonFiniteDecoding
-      file = try decoder.decode(FileFormat.self, from: data)
-    } catch {
-      throw .unreadable(path: path, reason: "not a schedtui sweep file (\(error))")
-    }
+    let file = try readFile(path: path)
     var families: [SweepFamily] = []
     for text in file.families {
       do {

@@ -117,7 +117,8 @@ public struct Checkpoint {
     }
     let count = header.parameterCount
     let start = 16 + Int(n)
-    guard count >= 0, count <= bytes.count / 16, bytes.count == start + 4 * 4 * count + trailer else {
+    guard count >= 0, count <= bytes.count / 16, bytes.count == start + 16 * count + trailer
+    else {
       throw CheckpointError.corrupt(
         path: path,
         reason: "\(bytes.count - start - trailer) bytes of weights; expected \(16 * count)")
