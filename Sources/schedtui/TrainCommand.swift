@@ -173,6 +173,9 @@ struct Train: ParsableCommand {
 
   func run() throws {
     BLAS.threads = threads ?? TrainDefaults.threads
+    // Before the folder is taken and the data loaded: a Ctrl-C during set-up then stops at the
+    // first step with a checkpoint (exit 130) instead of killing the process half way.
+    signal(SIGINT) { _ in interruptRequested = 1 }
     let trainingRun: TrainingRun
     let directory: String
     if let resume {
@@ -195,7 +198,6 @@ struct Train: ParsableCommand {
         + "schedule \(c.schedule.family.rawValue), b = \(c.inputScale), \(c.steps) steps × "
         + "batch \(c.batch), \(BLAS.threads) thread(s) → \(directory)"
         + (first > 0 ? " (resuming at step \(first))" : ""))
-    signal(SIGINT) { _ in interruptRequested = 1 }
     let display = ProgressDisplay(
       total: c.steps, batch: c.batch, start: first, terminal: isatty(2) == 1)
     let summary: RunSummary

@@ -69,7 +69,12 @@ let tinyTrain = ["train", "--steps", "3", "--batch", "8", "--eval-samples", "0"]
     defer { try? FileManager.default.removeItem(atPath: dir) }
     let out = dir + "/run"
     let child = try startLongRun(out: out)
-    usleep(500_000)
+    // Interrupt once it trains (its first progress line), the usual case for a Ctrl-C.
+    for _ in 0..<200 {
+      let text = (try? String(contentsOfFile: child.outPath, encoding: .utf8)) ?? ""
+      if text.contains("step 1/") { break }
+      usleep(50_000)
+    }
     kill(child.pid, SIGINT)
     let (status, stdout, _) = child.wait()
     #expect(status == 130)
