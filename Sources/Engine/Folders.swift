@@ -14,8 +14,9 @@ public enum FolderError: Error, CustomStringConvertible, Equatable, Sendable {
   /// Another process holds the folder's lock.
   case locked(path: String, lockFile: String, holder: String)
   case notAFolder(path: String)
-  /// manifest.json is not readable or fails its checksum.
-  case damagedManifest(path: String, reason: String)
+  /// A file that says what the folder holds (manifest.json, sweep.json) cannot be read or fails
+  /// its checksum.
+  case damaged(path: String, reason: String)
   case cannotUse(path: String, reason: String)
 
   public var description: String {
@@ -41,7 +42,7 @@ public enum FolderError: Error, CustomStringConvertible, Equatable, Sendable {
         + "folder"
     case .notAFolder(let path):
       return "\(path) is a file, not a folder; give a folder for the run's files"
-    case .damagedManifest(let path, let reason):
+    case .damaged(let path, let reason):
       return "\(path) is damaged (\(reason)), so what the folder holds is unknown; it is not "
         + "overwritten: pass --overwrite to replace the folder's schedtui files, or choose "
         + "another folder"
@@ -110,13 +111,13 @@ public struct FolderManifest: Codable, Equatable, Sendable {
     do {
       manifest = try JSONDecoder().decode(FolderManifest.self, from: data)
     } catch {
-      throw .damagedManifest(path: path, reason: JSONProblem.describe(error))
+      throw .damaged(path: path, reason: JSONProblem.describe(error))
     }
     var plain = manifest
     plain.crc32 = nil
     let computed = CRC32.hex(CRC32.checksum(encode(plain)))
     guard manifest.crc32 == computed else {
-      throw .damagedManifest(
+      throw .damaged(
         path: path,
         reason: "its CRC-32 is \(computed) but it records \(manifest.crc32 ?? "none")")
     }

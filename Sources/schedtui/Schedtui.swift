@@ -50,7 +50,7 @@ struct Schedtui: ParsableCommand {
     }
     switch folder {
     case .holdsRun, .otherKind, .sweepWithoutState, .notAFolder: return true
-    case .locked, .damagedManifest, .cannotUse: return false
+    case .locked, .damaged, .cannotUse: return false
     }
   }
 }

@@ -91,7 +91,7 @@ import Testing
     #expect {
       try FolderManifest.read(in: dir)
     } throws: { error in
-      guard case .damagedManifest(let p, let reason) = error as? FolderError else { return false }
+      guard case .damaged(let p, let reason) = error as? FolderError else { return false }
       return p == path && reason.contains("CRC-32")
     }
   }
@@ -211,13 +211,16 @@ import Testing
       Issue.record("a sweep.json with a string for repeats was accepted")
     } catch {
       let message = "\(error)"
-      #expect(message == "\(path): not a schedtui sweep file (repeats: expected a number)")
+      #expect(
+        message.hasPrefix("\(path) is damaged (not a schedtui sweep file (repeats: expected a "
+          + "number))") && message.contains("--overwrite"), "\(message)")
       for leak in ["DecodingError", "CodingKeys", "typeMismatch", "Swift."] {
         #expect(!message.contains(leak), "\(message)")
       }
     }
     // With the grid's header changed (seed 3 → 4) the file fails its checksum.
-    try text.replacingOccurrences(of: "\"seed\" : 3,\n  \"settings\"", with: "\"seed\" : 4,\n  \"settings\"")
+    try text.replacingOccurrences(
+      of: "\"seed\" : 3,\n  \"settings\"", with: "\"seed\" : 4,\n  \"settings\"")
       .write(toFile: path, atomically: true, encoding: .utf8)
     #expect {
       try SweepRunner(directory: dir, grid: grid, settings: ["steps": "10"])
@@ -230,7 +233,8 @@ import Testing
     defer { try? FileManager.default.removeItem(atPath: dir) }
     let job = SweepRunner.Job(
       cell: grid.cells[0], repeatIndex: 0, seed: 3, directory: dir + "/cells/x/seed-3")
-    try AtomicFile.write("STCKPT02 and then nothing sensible", to: job.directory + "/checkpoint.bin")
+    try AtomicFile.write(
+      "STCKPT02 and then nothing sensible", to: job.directory + "/checkpoint.bin")
     try AtomicFile.write("{}", to: job.directory + "/metrics.jsonl")
     let note = try #require(try SweepRunner.prepare(job))
     #expect(note.contains("checkpoint.bin") && note.contains("starts again"))

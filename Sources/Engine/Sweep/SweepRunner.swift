@@ -71,7 +71,13 @@ public struct SweepRunner {
       do {
         loaded = try SweepState.loadChecked(path: path, matching: fresh)
       } catch {
-        guard overwrite else { throw error }
+        guard overwrite else {
+          // A damaged file is refused with the way out; a different sweep says what differs.
+          if case .unreadable(let path, let reason) = error, !reason.hasPrefix("cannot read") {
+            throw FolderError.damaged(path: path, reason: reason)
+          }
+          throw error
+        }
       }
     } else {
       let runs = SweepRunner.runFolders(in: directory)
