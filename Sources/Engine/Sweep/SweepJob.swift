@@ -19,6 +19,8 @@ public final class SweepJob: @unchecked Sendable {
     case evaluating
     /// A run finished and the folder was saved: the state with its result.
     case saved(SweepState)
+    /// Something found in the folder the user should know (a damaged cell that runs again).
+    case note(String)
   }
 
   /// How the sweep ended.
@@ -58,6 +60,7 @@ public final class SweepJob: @unchecked Sendable {
     } catch {
       return .failed("\(error)")
     }
+    for note in runner.notes { post(.note(note)) }
     let trainer = SweepTrainer(settings: settings, seed: grid.seed)
     let steps = settings.steps
     let stop = { [work] () -> Bool in work.shouldStop }
@@ -79,7 +82,8 @@ public final class SweepJob: @unchecked Sendable {
         writeOutputs: { [self] state in
           try SweepJob.writeHeatmap(state, directory: directory)
           post(.saved(state))
-        })
+        },
+        note: { [self] text in post(.note(text)) })
       return finished ? .finished(runner.state) : .stopped(runner.state)
     } catch is SweepTrainer.Interrupted {
       return .stopped(runner.state)
