@@ -167,17 +167,28 @@ public final class TrainingRun {
       + "seed \(c.seed)"
   }
 
-  /// What is true after ``TrainingError/diverged(step:loss:learningRate:)``: the error's advice
-  /// and whether a checkpoint is on disk, with its step and path.
+  /// What is true after ``TrainingError/diverged(step:loss:learningRate:)``: where and how it
+  /// diverged, what to try that this run does not already do, and whether a checkpoint is on
+  /// disk (with its step and path) or none was written.
   public func divergenceReport(_ error: TrainingError) -> String {
-    guard case .diverged = error else { return error.description }
-    guard let directory else { return error.description + "; the run kept no files" }
+    guard case .diverged(let step, let loss, let lr) = error else { return error.description }
+    let o = config.optimizer
+    var tries = ["a lower --lr (e.g. \(lr / 3))"]
+    tries.append("a longer --warmup (this run warms up over \(o.warmupSteps) steps)")
+    if o.kind != .lamb { tries.append("--optimizer lamb") }
+    // Clipping is on unless a test turned it off (no command can): suggest it only then.
+    if o.gradientClip == 0 { tries.append("gradient clipping") }
+    var text = "training diverged at step \(step): loss = \(loss) (learning rate \(lr)). Try "
+      + tries.joined(separator: ", ")
+    guard let directory else { return text + "; the run kept no files" }
     let path = (directory as NSString).appendingPathComponent(Checkpoint.fileName)
-    guard let step = lastCheckpointStep else {
-      return error.description + ". No checkpoint was written (the first was due at step "
+    if let saved = lastCheckpointStep {
+      text += ". The checkpoint of step \(saved) is kept at \(path)"
+    } else {
+      text += ". No checkpoint was written (the first was due at step "
         + "\(Swift.min(config.checkpointEvery, config.steps))), so there is nothing to resume"
     }
-    return error.description + ". The checkpoint of step \(step) is kept at \(path)"
+    return text
   }
 
   static func loadData(_ config: TrainingConfig) throws -> Dataset {

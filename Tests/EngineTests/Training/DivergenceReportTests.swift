@@ -33,7 +33,7 @@ import Testing
     c.checkpointEvery = 150
     let text = try diverge(c, in: dir)
     #expect(text.contains("No checkpoint was written"), "\(text)")
-    #expect(!text.contains("is kept") && !text.contains("clipping"), "\(text)")
+    #expect(!text.contains("is kept"), "\(text)")
     #expect(!FileManager.default.fileExists(atPath: dir + "/checkpoint.bin"))
   }
 
@@ -47,6 +47,19 @@ import Testing
     let path = dir + "/checkpoint.bin"
     let step = try Checkpoint.read(from: path).header.step
     #expect(text.contains("The checkpoint of step \(step) is kept at \(path)"), "\(text)")
-    #expect(!text.contains("clipping"))
+  }
+
+  @Test("the advice leaves out what the run already does: clipping on, LAMB chosen")
+  func adviceFitsTheRun() throws {
+    let run = try TrainingRun(config: tinyConfig())
+    let error = TrainingError.diverged(step: 2, loss: 1e9, learningRate: 0.9)
+    let plain = run.divergenceReport(error)
+    #expect(!plain.contains("clipping") && plain.contains("--optimizer lamb"), "\(plain)")
+    var c = tinyConfig()
+    c.optimizer.kind = .lamb
+    let lamb = try TrainingRun(config: c).divergenceReport(error)
+    #expect(!lamb.contains("--optimizer lamb") && lamb.contains("--lr (e.g. 0.3)"), "\(lamb)")
+    // The tests' own runs with clipping off are told about it.
+    #expect(try TrainingRun(config: exploding()).divergenceReport(error).contains("clipping"))
   }
 }
