@@ -179,7 +179,7 @@ public final class TrainingRun {
     // Clipping is on unless a test turned it off (no command can): suggest it only then.
     if o.gradientClip == 0 { tries.append("gradient clipping") }
     var text = "training diverged at step \(step): loss = \(loss) (learning rate \(lr)). Try "
-      + tries.joined(separator: ", ")
+      + tries.dropLast().joined(separator: ", ") + " or " + tries[tries.count - 1]
     guard let directory else { return text + "; the run kept no files" }
     let path = (directory as NSString).appendingPathComponent(Checkpoint.fileName)
     if let saved = lastCheckpointStep {
