@@ -56,6 +56,6 @@ let package = Package(
     .testTarget(
       name: "EngineTests", dependencies: ["Engine", "TestSupport"],
       exclude: ["Fixtures"]),  // read by path (#filePath), not bundled
-    .testTarget(name: "TUITests", dependencies: ["TUI", "TestSupport"]),
+    .testTarget(name: "TUITests", dependencies: ["TUI", "Engine", "TestSupport"]),
   ]
 )

@@ -30,6 +30,14 @@ static inline mmask_t schedtui_button5_pressed(void) { return BUTTON5_PRESSED; }
 static inline mmask_t schedtui_button1_clicked(void) { return BUTTON1_CLICKED | BUTTON1_PRESSED; }
 
 // tigetflag takes a non-const char*; Swift string literals are const.
+/* Whether terminfo knows `term`, asked without ncurses printing anything or exiting (initscr
+ * prints "Error opening terminal" and exits for an unknown TERM). */
+static inline int schedtui_terminfo_knows(const char *term) {
+  int status = 0;
+  if (setupterm(term, 1, &status) != OK) return 0;
+  del_curterm(cur_term);
+  return 1;
+}
 static inline int schedtui_has_rgb(void) { return tigetflag((char *)"RGB") > 0; }
 
 extern int wcwidth(wchar_t c);

@@ -2,6 +2,8 @@
 #define SCHEDTUI_CPNG_SHIM_H
 #include <png.h>
 #include <setjmp.h>
+#include <stdint.h>
+#include <zlib.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,9 +73,10 @@ static void schedtui_png_warning_fn(png_structp png, png_const_charp message) {
  * Decodes the PNG in `data[0..<size]`. Returns 1 on success, 0 on failure with `result->message`
  * set. Palette images become RGB (RGBA with tRNS), grey below 8 bits is scaled to 8 bits, tRNS
  * becomes an alpha channel, interlacing is undone, 16-bit samples are kept as they are. Refuses
- * images with more than `maxSamples` samples before allocating.
+ * images of more than `maxPixels` pixels as soon as the header is read, before any image data is
+ * inflated or memory allocated: a small file can declare a huge image (a decompression bomb).
  */
-static int schedtui_png_decode(const unsigned char *data, size_t size, size_t maxSamples,
+static int schedtui_png_decode(const unsigned char *data, size_t size, size_t maxPixels,
                                schedtui_png_decoded *result) {
   memset(result, 0, sizeof *result);
   png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, result, schedtui_png_error_fn,
@@ -102,6 +105,9 @@ static int schedtui_png_decode(const unsigned char *data, size_t size, size_t ma
   png_read_info(png, info);
   result->width = png_get_image_width(png, info);
   result->height = png_get_image_height(png, info);
+  if ((size_t)result->width * (size_t)result->height > maxPixels) {
+    png_error(png, "image too large for schedtui");
+  }
   result->fileColorType = png_get_color_type(png, info);
   result->fileBitDepth = png_get_bit_depth(png, info);
   if (result->fileColorType == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(png);
@@ -113,10 +119,7 @@ static int schedtui_png_decode(const unsigned char *data, size_t size, size_t ma
   result->channels = png_get_channels(png, info);
   result->bitDepth = png_get_bit_depth(png, info);
   result->rowBytes = png_get_rowbytes(png, info);
-  size_t samples = (size_t)result->width * (size_t)result->height * (size_t)result->channels;
-  if (samples > maxSamples || result->height == 0 || result->width == 0) {
-    png_error(png, "image too large for schedtui");
-  }
+  if (result->height == 0 || result->width == 0) png_error(png, "image has no pixels");
   pixels = (unsigned char *)malloc(result->rowBytes * result->height);
   rows = (png_bytep *)malloc(sizeof(png_bytep) * result->height);
   if (pixels == NULL || rows == NULL) png_error(png, "out of memory");
@@ -128,6 +131,21 @@ static int schedtui_png_decode(const unsigned char *data, size_t size, size_t ma
   png_destroy_read_struct(&png, &info, NULL);
   result->pixels = pixels;
   return 1;
+}
+
+/**
+ * zlib's CRC-32 (the IEEE polynomial PNG and gzip use) over `size` bytes, continuing from `crc`
+ * (0 to start). zlib takes an unsigned int length, so large buffers go in 1 GiB pieces.
+ */
+static inline uint32_t schedtui_crc32(uint32_t crc, const unsigned char *data, size_t size) {
+  uLong value = crc;
+  while (size > 0) {
+    uInt piece = size > (1u << 30) ? (1u << 30) : (uInt)size;
+    value = crc32(value, data, piece);
+    data += piece;
+    size -= piece;
+  }
+  return (uint32_t)value;
 }
 
 static void schedtui_png_free(schedtui_png_decoded *result) {

@@ -72,7 +72,13 @@ public struct Config: Equatable, Sendable {
     }
     try at("schedule.") { () throws(ScheduleError) in _ = try Schedule(schedule) }
     try at("") { () throws(ScheduleError) in
-      try Schedule.check(inputScale, "input_scale", "a number > 0") { $0 > 0 }
+      try Schedule.check(inputScale, "input_scale", NoiseProcess.inputScaleAllowed) {
+        NoiseProcess.inputScaleRange.contains($0)
+      }
+    }
+    // What the schedule produces, not only its parameters (γ, logSNR finite on t = i/1000).
+    try at("schedule.") { () throws(ScheduleError) in
+      try NoiseProcess(schedule: Schedule(schedule), inputScale: inputScale).checkOutputs()
     }
     try at("inference.schedule.") { () throws(ScheduleError) in
       _ = try Schedule(inference.schedule)
@@ -160,7 +166,8 @@ public struct Config: Equatable, Sendable {
     }
     var config = Config(schedule: try scheduleSpec(scheduleValue, path: "schedule", file: file))
     if let v = reader.take("input_scale") {
-      config.inputScale = try reader.double(v, "input_scale", allowed: "a number > 0")
+      config.inputScale = try reader.double(
+        v, "input_scale", allowed: NoiseProcess.inputScaleAllowed)
     }
     if let v = reader.take("normalize") {
       config.normalize = try reader.bool(v, "normalize")

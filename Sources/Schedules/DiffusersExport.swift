@@ -61,6 +61,8 @@ public struct DiffusersExport: Sendable {
   ) throws(ScheduleError) {
     try Schedule.checkInt(steps, "steps", 2...1_000_000)
     try Schedule.check(maxBeta, "maxBeta", "a number in (0, 1]") { $0 > 0 && $0 <= 1 }
+    // On the export's own grid: a γ or logSNR that is not finite would write NaN (`null`) betas.
+    try process.checkOutputs(steps: steps)
     let schedule = process.schedule
     var warnings: [String] = []
     let b = process.inputScale

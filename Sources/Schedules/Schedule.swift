@@ -475,7 +475,9 @@ public struct NoiseProcess: Sendable {
   public init(schedule: Schedule, inputScale: Double = 1, normalize: Bool = true)
     throws(ScheduleError)
   {
-    try Schedule.check(inputScale, "inputScale", "a number > 0") { $0 > 0 }
+    try Schedule.check(inputScale, "inputScale", NoiseProcess.inputScaleAllowed) {
+      NoiseProcess.inputScaleRange.contains($0)
+    }
     self.schedule = schedule
     self.inputScale = inputScale
     self.normalize = normalize

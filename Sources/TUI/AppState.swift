@@ -15,9 +15,13 @@ public struct Setting: Equatable, Hashable, Sendable {
     self.normalize = normalize
   }
 
-  /// Validates the setting; throws the first problem, naming the field.
+  /// Validates the setting, its parameters and what they produce (as every command does);
+  /// throws the first problem, naming the field.
   public func process() throws(ScheduleError) -> NoiseProcess {
-    try NoiseProcess(schedule: Schedule(spec), inputScale: inputScale, normalize: normalize)
+    let process = try NoiseProcess(
+      schedule: Schedule(spec), inputScale: inputScale, normalize: normalize)
+    try process.checkOutputs()
+    return process
   }
 
   /// A short name: "cosine s=0.2 e=1 τ=1 b=0.5".

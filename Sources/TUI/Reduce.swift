@@ -42,6 +42,8 @@ public enum Action: Sendable, Equatable {
   case trainingSamples(step: Int, Picture)
   case trainingEvaluating
   case trainingEnded(String, failed: Bool)
+  /// The user's stop took effect: the run ended early, as `text` says.
+  case trainingStopped(String)
   /// `s` on the sweep screen: start (or resume) the sweep set up, or stop the running one.
   case toggleSweep
   // Reports of the sweep, posted by the shell.
@@ -90,8 +92,8 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
   // A status message lasts until the next key; effect results bring their own.
   switch action {
   case .failed, .done, .imported, .exists, .trainingStarted, .trainingStep, .trainingSamples,
-    .trainingEvaluating, .trainingEnded, .sweepStarted, .sweepProgress, .sweepStep,
-    .sweepEvaluating, .sweepSaved, .sweepEnded, .sweepOpened:
+    .trainingEvaluating, .trainingEnded, .trainingStopped, .sweepStarted, .sweepProgress,
+    .sweepStep, .sweepEvaluating, .sweepSaved, .sweepEnded, .sweepOpened:
     break
   default: state.message = nil
   }
@@ -343,8 +345,8 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
   case .toggleSweep:
     return toggleSweep(&state)
   case .trainingStarted, .trainingStep, .trainingSamples, .trainingEvaluating, .trainingEnded,
-    .sweepStarted, .sweepProgress, .sweepStep, .sweepEvaluating, .sweepSaved, .sweepEnded,
-    .sweepOpened:
+    .trainingStopped, .sweepStarted, .sweepProgress, .sweepStep, .sweepEvaluating, .sweepSaved,
+    .sweepEnded, .sweepOpened:
     break
   case .imported(let setting, let path):
     var d = state.document
@@ -502,6 +504,9 @@ func reduceTraining(_ state: inout AppState, _ action: Action) -> Bool {
   case .trainingEnded(let text, let failed):
     state.training?.phase = failed ? .failed(text) : .finished(text)
     state.message = StatusMessage(text, isError: failed)
+  case .trainingStopped(let text):
+    state.training?.phase = .stopped(text)
+    state.message = StatusMessage(text, isError: false)
   default:
     return false
   }

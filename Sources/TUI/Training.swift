@@ -1,3 +1,5 @@
+import Foundation
+
 /// What the training screen shows of a run the shell started (``Effect/startTraining(_:)``): the
 /// shell drains the run's events on its tick and reports them with the `training…` actions.
 public struct TrainingStatus: Sendable, Equatable {
@@ -8,6 +10,9 @@ public struct TrainingStatus: Sendable, Equatable {
     /// Training is over; the final samples and metrics are being computed.
     case evaluating
     case finished(String)
+    /// Stopped by the user before the end; the text says where (a checkpoint stays only when
+    /// the run has a folder).
+    case stopped(String)
     case failed(String)
   }
 
@@ -36,8 +41,26 @@ public struct TrainingStatus: Sendable, Equatable {
   public var isActive: Bool {
     switch phase {
     case .running, .stopping, .evaluating: return true
-    case .finished, .failed: return false
+    case .finished, .stopped, .failed: return false
     }
+  }
+
+  /// The line that reports how a run ended: "training finished: loss 0.1432, 23600 examples/s,
+  /// Fréchet distance 26.9" or "training stopped at step 120: loss …". A run stopped before its
+  /// first step has no loss to show (it is NaN), so none is shown.
+  public static func endText(
+    completed: Bool, steps: Int, finalLoss: Double, examplesPerSecond: Double,
+    frechetDistance: Double?, copyRate: Double? = nil
+  ) -> String {
+    if !completed && (steps == 0 || !finalLoss.isFinite) {
+      return "training stopped before its first step"
+    }
+    var text = completed ? "training finished" : "training stopped at step \(steps)"
+    text += ": loss " + (finalLoss.isFinite ? String(format: "%.4g", finalLoss) : "\(finalLoss)")
+    text += String(format: ", %.0f examples/s", examplesPerSecond)
+    if let fd = frechetDistance { text += String(format: ", Fréchet distance %.3g", fd) }
+    if let rate = copyRate { text += String(format: ", %.0f%% copies", 100 * rate) }
+    return text
   }
 
   public static func == (a: TrainingStatus, b: TrainingStatus) -> Bool {

@@ -427,6 +427,7 @@ public final class Renderer {
     case .stopping: status = "stopping…"
     case .evaluating: status = "sampling, measuring…"
     case .finished: status = "finished"
+    case .stopped: status = "stopped"
     case .failed: status = "failed"
     }
     var rows: [(String, String)] = [("schedule", t.label)]
@@ -457,7 +458,7 @@ public final class Renderer {
       textTop = pbox.maxY
     }
     switch t.phase {
-    case .finished(let text), .failed(let text):
+    case .finished(let text), .stopped(let text), .failed(let text):
       let failed = t.phase == .failed(text)
       for (i, l) in wrap(text, width: rest.width - 2).enumerated() where textTop + i < rest.maxY {
         grid.write(g.text(l), x: rest.x + 1, y: textTop + i, failed ? theme.error : theme.text)

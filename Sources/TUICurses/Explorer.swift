@@ -1,3 +1,4 @@
+import Foundation
 import TUI
 
 /// The explorer's loop: key → ``Action`` → ``reduce(_:_:)`` → effects → render → diff → flush.
@@ -21,6 +22,9 @@ public enum ExplorerLoop {
     defer { terminal.end() }
     var grid = Grid(width: 0, height: 0)
     var dirty = true
+    // Test-only: a fatal error inside the loop after the first frame, so the end-to-end tests can
+    // check that a crash leaves the terminal restored (the crash handler's job, not `end()`).
+    let crashForTest = ProcessInfo.processInfo.environment["SCHEDTUI_TEST_FATAL_ERROR"] == "1"
     while true {
       if let s = terminal.receivedSignal { return (state, .signal(s)) }
       if state.shouldQuit { return (state, .quit) }
@@ -31,6 +35,9 @@ public enum ExplorerLoop {
         renderer.render(state, into: &grid)
         terminal.draw(grid)
         dirty = false
+        if crashForTest {
+          fatalError("SCHEDTUI_TEST_FATAL_ERROR is set: a test-only fatal error in the explorer")
+        }
       }
       guard let input = terminal.readKey(timeoutMs: 100) else { continue }
       switch input {

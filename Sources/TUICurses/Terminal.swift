@@ -46,6 +46,11 @@ public final class CursesTerminal {
       return "schedtui: the explorer needs a capable terminal, but TERM is "
         + (term.isEmpty ? "unset" : "\"dumb\"") + ". " + headless
     }
+    if schedtui_terminfo_knows(term) == 0 {
+      return "schedtui: TERM is \"\(term)\", which this system's terminfo does not know, so the "
+        + "explorer cannot drive the terminal. Set TERM to a terminal it knows (for example "
+        + "xterm-256color, or tmux-256color inside tmux; `toe -a` lists them). " + headless
+    }
     return nil
   }
 

@@ -221,11 +221,11 @@ final class ExplorerTraining {
       changed = true
       switch outcome {
       case .finished(let s):
-        var text = s.completed ? "training finished" : "training stopped at step \(s.steps)"
-        text += String(format: ": loss %.4g, %.0f examples/s", s.finalLoss, s.examplesPerSecond)
-        if let fd = s.frechetDistance { text += String(format: ", Fréchet distance %.3g", fd) }
-        if let rate = s.copyRate { text += String(format: ", %.0f%% copies", 100 * rate) }
-        reduce(&state, .trainingEnded(text, failed: false))
+        let text = TrainingStatus.endText(
+          completed: s.completed, steps: s.steps, finalLoss: s.finalLoss,
+          examplesPerSecond: s.examplesPerSecond, frechetDistance: s.frechetDistance,
+          copyRate: s.copyRate)
+        reduce(&state, s.completed ? .trainingEnded(text, failed: false) : .trainingStopped(text))
       case .failed(let message):
         reduce(&state, .trainingEnded("training failed: \(message)", failed: true))
       }

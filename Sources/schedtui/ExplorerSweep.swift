@@ -74,6 +74,8 @@ final class ExplorerSweep {
         reduce(&state, .sweepEvaluating)
       case .saved(let sweep):
         reduce(&state, .sweepSaved(sweep))
+      case .note(let text):
+        reduce(&state, .done(text))
       }
     }
     if let outcome {

@@ -148,13 +148,13 @@ struct Export: ParsableCommand {
       try AtomicFile.write(text, to: tmp.appendingPathComponent(name).path)
     }
     guard rename(tmp.path, url.path) == 0 else {
-      throw FolderError(path: dir, reason: String(cString: strerror(errno)))
+      throw ExportFolderError(path: dir, reason: String(cString: strerror(errno)))
     }
   }
 }
 
 /// A diffusers folder that could not be put in place.
-struct FolderError: Error, CustomStringConvertible {
+struct ExportFolderError: Error, CustomStringConvertible {
   let path: String
   let reason: String
   var description: String { "cannot create the folder \(path): \(reason)" }

@@ -18,15 +18,18 @@ struct Sample: ParsableCommand {
     name: .customLong("run"),
     help: ArgumentHelp("The run's folder (holds checkpoint.bin).", valueName: "dir"))
   var runDirectory: String
-  @Option(help: "Number of samples, 1…100000 (default 100).")
+  @Option(parsing: .unconditional, help: "Number of samples, 1…100000 (default 100).")
   var count = 100
-  @Option(help: "Sampling steps, 1…10000 (default: the run's, usually 100).")
+  @Option(
+    parsing: .unconditional,
+    help: "Sampling steps, 1…10000 (default: the run's, usually 100).")
   var steps: Int?
   @Option(help: "Sampler: ddpm (ancestral) or ddim (default: the run's, ddpm).")
   var sampler: SamplerKind?
-  @Option(help: "DDIM's η in [0, 1]: 0 is deterministic (default 0).")
+  @Option(parsing: .unconditional, help: "DDIM's η in [0, 1]: 0 is deterministic (default 0).")
   var eta: Double = 0
   @Option(
+    parsing: .unconditional,
     help: "Classifier-free guidance weight w ≥ 0: (1+w)·ε(y) − w·ε(∅) (default: the run's, 1).")
   var guidance: Double?
   @Option(
@@ -35,11 +38,13 @@ struct Sample: ParsableCommand {
         + "(default: the run's, cosine).",
       valueName: "spec"))
   var inference: String?
-  @Option(help: "Class of every sample, 0…9 (default: cycle through the classes).")
+  @Option(
+    parsing: .unconditional,
+    help: "Class of every sample, 0…9 (default: cycle through the classes).")
   var label: Int?
-  @Option(help: "Seed of the sampling noise (default 0).")
+  @Option(parsing: .unconditional, help: "Seed of the sampling noise (default 0).")
   var seed: UInt64 = 0
-  @Option(help: "OpenBLAS threads (default \(TrainDefaults.threads)).")
+  @Option(parsing: .unconditional, help: "OpenBLAS threads (default \(TrainDefaults.threads)).")
   var threads: Int?
   @Flag(
     help: "Also print the samples' Fréchet distance to the held-out digits and their copy rate (needs --count ≥ 2).")

@@ -1,6 +1,12 @@
 import ArgumentParser
+import Engine
+import Foundation
 
 /// The root command: with no subcommand, opens the explorer.
+///
+/// Exit statuses: 0 finished; 130 interrupted (Ctrl-C) with the checkpoint kept; 64 usage (a bad
+/// option, or a folder that needs `--overwrite` or `--resume`); 1 failed (a damaged file, a
+/// diverged run, a folder locked by another process, an I/O error).
 @main
 struct Schedtui: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -8,6 +14,9 @@ struct Schedtui: ParsableCommand {
     abstract: "See, tune and test diffusion noise schedules in a terminal.",
     discussion: """
       With no subcommand, opens the explorer. The other subcommands work without a terminal.
+
+      Exit status: 0 finished, 130 interrupted with its checkpoint kept, 64 usage (a bad \
+      option, or a folder that needs --overwrite or --resume), 1 failed.
       """,
     subcommands: [
       Explore.self, Curve.self, Export.self, Presets.self, Noise.self, Plot.self,
@@ -15,4 +24,39 @@ struct Schedtui: ParsableCommand {
     ],
     defaultSubcommand: Explore.self
   )
+
+  static func main() {
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+    } catch {
+      if isUsage(error) {
+        FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
+        Foundation.exit(ExitCode.validationFailure.rawValue)
+      }
+      exit(withError: error)
+    }
+  }
+
+  /// Refusals that a different command line fixes (`--overwrite`, `--resume`, another folder).
+  static func isUsage(_ error: Error) -> Bool {
+    let folder: FolderError
+    if case .folder(let e)? = error as? TrainingError {
+      folder = e
+    } else if let e = error as? FolderError {
+      folder = e
+    } else {
+      return false
+    }
+    switch folder {
+    case .holdsRun, .otherKind, .sweepWithoutState, .notAFolder: return true
+    case .locked, .damaged, .cannotUse: return false
+    }
+  }
+}
+
+/// A command that failed for a reason already put in words (exit status 1).
+struct CommandFailure: Error, CustomStringConvertible {
+  let description: String
+  init(_ description: String) { self.description = description }
 }

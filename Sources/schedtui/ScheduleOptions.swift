@@ -217,7 +217,7 @@ struct ScheduleOptions: ParsableArguments {
     if let inputScale { c.inputScale = inputScale }
     if let normalize { c.normalize = normalize }
     do {
-      _ = try NoiseProcess(schedule: Schedule(c.schedule), inputScale: c.inputScale)
+      try NoiseProcess(schedule: Schedule(c.schedule), inputScale: c.inputScale).checkOutputs()
     } catch {
       throw ValidationError(describe(error))
     }
@@ -230,6 +230,8 @@ struct ScheduleOptions: ParsableArguments {
     let option: String
     if field == "inputScale" {
       option = "--scale"
+    } else if field == "family" {
+      option = "--family"
     } else if let f = ScheduleField(errorField: field) {
       option = f.option
     } else {

@@ -34,19 +34,25 @@ struct Sweep: ParsableCommand {
   @Option(help: ArgumentHelp(
     "Schedules: linear, cosine:START:END:TAU, sigmoid:START:END:TAU.", valueName: "list"))
   var families = "linear,cosine:0.2:1:1"
-  @Option(help: "Training steps per run (default: \(SweepSettings().steps)).")
+  @Option(
+    parsing: .unconditional,
+    help: "Training steps per run (default: \(SweepSettings().steps)).")
   var steps = SweepSettings().steps
-  @Option(help: "Runs per cell, each with its own seed; the table shows mean ± standard error.")
+  @Option(
+    parsing: .unconditional,
+    help: "Runs per cell, each with its own seed; the table shows mean ± standard error.")
   var repeats = SweepSettings.defaultRepeats
-  @Option(help: "Seed of the first repeat; repeat k uses seed + k.")
+  @Option(parsing: .unconditional, help: "Seed of the first repeat; repeat k uses seed + k.")
   var seed: UInt64 = 0
   @Option(help: ArgumentHelp(
     "Denoiser: auto (mlp-s at every resolution, see README \"Sweeps\"), mlp-s or convres-s.",
     valueName: "model"))
   var model = "auto"
-  @Option(help: "Examples per step (default: \(SweepSettings().batch)).")
+  @Option(parsing: .unconditional, help: "Examples per step (default: \(SweepSettings().batch)).")
   var batch = SweepSettings().batch
-  @Option(help: "Peak learning rate (default: 1e-3 for mlp-s, 5e-4 for convres-s).")
+  @Option(
+    parsing: .unconditional,
+    help: "Peak learning rate (default: 1e-3 for mlp-s, 5e-4 for convres-s).")
   var lr: Double?
   @Option(help: ArgumentHelp(
     ObjectiveHelp.prediction + ". Default \(SweepSettings().prediction.rawValue); see README "
@@ -56,24 +62,31 @@ struct Sweep: ParsableCommand {
     ObjectiveHelp.weighting + ". Default: the prediction's own (eps-mse for edm and eps).",
     valueName: "weighting"))
   var weighting: LossWeighting?
-  @Option(help: "Guidance weight w ≥ 0 when sampling (default 0: none, as the paper's Table 4).")
+  @Option(
+    parsing: .unconditional,
+    help: "Guidance weight w ≥ 0 when sampling (default 0: none, as the paper's Table 4).")
   var guidance = SweepSettings().guidance
   @Option(
-    name: .customLong("eval-samples"),
+    name: .customLong("eval-samples"), parsing: .unconditional,
     help: "Samples per run for the Fréchet distance (default: \(SweepSettings().evalSamples)).")
   var evalSamples = SweepSettings().evalSamples
   @Option(
-    name: .customLong("sample-steps"),
+    name: .customLong("sample-steps"), parsing: .unconditional,
     help: "Sampler steps for those samples (default: \(SweepSettings().sampleSteps)).")
   var sampleSteps = SweepSettings().sampleSteps
   @Flag(
     name: .customLong("keep-checkpoints"),
     help: "Keep each finished run's checkpoint.bin (by default only summary, samples and metrics stay).")
   var keepCheckpoints = false
-  @Option(help: "OpenBLAS threads (default \(TrainDefaults.threads)).")
+  @Option(parsing: .unconditional, help: "OpenBLAS threads (default \(TrainDefaults.threads)).")
   var threads = TrainDefaults.threads
   @Option(help: ArgumentHelp("Sweep folder; an existing one is resumed.", valueName: "dir"))
   var out = "runs/sweep"
+  @Flag(
+    help: ArgumentHelp(
+      "Replace what --out holds (a different or damaged sweep, or cells without sweep.json) "
+        + "instead of refusing to."))
+  var overwrite = false
 
   func validate() throws {
     _ = try grid()
@@ -150,7 +163,9 @@ struct Sweep: ParsableCommand {
     let grid = try grid()
     let settings = sweepSettings()
     var runner = try SweepRunner(
-      directory: out, grid: grid, settings: settings.recorded(resolutions: grid.resolutions))
+      directory: out, grid: grid, settings: settings.recorded(resolutions: grid.resolutions),
+      overwrite: overwrite)
+    for note in runner.notes { print("note: \(note)") }
     let pending = runner.pendingJobs.count
     let total = grid.cells.count * grid.repeats
     print(
@@ -189,7 +204,8 @@ struct Sweep: ParsableCommand {
         let table = SweepTable(grid: state.grid, results: state.results)
         let map = SweepHeatmap(table: table, families: state.grid.families, resolutions: state.grid.resolutions)
         try PNG.write(map.image, to: (out as NSString).appendingPathComponent("heatmap.png"))
-      })
+      },
+      note: { print("note: \($0)") })
     } catch let stop as SweepTrainer.Interrupted {
       print(stop.description)
       throw ExitCode(130)

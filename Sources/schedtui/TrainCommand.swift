@@ -44,18 +44,26 @@ struct Train: ParsableCommand {
 
   @Option(help: "Training data: digits or patches.")
   var data: DataKind?
-  @Option(help: "Image side: 8, 16 or 32 for digits; 16, 32 or 64 for patches (default 8 / 16).")
+  @Option(
+    parsing: .unconditional,
+    help: "Image side: 8, 16 or 32 for digits; 16, 32 or 64 for patches (default 8 / 16).")
   var resolution: Int?
   @Option(
     help: "Denoiser: mlp-s (up to 32 px) or convres-s. Default: mlp-s up to 32 px, convres-s above.")
   var model: ModelKind?
-  @Option(help: "Optimiser steps (default 5000 for mlp-s, 1000 for convres-s).")
+  @Option(
+    parsing: .unconditional,
+    help: "Optimiser steps (default 5000 for mlp-s, 1000 for convres-s).")
   var steps: Int?
-  @Option(help: "Examples per step (default 256 for mlp-s, 32 for convres-s).")
+  @Option(
+    parsing: .unconditional,
+    help: "Examples per step (default 256 for mlp-s, 32 for convres-s).")
   var batch: Int?
-  @Option(help: "Seed of every random draw (default 0).")
+  @Option(parsing: .unconditional, help: "Seed of every random draw (default 0).")
   var seed: UInt64?
-  @Option(help: "Peak learning rate (default 1e-3 for mlp-s, 5e-4 for convres-s).")
+  @Option(
+    parsing: .unconditional,
+    help: "Peak learning rate (default 1e-3 for mlp-s, 5e-4 for convres-s).")
   var lr: Double?
   @Option(help: ArgumentHelp(ObjectiveHelp.prediction + ". Default edm.", valueName: "output"))
   var prediction: Parameterization?
@@ -64,25 +72,34 @@ struct Train: ParsableCommand {
       ObjectiveHelp.weighting + ". Default: the prediction's own (eps-mse for edm and eps).",
       valueName: "weighting"))
   var weighting: LossWeighting?
-  @Option(name: .customLong("min-snr-gamma"), help: "γ of --weighting min-snr (default 5).")
+  @Option(
+    name: .customLong("min-snr-gamma"), parsing: .unconditional,
+    help: "γ of --weighting min-snr (default 5).")
   var minSNRGamma: Double?
   @Option(help: "Optimiser: adamw or lamb (default adamw).")
   var optimizer: OptimizerKind?
-  @Option(help: "Warm-up steps before the cosine decay (default 100).")
+  @Option(parsing: .unconditional, help: "Warm-up steps before the cosine decay (default 100).")
   var warmup: Int?
   @Option(
-    name: .customLong("label-dropout"), help: "Probability of dropping the label (default 0.1).")
+    name: .customLong("label-dropout"), parsing: .unconditional,
+    help: "Probability of dropping the label (default 0.1).")
   var labelDropout: Double?
-  @Option(help: "EMA decay of the sampling weights, in [0, 1) (default 0.999).")
+  @Option(
+    parsing: .unconditional,
+    help: "EMA decay of the sampling weights, in [0, 1) (default 0.999).")
   var ema: Double?
   @Option(
-    name: .customLong("eval-samples"),
+    name: .customLong("eval-samples"), parsing: .unconditional,
     help: "Samples for the Fréchet distance; 0 skips it (default 500 for mlp-s, 250 for convres-s)."
   )
   var evalSamples: Int?
-  @Option(name: .customLong("checkpoint-every"), help: "Steps between checkpoints (default 500).")
+  @Option(
+    name: .customLong("checkpoint-every"), parsing: .unconditional,
+    help: "Steps between checkpoints (default 500).")
   var checkpointEvery: Int?
-  @Option(help: "OpenBLAS threads (default \(TrainDefaults.threads), the fastest measured here).")
+  @Option(
+    parsing: .unconditional,
+    help: "OpenBLAS threads (default \(TrainDefaults.threads), the fastest measured here).")
   var threads: Int?
   @Option(help: ArgumentHelp("Folder for the run's files (default runs/<time>).", valueName: "dir"))
   var out: String?
@@ -91,6 +108,11 @@ struct Train: ParsableCommand {
       "Continue the run in this folder (only --steps and --threads may be given with it).",
       valueName: "dir"))
   var resume: String?
+  @Flag(
+    help: ArgumentHelp(
+      "Replace the run in --out (its checkpoint, summary, metrics and samples) instead of "
+        + "refusing to."))
+  var overwrite = false
 
   func validate() throws {
     if let threads, !(1...64).contains(threads) {
@@ -107,7 +129,7 @@ struct Train: ParsableCommand {
         ("--eval-samples", evalSamples != nil), ("--checkpoint-every", checkpointEvery != nil),
         ("--out", out != nil), ("--config", schedule.configPath != nil),
         ("--family", schedule.family != nil), ("--preset", schedule.preset != nil),
-        ("--scale", schedule.inputScale != nil),
+        ("--scale", schedule.inputScale != nil), ("--overwrite", overwrite),
       ]
       if let first = others.first(where: \.1) {
         throw ValidationError(
@@ -179,6 +201,9 @@ struct Train: ParsableCommand {
 
   func run() throws {
     BLAS.threads = threads ?? TrainDefaults.threads
+    // Before the folder is taken and the data loaded: a Ctrl-C during set-up then stops at the
+    // first step with a checkpoint (exit 130) instead of killing the process half way.
+    signal(SIGINT) { _ in interruptRequested = 1 }
     let trainingRun: TrainingRun
     let directory: String
     if let resume {
@@ -191,7 +216,8 @@ struct Train: ParsableCommand {
       }
     } else {
       directory = out ?? Train.defaultFolder()
-      trainingRun = try TrainingRun(config: trainingConfig(), directory: directory)
+      trainingRun = try TrainingRun(
+        config: trainingConfig(), directory: directory, overwrite: overwrite)
     }
     let c = trainingRun.config
     let first = trainingRun.trainer.completedSteps
@@ -200,19 +226,25 @@ struct Train: ParsableCommand {
         + "schedule \(c.schedule.family.rawValue), b = \(c.inputScale), \(c.steps) steps × "
         + "batch \(c.batch), \(BLAS.threads) thread(s) → \(directory)"
         + (first > 0 ? " (resuming at step \(first))" : ""))
-    signal(SIGINT) { _ in interruptRequested = 1 }
     let display = ProgressDisplay(
       total: c.steps, batch: c.batch, start: first, terminal: isatty(2) == 1)
-    let summary = try trainingRun.run(
-      progress: { event in display.show(event) },
-      shouldStop: { interruptRequested != 0 })
+    let summary: RunSummary
+    do {
+      summary = try trainingRun.run(
+        progress: { event in display.show(event) },
+        shouldStop: { interruptRequested != 0 })
+    } catch let error as TrainingError {
+      display.finish()
+      throw CommandFailure(trainingRun.divergenceReport(error))
+    }
     display.finish()
     signal(SIGINT, SIG_DFL)
     if !summary.completed {
       print(
         "stopped at step \(summary.steps) with a checkpoint; continue with "
           + "`schedtui train --resume \(directory)`")
-      return
+      // 130 as a shell reports SIGINT, so a script can tell a stopped run from a finished one.
+      throw ExitCode(130)
     }
     print(Train.summaryText(summary, directory: directory))
   }

@@ -42,6 +42,32 @@ import Testing
     throw CancellationError()
   }
 
+  @Test("a cell whose stored results were changed runs again, and the job says so")
+  func damagedCellNote() throws {
+    let dir = tempDir()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let first = SweepJob(directory: dir, grid: grid, settings: settings(steps: 2))
+    first.start()
+    _ = try wait(first)
+    let path = dir + "/sweep.json"
+    let text = try String(contentsOfFile: path, encoding: .utf8)
+    // Each final loss gains a leading 9: still valid JSON, no longer the cells' checksums.
+    let changed = text.replacingOccurrences(of: "\"final_loss\" : ", with: "\"final_loss\" : 9")
+    #expect(changed != text)
+    try changed.write(toFile: path, atomically: true, encoding: .utf8)
+    let second = SweepJob(directory: dir, grid: grid, settings: settings(steps: 2))
+    second.start()
+    let (outcome, events) = try wait(second)
+    let notes = events.compactMap { if case .note(let t) = $0 { t } else { nil } }
+    #expect(notes.count == 2 && notes.allSatisfy { $0.contains("fail their checksum") })
+    guard case .finished(let state) = outcome else {
+      Issue.record("expected a finished sweep, got \(outcome)")
+      return
+    }
+    #expect(state.results.count == 2)
+    #expect(state.results.values.allSatisfy { $0.first.map { $0.finalLoss < 9 } == true })
+  }
+
   @Test("a tiny real sweep runs to the end in the background and writes the sweep's files")
   func runsToCompletion() throws {
     let dir = tempDir()

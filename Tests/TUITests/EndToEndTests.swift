@@ -28,14 +28,37 @@ enum Binary {
   ) throws
     -> (Int32, String, String)
   {
+    try spawn(exe, args).wait()
+  }
+
+  /// A program started by ``spawn(_:_:)``: its pid, and its output files until it is waited for.
+  struct Child {
+    let pid: pid_t
+    let outPath: String
+    let errPath: String
+
+    /// Waits for the program to end; returns (status, stdout, stderr), where a death by signal
+    /// s is 128 + s as a shell reports it.
+    func wait() -> (Int32, String, String) {
+      defer {
+        unlink(outPath)
+        unlink(errPath)
+      }
+      var status: Int32 = 0
+      while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+      let exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+      let out = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
+      let err = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
+      return (exitStatus, out, err)
+    }
+  }
+
+  /// Starts a program and returns at once (see ``run(_:_:)`` for how it is started).
+  static func spawn(_ exe: String, _ args: [String]) throws -> Child {
     let tmp = FileManager.default.temporaryDirectory
       .appendingPathComponent("schedtui-run-\(UUID().uuidString)").path
     let outPath = tmp + ".out"
     let errPath = tmp + ".err"
-    defer {
-      unlink(outPath)
-      unlink(errPath)
-    }
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
@@ -58,12 +81,7 @@ enum Binary {
     var pid = pid_t()
     let rc = posix_spawn(&pid, exe, &actions, &attributes, argv, environ)
     guard rc == 0 else { throw E2EError("cannot run \(exe): \(String(cString: strerror(rc)))") }
-    var status: Int32 = 0
-    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-    let exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-    let out = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
-    let err = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
-    return (exitStatus, out, err)
+    return Child(pid: pid, outPath: outPath, errPath: errPath)
   }
 }
 

@@ -272,3 +272,40 @@ import Testing
     }
   }
 }
+
+/// The explorer refuses a b or a parameter whose schedule would not be finite (issue 13, 5).
+@Suite struct ProductRefusalTests {
+  func typed(_ text: String, into field: Field, of family: ScheduleFamily) -> AppState {
+    var s = AppState(current: Setting(spec: ScheduleSpec(family: family)))
+    for _ in 0..<s.fields.count where s.selectedField != field { reduce(&s, .select(1)) }
+    reduce(&s, .beginEdit)
+    for _ in 0..<20 { reduce(&s, .backspace) }
+    for c in text { reduce(&s, .type(c)) }
+    reduce(&s, .commit)
+    return s
+  }
+
+  @Test("b = 1e308 and b = 1e-300 are refused in the edit line with the range", arguments: [
+    "1e308", "1e-300",
+  ])
+  func extremeB(text: String) {
+    let s = typed(text, into: .inputScale, of: .linear)
+    guard case .edit(_, let entry) = s.modal else {
+      Issue.record("b = \(text) was accepted")
+      return
+    }
+    #expect(entry.error?.contains("1e-12") == true && entry.error?.contains("1e12") == true)
+    #expect(s.document.current.inputScale == 1)
+  }
+
+  @Test("a Laplace μ of 800 (γ rounds to 1) is refused in the edit line, naming the field")
+  func laplaceMu() {
+    let s = typed("800", into: .laplaceMu, of: .laplace)
+    guard case .edit(_, let entry) = s.modal else {
+      Issue.record("μ = 800 was accepted")
+      return
+    }
+    #expect(entry.error?.contains("laplaceMu") == true, "\(entry.error ?? "")")
+    #expect(s.document.current.spec.laplaceMu == 0)
+  }
+}

@@ -77,3 +77,30 @@ import Testing
     #expect(Picture(tiling: [1, 2, 3], count: 2, channels: 1) == nil)
   }
 }
+
+/// How a run's end reads (issue 13, finding 6): never "finished … loss nan" for a stopped run.
+@Suite struct TrainingEndTextTests {
+  @Test("a run stopped before its first step says so, with no NaN loss and not 'finished'")
+  func stoppedBeforeFirstStep() {
+    let text = TrainingStatus.endText(
+      completed: false, steps: 0, finalLoss: .nan, examplesPerSecond: 0, frechetDistance: nil)
+    #expect(text == "training stopped before its first step")
+    var s = AppState(current: Setting(spec: ScheduleSpec(family: .linear)))
+    reduce(&s, .trainingStarted(label: "1−t", details: "mlp-s", totalSteps: 10))
+    reduce(&s, .trainingStopped(text))
+    #expect(s.training?.phase == .stopped(text) && !s.trainingActive)
+  }
+
+  @Test("a stopped run shows its step and loss; a finished one its distance")
+  func stoppedAndFinished() {
+    #expect(
+      TrainingStatus.endText(
+        completed: false, steps: 120, finalLoss: 0.25, examplesPerSecond: 900,
+        frechetDistance: nil) == "training stopped at step 120: loss 0.25, 900 examples/s")
+    #expect(
+      TrainingStatus.endText(
+        completed: true, steps: 5000, finalLoss: 0.1432, examplesPerSecond: 23600,
+        frechetDistance: 26.9)
+        == "training finished: loss 0.1432, 23600 examples/s, Fréchet distance 26.9")
+  }
+}

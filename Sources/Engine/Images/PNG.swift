@@ -33,8 +33,11 @@ public enum PNGError: Error, Equatable, CustomStringConvertible, Sendable {
 /// sample values scaled to [0, 1] (sample / (2^depth − 1); gAMA, sRGB and iCCP chunks are
 /// ignored, so no gamma is applied). Writing stores 8-bit samples.
 public enum PNG {
-  /// The largest image read, in samples (width × height × channels): 256 Mi, 1 GiB as Float.
-  public static let maxSamples = 1 << 28
+  /// The largest image read: 64 megapixels (2²⁶ = 67,108,864, e.g. 8192 × 8192), checked from
+  /// the header before anything is decoded. A PNG of a few hundred KB can declare 16000 × 16000
+  /// pixels of one colour; decoding that took 10 s and 2 GB. At the cap an RGBA image is 1 GiB
+  /// as Float, the most a preview or a noise figure should ever need.
+  public static let maxPixels = 1 << 26
   /// The largest file read, in bytes (1 GiB): the file is read into memory before decoding.
   public static let maxFileBytes = 1 << 30
 
@@ -72,7 +75,7 @@ public enum PNG {
     var result = schedtui_png_decoded()
     let ok = data.withUnsafeBytes { raw in
       schedtui_png_decode(
-        raw.bindMemory(to: UInt8.self).baseAddress, raw.count, maxSamples, &result)
+        raw.bindMemory(to: UInt8.self).baseAddress, raw.count, maxPixels, &result)
     }
     guard ok == 1, let bytes = result.pixels else {
       let message = withUnsafeBytes(of: result.message) { raw in
@@ -81,7 +84,9 @@ public enum PNG {
       if message == "image too large for schedtui" {
         throw .tooLarge(
           path: path,
-          reason: "\(result.width)×\(result.height) exceeds \(maxSamples) samples")
+          reason: "it declares \(result.width)×\(result.height) = "
+            + "\(Int(result.width) * Int(result.height)) pixels; the limit is 64 megapixels "
+            + "(\(maxPixels) pixels, e.g. 8192×8192), checked before decoding")
       }
       throw .corrupt(path: path, reason: message.isEmpty ? "unknown libpng error" : message)
     }

@@ -19,6 +19,8 @@ public final class SweepJob: @unchecked Sendable {
     case evaluating
     /// A run finished and the folder was saved: the state with its result.
     case saved(SweepState)
+    /// Something found in the folder the user should know (a damaged cell that runs again).
+    case note(String)
   }
 
   /// How the sweep ended.
@@ -58,6 +60,7 @@ public final class SweepJob: @unchecked Sendable {
     } catch {
       return .failed("\(error)")
     }
+    for note in runner.notes { post(.note(note)) }
     let trainer = SweepTrainer(settings: settings, seed: grid.seed)
     let steps = settings.steps
     let stop = { [work] () -> Bool in work.shouldStop }
@@ -79,7 +82,8 @@ public final class SweepJob: @unchecked Sendable {
         writeOutputs: { [self] state in
           try SweepJob.writeHeatmap(state, directory: directory)
           post(.saved(state))
-        })
+        },
+        note: { [self] text in post(.note(text)) })
       return finished ? .finished(runner.state) : .stopped(runner.state)
     } catch is SweepTrainer.Interrupted {
       return .stopped(runner.state)
@@ -114,20 +118,7 @@ extension SweepState {
   /// missing, unreadable or malformed file, or an unknown family in it, throws `.unreadable`
   /// naming the file and the problem.
   public static func open(path: String) throws(LoadError) -> SweepState {
-    let data: Data
-    do {
-      data = try Data(contentsOf: URL(fileURLWithPath: path))
-    } catch {
-      throw .unreadable(path: path, reason: "cannot read it (\(error.localizedDescription))")
-    }
-    let file: FileFormat
-    do {
-      let decoder = JSONDecoder()
-      decoder.nonConformingFloatDecodingStrategy = nonFiniteDecoding
-      file = try decoder.decode(FileFormat.self, from: data)
-    } catch {
-      throw .unreadable(path: path, reason: "not a schedtui sweep file (\(error))")
-    }
+    let file = try readFile(path: path)
     var families: [SweepFamily] = []
     for text in file.families {
       do {

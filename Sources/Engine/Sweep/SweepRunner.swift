@@ -33,20 +33,121 @@ public struct SweepRunner {
 
   public let directory: String
   public private(set) var state: SweepState
+  /// Things the user should know about the folder as it was found (damaged cells that will run
+  /// again, a damaged checkpoint set aside), one sentence each; the runner never prints.
+  public private(set) var notes: [String] = []
+  /// The sweep folder's lock, held for as long as any copy of this runner exists.
+  let lock: FolderLock
 
   public var statePath: String { (directory as NSString).appendingPathComponent("sweep.json") }
 
   /// Opens `directory`: resumes the sweep stored there when it is the same experiment, starts a
-  /// new one when the folder holds no `sweep.json`.
-  public init(directory: String, grid: SweepGrid, settings: [String: String]) throws {
+  /// new one when the folder holds no sweep.
+  ///
+  /// Refuses (``FolderError``, or ``SweepState/LoadError``) a folder that is locked by another
+  /// process, that holds a training run, a different sweep, a damaged `sweep.json`, or run
+  /// results under `cells/` without the `sweep.json` that says which sweep they belong to. With
+  /// `overwrite` the last three are deleted (schedtui's files only) and the sweep starts afresh.
+  /// Cells whose stored results fail their checksum are dropped, so they run again.
+  public init(
+    directory: String, grid: SweepGrid, settings: [String: String], overwrite: Bool = false
+  ) throws {
     self.directory = directory
+    lock = try FolderLock(directory: directory)
     let fresh = SweepState(grid: grid, settings: settings)
     let path = (directory as NSString).appendingPathComponent("sweep.json")
+    let manifest: FolderManifest?
+    do { manifest = try FolderManifest.read(in: directory) } catch {
+      guard overwrite else { throw error }
+      manifest = nil
+    }
+    if manifest?.kind == .run
+      || RunFolder.runFiles.contains(where: { RunFolder.exists(directory, $0) })
+    {
+      throw FolderError.otherKind(path: directory, holds: .run, wanted: .sweep)
+    }
+    var loaded: (state: SweepState, damagedCells: [String])?
     if FileManager.default.fileExists(atPath: path) {
-      state = try SweepState.load(path: path, matching: fresh)
+      do {
+        loaded = try SweepState.loadChecked(path: path, matching: fresh)
+      } catch {
+        guard overwrite else {
+          // A damaged file is refused with the way out; a different sweep says what differs.
+          if case .unreadable(let path, let reason) = error, !reason.hasPrefix("cannot read") {
+            throw FolderError.damaged(path: path, reason: reason)
+          }
+          throw error
+        }
+      }
     } else {
+      let runs = SweepRunner.runFolders(in: directory)
+      if runs > 0 && !overwrite {
+        throw FolderError.sweepWithoutState(path: directory, runs: runs)
+      }
+    }
+    if let loaded {
+      state = loaded.state
+      notes = loaded.damagedCells.map {
+        "cell \($0): its results in sweep.json fail their checksum (the file was changed after "
+          + "it was written); the cell runs again"
+      }
+    } else {
+      // A new sweep: whatever schedtui left here before goes (only reached with overwrite when
+      // there was something).
+      for name in RunFolder.sweepFiles + [FolderManifest.fileName]
+      where RunFolder.exists(directory, name) {
+        try RunFolder.remove(name, in: directory)
+      }
       state = fresh
     }
+    if manifest == nil || loaded == nil {
+      try FolderManifest(kind: .sweep, what: SweepRunner.describe(grid)).write(in: directory)
+    }
+  }
+
+  /// One line for the manifest: the grid.
+  static func describe(_ grid: SweepGrid) -> String {
+    "sweep of resolutions \(grid.resolutions) × scales \(grid.scales) × schedules "
+      + "\(grid.families.map(\.text)) × \(grid.repeats) repeat(s), seed \(grid.seed)"
+  }
+
+  /// How many run folders (`cells/<cell>/seed-<s>/` holding any run file) `directory` has.
+  static func runFolders(in directory: String) -> Int {
+    let cells = (directory as NSString).appendingPathComponent("cells")
+    let fm = FileManager.default
+    var count = 0
+    for cell in (try? fm.contentsOfDirectory(atPath: cells)) ?? [] {
+      let cellPath = (cells as NSString).appendingPathComponent(cell)
+      for seed in (try? fm.contentsOfDirectory(atPath: cellPath)) ?? [] {
+        let run = (cellPath as NSString).appendingPathComponent(seed)
+        if RunFolder.runFiles.contains(where: { RunFolder.exists(run, $0) }) { count += 1 }
+      }
+    }
+    return count
+  }
+
+  /// Makes `job`'s folder ready to train: a sound checkpoint stays (the run resumes from it);
+  /// anything else there is a run this sweep started but never recorded (killed before
+  /// sweep.json was saved, or damaged), so it is removed and the run starts again. Returns a
+  /// note when something was set aside.
+  static func prepare(_ job: Job) throws -> String? {
+    let dir = job.directory
+    guard FileManager.default.fileExists(atPath: dir) else { return nil }
+    let checkpoint = (dir as NSString).appendingPathComponent(Checkpoint.fileName)
+    var note: String?
+    if FileManager.default.fileExists(atPath: checkpoint) {
+      do {
+        _ = try Checkpoint.read(from: checkpoint)
+        return nil
+      } catch {
+        note = "\(error); the run starts again from step 0"
+      }
+    }
+    for name in RunFolder.runFiles + [FolderManifest.fileName]
+    where RunFolder.exists(dir, name) {
+      try RunFolder.remove(name, in: dir)
+    }
+    return note
   }
 
   /// What one run costs relative to others of the same steps: MLP-S's work per example is
@@ -72,14 +173,16 @@ public struct SweepRunner {
     return jobs
   }
 
-  /// Runs what is pending. `train` does one run; `shouldStop` is asked between runs (a run
+  /// Runs what is pending (`note` hears of a cell's damaged checkpoint set aside). `train` does
+  /// one run; `shouldStop` is asked between runs (a run
   /// that is going is stopped by `train` itself); `progress` is called before each run and at the
   /// end. Returns true when every run is done. Writes `sweep.json` and the tables after each run.
   public mutating func run(
     train: (Job) throws -> SweepRun,
     shouldStop: () -> Bool = { false },
     progress: (Progress) -> Void = { _ in },
-    writeOutputs: (SweepState) throws -> Void = { _ in }
+    writeOutputs: (SweepState) throws -> Void = { _ in },
+    note: (String) -> Void = { _ in }
   ) throws -> Bool {
     let jobs = pendingJobs
     let total = state.grid.cells.count * state.grid.repeats
@@ -97,6 +200,7 @@ public struct SweepRunner {
       progress(Progress(done: done, total: total, next: job, elapsed: elapsed,
                         remaining: remaining, state: state))
       if shouldStop() { return false }
+      if let text = try SweepRunner.prepare(job) { note(text) }
       let t0 = Date()
       let result = try train(job)
       seconds += Date().timeIntervalSince(t0)

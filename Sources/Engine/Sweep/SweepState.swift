@@ -34,7 +34,8 @@ public struct SweepState: Equatable, Sendable {
       case .mismatch(let path, let differences):
         let list = differences.map { "\($0.field) = \($0.stored) (this run asks for \($0.requested))" }
         return "\(path) holds a different sweep: " + list.joined(separator: ", ")
-          + ". Resume it with the same options, or choose another --out"
+          + ". Resume it with the same options, pass --overwrite to replace it, or choose "
+          + "another --out"
       }
     }
   }
@@ -56,10 +57,20 @@ public struct SweepState: Equatable, Sendable {
     var seed: UInt64
     var settings: [String: String]
     var cells: [FileCell]
+    /// CRC-32 of this object without its cells and without this field (absent in sweeps written
+    /// before checksums, which are read unchecked).
+    var crc32: String?
 
     enum CodingKeys: String, CodingKey {
       case schedtuiSweepVersion = "schedtui_sweep_version"
-      case resolutions, scales, families, repeats, seed, settings, cells
+      case resolutions, scales, families, repeats, seed, settings, cells, crc32
+    }
+
+    var computedCRC: String {
+      var plain = self
+      plain.cells = []
+      plain.crc32 = nil
+      return SweepState.checksum(plain)
     }
   }
 
@@ -73,11 +84,28 @@ public struct SweepState: Equatable, Sendable {
     var fdStandardError: Double?
     var failed: Bool?
     var best: Bool?
+    /// CRC-32 of the cell's runs (their compact JSON with sorted keys), so a changed number in
+    /// one cell is found and only that cell runs again. `best` is left out: it changes whenever
+    /// another cell finishes.
+    var crc32: String?
 
     enum CodingKeys: String, CodingKey {
-      case id, resolution, scale, family, runs, failed, best
+      case id, resolution, scale, family, runs, failed, best, crc32
       case fdMean = "fd_mean", fdStandardError = "fd_se"
     }
+
+    var computedCRC: String {
+      SweepState.checksum([id, family, "\(resolution)", "\(scale)"]) + SweepState.checksum(runs)
+    }
+  }
+
+  /// The CRC-32 (hex) of a value's compact JSON with sorted keys: the same text for the same
+  /// values, whatever the file's layout (Swift writes each Double as its shortest round trip).
+  static func checksum(_ value: some Encodable) -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    encoder.nonConformingFloatEncodingStrategy = nonFinite
+    return CRC32.hex(CRC32.checksum(try! encoder.encode(value)))
   }
 
   /// The JSON text of `sweep.json`: the grid, settings, and every cell with its runs and summary.
@@ -97,11 +125,13 @@ public struct SweepState: Equatable, Sendable {
           id: cell.id, resolution: cell.resolution, scale: cell.scale, family: cell.family.text,
           runs: runs, fdMean: summary?.mean, fdStandardError: summary?.standardError,
           failed: summary?.failed, best: best[column] == row))
+      cells[cells.count - 1].crc32 = cells[cells.count - 1].computedCRC
     }
-    let file = FileFormat(
+    var file = FileFormat(
       schedtuiSweepVersion: Self.version, resolutions: grid.resolutions, scales: grid.scales,
       families: grid.families.map(\.text), repeats: grid.repeats, seed: grid.seed,
       settings: settings, cells: cells)
+    file.crc32 = file.computedCRC
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     encoder.nonConformingFloatEncodingStrategy = Self.nonFinite
@@ -113,6 +143,12 @@ public struct SweepState: Equatable, Sendable {
   public static func load(path: String, matching requested: SweepState) throws(LoadError)
     -> SweepState
   {
+    try loadChecked(path: path, matching: requested).state
+  }
+
+  /// `sweep.json` decoded, its grid-and-settings checksum checked (cells are checked by the
+  /// caller, one by one). Errors name the file and the field, never Swift's decoding types.
+  static func readFile(path: String) throws(LoadError) -> FileFormat {
     let data: Data
     let file: FileFormat
     do {
@@ -125,8 +161,24 @@ public struct SweepState: Equatable, Sendable {
       decoder.nonConformingFloatDecodingStrategy = Self.nonFiniteDecoding
       file = try decoder.decode(FileFormat.self, from: data)
     } catch {
-      throw .unreadable(path: path, reason: "not a schedtui sweep file (\(error))")
+      throw .unreadable(
+        path: path, reason: "not a schedtui sweep file (\(JSONProblem.describe(error)))")
     }
+    if let stored = file.crc32, stored != file.computedCRC {
+      throw .unreadable(
+        path: path,
+        reason: "damaged: the CRC-32 of its grid and settings is \(file.computedCRC) but it "
+          + "records \(stored)")
+    }
+    return file
+  }
+
+  /// ``load(path:matching:)`` that also names the cells whose stored runs fail their checksum:
+  /// they are left out of the state, so the sweep runs them again instead of ranking them.
+  public static func loadChecked(path: String, matching requested: SweepState) throws(LoadError)
+    -> (state: SweepState, damagedCells: [String])
+  {
+    let file = try readFile(path: path)
     guard file.schedtuiSweepVersion == version else {
       throw .unreadable(
         path: path,
@@ -153,10 +205,15 @@ public struct SweepState: Equatable, Sendable {
     }
     guard differences.isEmpty else { throw .mismatch(path: path, differences: differences) }
     var state = requested
+    var damaged: [String] = []
     let known = Set(g.cells.map(\.id))
     for cell in file.cells where known.contains(cell.id) {
+      if let stored = cell.crc32, stored != cell.computedCRC {
+        damaged.append(cell.id)
+        continue
+      }
       state.results[cell.id] = cell.runs
     }
-    return state
+    return (state, damaged)
   }
 }

@@ -1,20 +1,22 @@
 import Foundation
 import Schedules
 
-/// Why a run stopped early, for the user.
+/// Why a run stopped early or could not start, for the user.
 public enum TrainingError: Error, CustomStringConvertible, Sendable {
+  /// The loss became NaN, infinite or exploded at `step`. Says nothing of checkpoints: the run
+  /// knows whether one exists (``TrainingRun/divergenceReport(_:)``).
   case diverged(step: Int, loss: Double, learningRate: Double)
-  case folderNotEmpty(path: String)
+  /// The run's folder cannot be used: it holds another run, a sweep, or is locked.
+  case folder(FolderError)
 
   public var description: String {
     switch self {
     case .diverged(let step, let loss, let lr):
+      // Gradient clipping (norm 1) is always on, so it is not suggested.
       return "training diverged at step \(step): loss = \(loss) (learning rate \(lr)). "
-        + "The last checkpoint is kept. Try a lower --lr (e.g. \(lr / 3)), a longer warm-up, "
-        + "gradient clipping, or --optimizer lamb."
-    case .folderNotEmpty(let path):
-      return "\(path) already holds a run (checkpoint.bin); continue it with --resume \(path) "
-        + "or choose another --out folder"
+        + "Try a lower --lr (e.g. \(lr / 3)), a longer --warmup, or --optimizer lamb"
+    case .folder(let error):
+      return error.description
     }
   }
 }
@@ -80,16 +82,27 @@ public final class TrainingRun {
   var bins = LossBins()
   var recentLosses: [Double] = []
   var metricsLines: [String] = []
+  /// The folder's lock, held while this run exists (released by the kernel if the process dies).
+  let lock: FolderLock?
+  /// The step of the last checkpoint on disk, nil before the first.
+  public private(set) var lastCheckpointStep: Int?
 
-  /// A new run. With a `directory` that already holds a checkpoint, throws
-  /// ``TrainingError/folderNotEmpty(path:)`` rather than overwrite it.
-  public init(config: TrainingConfig, directory: String? = nil) throws {
+  /// A new run. A `directory` that holds another run (a checkpoint, a summary, metrics or
+  /// samples), a sweep, or is locked by another process throws ``TrainingError/folder(_:)``
+  /// naming what is there; with `overwrite` an old run's files are removed first (a sweep never
+  /// is). Takes the folder's lock and writes its manifest.
+  public init(config: TrainingConfig, directory: String? = nil, overwrite: Bool = false) throws {
     try config.validate()
-    if let directory,
-      FileManager.default.fileExists(
-        atPath: (directory as NSString).appendingPathComponent(Checkpoint.fileName))
-    {
-      throw TrainingError.folderNotEmpty(path: directory)
+    if let directory {
+      do {
+        lock = try FolderLock(directory: directory)
+        try RunFolder.startRun(
+          in: directory, what: TrainingRun.describe(config), overwrite: overwrite)
+      } catch let error as FolderError {
+        throw TrainingError.folder(error)
+      }
+    } else {
+      lock = nil
     }
     self.directory = directory
     trainer = try Trainer(config: config, dataset: TrainingRun.loadData(config))
@@ -102,6 +115,11 @@ public final class TrainingRun {
   /// complete only samples and measures again.
   public init(resuming directory: String, steps: Int? = nil) throws {
     let path = (directory as NSString).appendingPathComponent(Checkpoint.fileName)
+    // Checked before the lock, which would create a folder that is not there.
+    guard FileManager.default.fileExists(atPath: path) else {
+      throw CheckpointError.missing(path: path)
+    }
+    do { lock = try FolderLock(directory: directory) } catch { throw TrainingError.folder(error) }
     let ckpt = try Checkpoint.read(from: path)
     var config = ckpt.header.config
     if let steps {
@@ -113,7 +131,13 @@ public final class TrainingRun {
       config.steps = steps
     }
     try config.validate()
+    do {
+      try RunFolder.resumeRun(in: directory, what: TrainingRun.describe(config))
+    } catch let error as FolderError {
+      throw TrainingError.folder(error)
+    }
     self.directory = directory
+    lastCheckpointStep = ckpt.header.step
     trainer = try Trainer(config: config, dataset: TrainingRun.loadData(config))
     self.config = trainer.config
     guard ckpt.header.parameterCount == trainer.params.count else {
@@ -140,6 +164,37 @@ public final class TrainingRun {
         return step <= ckpt.header.step
       }
     }
+  }
+
+  /// One line for the folder's manifest: model, data, schedule, b and budget.
+  public static func describe(_ c: TrainingConfig) -> String {
+    "\(c.model.rawValue) on \(c.data.rawValue) \(c.resolution)×\(c.resolution), schedule "
+      + "\(c.schedule.family.rawValue), b = \(c.inputScale), \(c.steps) steps × batch \(c.batch), "
+      + "seed \(c.seed)"
+  }
+
+  /// What is true after ``TrainingError/diverged(step:loss:learningRate:)``: where and how it
+  /// diverged, what to try that this run does not already do, and whether a checkpoint is on
+  /// disk (with its step and path) or none was written.
+  public func divergenceReport(_ error: TrainingError) -> String {
+    guard case .diverged(let step, let loss, let lr) = error else { return error.description }
+    let o = config.optimizer
+    var tries = ["a lower --lr (e.g. \(lr / 3))"]
+    tries.append("a longer --warmup (this run warms up over \(o.warmupSteps) steps)")
+    if o.kind != .lamb { tries.append("--optimizer lamb") }
+    // Clipping is on unless a test turned it off (no command can): suggest it only then.
+    if o.gradientClip == 0 { tries.append("gradient clipping") }
+    var text = "training diverged at step \(step): loss = \(loss) (learning rate \(lr)). Try "
+      + tries.dropLast().joined(separator: ", ") + " or " + tries[tries.count - 1]
+    guard let directory else { return text + "; the run kept no files" }
+    let path = (directory as NSString).appendingPathComponent(Checkpoint.fileName)
+    if let saved = lastCheckpointStep {
+      text += ". The checkpoint of step \(saved) is kept at \(path)"
+    } else {
+      text += ". No checkpoint was written (the first was due at step "
+        + "\(Swift.min(config.checkpointEvery, config.steps))), so there is nothing to resume"
+    }
+    return text
   }
 
   static func loadData(_ config: TrainingConfig) throws -> Dataset {
@@ -313,5 +368,6 @@ public final class TrainingRun {
     try AtomicFile.write(
       metricsLines.map { $0 + "\n" }.joined(),
       to: (directory as NSString).appendingPathComponent("metrics.jsonl"))
+    lastCheckpointStep = t.completedSteps
   }
 }

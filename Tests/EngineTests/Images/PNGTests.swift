@@ -158,20 +158,57 @@ func temporaryFolder() -> String {
   @Test("a header claiming a huge image is refused before any allocation")
   func tooLarge() throws {
     // Signature, IHDR for 100000×100000 RGB (within libpng's own limits), an empty IDAT.
-    var png = Data(PNG.signature)
-    func chunk(_ type: String, _ body: [UInt8]) {
-      let typed = Array(type.utf8) + body
-      png.append(contentsOf: bigEndian(UInt32(body.count)) + typed + bigEndian(crc32(typed)))
-    }
-    chunk("IHDR", bigEndian(100_000) + bigEndian(100_000) + [8, 2, 0, 0, 0])
-    chunk("IDAT", [])
+    let png = header(width: 100_000, height: 100_000, colorType: 2)
     do {
       _ = try PNG.decode(png, path: "huge.png")
       Issue.record("decoded a 100000×100000 image")
     } catch {
       #expect(
-        error == .tooLarge(path: "huge.png", reason: "100000×100000 exceeds 268435456 samples"))
+        error
+          == .tooLarge(
+            path: "huge.png",
+            reason: "it declares 100000×100000 = 10000000000 pixels; the limit is 64 megapixels "
+              + "(67108864 pixels, e.g. 8192×8192), checked before decoding"))
     }
+  }
+
+  /// A PNG header for `width`×`height` 8-bit grey (or `colorType`) and an empty IDAT: all a
+  /// bomb needs to show.
+  func header(width: UInt32, height: UInt32, colorType: UInt8 = 0) -> Data {
+    var png = Data(PNG.signature)
+    func chunk(_ type: String, _ body: [UInt8]) {
+      let typed = Array(type.utf8) + body
+      png.append(contentsOf: bigEndian(UInt32(body.count)) + typed + bigEndian(crc32(typed)))
+    }
+    chunk("IHDR", bigEndian(width) + bigEndian(height) + [8, colorType, 0, 0, 0])
+    chunk("IDAT", [])
+    return png
+  }
+
+  @Test("a 16000×16000 bomb is refused from its header in well under a second (issue 13)")
+  func decompressionBomb() throws {
+    // 256 M grey samples were under the old 2^28-sample cap: libpng was asked to inflate them.
+    let start = Date()
+    #expect {
+      try PNG.decode(header(width: 16000, height: 16000), path: "bomb.png")
+    } throws: { error in
+      guard case .tooLarge(_, let reason) = error as? PNGError else { return false }
+      return reason.contains("16000×16000") && reason.contains("64 megapixels")
+    }
+    #expect(Date().timeIntervalSince(start) < 1)
+  }
+
+  @Test("the cap is 64 megapixels: 8192×8192 passes it, 8192×8193 does not")
+  func capEdge() throws {
+    func refusedForSize(_ w: UInt32, _ h: UInt32) -> Bool {
+      do { _ = try PNG.decode(header(width: w, height: h)) } catch {
+        if case .tooLarge = error { return true }
+      }
+      return false
+    }
+    // 8192×8192 goes on to decoding, which then fails on the empty IDAT: not for its size.
+    #expect(!refusedForSize(8192, 8192))
+    #expect(refusedForSize(8192, 8193))
   }
 
   @Test("missing files, folders and empty files on disk are errors naming the path")
