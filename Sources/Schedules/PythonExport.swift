@@ -11,7 +11,7 @@
 /// condition(t)        λ_b clamped to ±40: what schedtui's networks are conditioned on
 /// diffuse(x0, t, eps) x_t = b·√γ·x0 + √(1−γ)·ε  (Algorithm 2's noising, before normalisation)
 /// noisy(x0, t, eps)   the network input: x_t, divided per example by its population std
-///                     when normalisation is on (Algorithm 2)
+///                     when normalisation is on (Algorithm 2); network_input(x_t) alone
 /// coefficients(a, s)  ``Objective/coefficients(alpha:sigma:)``: skip, out, x0_skip, x0_out,
 ///                     target_eps, target_x0, weight
 /// weight(lam)         ``Objective/weight(logSNR:)``
@@ -263,9 +263,13 @@ public struct PythonExport: Sendable {
 
 
       def noisy(x0, t, eps):
-          \"\"\"Algorithm 2's network input: x_t, divided by each example's population std when
-          NORMALIZE (an example of zero spread is left as it is).\"\"\"
-          x = diffuse(x0, t, eps)
+          \"\"\"Algorithm 2's network input: network_input(diffuse(x0, t, eps)).\"\"\"
+          return network_input(diffuse(x0, t, eps))
+
+
+      def network_input(x):
+          \"\"\"What the network sees of x_t (also when sampling): x_t divided by each example's
+          population std when NORMALIZE (an example of zero spread is left as it is).\"\"\"
           if not NORMALIZE:
               return x
           xp = _xp(x)
