@@ -37,7 +37,8 @@ extension Sweep {
         try PNG.write(map.image, to: (dir as NSString).appendingPathComponent("heatmap.png"))
       }
     } catch let error as SweepState.LoadError {
-      throw ValidationError("--merge: \(error)")
+      // Not a usage error: the options were fine, the folder is not a sweep (no usage text).
+      throw MergeFailed(reason: "\(error)")
     }
     let grid = report.state.grid
     let total = grid.cells.count * grid.repeats
@@ -60,4 +61,10 @@ extension Sweep {
       "shard \(shard) done: \(runner.state.results.values.map(\.count).reduce(0, +)) runs in "
         + "\(runner.statePath). When every shard is done: schedtui sweep --merge \(out)")
   }
+}
+
+/// A folder `--merge` cannot rebuild, named with why.
+struct MergeFailed: Error, CustomStringConvertible {
+  let reason: String
+  var description: String { "--merge: \(reason)" }
 }

@@ -168,4 +168,19 @@ import Testing
     (status, out) = try Self.run(["--shard", "3/2", "--out", dir])
     #expect(status != 0 && out.contains("--shard 3/2 is not allowed: K = 3 is outside 1…2"))
   }
+
+  @Test("shards of two different sweeps in one folder are not merged; the file and field are named")
+  func refusesMixedShards() throws {
+    let dir = temporaryFolder("sweep-mixed")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    var (status, out) = try Self.run(Self.grid + ["--out", dir, "--shard", "1/4"])
+    #expect(status == 0, "\(out)")
+    let other = Self.grid.map { $0 == "3" ? "2" : $0 }  // --steps 2 instead of 3
+    (status, out) = try Self.run(other + ["--out", dir, "--shard", "2/4"])
+    #expect(status == 0, "\(out)")
+    (status, out) = try Self.run(["--merge", dir])
+    #expect(status != 0)
+    #expect(out.contains("shards/shard-2-of-4.json holds a different sweep: steps = 2"), "\(out)")
+    #expect(!FileManager.default.fileExists(atPath: dir + "/sweep.json"))
+  }
 }
