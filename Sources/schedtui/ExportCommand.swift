@@ -100,8 +100,8 @@ struct Export: ParsableCommand {
   func validate() throws {
     guard output != nil || diffusers != nil || sigmas != nil || python != nil else {
       throw ValidationError(
-        "Say what to write: --output FILE (JSON config), --diffusers DIR, --sigmas N (σ list) "
-          + "and/or --python FILE.py.")
+        "Say where to write: --output FILE (JSON config), --diffusers DIR, --sigmas N (σ list, "
+          + "to standard output without --output) and/or --python FILE.py.")
     }
     try validateHandOff()
     if diffusers == nil {

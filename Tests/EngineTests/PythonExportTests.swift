@@ -238,7 +238,7 @@ import Testing
       (["--python", "m.py", "--weighting", "l1"], "--weighting l1 is not allowed: one of eps-mse"),
       (["--python", "m.py", "--data-rms", "0"], "--data-rms 0.0 is not allowed: a number > 0"),
       (["--output", "c.json", "--weighting", "edm"], "--weighting only applies with --python"),
-      ([], "Say what to write: --output FILE (JSON config), --diffusers DIR, --sigmas N"),
+      ([], "Say where to write: --output FILE (JSON config), --diffusers DIR, --sigmas N"),
     ])
   func refuses(arguments: [String], message: String) throws {
     let (status, _, error) = try Self.run(arguments)

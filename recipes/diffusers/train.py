@@ -2,7 +2,8 @@
 """Train a diffusers UNet2DModel with a schedule tuned in schedtui, on any number of processes.
 
 The schedule, input scale b, normalisation and objective come from `schedtui export --python
-FILE.py` (make one from a config with `schedtui export --config my.json --python FILE.py`), so
+FILE.py` (--schedule FILE.py), or from a schedtui config (--config my.json, exported with the
+schedtui binary); the module used is kept as --out/schedule.py. Either way
 this loop noises, normalises, conditions and weights exactly as schedtui's engine does:
 
     t ~ U(0, 1), eps ~ N(0, I), network input = S.noisy(x0, t, eps), conditioned on
@@ -22,6 +23,8 @@ import importlib.util
 import json
 import math
 import os
+import shutil
+import subprocess
 
 import numpy as np
 import torch
@@ -110,7 +113,10 @@ def save_grid(images, path):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--schedule", required=True, help="a `schedtui export --python` file")
+    source = p.add_mutually_exclusive_group(required=True)
+    source.add_argument("--schedule", help="a `schedtui export --python` file")
+    source.add_argument("--config", help="a schedtui JSON config (exported with --schedtui)")
+    p.add_argument("--schedtui", default="schedtui", help="the schedtui binary, for --config")
     p.add_argument("--data", required=True, help="a folder of images")
     p.add_argument("--out", default="runs/diffusers")
     p.add_argument("--resolution", type=int, default=32)
@@ -138,7 +144,17 @@ def main():
         p.error(f"--lr {args.lr}: a number > 0")
 
     accelerator = Accelerator(cpu=args.cpu)
-    S = load_schedule(args.schedule)
+    # The run folder keeps the module it trained with, whichever way it was given.
+    kept = os.path.join(args.out, "schedule.py")
+    if accelerator.is_main_process:
+        os.makedirs(args.out, exist_ok=True)
+        if args.config:
+            subprocess.run([args.schedtui, "export", "--config", args.config, "--python", kept],
+                           check=True, stdout=subprocess.DEVNULL)
+        elif os.path.abspath(args.schedule) != os.path.abspath(kept):
+            shutil.copyfile(args.schedule, kept)
+    accelerator.wait_for_everyone()
+    S = load_schedule(kept)
     set_seed(args.seed, device_specific=True)  # each process draws its own t and eps
     data = load_images(args.data, args.resolution, args.channels)
     loader = torch.utils.data.DataLoader(
