@@ -271,8 +271,6 @@ public struct TrainingSection: Equatable, Sendable {
   }
   /// The training data: the bundled digits or patches of the bundled images.
   public enum Data: String, CaseIterable, Sendable { case digits, patches }
-  /// What the network predicts: ε, x0 or v (v suits zero-terminal-SNR schedules).
-  public enum Prediction: String, CaseIterable, Sendable { case eps, x0, v }
 
   public var model: Model
   /// Optimiser steps, 1…10,000,000.
@@ -286,11 +284,18 @@ public struct TrainingSection: Equatable, Sendable {
   public var data: Data
   /// Image side in pixels: 8, 16 or 32 for digits; 16, 32 or 64 for patches.
   public var resolution: Int
-  public var prediction: Prediction
+  /// The objective: what the network outputs and how the loss weights noise levels
+  /// (``Objective``); `minSNRGamma` is used only by the min-snr weighting.
+  public var prediction: Parameterization
+  public var weighting: LossWeighting
+  public var minSNRGamma: Double
 
+  /// `weighting` nil: the prediction's own (``Parameterization/ownWeighting``).
   public init(
     model: Model = .mlpS, steps: Int = 2000, batch: Int = 256, lr: Double = 1e-3,
-    seed: UInt64 = 0, data: Data = .digits, resolution: Int = 8, prediction: Prediction = .eps
+    seed: UInt64 = 0, data: Data = .digits, resolution: Int = 8,
+    prediction: Parameterization = .edm, weighting: LossWeighting? = nil,
+    minSNRGamma: Double = 5
   ) {
     self.model = model
     self.steps = steps
@@ -300,6 +305,8 @@ public struct TrainingSection: Equatable, Sendable {
     self.data = data
     self.resolution = resolution
     self.prediction = prediction
+    self.weighting = weighting ?? prediction.ownWeighting
+    self.minSNRGamma = minSNRGamma
   }
 
   /// The resolutions `data` comes in.
@@ -315,6 +322,9 @@ public struct TrainingSection: Equatable, Sendable {
     guard seed <= 1 << 53 else {
       throw .invalid(field: "seed", value: "\(seed)", allowed: "a whole number in [0, 2^53]")
     }
+    try Schedule.check(minSNRGamma, "min_snr_gamma", "a number in (0, 1e6]") {
+      $0 > 0 && $0 <= 1e6
+    }
     let allowed = TrainingSection.resolutions(for: data)
     guard allowed.contains(resolution) else {
       throw .invalid(
@@ -329,7 +339,8 @@ public struct TrainingSection: Equatable, Sendable {
       ("model", .string(model.rawValue)), ("steps", .int(steps)), ("batch", .int(batch)),
       ("lr", .double(lr)), ("seed", .number("\(seed)", Double(seed))),
       ("data", .string(data.rawValue)), ("resolution", .int(resolution)),
-      ("prediction", .string(prediction.rawValue)),
+      ("prediction", .string(prediction.rawValue)), ("weighting", .string(weighting.rawValue)),
+      ("min_snr_gamma", .double(minSNRGamma)),
     ])
   }
 
@@ -359,10 +370,21 @@ public struct TrainingSection: Equatable, Sendable {
       out.resolution = try reader.integer(v, "resolution", allowed: "8, 16, 32 or 64")
     }
     if let v = reader.take("prediction") {
-      out.prediction = try reader.choice(v, "prediction", Prediction.self)
+      out.prediction = try reader.choice(v, "prediction", Parameterization.self)
+    }
+    // Without a weighting the prediction's own MSE, as files written before the field existed.
+    out.weighting = out.prediction.ownWeighting
+    if let v = reader.take("weighting") {
+      out.weighting = try reader.choice(v, "weighting", LossWeighting.self)
+    }
+    if let v = reader.take("min_snr_gamma") {
+      out.minSNRGamma = try reader.double(v, "min_snr_gamma", allowed: "a number in (0, 1e6]")
     }
     try reader.rejectLeftovers(
-      allowed: ["model", "steps", "batch", "lr", "seed", "data", "resolution", "prediction"])
+      allowed: [
+        "model", "steps", "batch", "lr", "seed", "data", "resolution", "prediction", "weighting",
+        "min_snr_gamma",
+      ])
     return out
   }
 }

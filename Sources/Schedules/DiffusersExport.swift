@@ -22,8 +22,20 @@ public struct DiffusersExport: Sendable {
     case epsilon
     case vPrediction = "v_prediction"
     case sample
+
+    public init(_ prediction: Parameterization?) {
+      switch prediction {
+      case nil, .eps: self = .epsilon
+      case .x0: self = .sample
+      case .v, .edm: self = .vPrediction
+      }
+    }
   }
 
+  /// The `prediction_type` for a training config's output: diffusers has no EDM-preconditioned
+  /// output, and v-prediction is exactly that preconditioning for unit-variance data (see
+  /// ``Parameterization/edm``), so edm maps to v_prediction; none means epsilon. schedtui's v is
+  /// defined in the variance-preserving frame, which is diffusers' v on the exported γ'.
   /// β_1 … β_T, as written.
   public let betas: [Double]
   /// γ(i/T) (or γ' at b ≠ 1) for i = 1 … T: what diffusers' `alphas_cumprod` should hold where no

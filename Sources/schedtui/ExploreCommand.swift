@@ -186,7 +186,8 @@ final class ExplorerTraining {
     job.start()
     return .trainingStarted(
       label: setting.label,
-      details: "\(c.model.rawValue), \(c.data.rawValue) \(c.resolution)², batch \(c.batch)",
+      details: "\(c.model.rawValue), \(c.data.rawValue) \(c.resolution)², batch \(c.batch), "
+        + "\(c.prediction.rawValue) × \(c.weighting.rawValue)",
       totalSteps: c.steps)
   }
 
@@ -223,6 +224,7 @@ final class ExplorerTraining {
         var text = s.completed ? "training finished" : "training stopped at step \(s.steps)"
         text += String(format: ": loss %.4g, %.0f examples/s", s.finalLoss, s.examplesPerSecond)
         if let fd = s.frechetDistance { text += String(format: ", Fréchet distance %.3g", fd) }
+        if let rate = s.copyRate { text += String(format: ", %.0f%% copies", 100 * rate) }
         reduce(&state, .trainingEnded(text, failed: false))
       case .failed(let message):
         reduce(&state, .trainingEnded("training failed: \(message)", failed: true))
@@ -238,10 +240,7 @@ extension ExplorerFiles {
   func exportDiffusers(_ config: Config, to dir: String) -> Action {
     do {
       let process = try config.noiseProcess()
-      let prediction: DiffusersExport.PredictionType =
-        config.training?.prediction == .v
-        ? .vPrediction
-        : config.training?.prediction == .x0 ? .sample : .epsilon
+      let prediction = DiffusersExport.PredictionType(config.training?.prediction)
       let export = try DiffusersExport(
         process: process, steps: DiffusersExport.defaultSteps(for: config.schedule),
         predictionType: prediction)

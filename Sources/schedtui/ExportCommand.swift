@@ -154,9 +154,7 @@ struct Export: ParsableCommand {
     }
     let prediction =
       options.predictionType
-      ?? (config.training?.prediction == .v
-        ? .vPrediction
-        : config.training?.prediction == .x0 ? .sample : .epsilon)
+      ?? DiffusersExport.PredictionType(config.training?.prediction)
     let export = try DiffusersExport(
       process: process, steps: options.steps ?? DiffusersExport.defaultSteps(for: config.schedule),
       maxBeta: options.maxBeta, predictionType: prediction)

@@ -135,7 +135,15 @@ struct Sample: ParsableCommand {
       let shape = trained.model.shape
       let d = try DigitsClassifier.shared().frechetDistance(
         images, count: count, channels: shape.channels, size: shape.height)
-      print(String(format: "Fréchet distance %.2f over %d samples (lower is better)", d, count))
+      var line = String(
+        format: "Fréchet distance %.2f to held-out digits over %d samples (lower is better)", d,
+        count)
+      if trained.config.data == .digits {
+        let rate = try CopyDetector.shared().copyRate(
+          images, count: count, channels: shape.channels, size: shape.height)
+        line += String(format: ", copy rate %.0f%% (held-out digits: 5%%)", 100 * rate)
+      }
+      print(line)
     }
     print(
       "wrote \(count) samples (\(settings.kind.rawValue), \(settings.steps) steps, "

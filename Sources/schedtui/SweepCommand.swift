@@ -49,9 +49,13 @@ struct Sweep: ParsableCommand {
   @Option(help: "Peak learning rate (default: 1e-3 for mlp-s, 5e-4 for convres-s).")
   var lr: Double?
   @Option(help: ArgumentHelp(
-    "What the network predicts: eps, x0 or v (default \(SweepSettings().prediction.rawValue); "
-      + "see README \"Sweeps\").", valueName: "prediction"))
+    ObjectiveHelp.prediction + ". Default \(SweepSettings().prediction.rawValue); see README "
+      + "\"Sweeps\".", valueName: "output"))
   var prediction = SweepSettings().prediction
+  @Option(help: ArgumentHelp(
+    ObjectiveHelp.weighting + ". Default: the prediction's own (eps-mse for edm and eps).",
+    valueName: "weighting"))
+  var weighting: LossWeighting?
   @Option(help: "Guidance weight w ≥ 0 when sampling (default 0: none, as the paper's Table 4).")
   var guidance = SweepSettings().guidance
   @Option(
@@ -127,6 +131,7 @@ struct Sweep: ParsableCommand {
     s.model = model == "auto" ? nil : ModelKind(rawValue: model)
     s.learningRate = lr
     s.prediction = prediction
+    s.weighting = weighting ?? prediction.ownWeighting
     s.guidance = guidance
     s.evalSamples = evalSamples
     s.sampleSteps = sampleSteps

@@ -15,10 +15,16 @@ public struct SweepRun: Codable, Equatable, Sendable {
   public var finalLoss: Double
   /// Why the run has no distance, when it has none.
   public var note: String?
+  /// Share of samples that are copies of a training digit (``CopyDetector``); nil in sweeps
+  /// written before it was recorded.
+  public var copyRate: Double?
+  /// The run's loss per logSNR bin over its last 20 % of steps (nil in older sweeps).
+  public var lossByLogSNR: [LossBins.Row]?
 
   public init(
     seed: UInt64, fd: Double?, noiseFD: Double, meanFD: Double? = nil, trainSeconds: Double,
-    finalLoss: Double, note: String? = nil
+    finalLoss: Double, note: String? = nil, copyRate: Double? = nil,
+    lossByLogSNR: [LossBins.Row]? = nil
   ) {
     self.seed = seed
     self.fd = fd
@@ -27,6 +33,8 @@ public struct SweepRun: Codable, Equatable, Sendable {
     self.trainSeconds = trainSeconds
     self.finalLoss = finalLoss
     self.note = note
+    self.copyRate = copyRate
+    self.lossByLogSNR = lossByLogSNR
   }
 
   /// A run failed when its samples are no better than a model that learned nothing: its
@@ -39,24 +47,35 @@ public struct SweepRun: Codable, Equatable, Sendable {
     guard let fd else { return true }
     return !(fd.isFinite && fd < Self.failFraction * baselineFD)
   }
+  /// Most of the run's samples are copies of training digits: it is not ranked either.
+  public var copying: Bool { (copyRate ?? 0) > CopyDetector.copyingRate }
 
   enum CodingKeys: String, CodingKey {
-    case seed, fd, note, noiseFD = "noise_fd", meanFD = "mean_fd", trainSeconds = "train_seconds", finalLoss = "final_loss"
+    case seed, fd, note, noiseFD = "noise_fd", meanFD = "mean_fd"
+    case trainSeconds = "train_seconds", finalLoss = "final_loss", copyRate = "copy_rate"
+    case lossByLogSNR = "loss_by_log_snr"
   }
 }
 
-/// Mean and standard error of a cell's repeats; failed when most of its runs failed.
+/// Mean and standard error of a cell's repeats; failed when most of its runs failed, copying
+/// when most of the runs that did not fail are mostly copies of training digits.
 public struct CellSummary: Equatable, Sendable {
   public let mean: Double
   /// Standard error of the mean, s/√n with the sample standard deviation (n − 1); nil for n = 1.
   public let standardError: Double?
   public let count: Int
   public let failed: Bool
+  public let copying: Bool
+  /// Mean copy rate over the runs that recorded one.
+  public let copyRate: Double?
 
   public init?(runs: [SweepRun]) {
     guard !runs.isEmpty else { return nil }
     let good = runs.filter { !$0.failed }
     failed = good.count * 2 <= runs.count
+    copying = !failed && good.filter(\.copying).count * 2 > good.count
+    let rates = runs.compactMap(\.copyRate)
+    copyRate = rates.isEmpty ? nil : rates.reduce(0, +) / Double(rates.count)
     let values = (failed ? runs : good).compactMap(\.fd)
     let n = Double(values.count)
     let m = values.isEmpty ? .nan : values.reduce(0, +) / n

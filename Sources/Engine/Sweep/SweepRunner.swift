@@ -70,6 +70,14 @@ public struct SweepRunner {
     self.state = state
   }
 
+  /// What one run costs relative to others of the same steps: MLP-S's work per example is
+  /// about D + 800 multiply-adds per hidden unit (its first and last layers grow with the
+  /// D = resolution² pixels, the two middle ones do not), plus sampling and scoring, which scale
+  /// alike. Calibrated on the default sweep (README "Sweeps").
+  public static func relativeCost(resolution: Int) -> Double {
+    Double(resolution * resolution) + 800
+  }
+
   /// The runs still to do, in order (a shard's: every N-th of the grid's cells × repeats).
   public var pendingJobs: [Job] {
     var jobs: [Job] = []
@@ -102,18 +110,24 @@ public struct SweepRunner {
     let total = shard.map { $0.jobCount(of: all) } ?? all
     var done = total - jobs.count
     let started = Date()
-    var secondsPerRun: [Double] = []
+    var seconds = 0.0
+    var costDone = 0.0
+    var costLeft = jobs.reduce(0) { $0 + Self.relativeCost(resolution: $1.cell.resolution) }
     try save(writeOutputs)
     for job in jobs {
       let elapsed = Date().timeIntervalSince(started)
-      let remaining = secondsPerRun.isEmpty
-        ? nil : secondsPerRun.reduce(0, +) / Double(secondsPerRun.count) * Double(total - done)
+      // Seconds per unit of cost so far, times the cost still to go: a sweep trains its small
+      // resolutions first, so a plain mean per run would promise the 32×32 runs too soon.
+      let remaining = costDone > 0 ? seconds / costDone * costLeft : nil
       progress(Progress(done: done, total: total, next: job, elapsed: elapsed,
                         remaining: remaining, state: state))
       if shouldStop() { return false }
       let t0 = Date()
       let result = try train(job)
-      secondsPerRun.append(Date().timeIntervalSince(t0))
+      seconds += Date().timeIntervalSince(t0)
+      let cost = Self.relativeCost(resolution: job.cell.resolution)
+      costDone += cost
+      costLeft -= cost
       state.results[job.cell.id, default: []].append(result)
       done += 1
       try save(writeOutputs)
@@ -131,7 +145,7 @@ public struct SweepRunner {
     try Self.writeOutputs(state, directory: directory, writeOutputs)
   }
 
-  /// table.md, table.csv and whatever `writeOutputs` adds (the heat map), for `state`.
+  /// table.md, table.csv, details.md and whatever `writeOutputs` adds (the heat map).
   static func writeOutputs(
     _ state: SweepState, directory: String, _ writeOutputs: (SweepState) throws -> Void
   ) throws {
@@ -139,6 +153,10 @@ public struct SweepRunner {
     let folder = directory as NSString
     try AtomicFile.write(table.markdown, to: folder.appendingPathComponent("table.md"))
     try AtomicFile.write(table.csv, to: folder.appendingPathComponent("table.csv"))
+    try AtomicFile.write(
+      "## Copy rate\n\n" + table.copyMarkdown + "\n## Loss per logSNR bin\n\n"
+        + SweepBins(grid: state.grid, results: state.results).markdown,
+      to: folder.appendingPathComponent("details.md"))
     try writeOutputs(state)
   }
 }

@@ -27,12 +27,13 @@ public struct SweepTable: Sendable {
     }
   }
 
-  /// The row index of the best (lowest mean) cell that did not fail, per column; nil when none.
+  /// The row index of the best (lowest mean) cell that neither failed nor copies, per column;
+  /// nil when none.
   public var bestRow: [Int?] {
     columns.indices.map { c in
       var best: Int? = nil
       for r in scales.indices {
-        guard let v = values[r][c], !v.failed else { continue }
+        guard let v = values[r][c], !v.failed, !v.copying else { continue }
         if best == nil || v.mean < values[best!][c]!.mean { best = r }
       }
       return best
@@ -47,8 +48,10 @@ public struct SweepTable: Sendable {
     if v.failed && v.mean.isNaN { return "failed" }
     let m = fixed(v.mean, 2)
     let value = v.standardError.map { "\(m) ± \(fixed($0, 2))" } ?? m
-    // A failed cell keeps its number in brackets, so a reader sees how far off it was.
-    return v.failed ? "failed (\(value))" : value
+    // A failed or copying cell keeps its number in brackets, so a reader sees how far off it was.
+    if v.failed { return "failed (\(value))" }
+    if v.copying { return "copying (\(value))" }
+    return value
   }
 
   /// `x` with exactly `digits` decimals (no Foundation formatting, so it is locale-free).
@@ -91,6 +94,7 @@ public struct SweepTable: Sendable {
       for c in columns.indices {
         guard let v = values[r][c] else { row += ["", ""]; continue }
         if v.failed { row += ["failed", ""]; continue }
+        if v.copying { row += ["copying", ""]; continue }
         row += ["\(v.mean)", v.standardError.map { "\($0)" } ?? ""]
       }
       lines.append(row.joined(separator: ","))
@@ -99,5 +103,80 @@ public struct SweepTable: Sendable {
     for b in bestScale { bestLine += [b.map { "\($0)" } ?? "", ""] }
     lines.append(bestLine.joined(separator: ","))
     return lines.joined(separator: "\n") + "\n"
+  }
+}
+
+extension SweepTable {
+  /// The copy rate of every cell in the table's layout (mean over repeats, in %), so a reader
+  /// sees how close each cell's samples sit to the training digits (held-out digits: 5 %).
+  public var copyMarkdown: String {
+    var lines = ["| b | " + columns.map(\.title).joined(separator: " | ") + " |"]
+    lines.append("|---|" + columns.map { _ in "---:" }.joined(separator: "|") + "|")
+    for (r, b) in scales.enumerated() {
+      let cells = columns.indices.map { c -> String in
+        guard let rate = values[r][c]?.copyRate else { return "…" }
+        return Self.fixed(100 * rate, 0) + " %"
+      }
+      lines.append("| \(b) | " + cells.joined(separator: " | ") + " |")
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }
+}
+
+/// Where the loss is spent: per column, the loss per logSNR bin of the largest b (b = 1 in the
+/// default grid) beside the best b, with each bin's share of the training examples, so a reader
+/// sees which noise levels a smaller b trains on (its λ = log(γb²/(1−γ)) moves by 2·log b).
+public struct SweepBins: Sendable {
+  public let grid: SweepGrid
+  public let results: [String: [SweepRun]]
+
+  public init(grid: SweepGrid, results: [String: [SweepRun]]) {
+    self.grid = grid
+    self.results = results
+  }
+
+  /// Repeats pooled: loss sum and examples per bin (by the bin's lower edge).
+  func pooled(_ cell: SweepCell) -> [Double: (loss: Double, examples: Int)]? {
+    guard let runs = results[cell.id] else { return nil }
+    var out: [Double: (loss: Double, examples: Int)] = [:]
+    for run in runs {
+      for row in run.lossByLogSNR ?? [] {
+        let old = out[row.logSNRLow] ?? (0, 0)
+        out[row.logSNRLow] = (old.loss + row.meanLoss * Double(row.examples), old.examples + row.examples)
+      }
+    }
+    return out.isEmpty ? nil : out
+  }
+
+  public var markdown: String {
+    let table = SweepTable(grid: grid, results: results)
+    guard let reference = grid.scales.max() else { return "" }
+    var sections: [String] = []
+    for (c, column) in table.columns.enumerated() {
+      guard let best = table.bestScale[c], best != reference else { continue }
+      let cellA = SweepCell(resolution: column.resolution, scale: reference, family: column.family)
+      let cellB = SweepCell(resolution: column.resolution, scale: best, family: column.family)
+      guard let a = pooled(cellA), let bb = pooled(cellB) else { continue }
+      let totalA = Double(a.values.reduce(0) { $0 + $1.examples })
+      let totalB = Double(bb.values.reduce(0) { $0 + $1.examples })
+      var lines = [
+        "### \(column.title): b = \(reference) against the best b = \(best)", "",
+        "| logSNR | examples b = \(reference) | loss b = \(reference) | examples b = \(best) "
+          + "| loss b = \(best) |",
+        "|---|---:|---:|---:|---:|",
+      ]
+      for low in Set(a.keys).union(bb.keys).sorted() {
+        func cells(_ p: (loss: Double, examples: Int)?, _ total: Double) -> String {
+          guard let p, p.examples > 0 else { return "– | –" }
+          return SweepTable.fixed(100 * Double(p.examples) / total, 1) + " % | "
+            + SweepTable.fixed(p.loss / Double(p.examples), 4)
+        }
+        lines.append(
+          "| \(SweepTable.fixed(low, 0))…\(SweepTable.fixed(low + LossBins.width, 0)) | "
+            + cells(a[low], totalA) + " | " + cells(bb[low], totalB) + " |")
+      }
+      sections.append(lines.joined(separator: "\n"))
+    }
+    return sections.joined(separator: "\n\n") + (sections.isEmpty ? "" : "\n")
   }
 }

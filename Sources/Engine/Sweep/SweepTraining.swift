@@ -14,7 +14,8 @@ public struct SweepSettings: Equatable, Sendable {
   public var model: ModelKind? = nil
   /// nil: ``defaultLearningRate(model:)``.
   public var learningRate: Double? = nil
-  public var prediction = Prediction.x0
+  public var prediction = Parameterization.edm
+  public var weighting = LossWeighting.epsMSE
   /// Classifier-free guidance weight when sampling; 0 as the paper's Table 4 (no guidance).
   public var guidance = 0.0
   public var evalSamples = 500
@@ -53,6 +54,7 @@ public struct SweepSettings: Equatable, Sendable {
     c.batch = batch
     c.seed = seed
     c.prediction = prediction
+    c.weighting = weighting
     c.guidance = guidance
     c.evalSamples = evalSamples
     c.sampleSteps = sampleSteps
@@ -66,7 +68,7 @@ public struct SweepSettings: Equatable, Sendable {
     var s: [String: String] = [
       "data": "digits", "steps": "\(steps)", "batch": "\(batch)",
       "eval_samples": "\(evalSamples)", "sample_steps": "\(sampleSteps)",
-      "prediction": prediction.rawValue, "guidance": "\(guidance)",
+      "prediction": prediction.rawValue, "weighting": weighting.rawValue, "guidance": "\(guidance)",
     ]
     for r in resolutions {
       s["model_\(r)"] = model(resolution: r).rawValue
@@ -118,7 +120,8 @@ public final class SweepTrainer {
       if !settings.keepCheckpoints { try? FileManager.default.removeItem(atPath: checkpoint) }
       return SweepRun(
         seed: job.seed, fd: summary.frechetDistance, noiseFD: noiseFD, meanFD: meanFD,
-        trainSeconds: summary.trainSeconds, finalLoss: summary.finalLoss)
+        trainSeconds: summary.trainSeconds, finalLoss: summary.finalLoss,
+        copyRate: summary.copyRate, lossByLogSNR: summary.lossByLogSNR)
     } catch TrainingError.diverged(let step, let loss, _) {
       return SweepRun(
         seed: job.seed, fd: nil, noiseFD: noiseFD, meanFD: meanFD, trainSeconds: 0, finalLoss: loss,

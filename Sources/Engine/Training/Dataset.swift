@@ -41,6 +41,15 @@ public struct Dataset: Sendable {
   public var trainCount: Int { trainLabels.count }
   public var heldOutCount: Int { heldOutLabels.count }
 
+  /// √(mean of x0²) over the training split: σ_d of the EDM preconditioning. The second moment
+  /// rather than the variance, because the skip c_skip·x_t is linear with no offset (the digits'
+  /// background at −1 is signal the skip should carry). Pixel replication leaves it unchanged.
+  public var rms: Double {
+    var sum = 0.0
+    for v in train { sum += Double(v) * Double(v) }
+    return (sum / Double(Swift.max(train.count, 1))).squareRoot()
+  }
+
   public init(
     name: String, channels: Int, height: Int, width: Int, classes: Int,
     train: [Float], trainLabels: [Int32], heldOut: [Float], heldOutLabels: [Int32]

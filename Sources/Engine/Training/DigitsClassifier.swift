@@ -16,9 +16,14 @@ public final class DigitsClassifier: @unchecked Sendable {
   let w1: Int, b1: Int, w2: Int, b2: Int, w3: Int, b3: Int
   /// Fraction of held-out digits classified correctly (a sanity figure for the README).
   public private(set) var heldOutAccuracy = 0.0
-  /// Mean and covariance of the training digits' features: the metric's reference.
+  /// Mean and covariance of the held-out digits' features: the metric's reference. Held-out,
+  /// not training, digits: a model that copies its training set must not score like a perfect
+  /// one (the training digits themselves score ``trainingDigitsDistance`` against it).
   public private(set) var referenceMean: [Double] = []
   public private(set) var referenceCovariance: [Double] = []
+  /// The Fréchet distance of the training digits to the held-out reference: what a model that
+  /// reproduces its training set exactly would score.
+  public private(set) var trainingDigitsDistance = 0.0
 
   nonisolated(unsafe) private static var cached: DigitsClassifier?
   private static let lock = NSLock()
@@ -55,8 +60,10 @@ public final class DigitsClassifier: @unchecked Sendable {
     }
     train(digits, epochs: epochs, rng: &rng)
     heldOutAccuracy = accuracy(digits.heldOut, labels: digits.heldOutLabels)
-    let ref = features(digits.train, count: digits.trainCount)
-    (referenceMean, referenceCovariance) = Frechet.statistics(ref, count: digits.trainCount, dim: F)
+    let ref = features(digits.heldOut, count: digits.heldOutCount)
+    (referenceMean, referenceCovariance) = Frechet.statistics(
+      ref, count: digits.heldOutCount, dim: F)
+    trainingDigitsDistance = frechetDistance(digits.train, count: digits.trainCount, size: 8)
   }
 
   /// Forward for `B` images: fills h1pre, h1, h2pre, h2 (features) and logits.
@@ -196,9 +203,21 @@ public final class DigitsClassifier: @unchecked Sendable {
   }
 
   /// The sample-quality number: Fréchet distance between `count` images (count, C·size·size,
-  /// values in [−1, 1]) and the training digits, in this classifier's features. Images larger
+  /// values in [−1, 1]) and the held-out digits, in this classifier's features. Images larger
   /// than 8×8 are area-averaged to 8×8 first; colour images are averaged to grey.
   public func frechetDistance(_ images: [Float], count: Int, channels: Int = 1, size: Int) -> Double
+  {
+    let small = Self.greyDigits(images, count: count, channels: channels, size: size)
+    let f = features(small, count: count)
+    let s = Frechet.statistics(f, count: count, dim: Self.featureCount)
+    return Frechet.distance(
+      mu1: s.mean, sigma1: s.covariance, mu2: referenceMean, sigma2: referenceCovariance,
+      dim: Self.featureCount)
+  }
+
+  /// (count, C·size·size) images as (count, 64) grey 8×8 ones: area-averaged, channels averaged.
+  public static func greyDigits(_ images: [Float], count: Int, channels: Int = 1, size: Int)
+    -> [Float]
   {
     var small = Dataset.areaAverage(images, count: count, channels: channels, size: size)
     if channels > 1 {
@@ -212,10 +231,6 @@ public final class DigitsClassifier: @unchecked Sendable {
       }
       small = grey
     }
-    let f = features(small, count: count)
-    let s = Frechet.statistics(f, count: count, dim: Self.featureCount)
-    return Frechet.distance(
-      mu1: s.mean, sigma1: s.covariance, mu2: referenceMean, sigma2: referenceCovariance,
-      dim: Self.featureCount)
+    return small
   }
 }

@@ -19,9 +19,9 @@ public struct SamplerSettings: Sendable, Equatable {
 /// DDPM ancestral and DDIM sampling on any inference schedule, in the scaled space z = b·x.
 ///
 /// At each step from t to s < t (t_i = i/steps): the network sees z_t (divided by its std when
-/// the run normalised) and the logSNR log(γ_t b²/(1−γ_t)); its output becomes ẑ0 and ε̂ (by
-/// the run's prediction type), ẑ0 is clipped to [−b, b] (the data's range) and ε̂ recomputed
-/// from it; then
+/// the run normalised) and the logSNR log(γ_t b²/(1−γ_t)); its output F becomes
+/// x̂0 = P·z_t + Q·F by the run's objective (``Objective/Coefficients``), x̂0 is clipped to
+/// [−1, 1] (the data's range), ẑ0 = b·x̂0 and ε̂ = (z_t − √γt·ẑ0)/√(1−γt); then
 ///
 /// ```
 /// DDIM:  σ = η·√((1−γs)/(1−γt))·√(1 − γt/γs)
@@ -33,7 +33,7 @@ public enum Sampler {
   /// `count` samples (count, C·H·W) in data space [−1, 1], conditioned on `labels` (one per
   /// sample, `model.shape.noClass` for none), drawn in batches of at most `batch`.
   public static func sample(
-    model: any Denoiser, params: UnsafePointer<Float>, prediction: Prediction,
+    model: any Denoiser, params: UnsafePointer<Float>, objective: Objective,
     inputScale b: Double, normalize: Bool, settings: SamplerSettings, labels: [Int32],
     batch: Int = 256, using rng: inout some RandomNumberGenerator
   ) throws -> [Float] {
@@ -45,7 +45,7 @@ public enum Sampler {
     while start < count {
       let n = Swift.min(batch, count - start)
       let part = sampleBatch(
-        model: model, params: params, prediction: prediction, b: b, normalize: normalize,
+        model: model, params: params, objective: objective, b: b, normalize: normalize,
         settings: settings, schedule: schedule, labels: Array(labels[start..<(start + n)]),
         rng: &rng)
       result.replaceSubrange((start * D)..<((start + n) * D), with: part)
@@ -55,7 +55,7 @@ public enum Sampler {
   }
 
   static func sampleBatch(
-    model: any Denoiser, params: UnsafePointer<Float>, prediction: Prediction, b: Double,
+    model: any Denoiser, params: UnsafePointer<Float>, objective: Objective, b: Double,
     normalize: Bool, settings: SamplerSettings, schedule: Schedule, labels: [Int32],
     rng: inout some RandomNumberGenerator
   ) -> [Float] {
@@ -91,6 +91,10 @@ public enum Sampler {
         lambda[r] = Float(logSNR)
       }
       let out = model.forward(params: params, x: input, logSNR: lambda, labels: netLabels, B: rows)
+      let k = objective.coefficients(
+        alpha: gt.squareRoot() * b, sigma: Swift.max((1 - gt).squareRoot(), Trainer.sigmaFloor))
+      let p = Float(k.x0Skip)
+      let q = Float(k.x0Out)
       let sgt = Float(gt.squareRoot())
       let snt = Float((1 - gt).squareRoot())
       let sgs = Float(gs.squareRoot())
@@ -101,13 +105,7 @@ public enum Sampler {
           var o = out[idx]
           if guided { o = (1 + w) * o - w * out[(n + k) * D + j] }
           let zt = z[idx]
-          var x0: Float
-          switch prediction {
-          case .eps: x0 = (zt - snt * o) / sgt
-          case .x0: x0 = o
-          case .v: x0 = sgt * zt - snt * o
-          }
-          x0 = Swift.min(Swift.max(x0, -Float(b)), Float(b))
+          let x0 = Float(b) * Swift.min(Swift.max(p * zt + q * o, -1), 1)
           if i == 1 {
             z[idx] = x0
             continue

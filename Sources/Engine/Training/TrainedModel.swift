@@ -27,14 +27,14 @@ public final class TrainedModel {
   }
 
   /// `labels` (one per sample, classes cycle if the caller wants) → samples (count, C·H·W) in
-  /// [−1, 1], drawn with the EMA weights and the run's prediction, input scale and normalisation.
+  /// [−1, 1], drawn with the EMA weights and the run's objective, input scale and normalisation.
   ///
   /// With the run's settings, count and seed this reproduces the samples (and so the Fréchet
   /// distance) of the run's summary.
   public func sample(labels: [Int32], settings: SamplerSettings, seed: UInt64) throws -> [Float] {
     var rng = Xoshiro256(seed: TrainedModel.samplingSeed(seed))
     return try Sampler.sample(
-      model: model, params: ema.data, prediction: config.prediction,
+      model: model, params: ema.data, objective: config.objective(),
       inputScale: config.inputScale, normalize: config.normalize, settings: settings,
       labels: labels, batch: config.model == .mlpS ? 500 : 32, using: &rng)
   }

@@ -5,13 +5,17 @@ import Schedules
 public struct StepReport: Sendable, Equatable {
   /// The step just taken, 1-based (step 1 is the first update).
   public var step: Int
-  /// Mean squared error over the batch and pixels, before the update.
+  /// The objective before the update: the batch mean of w(λ)·‖ε̂ − ε‖²/D
+  /// (``Objective``), which is the plain MSE of the output for each prediction's own weighting.
   public var loss: Double
+  /// The unweighted MSE of the raw output against its target, ‖F − F*‖²/(B·D): bounded for
+  /// every objective (targets are O(1)), so divergence is judged on it.
+  public var outputLoss: Double
   /// Global L2 norm of the gradient before clipping.
   public var gradientNorm: Double
   public var learningRate: Double
-  /// Per example: the logSNR the network was conditioned on, and its own loss: what the
-  /// per-logSNR-bin log is built from.
+  /// Per example: the logSNR the network was conditioned on, and its own (weighted) loss: what
+  /// the per-logSNR-bin log is built from.
   public var logSNR: [Float]
   public var exampleLoss: [Float]
   /// Wall time of this step in seconds.
@@ -24,12 +28,14 @@ public struct StepReport: Sendable, Equatable {
 /// Trains one denoiser with the paper's Algorithm 2. Owns the weights, optimiser state, EMA
 /// and the random stream; `step()` never prints.
 ///
-/// Algorithm 2, per example: t ~ U(0, 1), ε ~ N(0, I), z_t = √γ(t)·b·x0 + √(1−γ(t))·ε; the
-/// network sees z_t / std(z_t) when `normalize` (population std over the example's pixels),
-/// conditioned on the scaled process's logSNR λ = log(γb²/(1−γ)), and is trained with the MSE
-/// against ε, z0 = b·x0 or v = √γ·ε − √(1−γ)·z0.
+/// Algorithm 2, per example: t ~ U(0, 1), ε ~ N(0, I), z_t = α·x0 + σ·ε with α = √γ(t)·b,
+/// σ = √(1−γ(t)); the network sees z_t / std(z_t) when `normalize` (population std over the
+/// example's pixels), conditioned on the scaled process's logSNR λ = log(α²/σ²), and its output
+/// F is trained towards the objective's target F* with weight w(λ)·c_out² (``Objective``).
 public final class Trainer {
+  /// The config as trained: `dataRMS` is filled in from the data when it was nil.
   public let config: TrainingConfig
+  public let objective: Objective
   public let dataset: Dataset
   public let model: any Denoiser
   public let process: NoiseProcess
@@ -44,13 +50,18 @@ public final class Trainer {
   // Per-step buffers, (B, D) or (B).
   let x0: Tensor, eps: Tensor, input: Tensor, target: Tensor, dout: Tensor
   let lambda: Tensor
+  /// Per example: w(λ)·c_out², the factor on the output's squared error.
+  let weight: Tensor
   var labels: [Int32]
 
   /// A freshly initialised trainer (weights from `config.seed`). `shape` overrides the model's
   /// sizes (tests train narrow models); by default it is the reference model for the data.
   public init(config: TrainingConfig, dataset: Dataset, shape: ModelShape? = nil) throws {
     try config.validate()
+    var config = config
+    if config.dataRMS == nil { config.dataRMS = dataset.rms }
     self.config = config
+    objective = config.objective()
     self.dataset = dataset
     process = try NoiseProcess(
       schedule: Schedule(config.schedule), inputScale: config.inputScale,
@@ -72,6 +83,7 @@ public final class Trainer {
     target = Tensor([B, D])
     dout = Tensor([B, D])
     lambda = Tensor([B])
+    weight = Tensor([B])
     labels = .init(repeating: 0, count: B)
   }
 
@@ -87,8 +99,12 @@ public final class Trainer {
   /// logSNR is clamped to ±40 so that γ = 1 (t = 0 exactly) or γ = clipMin stays finite.
   static let logSNRLimit = 40.0
 
+  /// σ is floored here so that γ = 1 in Double (t within rounding of 0) keeps every
+  /// coefficient finite; it is far below any noise level the network can tell apart.
+  static let sigmaFloor = 1e-10
+
   /// Forms one batch by Algorithm 2 from `x0`: fills `input` (what the network sees),
-  /// `target`, `lambda`; returns each example's γ. Exposed to tests through `step()`.
+  /// `target` (F*), `lambda` and `weight`. Exposed to tests through `step()`.
   func noiseBatch(B: Int, D: Int) {
     let b = config.inputScale
     eps.zero()
@@ -96,21 +112,23 @@ public final class Trainer {
     for i in 0..<B {
       let t = rng.uniformOpen()
       let gamma = process.schedule.gamma(t)
-      let sg = gamma.squareRoot()
-      let sn = (1 - gamma).squareRoot()
+      let alpha = gamma.squareRoot() * b
+      let sigma = Swift.max((1 - gamma).squareRoot(), Self.sigmaFloor)
       lambda[i] = Float(
         Swift.min(Swift.max(process.logSNR(t), -Self.logSNRLimit), Self.logSNRLimit))
+      let k = objective.coefficients(alpha: alpha, sigma: sigma)
+      weight[i] = Float(k.weight)
       let x = x0.data + i * D
       let e = eps.data + i * D
       let z = input.data + i * D
       let tg = target.data + i * D
-      let a = Float(sg * b)
-      let s = Float(sn)
-      for j in 0..<D { z[j] = a * x[j] + s * e[j] }
-      switch config.prediction {
-      case .eps: tg.update(from: e, count: D)
-      case .x0: for j in 0..<D { tg[j] = Float(b) * x[j] }
-      case .v: for j in 0..<D { tg[j] = Float(sg) * e[j] - Float(sn * b) * x[j] }
+      let a = Float(alpha)
+      let s = Float((1 - gamma).squareRoot())
+      let te = Float(k.targetEps)
+      let tx = Float(k.targetX0)
+      for j in 0..<D {
+        z[j] = a * x[j] + s * e[j]
+        tg[j] = te * e[j] + tx * x[j]
       }
       if config.normalize { Trainer.normalizeExample(z, D: D) }
     }
@@ -151,26 +169,15 @@ public final class Trainer {
       model.forward(
         params: params.data, x: input.data, logSNR: lambda.data, labels: y.baseAddress!, B: B)
     }
-    // Loss and its gradient: L = (1/(B·D)) Σ (out − target)², dL/dout = 2(out − target)/(B·D).
     var exampleLoss = [Float](repeating: 0, count: B)
-    var total = 0.0
-    let scale = Float(2.0 / Double(B * D))
-    for i in 0..<B {
-      var sum = 0.0
-      for j in 0..<D {
-        let diff = out[i * D + j] - target[i * D + j]
-        sum += Double(diff * diff)
-        dout[i * D + j] = scale * diff
-      }
-      exampleLoss[i] = Float(sum / Double(D))
-      total += sum
-    }
-    let loss = total / Double(B * D)
+    let (loss, outputLoss) = Trainer.objectiveLoss(
+      out: out, target: target.data, weight: weight.data, B: B, D: D, dout: dout.data,
+      exampleLoss: &exampleLoss)
     grads.zero()
     model.backward(params: params.data, grads: grads.data, dout: dout.data)
     let norm = Trainer.norm(grads.data, count: grads.count)
     let lr = config.optimizer.learningRate(step: completedSteps, total: config.steps)
-    let diverged = !loss.isFinite || !norm.isFinite
+    let diverged = !loss.isFinite || !outputLoss.isFinite || !norm.isFinite
     if !diverged {
       let clip = config.optimizer.gradientClip
       let gradScale = clip > 0 && norm > clip ? Float(clip / norm) : 1
@@ -184,9 +191,38 @@ public final class Trainer {
     }
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
     return StepReport(
-      step: completedSteps, loss: loss, gradientNorm: norm, learningRate: lr,
+      step: completedSteps, loss: loss, outputLoss: outputLoss, gradientNorm: norm, learningRate: lr,
       logSNR: Array(UnsafeBufferPointer(start: lambda.data, count: B)),
       exampleLoss: exampleLoss, seconds: seconds, diverged: diverged)
+  }
+
+  /// The weighted objective of outputs F (B, D) against targets F* (B, D) with per-example
+  /// weights W (B) = w(λ)·c_out²:
+  ///
+  /// ```
+  /// L = (1/(B·D)) Σ_i W_i Σ_j (F_ij − F*_ij)²       dL/dF_ij = 2·W_i·(F_ij − F*_ij)/(B·D)
+  /// ```
+  /// Writes dL/dF into `dout` and W_i·Σ_j(F − F*)²/D into `exampleLoss`; returns L and the
+  /// unweighted output MSE.
+  static func objectiveLoss(
+    out: UnsafePointer<Float>, target: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+    B: Int, D: Int, dout: UnsafeMutablePointer<Float>, exampleLoss: inout [Float]
+  ) -> (loss: Double, outputLoss: Double) {
+    var total = 0.0
+    var outputTotal = 0.0
+    for i in 0..<B {
+      var sum = 0.0
+      let scale = Float(2.0 * Double(weight[i]) / Double(B * D))
+      for j in 0..<D {
+        let diff = out[i * D + j] - target[i * D + j]
+        sum += Double(diff * diff)
+        dout[i * D + j] = scale * diff
+      }
+      exampleLoss[i] = Float(Double(weight[i]) * sum / Double(D))
+      total += Double(weight[i]) * sum
+      outputTotal += sum
+    }
+    return (total / Double(B * D), outputTotal / Double(B * D))
   }
 
   /// ‖x‖₂, summed in 8 Float lanes per block of 1024 and the blocks in Double (so a million

@@ -1,16 +1,6 @@
 import Foundation
 import Schedules
 
-/// What the network predicts; the loss is the MSE against it.
-public enum Prediction: String, Codable, CaseIterable, Sendable {
-  /// ε, as in the paper's Algorithm 2.
-  case eps
-  /// The scaled clean data z0 = b·x0.
-  case x0
-  /// v = √γ·ε − √(1−γ)·z0 (what a zero-terminal-SNR schedule needs).
-  case v
-}
-
 /// Which sampler turns noise into samples.
 public enum SamplerKind: String, Codable, CaseIterable, Sendable {
   /// DDPM ancestral sampling: the posterior q(z_s | z_t, ẑ0) with its full variance.
@@ -26,7 +16,16 @@ public struct TrainingConfig: Sendable, Equatable {
   public var schedule = ScheduleSpec(family: .cosine)
   public var inputScale: Double = 1
   public var normalize = true
-  public var prediction: Prediction = .eps
+  /// The objective (Schedules' ``Objective``): what the network outputs and how the loss weights
+  /// noise levels. Default: EDM's preconditioned output with the paper's ε-MSE weighting, which
+  /// learns at every resolution with MLP-S (see DECISIONS.md).
+  public var prediction: Parameterization = .edm
+  public var weighting: LossWeighting = .epsMSE
+  /// γ of min-SNR-γ (only with `weighting` min-snr).
+  public var minSNRGamma: Double = 5
+  /// σ_d for the EDM preconditioning and weighting; nil until the trainer measures it from the
+  /// training split (√ of the mean squared pixel value), after which it is recorded with the run.
+  public var dataRMS: Double? = nil
   /// Probability that an example's label is replaced by "no class" (for guidance).
   public var labelDropout: Double = 0.1
 
@@ -53,6 +52,13 @@ public struct TrainingConfig: Sendable, Equatable {
   public var checkpointEvery = 500
 
   public init() {}
+
+  /// The objective with `rms` as σ_d when the config has not recorded one.
+  public func objective(dataRMS rms: Double = 1) -> Objective {
+    Objective(
+      prediction: prediction, weighting: weighting, minSNRGamma: minSNRGamma,
+      dataRMS: dataRMS ?? rms)
+  }
 
   /// The model shape this config trains.
   public func modelShape(for dataset: Dataset) -> ModelShape {
@@ -123,6 +129,28 @@ public struct TrainingConfig: Sendable, Equatable {
       evalSamples == 0 || (evalSamples >= 2 && evalSamples <= 100_000), "eval-samples", evalSamples,
       "0 (no metric) or 2 … 100000 (a covariance needs two samples)")
     try check(checkpointEvery >= 1, "checkpoint-every", checkpointEvery, "1 or more steps")
+    try check(
+      minSNRGamma.isFinite && minSNRGamma > 0 && minSNRGamma <= 1e6, "min-snr-gamma", minSNRGamma,
+      "a number in (0, 1e6]")
+    if let dataRMS {
+      try check(
+        dataRMS.isFinite && dataRMS > 0 && dataRMS <= 1e3, "data-rms", dataRMS,
+        "a number in (0, 1000]")
+    }
+  }
+}
+
+/// A run folder this version cannot continue or sample, said in the user's terms.
+public enum TrainingConfigError: Error, CustomStringConvertible, Sendable {
+  case olderObjective(prediction: Parameterization, inputScale: Double)
+
+  public var description: String {
+    switch self {
+    case .olderObjective(let p, let b):
+      return "this run predicted \(p.rawValue) at input scale b = \(b) with an earlier schedtui, "
+        + "whose \(p.rawValue) target was in b-scaled units; this version defines it in data "
+        + "units, so the weights cannot be sampled or continued. Train it again."
+    }
   }
 }
 
@@ -130,7 +158,8 @@ public struct TrainingConfig: Sendable, Equatable {
 
 extension TrainingConfig: Codable {
   enum CodingKeys: String, CodingKey {
-    case schedule, inputScale, normalize, prediction, labelDropout, data, resolution, model, steps
+    case schedule, inputScale, normalize, prediction, weighting, minSNRGamma, dataRMS
+    case labelDropout, data, resolution, model, steps
     case batch, seed, optimizer, sampleSchedule, sampler, sampleSteps, eta, guidance, evalSamples
     case checkpointEvery
   }
@@ -141,7 +170,20 @@ extension TrainingConfig: Codable {
     schedule = try c.decodeIfPresent(SpecCoding.self, forKey: .schedule)?.spec ?? d.schedule
     inputScale = try c.decodeIfPresent(Double.self, forKey: .inputScale) ?? d.inputScale
     normalize = try c.decodeIfPresent(Bool.self, forKey: .normalize) ?? d.normalize
-    prediction = try c.decodeIfPresent(Prediction.self, forKey: .prediction) ?? d.prediction
+    prediction = try c.decodeIfPresent(Parameterization.self, forKey: .prediction) ?? d.prediction
+    minSNRGamma = try c.decodeIfPresent(Double.self, forKey: .minSNRGamma) ?? d.minSNRGamma
+    dataRMS = try c.decodeIfPresent(Double.self, forKey: .dataRMS)
+    if let w = try c.decodeIfPresent(LossWeighting.self, forKey: .weighting) {
+      weighting = w
+    } else {
+      // Written before the objective was split: each prediction trained with its own MSE, and
+      // x0 and v were targets in b-scaled units (b·x0; √γ·ε − √(1−γ)·b·x0), which differ from
+      // today's definitions unless b = 1.
+      weighting = prediction.ownWeighting
+      if prediction != .eps && inputScale != 1 {
+        throw TrainingConfigError.olderObjective(prediction: prediction, inputScale: inputScale)
+      }
+    }
     labelDropout = try c.decodeIfPresent(Double.self, forKey: .labelDropout) ?? d.labelDropout
     data = try c.decodeIfPresent(DataKind.self, forKey: .data) ?? d.data
     resolution = try c.decodeIfPresent(Int.self, forKey: .resolution) ?? d.resolution
@@ -166,6 +208,9 @@ extension TrainingConfig: Codable {
     try c.encode(inputScale, forKey: .inputScale)
     try c.encode(normalize, forKey: .normalize)
     try c.encode(prediction, forKey: .prediction)
+    try c.encode(weighting, forKey: .weighting)
+    try c.encode(minSNRGamma, forKey: .minSNRGamma)
+    try c.encodeIfPresent(dataRMS, forKey: .dataRMS)
     try c.encode(labelDropout, forKey: .labelDropout)
     try c.encode(data, forKey: .data)
     try c.encode(resolution, forKey: .resolution)
@@ -244,11 +289,9 @@ extension TrainingConfig {
       seed = t.seed
       data = t.data == .digits ? .digits : .patches
       resolution = t.resolution
-      switch t.prediction {
-      case .eps: prediction = .eps
-      case .x0: prediction = .x0
-      case .v: prediction = .v
-      }
+      prediction = t.prediction
+      weighting = t.weighting
+      minSNRGamma = t.minSNRGamma
     }
   }
 }

@@ -37,13 +37,16 @@ import Testing
 }
 
 @Suite struct TrainingMetricTests {
-  @Test("the metric ranks held-out real digits < blurred digits < uniform noise")
+  @Test("against the held-out digits the metric ranks real digits < blurred digits < uniform noise")
   func ranking() throws {
     let clock = ContinuousClock()
     let start = clock.now
     let classifier = try DigitsClassifier.shared()
     let data = try Dataset.digits(resolution: 8)
     let n = data.heldOutCount
+    // The reference is the held-out split itself, so the "real" set here is the training
+    // digits (the first n of them): a model that copies its data scores about this.
+    let real = classifier.frechetDistance(Array(data.train.prefix(n * 64)), count: n, size: 8)
     // 3×3 box blur (zero outside) of each held-out digit.
     var blurred = [Float](repeating: 0, count: n * 64)
     for k in 0..<n {
@@ -61,14 +64,17 @@ import Testing
     }
     var rng = SplitMixForTests(seed: 5)
     let noise = rng.values(n * 64)
-    let real = classifier.frechetDistance(data.heldOut, count: n, size: 8)
     let blur = classifier.frechetDistance(blurred, count: n, size: 8)
     let random = classifier.frechetDistance(noise, count: n, size: 8)
     print(
-      "Fréchet distances: held-out \(real), blurred \(blur), noise \(random); classifier "
+      "Fréchet distances: training digits \(real), blurred \(blur), noise \(random); classifier "
         + "held-out accuracy \(classifier.heldOutAccuracy), \(clock.now - start)")
     #expect(real < blur && blur < random)
     #expect(classifier.heldOutAccuracy > 0.9)
+    // The held-out set against itself: 0 up to the eigen-solver's rounding.
+    #expect(classifier.frechetDistance(data.heldOut, count: n, size: 8) < 1e-6)
+    // All 1,498 training digits sit closer still (fewer samples, more bias: 299 give ~11).
+    #expect(classifier.trainingDigitsDistance < real)
   }
 
   @Test("the metric is deterministic: a second classifier with the same seed gives the same number")
@@ -94,5 +100,51 @@ import Testing
     let worst = zip(back, small.heldOut).map { abs($0 - $1) }.max()!
     #expect(worst < 1e-6)
     #expect(small.train.allSatisfy { $0 >= -1 && $0 <= 1 })
+  }
+}
+
+/// The copy rate against NumPy (scripts/golden_copy_rate.py): its threshold, and the rates of
+/// the training digits (all copies), the held-out digits (5 % by calibration), uniform noise
+/// (none) and training digits nudged by 0.02 per pixel (still copies).
+@Suite struct CopyRateTests {
+  struct Golden: Decodable {
+    let threshold: Double
+    let train_rate: Double, heldout_rate: Double, noise_rate: Double, nudged_rate: Double
+    let noise: [Float]
+    let heldout_nearest_first5: [Double]
+  }
+
+  static func golden() throws -> Golden {
+    let url = URL(fileURLWithPath: PNGFixtures.folder + "/../copy_rate.json")
+    return try JSONDecoder().decode(Golden.self, from: Data(contentsOf: url))
+  }
+
+  @Test("threshold and nearest distances match NumPy")
+  func threshold() throws {
+    let g = try Self.golden()
+    let detector = try CopyDetector.shared()
+    #expect(isClose(detector.threshold, g.threshold, rtol: 1e-6))
+    let data = try Dataset.digits(resolution: 8)
+    let near = detector.nearestDistances(Array(data.heldOut.prefix(5 * 64)), count: 5)
+    for (a, b) in zip(near, g.heldout_nearest_first5) { #expect(isClose(a, b, rtol: 1e-6)) }
+  }
+
+  @Test("training digits score ~100 %, held-out 5 %, noise 0 %, nudged copies ~100 %, as NumPy")
+  func rates() throws {
+    let g = try Self.golden()
+    let detector = try CopyDetector.shared()
+    let data = try Dataset.digits(resolution: 8)
+    let train = detector.copyRate(data.train, count: data.trainCount, size: 8)
+    let held = detector.copyRate(data.heldOut, count: data.heldOutCount, size: 8)
+    let noise = detector.copyRate(g.noise, count: g.noise.count / 64, size: 8)
+    let nudged = detector.copyRate(
+      data.train.prefix(40 * 64).map { $0 + 0.02 }, count: 40, size: 8)
+    #expect(train == g.train_rate && train == 1)
+    #expect(held == g.heldout_rate && held < 0.1)
+    #expect(noise == g.noise_rate && noise == 0)
+    #expect(nudged == g.nudged_rate)
+    // Up-sampled copies are still copies: the check reads the area-average.
+    let big = try Dataset.digits(resolution: 32)
+    #expect(detector.copyRate(big.train, count: big.trainCount, size: 32) == 1)
   }
 }

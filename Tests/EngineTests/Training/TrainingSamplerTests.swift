@@ -5,16 +5,19 @@ import Testing
 
 @testable import Engine
 
-/// The exact denoiser for a data set of one image x*: given z_t it returns the true ε, x0 or v
-/// (z_t = √γ·b·x* + √(1−γ)·ε, with γ recovered from the logSNR λ as e^λ/(b² + e^λ)). A sampler
-/// driven by it must land on x* exactly: an oracle with a known answer, not a mock.
+/// The exact denoiser for a data set of one image x*: given z_t it returns the true output of
+/// each parameterisation, written from its definition (z_t = α·x* + σ·ε with α = √γ·b,
+/// σ = √(1−γ), γ recovered from the logSNR λ as e^λ/(b² + e^λ)): ε; x*; v = (α·ε − σ·x*)/n with
+/// n = √(α² + σ²); EDM's −F = (s·ε − σ·x*/σ_d)/√(s² + σ²) with s = α·σ_d. A sampler driven by
+/// it must land on x* exactly: an oracle with a known answer, not a mock.
 final class OneImageOracle: Denoiser {
   let shape: ModelShape
   let layout = ParameterLayout()
-  let target: [Float], b: Double, prediction: Prediction
+  let target: [Float], b: Double, prediction: Parameterization
+  static let rms = 0.7
   var out: [Float] = []
 
-  init(target: [Float], b: Double, prediction: Prediction) {
+  init(target: [Float], b: Double, prediction: Parameterization) {
     shape = ModelShape(kind: .mlpS, channels: 1, height: 2, width: 2, classes: 3)
     self.target = target
     self.b = b
@@ -30,15 +33,19 @@ final class OneImageOracle: Denoiser {
     for i in 0..<B {
       let e = Foundation.exp(Double(logSNR[i]))
       let gamma = e / (b * b + e)
-      let sg = gamma.squareRoot()
+      let alpha = gamma.squareRoot() * b
       let sn = (1 - gamma).squareRoot()
+      let n = (alpha * alpha + sn * sn).squareRoot()
+      let s = alpha * Self.rms
       for j in 0..<D {
-        let z0 = b * Double(target[j])
-        let eps = (Double(x[i * D + j]) - sg * z0) / sn
+        let x0 = Double(target[j])
+        let eps = (Double(x[i * D + j]) - alpha * x0) / sn
         switch prediction {
         case .eps: out[i * D + j] = Float(eps)
-        case .x0: out[i * D + j] = Float(z0)
-        case .v: out[i * D + j] = Float(sg * eps - sn * z0)
+        case .x0: out[i * D + j] = Float(x0)
+        case .v: out[i * D + j] = Float((alpha * eps - sn * x0) / n)
+        case .edm:
+          out[i * D + j] = Float((s * eps - sn * x0 / Self.rms) / (s * s + sn * sn).squareRoot())
         }
       }
     }
@@ -57,7 +64,7 @@ final class OneImageOracle: Denoiser {
     "DDIM, DDIM(η=1) and DDPM driven by the exact denoiser return the one training image",
     arguments: [SamplerKind.ddim, .ddpm])
   func recoversImage(kind: SamplerKind) throws {
-    for prediction in Prediction.allCases {
+    for prediction in Parameterization.allCases {
       for eta in kind == .ddim ? [0.0, 1.0] : [0.0] {
         let oracle = OneImageOracle(target: Self.target, b: 0.5, prediction: prediction)
         var s = SamplerSettings()
@@ -69,7 +76,8 @@ final class OneImageOracle: Denoiser {
         var rng = Xoshiro256(seed: 5)
         let params = [Float](repeating: 0, count: 1)
         let out = try Sampler.sample(
-          model: oracle, params: params, prediction: prediction, inputScale: 0.5,
+          model: oracle, params: params,
+          objective: Objective(prediction: prediction, dataRMS: OneImageOracle.rms), inputScale: 0.5,
           normalize: false, settings: s, labels: [0, 1, 3], using: &rng)
         var worst = 0.0
         for k in 0..<3 {

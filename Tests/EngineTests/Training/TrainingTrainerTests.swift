@@ -42,14 +42,20 @@ func tinyTrainer(_ c: TrainingConfig, hidden: Int = 16) throws -> Trainer {
   }
 
   @Test(
-    "Algorithm 2: x_t = √γ·b·x0 + √(1−γ)·ε with γ recovered from the logSNR, for each prediction")
+    "Algorithm 2: x_t = √γ·b·x0 + √(1−γ)·ε with γ recovered from the logSNR, and each output's target"
+  )
   func noising() throws {
-    for prediction in Prediction.allCases {
+    let data = try Dataset.digits(resolution: 8)
+    // σ_d of the EDM output, computed here from the raw pixels: √(mean x0²).
+    let rms = (data.train.reduce(0.0) { $0 + Double($1) * Double($1) } / Double(data.train.count))
+      .squareRoot()
+    for prediction in Parameterization.allCases {
       var c = tinyConfig()
       c.inputScale = 0.5
       c.normalize = false
       c.prediction = prediction
       let t = try tinyTrainer(c)
+      #expect(isClose(t.config.dataRMS!, rms, rtol: 1e-9))
       _ = t.step()
       let B = c.batch
       let D = 64
@@ -59,21 +65,90 @@ func tinyTrainer(_ c: TrainingConfig, hidden: Int = 16) throws -> Trainer {
         // λ = log(γb²/(1−γ))  ⇒  γ = e^λ / (b² + e^λ).
         let e = Foundation.exp(Double(t.lambda[i]))
         let gamma = e / (b * b + e)
+        let alpha = gamma.squareRoot() * b
+        let sigma = (1 - gamma).squareRoot()
         for j in 0..<D {
           let x = Double(t.x0[i * D + j])
           let eps = Double(t.eps[i * D + j])
-          let z = gamma.squareRoot() * b * x + (1 - gamma).squareRoot() * eps
+          let z = alpha * x + sigma * eps
           worst = max(worst, abs(Double(t.input[i * D + j]) - z))
           let target: Double
           switch prediction {
           case .eps: target = eps
-          case .x0: target = b * x
-          case .v: target = gamma.squareRoot() * eps - (1 - gamma).squareRoot() * b * x
+          case .x0: target = x
+          case .v:
+            // Salimans & Ho's v in the variance-preserving frame x_t/n.
+            let n = (alpha * alpha + sigma * sigma).squareRoot()
+            target = (alpha * eps - sigma * x) / n
+          case .edm:
+            // −F of Karras et al.: (s·ε − σ·x0/σ_d)/√(s² + σ²), s = α·σ_d.
+            let sd = alpha * rms
+            target = (sd * eps - sigma * x / rms) / (sd * sd + sigma * sigma).squareRoot()
           }
           worst = max(worst, abs(Double(t.target[i * D + j]) - target))
         }
       }
       #expect(worst < 1e-4, "\(prediction): largest difference \(worst)")
+    }
+  }
+
+  @Test("the objective's gradient dL/dF matches finite differences, with unequal weights")
+  func objectiveGradient() {
+    let B = 3
+    let D = 5
+    var rng = SplitMixForTests(seed: 21)
+    let target = rng.values(B * D)
+    let weight: [Float] = [0.25, 1, 7.5]
+    var exampleLoss = [Float](repeating: 0, count: B)
+    func loss(_ f: [Float]) -> [Float] {
+      var dout = [Float](repeating: 0, count: B * D)
+      return [
+        Float(
+          Trainer.objectiveLoss(
+            out: f, target: target, weight: weight, B: B, D: D, dout: &dout,
+            exampleLoss: &exampleLoss
+          ).loss)
+      ]
+    }
+    let check = GradientCheck(
+      parameters: rng.values(B * D, scale: 2), step: 1e-2, forward: loss,
+      backward: { f, r in
+        var dout = [Float](repeating: 0, count: B * D)
+        _ = Trainer.objectiveLoss(
+          out: f, target: target, weight: weight, B: B, D: D, dout: &dout,
+          exampleLoss: &exampleLoss)
+        return dout.map { $0 * r[0] }
+      })
+    #expect(check.worstRelative < 1e-2, "worst relative difference \(check.worstRelative)")
+    // By hand for one entry: L = Σ W_i (F − F*)² / (B·D).
+    var f = [Float](repeating: 0, count: B * D)
+    f[D] = 1
+    var dout = [Float](repeating: 0, count: B * D)
+    let zeroTarget = [Float](repeating: 0, count: B * D)
+    let r = Trainer.objectiveLoss(
+      out: f, target: zeroTarget, weight: weight, B: B, D: D, dout: &dout,
+      exampleLoss: &exampleLoss)
+    #expect(isClose(r.loss, 1.0 / 15, rtol: 1e-6))
+    #expect(isClose(r.outputLoss, 1.0 / 15, rtol: 1e-6))
+    #expect(isClose(Double(dout[D]), 2.0 / 15, rtol: 1e-6))
+  }
+
+  @Test(
+    "every output × weighting trains: the output's error falls, nothing diverges",
+    arguments: Parameterization.allCases)
+  func everyObjectiveTrains(prediction: Parameterization) throws {
+    for weighting in LossWeighting.allCases {
+      var c = tinyConfig(steps: 150)
+      c.prediction = prediction
+      c.weighting = weighting
+      c.batch = 32
+      c.optimizer.learningRate = 3e-3
+      let t = try tinyTrainer(c, hidden: 64)
+      let reports = (0..<150).map { _ in t.step() }
+      let first = reports.prefix(15).map(\.outputLoss).reduce(0, +) / 15
+      let last = reports.suffix(15).map(\.outputLoss).reduce(0, +) / 15
+      #expect(last < first, "\(prediction) × \(weighting): output MSE \(first) → \(last)")
+      #expect(reports.allSatisfy { !$0.diverged && $0.loss.isFinite })
     }
   }
 
@@ -92,6 +167,7 @@ func tinyTrainer(_ c: TrainingConfig, hidden: Int = 16) throws -> Trainer {
   @Test("the loss falls over a short run")
   func learns() throws {
     var c = tinyConfig(steps: 200)
+    c.prediction = .eps  // the objective this bound was set for
     c.batch = 32
     c.optimizer.learningRate = 3e-3
     let t = try tinyTrainer(c, hidden: 64)

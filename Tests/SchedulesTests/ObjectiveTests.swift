@@ -1,0 +1,121 @@
+import Foundation
+import Schedules
+import TestSupport
+import Testing
+
+/// The objective's coefficients against formulas written out here from their sources, not from
+/// Objective.swift: x0 = (x_t − σε)/α (the noising solved for x0); Salimans & Ho's v; Karras et
+/// al. (2022) Table 1's VE preconditioning; Kingma & Gao (2023)'s weightings; Hang et al.
+/// (2023)'s min-SNR-γ.
+@Suite struct ObjectiveTests {
+  /// (α, σ) pairs from high noise to low noise, with b ≠ 1 (α² + σ² ≠ 1).
+  static let levels: [(Double, Double)] = [(0.05, 0.999), (0.35, 0.9), (0.7, 0.6), (1.4, 0.2)]
+
+  @Test("every parameterisation: ε̂ and x̂0 from the target F* are ε and x0 exactly")
+  func targetsInvert() {
+    var rng = SplitMix(seed: 11)
+    for p in Parameterization.allCases {
+      let o = Objective(prediction: p, dataRMS: 0.8)
+      for (a, s) in Self.levels {
+        let x0 = rng.unit() * 2 - 1
+        let eps = rng.unit() * 4 - 2
+        let xt = a * x0 + s * eps
+        let k = o.coefficients(alpha: a, sigma: s)
+        let f = k.targetEps * eps + k.targetX0 * x0
+        #expect(isClose(k.skip * xt + k.out * f, eps, rtol: 1e-12, atol: 1e-12), "\(p) ε̂")
+        #expect(isClose(k.x0Skip * xt + k.x0Out * f, x0, rtol: 1e-12, atol: 1e-12), "\(p) x̂0")
+      }
+    }
+  }
+
+  @Test("each output's target is what its name says: ε, x0, v = α'ε − σ'x0, and EDM's F")
+  func targetsByName() {
+    let d = 0.8
+    for (a, s) in Self.levels {
+      let n = (a * a + s * s).squareRoot()
+      func k(_ p: Parameterization) -> Objective.Coefficients {
+        Objective(prediction: p, dataRMS: d).coefficients(alpha: a, sigma: s)
+      }
+      #expect(k(.eps).targetEps == 1 && k(.eps).targetX0 == 0)
+      #expect(k(.x0).targetEps == 0 && k(.x0).targetX0 == 1)
+      // v in the variance-preserving frame α' = α/n, σ' = σ/n.
+      #expect(isClose(k(.v).targetEps, a / n, rtol: 1e-14))
+      #expect(isClose(k(.v).targetX0, -s / n, rtol: 1e-14))
+      // Karras et al. Table 1 (VE, σ_VE = σ/α, x_VE = x_t/α):
+      //   c_skip = σ_d²/(σ_VE² + σ_d²), c_out = σ_VE·σ_d/√(σ_VE² + σ_d²),
+      //   D(x) = c_skip·x_VE + c_out·F_EDM.  schedtui's F is −F_EDM (v's sign), so
+      //   x̂0 = (c_skip/α)·x_t − c_out·F.
+      let sv = s / a
+      let cSkip = d * d / (sv * sv + d * d)
+      let cOut = sv * d / (sv * sv + d * d).squareRoot()
+      #expect(isClose(k(.edm).x0Skip, cSkip / a, rtol: 1e-13))
+      #expect(isClose(k(.edm).x0Out, -cOut, rtol: 1e-13))
+      // EDM's F target has unit variance for data of RMS d: Var = targetEps² + targetX0²·d².
+      let variance = k(.edm).targetEps * k(.edm).targetEps + pow(k(.edm).targetX0 * d, 2)
+      #expect(isClose(variance, 1, rtol: 1e-13))
+      // v is EDM for unit-variance data.
+      let unit = Objective(prediction: .edm, dataRMS: 1).coefficients(alpha: a, sigma: s)
+      #expect(isClose(unit.targetEps, k(.v).targetEps, rtol: 1e-14))
+      #expect(isClose(unit.skip, k(.v).skip, rtol: 1e-14))
+    }
+  }
+
+  @Test("weightings at a few λ, by hand: ε 1, x0 e^-λ, v 1 + e^-λ, min-SNR-5, EDM with σ_d 0.5")
+  func weightings() {
+    func w(_ weighting: LossWeighting, _ lambda: Double) -> Double {
+      Objective(prediction: .eps, weighting: weighting, minSNRGamma: 5, dataRMS: 0.5)
+        .weight(logSNR: lambda)
+    }
+    #expect(w(.epsMSE, -3) == 1 && w(.epsMSE, 4) == 1)
+    #expect(isClose(w(.x0MSE, 0), 1, rtol: 1e-15))
+    #expect(isClose(w(.x0MSE, log(4)), 0.25, rtol: 1e-15))
+    #expect(isClose(w(.vMSE, 0), 2, rtol: 1e-15))
+    #expect(isClose(w(.vMSE, -log(3)), 4, rtol: 1e-14))
+    // min(SNR, 5)/SNR: 1 while SNR ≤ 5, then 5/SNR.
+    #expect(w(.minSNR, 0) == 1)
+    #expect(isClose(w(.minSNR, log(5)), 1, rtol: 1e-14))
+    #expect(isClose(w(.minSNR, log(20)), 0.25, rtol: 1e-14))
+    // Kingma & Gao's EDM: (e^-λ + 0.5²)/0.5² = 1 + 4e^-λ.
+    #expect(isClose(w(.edm, 0), 5, rtol: 1e-15))
+    #expect(isClose(w(.edm, log(2)), 3, rtol: 1e-14))
+  }
+
+  @Test("each prediction's own weighting makes the loss the plain MSE of its output")
+  func ownWeightingIsPlainMSE() {
+    for p in Parameterization.allCases where p != .edm {
+      let o = Objective(prediction: p)
+      for (a, s) in Self.levels {
+        #expect(isClose(o.coefficients(alpha: a, sigma: s).weight, 1, rtol: 1e-12), "\(p)")
+      }
+    }
+    // EDM's weighting on EDM's output: λ(σ)·c_out² = 1 (Karras et al., section 5).
+    let edm = Objective(prediction: .edm, weighting: .edm, dataRMS: 0.6)
+    for (a, s) in Self.levels {
+      #expect(isClose(edm.coefficients(alpha: a, sigma: s).weight, 1, rtol: 1e-12))
+    }
+  }
+
+  @Test("the paper's ε-MSE on EDM's output weights F by s²/(s² + σ²), s = α·σ_d")
+  func edmUnderEpsMSE() {
+    let d = 0.8
+    let o = Objective(prediction: .edm, weighting: .epsMSE, dataRMS: d)
+    for (a, s) in Self.levels {
+      let signal = a * d
+      let expected = signal * signal / (signal * signal + s * s)
+      #expect(isClose(o.coefficients(alpha: a, sigma: s).weight, expected, rtol: 1e-13))
+    }
+  }
+}
+
+/// Test inputs from a fixed stream.
+private struct SplitMix {
+  var state: UInt64
+  init(seed: UInt64) { state = seed }
+  mutating func unit() -> Double {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return Double((z ^ (z >> 31)) >> 11) * 0x1p-53
+  }
+}
