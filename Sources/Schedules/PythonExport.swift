@@ -31,7 +31,13 @@ public struct PythonExport: Sendable {
 
   /// Builds the module for `config` (schedule, b, normalisation) and `objective`; `source` says
   /// in the header where the config came from (a file, a preset, the command line).
-  public init(config: Config, objective: Objective, source: String) throws(ScheduleError) {
+  ///
+  /// `dataRMSFromData`: σ_d was not fixed by the user, so, as schedtui's trainer does, a training
+  /// loop should measure it on its own data (`set_data_rms(x0)`); `objective.dataRMS` is then
+  /// the value measured on the config's own data set, or 1 without one.
+  public init(
+    config: Config, objective: Objective, source: String, dataRMSFromData: Bool = false
+  ) throws(ScheduleError) {
     let process = try config.noiseProcess()
     let schedule = process.schedule
     let spec = schedule.spec
@@ -161,6 +167,9 @@ public struct PythonExport: Sendable {
       WEIGHTING = "\(o.weighting.rawValue)"  # eps-mse, x0-mse, v-mse, min-snr or edm
       MIN_SNR_GAMMA = \(num(o.minSNRGamma))
       DATA_RMS = \(num(o.dataRMS))
+      # True: sigma_d was not fixed at export; measure it on your training data with
+      # set_data_rms(x0), as schedtui's trainer measures it on its own.
+      DATA_RMS_FROM_DATA = \(dataRMSFromData ? "True" : "False")
 
       \(constants.joined(separator: "\n"))
 
@@ -279,6 +288,15 @@ public struct PythonExport: Sendable {
           with _quiet():
               scale = xp.where(std > 1e-12, 1 / std, 1.0)
           return x * _per_example(scale, x)
+
+
+      def set_data_rms(x0):
+          \"\"\"Sets DATA_RMS to sqrt(mean(x0^2)) over the training images (pixels in [-1, 1]),
+          the second moment schedtui's trainer uses, and returns it.\"\"\"
+          global DATA_RMS
+          _, x = _f64(x0)
+          DATA_RMS = float(((x * x).mean()) ** 0.5)
+          return DATA_RMS
 
 
       def weight(lam, weighting=None):

@@ -71,15 +71,27 @@ extension Export {
   }
 
   /// The objective the module carries: the options, else the config's training section, else
-  /// the engine's default (edm with its own weighting, eps-mse).
+  /// the engine's default (edm with its own weighting, eps-mse). σ_d without --data-rms is what
+  /// `schedtui train` would measure on the config's data (1 without a training section), and
+  /// the module is told to measure its own.
   func objective(_ config: Config) throws -> Objective {
     let (p, w) = try objectiveOverrides()
-    // The config's training.prediction names eps, x0 or v, which are Parameterization's names.
-    let fromConfig = config.training.flatMap { Parameterization(rawValue: $0.prediction.rawValue) }
+    let section = config.training
     let defaults = Objective()
+    let prediction = p ?? section?.prediction ?? defaults.prediction
+    // A --prediction of its own brings its own weighting unless --weighting is given too.
+    let weighting = w ?? (p == nil ? section?.weighting : nil)
+    var rms = dataRMS ?? defaults.dataRMS
+    if dataRMS == nil, let section {
+      let data =
+        section.data == .digits
+        ? try Dataset.digits(resolution: section.resolution)
+        : try Dataset.patches(resolution: section.resolution, seed: section.seed)
+      rms = data.rms
+    }
     return Objective(
-      prediction: p ?? fromConfig ?? defaults.prediction, weighting: w,
-      minSNRGamma: minSNRGamma ?? defaults.minSNRGamma, dataRMS: dataRMS ?? defaults.dataRMS)
+      prediction: prediction, weighting: weighting,
+      minSNRGamma: minSNRGamma ?? section?.minSNRGamma ?? defaults.minSNRGamma, dataRMS: rms)
   }
 
   /// Where the config came from, for the Python module's header.
@@ -101,7 +113,8 @@ extension Export {
     if let sigmas { out.sigmas = try SamplerSigmas(process: process, count: sigmas) }
     if python != nil {
       out.python = try PythonExport(
-        config: config, objective: objective(config), source: sourceDescription)
+        config: config, objective: objective(config), source: sourceDescription,
+        dataRMSFromData: dataRMS == nil)
     }
     return out
   }

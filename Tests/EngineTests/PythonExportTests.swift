@@ -87,7 +87,8 @@ import Testing
             c = m.coefficients(np.array(inp["alpha"]), np.array(inp["sigma"]), p, w)
             coeffs.append({k: clean(v) for k, v in c.items()})
     out["coefficients"] = coeffs
-    out["meta"] = [m.PREDICTION, m.WEIGHTING, m.MIN_SNR_GAMMA, m.DATA_RMS, m.INPUT_SCALE]
+    out["meta"] = [m.PREDICTION, m.WEIGHTING, m.MIN_SNR_GAMMA, m.DATA_RMS, m.INPUT_SCALE,
+                   m.DATA_RMS_FROM_DATA, m.set_data_rms(np.array([[0.3, -0.4], [0.0, 0.0]]))]
     print(json.dumps(out))
     """
 
@@ -191,7 +192,9 @@ import Testing
       }
     }
     let meta = out["meta"]?.arrayValue ?? []
-    #expect(meta.count == 5)
+    #expect(meta.count == 7)
+    // √((0.09 + 0.16)/4) = 0.25: the second moment, over every pixel of every image.
+    #expect(meta[5] == .bool(false) && isClose(meta[6].doubleValue ?? 0, 0.25, rtol: 1e-12))
     #expect(meta.first?.stringValue == "edm" && meta[1].stringValue == "eps-mse")
     #expect(meta[2].doubleValue == 3 && meta[3].doubleValue == 0.6)
     #expect(meta[4].doubleValue == config.inputScale)
@@ -216,6 +219,27 @@ import Testing
       process.terminationStatus, String(decoding: data, as: UTF8.self),
       String(decoding: errors, as: UTF8.self)
     )
+  }
+
+  @Test("--python takes the config's objective and σ_d measured on its data, as train does")
+  func pythonFromConfig() throws {
+    let dir = temporaryFolder("export-python")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    var config = Config(schedule: ScheduleSpec(family: .linear))
+    config.training = TrainingSection(
+      resolution: 16, prediction: .v, weighting: .minSNR, minSNRGamma: 2)
+    try config.encoded().write(toFile: dir + "/c.json", atomically: true, encoding: .utf8)
+    let (status, _, error) = try Self.run([
+      "--config", dir + "/c.json", "--python", dir + "/m.py",
+    ])
+    #expect(status == 0, "\(error)")
+    let text = try String(contentsOfFile: dir + "/m.py", encoding: .utf8)
+    let rms = try Dataset.digits(resolution: 16).rms
+    #expect(text.contains("PREDICTION = \"v\""))
+    #expect(text.contains("WEIGHTING = \"min-snr\""))
+    #expect(text.contains("MIN_SNR_GAMMA = 2.0\n"))
+    #expect(text.contains("DATA_RMS = \(rms)\n") && text.contains("DATA_RMS_FROM_DATA = True"))
+    #expect(text.contains("`schedtui export --python` from: config file \(dir)/c.json"))
   }
 
   @Test("--sigmas without --output prints only the JSON array on standard output")

@@ -104,7 +104,7 @@ import Testing
     #expect(log1.contains("shard 1/2: 4 of them") && log2.contains("shard 2/2: 4 of them"))
     let fm = FileManager.default
     // Shards write no sweep-level file: only the merge does.
-    for name in ["sweep.json", "table.md", "table.csv", "heatmap.png"] {
+    for name in ["sweep.json", "table.md", "table.csv", "details.md", "heatmap.png"] {
       #expect(!fm.fileExists(atPath: sharded + "/" + name), "\(name) before the merge")
     }
     #expect(
@@ -115,7 +115,7 @@ import Testing
     #expect(merged.contains("8 of 8 runs finished") && !merged.contains("missing"))
 
     #expect(try Self.timeless(full + "/sweep.json") == Self.timeless(sharded + "/sweep.json"))
-    for name in ["table.md", "table.csv", "heatmap.png"] {
+    for name in ["table.md", "table.csv", "details.md", "heatmap.png"] {
       #expect(fm.contents(atPath: full + "/" + name) == fm.contents(atPath: sharded + "/" + name),
               "\(name)")
     }

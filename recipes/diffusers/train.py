@@ -157,6 +157,9 @@ def main():
     S = load_schedule(kept)
     set_seed(args.seed, device_specific=True)  # each process draws its own t and eps
     data = load_images(args.data, args.resolution, args.channels)
+    if S.DATA_RMS_FROM_DATA:
+        # The export left sigma_d to the data, as schedtui's trainer measures it on its own.
+        S.set_data_rms(data)
     loader = torch.utils.data.DataLoader(
         torch.utils.data.TensorDataset(data), batch_size=args.batch, shuffle=True, drop_last=True)
     unet = make_unet(args)
@@ -167,7 +170,7 @@ def main():
         f"{accelerator.num_processes} process(es) ({accelerator.distributed_type}, "
         f"backend {backend}), "
         f"{len(data)} images, schedule {S.FAMILY} b={S.INPUT_SCALE} normalize={S.NORMALIZE}, "
-        f"objective {S.PREDICTION} + {S.WEIGHTING}")
+        f"objective {S.PREDICTION} + {S.WEIGHTING}, sigma_d {S.DATA_RMS:.4f}")
 
     step = 0
     ckpt_root = os.path.join(args.out, "checkpoints")
