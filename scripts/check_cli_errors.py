@@ -59,9 +59,16 @@ def cases(tmp):
         (f"export --diffusers {good}", "is a file; give a folder"),
         (f"export --output {out} --family cosine --tau -1", "--tau -1.0 is not allowed"),
         (f"export --output {out} --inference-steps 0", "--inference-steps 0 is not allowed"),
+        ("export --family linear --sigmas 0", "--sigmas 0 is not allowed: a whole number of sampling steps in [1, 100000]"),
+        ("export --family linear --sigmas x", "'x' is invalid for '--sigmas"),
+        (f"export --python {tmp}/m.txt", f"--python {tmp}/m.txt is not allowed: a file name ending in .py"),
+        (f"export --python {tmp}/m.py --prediction foo", "--prediction foo is not allowed: one of eps, x0, v, edm"),
+        (f"export --python {tmp}/m.py --weighting l1", "--weighting l1 is not allowed: one of eps-mse, x0-mse"),
+        (f"export --python {tmp}/m.py --min-snr-gamma 0", "--min-snr-gamma 0.0 is not allowed: a number > 0"),
+        (f"export --output {out} --data-rms 1", "--data-rms only applies with --python FILE.py"),
         ("presets --source nowhere", "--source \"nowhere\" is not allowed: one of \"Table 1\""),
         ("presets --format yaml", "'yaml' is invalid for '--format"),
-    ], [out, os.path.join(tmp, "d")]
+    ], [out, os.path.join(tmp, "d"), os.path.join(tmp, "m.py"), os.path.join(tmp, "m.txt")]
 
 
 def main():

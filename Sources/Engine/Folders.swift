@@ -145,9 +145,10 @@ public final class FolderLock: @unchecked Sendable {
   /// Open lock files of this process by real path: the descriptor and how many holders share it.
   static let held = Mutex<[String: (fd: Int32, count: Int)]>([:])
 
-  /// Creates `directory` if needed and takes its lock; throws ``FolderError/locked`` naming the
-  /// holder when another process has it.
-  public init(directory: String) throws(FolderError) {
+  /// Creates `directory` if needed and takes its lock (the file `name` in it: a sweep shard
+  /// locks its own, since shards share the sweep folder); throws ``FolderError/locked`` naming
+  /// the holder when another process has it.
+  public init(directory: String, name: String = FolderLock.fileName) throws(FolderError) {
     var isDirectory: ObjCBool = false
     if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory),
       !isDirectory.boolValue
@@ -160,8 +161,8 @@ public final class FolderLock: @unchecked Sendable {
     } catch {
       throw .cannotUse(path: directory, reason: error.localizedDescription)
     }
-    path = (directory as NSString).appendingPathComponent(Self.fileName)
-    key = Self.realPath(directory) + "/" + Self.fileName
+    path = (directory as NSString).appendingPathComponent(name)
+    key = Self.realPath(directory) + "/" + name
     let path = self.path
     let outcome: FolderError? = Self.held.withLock { held in
       if let entry = held[key] {

@@ -61,11 +61,49 @@ struct Export: ParsableCommand {
     help: "Sampling steps stored in the config, in [1, 100000] (default 100 or the config's).")
   var inferenceSteps: Int?
 
+  @Option(
+    parsing: .unconditional,
+    help: ArgumentHelp(
+      "Write the sampling σ list for N steps in [1, 100000] (N + 1 numbers, the last 0) as a "
+        + "JSON array to --output FILE (instead of the config), or to standard output.",
+      valueName: "n"))
+  var sigmas: Int?
+
+  @Option(
+    help: ArgumentHelp(
+      "Write a self-contained Python module (NumPy, or PyTorch tensors) with gamma, logsnr, "
+        + "noisy and the objective's coefficients.", valueName: "file.py"))
+  var python: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "--python: what the network outputs, one of \(Export.predictionNames) (default: the "
+        + "config's training.prediction, else edm).", valueName: "name"))
+  var prediction: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "--python: the loss weighting, one of \(Export.weightingNames) (default: the "
+        + "prediction's own; eps-mse for edm).", valueName: "name"))
+  var weighting: String?
+
+  @Option(
+    name: .customLong("min-snr-gamma"), parsing: .unconditional,
+    help: "--python: γ of the min-snr weighting, > 0 (default 5).")
+  var minSNRGamma: Double?
+
+  @Option(
+    name: .customLong("data-rms"), parsing: .unconditional,
+    help: "--python: σ_d, the data's RMS, > 0, used by edm (default 1).")
+  var dataRMS: Double?
+
   func validate() throws {
-    guard output != nil || diffusers != nil else {
+    guard output != nil || diffusers != nil || sigmas != nil || python != nil else {
       throw ValidationError(
-        "Say where to write: --output FILE (JSON config) and/or --diffusers DIR.")
+        "Say where to write: --output FILE (JSON config), --diffusers DIR, --sigmas N (σ list, "
+          + "to standard output without --output) and/or --python FILE.py.")
     }
+    try validateHandOff()
     if diffusers == nil {
       if steps != nil { throw ValidationError("--steps only applies with --diffusers DIR.") }
       if predictionType != nil {
@@ -89,16 +127,18 @@ struct Export: ParsableCommand {
     if let inferenceSteps { config.inference.steps = inferenceSteps }
     // Everything is computed before anything is written: a failure writes nothing.
     let diffusersFiles = try diffusers.map { _ in try Export.diffusersFiles(config, options: self) }
-    if let output {
+    let handOff = try handOffFiles(config)
+    if let output, sigmas == nil {
       try AtomicFile.write(config.encoded(), to: output)
       print("wrote \(output)")
     }
+    try writeHandOff(handOff)
     if let dir = diffusers, let (files, warnings) = diffusersFiles {
       try Export.writeFolder(dir, files: files)
       for w in warnings {
         FileHandle.standardError.write(Data("warning: \(w)\n".utf8))
       }
-      print("wrote \(dir)/scheduler_config.json (\(files.count) files)")
+      report("wrote \(dir)/scheduler_config.json (\(files.count) files)")
     }
   }
 

@@ -87,8 +87,19 @@ struct Sweep: ParsableCommand {
       "Replace what --out holds (a different or damaged sweep, or cells without sweep.json) "
         + "instead of refusing to."))
   var overwrite = false
+  @Option(
+    help: ArgumentHelp(
+      "Run only shard K of N (K in 1…N): every N-th run, for N machines sharing --out; then "
+        + "--merge.", valueName: "K/N"))
+  var shard: String?
+  @Option(
+    help: ArgumentHelp(
+      "Rebuild sweep.json, the tables and the heat map of this sweep folder from its finished "
+        + "runs (its shards' and its own), naming the runs still missing.", valueName: "dir"))
+  var merge: String?
 
   func validate() throws {
+    try validateShardOptions()
     _ = try grid()
     guard steps >= 1 else { throw ValidationError("--steps \(steps) is not allowed: a whole number ≥ 1.") }
     guard (1...100).contains(repeats) else {
@@ -159,19 +170,23 @@ struct Sweep: ParsableCommand {
   }
 
   func run() throws {
+    if let merge { return try runMerge(merge) }
     BLAS.threads = threads
     let grid = try grid()
     let settings = sweepSettings()
+    let shard = try shardValue()
     var runner = try SweepRunner(
       directory: out, grid: grid, settings: settings.recorded(resolutions: grid.resolutions),
-      overwrite: overwrite)
+      overwrite: overwrite, shard: shard)
     for note in runner.notes { print("note: \(note)") }
     let pending = runner.pendingJobs.count
-    let total = grid.cells.count * grid.repeats
+    let all = grid.cells.count * grid.repeats
+    let total = shard.map { $0.jobCount(of: all) } ?? all
     print(
       "sweep of \(grid.resolutions.count) resolutions × \(grid.scales.count) scales × "
-        + "\(grid.families.count) schedules × \(grid.repeats) repeat(s) = \(total) runs of "
+        + "\(grid.families.count) schedules × \(grid.repeats) repeat(s) = \(all) runs of "
         + "\(steps) steps → \(out)"
+        + (shard.map { ", shard \($0): \(total) of them" } ?? "")
         + (pending < total ? " (resuming: \(total - pending) done, \(pending) to go)" : ""))
     let trainer = SweepTrainer(settings: settings, seed: seed)
     signal(SIGINT) { _ in interruptRequested = 1 }
@@ -215,6 +230,7 @@ struct Sweep: ParsableCommand {
       print("stopped; the runs done are saved. Run the same command again to continue.")
       throw ExitCode(130)
     }
+    if let shard { return printShardDone(shard, runner: runner) }
     print("\n" + table.markdown)
     for (column, best) in zip(table.columns, table.bestScale) {
       print("best b at \(column.title): " + (best.map { "\($0)" } ?? "none (every cell failed)"))

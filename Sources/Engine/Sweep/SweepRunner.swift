@@ -38,8 +38,15 @@ public struct SweepRunner {
   public private(set) var notes: [String] = []
   /// The sweep folder's lock, held for as long as any copy of this runner exists.
   let lock: FolderLock
+  /// The part of the sweep this process runs, or nil for all of it.
+  public let shard: SweepShard?
 
-  public var statePath: String { (directory as NSString).appendingPathComponent("sweep.json") }
+  /// Where this runner keeps its state: `sweep.json`, or a shard's own file under `shards/`,
+  /// so that no two shards ever write the same file.
+  public var statePath: String {
+    let name = shard.map { "shards/" + $0.fileName } ?? "sweep.json"
+    return (directory as NSString).appendingPathComponent(name)
+  }
 
   /// Opens `directory`: resumes the sweep stored there when it is the same experiment, starts a
   /// new one when the folder holds no sweep.
@@ -49,11 +56,19 @@ public struct SweepRunner {
   /// results under `cells/` without the `sweep.json` that says which sweep they belong to. With
   /// `overwrite` the last three are deleted (schedtui's files only) and the sweep starts afresh.
   /// Cells whose stored results fail their checksum are dropped, so they run again.
+  ///
+  /// A shard (``SweepShard``) shares the folder with the other shards, on other machines: it
+  /// locks only its own lock file, keeps its state in `shards/`, writes no manifest (the merge
+  /// does), and counts the runs of a `sweep.json` that a merge wrote as done (it only reads it).
   public init(
-    directory: String, grid: SweepGrid, settings: [String: String], overwrite: Bool = false
+    directory: String, grid: SweepGrid, settings: [String: String], overwrite: Bool = false,
+    shard: SweepShard? = nil
   ) throws {
     self.directory = directory
-    lock = try FolderLock(directory: directory)
+    self.shard = shard
+    lock = try FolderLock(
+      directory: directory,
+      name: shard.map { ".schedtui-shard-\($0.index)-of-\($0.count).lock" } ?? FolderLock.fileName)
     let fresh = SweepState(grid: grid, settings: settings)
     let path = (directory as NSString).appendingPathComponent("sweep.json")
     let manifest: FolderManifest?
@@ -79,11 +94,26 @@ public struct SweepRunner {
           throw error
         }
       }
-    } else {
+    } else if shard == nil {
       let runs = SweepRunner.runFolders(in: directory)
       if runs > 0 && !overwrite {
         throw FolderError.sweepWithoutState(path: directory, runs: runs)
       }
+    }
+    if let shard {
+      // Runs merged into sweep.json count as done; the shard's own file adds what it did since.
+      var state = loaded?.state ?? fresh
+      let own = (directory as NSString).appendingPathComponent("shards/" + shard.fileName)
+      if FileManager.default.fileExists(atPath: own) {
+        let stored = try SweepState.loadChecked(path: own, matching: fresh)
+        state = state.merging(stored.state)
+        notes += stored.damagedCells.map {
+          "cell \($0): its results in \(own) fail their checksum; the cell runs again"
+        }
+      }
+      // A shard's file holds only its own runs.
+      self.state = state.filtered { shard.owns(jobNumber: $0) }
+      return
     }
     if let loaded {
       state = loaded.state
@@ -158,12 +188,15 @@ public struct SweepRunner {
     Double(resolution * resolution) + 800
   }
 
-  /// The runs still to do, in order.
+  /// The runs still to do, in order (a shard's: every N-th of the grid's cells × repeats).
   public var pendingJobs: [Job] {
     var jobs: [Job] = []
+    var number = -1
     for cell in state.grid.cells {
       let done = Set((state.results[cell.id] ?? []).map(\.seed))
       for k in 0..<state.grid.repeats {
+        number += 1
+        if let shard, !shard.owns(jobNumber: number) { continue }
         let seed = state.grid.seed(repeat: k)
         if done.contains(seed) { continue }
         let dir = (directory as NSString).appendingPathComponent("cells/\(cell.id)/seed-\(seed)")
@@ -185,7 +218,8 @@ public struct SweepRunner {
     note: (String) -> Void = { _ in }
   ) throws -> Bool {
     let jobs = pendingJobs
-    let total = state.grid.cells.count * state.grid.repeats
+    let all = state.grid.cells.count * state.grid.repeats
+    let total = shard.map { $0.jobCount(of: all) } ?? all
     var done = total - jobs.count
     let started = Date()
     var seconds = 0.0
@@ -218,13 +252,108 @@ public struct SweepRunner {
 
   func save(_ writeOutputs: (SweepState) throws -> Void) throws {
     try AtomicFile.write(state.json(), to: statePath)
+    // The sweep-level outputs are written by an unsharded run or by a merge, never by a shard:
+    // two shards would overwrite each other's tables.
+    if shard != nil { return }
+    try Self.writeOutputs(state, directory: directory, writeOutputs)
+  }
+
+  /// table.md, table.csv, details.md and whatever `writeOutputs` adds (the heat map).
+  static func writeOutputs(
+    _ state: SweepState, directory: String, _ writeOutputs: (SweepState) throws -> Void
+  ) throws {
     let table = SweepTable(grid: state.grid, results: state.results)
-    try AtomicFile.write(table.markdown, to: (directory as NSString).appendingPathComponent("table.md"))
-    try AtomicFile.write(table.csv, to: (directory as NSString).appendingPathComponent("table.csv"))
+    let folder = directory as NSString
+    try AtomicFile.write(table.markdown, to: folder.appendingPathComponent("table.md"))
+    try AtomicFile.write(table.csv, to: folder.appendingPathComponent("table.csv"))
     try AtomicFile.write(
       "## Copy rate\n\n" + table.copyMarkdown + "\n## Loss per logSNR bin\n\n"
         + SweepBins(grid: state.grid, results: state.results).markdown,
-      to: (directory as NSString).appendingPathComponent("details.md"))
+      to: folder.appendingPathComponent("details.md"))
     try writeOutputs(state)
+  }
+}
+
+/// One of N parts of a sweep, for running it on N machines that share the sweep folder.
+///
+/// The sweep's runs (cells in grid order, each cell's repeats in order) are numbered 0, 1, 2, …;
+/// shard K of N (K in 1…N) runs those whose number is K − 1 modulo N. Dealing the runs out in
+/// turn rather than in blocks keeps the shards balanced in time as well as in count: the grid
+/// is ordered by resolution, so blocks would give one shard all the slow 32×32 cells.
+public struct SweepShard: Equatable, Sendable, CustomStringConvertible {
+  /// K, 1-based.
+  public let index: Int
+  /// N.
+  public let count: Int
+
+  public enum ParseError: Error, Equatable, CustomStringConvertible {
+    case invalid(text: String, reason: String)
+    public var description: String {
+      switch self {
+      case .invalid(let text, let reason):
+        return "--shard \(text) is not allowed: \(reason); give K/N with whole numbers "
+          + "1 ≤ K ≤ N ≤ 10000 (for example 3/16)"
+      }
+    }
+  }
+
+  public init(index: Int, count: Int) {
+    precondition(count >= 1 && (1...count).contains(index), "shard \(index)/\(count)")
+    self.index = index
+    self.count = count
+  }
+
+  /// Reads `K/N`.
+  public init(parsing text: String) throws(ParseError) {
+    let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+    guard parts.count == 2 else { throw .invalid(text: text, reason: "it is not of the form K/N") }
+    guard let k = Int(parts[0]), let n = Int(parts[1]) else {
+      throw .invalid(text: text, reason: "K and N must be whole numbers")
+    }
+    guard (1...10_000).contains(n) else {
+      throw .invalid(text: text, reason: "N = \(n) is outside 1…10000")
+    }
+    guard (1...n).contains(k) else {
+      throw .invalid(text: text, reason: "K = \(k) is outside 1…\(n)")
+    }
+    self.init(index: k, count: n)
+  }
+
+  public var description: String { "\(index)/\(count)" }
+
+  /// The shard's state file under `shards/`.
+  public var fileName: String { "shard-\(index)-of-\(count).json" }
+
+  /// Whether run number `j` (0-based, in grid order) is this shard's.
+  public func owns(jobNumber j: Int) -> Bool { j % count == index - 1 }
+
+  /// How many of `total` runs are this shard's: ⌈total/N⌉ or ⌊total/N⌋.
+  public func jobCount(of total: Int) -> Int {
+    total / count + (index - 1 < total % count ? 1 : 0)
+  }
+}
+
+extension SweepRunner {
+  /// What `merge` did.
+  public struct MergeReport: Sendable {
+    public let state: SweepState
+    public let sources: [String]
+    /// Runs that no shard has finished yet, in grid order.
+    public let missing: [(cell: SweepCell, seed: UInt64)]
+  }
+
+  /// Rebuilds a sweep's `sweep.json`, tables and `writeOutputs` (the heat map) from every state
+  /// file in `directory`, the shards' and an earlier `sweep.json`, with whatever runs are
+  /// finished. The per-run folders are not touched. Run it once every shard has stopped, or at
+  /// any time to see partial results: shards never read what it writes but to skip merged runs.
+  public static func merge(
+    directory: String, writeOutputs: (SweepState) throws -> Void = { _ in }
+  ) throws -> MergeReport {
+    let collected = try SweepState.collect(directory: directory)
+    let state = collected.state
+    try AtomicFile.write(
+      state.json(), to: (directory as NSString).appendingPathComponent("sweep.json"))
+    try Self.writeOutputs(state, directory: directory, writeOutputs)
+    return MergeReport(state: state, sources: collected.sources, missing: state.missingRuns)
   }
 }

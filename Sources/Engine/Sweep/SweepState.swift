@@ -217,3 +217,86 @@ public struct SweepState: Equatable, Sendable {
     return (state, damaged)
   }
 }
+
+// MARK: - Shards
+
+extension SweepState {
+  /// The runs of both, per cell: this state's first, then `other`'s seeds that this one lacks,
+  /// ordered by repeat as an unsharded sweep runs them.
+  public func merging(_ other: SweepState) -> SweepState {
+    var out = self
+    for (id, runs) in other.results {
+      var list = out.results[id] ?? []
+      let seen = Set(list.map(\.seed))
+      list += runs.filter { !seen.contains($0.seed) }
+      out.results[id] = list.sorted { ($0.seed &- grid.seed) < ($1.seed &- grid.seed) }
+    }
+    return out
+  }
+
+  /// Only the runs whose number in grid order (cell index × repeats + repeat) `keep` accepts.
+  public func filtered(_ keep: (Int) -> Bool) -> SweepState {
+    var out = self
+    out.results = [:]
+    for (c, cell) in grid.cells.enumerated() {
+      guard let runs = results[cell.id] else { continue }
+      let kept = runs.filter { run in
+        let k = run.seed &- grid.seed
+        return k < UInt64(grid.repeats) && keep(c * grid.repeats + Int(k))
+      }
+      if !kept.isEmpty { out.results[cell.id] = kept }
+    }
+    return out
+  }
+
+  /// The runs no file holds yet: (cell, seed) in grid order.
+  public var missingRuns: [(cell: SweepCell, seed: UInt64)] {
+    var out: [(cell: SweepCell, seed: UInt64)] = []
+    for cell in grid.cells {
+      let done = Set((results[cell.id] ?? []).map(\.seed))
+      for k in 0..<grid.repeats where !done.contains(grid.seed(repeat: k)) {
+        out.append((cell, grid.seed(repeat: k)))
+      }
+    }
+    return out
+  }
+
+  /// What a merge found in a sweep folder.
+  public struct Collected: Sendable {
+    public let state: SweepState
+    /// The files read, relative to the folder: `sweep.json` and `shards/shard-K-of-N.json`.
+    public let sources: [String]
+  }
+
+  /// Reads every state file of the sweep in `directory` (its `sweep.json` and each shard's file
+  /// under `shards/`), checks that they describe the same sweep, and joins their runs. A folder
+  /// without any of them is not a sweep, and a file of another sweep is named with what differs.
+  public static func collect(directory: String) throws(LoadError) -> Collected {
+    let fm = FileManager.default
+    var isDir: ObjCBool = false
+    guard fm.fileExists(atPath: directory, isDirectory: &isDir), isDir.boolValue else {
+      throw .unreadable(path: directory, reason: "no such folder; give the --out of a sweep")
+    }
+    var names: [String] = []
+    if fm.fileExists(atPath: (directory as NSString).appendingPathComponent("sweep.json")) {
+      names.append("sweep.json")
+    }
+    let shards = (directory as NSString).appendingPathComponent("shards")
+    let files = ((try? fm.contentsOfDirectory(atPath: shards)) ?? [])
+      .filter { $0.hasPrefix("shard-") && $0.hasSuffix(".json") }.sorted()
+    names += files.map { "shards/" + $0 }
+    guard let first = names.first else {
+      throw .unreadable(
+        path: directory,
+        reason: "not a sweep folder: it holds neither sweep.json nor shards/shard-K-of-N.json "
+          + "(give the --out that `schedtui sweep` or its shards wrote to)")
+    }
+    var state = try open(path: (directory as NSString).appendingPathComponent(first))
+    let empty = SweepState(grid: state.grid, settings: state.settings)
+    for name in names.dropFirst() {
+      let path = (directory as NSString).appendingPathComponent(name)
+      state = state.merging(try load(path: path, matching: empty))
+    }
+    return Collected(state: state, sources: names)
+  }
+}

@@ -1,0 +1,146 @@
+import ArgumentParser
+import Engine
+import Foundation
+import Schedules
+
+/// `schedtui export --sigmas N` and `--python FILE.py`: the schedule for samplers and for
+/// training loops elsewhere (issue 11). Kept apart from the config and diffusers exports so that
+/// those stay as they were.
+extension Export {
+  static let predictionNames = Parameterization.allCases.map(\.rawValue)
+    .joined(separator: ", ")
+  static let weightingNames = LossWeighting.allCases.map(\.rawValue).joined(separator: ", ")
+
+  /// What `--sigmas` and `--python` will write, computed before anything is written.
+  struct HandOff {
+    var sigmas: SamplerSigmas?
+    var python: PythonExport?
+  }
+
+  func validateHandOff() throws {
+    if let sigmas, !(1...100_000).contains(sigmas) {
+      throw ValidationError(
+        "--sigmas \(sigmas) is not allowed: a whole number of sampling steps in [1, 100000] "
+          + "(the list then has that many σ and a final 0).")
+    }
+    if let python {
+      guard python.hasSuffix(".py"), (python as NSString).lastPathComponent != ".py" else {
+        throw ValidationError(
+          "--python \(python) is not allowed: a file name ending in .py (Python imports only "
+            + "those).")
+      }
+      if let output, sigmas == nil, output == python {
+        throw ValidationError("--python and --output are the same file \(python).")
+      }
+    } else {
+      for (given, option) in [
+        (prediction != nil, "--prediction"), (weighting != nil, "--weighting"),
+        (minSNRGamma != nil, "--min-snr-gamma"), (dataRMS != nil, "--data-rms"),
+      ] where given {
+        throw ValidationError("\(option) only applies with --python FILE.py.")
+      }
+    }
+    _ = try objectiveOverrides()
+  }
+
+  /// The objective options as values; nil where not given.
+  func objectiveOverrides() throws -> (Parameterization?, LossWeighting?) {
+    var p: Parameterization?
+    var w: LossWeighting?
+    if let prediction {
+      guard let value = Parameterization(rawValue: prediction) else {
+        throw ValidationError(
+          "--prediction \(prediction) is not allowed: one of \(Export.predictionNames).")
+      }
+      p = value
+    }
+    if let weighting {
+      guard let value = LossWeighting(rawValue: weighting) else {
+        throw ValidationError(
+          "--weighting \(weighting) is not allowed: one of \(Export.weightingNames).")
+      }
+      w = value
+    }
+    if let minSNRGamma, !(minSNRGamma.isFinite && minSNRGamma > 0) {
+      throw ValidationError("--min-snr-gamma \(minSNRGamma) is not allowed: a number > 0.")
+    }
+    if let dataRMS, !(dataRMS.isFinite && dataRMS > 0) {
+      throw ValidationError("--data-rms \(dataRMS) is not allowed: a number > 0.")
+    }
+    return (p, w)
+  }
+
+  /// The objective the module carries: the options, else the config's training section, else
+  /// the engine's default (edm with its own weighting, eps-mse). σ_d without --data-rms is what
+  /// `schedtui train` would measure on the config's data (1 without a training section), and
+  /// the module is told to measure its own.
+  func objective(_ config: Config) throws -> Objective {
+    let (p, w) = try objectiveOverrides()
+    let section = config.training
+    let defaults = Objective()
+    let prediction = p ?? section?.prediction ?? defaults.prediction
+    // A --prediction of its own brings its own weighting unless --weighting is given too.
+    let weighting = w ?? (p == nil ? section?.weighting : nil)
+    var rms = dataRMS ?? defaults.dataRMS
+    if dataRMS == nil, let section {
+      let data =
+        section.data == .digits
+        ? try Dataset.digits(resolution: section.resolution)
+        : try Dataset.patches(resolution: section.resolution, seed: section.seed)
+      rms = data.rms
+    }
+    return Objective(
+      prediction: prediction, weighting: weighting,
+      minSNRGamma: minSNRGamma ?? section?.minSNRGamma ?? defaults.minSNRGamma, dataRMS: rms)
+  }
+
+  /// Where the config came from, for the Python module's header.
+  var sourceDescription: String {
+    if let path = schedule.configPath { return "config file \(path)" }
+    if let preset = schedule.preset { return "preset \(preset)" }
+    return "the command line: schedtui " + CommandLine.arguments.dropFirst().joined(separator: " ")
+  }
+
+  func handOffFiles(_ config: Config) throws -> HandOff {
+    var out = HandOff()
+    guard sigmas != nil || python != nil else { return out }
+    let process: NoiseProcess
+    do {
+      process = try config.noiseProcess()
+    } catch {
+      throw ValidationError(schedule.describe(error))
+    }
+    if let sigmas { out.sigmas = try SamplerSigmas(process: process, count: sigmas) }
+    if python != nil {
+      out.python = try PythonExport(
+        config: config, objective: objective(config), source: sourceDescription,
+        dataRMSFromData: dataRMS == nil)
+    }
+    return out
+  }
+
+  func writeHandOff(_ files: HandOff) throws {
+    if let list = files.sigmas {
+      if let output {
+        try AtomicFile.write(list.json, to: output)
+        report("wrote \(output) (\(list.sigmas.count) σ)")
+      } else {
+        FileHandle.standardOutput.write(Data(list.json.utf8))
+      }
+      for w in list.warnings { FileHandle.standardError.write(Data("warning: \(w)\n".utf8)) }
+    }
+    if let path = python, let module = files.python {
+      try AtomicFile.write(module.text, to: path)
+      report("wrote \(path)")
+    }
+  }
+
+  /// A "wrote …" line: on standard output, unless the σ list goes there.
+  func report(_ line: String) {
+    if sigmas != nil && output == nil {
+      FileHandle.standardError.write(Data((line + "\n").utf8))
+    } else {
+      print(line)
+    }
+  }
+}
