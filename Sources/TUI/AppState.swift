@@ -141,22 +141,81 @@ public enum PromptKind: Sendable, Equatable {
   }
 }
 
-/// A line of typed text: the value being entered and, after a failed commit, why it was refused.
+/// A line of typed text: the value being entered, where the caret is, and, after a failed
+/// commit, why it was refused.
+///
+/// An entry opened on a value starts with the whole value selected: the first typed character
+/// replaces it (typing `0.5` on b = 1 gives 0.5, not 10.5), Backspace or Delete clear it, and an
+/// arrow key keeps it and puts the caret at its start (←) or end (→) to edit it.
 public struct TextEntry: Sendable, Equatable {
   public var text: String
   public var error: String?
   /// The path exists and the user was told: Enter now replaces it. Editing the text resets it.
   public var replaceConfirmed: Bool
-  public init(text: String, error: String? = nil, replaceConfirmed: Bool = false) {
+  /// The whole text is selected (and is replaced by the next typed character).
+  public var selected: Bool
+  /// The caret, in characters from the start: 0…`text.count`.
+  public var caret: Int
+
+  public init(
+    text: String, error: String? = nil, replaceConfirmed: Bool = false, selected: Bool = false
+  ) {
     self.text = text
     self.error = error
     self.replaceConfirmed = replaceConfirmed
+    self.selected = selected
+    caret = text.count
+  }
+
+  /// Types `c` at the caret, or in place of the selected text.
+  mutating func insert(_ c: Character) {
+    if selected {
+      text = ""
+      caret = 0
+      selected = false
+    }
+    let i = text.index(text.startIndex, offsetBy: min(caret, text.count))
+    text.insert(c, at: i)
+    caret += 1
+  }
+
+  /// Backspace (`forward` false) or Delete: the selection, else the character before / after
+  /// the caret.
+  mutating func delete(forward: Bool) {
+    if selected {
+      text = ""
+      caret = 0
+      selected = false
+      return
+    }
+    let at = forward ? caret : caret - 1
+    guard at >= 0, at < text.count else { return }
+    text.remove(at: text.index(text.startIndex, offsetBy: at))
+    caret = at
+  }
+
+  /// Moves the caret by `delta` characters; from a selection, ← goes to the start and → to the
+  /// end of it, keeping the text.
+  mutating func moveCaret(by delta: Int) {
+    if selected {
+      selected = false
+      caret = delta < 0 ? 0 : text.count
+      return
+    }
+    caret = min(max(caret + delta, 0), text.count)
+  }
+
+  /// Home (`end` false) or End.
+  mutating func moveCaret(toEnd end: Bool) {
+    selected = false
+    caret = end ? text.count : 0
   }
 }
 
 /// Something drawn over the screen that takes the keys until it closes.
 public enum Modal: Sendable, Equatable {
-  case help
+  /// The key list, at a page (a small terminal shows it a page at a time).
+  case help(page: Int)
   /// Typed entry of the focused value.
   case edit(Field, TextEntry)
   /// A path prompt for export or import.

@@ -98,7 +98,9 @@ public enum KeyMap {
 
   /// Keys inside the edit line, the path prompt and the preset list, for the help.
   public static let modalHelp: [(String, String)] = [
-    ("typing", "Enter accepts, Esc cancels, Backspace deletes"),
+    ("typing", "old value selected: typing replaces it"),
+    ("", "←→ Home End move, Backspace Del delete"),
+    ("", "Enter accepts, Esc cancels"),
     // Two lines: one did not fit the help box's 49 columns and lost its end.
     ("presets", "↑↓ move, Enter load, Tab next group"),
     ("", "p pin, a pin group (a figure), c clear"),
@@ -118,7 +120,12 @@ public enum KeyMap {
       switch key {
       case .enter: return .commit
       case .escape, .ctrl("c"): return .cancel
-      case .backspace, .delete: return .backspace
+      case .backspace: return .backspace
+      case .delete: return .deleteForward
+      case .left: return .moveCaret(-1)
+      case .right: return .moveCaret(1)
+      case .home: return .caretToEnd(false)
+      case .end: return .caretToEnd(true)
       case .char(let c): return .type(c)
       default: return nil
       }
@@ -149,6 +156,8 @@ public enum KeyMap {
     case .help:
       switch key {
       case .ctrl("c"), .char("q"): return .requestQuit
+      case .down, .char("j"), .pageDown, .char(" "), .wheelDown: return .select(1)
+      case .up, .char("k"), .pageUp, .wheelUp: return .select(-1)
       default: return .toggleHelp
       }
     case nil:

@@ -16,6 +16,12 @@ public enum Action: Sendable, Equatable {
   case beginEdit
   case type(Character)
   case backspace
+  /// Delete: the selection or the character after the caret.
+  case deleteForward
+  /// ←/→ in an edit line or prompt: move the caret by this many characters.
+  case moveCaret(Int)
+  /// Home / End in an edit line or prompt.
+  case caretToEnd(Bool)
   /// Enter in an edit line, prompt or list.
   case commit
   /// Esc: close what is open (or quit when nothing is).
@@ -98,9 +104,11 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
   if reduceTraining(&state, action) { return [] }
   if reduceSweepReport(&state, action) { return [] }
   switch state.modal {
-  case .help:
+  case .help(let page):
     switch action {
     case .toggleHelp, .cancel, .commit: state.modal = nil
+    // Pages are counted by the view (they depend on the terminal's size), which clamps this.
+    case .select(let delta): state.modal = .help(page: max(0, page + delta))
     case .requestQuit: requestQuit(&state)
     default: break
     }
@@ -113,15 +121,11 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     }
     return []
   case .edit(let field, var entry):
+    if editText(&entry, action) {
+      state.modal = .edit(field, entry)
+      return []
+    }
     switch action {
-    case .type(let c):
-      entry.text.append(c)
-      entry.error = nil
-      state.modal = .edit(field, entry)
-    case .backspace:
-      if !entry.text.isEmpty { entry.text.removeLast() }
-      entry.error = nil
-      state.modal = .edit(field, entry)
     case .cancel: state.modal = nil
     case .commit:
       var d = state.document
@@ -146,17 +150,11 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     }
     return []
   case .prompt(let kind, var entry):
+    if editText(&entry, action) {
+      state.modal = .prompt(kind, entry)
+      return []
+    }
     switch action {
-    case .type(let c):
-      entry.text.append(c)
-      entry.error = nil
-      entry.replaceConfirmed = false
-      state.modal = .prompt(kind, entry)
-    case .backspace:
-      if !entry.text.isEmpty { entry.text.removeLast() }
-      entry.error = nil
-      entry.replaceConfirmed = false
-      state.modal = .prompt(kind, entry)
     case .cancel: state.modal = nil
     case .commit:
       let path = entry.text.trimmingCharacters(in: .whitespaces)
@@ -257,7 +255,8 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     state.selectedRow = ((min(state.selectedRow, n - 1) + delta) % n + n) % n
   case .beginEdit where state.screen == .sweep:
     let row = SweepSetup.Row.allCases[min(state.selectedRow, SweepSetup.Row.allCases.count - 1)]
-    state.modal = .prompt(.sweepSetup(row), TextEntry(text: state.sweepSetup[row]))
+    state.modal = .prompt(
+      .sweepSetup(row), TextEntry(text: state.sweepSetup[row], selected: true))
   case .select(let delta):
     if state.focus == .plots {
       state.focus = .parameters
@@ -278,8 +277,8 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     let text =
       field == .previewGamma && state.document.previewGamma == nil
       ? "t" : field.text(in: state)
-    state.modal = .edit(field, TextEntry(text: text))
-  case .type, .backspace, .commit, .confirm:
+    state.modal = .edit(field, TextEntry(text: text, selected: true))
+  case .type, .backspace, .deleteForward, .moveCaret, .caretToEnd, .commit, .confirm:
     break
   case .cancel, .requestQuit:
     requestQuit(&state)
@@ -288,7 +287,7 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
   case .show(let screen):
     state.screen = screen
     state.selectedRow = 0
-  case .toggleHelp: state.modal = .help
+  case .toggleHelp: state.modal = .help(page: 0)
   case .pin:
     addPins(&state, [(state.document.current.label, state.document.current)])
   case .clearPins: clearPins(&state)
@@ -320,7 +319,7 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     case .sweepSetup(let row): path = state.sweepSetup[row]
     default: path = state.defaultConfigPath
     }
-    state.modal = .prompt(kind, TextEntry(text: path))
+    state.modal = .prompt(kind, TextEntry(text: path, selected: true))
   case .setTraining(let active):
     state.trainingActive = active
   case .toggleTraining:
@@ -366,6 +365,25 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     state.message = StatusMessage(text)
   }
   return []
+}
+
+/// Applies a text-editing action to an entry line; returns whether `action` was one. Any edit
+/// clears the last error, and a changed path withdraws a confirmed replace.
+func editText(_ entry: inout TextEntry, _ action: Action) -> Bool {
+  let before = entry.text
+  switch action {
+  case .type(let c): entry.insert(c)
+  case .backspace: entry.delete(forward: false)
+  case .deleteForward: entry.delete(forward: true)
+  case .moveCaret(let delta): entry.moveCaret(by: delta)
+  case .caretToEnd(let end): entry.moveCaret(toEnd: end)
+  default: return false
+  }
+  if entry.text != before {
+    entry.error = nil
+    entry.replaceConfirmed = false
+  }
+  return true
 }
 
 /// Validates `d` and makes it the document, keeping the old one for undo. Returns the problem

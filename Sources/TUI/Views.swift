@@ -45,7 +45,7 @@ public final class Renderer {
     }
     statusLine(state, &grid)
     switch state.modal {
-    case .help: helpOverlay(&grid)
+    case .help(let page): helpOverlay(&grid, page: page)
     case .presets(let selected): presetsOverlay(state, selected, &grid)
     case .confirmQuit:
       dialog(
@@ -108,7 +108,13 @@ public final class Renderer {
     }
     let hints: String
     switch state.modal {
-    case .help: hints = " any key: close help   q: quit"
+    case .help(let page):
+      let pages = helpLayout(width: grid.width, height: grid.height).pages
+      hints =
+        pages > 1
+        ? " help page \(min(page, pages - 1) + 1) of \(pages): ↓ PgDn next · ↑ PgUp back · "
+          + "other keys close · q quits"
+        : " any key: close help   q: quit"
     case .presets:
       hints = " ↑↓ choose · Tab next group · Enter load · p pin · a pin group · c clear · Esc close"
     case .confirmQuit: hints = " y: quit · n: stay"
@@ -140,8 +146,16 @@ public final class Renderer {
   func entryLine(_ grid: inout Grid, y: Int, question: String, entry: TextEntry, hint: String) {
     let g = theme.glyphs
     var col = grid.write(g.text(" \(question) "), x: 0, y: y, theme.title)
-    col = grid.write(entry.text, x: col, y: y, theme.text)
-    grid.put(col, y, g.unicode ? "▏" : "_", Style(fg: Theme.current))
+    let start = col
+    // A selected value is shown reversed (the next key replaces it); otherwise the character
+    // under the caret is, or a bar after the text when the caret is at its end.
+    col = grid.write(entry.text, x: col, y: y, entry.selected ? theme.selected : theme.text)
+    if !entry.selected, entry.caret < entry.text.count {
+      let x = start + entry.caret
+      if grid.contains(x, y) { grid[x, y].style = theme.selected.with(.bold) }
+    } else {
+      grid.put(col, y, g.unicode ? "▏" : "_", Style(fg: Theme.current))
+    }
     if let e = entry.error {
       grid.fill(Rect(x: 0, y: y - 1, width: grid.width, height: 1))
       grid.write(g.text(" " + e), x: 0, y: y - 1, theme.error)
@@ -520,41 +534,55 @@ public final class Renderer {
     }
   }
 
-  func helpOverlay(_ grid: inout Grid) {
+  /// The help's lines: every key binding, then the keys inside the edit line, the preset list
+  /// and the quit question.
+  static var helpRows: [(key: String, text: String, isBinding: Bool)] {
+    KeyMap.helpBindings.map { ($0.label, $0.help, true) } + [("", "", false)]
+      + KeyMap.modalHelp.map { ($0.0, $0.1, false) }
+  }
+
+  /// Width of one help column: the key (13), a gap, the longest text (at most 40), borders.
+  static let helpKeyWidth = 13
+  static var helpColumnWidth: Int {
+    helpKeyWidth + 2 + min(40, helpRows.map(\.text.count).max() ?? 0)
+  }
+
+  /// How the help is laid out at `width × height`: columns side by side, rows per column, and
+  /// how many pages it takes (more than one only when the terminal is too small to show every
+  /// line at once: then it pages, rather than cutting lines or overlapping columns).
+  func helpLayout(width: Int, height: Int) -> (columns: Int, perColumn: Int, pages: Int) {
+    let rows = Renderer.helpRows.count
+    let innerHeight = max(1, height - 4)
+    let columns = max(1, min((width - 4) / Renderer.helpColumnWidth, (rows + innerHeight - 1)
+      / innerHeight))
+    let perColumn = min(innerHeight, (rows + columns - 1) / columns)
+    let pages = (rows + columns * perColumn - 1) / (columns * perColumn)
+    return (columns, perColumn, pages)
+  }
+
+  func helpOverlay(_ grid: inout Grid, page: Int) {
     let g = theme.glyphs
-    let bindings = KeyMap.helpBindings
-    let extra = KeyMap.modalHelp.count + 1
-    // One column when it fits, else as many as the height needs; the box hugs its content.
-    let available = Rect(x: 1, y: 1, width: grid.width - 2, height: grid.height - 2)
-    let perColumn = max(1, min(bindings.count, available.height - 2 - extra))
-    let columnCount = max(1, (bindings.count + perColumn - 1) / perColumn)
-    let helpWidth = min(available.width, columnCount * 64 + 2)
-    let box = Rect(
-      x: (grid.width - helpWidth) / 2, y: 1, width: helpWidth,
-      height: min(available.height, perColumn + extra + 2))
+    let rows = Renderer.helpRows
+    let (columns, perColumn, pages) = helpLayout(width: grid.width, height: grid.height)
+    let page = min(page, pages - 1)
+    let helpWidth = min(grid.width - 2, columns * Renderer.helpColumnWidth + 2)
+    let box = Rect(x: (grid.width - helpWidth) / 2, y: 1, width: helpWidth, height: perColumn + 2)
     grid.fill(box)
-    grid.box(box, title: "Keys (any key closes)", theme.focusedBorder, glyphs: g)
+    let title = pages > 1 ? "Keys (\(page + 1)/\(pages), ↓ more)" : "Keys (any key closes)"
+    grid.box(box, title: title, theme.focusedBorder, glyphs: g)
     let inner = box.inset(1)
-    let cols = inner.columns(columnCount)
-    let keyWidth = 13
-    for (i, b) in bindings.enumerated() {
-      let c = cols[min(i / perColumn, cols.count - 1)]
-      let y = c.y + i % perColumn
+    let cols = inner.columns(columns)
+    let keyWidth = Renderer.helpKeyWidth
+    let first = page * columns * perColumn
+    for i in first..<min(rows.count, first + columns * perColumn) {
+      let c = cols[(i - first) / perColumn]
+      let y = c.y + (i - first) % perColumn
+      let row = rows[i]
+      let keyStyle = row.isBinding ? Style(fg: Theme.current, bg: .default, .bold) : theme.title
+      grid.write(" " + g.text(row.key), x: c.x, y: y, keyStyle, maxWidth: keyWidth)
       grid.write(
-        " " + g.text(b.label), x: c.x, y: y, Style(fg: Theme.current, bg: .default, .bold),
-        maxWidth: keyWidth)
-      grid.write(
-        g.text(b.help), x: c.x + keyWidth + 1, y: y, theme.text,
+        g.text(row.text), x: c.x + keyWidth + 1, y: y, row.isBinding ? theme.text : theme.dim,
         maxWidth: c.width - keyWidth - 2)
-    }
-    let rowsUsed = min(perColumn, bindings.count)
-    for (i, (k, v)) in KeyMap.modalHelp.enumerated() {
-      let y = inner.y + rowsUsed + 1 + i
-      guard y < inner.maxY else { break }
-      grid.write(" " + g.text(k), x: inner.x, y: y, theme.title, maxWidth: keyWidth)
-      grid.write(
-        g.text(v), x: inner.x + keyWidth + 1, y: y, theme.dim,
-        maxWidth: inner.width - keyWidth - 2)
     }
   }
 

@@ -58,7 +58,7 @@ import Testing
     var s = cosineState()
     select(.start, &s)
     reduce(&s, .beginEdit)
-    #expect(s.modal == .edit(.start, TextEntry(text: "0")))
+    #expect(s.modal == .edit(.start, TextEntry(text: "0", selected: true)))
     reduce(&s, .backspace)
     for c in "0.2" { reduce(&s, .type(c)) }
     reduce(&s, .commit)
@@ -177,7 +177,7 @@ import Testing
   func exportPrompt() {
     var s = cosineState()
     reduce(&s, .beginPrompt(.exportConfig))
-    #expect(s.modal == .prompt(.exportConfig, TextEntry(text: "schedule.json")))
+    #expect(s.modal == .prompt(.exportConfig, TextEntry(text: "schedule.json", selected: true)))
     let effects = reduce(&s, .commit)
     #expect(effects == [.exportConfig(s.document.current, path: "schedule.json", replace: false)])
     #expect(s.modal == nil)
@@ -200,6 +200,7 @@ import Testing
       ])
     // Editing the path withdraws the confirmation.
     reduce(&s, .beginPrompt(.exportConfig))
+    reduce(&s, .commit)
     reduce(&s, .exists(.exportConfig, path: "schedule.json"))
     reduce(&s, .type("x"))
     #expect(
@@ -243,7 +244,7 @@ import Testing
   func escapeClosesFirst() {
     var s = cosineState()
     reduce(&s, KeyMap.action(for: .char("?"), in: s)!)
-    #expect(s.modal == .help)
+    #expect(s.modal == .help(page: 0))
     reduce(&s, KeyMap.action(for: .escape, in: s)!)
     #expect(s.modal == nil && !s.shouldQuit)
     reduce(&s, KeyMap.action(for: .escape, in: s)!)
