@@ -111,6 +111,17 @@ public enum Focus: Sendable, Equatable {
   case plots
 }
 
+/// What a mouse pointer can land on (recorded by the renderer while it draws a frame).
+public enum PointerTarget: Equatable, Sendable {
+  /// Row `row` of the parameter list (``AppState/fields``).
+  case parameter(row: Int)
+  /// Row of the sweep screen's setup (``SweepSetup/Row``).
+  case sweepRow(Int)
+  /// A plot area whose x axis runs from `lower` (left dot) to `upper` (right dot); `overT` when
+  /// x is t, so a click can place the t-cursor.
+  case plot(Rect, lower: Double, upper: Double, overT: Bool)
+}
+
 /// What a prompt asks for.
 public enum PromptKind: Sendable, Equatable {
   case exportConfig

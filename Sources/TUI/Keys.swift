@@ -8,6 +8,10 @@ public enum Key: Hashable, Sendable {
   case ctrl(Character)
   case function(Int)
   case wheelUp, wheelDown
+  /// The wheel turned (up: away from the user) with the pointer on cell (x, y).
+  case wheel(up: Bool, x: Int, y: Int)
+  /// The first button pressed on cell (x, y).
+  case click(x: Int, y: Int)
 }
 
 /// One line of the key table: the keys, what they do, and the action they send.

@@ -12,6 +12,12 @@ public enum Action: Sendable, Equatable {
   case adjust(steps: Int, coarse: Bool)
   /// Move the t-cursor whatever has focus.
   case moveCursor(steps: Int, coarse: Bool)
+  /// The wheel over row `row` of the parameter list: change that field (not the focused one).
+  case adjustRow(row: Int, steps: Int)
+  /// A click on row `row` of the parameter list (or of the sweep setup): focus and select it.
+  case focusRow(Int)
+  /// A click on a plot: focus the plots and, on a plot over t, put the t-cursor at `t`.
+  case focusPlots(t: Double?)
   /// Start typing an exact value for the focused field.
   case beginEdit
   case type(Character)
@@ -272,6 +278,18 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     adjust(&state, field, steps: steps, coarse: coarse)
   case .moveCursor(let steps, let coarse):
     moveCursor(&state, steps: steps, coarse: coarse)
+  case .adjustRow(let row, let steps):
+    let fields = state.fields
+    guard fields.indices.contains(row) else { return [] }
+    adjust(&state, fields[row], steps: steps, coarse: false)
+  case .focusRow(let row):
+    let count = state.screen == .sweep ? SweepSetup.Row.allCases.count : state.fields.count
+    guard row >= 0, row < count else { return [] }
+    state.focus = .parameters
+    state.selectedRow = row
+  case .focusPlots(let t):
+    state.focus = .plots
+    if let t { state.cursorT = min(max(t, 0), 1) }
   case .beginEdit:
     let field = state.selectedField ?? .cursorT
     let text =

@@ -13,6 +13,13 @@ public final class Renderer {
   public static let minimumHeight = 20
 
   private var curveCache: [Setting: (samples: Int, curves: CurveSet)] = [:]
+  /// What the last frame drew where a pointer can act: rows of a list, plots. Recorded while
+  /// drawing, so a click or a wheel turn acts on exactly what is under the pointer.
+  public private(set) var targets: [(rect: Rect, target: PointerTarget)] = []
+  /// Whether charts draw their legends (off only to compare frames in tests).
+  public var legends = true
+  /// Where the last frame's charts went (plot area and legend), in drawing order.
+  public private(set) var chartLayouts: [Chart.Layout] = []
 
   public init(theme: Theme, preview: PreviewSource? = nil) {
     self.theme = theme
@@ -29,6 +36,8 @@ public final class Renderer {
   /// Draws the whole screen for `state` into `grid` (cleared first).
   public func render(_ state: AppState, into grid: inout Grid) {
     grid.fill(grid.bounds)
+    targets.removeAll(keepingCapacity: true)
+    chartLayouts.removeAll(keepingCapacity: true)
     let width = grid.width
     let height = grid.height
     guard width >= Renderer.minimumWidth, height >= Renderer.minimumHeight else {
@@ -58,6 +67,61 @@ public final class Renderer {
         ])
     case .edit, .prompt, nil: break
     }
+  }
+
+  // MARK: - Pointer
+
+  /// The target under cell (x, y) in the last frame drawn (the topmost when they overlap).
+  public func target(x: Int, y: Int) -> PointerTarget? {
+    targets.last { t in
+      x >= t.rect.x && x < t.rect.maxX && y >= t.rect.y && y < t.rect.maxY
+    }?.target
+  }
+
+  /// The action for a key in `state`, with mouse events resolved against the last frame: the
+  /// wheel changes the field under the pointer (or moves the t-cursor over a plot), a click
+  /// focuses the row or plot under it (and puts the t-cursor where a plot over t was clicked).
+  /// With an overlay open, and away from every target, the wheel acts as ``Key/wheelUp`` and
+  /// ``Key/wheelDown`` do.
+  public func action(for key: Key, in state: AppState) -> Action? {
+    let x: Int, y: Int, steps: Int?
+    switch key {
+    case .wheel(let up, let px, let py): (x, y, steps) = (px, py, up ? 1 : -1)
+    case .click(let px, let py): (x, y, steps) = (px, py, nil)
+    default: return KeyMap.action(for: key, in: state)
+    }
+    let plain: Key? = steps.map { $0 > 0 ? .wheelUp : .wheelDown }
+    guard state.modal == nil, let target = target(x: x, y: y) else {
+      return plain.flatMap { KeyMap.action(for: $0, in: state) }
+        ?? (state.modal == nil ? nil : KeyMap.action(for: key, in: state))
+    }
+    switch (target, steps) {
+    case (.parameter(let row), let s?): return .adjustRow(row: row, steps: s)
+    case (.parameter(let row), nil), (.sweepRow(let row), nil): return .focusRow(row)
+    case (.sweepRow, _?): return nil
+    case (.plot, let s?): return .moveCursor(steps: s, coarse: false)
+    case (.plot(let r, let lower, let upper, let overT), nil):
+      guard overT, r.width > 0 else { return .focusPlots(t: nil) }
+      // The centre of the clicked cell, in dots (two per cell) as the chart maps x.
+      let dot = Double(2 * (x - r.x)) + 0.5
+      return .focusPlots(t: lower + dot / Double(2 * r.width - 1) * (upper - lower))
+    }
+  }
+
+  func addTarget(_ rect: Rect, _ target: PointerTarget) {
+    targets.append((rect, target))
+  }
+
+  /// Draws `chart` and records its plot as a pointer target.
+  @discardableResult
+  func draw(_ chart: Chart, _ grid: inout Grid, _ rect: Rect, overT: Bool) -> Chart.Layout {
+    var chart = chart
+    chart.showLegend = chart.showLegend && legends
+    let layout = chart.draw(into: &grid, rect: rect, glyphs: theme.glyphs, theme: theme.chart)
+    chartLayouts.append(layout)
+    addTarget(layout.plot, .plot(layout.plot, lower: chart.x.lower, upper: chart.x.upper,
+      overT: overT))
+    return layout
   }
 
   // MARK: - Frame parts
@@ -211,6 +275,7 @@ public final class Renderer {
       let label = g.text(f.label)
       let value = g.text(f.text(in: state))
       let isSelected = f == selected
+      addTarget(Rect(x: r.x, y: y, width: r.width, height: 1), .parameter(row: i))
       let style = isSelected ? theme.selected : theme.text
       if isSelected { grid.fill(Rect(x: r.x + 1, y: y, width: inner, height: 1), " ", style) }
       grid.write(" " + label, x: r.x + 1, y: y, isSelected ? style : theme.dim, maxWidth: inner)
@@ -303,7 +368,7 @@ public final class Renderer {
       title: "γ(t)  signal variance", x: Axis(name: "t", lower: 0, upper: 1),
       y: Axis(name: "γ", lower: 0, upper: 1, maxTicks: 5), series: gammaSeries, cursorX: cursor)
     gammaChart.showLegend = true
-    gammaChart.draw(into: &grid, rect: rows[0], glyphs: theme.glyphs, theme: theme.chart)
+    draw(gammaChart, &grid, rows[0], overT: true)
 
     var logSeries = sets.map { Series(name: $0.name, color: $0.color, points: $0.curves.logSNR) }
     if let unscaled = current.unscaledLogSNR {
@@ -320,7 +385,7 @@ public final class Renderer {
       title: "logSNR(t)   \(shiftText)", x: Axis(name: "t", lower: 0, upper: 1),
       y: Axis(name: "", lower: range.lowerBound, upper: range.upperBound, maxTicks: 5),
       series: logSeries, cursorX: cursor)
-    logChart.draw(into: &grid, rect: rows[1], glyphs: theme.glyphs, theme: theme.chart)
+    draw(logChart, &grid, rows[1], overT: true)
 
     let densitySeries = sets.map {
       Series(name: $0.name, color: $0.color, points: $0.curves.density)
@@ -332,7 +397,7 @@ public final class Renderer {
       x: Axis(name: "logSNR", lower: range.lowerBound, upper: range.upperBound, maxTicks: 9),
       y: Axis(name: "", lower: 0, upper: top, maxTicks: 4), series: densitySeries,
       cursorX: cursorLambda.isFinite ? cursorLambda : nil)
-    densityChart.draw(into: &grid, rect: rows[2], glyphs: theme.glyphs, theme: theme.chart)
+    draw(densityChart, &grid, rows[2], overT: false)
   }
 
   // MARK: - Preview screen

@@ -38,7 +38,8 @@ public enum ExplorerLoop {
         terminal.invalidate()
         dirty = true
       case .key(let key):
-        guard let action = KeyMap.action(for: key, in: state) else { continue }
+        // The renderer resolves mouse events against the frame on screen.
+        guard let action = renderer.action(for: key, in: state) else { continue }
         var effects = reduce(&state, action)
         // Effects report back with actions, which may (in principle) ask for more work.
         while !effects.isEmpty {

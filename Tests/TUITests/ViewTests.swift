@@ -76,6 +76,41 @@ import Testing
     #expect(after.lines[0].hasSuffix("cosine s=0 e=1 τ=2"))
   }
 
+  /// Figure 5's pins (Table 4's 1 − t at b = 0.3 … 1) under 1 − t at b = 0.5: the issue saw
+  /// their logSNR curves vanish under the legend at the left.
+  @Test(
+    "no legend covers a dot of any curve on the schedule screen",
+    arguments: [(80, 24), (120, 40), (200, 60)])
+  func legendsCoverNoCurve(_ w: Int, _ h: Int) {
+    var s = state(b: 0.5)
+    // Three pins: with all eight of the group the legend is taller than a plot at 120×40 and
+    // is hidden (the pin list names them).
+    s.document.pins = PresetItem.paper.filter { $0.group == "Table 4 1−t" }.prefix(3)
+      .enumerated().map { Pin(name: $1.pinName, setting: $1.setting, colorIndex: $0) }
+    let bare = Renderer(theme: Theme())
+    bare.legends = false
+    let without = bare.render(s, width: w, height: h)
+    let r = Renderer(theme: Theme())
+    let g = r.render(s, width: w, height: h)
+    #expect(r.chartLayouts.count == 3)
+    #expect(w < 120 || r.chartLayouts.contains { $0.legend != nil })
+    for (layout, bareLayout) in zip(r.chartLayouts, bare.chartLayouts) {
+      guard let legend = layout.legend else { continue }
+      if layout.plot != bareLayout.plot {
+        // Beside the plot: the plot was narrowed to make room.
+        #expect(legend.x >= layout.plot.maxX)
+        continue
+      }
+      for y in legend.y..<legend.maxY {
+        for x in legend.x..<legend.maxX {
+          let c = without[x, y].char.value
+          #expect(!(c > 0x2800 && c < 0x2900), "the legend covers a dot at (\(x), \(y))")
+        }
+      }
+      #expect(g[legend.x, legend.y].char == "┌")
+    }
+  }
+
   @Test("b ≠ 1: the logSNR title states the exact 2·log b shift and the b = 1 curve is drawn")
   func inputScaleShift() {
     let lines = render(state(b: 0.5), 120, 40).lines
