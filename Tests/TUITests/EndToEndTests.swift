@@ -301,6 +301,31 @@ struct EndToEndTests {
     try s.waitFor(text: "EXIT=0")
   }
 
+  @Test("closing the presets, the help and an edit line leaves the screen as it was")
+  func overlaysLeaveNothing() throws {
+    let s = try TmuxSession(width: 100, height: 30, args: "--family cosine")
+    try s.waitFor(text: "Parameters")
+    // Characters only: tmux's -e capture also encodes the invisible attributes of blank cells,
+    // which differ with how ncurses cleared them; styles are compared in OverlayTests.
+    let before = try s.capture()
+    try s.send("t")
+    try s.waitFor(text: "Presets (")
+    try s.send("j", "j", "Tab", "Escape")
+    try s.waitFor("the presets to close") { !$0.contains { $0.contains("Presets (") } }
+    try s.send("?")
+    try s.waitFor(text: "Keys (")
+    try s.send("x")
+    try s.waitFor("the help to close") { !$0.contains { $0.contains("Keys (") } }
+    try s.send("Enter")
+    try s.waitFor(text: "family =")
+    try s.send("Escape")
+    let after = try s.waitFor("the edit line to close") { !$0.contains { $0.contains("family =") } }
+    #expect(!after.isEmpty)
+    #expect(after == before)
+    try s.send("q")
+    try s.waitFor(text: "EXIT=0")
+  }
+
   @Test("the preview screen shows three resolutions with their probe numbers")
   func preview() throws {
     let s = try TmuxSession()
