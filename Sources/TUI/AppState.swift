@@ -269,6 +269,10 @@ public struct AppState: Sendable, Equatable {
   public var sweepSetup = SweepSetup()
   public var sweep: SweepStatus?
   public var presets: [PresetItem]
+  /// The schedule screen's third plot shows the effective weighting p(λ)·w(λ) instead of the
+  /// density alone (`w`), for this loss weighting (`W` cycles it). A view setting: not undone.
+  public var showWeighting = false
+  public var weighting: LossWeighting = .epsMSE
   /// The preview's resolutions, drawn side by side at the same on-screen size.
   public var previewResolutions: [Int]
   /// Suggested paths for the prompts.

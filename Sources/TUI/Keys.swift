@@ -60,6 +60,12 @@ public enum KeyMap {
     KeyBinding(
       keys: [.enter], label: "Enter",
       help: "type exact value / t", action: .beginEdit),
+    KeyBinding(
+      keys: [.char("w")], label: "w", help: "weighting plot p(λ)·w(λ) on/off",
+      action: .toggleWeighting),
+    KeyBinding(
+      keys: [.char("W")], label: "W", help: "next loss weighting (ε, x0, v, …)",
+      action: .cycleWeighting),
     KeyBinding(keys: [.char("p")], label: "p", help: "pin current schedule", action: .pin),
     KeyBinding(keys: [.char("x")], label: "x", help: "remove the last pin", action: .removeLastPin),
     KeyBinding(keys: [.char("c")], label: "c", help: "clear all pins", action: .clearPins),

@@ -35,6 +35,8 @@ public enum Action: Sendable, Equatable {
   case undo, redo
   case show(Screen)
   case toggleHelp
+  /// `w`: the weighting plot on or off; `W`: the next loss weighting (and the plot on).
+  case toggleWeighting, cycleWeighting
   case pin
   case clearPins
   case removeLastPin
@@ -306,6 +308,18 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     state.screen = screen
     state.selectedRow = 0
   case .toggleHelp: state.modal = .help(page: 0)
+  case .toggleWeighting:
+    state.showWeighting.toggle()
+    if state.showWeighting { state.screen = .schedule }
+  case .cycleWeighting:
+    if state.showWeighting {
+      let all = LossWeighting.allCases
+      state.weighting = all[(all.firstIndex(of: state.weighting)! + 1) % all.count]
+    }
+    state.showWeighting = true
+    state.screen = .schedule
+    state.message = StatusMessage(
+      "weighting \(state.weighting.displayName): \(state.weighting.help)")
   case .pin:
     addPins(&state, [(state.document.current.label, state.document.current)])
   case .clearPins: clearPins(&state)

@@ -392,12 +392,80 @@ public final class Renderer {
     }
     let top = Curves.densityTop(densitySeries.map(\.points), within: range)
     let cursorLambda = (try? d.current.process().logSNR(cursor)) ?? .nan
+    if state.showWeighting {
+      weightingPlots(
+        state, sets, range: range, cursor: cursorLambda.isFinite ? cursorLambda : nil, &grid,
+        rows[2])
+      return
+    }
     let densityChart = Chart(
       title: "logSNR density for t ~ U(0,1) (what training sees)",
       x: Axis(name: "logSNR", lower: range.lowerBound, upper: range.upperBound, maxTicks: 9),
       y: Axis(name: "", lower: 0, upper: top, maxTicks: 4), series: densitySeries,
       cursorX: cursorLambda.isFinite ? cursorLambda : nil)
     draw(densityChart, &grid, rows[2], overT: false)
+  }
+
+  /// The effective weighting (`w`): p(λ)·w(λ) of every curve for the chosen loss weighting,
+  /// on a log10 axis (w spans decades: e^−λ is e^20 at λ = −20). With room, also w(λ) alone
+  /// and then p(λ) alone beside it; on a narrow terminal only the product, which is the one that
+  /// says where training puts its effort. The x axis is the density plot's logSNR range.
+  func weightingPlots(
+    _ state: AppState, _ sets: [(name: String, color: Color, curves: CurveSet)],
+    range: ClosedRange<Double>, cursor: Double?, _ grid: inout Grid, _ area: Rect
+  ) {
+    let objective = Curves.plotObjective(state.weighting)
+    let w = state.weighting
+    let name =
+      w.displayName + (w == .edm ? " (σ_d = 0.5)" : w == .minSNR ? " (γ = 5)" : "")
+    let count = area.width >= 150 ? 3 : area.width >= 90 ? 2 : 1
+    // Two blank columns between charts, so one's last x label never runs into the next title.
+    let slots = area.columns(count).enumerated().map { i, r in
+      i == count - 1 ? r : Rect(x: r.x, y: r.y, width: r.width - 2, height: r.height)
+    }
+    func xAxis(_ r: Rect) -> Axis {
+      Axis(
+        name: "logSNR", lower: range.lowerBound, upper: range.upperBound,
+        maxTicks: max(3, min(9, r.width / 8)))
+    }
+    var slot = 0
+    if count == 3 {
+      let density = sets.map { Series(name: $0.name, color: $0.color, points: $0.curves.density) }
+      let top = Curves.densityTop(density.map(\.points), within: range)
+      var chart = Chart(
+        title: "p(λ): density for t ~ U(0,1)", x: xAxis(slots[0]),
+        y: Axis(name: "", lower: 0, upper: top, maxTicks: 4), series: density, cursorX: cursor)
+      chart.showLegend = false
+      draw(chart, &grid, slots[0], overT: false)
+      slot = 1
+    }
+    if count >= 2 {
+      let r = slots[slot]
+      let weight = Curves.log10(Curves.weight(objective, over: range, samples: 2 * r.width))
+      let bounds = Curves.logBounds([weight], within: range, decades: 10)
+      var chart = Chart(
+        title: "log10 w(λ)  \(name): \(w.help)", x: xAxis(r),
+        y: Axis(name: "", lower: bounds.lowerBound, upper: bounds.upperBound, maxTicks: 4),
+        series: [Series(name: "w(λ)", color: Theme.weight, points: weight)], cursorX: cursor)
+      chart.showLegend = false
+      draw(chart, &grid, r, overT: false)
+      slot += 1
+    }
+    let r = slots[slot]
+    let products = sets.map {
+      Series(
+        name: $0.name, color: $0.color,
+        points: Curves.log10(Curves.effectiveWeighting($0.curves.density, objective)))
+    }
+    let bounds = Curves.logBounds(products.map(\.points), within: range)
+    let title =
+      count == 1
+      ? "log10 p(λ)·w(λ), \(name)  (W: next)" : "log10 p(λ)·w(λ): effective weighting (W: next)"
+    draw(
+      Chart(
+        title: title, x: xAxis(r),
+        y: Axis(name: "", lower: bounds.lowerBound, upper: bounds.upperBound, maxTicks: 4),
+        series: products, cursorX: cursor), &grid, r, overT: false)
   }
 
   // MARK: - Preview screen
