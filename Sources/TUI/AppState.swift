@@ -131,6 +131,10 @@ public enum PromptKind: Sendable, Equatable {
   case openSweep
   /// A row of the sweep screen's setup.
   case sweepSetup(SweepSetup.Row)
+  /// A PNG for the preview.
+  case openImage
+  /// The preview's resolutions, as a comma-separated list.
+  case previewResolutions
 
   public var question: String {
     switch self {
@@ -139,6 +143,8 @@ public enum PromptKind: Sendable, Equatable {
     case .importConfig: return "Open JSON config"
     case .openSweep: return "Open sweep folder"
     case .sweepSetup(let row): return "Sweep \(row.label) ="
+    case .openImage: return "Preview image (PNG)"
+    case .previewResolutions: return "Preview resolutions ="
     }
   }
 
@@ -147,6 +153,7 @@ public enum PromptKind: Sendable, Equatable {
     switch self {
     case .sweepSetup(let row): return row.allowed
     case .openSweep: return "a folder with sweep.json · Enter accept · Esc cancel"
+    case .previewResolutions: return Field.previewResolutions.allowed
     default: return "Enter accept · Esc cancel"
     }
   }
@@ -275,6 +282,9 @@ public struct AppState: Sendable, Equatable {
   public var weighting: LossWeighting = .epsMSE
   /// The preview's resolutions, drawn side by side at the same on-screen size.
   public var previewResolutions: [Int]
+  /// The preview's image file, and the bundled images `i` / `I` cycle through (set by the shell).
+  public var previewImagePath = ""
+  public var bundledImages: [String] = []
   /// Suggested paths for the prompts.
   public var defaultConfigPath = "schedule.json"
   public var defaultDiffusersPath = "scheduler"

@@ -61,6 +61,20 @@ public enum KeyMap {
       keys: [.enter], label: "Enter",
       help: "type exact value / t", action: .beginEdit),
     KeyBinding(
+      keys: [.char("i")], label: "i", help: "preview: next bundled image", action: .cycleImage(1)),
+    KeyBinding(
+      keys: [.char("I")], label: "I", help: "preview: previous bundled image",
+      action: .cycleImage(-1)),
+    KeyBinding(
+      keys: [.char("O")], label: "O", help: "preview: open a PNG image",
+      action: .beginPrompt(.openImage)),
+    KeyBinding(
+      keys: [.char("r")], label: "r", help: "preview: type the resolutions",
+      action: .beginPrompt(.previewResolutions)),
+    KeyBinding(
+      keys: [], label: "2: ←→ rows", help: "image row: cycle; resolutions: +/−",
+      action: .adjust(steps: 1, coarse: false)),
+    KeyBinding(
       keys: [.char("w")], label: "w", help: "weighting plot p(λ)·w(λ) on/off",
       action: .toggleWeighting),
     KeyBinding(

@@ -35,6 +35,10 @@ public enum Action: Sendable, Equatable {
   case undo, redo
   case show(Screen)
   case toggleHelp
+  /// `i` / `I`: the next / previous bundled image in the preview.
+  case cycleImage(Int)
+  /// The shell loaded the preview's image at these resolutions.
+  case previewLoaded(path: String, resolutions: [Int])
   /// `w`: the weighting plot on or off; `W`: the next loss weighting (and the plot on).
   case toggleWeighting, cycleWeighting
   case pin
@@ -91,6 +95,8 @@ public enum Effect: Sendable, Equatable {
   case stopSweep
   /// Read a sweep folder's sweep.json (or the file itself) for viewing.
   case openSweep(path: String)
+  /// Load a PNG for the preview at these resolutions (replacing the preview only if it loads).
+  case loadPreview(image: String, resolutions: [Int])
 }
 
 /// Applies `action` to `state`: the only way the explorer's state changes. Pure: no I/O, no
@@ -105,7 +111,7 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
   switch action {
   case .failed, .done, .imported, .exists, .trainingStarted, .trainingStep, .trainingSamples,
     .trainingEvaluating, .trainingEnded, .sweepStarted, .sweepProgress, .sweepStep,
-    .sweepEvaluating, .sweepSaved, .sweepEnded, .sweepOpened:
+    .sweepEvaluating, .sweepSaved, .sweepEnded, .sweepOpened, .previewLoaded:
     break
   default: state.message = nil
   }
@@ -166,7 +172,8 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     case .cancel: state.modal = nil
     case .commit:
       let path = entry.text.trimmingCharacters(in: .whitespaces)
-      guard !path.isEmpty else {
+      // A list is checked by its own rule below, which names what an empty one lacks.
+      guard !path.isEmpty || kind == .previewResolutions else {
         entry.error = "the path is empty: type a file name"
         state.modal = .prompt(kind, entry)
         return []
@@ -186,6 +193,17 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         return [.importConfig(path: path)]
       case .openSweep:
         return [.openSweep(path: path)]
+      case .openImage:
+        return [.loadPreview(image: path, resolutions: state.previewResolutions)]
+      case .previewResolutions:
+        do {
+          let list = try Field.parsePreviewResolutions(path)
+          return [.loadPreview(image: state.previewImagePath, resolutions: list)]
+        } catch {
+          entry.error = error.description
+          state.modal = .prompt(kind, entry)
+          return []
+        }
       case .sweepSetup(let row):
         var setup = state.sweepSetup
         setup[row] = path
@@ -277,12 +295,14 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
       moveCursor(&state, steps: steps, coarse: coarse)
       return []
     }
+    if let effects = stepPreview(&state, field, steps: steps) { return effects }
     adjust(&state, field, steps: steps, coarse: coarse)
   case .moveCursor(let steps, let coarse):
     moveCursor(&state, steps: steps, coarse: coarse)
   case .adjustRow(let row, let steps):
     let fields = state.fields
     guard fields.indices.contains(row) else { return [] }
+    if let effects = stepPreview(&state, fields[row], steps: steps) { return effects }
     adjust(&state, fields[row], steps: steps, coarse: false)
   case .focusRow(let row):
     let count = state.screen == .sweep ? SweepSetup.Row.allCases.count : state.fields.count
@@ -292,6 +312,11 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
   case .focusPlots(let t):
     state.focus = .plots
     if let t { state.cursorT = min(max(t, 0), 1) }
+  case .beginEdit where state.selectedField == .previewImage:
+    state.modal = .prompt(.openImage, TextEntry(text: state.previewImagePath, selected: true))
+  case .beginEdit where state.selectedField == .previewResolutions:
+    let list = Field.previewResolutions.text(in: state)
+    state.modal = .prompt(.previewResolutions, TextEntry(text: list, selected: true))
   case .beginEdit:
     let field = state.selectedField ?? .cursorT
     let text =
@@ -308,6 +333,14 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     state.screen = screen
     state.selectedRow = 0
   case .toggleHelp: state.modal = .help(page: 0)
+  case .cycleImage(let delta):
+    return cycleImage(&state, delta)
+  case .previewLoaded(let path, let resolutions):
+    state.previewImagePath = path
+    state.previewResolutions = resolutions
+    let name = Field.previewImage.text(in: state)
+    state.message = StatusMessage(
+      "preview: \(name) at \(resolutions.map(String.init).joined(separator: ", "))")
   case .toggleWeighting:
     state.showWeighting.toggle()
     if state.showWeighting { state.screen = .schedule }
@@ -349,6 +382,8 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     case .exportDiffusers: path = state.defaultDiffusersPath
     case .openSweep: path = state.sweep?.folder ?? state.sweepSetup.folder
     case .sweepSetup(let row): path = state.sweepSetup[row]
+    case .openImage: path = state.previewImagePath
+    case .previewResolutions: path = Field.previewResolutions.text(in: state)
     default: path = state.defaultConfigPath
     }
     state.modal = .prompt(kind, TextEntry(text: path, selected: true))
@@ -397,6 +432,55 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     state.message = StatusMessage(text)
   }
   return []
+}
+
+/// ←/→ (or the wheel) on the preview's image row cycles the bundled images; on its resolutions
+/// row → adds one (twice the largest) and ← removes the last. Nil for any other field.
+func stepPreview(_ state: inout AppState, _ field: Field, steps: Int) -> [Effect]? {
+  switch field {
+  case .previewImage:
+    return cycleImage(&state, steps)
+  case .previewResolutions:
+    var list = state.previewResolutions
+    if steps > 0 {
+      let next = 2 * (list.max() ?? 32)
+      guard list.count < Field.previewResolutionCount.upperBound,
+        Field.previewResolutionRange.contains(next)
+      else {
+        state.message = StatusMessage(
+          "cannot add \(next): at most \(Field.previewResolutionCount.upperBound) resolutions, "
+            + "each in 8…1024 (Enter types a list)", isError: true)
+        return []
+      }
+      list.append(next)
+    } else {
+      guard list.count > 1 else {
+        state.message = StatusMessage("the preview needs at least one resolution", isError: true)
+        return []
+      }
+      list.removeLast()
+    }
+    return [.loadPreview(image: state.previewImagePath, resolutions: list)]
+  default:
+    return nil
+  }
+}
+
+/// The bundled image `delta` places after the current one (the first when the current one is
+/// not bundled).
+func cycleImage(_ state: inout AppState, _ delta: Int) -> [Effect] {
+  let all = state.bundledImages
+  guard !all.isEmpty else {
+    state.message = StatusMessage("no bundled images found (assets/images)", isError: true)
+    return []
+  }
+  let next: Int
+  if let i = all.firstIndex(of: state.previewImagePath) {
+    next = ((i + delta) % all.count + all.count) % all.count
+  } else {
+    next = delta > 0 ? 0 : all.count - 1
+  }
+  return [.loadPreview(image: all[next], resolutions: state.previewResolutions)]
 }
 
 /// Applies a text-editing action to an entry line; returns whether `action` was one. Any edit

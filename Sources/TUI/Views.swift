@@ -69,6 +69,12 @@ public final class Renderer {
     }
   }
 
+  /// Work deferred out of frames (the preview's probe numbers), done when the explorer is
+  /// idle; returns whether anything changed, so the frame should be drawn again.
+  public func idleWork() -> Bool {
+    preview?.computePendingProbes() ?? false
+  }
+
   // MARK: - Pointer
 
   /// The target under cell (x, y) in the last frame drawn (the topmost when they overlap).
@@ -221,8 +227,14 @@ public final class Renderer {
       grid.put(col, y, g.unicode ? "▏" : "_", Style(fg: Theme.current))
     }
     if let e = entry.error {
-      grid.fill(Rect(x: 0, y: y - 1, width: grid.width, height: 1))
-      grid.write(g.text(" " + e), x: 0, y: y - 1, theme.error)
+      // On the row above, or the two above when it is longer than the terminal is wide.
+      let lines = wrap(g.text(e), width: grid.width - 2)
+      let shown = lines.count > 2 ? [lines[0], lines[1...].joined(separator: " ")] : lines
+      for (i, l) in shown.enumerated() {
+        let row = y - shown.count + i
+        grid.fill(Rect(x: 0, y: row, width: grid.width, height: 1))
+        grid.write(" " + l, x: 0, y: row, theme.error)
+      }
     } else {
       grid.write(g.text("   " + hint), x: col + 2, y: y, theme.dim, maxWidth: grid.width - col - 2)
     }
@@ -237,7 +249,7 @@ public final class Renderer {
     // A big terminal also gets the preview's resolutions in a column at the right, so one
     // screen shows the schedule and what it does to an image.
     if let source = preview, right.width >= 150, right.height >= 40 {
-      let columnWidth = min(2 * ((right.height - 1) / state.previewResolutions.count - 4) + 4, 44)
+      let columnWidth = min(2 * ((right.height - 1) / source.resolutions.count - 4) + 4, 44)
       let (plotArea, column) = right.splitLeft(right.width - columnWidth)
       plots(state, &grid, plotArea)
       let title = theme.glyphs.text("Preview at γ = \(short4(state.previewGamma)) (2: full)")
@@ -517,34 +529,48 @@ public final class Renderer {
   }
 
   /// Draws the preview's resolutions side by side (or stacked when `vertical`), all at the same
-  /// on-screen size, each with its probe numbers below it. Returns the row below the last one.
+  /// on-screen size, each with its probe numbers below it. Side by side they are laid out in as
+  /// many rows as gives the largest pictures (a tall terminal with many resolutions gets two or
+  /// more rows). Returns the row below the last one.
   @discardableResult
   func previewPanels(
     _ state: AppState, _ source: PreviewSource, _ grid: inout Grid, _ area: Rect, vertical: Bool
   ) -> Int {
     let g = theme.glyphs
     let setting = state.document.current
-    let panels = source.panels(
-      gamma: state.previewGamma, inputScale: setting.inputScale, normalize: setting.normalize)
-    guard !panels.isEmpty else { return area.y }
-    let slots = vertical ? area.rows(panels.count) : area.columns(panels.count)
-    // The largest square (two pixels per cell vertically) that fits every slot, with its box
-    // and two lines of probe numbers.
-    let side = max(
-      2,
-      min(
-        slots.map { $0.width - 2 }.min()!, 2 * (slots.map(\.height).min()! - 4)) / 2 * 2)
+    let count = source.resolutions.count
+    guard count > 0 else { return area.y }
+    // The largest square (two pixels per cell vertically) that fits a slot, with its box and
+    // two lines of probe numbers.
+    func side(_ slot: (width: Int, height: Int)) -> Int {
+      max(2, min(slot.width - 2, 2 * (slot.height - 4)) / 2 * 2)
+    }
+    var slots: [Rect]
+    if vertical {
+      slots = area.rows(count)
+    } else {
+      let rowsCount = (1...count).max { a, b in
+        let ca = (count + a - 1) / a, cb = (count + b - 1) / b
+        return side((area.width / ca, area.height / a)) < side((area.width / cb, area.height / b))
+      }!
+      let perRow = (count + rowsCount - 1) / rowsCount
+      slots = area.rows(rowsCount).flatMap { $0.columns(perRow) }
+    }
+    let s = slots.prefix(count).map { side(($0.width, $0.height)) }.min()!
     var bottom = area.y
-    for (panel, slot) in zip(panels, slots) {
-      let box = Rect(x: slot.x, y: slot.y, width: side + 2, height: side / 2 + 2)
+    for (index, slot) in slots.prefix(count).enumerated() {
+      let panel = source.panel(
+        index: index, gamma: state.previewGamma, inputScale: setting.inputScale,
+        normalize: setting.normalize, width: s, height: s)
+      let box = Rect(x: slot.x, y: slot.y, width: s + 2, height: s / 2 + 2)
       grid.box(box, title: "\(panel.resolution)×\(panel.resolution)", theme.border, glyphs: g)
       HalfBlock.draw(
         panel.picture, into: &grid,
-        rect: Rect(x: box.x + 1, y: box.y + 1, width: side, height: side / 2),
+        rect: Rect(x: box.x + 1, y: box.y + 1, width: s, height: s / 2),
         mode: theme.colorMode, unicode: g.unicode)
-      let psnr = panel.psnr.map { "PSNR \(Chart.format($0, decimals: 1)) dB" } ?? "PSNR n/a"
+      let psnr = panel.psnr.map { "PSNR \(Chart.format($0, decimals: 1)) dB" } ?? "PSNR …"
       let snr = panel.snr.map { "SNR \(Chart.format($0, decimals: 1)) dB" } ?? ""
-      grid.write(psnr, x: box.x + 1, y: box.maxY, theme.text, maxWidth: slot.width - 1)
+      grid.write(g.text(psnr), x: box.x + 1, y: box.maxY, theme.text, maxWidth: slot.width - 1)
       grid.write(snr, x: box.x + 1, y: box.maxY + 1, theme.text, maxWidth: slot.width - 1)
       bottom = max(bottom, box.maxY + 2)
     }

@@ -32,7 +32,12 @@ public enum ExplorerLoop {
         terminal.draw(grid)
         dirty = false
       }
-      guard let input = terminal.readKey(timeoutMs: 100) else { continue }
+      // A key waits at most 100 ms; with none, deferred work (the preview's probe) runs and
+      // the frame is drawn again with its results.
+      guard let input = terminal.readKey(timeoutMs: 100) else {
+        if renderer.idleWork() { dirty = true }
+        continue
+      }
       switch input {
       case .resize:
         terminal.invalidate()

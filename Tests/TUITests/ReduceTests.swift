@@ -8,11 +8,7 @@ import Testing
     AppState(current: Setting(spec: ScheduleSpec(family: .cosine)))
   }
 
-  /// Moves the selection to `field` by pressing ↓ as a user would.
-  func select(_ field: Field, _ s: inout AppState) {
-    for _ in 0..<s.fields.count where s.selectedField != field { reduce(&s, .select(1)) }
-    #expect(s.selectedField == field)
-  }
+  func select(_ field: Field, _ s: inout AppState) { selectField(field, &s) }
 
   @Test("+ on τ adds 0.1; undo restores 1; redo brings 1.1 back")
   func undoRedo() {

@@ -219,7 +219,14 @@ import Testing
       lines.firstIndex { $0.contains(title) }
     }
     #expect(boxes[0] != nil && boxes[0] == boxes[1])
-    #expect(lines.filter { $0.contains("PSNR ") && $0.contains(" dB") }.count == 1)
+    // The probe is not part of the frame: pending at first, there after the idle work.
+    #expect(lines.filter { $0.contains("PSNR …") }.count == 1)
+    // One probe per call, one per resolution.
+    #expect(source.computePendingProbes())
+    #expect(source.computePendingProbes())
+    #expect(!source.computePendingProbes())
+    let again = render(s, 100, 30, preview: source).lines
+    #expect(again.filter { $0.contains("PSNR ") && $0.contains(" dB") }.count == 1)
     #expect(g.cells.contains { $0.char == "▀" })
   }
 
