@@ -197,10 +197,15 @@ public final class Renderer {
           state.sweep?.isActive == true ? "s:stop sweep" : "s:start sweep", "o:open folder",
           "↑↓:choose", "Enter:edit", "1-3:screens",
         ]
+        : state.screen == .preview
+        ? [
+          "?:help", "q:quit", "↑↓:choose", "←→:change", "Enter:type", "i/I:image", "O:open PNG",
+          "r:resolutions", "u:undo",
+        ]
         : state.focus == .parameters
         ? [
           "?:help", "q:quit", "↑↓:choose", "←→:change", "L/H:coarse", "Enter:type", "p:pin",
-          "t:presets", "e:export", "o:open", "u:undo", "Tab:plots",
+          "t:presets", "w:weighting", "e:export", "o:open", "u:undo", "Tab:plots",
         ]
         : [
           "?:help", "q:quit", "←→:move t", "L/H:coarse", "Enter:type t", "Tab:parameters",
