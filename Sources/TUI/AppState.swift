@@ -319,6 +319,11 @@ public struct AppState: Sendable, Equatable {
     return f[min(selectedRow, f.count - 1)]
   }
 
+  /// The preview's resolutions as typed: "64,128,256".
+  public var previewResolutionList: String {
+    previewResolutions.map(String.init).joined(separator: ",")
+  }
+
   /// The γ the preview noises at: the fixed one, or the current schedule's γ at the t-cursor.
   public var previewGamma: Double {
     if let g = document.previewGamma { return g }

@@ -108,7 +108,10 @@ public enum Field: String, Sendable, CaseIterable, Equatable {
     case .previewImage:
       return state.previewImagePath.split(separator: "/").last.map(String.init) ?? "none"
     case .previewResolutions:
-      return state.previewResolutions.map(String.init).joined(separator: ",")
+      // Four or more do not fit the 30-column list: the range and the count (Enter shows all).
+      let r = state.previewResolutions
+      return r.count > 3
+        ? "\(r.first!)…\(r.last!) (\(r.count))" : r.map(String.init).joined(separator: ",")
     default: return short(number(state.document, cursorT: state.cursorT))
     }
   }

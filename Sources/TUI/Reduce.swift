@@ -315,8 +315,8 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
   case .beginEdit where state.selectedField == .previewImage:
     state.modal = .prompt(.openImage, TextEntry(text: state.previewImagePath, selected: true))
   case .beginEdit where state.selectedField == .previewResolutions:
-    let list = Field.previewResolutions.text(in: state)
-    state.modal = .prompt(.previewResolutions, TextEntry(text: list, selected: true))
+    state.modal = .prompt(
+      .previewResolutions, TextEntry(text: state.previewResolutionList, selected: true))
   case .beginEdit:
     let field = state.selectedField ?? .cursorT
     let text =
@@ -383,7 +383,7 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     case .openSweep: path = state.sweep?.folder ?? state.sweepSetup.folder
     case .sweepSetup(let row): path = state.sweepSetup[row]
     case .openImage: path = state.previewImagePath
-    case .previewResolutions: path = Field.previewResolutions.text(in: state)
+    case .previewResolutions: path = state.previewResolutionList
     default: path = state.defaultConfigPath
     }
     state.modal = .prompt(kind, TextEntry(text: path, selected: true))
