@@ -40,11 +40,19 @@ public enum KeyMap {
     KeyBinding(
       keys: [.down, .char("j")], label: "↓ j", help: "next parameter", action: .select(1)),
     KeyBinding(
-      keys: [.right, .char("l"), .char("+"), .char("="), .wheelUp], label: "→ l + wheel",
+      keys: [.right, .char("l"), .char("+"), .char("="), .wheelUp], label: "→ l +",
       help: "increase / t-cursor →", action: .adjust(steps: 1, coarse: false)),
     KeyBinding(
-      keys: [.left, .char("h"), .char("-"), .wheelDown], label: "← h − wheel",
+      keys: [.left, .char("h"), .char("-"), .wheelDown], label: "← h −",
       help: "decrease / t-cursor ←", action: .adjust(steps: -1, coarse: false)),
+    // The mouse is resolved against the frame on screen (Renderer.action(for:in:)): listed here
+    // so the help names it; the keys above take the wheel only away from every target.
+    KeyBinding(
+      keys: [], label: "wheel", help: "change the value under the pointer",
+      action: .adjust(steps: 1, coarse: false)),
+    KeyBinding(
+      keys: [], label: "click", help: "select the row / put the t-cursor there",
+      action: .focusPlots(t: nil)),
     KeyBinding(
       keys: [.shiftRight, .char("L"), .char("]"), .pageUp], label: "L ] PgUp",
       help: "coarse increase", action: .adjust(steps: 1, coarse: true)),
