@@ -28,6 +28,10 @@ public protocol PreviewSource: AnyObject {
   /// Computes one of the probes asked for since the last call; returns whether there was one
   /// (then the frame should be drawn again, and this called again).
   func computePendingProbes() -> Bool
+  /// What the probe's best blur recovers from resolution `index` at γ, b, fitted to
+  /// `width × height`, once its probe has been computed (nil before).
+  func recovered(index: Int, gamma: Double, inputScale: Double, width: Int, height: Int)
+    -> (picture: Picture, sigma: Double)?
 }
 
 /// The preview from Engine's ``Engine/NoisePreview`` (fixed ε per resolution, paper-style
@@ -47,6 +51,11 @@ public final class NoisePreviewSource: PreviewSource {
   private struct ProbeKey: Hashable { var index: Int, gamma: Double, inputScale: Double }
   private var probes: [ProbeKey: DenoiseProbe.Result] = [:]
   private var pending: [ProbeKey] = []
+  /// The recovered images of the last few probes (full resolution; they are large, so few).
+  private var recoveredImages: [ProbeKey: Image] = [:]
+  private var recoveredOrder: [ProbeKey] = []
+  /// The last recovered picture fitted per resolution, so a redraw does not fit it again.
+  private var lastRecovered: [Int: (ProbeKey, Int, Int, Picture)] = [:]
   /// Per resolution: the full-resolution display buffer, the resampler to the last size asked
   /// for, and the last panel (a redraw with nothing changed costs nothing).
   private var scratch: [[Float]]
@@ -121,12 +130,34 @@ public final class NoisePreviewSource: PreviewSource {
     while let key = pending.first {
       pending.removeFirst()
       guard probes[key] == nil else { continue }
-      probes[key] = preview.probe(index: key.index, gamma: key.gamma, inputScale: key.inputScale)
+      let result = preview.probe(index: key.index, gamma: key.gamma, inputScale: key.inputScale)
+      probes[key] = result
       // A long session visits many γ: keep the cache bounded.
-      if probes.count > 3000 { probes = [key: probes[key]!] }
+      if probes.count > 3000 { probes = [key: result] }
+      recoveredImages[key] = preview.denoised(
+        index: key.index, gamma: key.gamma, inputScale: key.inputScale, sigma: result.sigma)
+      recoveredOrder.append(key)
+      if recoveredOrder.count > 4 * resolutions.count {
+        recoveredImages[recoveredOrder.removeFirst()] = nil
+      }
       return true
     }
     return false
+  }
+}
+
+extension NoisePreviewSource {
+  public func recovered(
+    index: Int, gamma: Double, inputScale: Double, width: Int, height: Int
+  ) -> (picture: Picture, sigma: Double)? {
+    let key = ProbeKey(index: index, gamma: gamma, inputScale: inputScale)
+    guard let image = recoveredImages[key], let result = probes[key] else { return nil }
+    if let (k, w, h, p) = lastRecovered[index], k == key, w == width, h == height {
+      return (p, result.sigma)
+    }
+    let p = Picture(image).fitted(width: width, height: height)
+    lastRecovered[index] = (key, width, height, p)
+    return (p, result.sigma)
   }
 }
 

@@ -16,6 +16,8 @@ public final class Renderer {
   /// What the last frame drew where a pointer can act: rows of a list, plots. Recorded while
   /// drawing, so a click or a wheel turn acts on exactly what is under the pointer.
   public private(set) var targets: [(rect: Rect, target: PointerTarget)] = []
+  /// The last side-by-side preview layout: rows of panels, picture side, panel x positions.
+  var lastPreviewLayout: (rows: Int, side: Int, xs: [Int])?
   /// Whether charts draw their legends (off only to compare frames in tests).
   public var legends = true
   /// Where the last frame's charts went (plot area and legend), in drawing order.
@@ -524,7 +526,32 @@ public final class Renderer {
           ? " (γ at the t-cursor t = \(short4(state.cursorT)))" : ""))
     grid.write(title, x: right.x + 1, y: right.y, theme.title, maxWidth: right.width - 1)
     let area = Rect(x: right.x, y: right.y + 1, width: right.width, height: right.height - 1)
-    let bottom = previewPanels(state, source, &grid, area, vertical: false)
+    var bottom = previewPanels(state, source, &grid, area, vertical: false)
+    // Room below one row of pictures (a tall terminal with few resolutions): what the probe's
+    // best blur recovers from each picture, the probe's numbers made visible, under its panel
+    // and at most as large, when that is at least 16 pixels.
+    let room = body.maxY - bottom - 1
+    if let layout = lastPreviewLayout, layout.rows == 1,
+      case let side = min(layout.side, 2 * (room - 3)) / 2 * 2, side >= 16
+    {
+      for (index, x) in layout.xs.enumerated() {
+        let box = Rect(x: x, y: bottom + 1, width: side + 2, height: side / 2 + 2)
+        let inner = Rect(x: box.x + 1, y: box.y + 1, width: side, height: side / 2)
+        if let r = source.recovered(
+          index: index, gamma: gamma, inputScale: b, width: side, height: side)
+        {
+          let blur = "blur σ = \(short(r.sigma)) px"
+          grid.box(
+            box, title: side >= 26 ? "recovered, " + blur : blur, theme.border, glyphs: g)
+          HalfBlock.draw(
+            r.picture, into: &grid, rect: inner, mode: theme.colorMode, unicode: g.unicode)
+        } else {
+          grid.box(box, title: "recovered", theme.border, glyphs: g)
+          grid.write(g.text("denoising…"), x: inner.x + 1, y: inner.y, theme.dim)
+        }
+      }
+      bottom = bottom + 1 + side / 2 + 2
+    }
     if bottom + 1 < body.maxY {
       grid.write(
         g.text("Same γ, higher resolution: less destroyed (Fig. 2); lower b: more (Fig. 4)."),
@@ -551,10 +578,11 @@ public final class Renderer {
       max(2, min(slot.width - 2, 2 * (slot.height - 4)) / 2 * 2)
     }
     var slots: [Rect]
+    var rowsCount = count
     if vertical {
       slots = area.rows(count)
     } else {
-      let rowsCount = (1...count).max { a, b in
+      rowsCount = (1...count).max { a, b in
         let ca = (count + a - 1) / a, cb = (count + b - 1) / b
         return side((area.width / ca, area.height / a)) < side((area.width / cb, area.height / b))
       }!
@@ -562,6 +590,7 @@ public final class Renderer {
       slots = area.rows(rowsCount).flatMap { $0.columns(perRow) }
     }
     let s = slots.prefix(count).map { side(($0.width, $0.height)) }.min()!
+    lastPreviewLayout = (rowsCount, s, slots.prefix(count).map(\.x))
     var bottom = area.y
     for (index, slot) in slots.prefix(count).enumerated() {
       let panel = source.panel(

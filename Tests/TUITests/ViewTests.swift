@@ -230,6 +230,34 @@ import Testing
     #expect(g.cells.contains { $0.char == "▀" })
   }
 
+  @Test(
+    "with room below the pictures, the preview shows what the probe's best blur recovers",
+    arguments: [(100, 30, false), (200, 60, true)])
+  func recovered(_ w: Int, _ h: Int, _ shown: Bool) {
+    var s = state()
+    s.previewResolutions = [16, 32]
+    s.document.previewGamma = 0.7
+    reduce(&s, .show(.preview))
+    let source = NoisePreviewSource(image: card(), name: "card", resolutions: [16, 32])
+    let before = render(s, w, h, preview: source).lines
+    #expect(before.filter { $0.contains("denoising…") }.count == (shown ? 1 : 0))
+    while source.computePendingProbes() {}
+    let g = render(s, w, h, preview: source)
+    // The pictures are large here, so the recovered ones are small and say only the blur.
+    let titles = g.lines.filter { $0.contains("blur σ = ") }
+    #expect(titles.count == (shown ? 1 : 0))
+    #expect(titles.first.map { $0.components(separatedBy: "blur σ = ").count - 1 } ?? 2 == 2)
+    for y in 0..<h { #expect(g.line(y).unicodeScalars.count == w) }
+    guard shown, let row = g.lines.firstIndex(where: { $0.contains("blur σ") }) else { return }
+    // Below the probe numbers, never over them.
+    let numbers = g.lines.lastIndex { $0.contains("PSNR ") }!
+    #expect(row > numbers + 1)
+    // The card's left half is black: the recovered picture's first column is dark.
+    let x = Array(g.lines[row].unicodeScalars).firstIndex(of: "┌")!
+    #expect(g[x + 1, row + 2].char == "▀")
+    #expect(g[x + 1, row + 2].style.fg.r < 64)
+  }
+
   @Test("without colour the preview falls back to shade characters")
   func previewShades() {
     var s = state()

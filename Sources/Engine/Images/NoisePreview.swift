@@ -142,6 +142,23 @@ public struct NoisePreview: Sendable {
     }
   }
 
+  /// What the probe's denoiser recovers at resolution `index` with blur `sigma` (0: none):
+  /// clamp(G_σ * x_t / (√γ·b)) in the data range, mapped for display like x_t. γ ∈ (0, 1].
+  public func denoised(index: Int, gamma: Double, inputScale: Double, sigma: Double) -> Image {
+    let x0 = clean[index]
+    // x_t / (√γ·b) = x0 + k·ε with k = √(1 − γ) / (√γ·b).
+    let k = Float((1 - gamma).squareRoot() / (gamma.squareRoot() * inputScale))
+    var y = x0
+    noise[index].withUnsafeBufferPointer { e in
+      y.pixels.withUnsafeMutableBufferPointer { o in
+        for i in 0..<o.count { o[i] += k * e[i] }
+      }
+    }
+    let estimate = sigma > 0 ? DenoiseProbe.gaussianBlur(y, sigma: sigma) : y
+    let lo = dataRange.bounds.lowerBound, hi = dataRange.bounds.upperBound
+    return display(estimate.mapped { Swift.min(Swift.max($0, lo), hi) })
+  }
+
   /// The probe of resolution `index` at γ ∈ (0, 1], b > 0: the same numbers as ``render``'s
   /// (the probe divides the normalisation out again, so it does not depend on it), computed on
   /// x_t without normalisation.
