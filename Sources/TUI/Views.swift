@@ -520,10 +520,12 @@ public final class Renderer {
       notice(&grid, right, title: "Preview", lines: ["No image loaded."])
       return
     }
-    let title = g.text(
-      "\(source.imageName) noised at γ = \(short4(gamma)), b = \(short(b))"
-        + (state.document.previewGamma == nil
-          ? " (γ at the t-cursor t = \(short4(state.cursorT)))" : ""))
+    let base = g.text("\(source.imageName) noised at γ = \(short4(gamma)), b = \(short(b))")
+    let origin = g.text(" (γ at the t-cursor t = \(short4(state.cursorT)))")
+    // The note on where γ comes from is dropped, not cut, when the line is too narrow for it.
+    let title =
+      state.document.previewGamma == nil && base.count + origin.count <= right.width - 1
+      ? base + origin : base
     grid.write(title, x: right.x + 1, y: right.y, theme.title, maxWidth: right.width - 1)
     let area = Rect(x: right.x, y: right.y + 1, width: right.width, height: right.height - 1)
     var bottom = previewPanels(state, source, &grid, area, vertical: false)

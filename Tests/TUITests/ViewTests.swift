@@ -258,6 +258,33 @@ import Testing
     #expect(g[x + 1, row + 2].style.fg.r < 64)
   }
 
+  @Test("the preview screen at 80×24: its parameter list with the image and resolutions rows")
+  func previewSnapshot80x24() {
+    var s = state()
+    s.previewResolutions = [16, 32]
+    s.previewImagePath = "images/card.png"
+    reduce(&s, .show(.preview))
+    let source = NoisePreviewSource(image: card(), name: "card.png", resolutions: [16, 32])
+    let lines = render(s, 80, 24, preview: source).lines
+    let panel = lines[1...8].map { String($0.prefix(30)) }
+    #expect(
+      panel == [
+        "┌ Parameters ────────────────┐",
+        "│ noise at γ      at t (0.5) │",
+        "│ t-cursor               0.5 │",
+        "│ b (input scale)          1 │",
+        "│ normalise               on │",
+        "│ image             card.png │",
+        "│ resolutions          16,32 │",
+        "└────────────────────────────┘",
+      ])
+    // The note "(γ at the t-cursor t = 0.5)" does not fit the 49 columns: dropped, not cut.
+    #expect(lines[1].hasSuffix("┐ card.png noised at γ = 0.5, b = 1"))
+    #expect(
+      lines[23] == " ?:help q:quit ↑↓:choose ←→:change Enter:type i/I:image O:open PNG r:resolutions")
+    for l in lines { #expect(l.unicodeScalars.count <= 80) }
+  }
+
   @Test("without colour the preview falls back to shade characters")
   func previewShades() {
     var s = state()
