@@ -17,7 +17,7 @@ nonisolated(unsafe) var haveSavedTermios = false
 ///
 /// Start-up follows TERMINAL-NOTES: own SIGINT/SIGTERM handlers before `initscr` (so ncurses'
 /// handler does not `_exit` past our clean-up), `setlocale`, `use_env(false)`, `raw`, `noecho`,
-/// `keypad`, no cursor, a 25 ms Esc delay, default colours, the wheel as mouse input. Crash
+/// `keypad`, no cursor, a 25 ms Esc delay, default colours, wheel and clicks as mouse input. Crash
 /// signals restore the terminal with raw escape sequences and the saved termios, then die.
 public final class CursesTerminal {
   /// How colours are sent, detected at start-up.

@@ -281,7 +281,8 @@ import Testing
     // The note "(γ at the t-cursor t = 0.5)" does not fit the 49 columns: dropped, not cut.
     #expect(lines[1].hasSuffix("┐ card.png noised at γ = 0.5, b = 1"))
     #expect(
-      lines[23] == " ?:help q:quit ↑↓:choose ←→:change Enter:type i/I:image O:open PNG r:resolutions")
+      lines[23]
+        == " ?:help q:quit ↑↓:choose ←→:change Enter:type i/I:image " + "O:open PNG r:resolutions")
     for l in lines { #expect(l.unicodeScalars.count <= 80) }
   }
 
