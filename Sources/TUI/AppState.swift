@@ -115,6 +115,17 @@ public enum Focus: Sendable, Equatable {
   case plots
 }
 
+/// What a mouse pointer can land on (recorded by the renderer while it draws a frame).
+public enum PointerTarget: Equatable, Sendable {
+  /// Row `row` of the parameter list (``AppState/fields``).
+  case parameter(row: Int)
+  /// Row of the sweep screen's setup (``SweepSetup/Row``).
+  case sweepRow(Int)
+  /// A plot area whose x axis runs from `lower` (left dot) to `upper` (right dot); `overT` when
+  /// x is t, so a click can place the t-cursor.
+  case plot(Rect, lower: Double, upper: Double, overT: Bool)
+}
+
 /// What a prompt asks for.
 public enum PromptKind: Sendable, Equatable {
   case exportConfig
@@ -124,6 +135,10 @@ public enum PromptKind: Sendable, Equatable {
   case openSweep
   /// A row of the sweep screen's setup.
   case sweepSetup(SweepSetup.Row)
+  /// A PNG for the preview.
+  case openImage
+  /// The preview's resolutions, as a comma-separated list.
+  case previewResolutions
 
   public var question: String {
     switch self {
@@ -132,6 +147,8 @@ public enum PromptKind: Sendable, Equatable {
     case .importConfig: return "Open JSON config"
     case .openSweep: return "Open sweep folder"
     case .sweepSetup(let row): return "Sweep \(row.label) ="
+    case .openImage: return "Preview image (PNG)"
+    case .previewResolutions: return "Preview resolutions ="
     }
   }
 
@@ -140,27 +157,87 @@ public enum PromptKind: Sendable, Equatable {
     switch self {
     case .sweepSetup(let row): return row.allowed
     case .openSweep: return "a folder with sweep.json · Enter accept · Esc cancel"
+    case .previewResolutions: return Field.previewResolutions.allowed
     default: return "Enter accept · Esc cancel"
     }
   }
 }
 
-/// A line of typed text: the value being entered and, after a failed commit, why it was refused.
+/// A line of typed text: the value being entered, where the caret is, and, after a failed
+/// commit, why it was refused.
+///
+/// An entry opened on a value starts with the whole value selected: the first typed character
+/// replaces it (typing `0.5` on b = 1 gives 0.5, not 10.5), Backspace or Delete clear it, and an
+/// arrow key keeps it and puts the caret at its start (←) or end (→) to edit it.
 public struct TextEntry: Sendable, Equatable {
   public var text: String
   public var error: String?
   /// The path exists and the user was told: Enter now replaces it. Editing the text resets it.
   public var replaceConfirmed: Bool
-  public init(text: String, error: String? = nil, replaceConfirmed: Bool = false) {
+  /// The whole text is selected (and is replaced by the next typed character).
+  public var selected: Bool
+  /// The caret, in characters from the start: 0…`text.count`.
+  public var caret: Int
+
+  public init(
+    text: String, error: String? = nil, replaceConfirmed: Bool = false, selected: Bool = false
+  ) {
     self.text = text
     self.error = error
     self.replaceConfirmed = replaceConfirmed
+    self.selected = selected
+    caret = text.count
+  }
+
+  /// Types `c` at the caret, or in place of the selected text.
+  mutating func insert(_ c: Character) {
+    if selected {
+      text = ""
+      caret = 0
+      selected = false
+    }
+    let i = text.index(text.startIndex, offsetBy: min(caret, text.count))
+    text.insert(c, at: i)
+    caret += 1
+  }
+
+  /// Backspace (`forward` false) or Delete: the selection, else the character before / after
+  /// the caret.
+  mutating func delete(forward: Bool) {
+    if selected {
+      text = ""
+      caret = 0
+      selected = false
+      return
+    }
+    let at = forward ? caret : caret - 1
+    guard at >= 0, at < text.count else { return }
+    text.remove(at: text.index(text.startIndex, offsetBy: at))
+    caret = at
+  }
+
+  /// Moves the caret by `delta` characters; from a selection, ← goes to the start and → to the
+  /// end of it, keeping the text.
+  mutating func moveCaret(by delta: Int) {
+    if selected {
+      selected = false
+      caret = delta < 0 ? 0 : text.count
+      return
+    }
+    caret = min(max(caret + delta, 0), text.count)
+  }
+
+  /// Home (`end` false) or End.
+  mutating func moveCaret(toEnd end: Bool) {
+    selected = false
+    caret = end ? text.count : 0
   }
 }
 
 /// Something drawn over the screen that takes the keys until it closes.
 public enum Modal: Sendable, Equatable {
-  case help
+  /// The key list, at a page (a small terminal shows it a page at a time).
+  case help(page: Int)
   /// Typed entry of the focused value.
   case edit(Field, TextEntry)
   /// A path prompt for export or import.
@@ -203,8 +280,15 @@ public struct AppState: Sendable, Equatable {
   public var sweepSetup = SweepSetup()
   public var sweep: SweepStatus?
   public var presets: [PresetItem]
+  /// The schedule screen's third plot shows the effective weighting p(λ)·w(λ) instead of the
+  /// density alone (`w`), for this loss weighting (`W` cycles it). A view setting: not undone.
+  public var showWeighting = false
+  public var weighting: LossWeighting = .epsMSE
   /// The preview's resolutions, drawn side by side at the same on-screen size.
   public var previewResolutions: [Int]
+  /// The preview's image file, and the bundled images `i` / `I` cycle through (set by the shell).
+  public var previewImagePath = ""
+  public var bundledImages: [String] = []
   /// Suggested paths for the prompts.
   public var defaultConfigPath = "schedule.json"
   public var defaultDiffusersPath = "scheduler"
@@ -237,6 +321,11 @@ public struct AppState: Sendable, Equatable {
     let f = fields
     guard focus == .parameters, !f.isEmpty else { return nil }
     return f[min(selectedRow, f.count - 1)]
+  }
+
+  /// The preview's resolutions as typed: "64,128,256".
+  public var previewResolutionList: String {
+    previewResolutions.map(String.init).joined(separator: ",")
   }
 
   /// The γ the preview noises at: the fixed one, or the current schedule's γ at the t-cursor.

@@ -77,10 +77,13 @@ public struct Axis: Sendable {
 
 /// A line chart in the style of ratatui's `Chart`: braille curves, a y axis with labels on the
 /// left, an x axis line with labels below it, the x axis name in the bottom-left corner, the
-/// title (and y axis name) on the top row, and a legend in the emptiest corner of the plot.
+/// title (and y axis name) on the top row, and a legend where the curves leave room for it.
 ///
-/// Degrades as space shrinks: the legend hides when it would cover more than a quarter of the
-/// plot, the axes are dropped when the plot would be under 8×3 cells, nothing is drawn below 2×1.
+/// The legend never covers a dot of a curve: it goes in an empty corner or the empty place
+/// nearest to one, else beside the plot (narrowing it by the legend's width, when that leaves
+/// 60% of it), else it is hidden. It is never put inside when it would cover more than a
+/// quarter of the plot. The axes are dropped when the plot would be under 8×3 cells; nothing is
+/// drawn below 2×1.
 public struct Chart: Sendable {
   public var title: String
   public var x: Axis
@@ -130,18 +133,31 @@ public struct Chart: Sendable {
     let yLabels = y.ticks.map { glyphs.text(y.label($0)) }
     let labelWidth = max(yLabels.map(\.count).max() ?? 0, 1)
     let withAxes = rect.width - labelWidth - 1 >= 8 && rect.height - 3 >= 3
-    var plot: Rect
-    if withAxes {
-      // Top row: title. Bottom two rows: axis line, x labels. Left: y labels and the axis line.
-      plot = Rect(
-        x: rect.x + labelWidth + 1, y: rect.y + 1, width: rect.width - labelWidth - 1,
-        height: rect.height - 3)
-    } else {
-      plot =
-        rect.height > 2
-        ? Rect(
-          x: rect.x, y: rect.y + 1, width: rect.width,
-          height: rect.height - 1) : rect
+    func plotRect(reserving right: Int) -> Rect {
+      if withAxes {
+        // Top row: title. Bottom two rows: axis line, x labels. Left: y labels and the axis.
+        return Rect(
+          x: rect.x + labelWidth + 1, y: rect.y + 1, width: rect.width - labelWidth - 1 - right,
+          height: rect.height - 3)
+      }
+      return rect.height > 2
+        ? Rect(x: rect.x, y: rect.y + 1, width: rect.width - right, height: rect.height - 1)
+        : Rect(x: rect.x, y: rect.y, width: rect.width - right, height: rect.height)
+    }
+    var plot = plotRect(reserving: 0)
+    var canvas = curves(plot)
+    // The legend goes where the curves leave room for it inside the plot; failing that, beside
+    // the plot (which narrows to make room), and failing that it is hidden: it never covers a
+    // dot of a curve.
+    var legendRect: Rect?
+    if showLegend, let size = legendSize(glyphs) {
+      if let inside = emptySpot(size, plot: plot, canvas: canvas) {
+        legendRect = inside
+      } else if withAxes, 5 * (size.width + 1) <= 2 * plot.width, size.height <= plot.height {
+        plot = plotRect(reserving: size.width + 1)
+        canvas = curves(plot)
+        legendRect = Rect(x: plot.maxX + 1, y: plot.y, width: size.width, height: size.height)
+      }
     }
     // Title on the top row, then the y axis name.
     if rect.height > 2 {
@@ -162,14 +178,16 @@ public struct Chart: Sendable {
         Rect(x: column, y: plot.y, width: 1, height: plot.height),
         theme.cursorBackground)
     }
+    canvas.draw(into: &grid, x: plot.x, y: plot.y, unicode: glyphs.unicode)
+    if let legendRect { drawLegend(&grid, legendRect, glyphs, theme) }
+    return Layout(plot: plot, legend: legendRect, hasAxes: withAxes)
+  }
 
+  /// The series drawn on a canvas the size of `plot`.
+  func curves(_ plot: Rect) -> BrailleCanvas {
     var canvas = BrailleCanvas(columns: plot.width, rows: plot.height)
     for s in series { plotSeries(s, on: &canvas, plot) }
-    canvas.draw(into: &grid, x: plot.x, y: plot.y, unicode: glyphs.unicode)
-
-    var legendRect: Rect?
-    if showLegend { legendRect = drawLegend(&grid, plot: plot, canvas: canvas, glyphs, theme) }
-    return Layout(plot: plot, legend: legendRect, hasAxes: withAxes)
+    return canvas
   }
 
   // MARK: - Mapping data to dots
@@ -241,43 +259,64 @@ public struct Chart: Sendable {
     }
   }
 
-  /// Draws the legend box in the plot corner that covers the fewest dots; hides it when it would
-  /// cover more than a quarter of the plot. Returns where it went.
-  func drawLegend(
-    _ grid: inout Grid, plot: Rect, canvas: BrailleCanvas, _ glyphs: Glyphs, _ theme: Theme
-  ) -> Rect? {
+  /// The legend's size in cells (a border, a swatch and the longest name), nil without names.
+  func legendSize(_ glyphs: Glyphs) -> (width: Int, height: Int)? {
     let named = series.filter { !$0.name.isEmpty }
     guard !named.isEmpty else { return nil }
-    let names = named.map { glyphs.text($0.name) }
-    let width = (names.map(\.count).max() ?? 0) + 4 + 2
-    let height = named.count + 2
-    guard width <= plot.width, height <= plot.height,
-      width * height * 4 <= plot.width * plot.height
-    else { return nil }
-    let corners = [
-      Rect(x: plot.maxX - width, y: plot.y, width: width, height: height),
-      Rect(x: plot.maxX - width, y: plot.maxY - height, width: width, height: height),
-      Rect(x: plot.x, y: plot.maxY - height, width: width, height: height),
-      Rect(x: plot.x, y: plot.y, width: width, height: height),
-    ]
-    func covered(_ r: Rect) -> Int {
-      var n = 0
-      for row in (r.y - plot.y)..<(r.maxY - plot.y) {
-        for col in (r.x - plot.x)..<(r.maxX - plot.x) where canvas.mask(col, row) != 0 { n += 1 }
-      }
-      return n
+    return ((named.map { glyphs.text($0.name).count }.max() ?? 0) + 4 + 2, named.count + 2)
+  }
+
+  /// A place for a `size` legend inside `plot` that covers no cell holding a dot, or nil: the
+  /// corner (top right, bottom right, bottom left, top left) when one is free, else the free
+  /// place nearest to a corner. A legend bigger than a quarter of the plot is never put inside.
+  func emptySpot(_ size: (width: Int, height: Int), plot: Rect, canvas: BrailleCanvas) -> Rect? {
+    let (w, h) = size
+    guard w <= plot.width, h <= plot.height, w * h * 4 <= plot.width * plot.height else {
+      return nil
     }
-    let box = corners.min { covered($0) < covered($1) }!
+    // Summed-area table of the cells that hold dots: any rectangle's count in four lookups.
+    let cw = plot.width, ch = plot.height
+    var sum = [Int](repeating: 0, count: (cw + 1) * (ch + 1))
+    for row in 0..<ch {
+      var line = 0
+      for col in 0..<cw {
+        if canvas.mask(col, row) != 0 { line += 1 }
+        sum[(row + 1) * (cw + 1) + col + 1] = sum[row * (cw + 1) + col + 1] + line
+      }
+    }
+    func dots(_ col: Int, _ row: Int) -> Int {
+      sum[(row + h) * (cw + 1) + col + w] - sum[row * (cw + 1) + col + w]
+        - sum[(row + h) * (cw + 1) + col] + sum[row * (cw + 1) + col]
+    }
+    let corners = [(cw - w, 0), (cw - w, ch - h), (0, ch - h), (0, 0)]
+    var best: (col: Int, row: Int, distance: Int)?
+    for (i, c) in corners.enumerated() where dots(c.0, c.1) == 0 {
+      best = (c.0, c.1, -4 + i)
+      break
+    }
+    if best == nil {
+      for row in 0...(ch - h) {
+        for col in 0...(cw - w) where dots(col, row) == 0 {
+          let d = min(col, cw - w - col) + min(row, ch - h - row)
+          if best == nil || d < best!.distance { best = (col, row, d) }
+        }
+      }
+    }
+    return best.map { Rect(x: plot.x + $0.col, y: plot.y + $0.row, width: w, height: h) }
+  }
+
+  /// Draws the legend box into `box`: a swatch of each named series' colour and its name.
+  func drawLegend(_ grid: inout Grid, _ box: Rect, _ glyphs: Glyphs, _ theme: Theme) {
+    let named = series.filter { !$0.name.isEmpty }
     grid.fill(box, " ", .plain)
     grid.box(box, style: theme.axis, glyphs: glyphs)
     let swatch: Unicode.Scalar = glyphs.unicode ? "━" : "-"
-    for (i, (s, name)) in zip(named, names).enumerated() {
+    for (i, s) in named.enumerated() {
       let row = box.y + 1 + i
       grid.put(box.x + 1, row, swatch, Style(fg: s.color))
       grid.put(box.x + 2, row, swatch, Style(fg: s.color))
-      grid.write(name, x: box.x + 4, y: row, theme.text, maxWidth: box.width - 5)
+      grid.write(glyphs.text(s.name), x: box.x + 4, y: row, theme.text, maxWidth: box.width - 5)
     }
-    return box
   }
 
   /// `v` with `decimals` digits after the point; "−" is not used so that labels stay ASCII.

@@ -89,3 +89,65 @@ public enum Curves {
     return max(0.05, top * 1.1)
   }
 }
+
+// MARK: - Effective weighting (Kingma & Gao 2023)
+
+extension Curves {
+  /// The objective the weighting plot shows: ε-output, the chosen weighting, Hang et al.'s
+  /// γ = 5 for min-SNR, and EDM's own σ_d = 0.5 (the explorer does not know the training data's
+  /// RMS; the plot's title says which σ_d it used).
+  public static func plotObjective(_ weighting: LossWeighting) -> Objective {
+    Objective(prediction: .eps, weighting: weighting, minSNRGamma: 5, dataRMS: 0.5)
+  }
+
+  /// The effective weighting over logSNR of training with t ~ U(0, 1) and `objective`: the
+  /// density of λ times the objective's weight,
+  ///
+  /// ```
+  /// E_t[w(λ_t)·‖ε̂ − ε‖²] = ∫ p(λ)·w(λ)·E‖ε̂ − ε‖² dλ
+  /// ```
+  ///
+  /// so p(λ)·w(λ) is the weighting function of Kingma & Gao (2023) that the schedule and the
+  /// objective together imply. `density` is a ``CurveSet/density`` (x = λ of the scaled process,
+  /// which is the λ the objective's weight is a function of).
+  public static func effectiveWeighting(
+    _ density: [(x: Double, y: Double)], _ objective: Objective
+  ) -> [(x: Double, y: Double)] {
+    density.map { p in (p.x, p.y * objective.weight(logSNR: p.x)) }
+  }
+
+  /// w(λ) at `samples + 1` evenly spaced λ of `range`.
+  public static func weight(
+    _ objective: Objective, over range: ClosedRange<Double>, samples: Int
+  ) -> [(x: Double, y: Double)] {
+    let n = max(samples, 2)
+    return (0...n).map { i in
+      let lambda = range.lowerBound + (range.upperBound - range.lowerBound) * Double(i) / Double(n)
+      return (lambda, objective.weight(logSNR: lambda))
+    }
+  }
+
+  /// log10 of each y (a y ≤ 0 becomes −∞, which a chart draws as leaving through the bottom).
+  public static func log10(_ curve: [(x: Double, y: Double)]) -> [(x: Double, y: Double)] {
+    curve.map { ($0.x, $0.y > 0 ? Foundation.log10($0.y) : -.infinity) }
+  }
+
+  /// A y range for log10 curves over `range` of x: from the largest value (rounded up to a
+  /// whole decade) down at most `decades` decades to the smallest, at least one decade wide.
+  public static func logBounds(
+    _ curves: [[(x: Double, y: Double)]], within range: ClosedRange<Double>, decades: Double = 4
+  ) -> ClosedRange<Double> {
+    var lo = Double.infinity
+    var hi = -Double.infinity
+    for c in curves {
+      for p in c where range.contains(p.x) && p.y.isFinite {
+        lo = min(lo, p.y)
+        hi = max(hi, p.y)
+      }
+    }
+    guard lo <= hi else { return -1...0 }
+    let top = (hi + 1e-9).rounded(.up)
+    let bottom = max(lo.rounded(.down), top - decades)
+    return min(bottom, top - 1)...top
+  }
+}

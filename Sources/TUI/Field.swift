@@ -6,8 +6,8 @@ public enum Field: String, Sendable, CaseIterable, Equatable {
   case family, start, end, tau, inputScale, clipMin, normalize, resolution
   case trainSteps, betaStart, betaEnd, baseResolution, sigmaMin, sigmaMax, rho
   case laplaceMu, laplaceBeta, shift, zeroTerminalSNR
-  /// Preview only: the fixed γ (or "at t") and the t-cursor.
-  case previewGamma, cursorT
+  /// Preview only: the fixed γ (or "at t"), the t-cursor, the image and the resolutions.
+  case previewGamma, cursorT, previewImage, previewResolutions
 
   /// The rows of the schedule screen's parameter list for `family`: the family's own parameters
   /// between the shared ones (Algorithm 1's for cosine/sigmoid, diffusers' for DDPM, …).
@@ -23,7 +23,27 @@ public enum Field: String, Sendable, CaseIterable, Equatable {
   var scheduleField: ScheduleField? { ScheduleField(rawValue: rawValue) }
 
   /// The rows of the preview screen's parameter list.
-  public static let previewFields: [Field] = [.previewGamma, .cursorT, .inputScale, .normalize]
+  public static let previewFields: [Field] = [
+    .previewGamma, .cursorT, .inputScale, .normalize, .previewImage, .previewResolutions,
+  ]
+
+  /// How many preview resolutions there may be, and their range.
+  public static let previewResolutionCount = 1...6
+  public static let previewResolutionRange = 8...1024
+
+  /// Reads a comma-separated list of preview resolutions: 1 to 6 distinct whole numbers in
+  /// 8…1024. Throws naming the text and what is allowed.
+  public static func parsePreviewResolutions(_ text: String) throws(EntryError) -> [Int] {
+    let t = text.trimmingCharacters(in: .whitespaces)
+    let values = t.split(separator: ",", omittingEmptySubsequences: false).map {
+      Int($0.trimmingCharacters(in: .whitespaces))
+    }
+    guard previewResolutionCount.contains(values.count),
+      values.allSatisfy({ $0 != nil && previewResolutionRange.contains($0!) }),
+      Set(values.map { $0! }).count == values.count
+    else { throw EntryError(field: .previewResolutions, text: t) }
+    return values.map { $0! }
+  }
 
   /// The label in the parameter list.
   public var label: String {
@@ -49,6 +69,8 @@ public enum Field: String, Sendable, CaseIterable, Equatable {
     case .zeroTerminalSNR: return "zero terminal SNR"
     case .previewGamma: return "noise at γ"
     case .cursorT: return "t-cursor"
+    case .previewImage: return "image"
+    case .previewResolutions: return "resolutions"
     }
   }
 
@@ -59,6 +81,9 @@ public enum Field: String, Sendable, CaseIterable, Equatable {
     case .normalize, .zeroTerminalSNR: return "on or off"
     case .previewGamma: return "a number in (0, 1], or \"t\" to follow the t-cursor"
     case .cursorT: return "a number in [0, 1]"
+    case .previewImage: return "a PNG file (grey, RGB, alpha, palette; 8 or 16 bit)"
+    case .previewResolutions:
+      return "1 to 6 distinct whole numbers in 8…1024, comma-separated (e.g. 64,128,256)"
     case .trainSteps: return "a whole number ≥ 2"
     case .resolution, .baseResolution: return "a whole number ≥ 1"
     default: return "a number"
@@ -80,6 +105,13 @@ public enum Field: String, Sendable, CaseIterable, Equatable {
     case .previewGamma:
       return state.document.previewGamma.map(short) ?? "at t (\(short4(state.previewGamma)))"
     case .cursorT: return short4(state.cursorT)
+    case .previewImage:
+      return state.previewImagePath.split(separator: "/").last.map(String.init) ?? "none"
+    case .previewResolutions:
+      // Four or more do not fit the 30-column list: the range and the count (Enter shows all).
+      let r = state.previewResolutions
+      return r.count > 3
+        ? "\(r.first!)…\(r.last!) (\(r.count))" : r.map(String.init).joined(separator: ",")
     default: return short(number(state.document, cursorT: state.cursorT))
     }
   }
@@ -90,7 +122,7 @@ public enum Field: String, Sendable, CaseIterable, Equatable {
     case .inputScale: return d.current.inputScale
     case .previewGamma: return d.previewGamma ?? 0.7
     case .cursorT: return cursorT
-    case .family, .normalize, .zeroTerminalSNR: return .nan
+    case .family, .normalize, .zeroTerminalSNR, .previewImage, .previewResolutions: return .nan
     default: return d.current.spec[scheduleField!]
     }
   }
@@ -101,7 +133,7 @@ public enum Field: String, Sendable, CaseIterable, Equatable {
     case .inputScale: d.current.inputScale = v
     case .previewGamma: d.previewGamma = v
     case .cursorT: cursorT = v
-    case .family, .normalize, .zeroTerminalSNR: break
+    case .family, .normalize, .zeroTerminalSNR, .previewImage, .previewResolutions: break
     default: d.current.spec[scheduleField!] = v
     }
   }
@@ -124,7 +156,8 @@ public enum Field: String, Sendable, CaseIterable, Equatable {
     case .shift: return .add(fine: 0.25, coarse: 1)
     case .previewGamma: return .add(fine: 0.05, coarse: 0.2)
     case .cursorT: return .add(fine: 0.01, coarse: 0.1)
-    case .family, .normalize, .zeroTerminalSNR: return .add(fine: 1, coarse: 1)
+    case .family, .normalize, .zeroTerminalSNR, .previewImage, .previewResolutions:
+      return .add(fine: 1, coarse: 1)
     }
   }
 

@@ -8,6 +8,10 @@ public enum Key: Hashable, Sendable {
   case ctrl(Character)
   case function(Int)
   case wheelUp, wheelDown
+  /// The wheel turned (up: away from the user) with the pointer on cell (x, y).
+  case wheel(up: Bool, x: Int, y: Int)
+  /// The first button pressed on cell (x, y).
+  case click(x: Int, y: Int)
 }
 
 /// One line of the key table: the keys, what they do, and the action they send.
@@ -36,11 +40,19 @@ public enum KeyMap {
     KeyBinding(
       keys: [.down, .char("j")], label: "↓ j", help: "next parameter", action: .select(1)),
     KeyBinding(
-      keys: [.right, .char("l"), .char("+"), .char("="), .wheelUp], label: "→ l + wheel",
+      keys: [.right, .char("l"), .char("+"), .char("="), .wheelUp], label: "→ l +",
       help: "increase / t-cursor →", action: .adjust(steps: 1, coarse: false)),
     KeyBinding(
-      keys: [.left, .char("h"), .char("-"), .wheelDown], label: "← h − wheel",
+      keys: [.left, .char("h"), .char("-"), .wheelDown], label: "← h −",
       help: "decrease / t-cursor ←", action: .adjust(steps: -1, coarse: false)),
+    // The mouse is resolved against the frame on screen (Renderer.action(for:in:)): listed here
+    // so the help names it; the keys above take the wheel only away from every target.
+    KeyBinding(
+      keys: [], label: "wheel", help: "change the value under the pointer",
+      action: .adjust(steps: 1, coarse: false)),
+    KeyBinding(
+      keys: [], label: "click", help: "select the row / put the t-cursor there",
+      action: .focusPlots(t: nil)),
     KeyBinding(
       keys: [.shiftRight, .char("L"), .char("]"), .pageUp], label: "L ] PgUp",
       help: "coarse increase", action: .adjust(steps: 1, coarse: true)),
@@ -56,6 +68,26 @@ public enum KeyMap {
     KeyBinding(
       keys: [.enter], label: "Enter",
       help: "type exact value / t", action: .beginEdit),
+    KeyBinding(
+      keys: [.char("i")], label: "i", help: "preview: next bundled image", action: .cycleImage(1)),
+    KeyBinding(
+      keys: [.char("I")], label: "I", help: "preview: previous bundled image",
+      action: .cycleImage(-1)),
+    KeyBinding(
+      keys: [.char("O")], label: "O", help: "preview: open a PNG image",
+      action: .beginPrompt(.openImage)),
+    KeyBinding(
+      keys: [.char("r")], label: "r", help: "preview: type the resolutions",
+      action: .beginPrompt(.previewResolutions)),
+    KeyBinding(
+      keys: [], label: "2: ←→ rows", help: "image row: cycle; resolutions: +/−",
+      action: .adjust(steps: 1, coarse: false)),
+    KeyBinding(
+      keys: [.char("w")], label: "w", help: "weighting plot p(λ)·w(λ) on/off",
+      action: .toggleWeighting),
+    KeyBinding(
+      keys: [.char("W")], label: "W", help: "next loss weighting (ε, x0, v, …)",
+      action: .cycleWeighting),
     KeyBinding(keys: [.char("p")], label: "p", help: "pin current schedule", action: .pin),
     KeyBinding(keys: [.char("x")], label: "x", help: "remove the last pin", action: .removeLastPin),
     KeyBinding(keys: [.char("c")], label: "c", help: "clear all pins", action: .clearPins),
@@ -98,7 +130,9 @@ public enum KeyMap {
 
   /// Keys inside the edit line, the path prompt and the preset list, for the help.
   public static let modalHelp: [(String, String)] = [
-    ("typing", "Enter accepts, Esc cancels, Backspace deletes"),
+    ("typing", "old value selected: typing replaces it"),
+    ("", "←→ Home End move, Backspace Del delete"),
+    ("", "Enter accepts, Esc cancels"),
     // Two lines: one did not fit the help box's 49 columns and lost its end.
     ("presets", "↑↓ move, Enter load, Tab next group"),
     ("", "p pin, a pin group (a figure), c clear"),
@@ -118,7 +152,12 @@ public enum KeyMap {
       switch key {
       case .enter: return .commit
       case .escape, .ctrl("c"): return .cancel
-      case .backspace, .delete: return .backspace
+      case .backspace: return .backspace
+      case .delete: return .deleteForward
+      case .left: return .moveCaret(-1)
+      case .right: return .moveCaret(1)
+      case .home: return .caretToEnd(false)
+      case .end: return .caretToEnd(true)
       case .char(let c): return .type(c)
       default: return nil
       }
@@ -149,6 +188,8 @@ public enum KeyMap {
     case .help:
       switch key {
       case .ctrl("c"), .char("q"): return .requestQuit
+      case .down, .char("j"), .pageDown, .char(" "), .wheelDown: return .select(1)
+      case .up, .char("k"), .pageUp, .wheelUp: return .select(-1)
       default: return .toggleHelp
       }
     case nil:

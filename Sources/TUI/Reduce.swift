@@ -12,10 +12,22 @@ public enum Action: Sendable, Equatable {
   case adjust(steps: Int, coarse: Bool)
   /// Move the t-cursor whatever has focus.
   case moveCursor(steps: Int, coarse: Bool)
+  /// The wheel over row `row` of the parameter list: change that field (not the focused one).
+  case adjustRow(row: Int, steps: Int)
+  /// A click on row `row` of the parameter list (or of the sweep setup): focus and select it.
+  case focusRow(Int)
+  /// A click on a plot: focus the plots and, on a plot over t, put the t-cursor at `t`.
+  case focusPlots(t: Double?)
   /// Start typing an exact value for the focused field.
   case beginEdit
   case type(Character)
   case backspace
+  /// Delete: the selection or the character after the caret.
+  case deleteForward
+  /// ←/→ in an edit line or prompt: move the caret by this many characters.
+  case moveCaret(Int)
+  /// Home / End in an edit line or prompt.
+  case caretToEnd(Bool)
   /// Enter in an edit line, prompt or list.
   case commit
   /// Esc: close what is open (or quit when nothing is).
@@ -23,6 +35,12 @@ public enum Action: Sendable, Equatable {
   case undo, redo
   case show(Screen)
   case toggleHelp
+  /// `i` / `I`: the next / previous bundled image in the preview.
+  case cycleImage(Int)
+  /// The shell loaded the preview's image at these resolutions.
+  case previewLoaded(path: String, resolutions: [Int])
+  /// `w`: the weighting plot on or off; `W`: the next loss weighting (and the plot on).
+  case toggleWeighting, cycleWeighting
   case pin
   case clearPins
   case removeLastPin
@@ -79,6 +97,8 @@ public enum Effect: Sendable, Equatable {
   case stopSweep
   /// Read a sweep folder's sweep.json (or the file itself) for viewing.
   case openSweep(path: String)
+  /// Load a PNG for the preview at these resolutions (replacing the preview only if it loads).
+  case loadPreview(image: String, resolutions: [Int])
 }
 
 /// Applies `action` to `state`: the only way the explorer's state changes. Pure: no I/O, no
@@ -93,16 +113,18 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
   switch action {
   case .failed, .done, .imported, .exists, .trainingStarted, .trainingStep, .trainingSamples,
     .trainingEvaluating, .trainingEnded, .trainingStopped, .sweepStarted, .sweepProgress,
-    .sweepStep, .sweepEvaluating, .sweepSaved, .sweepEnded, .sweepOpened:
+    .sweepStep, .sweepEvaluating, .sweepSaved, .sweepEnded, .sweepOpened, .previewLoaded:
     break
   default: state.message = nil
   }
   if reduceTraining(&state, action) { return [] }
   if reduceSweepReport(&state, action) { return [] }
   switch state.modal {
-  case .help:
+  case .help(let page):
     switch action {
     case .toggleHelp, .cancel, .commit: state.modal = nil
+    // Pages are counted by the view (they depend on the terminal's size), which clamps this.
+    case .select(let delta): state.modal = .help(page: max(0, page + delta))
     case .requestQuit: requestQuit(&state)
     default: break
     }
@@ -115,15 +137,11 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     }
     return []
   case .edit(let field, var entry):
+    if editText(&entry, action) {
+      state.modal = .edit(field, entry)
+      return []
+    }
     switch action {
-    case .type(let c):
-      entry.text.append(c)
-      entry.error = nil
-      state.modal = .edit(field, entry)
-    case .backspace:
-      if !entry.text.isEmpty { entry.text.removeLast() }
-      entry.error = nil
-      state.modal = .edit(field, entry)
     case .cancel: state.modal = nil
     case .commit:
       var d = state.document
@@ -148,21 +166,16 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     }
     return []
   case .prompt(let kind, var entry):
+    if editText(&entry, action) {
+      state.modal = .prompt(kind, entry)
+      return []
+    }
     switch action {
-    case .type(let c):
-      entry.text.append(c)
-      entry.error = nil
-      entry.replaceConfirmed = false
-      state.modal = .prompt(kind, entry)
-    case .backspace:
-      if !entry.text.isEmpty { entry.text.removeLast() }
-      entry.error = nil
-      entry.replaceConfirmed = false
-      state.modal = .prompt(kind, entry)
     case .cancel: state.modal = nil
     case .commit:
       let path = entry.text.trimmingCharacters(in: .whitespaces)
-      guard !path.isEmpty else {
+      // A list is checked by its own rule below, which names what an empty one lacks.
+      guard !path.isEmpty || kind == .previewResolutions else {
         entry.error = "the path is empty: type a file name"
         state.modal = .prompt(kind, entry)
         return []
@@ -182,6 +195,17 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         return [.importConfig(path: path)]
       case .openSweep:
         return [.openSweep(path: path)]
+      case .openImage:
+        return [.loadPreview(image: path, resolutions: state.previewResolutions)]
+      case .previewResolutions:
+        do {
+          let list = try Field.parsePreviewResolutions(path)
+          return [.loadPreview(image: state.previewImagePath, resolutions: list)]
+        } catch {
+          entry.error = error.description
+          state.modal = .prompt(kind, entry)
+          return []
+        }
       case .sweepSetup(let row):
         var setup = state.sweepSetup
         setup[row] = path
@@ -259,7 +283,8 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     state.selectedRow = ((min(state.selectedRow, n - 1) + delta) % n + n) % n
   case .beginEdit where state.screen == .sweep:
     let row = SweepSetup.Row.allCases[min(state.selectedRow, SweepSetup.Row.allCases.count - 1)]
-    state.modal = .prompt(.sweepSetup(row), TextEntry(text: state.sweepSetup[row]))
+    state.modal = .prompt(
+      .sweepSetup(row), TextEntry(text: state.sweepSetup[row], selected: true))
   case .select(let delta):
     if state.focus == .plots {
       state.focus = .parameters
@@ -272,16 +297,35 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
       moveCursor(&state, steps: steps, coarse: coarse)
       return []
     }
+    if let effects = stepPreview(&state, field, steps: steps) { return effects }
     adjust(&state, field, steps: steps, coarse: coarse)
   case .moveCursor(let steps, let coarse):
     moveCursor(&state, steps: steps, coarse: coarse)
+  case .adjustRow(let row, let steps):
+    let fields = state.fields
+    guard fields.indices.contains(row) else { return [] }
+    if let effects = stepPreview(&state, fields[row], steps: steps) { return effects }
+    adjust(&state, fields[row], steps: steps, coarse: false)
+  case .focusRow(let row):
+    let count = state.screen == .sweep ? SweepSetup.Row.allCases.count : state.fields.count
+    guard row >= 0, row < count else { return [] }
+    state.focus = .parameters
+    state.selectedRow = row
+  case .focusPlots(let t):
+    state.focus = .plots
+    if let t { state.cursorT = min(max(t, 0), 1) }
+  case .beginEdit where state.selectedField == .previewImage:
+    state.modal = .prompt(.openImage, TextEntry(text: state.previewImagePath, selected: true))
+  case .beginEdit where state.selectedField == .previewResolutions:
+    state.modal = .prompt(
+      .previewResolutions, TextEntry(text: state.previewResolutionList, selected: true))
   case .beginEdit:
     let field = state.selectedField ?? .cursorT
     let text =
       field == .previewGamma && state.document.previewGamma == nil
       ? "t" : field.text(in: state)
-    state.modal = .edit(field, TextEntry(text: text))
-  case .type, .backspace, .commit, .confirm:
+    state.modal = .edit(field, TextEntry(text: text, selected: true))
+  case .type, .backspace, .deleteForward, .moveCaret, .caretToEnd, .commit, .confirm:
     break
   case .cancel, .requestQuit:
     requestQuit(&state)
@@ -290,7 +334,27 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
   case .show(let screen):
     state.screen = screen
     state.selectedRow = 0
-  case .toggleHelp: state.modal = .help
+  case .toggleHelp: state.modal = .help(page: 0)
+  case .cycleImage(let delta):
+    return cycleImage(&state, delta)
+  case .previewLoaded(let path, let resolutions):
+    state.previewImagePath = path
+    state.previewResolutions = resolutions
+    let name = Field.previewImage.text(in: state)
+    state.message = StatusMessage(
+      "preview: \(name) at \(resolutions.map(String.init).joined(separator: ", "))")
+  case .toggleWeighting:
+    state.showWeighting.toggle()
+    if state.showWeighting { state.screen = .schedule }
+  case .cycleWeighting:
+    if state.showWeighting {
+      let all = LossWeighting.allCases
+      state.weighting = all[(all.firstIndex(of: state.weighting)! + 1) % all.count]
+    }
+    state.showWeighting = true
+    state.screen = .schedule
+    state.message = StatusMessage(
+      "weighting \(state.weighting.displayName): \(state.weighting.help)")
   case .pin:
     addPins(&state, [(state.document.current.label, state.document.current)])
   case .clearPins: clearPins(&state)
@@ -320,9 +384,11 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     case .exportDiffusers: path = state.defaultDiffusersPath
     case .openSweep: path = state.sweep?.folder ?? state.sweepSetup.folder
     case .sweepSetup(let row): path = state.sweepSetup[row]
+    case .openImage: path = state.previewImagePath
+    case .previewResolutions: path = state.previewResolutionList
     default: path = state.defaultConfigPath
     }
-    state.modal = .prompt(kind, TextEntry(text: path))
+    state.modal = .prompt(kind, TextEntry(text: path, selected: true))
   case .setTraining(let active):
     state.trainingActive = active
   case .toggleTraining:
@@ -368,6 +434,74 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     state.message = StatusMessage(text)
   }
   return []
+}
+
+/// ←/→ (or the wheel) on the preview's image row cycles the bundled images; on its resolutions
+/// row → adds one (twice the largest) and ← removes the last. Nil for any other field.
+func stepPreview(_ state: inout AppState, _ field: Field, steps: Int) -> [Effect]? {
+  switch field {
+  case .previewImage:
+    return cycleImage(&state, steps)
+  case .previewResolutions:
+    var list = state.previewResolutions
+    if steps > 0 {
+      let next = 2 * (list.max() ?? 32)
+      guard list.count < Field.previewResolutionCount.upperBound,
+        Field.previewResolutionRange.contains(next)
+      else {
+        state.message = StatusMessage(
+          "cannot add \(next): at most \(Field.previewResolutionCount.upperBound) resolutions, "
+            + "each in 8…1024 (Enter types a list)", isError: true)
+        return []
+      }
+      list.append(next)
+    } else {
+      guard list.count > 1 else {
+        state.message = StatusMessage("the preview needs at least one resolution", isError: true)
+        return []
+      }
+      list.removeLast()
+    }
+    return [.loadPreview(image: state.previewImagePath, resolutions: list)]
+  default:
+    return nil
+  }
+}
+
+/// The bundled image `delta` places after the current one (the first when the current one is
+/// not bundled).
+func cycleImage(_ state: inout AppState, _ delta: Int) -> [Effect] {
+  let all = state.bundledImages
+  guard !all.isEmpty else {
+    state.message = StatusMessage("no bundled images found (assets/images)", isError: true)
+    return []
+  }
+  let next: Int
+  if let i = all.firstIndex(of: state.previewImagePath) {
+    next = ((i + delta) % all.count + all.count) % all.count
+  } else {
+    next = delta > 0 ? 0 : all.count - 1
+  }
+  return [.loadPreview(image: all[next], resolutions: state.previewResolutions)]
+}
+
+/// Applies a text-editing action to an entry line; returns whether `action` was one. Any edit
+/// clears the last error, and a changed path withdraws a confirmed replace.
+func editText(_ entry: inout TextEntry, _ action: Action) -> Bool {
+  let before = entry.text
+  switch action {
+  case .type(let c): entry.insert(c)
+  case .backspace: entry.delete(forward: false)
+  case .deleteForward: entry.delete(forward: true)
+  case .moveCaret(let delta): entry.moveCaret(by: delta)
+  case .caretToEnd(let end): entry.moveCaret(toEnd: end)
+  default: return false
+  }
+  if entry.text != before {
+    entry.error = nil
+    entry.replaceConfirmed = false
+  }
+  return true
 }
 
 /// Validates `d` and makes it the document, keeping the old one for undo. Returns the problem

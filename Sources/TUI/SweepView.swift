@@ -52,6 +52,7 @@ extension Renderer {
       guard y < r.maxY - 1 else { break }
       let inner = r.width - 2
       let style = i == selected ? theme.selected : theme.text
+      addTarget(Rect(x: r.x, y: y, width: r.width, height: 1), .sweepRow(i))
       if i == selected { grid.fill(Rect(x: r.x + 1, y: y, width: inner, height: 1), " ", style) }
       grid.write(" " + g.text(row.label), x: r.x + 1, y: y, i == selected ? style : theme.dim)
       let value = g.text(state.sweepSetup[row])

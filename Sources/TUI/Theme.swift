@@ -13,6 +13,8 @@ public struct Theme: Sendable {
   public static let current = Color(255, 196, 0)
   /// The current schedule at b = 1 when b ≠ 1 (shows the 2·log b shift).
   public static let unscaled = Color(150, 120, 40)
+  /// The loss weighting w(λ) (one curve, the same for every schedule).
+  public static let weight = Color(220, 220, 220)
   /// Pin colours, in order; pin `i` uses `pinColors[i % count]`.
   public static let pinColors: [Color] = [
     Color(0, 190, 255), Color(230, 80, 200), Color(90, 210, 90), Color(240, 80, 70),

@@ -13,6 +13,15 @@ public final class Renderer {
   public static let minimumHeight = 20
 
   private var curveCache: [Setting: (samples: Int, curves: CurveSet)] = [:]
+  /// What the last frame drew where a pointer can act: rows of a list, plots. Recorded while
+  /// drawing, so a click or a wheel turn acts on exactly what is under the pointer.
+  public private(set) var targets: [(rect: Rect, target: PointerTarget)] = []
+  /// The last side-by-side preview layout: rows of panels, picture side, panel x positions.
+  var lastPreviewLayout: (rows: Int, side: Int, xs: [Int])?
+  /// Whether charts draw their legends (off only to compare frames in tests).
+  public var legends = true
+  /// Where the last frame's charts went (plot area and legend), in drawing order.
+  public private(set) var chartLayouts: [Chart.Layout] = []
 
   public init(theme: Theme, preview: PreviewSource? = nil) {
     self.theme = theme
@@ -29,6 +38,8 @@ public final class Renderer {
   /// Draws the whole screen for `state` into `grid` (cleared first).
   public func render(_ state: AppState, into grid: inout Grid) {
     grid.fill(grid.bounds)
+    targets.removeAll(keepingCapacity: true)
+    chartLayouts.removeAll(keepingCapacity: true)
     let width = grid.width
     let height = grid.height
     guard width >= Renderer.minimumWidth, height >= Renderer.minimumHeight else {
@@ -45,7 +56,7 @@ public final class Renderer {
     }
     statusLine(state, &grid)
     switch state.modal {
-    case .help: helpOverlay(&grid)
+    case .help(let page): helpOverlay(&grid, page: page)
     case .presets(let selected): presetsOverlay(state, selected, &grid)
     case .confirmQuit:
       dialog(
@@ -58,6 +69,67 @@ public final class Renderer {
         ])
     case .edit, .prompt, nil: break
     }
+  }
+
+  /// Work deferred out of frames (the preview's probe numbers), done when the explorer is
+  /// idle; returns whether anything changed, so the frame should be drawn again.
+  public func idleWork() -> Bool {
+    preview?.computePendingProbes() ?? false
+  }
+
+  // MARK: - Pointer
+
+  /// The target under cell (x, y) in the last frame drawn (the topmost when they overlap).
+  public func target(x: Int, y: Int) -> PointerTarget? {
+    targets.last { t in
+      x >= t.rect.x && x < t.rect.maxX && y >= t.rect.y && y < t.rect.maxY
+    }?.target
+  }
+
+  /// The action for a key in `state`, with mouse events resolved against the last frame: the
+  /// wheel changes the field under the pointer (or moves the t-cursor over a plot), a click
+  /// focuses the row or plot under it (and puts the t-cursor where a plot over t was clicked).
+  /// With an overlay open, and away from every target, the wheel acts as ``Key/wheelUp`` and
+  /// ``Key/wheelDown`` do.
+  public func action(for key: Key, in state: AppState) -> Action? {
+    let x: Int, y: Int, steps: Int?
+    switch key {
+    case .wheel(let up, let px, let py): (x, y, steps) = (px, py, up ? 1 : -1)
+    case .click(let px, let py): (x, y, steps) = (px, py, nil)
+    default: return KeyMap.action(for: key, in: state)
+    }
+    let plain: Key? = steps.map { $0 > 0 ? .wheelUp : .wheelDown }
+    guard state.modal == nil, let target = target(x: x, y: y) else {
+      return plain.flatMap { KeyMap.action(for: $0, in: state) }
+        ?? (state.modal == nil ? nil : KeyMap.action(for: key, in: state))
+    }
+    switch (target, steps) {
+    case (.parameter(let row), let s?): return .adjustRow(row: row, steps: s)
+    case (.parameter(let row), nil), (.sweepRow(let row), nil): return .focusRow(row)
+    case (.sweepRow, _?): return nil
+    case (.plot, let s?): return .moveCursor(steps: s, coarse: false)
+    case (.plot(let r, let lower, let upper, let overT), nil):
+      guard overT, r.width > 0 else { return .focusPlots(t: nil) }
+      // The centre of the clicked cell, in dots (two per cell) as the chart maps x.
+      let dot = Double(2 * (x - r.x)) + 0.5
+      return .focusPlots(t: lower + dot / Double(2 * r.width - 1) * (upper - lower))
+    }
+  }
+
+  func addTarget(_ rect: Rect, _ target: PointerTarget) {
+    targets.append((rect, target))
+  }
+
+  /// Draws `chart` and records its plot as a pointer target.
+  @discardableResult
+  func draw(_ chart: Chart, _ grid: inout Grid, _ rect: Rect, overT: Bool) -> Chart.Layout {
+    var chart = chart
+    chart.showLegend = chart.showLegend && legends
+    let layout = chart.draw(into: &grid, rect: rect, glyphs: theme.glyphs, theme: theme.chart)
+    chartLayouts.append(layout)
+    addTarget(layout.plot, .plot(layout.plot, lower: chart.x.lower, upper: chart.x.upper,
+      overT: overT))
+    return layout
   }
 
   // MARK: - Frame parts
@@ -108,7 +180,13 @@ public final class Renderer {
     }
     let hints: String
     switch state.modal {
-    case .help: hints = " any key: close help   q: quit"
+    case .help(let page):
+      let pages = helpLayout(width: grid.width, height: grid.height).pages
+      hints =
+        pages > 1
+        ? " help page \(min(page, pages - 1) + 1) of \(pages): ↓ PgDn next · ↑ PgUp back · "
+          + "other keys close · q quits"
+        : " any key: close help   q: quit"
     case .presets:
       hints = " ↑↓ choose · Tab next group · Enter load · p pin · a pin group · c clear · Esc close"
     case .confirmQuit: hints = " y: quit · n: stay"
@@ -121,10 +199,15 @@ public final class Renderer {
           state.sweep?.isActive == true ? "s:stop sweep" : "s:start sweep", "o:open folder",
           "↑↓:choose", "Enter:edit", "1-3:screens",
         ]
+        : state.screen == .preview
+        ? [
+          "?:help", "q:quit", "↑↓:choose", "←→:change", "Enter:type", "i/I:image", "O:open PNG",
+          "r:resolutions", "u:undo",
+        ]
         : state.focus == .parameters
         ? [
           "?:help", "q:quit", "↑↓:choose", "←→:change", "L/H:coarse", "Enter:type", "p:pin",
-          "t:presets", "e:export", "o:open", "u:undo", "Tab:plots",
+          "t:presets", "w:weighting", "e:export", "o:open", "u:undo", "Tab:plots",
         ]
         : [
           "?:help", "q:quit", "←→:move t", "L/H:coarse", "Enter:type t", "Tab:parameters",
@@ -140,11 +223,25 @@ public final class Renderer {
   func entryLine(_ grid: inout Grid, y: Int, question: String, entry: TextEntry, hint: String) {
     let g = theme.glyphs
     var col = grid.write(g.text(" \(question) "), x: 0, y: y, theme.title)
-    col = grid.write(entry.text, x: col, y: y, theme.text)
-    grid.put(col, y, g.unicode ? "▏" : "_", Style(fg: Theme.current))
+    let start = col
+    // A selected value is shown reversed (the next key replaces it); otherwise the character
+    // under the caret is, or a bar after the text when the caret is at its end.
+    col = grid.write(entry.text, x: col, y: y, entry.selected ? theme.selected : theme.text)
+    if !entry.selected, entry.caret < entry.text.count {
+      let x = start + entry.caret
+      if grid.contains(x, y) { grid[x, y].style = theme.selected.with(.bold) }
+    } else {
+      grid.put(col, y, g.unicode ? "▏" : "_", Style(fg: Theme.current))
+    }
     if let e = entry.error {
-      grid.fill(Rect(x: 0, y: y - 1, width: grid.width, height: 1))
-      grid.write(g.text(" " + e), x: 0, y: y - 1, theme.error)
+      // On the row above, or the two above when it is longer than the terminal is wide.
+      let lines = wrap(g.text(e), width: grid.width - 2)
+      let shown = lines.count > 2 ? [lines[0], lines[1...].joined(separator: " ")] : lines
+      for (i, l) in shown.enumerated() {
+        let row = y - shown.count + i
+        grid.fill(Rect(x: 0, y: row, width: grid.width, height: 1))
+        grid.write(" " + l, x: 0, y: row, theme.error)
+      }
     } else {
       grid.write(g.text("   " + hint), x: col + 2, y: y, theme.dim, maxWidth: grid.width - col - 2)
     }
@@ -159,7 +256,7 @@ public final class Renderer {
     // A big terminal also gets the preview's resolutions in a column at the right, so one
     // screen shows the schedule and what it does to an image.
     if let source = preview, right.width >= 150, right.height >= 40 {
-      let columnWidth = min(2 * ((right.height - 1) / state.previewResolutions.count - 4) + 4, 44)
+      let columnWidth = min(2 * ((right.height - 1) / source.resolutions.count - 4) + 4, 44)
       let (plotArea, column) = right.splitLeft(right.width - columnWidth)
       plots(state, &grid, plotArea)
       let title = theme.glyphs.text("Preview at γ = \(short4(state.previewGamma)) (2: full)")
@@ -197,6 +294,7 @@ public final class Renderer {
       let label = g.text(f.label)
       let value = g.text(f.text(in: state))
       let isSelected = f == selected
+      addTarget(Rect(x: r.x, y: y, width: r.width, height: 1), .parameter(row: i))
       let style = isSelected ? theme.selected : theme.text
       if isSelected { grid.fill(Rect(x: r.x + 1, y: y, width: inner, height: 1), " ", style) }
       grid.write(" " + label, x: r.x + 1, y: y, isSelected ? style : theme.dim, maxWidth: inner)
@@ -289,7 +387,7 @@ public final class Renderer {
       title: "γ(t)  signal variance", x: Axis(name: "t", lower: 0, upper: 1),
       y: Axis(name: "γ", lower: 0, upper: 1, maxTicks: 5), series: gammaSeries, cursorX: cursor)
     gammaChart.showLegend = true
-    gammaChart.draw(into: &grid, rect: rows[0], glyphs: theme.glyphs, theme: theme.chart)
+    draw(gammaChart, &grid, rows[0], overT: true)
 
     var logSeries = sets.map { Series(name: $0.name, color: $0.color, points: $0.curves.logSNR) }
     if let unscaled = current.unscaledLogSNR {
@@ -306,19 +404,87 @@ public final class Renderer {
       title: "logSNR(t)   \(shiftText)", x: Axis(name: "t", lower: 0, upper: 1),
       y: Axis(name: "", lower: range.lowerBound, upper: range.upperBound, maxTicks: 5),
       series: logSeries, cursorX: cursor)
-    logChart.draw(into: &grid, rect: rows[1], glyphs: theme.glyphs, theme: theme.chart)
+    draw(logChart, &grid, rows[1], overT: true)
 
     let densitySeries = sets.map {
       Series(name: $0.name, color: $0.color, points: $0.curves.density)
     }
     let top = Curves.densityTop(densitySeries.map(\.points), within: range)
     let cursorLambda = (try? d.current.process().logSNR(cursor)) ?? .nan
+    if state.showWeighting {
+      weightingPlots(
+        state, sets, range: range, cursor: cursorLambda.isFinite ? cursorLambda : nil, &grid,
+        rows[2])
+      return
+    }
     let densityChart = Chart(
       title: "logSNR density for t ~ U(0,1) (what training sees)",
       x: Axis(name: "logSNR", lower: range.lowerBound, upper: range.upperBound, maxTicks: 9),
       y: Axis(name: "", lower: 0, upper: top, maxTicks: 4), series: densitySeries,
       cursorX: cursorLambda.isFinite ? cursorLambda : nil)
-    densityChart.draw(into: &grid, rect: rows[2], glyphs: theme.glyphs, theme: theme.chart)
+    draw(densityChart, &grid, rows[2], overT: false)
+  }
+
+  /// The effective weighting (`w`): p(λ)·w(λ) of every curve for the chosen loss weighting,
+  /// on a log10 axis (w spans decades: e^−λ is e^20 at λ = −20). With room, also w(λ) alone
+  /// and then p(λ) alone beside it; on a narrow terminal only the product, which is the one that
+  /// says where training puts its effort. The x axis is the density plot's logSNR range.
+  func weightingPlots(
+    _ state: AppState, _ sets: [(name: String, color: Color, curves: CurveSet)],
+    range: ClosedRange<Double>, cursor: Double?, _ grid: inout Grid, _ area: Rect
+  ) {
+    let objective = Curves.plotObjective(state.weighting)
+    let w = state.weighting
+    let name =
+      w.displayName + (w == .edm ? " (σ_d = 0.5)" : w == .minSNR ? " (γ = 5)" : "")
+    let count = area.width >= 150 ? 3 : area.width >= 90 ? 2 : 1
+    // Two blank columns between charts, so one's last x label never runs into the next title.
+    let slots = area.columns(count).enumerated().map { i, r in
+      i == count - 1 ? r : Rect(x: r.x, y: r.y, width: r.width - 2, height: r.height)
+    }
+    func xAxis(_ r: Rect) -> Axis {
+      Axis(
+        name: "logSNR", lower: range.lowerBound, upper: range.upperBound,
+        maxTicks: max(3, min(9, r.width / 8)))
+    }
+    var slot = 0
+    if count == 3 {
+      let density = sets.map { Series(name: $0.name, color: $0.color, points: $0.curves.density) }
+      let top = Curves.densityTop(density.map(\.points), within: range)
+      var chart = Chart(
+        title: "p(λ): density for t ~ U(0,1)", x: xAxis(slots[0]),
+        y: Axis(name: "", lower: 0, upper: top, maxTicks: 4), series: density, cursorX: cursor)
+      chart.showLegend = false
+      draw(chart, &grid, slots[0], overT: false)
+      slot = 1
+    }
+    if count >= 2 {
+      let r = slots[slot]
+      let weight = Curves.log10(Curves.weight(objective, over: range, samples: 2 * r.width))
+      let bounds = Curves.logBounds([weight], within: range, decades: 10)
+      var chart = Chart(
+        title: "log10 w(λ)  \(name): \(w.help)", x: xAxis(r),
+        y: Axis(name: "", lower: bounds.lowerBound, upper: bounds.upperBound, maxTicks: 4),
+        series: [Series(name: "w(λ)", color: Theme.weight, points: weight)], cursorX: cursor)
+      chart.showLegend = false
+      draw(chart, &grid, r, overT: false)
+      slot += 1
+    }
+    let r = slots[slot]
+    let products = sets.map {
+      Series(
+        name: $0.name, color: $0.color,
+        points: Curves.log10(Curves.effectiveWeighting($0.curves.density, objective)))
+    }
+    let bounds = Curves.logBounds(products.map(\.points), within: range)
+    let title =
+      count == 1
+      ? "log10 p(λ)·w(λ), \(name)  (W: next)" : "log10 p(λ)·w(λ): effective weighting (W: next)"
+    draw(
+      Chart(
+        title: title, x: xAxis(r),
+        y: Axis(name: "", lower: bounds.lowerBound, upper: bounds.upperBound, maxTicks: 4),
+        series: products, cursorX: cursor), &grid, r, overT: false)
   }
 
   // MARK: - Preview screen
@@ -354,13 +520,40 @@ public final class Renderer {
       notice(&grid, right, title: "Preview", lines: ["No image loaded."])
       return
     }
-    let title = g.text(
-      "\(source.imageName) noised at γ = \(short4(gamma)), b = \(short(b))"
-        + (state.document.previewGamma == nil
-          ? " (γ at the t-cursor t = \(short4(state.cursorT)))" : ""))
+    let base = g.text("\(source.imageName) noised at γ = \(short4(gamma)), b = \(short(b))")
+    let origin = g.text(" (γ at the t-cursor t = \(short4(state.cursorT)))")
+    // The note on where γ comes from is dropped, not cut, when the line is too narrow for it.
+    let title =
+      state.document.previewGamma == nil && base.count + origin.count <= right.width - 1
+      ? base + origin : base
     grid.write(title, x: right.x + 1, y: right.y, theme.title, maxWidth: right.width - 1)
     let area = Rect(x: right.x, y: right.y + 1, width: right.width, height: right.height - 1)
-    let bottom = previewPanels(state, source, &grid, area, vertical: false)
+    var bottom = previewPanels(state, source, &grid, area, vertical: false)
+    // Room below one row of pictures (a tall terminal with few resolutions): what the probe's
+    // best blur recovers from each picture, the probe's numbers made visible, under its panel
+    // and at most as large, when that is at least 16 pixels.
+    let room = body.maxY - bottom - 1
+    if let layout = lastPreviewLayout, layout.rows == 1,
+      case let side = min(layout.side, 2 * (room - 3)) / 2 * 2, side >= 16
+    {
+      for (index, x) in layout.xs.enumerated() {
+        let box = Rect(x: x, y: bottom + 1, width: side + 2, height: side / 2 + 2)
+        let inner = Rect(x: box.x + 1, y: box.y + 1, width: side, height: side / 2)
+        if let r = source.recovered(
+          index: index, gamma: gamma, inputScale: b, width: side, height: side)
+        {
+          let blur = "blur σ = \(short(r.sigma)) px"
+          grid.box(
+            box, title: side >= 26 ? "recovered, " + blur : blur, theme.border, glyphs: g)
+          HalfBlock.draw(
+            r.picture, into: &grid, rect: inner, mode: theme.colorMode, unicode: g.unicode)
+        } else {
+          grid.box(box, title: "recovered", theme.border, glyphs: g)
+          grid.write(g.text("denoising…"), x: inner.x + 1, y: inner.y, theme.dim)
+        }
+      }
+      bottom = bottom + 1 + side / 2 + 2
+    }
     if bottom + 1 < body.maxY {
       grid.write(
         g.text("Same γ, higher resolution: less destroyed (Fig. 2); lower b: more (Fig. 4)."),
@@ -370,34 +563,50 @@ public final class Renderer {
   }
 
   /// Draws the preview's resolutions side by side (or stacked when `vertical`), all at the same
-  /// on-screen size, each with its probe numbers below it. Returns the row below the last one.
+  /// on-screen size, each with its probe numbers below it. Side by side they are laid out in as
+  /// many rows as gives the largest pictures (a tall terminal with many resolutions gets two or
+  /// more rows). Returns the row below the last one.
   @discardableResult
   func previewPanels(
     _ state: AppState, _ source: PreviewSource, _ grid: inout Grid, _ area: Rect, vertical: Bool
   ) -> Int {
     let g = theme.glyphs
     let setting = state.document.current
-    let panels = source.panels(
-      gamma: state.previewGamma, inputScale: setting.inputScale, normalize: setting.normalize)
-    guard !panels.isEmpty else { return area.y }
-    let slots = vertical ? area.rows(panels.count) : area.columns(panels.count)
-    // The largest square (two pixels per cell vertically) that fits every slot, with its box
-    // and two lines of probe numbers.
-    let side = max(
-      2,
-      min(
-        slots.map { $0.width - 2 }.min()!, 2 * (slots.map(\.height).min()! - 4)) / 2 * 2)
+    let count = source.resolutions.count
+    guard count > 0 else { return area.y }
+    // The largest square (two pixels per cell vertically) that fits a slot, with its box and
+    // two lines of probe numbers.
+    func side(_ slot: (width: Int, height: Int)) -> Int {
+      max(2, min(slot.width - 2, 2 * (slot.height - 4)) / 2 * 2)
+    }
+    var slots: [Rect]
+    var rowsCount = count
+    if vertical {
+      slots = area.rows(count)
+    } else {
+      rowsCount = (1...count).max { a, b in
+        let ca = (count + a - 1) / a, cb = (count + b - 1) / b
+        return side((area.width / ca, area.height / a)) < side((area.width / cb, area.height / b))
+      }!
+      let perRow = (count + rowsCount - 1) / rowsCount
+      slots = area.rows(rowsCount).flatMap { $0.columns(perRow) }
+    }
+    let s = slots.prefix(count).map { side(($0.width, $0.height)) }.min()!
+    lastPreviewLayout = (rowsCount, s, slots.prefix(count).map(\.x))
     var bottom = area.y
-    for (panel, slot) in zip(panels, slots) {
-      let box = Rect(x: slot.x, y: slot.y, width: side + 2, height: side / 2 + 2)
+    for (index, slot) in slots.prefix(count).enumerated() {
+      let panel = source.panel(
+        index: index, gamma: state.previewGamma, inputScale: setting.inputScale,
+        normalize: setting.normalize, width: s, height: s)
+      let box = Rect(x: slot.x, y: slot.y, width: s + 2, height: s / 2 + 2)
       grid.box(box, title: "\(panel.resolution)×\(panel.resolution)", theme.border, glyphs: g)
       HalfBlock.draw(
         panel.picture, into: &grid,
-        rect: Rect(x: box.x + 1, y: box.y + 1, width: side, height: side / 2),
+        rect: Rect(x: box.x + 1, y: box.y + 1, width: s, height: s / 2),
         mode: theme.colorMode, unicode: g.unicode)
-      let psnr = panel.psnr.map { "PSNR \(Chart.format($0, decimals: 1)) dB" } ?? "PSNR n/a"
+      let psnr = panel.psnr.map { "PSNR \(Chart.format($0, decimals: 1)) dB" } ?? "PSNR …"
       let snr = panel.snr.map { "SNR \(Chart.format($0, decimals: 1)) dB" } ?? ""
-      grid.write(psnr, x: box.x + 1, y: box.maxY, theme.text, maxWidth: slot.width - 1)
+      grid.write(g.text(psnr), x: box.x + 1, y: box.maxY, theme.text, maxWidth: slot.width - 1)
       grid.write(snr, x: box.x + 1, y: box.maxY + 1, theme.text, maxWidth: slot.width - 1)
       bottom = max(bottom, box.maxY + 2)
     }
@@ -521,41 +730,55 @@ public final class Renderer {
     }
   }
 
-  func helpOverlay(_ grid: inout Grid) {
+  /// The help's lines: every key binding, then the keys inside the edit line, the preset list
+  /// and the quit question.
+  static var helpRows: [(key: String, text: String, isBinding: Bool)] {
+    KeyMap.helpBindings.map { ($0.label, $0.help, true) } + [("", "", false)]
+      + KeyMap.modalHelp.map { ($0.0, $0.1, false) }
+  }
+
+  /// Width of one help column: the key (13), a gap, the longest text (at most 40), borders.
+  static let helpKeyWidth = 13
+  static var helpColumnWidth: Int {
+    helpKeyWidth + 2 + min(40, helpRows.map(\.text.count).max() ?? 0)
+  }
+
+  /// How the help is laid out at `width × height`: columns side by side, rows per column, and
+  /// how many pages it takes (more than one only when the terminal is too small to show every
+  /// line at once: then it pages, rather than cutting lines or overlapping columns).
+  func helpLayout(width: Int, height: Int) -> (columns: Int, perColumn: Int, pages: Int) {
+    let rows = Renderer.helpRows.count
+    let innerHeight = max(1, height - 4)
+    let columns = max(1, min((width - 4) / Renderer.helpColumnWidth, (rows + innerHeight - 1)
+      / innerHeight))
+    let perColumn = min(innerHeight, (rows + columns - 1) / columns)
+    let pages = (rows + columns * perColumn - 1) / (columns * perColumn)
+    return (columns, perColumn, pages)
+  }
+
+  func helpOverlay(_ grid: inout Grid, page: Int) {
     let g = theme.glyphs
-    let bindings = KeyMap.helpBindings
-    let extra = KeyMap.modalHelp.count + 1
-    // One column when it fits, else as many as the height needs; the box hugs its content.
-    let available = Rect(x: 1, y: 1, width: grid.width - 2, height: grid.height - 2)
-    let perColumn = max(1, min(bindings.count, available.height - 2 - extra))
-    let columnCount = max(1, (bindings.count + perColumn - 1) / perColumn)
-    let helpWidth = min(available.width, columnCount * 64 + 2)
-    let box = Rect(
-      x: (grid.width - helpWidth) / 2, y: 1, width: helpWidth,
-      height: min(available.height, perColumn + extra + 2))
+    let rows = Renderer.helpRows
+    let (columns, perColumn, pages) = helpLayout(width: grid.width, height: grid.height)
+    let page = min(page, pages - 1)
+    let helpWidth = min(grid.width - 2, columns * Renderer.helpColumnWidth + 2)
+    let box = Rect(x: (grid.width - helpWidth) / 2, y: 1, width: helpWidth, height: perColumn + 2)
     grid.fill(box)
-    grid.box(box, title: "Keys (any key closes)", theme.focusedBorder, glyphs: g)
+    let title = pages > 1 ? "Keys (\(page + 1)/\(pages), ↓ more)" : "Keys (any key closes)"
+    grid.box(box, title: title, theme.focusedBorder, glyphs: g)
     let inner = box.inset(1)
-    let cols = inner.columns(columnCount)
-    let keyWidth = 13
-    for (i, b) in bindings.enumerated() {
-      let c = cols[min(i / perColumn, cols.count - 1)]
-      let y = c.y + i % perColumn
+    let cols = inner.columns(columns)
+    let keyWidth = Renderer.helpKeyWidth
+    let first = page * columns * perColumn
+    for i in first..<min(rows.count, first + columns * perColumn) {
+      let c = cols[(i - first) / perColumn]
+      let y = c.y + (i - first) % perColumn
+      let row = rows[i]
+      let keyStyle = row.isBinding ? Style(fg: Theme.current, bg: .default, .bold) : theme.title
+      grid.write(" " + g.text(row.key), x: c.x, y: y, keyStyle, maxWidth: keyWidth)
       grid.write(
-        " " + g.text(b.label), x: c.x, y: y, Style(fg: Theme.current, bg: .default, .bold),
-        maxWidth: keyWidth)
-      grid.write(
-        g.text(b.help), x: c.x + keyWidth + 1, y: y, theme.text,
+        g.text(row.text), x: c.x + keyWidth + 1, y: y, row.isBinding ? theme.text : theme.dim,
         maxWidth: c.width - keyWidth - 2)
-    }
-    let rowsUsed = min(perColumn, bindings.count)
-    for (i, (k, v)) in KeyMap.modalHelp.enumerated() {
-      let y = inner.y + rowsUsed + 1 + i
-      guard y < inner.maxY else { break }
-      grid.write(" " + g.text(k), x: inner.x, y: y, theme.title, maxWidth: keyWidth)
-      grid.write(
-        g.text(v), x: inner.x + keyWidth + 1, y: y, theme.dim,
-        maxWidth: inner.width - keyWidth - 2)
     }
   }
 

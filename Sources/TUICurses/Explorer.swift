@@ -39,13 +39,19 @@ public enum ExplorerLoop {
           fatalError("SCHEDTUI_TEST_FATAL_ERROR is set: a test-only fatal error in the explorer")
         }
       }
-      guard let input = terminal.readKey(timeoutMs: 100) else { continue }
+      // A key waits at most 100 ms; with none, deferred work (the preview's probe) runs and
+      // the frame is drawn again with its results.
+      guard let input = terminal.readKey(timeoutMs: 100) else {
+        if renderer.idleWork() { dirty = true }
+        continue
+      }
       switch input {
       case .resize:
         terminal.invalidate()
         dirty = true
       case .key(let key):
-        guard let action = KeyMap.action(for: key, in: state) else { continue }
+        // The renderer resolves mouse events against the frame on screen.
+        guard let action = renderer.action(for: key, in: state) else { continue }
         var effects = reduce(&state, action)
         // Effects report back with actions, which may (in principle) ask for more work.
         while !effects.isEmpty {

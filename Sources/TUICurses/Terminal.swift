@@ -17,7 +17,7 @@ nonisolated(unsafe) var haveSavedTermios = false
 ///
 /// Start-up follows TERMINAL-NOTES: own SIGINT/SIGTERM handlers before `initscr` (so ncurses'
 /// handler does not `_exit` past our clean-up), `setlocale`, `use_env(false)`, `raw`, `noecho`,
-/// `keypad`, no cursor, a 25 ms Esc delay, default colours, the wheel as mouse input. Crash
+/// `keypad`, no cursor, a 25 ms Esc delay, default colours, wheel and clicks as mouse input. Crash
 /// signals restore the terminal with raw escape sequences and the saved termios, then die.
 public final class CursesTerminal {
   /// How colours are sent, detected at start-up.
@@ -81,7 +81,8 @@ public final class CursesTerminal {
     colorMode = ColorMode.detect(
       noColor: ProcessInfo.processInfo.environment["NO_COLOR"], hasColors: has_colors(),
       colors: Int(schedtui_colors()), terminfoRGB: schedtui_has_rgb() != 0)
-    mousemask(schedtui_button4_pressed() | schedtui_button5_pressed(), nil)
+    mousemask(
+      schedtui_button4_pressed() | schedtui_button5_pressed() | schedtui_button1_clicked(), nil)
     mouseinterval(0)
   }
 
@@ -182,8 +183,15 @@ public final class CursesTerminal {
       case KEY_MOUSE:
         var event = MEVENT()
         guard getmouse(&event) == OK else { return nil }
-        if event.bstate & schedtui_button4_pressed() != 0 { return .key(.wheelUp) }
-        if event.bstate & schedtui_button5_pressed() != 0 { return .key(.wheelDown) }
+        // With the position, so the wheel acts on the field under the pointer.
+        let (x, y) = (Int(event.x), Int(event.y))
+        if event.bstate & schedtui_button4_pressed() != 0 {
+          return .key(.wheel(up: true, x: x, y: y))
+        }
+        if event.bstate & schedtui_button5_pressed() != 0 {
+          return .key(.wheel(up: false, x: x, y: y))
+        }
+        if event.bstate & schedtui_button1_clicked() != 0 { return .key(.click(x: x, y: y)) }
         return nil
       default:
         for n in 1...12 where Int32(ch) == schedtui_key_f(Int32(n)) { return .key(.function(n)) }

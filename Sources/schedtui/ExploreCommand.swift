@@ -27,7 +27,7 @@ struct Explore: ParsableCommand {
   @Option(
     name: .customLong("preview-resolutions"),
     help: ArgumentHelp(
-      "Resolutions shown side by side on the preview screen, comma-separated (2 to 4 of them).",
+      "Resolutions shown on the preview screen, comma-separated (1 to 6 of them, in 8…1024).",
       valueName: "list"))
   var previewResolutions = "64,128,256"
 
@@ -35,30 +35,25 @@ struct Explore: ParsableCommand {
     _ = try resolutions()
   }
 
+  /// The same rule as the explorer's resolutions row (one parser, one message).
   func resolutions() throws -> [Int] {
-    let parts = previewResolutions.split(separator: ",", omittingEmptySubsequences: false)
-    let values = parts.map { Int($0.trimmingCharacters(in: .whitespaces)) }
-    guard (2...4).contains(values.count),
-      values.allSatisfy({ $0 != nil && (8...1024).contains($0!) })
-    else {
+    do {
+      return try Field.parsePreviewResolutions(previewResolutions)
+    } catch {
       throw ValidationError(
-        "--preview-resolutions \(previewResolutions) is not allowed: 2 to 4 whole numbers in "
-          + "8…1024, comma-separated (e.g. 64,128,256).")
+        "--preview-resolutions \(previewResolutions) is not allowed: "
+          + Field.previewResolutions.allowed + ".")
     }
-    return values.map { $0! }
   }
 
   /// The preview's picture: `--image`, or the bundled astronaut.
-  func loadPreview(resolutions: [Int]) throws -> NoisePreviewSource {
+  func loadPreview(resolutions: [Int]) throws -> (path: String, source: NoisePreviewSource) {
     let path = try image ?? Assets.path("images/astronaut.png")
-    let picture: Image
     do {
-      picture = try PNG.read(path: path)
+      return (path, try ExplorerPreview.load(path, resolutions: resolutions))
     } catch {
       throw ValidationError("--image \(path): \(error)")
     }
-    return NoisePreviewSource(
-      image: picture, name: (path as NSString).lastPathComponent, resolutions: resolutions)
   }
 
   func run() throws {
@@ -74,7 +69,9 @@ struct Explore: ParsableCommand {
         normalize: config.normalize),
       presets: PresetItem.paper, previewResolutions: try resolutions())
     if let path = schedule.configPath { state.defaultConfigPath = path }
-    let preview = try loadPreview(resolutions: state.previewResolutions)
+    let (imagePath, preview) = try loadPreview(resolutions: state.previewResolutions)
+    state.previewImagePath = imagePath
+    state.bundledImages = ExplorerPreview.bundledImages()
     let terminal = try CursesTerminal()
     let renderer = Renderer(
       theme: Theme(glyphs: terminal.unicode ? .unicode : .ascii, colorMode: terminal.colorMode),
@@ -90,6 +87,8 @@ struct Explore: ParsableCommand {
         case .startSweep(let setup): return sweep.start(setup)
         case .stopSweep: return sweep.stop()
         case .openSweep(let path): return sweep.open(path)
+        case .loadPreview(let path, let resolutions):
+          return ExplorerPreview.perform(path, resolutions, renderer)
         default: return files.perform(effect)
         }
       },
@@ -145,6 +144,8 @@ final class ExplorerFiles {
       return .failed("training is handled by ExplorerTraining")
     case .startSweep, .stopSweep, .openSweep:
       return .failed("sweeps are handled by ExplorerSweep")
+    case .loadPreview:
+      return .failed("the preview image is handled by ExplorerPreview")
     case .importConfig(let path):
       do {
         let c = try ScheduleOptions.loadConfig(path)
@@ -254,6 +255,34 @@ extension ExplorerFiles {
       return .done("wrote \(dir)/scheduler_config.json\(warning)")
     } catch {
       return .failed("diffusers export to \(dir) failed: \(error); nothing written")
+    }
+  }
+}
+
+/// The preview's image work: reading a PNG into a ``NoisePreviewSource``. A file that does not
+/// load leaves the preview as it was and says why.
+enum ExplorerPreview {
+  static func load(_ path: String, resolutions: [Int]) throws -> NoisePreviewSource {
+    let picture = try PNG.read(path: path)
+    return NoisePreviewSource(
+      image: picture, name: (path as NSString).lastPathComponent, resolutions: resolutions)
+  }
+
+  /// The bundled images (assets/images/*.png), sorted by name; none when assets are missing.
+  static func bundledImages() -> [String] {
+    guard let dir = try? Assets.path("images"),
+      let names = try? FileManager.default.contentsOfDirectory(atPath: dir)
+    else { return [] }
+    return names.filter { $0.hasSuffix(".png") }.sorted().map { dir + "/" + $0 }
+  }
+
+  static func perform(_ path: String, _ resolutions: [Int], _ renderer: Renderer) -> Action {
+    do {
+      renderer.preview = try load(path, resolutions: resolutions)
+      return .previewLoaded(path: path, resolutions: resolutions)
+    } catch {
+      // PNG's errors name the file already.
+      return .failed("\(error); the preview is unchanged")
     }
   }
 }

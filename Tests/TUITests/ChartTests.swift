@@ -62,6 +62,65 @@ import Testing
         .legend == nil)
   }
 
+  /// Every cell that holds a braille dot without the legend holds the same dot with it.
+  func dotsKept(_ chart: Chart, width: Int, height: Int) -> (Chart.Layout, [String]) {
+    var bare = chart
+    bare.showLegend = false
+    var without = Grid(width: width, height: height)
+    let bareLayout = bare.draw(
+      into: &without, rect: without.bounds, glyphs: .unicode, theme: theme.chart)
+    var with = Grid(width: width, height: height)
+    let layout = chart.draw(into: &with, rect: with.bounds, glyphs: .unicode, theme: theme.chart)
+    var lost: [String] = []
+    // Compare only where both drew the same plot (an outside legend narrows it).
+    guard layout.plot == bareLayout.plot else { return (layout, lost) }
+    for y in 0..<height {
+      for x in 0..<width {
+        let c = without[x, y].char.value
+        if c > 0x2800, c < 0x2900, with[x, y].char != without[x, y].char {
+          lost.append("(\(x), \(y))")
+        }
+      }
+    }
+    return (layout, lost)
+  }
+
+  /// y = x and y = 1 − x cross every corner; the wedge between them at the left is empty.
+  @Test("with every corner crossed, the legend goes where the plot is empty and covers no dot")
+  func legendFindsEmptyPlace() throws {
+    let chart = Chart(
+      title: "", x: Axis(name: "t", lower: 0, upper: 1), y: Axis(name: "", lower: 0, upper: 1),
+      series: [
+        Series(name: "up", color: Color(255, 0, 0), points: [(0, 0), (1, 1)]),
+        Series(name: "down", color: Color(0, 0, 255), points: [(0, 1), (1, 0)]),
+      ])
+    let (layout, lost) = dotsKept(chart, width: 60, height: 20)
+    let legend = try #require(layout.legend)
+    #expect(lost.isEmpty, "the legend covers dots at \(lost)")
+    // Inside the plot, away from the corners: in the left or right wedge, around mid-height.
+    #expect(legend.x >= layout.plot.x && legend.maxX <= layout.plot.maxX)
+    #expect(legend.y > layout.plot.y && legend.maxY < layout.plot.maxY)
+  }
+
+  /// Lines at every row leave no empty place: the legend moves beside the plot.
+  @Test("a plot with no empty place gets its legend beside it, never on top of a curve")
+  func legendOutside() throws {
+    let lines = (0...12).map { i in
+      Series(name: "s\(i)", color: .default, points: [(0, Double(i) / 12), (1, Double(i) / 12)])
+    }
+    let chart = Chart(
+      title: "", x: Axis(name: "t", lower: 0, upper: 1), y: Axis(name: "", lower: 0, upper: 1),
+      series: Array(lines.prefix(4)) + lines.dropFirst(4).map {
+        Series(name: "", color: $0.color, points: $0.points)
+      })
+    var grid = Grid(width: 60, height: 20)
+    let layout = chart.draw(into: &grid, rect: grid.bounds, glyphs: .unicode, theme: theme.chart)
+    let legend = try #require(layout.legend)
+    #expect(legend.x > layout.plot.maxX - 1)
+    #expect(legend.maxX <= 60)
+    #expect(grid.lines[legend.y + 1].contains("━━ s0"))
+  }
+
   @Test("a tiny area drops the axes but still plots")
   func tiny() {
     var grid = Grid(width: 6, height: 3)

@@ -319,6 +319,56 @@ struct EndToEndTests {
     try s.waitFor(text: "EXIT=0")
   }
 
+  @Test("closing the presets, the help and an edit line leaves the screen as it was")
+  func overlaysLeaveNothing() throws {
+    let s = try TmuxSession(width: 100, height: 30, args: "--family cosine")
+    try s.waitFor(text: "Parameters")
+    // Characters only: tmux's -e capture also encodes the invisible attributes of blank cells,
+    // which differ with how ncurses cleared them; styles are compared in OverlayTests.
+    let before = try s.capture()
+    try s.send("t")
+    try s.waitFor(text: "Presets (")
+    try s.send("j", "j", "Tab", "Escape")
+    try s.waitFor("the presets to close") { !$0.contains { $0.contains("Presets (") } }
+    try s.send("?")
+    try s.waitFor(text: "Keys (")
+    try s.send("x")
+    try s.waitFor("the help to close") { !$0.contains { $0.contains("Keys (") } }
+    try s.send("Enter")
+    try s.waitFor(text: "family =")
+    try s.send("Escape")
+    let after = try s.waitFor("the edit line to close") { !$0.contains { $0.contains("family =") } }
+    #expect(!after.isEmpty)
+    #expect(after == before)
+    try s.send("q")
+    try s.waitFor(text: "EXIT=0")
+  }
+
+  /// The terminal's mouse reports, as tmux sends them for TERM=tmux-256color (X10 encoding:
+  /// ESC [ M, then button + 32, column + 33, row + 33, each one byte).
+  func mouse(_ button: Int, x: Int, y: Int) -> String {
+    "\u{1B}[M" + String(UnicodeScalar(UInt8(button + 32))) + String(UnicodeScalar(UInt8(x + 33)))
+      + String(UnicodeScalar(UInt8(y + 33)))
+  }
+
+  @Test("the wheel over b changes b while family keeps the focus; a click focuses resolution")
+  func mouseWheelAndClick() throws {
+    let s = try TmuxSession(width: 80, height: 24)
+    try s.waitFor(text: "Parameters")
+    // Wheel up (button 64) over the b row (screen row 3).
+    try s.type(mouse(64, x: 10, y: 3))
+    let after = try s.waitFor(text: "1.05")
+    #expect(after[3].contains("b (input scale)") && after[3].contains("1.05"))
+    #expect(after[2].contains("linear"))
+    // A press of the first button (0) on the resolution row (6) selects it: Enter edits it.
+    try s.type(mouse(0, x: 12, y: 6))
+    try s.send("Enter")
+    try s.waitFor(text: "resolution = 64")
+    try s.send("Escape")
+    try s.send("q")
+    try s.waitFor(text: "EXIT=0")
+  }
+
   @Test("the preview screen shows three resolutions with their probe numbers")
   func preview() throws {
     let s = try TmuxSession()
@@ -326,7 +376,26 @@ struct EndToEndTests {
     try s.send("2")
     let lines = try s.waitFor(text: "256×256")
     #expect(lines.contains { $0.contains("64×64") && $0.contains("128×128") })
-    #expect(lines.contains { $0.contains("PSNR") })
+    // The probe comes after the pictures, when the explorer is idle.
+    try s.waitFor(text: " dB")
+    #expect(lines[1].contains("astronaut.png noised at"))
+    // i: the next bundled image (brick, in name order).
+    try s.send("i")
+    try s.waitFor(text: "brick.png noised at")
+    // O with a missing file: the message names it; the preview stays.
+    try s.send("O")
+    try s.waitFor(text: "Preview image (PNG):")
+    try s.type("nope.png")
+    try s.send("Enter")
+    try s.waitFor(text: "cannot read image nope.png: no such file; the preview is unchanged")
+    #expect(try s.capture()[1].contains("brick.png noised at"))
+    // r: two resolutions typed over the selected list.
+    try s.send("r")
+    try s.waitFor(text: "Preview resolutions = 64,128,256")
+    try s.type("32,512")
+    try s.send("Enter")
+    let two = try s.waitFor(text: "512×512")
+    #expect(two.contains { $0.contains("32×32") } && !two.contains { $0.contains("256×256") })
     try s.send("q")
     try s.waitFor(text: "EXIT=0")
   }

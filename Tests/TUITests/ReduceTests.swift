@@ -8,11 +8,7 @@ import Testing
     AppState(current: Setting(spec: ScheduleSpec(family: .cosine)))
   }
 
-  /// Moves the selection to `field` by pressing ↓ as a user would.
-  func select(_ field: Field, _ s: inout AppState) {
-    for _ in 0..<s.fields.count where s.selectedField != field { reduce(&s, .select(1)) }
-    #expect(s.selectedField == field)
-  }
+  func select(_ field: Field, _ s: inout AppState) { selectField(field, &s) }
 
   @Test("+ on τ adds 0.1; undo restores 1; redo brings 1.1 back")
   func undoRedo() {
@@ -58,7 +54,7 @@ import Testing
     var s = cosineState()
     select(.start, &s)
     reduce(&s, .beginEdit)
-    #expect(s.modal == .edit(.start, TextEntry(text: "0")))
+    #expect(s.modal == .edit(.start, TextEntry(text: "0", selected: true)))
     reduce(&s, .backspace)
     for c in "0.2" { reduce(&s, .type(c)) }
     reduce(&s, .commit)
@@ -177,7 +173,7 @@ import Testing
   func exportPrompt() {
     var s = cosineState()
     reduce(&s, .beginPrompt(.exportConfig))
-    #expect(s.modal == .prompt(.exportConfig, TextEntry(text: "schedule.json")))
+    #expect(s.modal == .prompt(.exportConfig, TextEntry(text: "schedule.json", selected: true)))
     let effects = reduce(&s, .commit)
     #expect(effects == [.exportConfig(s.document.current, path: "schedule.json", replace: false)])
     #expect(s.modal == nil)
@@ -200,6 +196,7 @@ import Testing
       ])
     // Editing the path withdraws the confirmation.
     reduce(&s, .beginPrompt(.exportConfig))
+    reduce(&s, .commit)
     reduce(&s, .exists(.exportConfig, path: "schedule.json"))
     reduce(&s, .type("x"))
     #expect(
@@ -243,7 +240,7 @@ import Testing
   func escapeClosesFirst() {
     var s = cosineState()
     reduce(&s, KeyMap.action(for: .char("?"), in: s)!)
-    #expect(s.modal == .help)
+    #expect(s.modal == .help(page: 0))
     reduce(&s, KeyMap.action(for: .escape, in: s)!)
     #expect(s.modal == nil && !s.shouldQuit)
     reduce(&s, KeyMap.action(for: .escape, in: s)!)

@@ -83,7 +83,10 @@ import Testing
     #expect(SweepSetup.Row.allCases[s.selectedRow] == .families)
     reduce(&s, .select(1))
     reduce(&s, .beginEdit)
-    #expect(s.modal == .prompt(.sweepSetup(.steps), TextEntry(text: "\(SweepSettings().steps)")))
+    #expect(
+      s.modal
+        == .prompt(
+          .sweepSetup(.steps), TextEntry(text: "\(SweepSettings().steps)", selected: true)))
     for _ in 0..<4 { reduce(&s, .backspace) }
     reduce(&s, .type("0"))
     reduce(&s, .commit)
@@ -104,7 +107,7 @@ import Testing
   func open() {
     var s = sweepScreen()
     reduce(&s, .beginPrompt(.openSweep))
-    #expect(s.modal == .prompt(.openSweep, TextEntry(text: "runs/sweep")))
+    #expect(s.modal == .prompt(.openSweep, TextEntry(text: "runs/sweep", selected: true)))
     for _ in 0..<10 { reduce(&s, .backspace) }
     for c in "old" { reduce(&s, .type(c)) }
     #expect(reduce(&s, .commit) == [.openSweep(path: "old")])

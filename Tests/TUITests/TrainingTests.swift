@@ -26,7 +26,7 @@ import Testing
     reduce(&s, .trainingStep(step: 2, loss: 0.5, examplesPerSecond: 600))
     #expect(s.training?.step == 2)
     #expect(s.training?.losses.map(\.loss) == [1.0, 0.5])
-    #expect(s.modal == .help)
+    #expect(s.modal == .help(page: 0))
     reduce(&s, .cancel)
     reduce(&s, .requestQuit)
     #expect(s.modal == .confirmQuit && !s.shouldQuit)

@@ -41,6 +41,34 @@ public struct NoisePreview: Sendable {
   public let clean: [Image]
   /// The fixed ε at each resolution.
   public let noise: [[Float]]
+  /// Sums of x0, ε and their products at each resolution: with them the normalisation of x_t
+  /// is known in closed form for any γ and b, without a pass over x_t (``displayMap``).
+  public let moments: [Moments]
+
+  /// Σx0, Σε, Σx0², Σε², Σx0·ε over one resolution's samples (Double), and their count.
+  public struct Moments: Sendable, Equatable {
+    public let count, x, e, xx, ee, xe: Double
+
+    init(_ x0: [Float], _ eps: [Float]) {
+      var x = 0.0, e = 0.0, xx = 0.0, ee = 0.0, xe = 0.0
+      for i in 0..<x0.count {
+        let a = Double(x0[i]), b = Double(eps[i])
+        x += a
+        e += b
+        xx += a * a
+        ee += b * b
+        xe += a * b
+      }
+      (count, self.x, self.e, self.xx, self.ee, self.xe) = (Double(x0.count), x, e, xx, ee, xe)
+    }
+  }
+
+  /// The displayed pixel as one multiply-add per sample: `clamp(a·x0 + c·ε + d, 0, 1)`, with
+  /// `scale` the normalisation factor s that was folded in.
+  public struct DisplayMap: Sendable, Equatable {
+    public let a, c, d: Float
+    public let scale: Double
+  }
 
   /// Prepares `image` at each of `resolutions` (each ≥ 1) with a fixed noise sample from `seed`.
   public init(image: Image, resolutions: [Int], dataRange: DataRange = .unit, seed: UInt64 = 0) {
@@ -58,6 +86,93 @@ public struct NoisePreview: Sendable {
       fillGaussian(&eps, using: &rng)
       return eps
     }
+    moments = zip(clean, noise).map { Moments($0.pixels, $1) }
+  }
+
+  /// The display map of resolution `index` at γ ∈ [0, 1], b > 0: x_t = α·x0 + σ·ε with
+  /// α = √γ·b, σ = √(1 − γ), times s, through the display map of ``DataRange``. For
+  /// `.empirical`, s = 1/std(x_t) from the stored sums,
+  ///
+  /// ```
+  /// mean = (α·Σx0 + σ·Σε) / n,   E[x_t²] = (α²·Σx0² + 2ασ·Σx0ε + σ²·Σε²) / n
+  /// s = 1 / √(E[x_t²] − mean²)    (1 when that variance is 0, as Noising does)
+  /// ```
+  ///
+  /// which is what ``render(gamma:inputScale:normalization:probe:)`` computes with a pass over
+  /// x_t (the same to Float rounding: the sums are Double, the terms O(1)).
+  public func displayMap(
+    index: Int, gamma: Double, inputScale b: Double, normalization: Normalization
+  ) -> DisplayMap {
+    precondition(gamma >= 0 && gamma <= 1 && b > 0, "gamma \(gamma) or b \(b) out of range")
+    let alpha = gamma.squareRoot() * b, sigma = (1 - gamma).squareRoot()
+    var s = 1.0
+    switch normalization {
+    case .none: break
+    case .analytic: s = Noising.analyticFactor(gamma: gamma, inputScale: b)
+    case .empirical:
+      let m = moments[index]
+      let mean = (alpha * m.x + sigma * m.e) / m.count
+      let second =
+        (alpha * alpha * m.xx + 2 * alpha * sigma * m.xe + sigma * sigma * m.ee) / m.count
+      let variance = second - mean * mean
+      if variance > 0 { s = 1 / variance.squareRoot() }
+    }
+    let (k, d): (Double, Float) = dataRange == .unit ? (1, 0) : (0.5, 0.5)
+    return DisplayMap(a: Float(k * s * alpha), c: Float(k * s * sigma), d: d, scale: s)
+  }
+
+  /// Writes the displayed pixels of resolution `index` under `map` into `out` (as many samples
+  /// as the clean image has): one multiply-add and a clamp per sample.
+  public func writeDisplay(
+    index: Int, _ map: DisplayMap, into out: UnsafeMutableBufferPointer<Float>
+  ) {
+    let x0 = clean[index].pixels, eps = noise[index]
+    precondition(out.count == x0.count, "out holds \(out.count) samples, want \(x0.count)")
+    // A plain loop: the compiler vectorises it (SIMD's `clamped` calls unspecialised generic
+    // pointwiseMin/Max, which made this 10× slower).
+    let a = map.a, c = map.c, d = map.d
+    x0.withUnsafeBufferPointer { xb in
+      eps.withUnsafeBufferPointer { eb in
+        let px = xb.baseAddress!, pe = eb.baseAddress!, po = out.baseAddress!
+        for i in 0..<out.count {
+          let v = a * px[i] + c * pe[i] + d
+          po[i] = v < 0 ? 0 : (v > 1 ? 1 : v)
+        }
+      }
+    }
+  }
+
+  /// What the probe's denoiser recovers at resolution `index` with blur `sigma` (0: none):
+  /// clamp(G_σ * x_t / (√γ·b)) in the data range, mapped for display like x_t. γ ∈ (0, 1].
+  public func denoised(index: Int, gamma: Double, inputScale: Double, sigma: Double) -> Image {
+    let x0 = clean[index]
+    // x_t / (√γ·b) = x0 + k·ε with k = √(1 − γ) / (√γ·b).
+    let k = Float((1 - gamma).squareRoot() / (gamma.squareRoot() * inputScale))
+    var y = x0
+    noise[index].withUnsafeBufferPointer { e in
+      y.pixels.withUnsafeMutableBufferPointer { o in
+        for i in 0..<o.count { o[i] += k * e[i] }
+      }
+    }
+    let estimate = sigma > 0 ? DenoiseProbe.gaussianBlur(y, sigma: sigma) : y
+    let lo = dataRange.bounds.lowerBound, hi = dataRange.bounds.upperBound
+    return display(estimate.mapped { Swift.min(Swift.max($0, lo), hi) })
+  }
+
+  /// The probe of resolution `index` at γ ∈ (0, 1], b > 0: the same numbers as ``render``'s
+  /// (the probe divides the normalisation out again, so it does not depend on it), computed on
+  /// x_t without normalisation.
+  public func probe(index: Int, gamma: Double, inputScale: Double) -> DenoiseProbe.Result {
+    let x0 = clean[index]
+    let alpha = Float(gamma.squareRoot() * inputScale), sigma = Float((1 - gamma).squareRoot())
+    var xt = x0
+    noise[index].withUnsafeBufferPointer { e in
+      xt.pixels.withUnsafeMutableBufferPointer { o in
+        for i in 0..<o.count { o[i] = alpha * o[i] + sigma * e[i] }
+      }
+    }
+    return DenoiseProbe.measure(
+      clean: x0, noised: xt, gamma: gamma, inputScale: inputScale, range: dataRange.bounds)
   }
 
   /// Noises every resolution at `gamma` ∈ [0, 1] with input scale b > 0 and `normalization`,
