@@ -297,11 +297,12 @@ public struct TrainingSection: Equatable, Sendable {
   public var weighting: LossWeighting
   public var minSNRGamma: Double
 
-  /// `weighting` nil: the prediction's own (``Parameterization/ownWeighting``).
+  /// `weighting` nil: ``Objective/defaultWeighting`` for the default prediction, else the
+  /// prediction's own (``Parameterization/ownWeighting``).
   public init(
     model: Model = .mlpS, steps: Int = 2000, batch: Int = 256, lr: Double = 1e-3,
     seed: UInt64 = 0, data: Data = .digits, resolution: Int = 8,
-    prediction: Parameterization = .edm, weighting: LossWeighting? = nil,
+    prediction: Parameterization = Objective.defaultPrediction, weighting: LossWeighting? = nil,
     minSNRGamma: Double = 5
   ) {
     self.model = model
@@ -312,7 +313,10 @@ public struct TrainingSection: Equatable, Sendable {
     self.data = data
     self.resolution = resolution
     self.prediction = prediction
-    self.weighting = weighting ?? prediction.ownWeighting
+    self.weighting =
+      weighting
+      ?? (prediction == Objective.defaultPrediction
+        ? Objective.defaultWeighting : prediction.ownWeighting)
     self.minSNRGamma = minSNRGamma
   }
 
@@ -377,10 +381,11 @@ public struct TrainingSection: Equatable, Sendable {
       out.resolution = try reader.integer(v, "resolution", allowed: "8, 16, 32 or 64")
     }
     if let v = reader.take("prediction") {
+      // A prediction without a weighting trains with its own MSE, as files written before the
+      // field existed did; with neither, the defaults stand.
       out.prediction = try reader.choice(v, "prediction", Parameterization.self)
+      out.weighting = out.prediction.ownWeighting
     }
-    // Without a weighting the prediction's own MSE, as files written before the field existed.
-    out.weighting = out.prediction.ownWeighting
     if let v = reader.take("weighting") {
       out.weighting = try reader.choice(v, "weighting", LossWeighting.self)
     }

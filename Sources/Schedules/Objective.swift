@@ -50,8 +50,8 @@ public enum Parameterization: String, CaseIterable, Sendable, Codable {
     }
   }
 
-  /// The weighting that makes this output's own MSE the loss (ε-MSE for ε and for EDM's F,
-  /// whose MSE under the paper's weighting is what the issue asks for by default).
+  /// The weighting that makes this output's own MSE the loss (ε-MSE for ε and for EDM's F, whose
+  /// own MSE weighting would be EDM's; ε-MSE keeps the paper's loss).
   public var ownWeighting: LossWeighting {
     switch self {
     case .eps, .edm: return .epsMSE
@@ -99,6 +99,14 @@ public enum LossWeighting: String, CaseIterable, Sendable, Codable {
 
 /// One objective: a parameterisation, a weighting, and the two numbers they may need.
 public struct Objective: Equatable, Sendable {
+  /// schedtui's default for both models: the network outputs x0 and the loss is the paper's
+  /// ε-MSE up to SNR 5, capped there (min-SNR-5). Measured in README "Sweeps" and DECISIONS.md:
+  /// it is the one objective here with which MLP-S learns clean samples at 8 to 32 px and the
+  /// sweep shows Table 4's trend; EDM's preconditioned output leaves the up-sampled digits'
+  /// within-block noise in the samples, ε-output cannot learn 32 px, x0-MSE flattens the trend.
+  public static let defaultPrediction = Parameterization.x0
+  public static let defaultWeighting = LossWeighting.minSNR
+
   public var prediction: Parameterization
   public var weighting: LossWeighting
   /// γ of min-SNR-γ (Hang et al.'s default 5); used only by ``LossWeighting/minSNR``.
@@ -107,8 +115,9 @@ public struct Objective: Equatable, Sendable {
   /// and ``LossWeighting/edm``.
   public var dataRMS: Double
 
+  /// `weighting` nil: the prediction's own (``Parameterization/ownWeighting``).
   public init(
-    prediction: Parameterization = .edm, weighting: LossWeighting? = nil, minSNRGamma: Double = 5,
+    prediction: Parameterization, weighting: LossWeighting? = nil, minSNRGamma: Double = 5,
     dataRMS: Double = 1
   ) {
     self.prediction = prediction

@@ -71,17 +71,16 @@ extension Export {
   }
 
   /// The objective the module carries: the options, else the config's training section, else
-  /// the engine's default (edm with its own weighting, eps-mse). σ_d without --data-rms is what
-  /// `schedtui train` would measure on the config's data (1 without a training section), and
-  /// the module is told to measure its own.
+  /// the engine's default (``Objective/defaultPrediction`` with ``Objective/defaultWeighting``).
+  /// σ_d without --data-rms is what `schedtui train` would measure on the config's data (1
+  /// without a training section), and the module is told to measure its own.
   func objective(_ config: Config) throws -> Objective {
     let (p, w) = try objectiveOverrides()
     let section = config.training
-    let defaults = Objective()
-    let prediction = p ?? section?.prediction ?? defaults.prediction
+    let prediction = p ?? section?.prediction ?? Objective.defaultPrediction
     // A --prediction of its own brings its own weighting unless --weighting is given too.
-    let weighting = w ?? (p == nil ? section?.weighting : nil)
-    var rms = dataRMS ?? defaults.dataRMS
+    let weighting = w ?? (p == nil ? section?.weighting ?? Objective.defaultWeighting : nil)
+    var rms = dataRMS ?? 1
     if dataRMS == nil, let section {
       let data =
         section.data == .digits
@@ -91,7 +90,7 @@ extension Export {
     }
     return Objective(
       prediction: prediction, weighting: weighting,
-      minSNRGamma: minSNRGamma ?? section?.minSNRGamma ?? defaults.minSNRGamma, dataRMS: rms)
+      minSNRGamma: minSNRGamma ?? section?.minSNRGamma ?? 5, dataRMS: rms)
   }
 
   /// Where the config came from, for the Python module's header.

@@ -55,12 +55,9 @@ struct Sweep: ParsableCommand {
     help: "Peak learning rate (default: 1e-3 for mlp-s, 5e-4 for convres-s).")
   var lr: Double?
   @Option(help: ArgumentHelp(
-    ObjectiveHelp.prediction + ". Default \(SweepSettings().prediction.rawValue); see README "
-      + "\"Sweeps\".", valueName: "output"))
-  var prediction = SweepSettings().prediction
-  @Option(help: ArgumentHelp(
-    ObjectiveHelp.weighting + ". Default: the prediction's own (eps-mse for edm and eps).",
-    valueName: "weighting"))
+    ObjectiveHelp.prediction + ". " + ObjectiveHelp.defaults, valueName: "output"))
+  var prediction: Parameterization?
+  @Option(help: ArgumentHelp(ObjectiveHelp.weighting + ".", valueName: "weighting"))
   var weighting: LossWeighting?
   @Option(
     parsing: .unconditional,
@@ -143,8 +140,11 @@ struct Sweep: ParsableCommand {
     s.batch = batch
     s.model = model == "auto" ? nil : ModelKind(rawValue: model)
     s.learningRate = lr
-    s.prediction = prediction
-    s.weighting = weighting ?? prediction.ownWeighting
+    if let prediction {
+      s.prediction = prediction
+      s.weighting = prediction.ownWeighting
+    }
+    if let weighting { s.weighting = weighting }
     s.guidance = guidance
     s.evalSamples = evalSamples
     s.sampleSteps = sampleSteps

@@ -16,6 +16,9 @@ enum ObjectiveHelp {
   static let weighting =
     "How the loss weights noise levels, as w(λ) on the ε-MSE: "
     + LossWeighting.allCases.map { "\($0.rawValue): \($0.help)" }.joined(separator: "; ")
+  static let defaults =
+    "Default: \(Objective.defaultPrediction.rawValue) with \(Objective.defaultWeighting.rawValue) "
+    + "(see README \"Training\"); --prediction alone trains with that output's own MSE"
 }
 extension OptimizerKind: ExpressibleByArgument {}
 extension SamplerKind: ExpressibleByArgument {}
@@ -65,12 +68,11 @@ struct Train: ParsableCommand {
     parsing: .unconditional,
     help: "Peak learning rate (default 1e-3 for mlp-s, 5e-4 for convres-s).")
   var lr: Double?
-  @Option(help: ArgumentHelp(ObjectiveHelp.prediction + ". Default edm.", valueName: "output"))
-  var prediction: Parameterization?
   @Option(
     help: ArgumentHelp(
-      ObjectiveHelp.weighting + ". Default: the prediction's own (eps-mse for edm and eps).",
-      valueName: "weighting"))
+      ObjectiveHelp.prediction + ". " + ObjectiveHelp.defaults, valueName: "output"))
+  var prediction: Parameterization?
+  @Option(help: ArgumentHelp(ObjectiveHelp.weighting + ".", valueName: "weighting"))
   var weighting: LossWeighting?
   @Option(
     name: .customLong("min-snr-gamma"), parsing: .unconditional,

@@ -19,7 +19,9 @@ public struct SweepHeatmap {
     let titleW = families.map { PixelFont.width(of: "\($0)", scale: Self.scale) }.max() ?? 0
     let panelW = Self.labelW + max(nC * Self.cellW, titleW + 4)
     let panelH = Self.titleH + Self.headerH + nR * Self.cellH
-    let legend = "frechet distance to real digits (lower is better). framed: best b per column."
+    let legend =
+      "frechet distance to held-out digits (lower is better). framed: best b per column. "
+      + "grey: failed or copying."
     width = max(
       Self.margin + families.count * (panelW + Self.margin),
       2 * Self.margin + PixelFont.width(of: legend, scale: Self.scale))

@@ -3,7 +3,7 @@ import Foundation
 /// The outcome of one training run of one cell, as the sweep stores it.
 public struct SweepRun: Codable, Equatable, Sendable {
   public var seed: UInt64
-  /// Fréchet distance of the run's samples to real digits (lower is better); nil when the run
+  /// Fréchet distance of the run's samples to the held-out digits (lower is better); nil when the run
   /// produced no samples (it diverged: `note` says how).
   public var fd: Double?
   /// Fréchet distance of pure Gaussian noise, mapped like samples, for the same evaluator.

@@ -5,9 +5,9 @@ import Schedules
 ///
 /// Defaults are chosen so the default grid learns in every cell and finishes in under 20 minutes
 /// on a 2-core machine (README "Sweeps"): MLP-S at every resolution (ConvRes-S costs ~250× more
-/// per example here) with the EDM-preconditioned output and the paper's ε-MSE weighting:
+/// per example here) with the default objective (x0-output, min-SNR-5: ``Objective``):
 /// ε-output through MLP-S's 512-wide layers cannot carry the 960 pure-noise dimensions of a
-/// 32×32 up-sampled digit (it fails there), and x0-output's weighting hides the effect of b.
+/// 32×32 up-sampled digit (it fails there), and the x0-MSE weighting hides the effect of b.
 public struct SweepSettings: Equatable, Sendable {
   /// The default grid's input scales and repeats (README "Sweeps": chosen so the default sweep
   /// shows Table 4's trend beyond its seed spread in under 20 minutes here).
@@ -20,8 +20,8 @@ public struct SweepSettings: Equatable, Sendable {
   public var model: ModelKind? = nil
   /// nil: ``defaultLearningRate(model:)``.
   public var learningRate: Double? = nil
-  public var prediction = Parameterization.edm
-  public var weighting = LossWeighting.epsMSE
+  public var prediction = Objective.defaultPrediction
+  public var weighting = Objective.defaultWeighting
   /// Classifier-free guidance weight when sampling; 0 as the paper's Table 4 (no guidance).
   public var guidance = 0.0
   public var evalSamples = 500

@@ -17,10 +17,10 @@ public struct TrainingConfig: Sendable, Equatable {
   public var inputScale: Double = 1
   public var normalize = true
   /// The objective (Schedules' ``Objective``): what the network outputs and how the loss weights
-  /// noise levels. Default: EDM's preconditioned output with the paper's ε-MSE weighting, which
-  /// learns at every resolution with MLP-S (see DECISIONS.md).
-  public var prediction: Parameterization = .edm
-  public var weighting: LossWeighting = .epsMSE
+  /// noise levels. Default: ``Objective/defaultPrediction`` with ``Objective/defaultWeighting``
+  /// (x0 with min-SNR-5: see DECISIONS.md).
+  public var prediction = Objective.defaultPrediction
+  public var weighting = Objective.defaultWeighting
   /// γ of min-SNR-γ (only with `weighting` min-snr).
   public var minSNRGamma: Double = 5
   /// σ_d for the EDM preconditioning and weighting; nil until the trainer measures it from the
