@@ -1,4 +1,5 @@
 import Foundation
+import Engine
 
 /// What the training screen shows of a run the shell started (``Effect/startTraining(_:)``): the
 /// shell drains the run's events on its tick and reports them with the `training…` actions.
@@ -75,6 +76,13 @@ public struct TrainingStatus: Sendable, Equatable {
 extension Picture {
   /// `count` square images (C·H·W each, values in [−1, 1], 1 or 3 channels) tiled into a
   /// near-square grid with a one-pixel gap (grey 0.2), as one picture; nil if the sizes do not fit.
+  /// `count` samples of a model of `shape` (its channels, not the data's name: digits and
+  /// patches are both grey), tiled as ``init(tiling:count:channels:)`` does.
+  public init?(samples images: [Float], count: Int, shape: ModelShape) {
+    guard images.count == count * shape.pixels else { return nil }
+    self.init(tiling: images, count: count, channels: shape.channels)
+  }
+
   public init?(tiling images: [Float], count: Int, channels: Int) {
     guard count > 0, images.count % count == 0 else { return nil }
     let perImage = images.count / count

@@ -16,7 +16,8 @@ nonisolated(unsafe) var haveSavedTermios = false
 /// reads keys. Use it from one thread only.
 ///
 /// Start-up follows TERMINAL-NOTES: own SIGINT/SIGTERM handlers before `initscr` (so ncurses'
-/// handler does not `_exit` past our clean-up), `setlocale`, `use_env(false)`, `raw`, `noecho`,
+/// handler does not `_exit` past our clean-up), `setlocale`, `use_env(true)` + `use_tioctl(true)`
+/// (not the notes' `use_env(false)`, which made ncurses assume 80×24), `raw`, `noecho`,
 /// `keypad`, no cursor, a 25 ms Esc delay, default colours, wheel and clicks as mouse input. Crash
 /// signals restore the terminal with raw escape sequences and the saved termios, then die.
 public final class CursesTerminal {

@@ -208,7 +208,7 @@ final class ExplorerTraining {
         let rate = r.seconds > 0 ? Double(config.batch) / r.seconds : 0
         reduce(&state, .trainingStep(step: r.step, loss: r.loss, examplesPerSecond: rate))
       case .samples(let step, let images, let count):
-        if let p = Picture(tiling: images, count: count, channels: config.data == .digits ? 1 : 3) {
+        if let p = Picture(samples: images, count: count, shape: config.modelShape) {
           reduce(&state, .trainingSamples(step: step, p))
         }
       case .evaluating:

@@ -1,3 +1,4 @@
+import Engine
 import Schedules
 import Testing
 
@@ -102,5 +103,25 @@ import Testing
         completed: true, steps: 5000, finalLoss: 0.1432, examplesPerSecond: 23600,
         frechetDistance: 26.9)
         == "training finished: loss 0.1432, 23600 examples/s, Fréchet distance 26.9")
+  }
+
+  /// Patches are grey: a patches run's preview samples must tile with its model's one channel.
+  /// (The explorer used to pass 3 channels for anything but digits, so no tiling was found and a
+  /// patches run never showed samples.)
+  @Test("a patches run's samples (1 channel, 16×16) tile from its model shape")
+  func patchesSamples() throws {
+    var c = TrainingConfig()
+    c.data = .patches
+    c.resolution = 16
+    let shape = c.modelShape
+    #expect(shape.channels == 1 && shape.pixels == 256)
+    let images = [Float](repeating: 0.5, count: 16 * 256)
+    let p = try #require(Picture(samples: images, count: 16, shape: shape))
+    // 4 × 4 tiles of 16 pixels with 1-pixel gaps: 4·17 − 1.
+    #expect(p.width == 67 && p.height == 67)
+    #expect(p.rgb[0] == 0.75)  // (0.5 + 1)/2
+    // The old call: three channels of 16·256 values is no whole number of square images.
+    #expect(Picture(tiling: images, count: 16, channels: 3) == nil)
+    #expect(Picture(samples: Array(images.prefix(100)), count: 16, shape: shape) == nil)
   }
 }

@@ -35,7 +35,15 @@ import Testing
     #expect(lines.contains { $0.contains("logSNR(t)   b = 1: no shift") })
     #expect(lines.contains { $0.contains("logSNR density") })
     #expect(lines[23].hasPrefix(" ?:help q:quit ↑↓:choose ←→:change"))
-    #expect(lines[23].count <= 80)
+    // Every hint shown is whole: "key:word", none cut at the right edge (the grid clips text,
+    // so a hint that did not fit would end the line half-written).
+    let hints = lines[23].split(separator: " ")
+    #expect(hints.count >= 8 && hints.allSatisfy { $0.split(separator: ":").count == 2 })
+    let whole = [
+      "?:help", "q:quit", "↑↓:choose", "←→:change", "L/H:coarse", "Enter:type", "p:pin",
+      "t:presets", "w:weighting", "e:export", "o:open", "u:undo", "Tab:plots",
+    ]
+    #expect(hints.allSatisfy { whole.contains(String($0)) }, "\(hints)")
   }
 
   @Test(
@@ -43,7 +51,19 @@ import Testing
     arguments: [(120, 40), (200, 60), (70, 20)])
   func sizes(_ w: Int, _ h: Int) {
     let g = render(state(ScheduleSpec(family: .cosine, start: 0.2, end: 1, tau: 2)), w, h)
-    for y in 0..<h { #expect(g.line(y).unicodeScalars.count == w) }
+    // One scalar per cell, and none of them double-width on a terminal (East Asian wide
+    // ranges and emoji), which would push the line past w columns.
+    func wide(_ u: Unicode.Scalar) -> Bool {
+      let ranges: [ClosedRange<UInt32>] = [
+        0x1100...0x115F, 0x2E80...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F,
+        0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x1F300...0x1FAFF,
+      ]
+      return ranges.contains { $0.contains(u.value) }
+    }
+    for y in 0..<h {
+      #expect(g.line(y).unicodeScalars.count == w)
+      #expect(!g.line(y).unicodeScalars.contains(where: wide), "row \(y)")
+    }
     // The summary is clipped at the right edge when the header is full.
     #expect(g.lines[0].hasSuffix("cosine s=0.2 e=1 τ=2") || w < 80)
     #expect(g.lines.contains { $0.contains("│ τ") })
@@ -247,7 +267,19 @@ import Testing
     let titles = g.lines.filter { $0.contains("blur σ = ") }
     #expect(titles.count == (shown ? 1 : 0))
     #expect(titles.first.map { $0.components(separatedBy: "blur σ = ").count - 1 } ?? 2 == 2)
-    for y in 0..<h { #expect(g.line(y).unicodeScalars.count == w) }
+    // One scalar per cell, and none of them double-width on a terminal (East Asian wide
+    // ranges and emoji), which would push the line past w columns.
+    func wide(_ u: Unicode.Scalar) -> Bool {
+      let ranges: [ClosedRange<UInt32>] = [
+        0x1100...0x115F, 0x2E80...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F,
+        0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x1F300...0x1FAFF,
+      ]
+      return ranges.contains { $0.contains(u.value) }
+    }
+    for y in 0..<h {
+      #expect(g.line(y).unicodeScalars.count == w)
+      #expect(!g.line(y).unicodeScalars.contains(where: wide), "row \(y)")
+    }
     guard shown, let row = g.lines.firstIndex(where: { $0.contains("blur σ") }) else { return }
     // Below the probe numbers, never over them.
     let numbers = g.lines.lastIndex { $0.contains("PSNR ") }!

@@ -37,7 +37,8 @@ public enum Sampler {
     inputScale b: Double, normalize: Bool, settings: SamplerSettings, labels: [Int32],
     batch: Int = 256, using rng: inout some RandomNumberGenerator
   ) throws -> [Float] {
-    let schedule = try Schedule(settings.schedule)
+    // The inference schedule with the run's b: what the network is conditioned on.
+    let process = try NoiseProcess(schedule: Schedule(settings.schedule), inputScale: b)
     let D = model.shape.pixels
     let count = labels.count
     var result = [Float](repeating: 0, count: count * D)
@@ -46,7 +47,7 @@ public enum Sampler {
       let n = Swift.min(batch, count - start)
       let part = sampleBatch(
         model: model, params: params, objective: objective, b: b, normalize: normalize,
-        settings: settings, schedule: schedule, labels: Array(labels[start..<(start + n)]),
+        settings: settings, process: process, labels: Array(labels[start..<(start + n)]),
         rng: &rng)
       result.replaceSubrange((start * D)..<((start + n) * D), with: part)
       start += n
@@ -56,9 +57,10 @@ public enum Sampler {
 
   static func sampleBatch(
     model: any Denoiser, params: UnsafePointer<Float>, objective: Objective, b: Double,
-    normalize: Bool, settings: SamplerSettings, schedule: Schedule, labels: [Int32],
+    normalize: Bool, settings: SamplerSettings, process: NoiseProcess, labels: [Int32],
     rng: inout some RandomNumberGenerator
   ) -> [Float] {
+    let schedule = process.schedule
     let n = labels.count
     let D = model.shape.pixels
     let guided = settings.guidance != 0
@@ -77,9 +79,7 @@ public enum Sampler {
       let s = Double(i - 1) / Double(K)
       let gt = schedule.gamma(t)
       let gs = i == 1 ? 1 : schedule.gamma(s)
-      let logSNR = Swift.min(
-        Swift.max(Double.log(gt * b * b) - Double.log(1 - gt), -Trainer.logSNRLimit),
-        Trainer.logSNRLimit)
+      let logSNR = Trainer.conditioning(process, t: t)
       for r in 0..<rows {
         let src = (r % n) * D
         for j in 0..<D { input[r * D + j] = z[src + j] }
@@ -88,7 +88,7 @@ public enum Sampler {
             Trainer.normalizeExample($0.baseAddress! + r * D, D: D)
           }
         }
-        lambda[r] = Float(logSNR)
+        lambda[r] = logSNR
       }
       let out = model.forward(params: params, x: input, logSNR: lambda, labels: netLabels, B: rows)
       let k = objective.coefficients(

@@ -99,6 +99,13 @@ public final class Trainer {
   /// logSNR is clamped to ±40 so that γ = 1 (t = 0 exactly) or γ = clipMin stays finite.
   static let logSNRLimit = 40.0
 
+  /// The noise level the network is conditioned on at t, in training and in sampling alike: the
+  /// scaled process's λ(t) = log(γb²/(1−γ)) (the family's own formula, exact where 1 − γ
+  /// rounds), clamped to ±``logSNRLimit``.
+  static func conditioning(_ process: NoiseProcess, t: Double) -> Float {
+    Float(Swift.min(Swift.max(process.logSNR(t), -logSNRLimit), logSNRLimit))
+  }
+
   /// σ is floored here so that γ = 1 in Double (t within rounding of 0) keeps every
   /// coefficient finite; it is far below any noise level the network can tell apart.
   static let sigmaFloor = 1e-10
@@ -114,8 +121,7 @@ public final class Trainer {
       let gamma = process.schedule.gamma(t)
       let alpha = gamma.squareRoot() * b
       let sigma = Swift.max((1 - gamma).squareRoot(), Self.sigmaFloor)
-      lambda[i] = Float(
-        Swift.min(Swift.max(process.logSNR(t), -Self.logSNRLimit), Self.logSNRLimit))
+      lambda[i] = Self.conditioning(process, t: t)
       let k = objective.coefficients(alpha: alpha, sigma: sigma)
       weight[i] = Float(k.weight)
       let x = x0.data + i * D

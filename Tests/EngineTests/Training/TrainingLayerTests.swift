@@ -150,9 +150,14 @@ import Testing
     report("sinusoidal path", check)
   }
 
-  @Test("conv3×3 (im2col + sgemm): gradients of input, weight and bias match, borders included")
-  func conv3x3() {
-    let (B, C, H, W, OC) = (2, 2, 4, 3, 3)
+  /// Sizes below and above the 256-column im2col chunk (32×32 and 64×64 images are split across
+  /// chunks) and with two images, so both workers of the batch split run.
+  static let convSizes = [(2, 2, 4, 3, 3), (2, 2, 32, 32, 2), (1, 1, 64, 64, 1)]
+
+  @Test(
+    "conv3×3 (im2col + sgemm): gradients of input, weight and bias match, borders included",
+    arguments: convSizes)
+  func conv3x3(B: Int, C: Int, H: Int, W: Int, OC: Int) {
     let nIn = C * B * H * W
     let nW = OC * C * 9
     var rng = SplitMixForTests(seed: 6)
@@ -181,9 +186,10 @@ import Testing
     report("conv3x3", check)
   }
 
-  @Test("conv3×3 forward equals a direct sum over the 3×3 window with zero padding")
-  func conv3x3Direct() {
-    let (B, C, H, W, OC) = (2, 2, 5, 4, 3)
+  @Test(
+    "conv3×3 forward equals a direct sum over the 3×3 window with zero padding",
+    arguments: [(2, 2, 5, 4, 3), (2, 3, 32, 32, 2), (2, 1, 64, 64, 2)])
+  func conv3x3Direct(B: Int, C: Int, H: Int, W: Int, OC: Int) {
     var rng = SplitMixForTests(seed: 8)
     let inp = rng.values(C * B * H * W)
     let w = rng.values(OC * C * 9)
