@@ -51,19 +51,7 @@ import Testing
     arguments: [(120, 40), (200, 60), (70, 20)])
   func sizes(_ w: Int, _ h: Int) {
     let g = render(state(ScheduleSpec(family: .cosine, start: 0.2, end: 1, tau: 2)), w, h)
-    // One scalar per cell, and none of them double-width on a terminal (East Asian wide
-    // ranges and emoji), which would push the line past w columns.
-    func wide(_ u: Unicode.Scalar) -> Bool {
-      let ranges: [ClosedRange<UInt32>] = [
-        0x1100...0x115F, 0x2E80...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F,
-        0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x1F300...0x1FAFF,
-      ]
-      return ranges.contains { $0.contains(u.value) }
-    }
-    for y in 0..<h {
-      #expect(g.line(y).unicodeScalars.count == w)
-      #expect(!g.line(y).unicodeScalars.contains(where: wide), "row \(y)")
-    }
+    expectExactWidth(g, w, h)
     // The summary is clipped at the right edge when the header is full.
     #expect(g.lines[0].hasSuffix("cosine s=0.2 e=1 τ=2") || w < 80)
     #expect(g.lines.contains { $0.contains("│ τ") })
@@ -267,19 +255,7 @@ import Testing
     let titles = g.lines.filter { $0.contains("blur σ = ") }
     #expect(titles.count == (shown ? 1 : 0))
     #expect(titles.first.map { $0.components(separatedBy: "blur σ = ").count - 1 } ?? 2 == 2)
-    // One scalar per cell, and none of them double-width on a terminal (East Asian wide
-    // ranges and emoji), which would push the line past w columns.
-    func wide(_ u: Unicode.Scalar) -> Bool {
-      let ranges: [ClosedRange<UInt32>] = [
-        0x1100...0x115F, 0x2E80...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F,
-        0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x1F300...0x1FAFF,
-      ]
-      return ranges.contains { $0.contains(u.value) }
-    }
-    for y in 0..<h {
-      #expect(g.line(y).unicodeScalars.count == w)
-      #expect(!g.line(y).unicodeScalars.contains(where: wide), "row \(y)")
-    }
+    expectExactWidth(g, w, h)
     guard shown, let row = g.lines.firstIndex(where: { $0.contains("blur σ") }) else { return }
     // Below the probe numbers, never over them.
     let numbers = g.lines.lastIndex { $0.contains("PSNR ") }!
@@ -386,5 +362,21 @@ import Testing
       #expect(row.text.count <= 40, "\(row.key): \(row.text)")
       #expect(row.key.count <= Renderer.helpKeyWidth - 1, "\(row.key)")
     }
+  }
+}
+
+/// Every row of `g` is `w` scalars, one per cell, and none of them is double-width on a
+/// terminal (East Asian wide ranges and emoji), which would push the row past w columns.
+func expectExactWidth(_ g: Grid, _ w: Int, _ h: Int) {
+  func wide(_ u: Unicode.Scalar) -> Bool {
+    let ranges: [ClosedRange<UInt32>] = [
+      0x1100...0x115F, 0x2E80...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F,
+      0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x1F300...0x1FAFF,
+    ]
+    return ranges.contains { $0.contains(u.value) }
+  }
+  for y in 0..<h {
+    #expect(g.line(y).unicodeScalars.count == w)
+    #expect(!g.line(y).unicodeScalars.contains(where: wide), "row \(y)")
   }
 }
