@@ -1,4 +1,5 @@
 import Foundation
+import Schedules
 import TestSupport
 import Testing
 
@@ -12,15 +13,24 @@ func temporaryFolder(_ name: String) -> String {
 }
 
 @Suite struct TrainingRunTests {
-  func config() -> TrainingConfig {
+  func config(_ objective: (Parameterization, LossWeighting)? = nil) -> TrainingConfig {
     var c = tinyConfig(steps: 6)
     c.checkpointEvery = 3
     c.sampleSteps = 2
+    if let (p, w) = objective {
+      c.prediction = p
+      c.weighting = w
+    }
     return c
   }
 
-  @Test("stop at step 3, resume, finish: the same weights and losses as one uninterrupted run")
-  func resumeMatchesStraightRun() throws {
+  @Test(
+    "stop at step 3, resume, finish: the same weights and losses as one uninterrupted run",
+    arguments: [
+      (Parameterization.x0, LossWeighting.minSNR), (.edm, .epsMSE), (.eps, .x0MSE), (.v, .edm),
+    ])
+  func resumeMatchesStraightRun(prediction: Parameterization, weighting: LossWeighting) throws {
+    func config() -> TrainingConfig { self.config((prediction, weighting)) }
     let a = temporaryFolder("straight")
     let b = temporaryFolder("resumed")
     defer {
@@ -68,6 +78,10 @@ func temporaryFolder(_ name: String) -> String {
     ] {
       #expect(summary[key] != nil, "summary.json lacks \(key)")
     }
+    // The objective is recorded in the run's own words.
+    let recorded = summary["config"] as? [String: Any]
+    #expect(recorded?["prediction"] as? String == prediction.rawValue)
+    #expect(recorded?["weighting"] as? String == weighting.rawValue)
   }
 
   @Test("a folder that already holds a run is not overwritten")
