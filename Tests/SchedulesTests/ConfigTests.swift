@@ -230,4 +230,14 @@ import Testing
         "\(family)")
     }
   }
+
+  @Test("the schema's training section allows exactly the keys the reader writes")
+  func schemaTrainingKeys() throws {
+    let schema = try JSONValue.parse(String(contentsOf: Self.schemaURL, encoding: .utf8))
+    let allowed = schema["properties"]?["training"]?["properties"]?.keys ?? []
+    let written = Config(schedule: ScheduleSpec(family: .linear), training: TrainingSection())
+      .json["training"]?.keys ?? []
+    #expect(allowed == written)
+    #expect(allowed.contains("sampler") && allowed.contains("guidance"))
+  }
 }
