@@ -28,7 +28,8 @@ FULL = {
     "input_scale": 0.5, "normalize": True,
     "inference": {"schedule": {"family": "cosine"}, "steps": 50},
     "training": {"model": "convres-s", "steps": 100, "batch": 32, "lr": 0.0002, "seed": 7,
-                 "data": "patches", "resolution": 32, "prediction": "v"},
+                 "data": "patches", "resolution": 32, "prediction": "v", "sampler": "ddim",
+                 "guidance": 2.5},
 }
 
 BAD = [
@@ -41,6 +42,8 @@ BAD = [
     ("cosine end > 1", {"schedtui_config_version": 1, "schedule": {"family": "cosine", "end": 1.5}}),
     ("T < 2", {"schedtui_config_version": 1, "schedule": {"family": "ddpm-cosine", "train_steps": 1}}),
     ("bad model", dict(FULL, training={"model": "unet"})),
+    ("bad sampler", dict(FULL, training={"sampler": "euler"})),
+    ("guidance > 20", dict(FULL, training={"guidance": 21})),
     ("missing schedule", {"schedtui_config_version": 1}),
 ]
 

@@ -278,6 +278,9 @@ public struct TrainingSection: Equatable, Sendable {
   }
   /// The training data: the bundled digits or patches of the bundled images.
   public enum Data: String, CaseIterable, Sendable { case digits, patches }
+  /// The sampler for the run's samples and metric (Engine's `SamplerKind`: Schedules cannot see
+  /// it); its steps are the `inference` section's.
+  public enum Sampler: String, CaseIterable, Sendable { case ddpm, ddim }
 
   public var model: Model
   /// Optimiser steps, 1…10,000,000.
@@ -296,6 +299,9 @@ public struct TrainingSection: Equatable, Sendable {
   public var prediction: Parameterization
   public var weighting: LossWeighting
   public var minSNRGamma: Double
+  /// How the run samples: the sampler and the classifier-free guidance weight w, in [0, 20].
+  public var sampler: Sampler
+  public var guidance: Double
 
   /// `weighting` nil: ``Objective/defaultWeighting`` for the default prediction, else the
   /// prediction's own (``Parameterization/ownWeighting``).
@@ -303,7 +309,7 @@ public struct TrainingSection: Equatable, Sendable {
     model: Model = .mlpS, steps: Int = 2000, batch: Int = 256, lr: Double = 1e-3,
     seed: UInt64 = 0, data: Data = .digits, resolution: Int = 8,
     prediction: Parameterization = Objective.defaultPrediction, weighting: LossWeighting? = nil,
-    minSNRGamma: Double = 5
+    minSNRGamma: Double = 5, sampler: Sampler = .ddpm, guidance: Double = 1
   ) {
     self.model = model
     self.steps = steps
@@ -318,6 +324,8 @@ public struct TrainingSection: Equatable, Sendable {
       ?? (prediction == Objective.defaultPrediction
         ? Objective.defaultWeighting : prediction.ownWeighting)
     self.minSNRGamma = minSNRGamma
+    self.sampler = sampler
+    self.guidance = guidance
   }
 
   /// The resolutions `data` comes in.
@@ -336,6 +344,7 @@ public struct TrainingSection: Equatable, Sendable {
     try Schedule.check(minSNRGamma, "min_snr_gamma", "a number in (0, 1e6]") {
       $0 > 0 && $0 <= 1e6
     }
+    try Schedule.check(guidance, "guidance", "a number in [0, 20]") { $0 >= 0 && $0 <= 20 }
     let allowed = TrainingSection.resolutions(for: data)
     guard allowed.contains(resolution) else {
       throw .invalid(
@@ -351,7 +360,8 @@ public struct TrainingSection: Equatable, Sendable {
       ("lr", .double(lr)), ("seed", .number("\(seed)", Double(seed))),
       ("data", .string(data.rawValue)), ("resolution", .int(resolution)),
       ("prediction", .string(prediction.rawValue)), ("weighting", .string(weighting.rawValue)),
-      ("min_snr_gamma", .double(minSNRGamma)),
+      ("min_snr_gamma", .double(minSNRGamma)), ("sampler", .string(sampler.rawValue)),
+      ("guidance", .double(guidance)),
     ])
   }
 
@@ -392,10 +402,16 @@ public struct TrainingSection: Equatable, Sendable {
     if let v = reader.take("min_snr_gamma") {
       out.minSNRGamma = try reader.double(v, "min_snr_gamma", allowed: "a number in (0, 1e6]")
     }
+    if let v = reader.take("sampler") {
+      out.sampler = try reader.choice(v, "sampler", Sampler.self)
+    }
+    if let v = reader.take("guidance") {
+      out.guidance = try reader.double(v, "guidance", allowed: "a number in [0, 20]")
+    }
     try reader.rejectLeftovers(
       allowed: [
         "model", "steps", "batch", "lr", "seed", "data", "resolution", "prediction", "weighting",
-        "min_snr_gamma",
+        "min_snr_gamma", "sampler", "guidance",
       ])
     return out
   }

@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import Schedules
 
@@ -67,11 +68,19 @@ public struct Document: Equatable, Sendable {
   public var pins: [Pin]
   /// The preview's noise level: a fixed γ, or nil to follow the t-cursor.
   public var previewGamma: Double?
+  /// The training screen's run settings: the opened config's `training` section or the
+  /// engine's defaults. Its schedule, b and normalisation are not used: `s` trains the current
+  /// setting with the rest (``AppState/trainingConfig``).
+  public var setup: TrainingConfig
 
-  public init(current: Setting, pins: [Pin] = [], previewGamma: Double? = nil) {
+  public init(
+    current: Setting, pins: [Pin] = [], previewGamma: Double? = nil,
+    setup: TrainingConfig = TrainingConfig()
+  ) {
     self.current = current
     self.pins = pins
     self.previewGamma = previewGamma
+    self.setup = setup
   }
 }
 
@@ -309,6 +318,7 @@ public struct AppState: Sendable, Equatable {
     case .preview: return Field.previewFields
     // The sweep screen's rows are its setup (``SweepSetup/Row``), not schedule fields.
     case .sweep: return []
+    case .training: return Field.setupFields
     default: return Field.scheduleFields(for: document.current.spec.family)
     }
   }

@@ -8,6 +8,9 @@ public enum Field: String, Sendable, CaseIterable, Equatable {
   case laplaceMu, laplaceBeta, shift, zeroTerminalSNR
   /// Preview only: the fixed γ (or "at t"), the t-cursor, the image and the resolutions.
   case previewGamma, cursorT, previewImage, previewResolutions
+  /// Training screen only: the run's settings (Setup.swift).
+  case runData, runResolution, runModel, runPrediction, runWeighting, runSteps, runBatch
+  case runLearningRate, runSeed, runSampler, runSampleSteps, runGuidance
 
   /// The rows of the schedule screen's parameter list for `family`: the family's own parameters
   /// between the shared ones (Algorithm 1's for cosine/sigmoid, diffusers' for DDPM, …).
@@ -71,6 +74,18 @@ public enum Field: String, Sendable, CaseIterable, Equatable {
     case .cursorT: return "t-cursor"
     case .previewImage: return "image"
     case .previewResolutions: return "resolutions"
+    case .runData: return "data"
+    case .runResolution: return "image side"
+    case .runModel: return "model"
+    case .runPrediction: return "outputs"
+    case .runWeighting: return "weighting"
+    case .runSteps: return "steps"
+    case .runBatch: return "batch"
+    case .runLearningRate: return "learning rate"
+    case .runSeed: return "seed"
+    case .runSampler: return "sampler"
+    case .runSampleSteps: return "sample steps"
+    case .runGuidance: return "guidance w"
     }
   }
 
@@ -86,6 +101,17 @@ public enum Field: String, Sendable, CaseIterable, Equatable {
       return "1 to 6 distinct whole numbers in 8…1024, comma-separated (e.g. 64,128,256)"
     case .trainSteps: return "a whole number ≥ 2"
     case .resolution, .baseResolution: return "a whole number ≥ 1"
+    case .runData, .runModel, .runSampler, .runPrediction, .runWeighting:
+      // Both names of the objective's cases are accepted; the raw ones are what files hold.
+      return (choices ?? []).map { $0.raw == $0.shown ? $0.raw : "\($0.raw) (\($0.shown))" }
+        .joined(separator: ", ")
+    case .runResolution: return "8, 16, 32 (digits) or 16, 32, 64 (patches)"
+    case .runSteps: return "a whole number in 1 … 10000000"
+    case .runBatch: return "a whole number in 1 … 4096"
+    case .runLearningRate: return "a number in (0, 1]"
+    case .runSeed: return "a whole number in 0 … 2^53"
+    case .runSampleSteps: return "a whole number in 1 … 10000"
+    case .runGuidance: return "a number in 0 … 20 (0: no guidance)"
     default: return "a number"
     }
   }
@@ -94,6 +120,7 @@ public enum Field: String, Sendable, CaseIterable, Equatable {
 
   /// The value as shown in the list.
   public func text(in state: AppState) -> String {
+    if isSetup { return setupText(state.document.setup) }
     let c = state.document.current
     let s = c.spec
     switch self {
@@ -118,6 +145,7 @@ public enum Field: String, Sendable, CaseIterable, Equatable {
 
   /// A numeric field's value.
   func number(_ d: Document, cursorT: Double) -> Double {
+    if isSetup { return setupNumber(d.setup) }
     switch self {
     case .inputScale: return d.current.inputScale
     case .previewGamma: return d.previewGamma ?? 0.7
@@ -129,6 +157,7 @@ public enum Field: String, Sendable, CaseIterable, Equatable {
 
   /// Stores a numeric value (no validation here; ``reduce(_:_:)`` validates the result).
   func setNumber(_ v: Double, _ d: inout Document, cursorT: inout Double) {
+    if isSetup { return setSetupNumber(v, &d.setup) }
     switch self {
     case .inputScale: d.current.inputScale = v
     case .previewGamma: d.previewGamma = v
@@ -156,7 +185,12 @@ public enum Field: String, Sendable, CaseIterable, Equatable {
     case .shift: return .add(fine: 0.25, coarse: 1)
     case .previewGamma: return .add(fine: 0.05, coarse: 0.2)
     case .cursorT: return .add(fine: 0.01, coarse: 0.1)
-    case .family, .normalize, .zeroTerminalSNR, .previewImage, .previewResolutions:
+    case .runResolution, .runBatch: return .multiply(fine: 2, coarse: 4)
+    case .runSteps, .runLearningRate, .runSampleSteps: return .multiply(fine: 2, coarse: 10)
+    case .runSeed: return .add(fine: 1, coarse: 10)
+    case .runGuidance: return .add(fine: 0.25, coarse: 1)
+    case .family, .normalize, .zeroTerminalSNR, .previewImage, .previewResolutions, .runData,
+      .runModel, .runPrediction, .runWeighting, .runSampler:
       return .add(fine: 1, coarse: 1)
     }
   }
@@ -169,7 +203,9 @@ public enum Field: String, Sendable, CaseIterable, Equatable {
       let moved = v + Double(steps) * (coarse ? big : fine)
       return ((moved / fine).rounded() * fine * 1e9).rounded() / 1e9
     case .multiply(let fine, let big):
-      return v * Foundation.pow(coarse ? big : fine, Double(steps))
+      let moved = v * Foundation.pow(coarse ? big : fine, Double(steps))
+      // Whole-number rows (steps, batch) stay whole: 25 steps halved is 13, not 12.5.
+      return isSetup && isWhole ? max(1, moved.rounded()) : moved
     }
   }
 
@@ -177,6 +213,7 @@ public enum Field: String, Sendable, CaseIterable, Equatable {
   /// what is allowed. Validation of the whole schedule happens afterwards in ``reduce(_:_:)``.
   func parse(_ text: String, into d: inout Document, cursorT: inout Double) throws(EntryError) {
     let t = text.trimmingCharacters(in: .whitespaces)
+    if isSetup { return try parseSetup(t, &d.setup) }
     switch self {
     case .family:
       guard let f = ScheduleFamily(rawValue: t.lowercased()) else {
@@ -199,9 +236,7 @@ public enum Field: String, Sendable, CaseIterable, Equatable {
       d.previewGamma = nil
     default:
       guard let v = Double(t), v.isFinite else { throw EntryError(field: self, text: t) }
-      if self == .trainSteps || self == .resolution || self == .baseResolution,
-        v != v.rounded()
-      {
+      if isWhole, v != v.rounded() {
         throw EntryError(field: self, text: t)
       }
       if self == .previewGamma, !(v > 0 && v <= 1) { throw EntryError(field: self, text: t) }

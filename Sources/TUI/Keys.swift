@@ -105,7 +105,7 @@ public enum KeyMap {
       keys: [.char("o")], label: "o", help: "open a JSON config",
       action: .beginPrompt(.importConfig)),
     KeyBinding(keys: [.char("s")], label: "s",
-      help: "start / stop training", action: .toggleTraining),
+      help: "train screen 3's setup / stop", action: .toggleTraining),
     KeyBinding(keys: [.char("u")], label: "u", help: "undo", action: .undo),
     KeyBinding(keys: [.ctrl("r"), .char("U")], label: "Ctrl-R U", help: "redo", action: .redo),
     KeyBinding(

@@ -76,7 +76,9 @@ public enum Action: Sendable, Equatable {
   /// A sweep folder was read for viewing.
   case sweepOpened(SweepState, folder: String)
   // Results of effects.
-  case imported(Setting, path: String)
+  /// A config was read: its setting and, from its `training` section (or the engine's
+  /// defaults), the training setup; nil keeps the setup as it is.
+  case imported(Setting, setup: TrainingConfig? = nil, path: String)
   /// The export target exists: ask before replacing it.
   case exists(PromptKind, path: String)
   case failed(String)
@@ -86,11 +88,14 @@ public enum Action: Sendable, Equatable {
 /// File work the shell does after a reduce, reporting back with `.imported`, `.done` or `.failed`.
 public enum Effect: Sendable, Equatable {
   /// Export; an existing file or folder is only replaced when `replace` (the user confirmed).
-  case exportConfig(Setting, path: String, replace: Bool)
-  case exportDiffusers(Setting, path: String, replace: Bool)
+  /// The setup goes with the setting: the config's `training` section, and the diffusers
+  /// folder's prediction type.
+  case exportConfig(Setting, setup: TrainingConfig, path: String, replace: Bool)
+  case exportDiffusers(Setting, setup: TrainingConfig, path: String, replace: Bool)
   case importConfig(path: String)
   /// Start a background training run on this setting / ask the running one to stop.
-  case startTraining(Setting)
+  /// The config is the setting with the training screen's setup (``AppState/trainingConfig``).
+  case startTraining(Setting, TrainingConfig)
   case stopTraining
   /// Start (or resume) this sweep in the background / stop the running one.
   case startSweep(SweepSetup)
@@ -184,11 +189,17 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
       switch kind {
       case .exportConfig:
         state.defaultConfigPath = path
-        return [.exportConfig(state.document.current, path: path, replace: entry.replaceConfirmed)]
+        return [
+          .exportConfig(
+            state.document.current, setup: state.document.setup, path: path,
+            replace: entry.replaceConfirmed)
+        ]
       case .exportDiffusers:
         state.defaultDiffusersPath = path
         return [
-          .exportDiffusers(state.document.current, path: path, replace: entry.replaceConfirmed)
+          .exportDiffusers(
+            state.document.current, setup: state.document.setup, path: path,
+            replace: entry.replaceConfirmed)
         ]
       case .importConfig:
         state.defaultConfigPath = path
@@ -407,16 +418,17 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
       return []
     }
     state.screen = .training
-    return [.startTraining(state.document.current)]
+    return [.startTraining(state.document.current, state.trainingConfig)]
   case .toggleSweep:
     return toggleSweep(&state)
   case .trainingStarted, .trainingStep, .trainingSamples, .trainingEvaluating, .trainingEnded,
     .trainingStopped, .sweepStarted, .sweepProgress, .sweepStep, .sweepEvaluating, .sweepSaved,
     .sweepEnded, .sweepOpened:
     break
-  case .imported(let setting, let path):
+  case .imported(let setting, let setup, let path):
     var d = state.document
     d.current = setting
+    if let setup { d.setup = setup }
     if let problem = commitDocument(&state, d) {
       state.message = StatusMessage("\(path): \(problem); nothing changed", isError: true)
     } else {
@@ -520,6 +532,11 @@ func commitDocument(_ state: inout AppState, _ d: Document) -> String? {
   if let g = d.previewGamma, !(g > 0 && g <= 1) {
     return "noise at γ = \(short(g)) is not allowed: a number in (0, 1]"
   }
+  if d.setup != state.document.setup {
+    // The engine's own check, on what `s` would train: its message names the field as
+    // `schedtui train` does (`lr`, `sample-steps`) with what is allowed.
+    do { try d.trainingConfig.validate() } catch { return error.description }
+  }
   state.undoStack.append(state.document)
   if state.undoStack.count > AppState.undoLimit { state.undoStack.removeFirst() }
   state.redoStack.removeAll()
@@ -542,6 +559,8 @@ func adjust(_ state: inout AppState, _ field: Field, steps: Int, coarse: Bool) {
     d.current.spec.tau = defaults.tau
   case .normalize: d.current.normalize.toggle()
   case .zeroTerminalSNR: d.current.spec.zeroTerminalSNR.toggle()
+  case .runData, .runModel, .runPrediction, .runWeighting, .runSampler:
+    field.cycle(&d.setup, by: steps)
   case .cursorT:
     moveCursor(&state, steps: steps, coarse: coarse)
     return

@@ -199,6 +199,12 @@ public final class Renderer {
           state.sweep?.isActive == true ? "s:stop sweep" : "s:start sweep", "o:open folder",
           "↑↓:choose", "Enter:edit", "1-3:screens",
         ]
+        : state.screen == .training
+        ? [
+          "?:help", "q:quit",
+          state.training?.isActive == true ? "s:stop" : "s:train", "↑↓:choose", "←→:change",
+          "Enter:type", "e:export", "u:undo",
+        ]
         : state.screen == .preview
         ? [
           "?:help", "q:quit", "↑↓:choose", "←→:change", "Enter:type", "i/I:image", "O:open PNG",
@@ -282,10 +288,13 @@ public final class Renderer {
     return params
   }
 
-  func parameterList(_ state: AppState, _ fields: [Field], _ grid: inout Grid, _ r: Rect) {
+  func parameterList(
+    _ state: AppState, _ fields: [Field], _ grid: inout Grid, _ r: Rect,
+    title: String = "Parameters"
+  ) {
     let g = theme.glyphs
     let focused = state.focus == .parameters
-    grid.box(r, title: "Parameters", focused ? theme.focusedBorder : theme.border, glyphs: g)
+    grid.box(r, title: title, focused ? theme.focusedBorder : theme.border, glyphs: g)
     let selected = state.selectedField
     for (i, f) in fields.enumerated() {
       let y = r.y + 1 + i
@@ -615,21 +624,28 @@ public final class Renderer {
 
   // MARK: - Training screen
 
+  /// The setup list at the left (the latest samples under it when there is room); the run, how
+  /// it ended and its loss chart at the right, the chart hidden when too little height is left.
   func trainingScreen(_ state: AppState, _ grid: inout Grid, _ body: Rect) {
     let g = theme.glyphs
+    let (setupColumn, right) = body.splitLeft(34)
+    let fields = state.fields
+    let (setupBox, left) = setupColumn.splitTop(fields.count + 2)
+    parameterList(state, fields, &grid, setupBox, title: "Run setup (s trains)")
     guard let t = state.training else {
       notice(
-        &grid, body, title: "Training",
+        &grid, right, title: "Training",
         lines: [
           "No training run yet.",
-          "s trains a small denoiser (the training defaults: MLP-S on 8×8 digits)",
-          "with the current schedule, b and normalisation, in the background;",
-          "s again stops it. Full control: schedtui train --help", "",
-          "Press 1 for the schedule screen, 2 for the preview.",
+          "s trains the setup at the left with",
+          "the current schedule, b and",
+          "normalisation, in the background;",
+          "s again stops it.",
+          "↑↓ choose, ←→ change, Enter types.",
+          "All options: schedtui train --help",
         ])
       return
     }
-    let (left, right) = body.splitLeft(34)
     let status: String
     switch t.phase {
     case .running: status = "running"
@@ -646,7 +662,7 @@ public final class Renderer {
     rows += [("status", status), ("step", "\(t.step) / \(t.totalSteps)")]
     if let last = t.losses.last { rows.append(("loss", short4(last.loss))) }
     if let r = t.examplesPerSecond { rows.append(("examples/s", String(format: "%.0f", r))) }
-    let (box, rest) = left.splitTop(rows.count + 2)
+    let (box, rest) = right.splitTop(rows.count + 2)
     grid.box(box, title: "Run (s stops)", theme.border, glyphs: g)
     for (i, (k, v)) in rows.enumerated() {
       grid.write(" " + g.text(k), x: box.x + 1, y: box.y + 1 + i, theme.dim, maxWidth: 12)
@@ -654,27 +670,29 @@ public final class Renderer {
         g.text(v), x: box.x + 13, y: box.y + 1 + i, theme.text.with(.bold),
         maxWidth: box.width - 14)
     }
-    // Under the run box: the latest samples (EMA weights), then how the run ended.
-    var textTop = rest.y
-    if let samples = t.samples, rest.height >= 8 {
-      let side = max(2, min(rest.width - 2, 2 * (rest.height - 4)) / 2 * 2)
-      let pbox = Rect(x: rest.x, y: rest.y, width: side + 2, height: side / 2 + 2)
+    // Under the setup: the latest samples (EMA weights); under the run box: how it ended.
+    if let samples = t.samples, left.height >= 6 {
+      let side = max(2, min(left.width - 2, 2 * (left.height - 2)) / 2 * 2)
+      let pbox = Rect(x: left.x, y: left.y, width: side + 2, height: side / 2 + 2)
       grid.box(pbox, title: "samples, step \(t.samplesStep ?? 0)", theme.border, glyphs: g)
       HalfBlock.draw(
         samples, into: &grid,
         rect: Rect(x: pbox.x + 1, y: pbox.y + 1, width: side, height: side / 2),
         mode: theme.colorMode, unicode: g.unicode)
-      textTop = pbox.maxY
     }
+    var chartArea = rest
     switch t.phase {
     case .finished(let text), .stopped(let text), .failed(let text):
       let failed = t.phase == .failed(text)
-      for (i, l) in wrap(text, width: rest.width - 2).enumerated() where textTop + i < rest.maxY {
-        grid.write(g.text(l), x: rest.x + 1, y: textTop + i, failed ? theme.error : theme.text)
+      let lines = wrap(text, width: rest.width - 2)
+      for (i, l) in lines.enumerated() where rest.y + i < rest.maxY {
+        grid.write(g.text(l), x: rest.x + 1, y: rest.y + i, failed ? theme.error : theme.text)
       }
+      chartArea = rest.splitTop(lines.count).1
     default: break
     }
-    let chartArea = right
+    // A chart shorter than this has no room for a curve between its title and axis: hidden.
+    guard chartArea.height >= 6 else { return }
     let points = t.losses.map { (x: Double($0.step), y: Foundation.log10(max($0.loss, 1e-12))) }
     let ys = points.map(\.y).filter(\.isFinite)
     let lo = ((ys.min() ?? -2) * 2).rounded(.down) / 2

@@ -68,6 +68,8 @@ struct Explore: ParsableCommand {
         spec: config.schedule, inputScale: config.inputScale,
         normalize: config.normalize),
       presets: PresetItem.paper, previewResolutions: try resolutions())
+    // The training screen starts from the config's training section or the engine's defaults.
+    state.document.setup = TrainingConfig(config)
     if let path = schedule.configPath { state.defaultConfigPath = path }
     let (imagePath, preview) = try loadPreview(resolutions: state.previewResolutions)
     state.previewImagePath = imagePath
@@ -76,13 +78,13 @@ struct Explore: ParsableCommand {
     let renderer = Renderer(
       theme: Theme(glyphs: terminal.unicode ? .unicode : .ascii, colorMode: terminal.colorMode),
       preview: preview)
-    let training = ExplorerTraining(files: files)
+    let training = ExplorerTraining()
     let sweep = ExplorerSweep()
     let (_, outcome) = ExplorerLoop.run(
       state: state, renderer: renderer, terminal: terminal,
       perform: { effect in
         switch effect {
-        case .startTraining(let setting): return training.start(setting)
+        case .startTraining(let setting, let config): return training.start(setting, config)
         case .stopTraining: return training.stop()
         case .startSweep(let setup): return sweep.start(setup)
         case .stopSweep: return sweep.stop()
@@ -107,17 +109,20 @@ struct Explore: ParsableCommand {
 }
 
 /// The explorer's file work. The last config opened (or given with --config) is the template
-/// for exports, so its inference and training sections survive an edit-and-export round trip.
+/// for exports, so its inference schedule survives an edit-and-export round trip; the training
+/// section and the sampling steps are the training screen's setup.
 final class ExplorerFiles {
   var template: Config
 
   init(template: Config) { self.template = template }
 
-  func config(for setting: Setting) -> Config {
+  func config(for setting: Setting, setup: TrainingConfig) -> Config {
     var c = template
     c.schedule = setting.spec
     c.inputScale = setting.inputScale
     c.normalize = setting.normalize
+    c.inference.steps = setup.sampleSteps
+    c.training = setup.section
     return c.canonical
   }
 
@@ -125,12 +130,12 @@ final class ExplorerFiles {
   func perform(_ effect: Effect) -> Action {
     switch effect {
     // (A `where` after several patterns guards only the last one, hence two cases.)
-    case .exportConfig(_, let path, false) where FileManager.default.fileExists(atPath: path):
+    case .exportConfig(_, _, let path, false) where FileManager.default.fileExists(atPath: path):
       return .exists(.exportConfig, path: path)
-    case .exportDiffusers(_, let path, false) where FileManager.default.fileExists(atPath: path):
+    case .exportDiffusers(_, _, let path, false) where FileManager.default.fileExists(atPath: path):
       return .exists(.exportDiffusers, path: path)
-    case .exportConfig(let setting, let path, _):
-      let c = config(for: setting)
+    case .exportConfig(let setting, let setup, let path, _):
+      let c = config(for: setting, setup: setup)
       do {
         try c.validate(file: path)
         try AtomicFile.write(c.encoded(), to: path)
@@ -138,8 +143,8 @@ final class ExplorerFiles {
       } catch {
         return .failed("export failed: \(error)")
       }
-    case .exportDiffusers(let setting, let path, _):
-      return exportDiffusers(config(for: setting), to: path)
+    case .exportDiffusers(let setting, let setup, let path, _):
+      return exportDiffusers(config(for: setting, setup: setup), to: path)
     case .startTraining, .stopTraining:
       return .failed("training is handled by ExplorerTraining")
     case .startSweep, .stopSweep, .openSweep:
@@ -151,7 +156,8 @@ final class ExplorerFiles {
         let c = try ScheduleOptions.loadConfig(path)
         template = c
         return .imported(
-          Setting(spec: c.schedule, inputScale: c.inputScale, normalize: c.normalize), path: path)
+          Setting(spec: c.schedule, inputScale: c.inputScale, normalize: c.normalize),
+          setup: TrainingConfig(c), path: path)
       } catch {
         return .failed("\(error); nothing changed")
       }
@@ -162,17 +168,13 @@ final class ExplorerFiles {
 /// The explorer's training run: Engine's ``TrainingJob`` on its own thread, its events drained
 /// on the UI thread's tick and turned into actions (ncurses stays on one thread).
 final class ExplorerTraining {
-  let files: ExplorerFiles
   var job: TrainingJob?
   var config = TrainingConfig()
   var reportedEnd = true
 
-  init(files: ExplorerFiles) { self.files = files }
-
-  /// Starts a run of the training defaults (or the opened config's training section) on
-  /// `setting`; a config the trainer refuses comes back as a message.
-  func start(_ setting: Setting) -> Action {
-    var c = TrainingConfig(files.config(for: setting))
+  /// Starts a run of `c`, the training screen's setup on `setting`; a config the trainer
+  /// refuses comes back as a message.
+  func start(_ setting: Setting, _ c: TrainingConfig) -> Action {
     // Preview samples every tenth of the run (at least every 50 steps).
     let previewEvery = max(50, c.steps / 10)
     do {

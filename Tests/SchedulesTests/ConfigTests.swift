@@ -11,7 +11,7 @@ import Testing
     inference: InferenceSection(schedule: ScheduleSpec(family: .edm, rho: Double.pi), steps: 37),
     training: TrainingSection(
       model: .convResS, steps: 1234, batch: 64, lr: 3e-4 / 7, seed: 1 << 52, data: .patches,
-      resolution: 32, prediction: .v))
+      resolution: 32, prediction: .v, sampler: .ddim, guidance: 2.0 / 3.0))
 
   @Test(
     "export then import gives back the same config bit for bit, for every family",
@@ -54,6 +54,16 @@ import Testing
     #expect(c.inputScale == 1 && c.normalize)
     #expect(c.inference == InferenceSection())
     #expect(c.training == nil)
+  }
+
+  @Test("a training section without sampler or guidance samples as DECISIONS.md's default")
+  func samplingDefaults() throws {
+    // "Default sampler for scoring: DDPM ancestral, 100 steps, guidance w = 1".
+    let c = try Config.decode(ConfigTests.linear(#""training": {"steps": 10}"#), file: "t.json")
+    #expect(c.training?.sampler == .ddpm)
+    #expect(c.training?.guidance == 1)
+    let json = try JSONValue.parse(c.encoded())
+    #expect(json["training"]?["sampler"] == .string("ddpm"))
   }
 
   /// A config with a linear schedule and `members` (JSON text) after it.
@@ -141,6 +151,18 @@ import Testing
       "training.seed", "[0, 2^53]"
     ),
     (
+      linear(#""training": {"sampler": "euler"}"#),
+      "training.sampler", "one of \"ddpm\", \"ddim\""
+    ),
+    (
+      linear(#""training": {"guidance": 20.5}"#),
+      "training.guidance", "a number in [0, 20]"
+    ),
+    (
+      linear(#""training": {"guidance": "high"}"#),
+      "training.guidance", "expected a number in [0, 20]"
+    ),
+    (
       #"{"schedtui_config_version": 1, "schedule": {"family": "linear", "family": "cosine"}}"#,
       "", "duplicate key \"family\""
     ),
@@ -207,5 +229,15 @@ import Testing
         keys == Set(["family"] + ScheduleSpec.allFields(of: family).map(\.jsonKey)),
         "\(family)")
     }
+  }
+
+  @Test("the schema's training section allows exactly the keys the reader writes")
+  func schemaTrainingKeys() throws {
+    let schema = try JSONValue.parse(String(contentsOf: Self.schemaURL, encoding: .utf8))
+    let allowed = schema["properties"]?["training"]?["properties"]?.keys ?? []
+    let written = Config(schedule: ScheduleSpec(family: .linear), training: TrainingSection())
+      .json["training"]?.keys ?? []
+    #expect(allowed == written)
+    #expect(allowed.contains("sampler") && allowed.contains("guidance"))
   }
 }

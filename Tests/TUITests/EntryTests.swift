@@ -80,7 +80,9 @@ import Testing
     keys(&s, "b.json".map { .char($0) })
     #expect(entry(s)?.text == "b.json")
     #expect(
-      reduce(&s, .commit) == [.exportConfig(s.document.current, path: "b.json", replace: false)])
+      reduce(&s, .commit) == [
+        .exportConfig(s.document.current, setup: s.document.setup, path: "b.json", replace: false)
+      ])
   }
 
   @Test("the edit line shows the old value reversed, then the typed text with the caret")

@@ -175,7 +175,11 @@ import Testing
     reduce(&s, .beginPrompt(.exportConfig))
     #expect(s.modal == .prompt(.exportConfig, TextEntry(text: "schedule.json", selected: true)))
     let effects = reduce(&s, .commit)
-    #expect(effects == [.exportConfig(s.document.current, path: "schedule.json", replace: false)])
+    #expect(
+      effects == [
+        .exportConfig(
+          s.document.current, setup: s.document.setup, path: "schedule.json", replace: false)
+      ])
     #expect(s.modal == nil)
   }
 
@@ -192,7 +196,8 @@ import Testing
     #expect(entry.error?.contains("schedule.json exists") == true)
     #expect(
       reduce(&s, .commit) == [
-        .exportConfig(s.document.current, path: "schedule.json", replace: true)
+        .exportConfig(
+          s.document.current, setup: s.document.setup, path: "schedule.json", replace: true)
       ])
     // Editing the path withdraws the confirmation.
     reduce(&s, .beginPrompt(.exportConfig))
@@ -201,7 +206,8 @@ import Testing
     reduce(&s, .type("x"))
     #expect(
       reduce(&s, .commit) == [
-        .exportConfig(s.document.current, path: "schedule.jsonx", replace: false)
+        .exportConfig(
+          s.document.current, setup: s.document.setup, path: "schedule.jsonx", replace: false)
       ])
   }
 

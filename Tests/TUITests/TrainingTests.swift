@@ -11,7 +11,7 @@ import Testing
   func start() {
     var s = state()
     let effects = reduce(&s, KeyMap.action(for: .char("s"), in: s)!)
-    #expect(effects == [.startTraining(s.document.current)])
+    #expect(effects == [.startTraining(s.document.current, s.trainingConfig)])
     #expect(s.screen == .training)
   }
 
@@ -48,13 +48,7 @@ import Testing
     reduce(&s, .show(.training))
     let renderer = Renderer(theme: Theme())
     #expect(renderer.render(s, width: 100, height: 30).lines.contains { $0.contains("s trains") })
-    reduce(
-      &s, .trainingStarted(label: "1−t", details: "mlp-s, digits 8², batch 256", totalSteps: 100))
-    for k in 1...50 {
-      reduce(&s, .trainingStep(step: k, loss: 1 / Double(k), examplesPerSecond: 1000))
-    }
-    let tiles = Picture(tiling: [Float](repeating: 1, count: 4 * 64), count: 4, channels: 1)!
-    reduce(&s, .trainingSamples(step: 50, tiles))
+    feedRun(&s, steps: 50, of: 100)
     let g = renderer.render(s, width: 100, height: 30)
     let text = g.lines.joined(separator: "\n")
     #expect(text.contains("step       50 / 100"))

@@ -292,6 +292,20 @@ extension TrainingConfig {
       prediction = t.prediction
       weighting = t.weighting
       minSNRGamma = t.minSNRGamma
+      sampler = t.sampler == .ddpm ? .ddpm : .ddim
+      guidance = t.guidance
     }
+  }
+}
+
+extension TrainingConfig {
+  /// The config's `training` section for these settings (the explorer's export writes it; the
+  /// sampler's steps go to the `inference` section, which ``init(_:)`` reads them from).
+  public var section: TrainingSection {
+    TrainingSection(
+      model: model == .mlpS ? .mlpS : .convResS, steps: steps, batch: batch,
+      lr: optimizer.learningRate, seed: seed, data: data == .digits ? .digits : .patches,
+      resolution: resolution, prediction: prediction, weighting: weighting,
+      minSNRGamma: minSNRGamma, sampler: sampler == .ddpm ? .ddpm : .ddim, guidance: guidance)
   }
 }

@@ -34,7 +34,8 @@ import Testing
        "input_scale": 0.5, "normalize": false,
        "inference": {"schedule": {"family": "linear"}, "steps": 40},
        "training": {"model": "convres-s", "steps": 70, "batch": 9, "lr": 0.002, "seed": 5,
-                    "data": "patches", "resolution": 32, "prediction": "v"}}
+                    "data": "patches", "resolution": 32, "prediction": "v",
+                    "sampler": "ddim", "guidance": 0.5}}
       """
     let c = TrainingConfig(try Config.decode(text, file: "test.json"))
     #expect(c.schedule.family == .cosine && c.schedule.start == 0.2)
@@ -43,6 +44,7 @@ import Testing
     #expect(c.model == .convResS && c.steps == 70 && c.batch == 9 && c.seed == 5)
     #expect(c.optimizer.learningRate == 0.002)
     #expect(c.data == .patches && c.resolution == 32 && c.prediction == .v)
+    #expect(c.sampler == .ddim && c.guidance == 0.5)
     // And a run config survives its own JSON (checkpoints and summary.json).
     let back = try JSONDecoder().decode(TrainingConfig.self, from: JSONEncoder().encode(c))
     #expect(back == c)
