@@ -16,11 +16,16 @@ public struct Setting: Equatable, Hashable, Sendable {
     self.normalize = normalize
   }
 
-  /// Validates the setting, its parameters and what they produce (as every command does);
-  /// throws the first problem, naming the field.
+  /// The setting's process; throws a parameter problem, naming the field. What the process
+  /// produces is checked once, when a setting enters the document (``checkedProcess()``), not on
+  /// every frame that draws it.
   public func process() throws(ScheduleError) -> NoiseProcess {
-    let process = try NoiseProcess(
-      schedule: Schedule(spec), inputScale: inputScale, normalize: normalize)
+    try NoiseProcess(schedule: Schedule(spec), inputScale: inputScale, normalize: normalize)
+  }
+
+  /// ``process()`` and what it produces (as every command checks): the gate for an edit.
+  public func checkedProcess() throws(ScheduleError) -> NoiseProcess {
+    let process = try self.process()
     try process.checkOutputs()
     return process
   }

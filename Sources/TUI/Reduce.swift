@@ -521,7 +521,7 @@ func editText(_ entry: inout TextEntry, _ action: Action) -> Bool {
 func commitDocument(_ state: inout AppState, _ d: Document) -> String? {
   if d == state.document { return nil }
   do {
-    _ = try d.current.process()
+    _ = try d.current.checkedProcess()
   } catch {
     return error.description
   }
