@@ -77,15 +77,13 @@ struct Export: ParsableCommand {
 
   @Option(
     help: ArgumentHelp(
-      "--python: what the network outputs, one of \(Export.predictionNames) (default: the "
-        + "config's training.prediction, else edm).", valueName: "name"))
-  var prediction: String?
+      "--python: " + ObjectiveHelp.prediction + ". Default: the config's training section, "
+        + "else as train's.", valueName: "output"))
+  var prediction: Parameterization?
 
   @Option(
-    help: ArgumentHelp(
-      "--python: the loss weighting, one of \(Export.weightingNames) (default: the "
-        + "prediction's own; eps-mse for edm).", valueName: "name"))
-  var weighting: String?
+    help: ArgumentHelp("--python: " + ObjectiveHelp.weighting + ".", valueName: "weighting"))
+  var weighting: LossWeighting?
 
   @Option(
     name: .customLong("min-snr-gamma"), parsing: .unconditional,

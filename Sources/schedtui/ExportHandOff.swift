@@ -7,10 +7,6 @@ import Schedules
 /// training loops elsewhere (issue 11). Kept apart from the config and diffusers exports so that
 /// those stay as they were.
 extension Export {
-  static let predictionNames = Parameterization.allCases.map(\.rawValue)
-    .joined(separator: ", ")
-  static let weightingNames = LossWeighting.allCases.map(\.rawValue).joined(separator: ", ")
-
   /// What `--sigmas` and `--python` will write, computed before anything is written.
   struct HandOff {
     var sigmas: SamplerSigmas?
@@ -40,34 +36,12 @@ extension Export {
         throw ValidationError("\(option) only applies with --python FILE.py.")
       }
     }
-    _ = try objectiveOverrides()
-  }
-
-  /// The objective options as values; nil where not given.
-  func objectiveOverrides() throws -> (Parameterization?, LossWeighting?) {
-    var p: Parameterization?
-    var w: LossWeighting?
-    if let prediction {
-      guard let value = Parameterization(rawValue: prediction) else {
-        throw ValidationError(
-          "--prediction \(prediction) is not allowed: one of \(Export.predictionNames).")
-      }
-      p = value
-    }
-    if let weighting {
-      guard let value = LossWeighting(rawValue: weighting) else {
-        throw ValidationError(
-          "--weighting \(weighting) is not allowed: one of \(Export.weightingNames).")
-      }
-      w = value
-    }
     if let minSNRGamma, !(minSNRGamma.isFinite && minSNRGamma > 0) {
       throw ValidationError("--min-snr-gamma \(minSNRGamma) is not allowed: a number > 0.")
     }
     if let dataRMS, !(dataRMS.isFinite && dataRMS > 0) {
       throw ValidationError("--data-rms \(dataRMS) is not allowed: a number > 0.")
     }
-    return (p, w)
   }
 
   /// The objective the module carries: the options, else the config's training section, else
@@ -75,7 +49,7 @@ extension Export {
   /// σ_d without --data-rms is what `schedtui train` would measure on the config's data (1
   /// without a training section), and the module is told to measure its own.
   func objective(_ config: Config) throws -> Objective {
-    let (p, w) = try objectiveOverrides()
+    let (p, w) = (prediction, weighting)
     let section = config.training
     let prediction = p ?? section?.prediction ?? Objective.defaultPrediction
     // A --prediction of its own brings its own weighting unless --weighting is given too.
