@@ -50,3 +50,30 @@ import Testing
     #expect(back == c)
   }
 }
+
+/// Run folders written before the objective was split: a config without `weighting`.
+@Suite struct OlderObjectiveTests {
+  func decode(prediction: String, scale: Double) throws -> TrainingConfig {
+    let json = "{\"prediction\": \"\(prediction)\", \"inputScale\": \(scale)}"
+    return try JSONDecoder().decode(TrainingConfig.self, from: Data(json.utf8))
+  }
+
+  @Test("an old run trained with its prediction's own MSE, and is read so")
+  func ownWeighting() throws {
+    #expect(try decode(prediction: "x0", scale: 1).weighting == .x0MSE)
+    #expect(try decode(prediction: "v", scale: 1).weighting == .vMSE)
+    #expect(try decode(prediction: "eps", scale: 0.5).weighting == .epsMSE)
+  }
+
+  @Test("an old x0 or v run at b ≠ 1 is refused: its targets were in b-scaled units")
+  func refusedAtOtherScales() {
+    for p in ["x0", "v"] {
+      #expect {
+        try decode(prediction: p, scale: 0.5)
+      } throws: { error in
+        let m = "\(error)"
+        return m.contains("predicted \(p) at input scale b = 0.5") && m.contains("Train it again")
+      }
+    }
+  }
+}

@@ -99,38 +99,26 @@ func tinyTrainer(_ c: TrainingConfig, hidden: Int = 16) throws -> Trainer {
     var rng = SplitMixForTests(seed: 21)
     let target = rng.values(B * D)
     let weight: [Float] = [0.25, 1, 7.5]
-    var exampleLoss = [Float](repeating: 0, count: B)
-    func loss(_ f: [Float]) -> [Float] {
+    /// The objective of outputs `f` against `goal`, and its gradient.
+    func objective(_ f: [Float], _ goal: [Float]) -> (loss: Double, output: Double, dout: [Float]) {
       var dout = [Float](repeating: 0, count: B * D)
-      return [
-        Float(
-          Trainer.objectiveLoss(
-            out: f, target: target, weight: weight, B: B, D: D, dout: &dout,
-            exampleLoss: &exampleLoss
-          ).loss)
-      ]
+      var exampleLoss = [Float](repeating: 0, count: B)
+      let r = Trainer.objectiveLoss(
+        out: f, target: goal, weight: weight, B: B, D: D, dout: &dout, exampleLoss: &exampleLoss)
+      return (r.loss, r.outputLoss, dout)
     }
     let check = GradientCheck(
-      parameters: rng.values(B * D, scale: 2), step: 1e-2, forward: loss,
-      backward: { f, r in
-        var dout = [Float](repeating: 0, count: B * D)
-        _ = Trainer.objectiveLoss(
-          out: f, target: target, weight: weight, B: B, D: D, dout: &dout,
-          exampleLoss: &exampleLoss)
-        return dout.map { $0 * r[0] }
-      })
+      parameters: rng.values(B * D, scale: 2), step: 1e-2,
+      forward: { [Float(objective($0, target).loss)] },
+      backward: { f, r in objective(f, target).dout.map { $0 * r[0] } })
     #expect(check.worstRelative < 1e-2, "worst relative difference \(check.worstRelative)")
-    // By hand for one entry: L = Σ W_i (F − F*)² / (B·D).
+    // By hand for one entry: L = Σ W_i (F − F*)² / (B·D) with F − F* = 1 in example 1 (W = 1).
     var f = [Float](repeating: 0, count: B * D)
     f[D] = 1
-    var dout = [Float](repeating: 0, count: B * D)
-    let zeroTarget = [Float](repeating: 0, count: B * D)
-    let r = Trainer.objectiveLoss(
-      out: f, target: zeroTarget, weight: weight, B: B, D: D, dout: &dout,
-      exampleLoss: &exampleLoss)
+    let r = objective(f, [Float](repeating: 0, count: B * D))
     #expect(isClose(r.loss, 1.0 / 15, rtol: 1e-6))
-    #expect(isClose(r.outputLoss, 1.0 / 15, rtol: 1e-6))
-    #expect(isClose(Double(dout[D]), 2.0 / 15, rtol: 1e-6))
+    #expect(isClose(r.output, 1.0 / 15, rtol: 1e-6))
+    #expect(isClose(Double(r.dout[D]), 2.0 / 15, rtol: 1e-6))
   }
 
   @Test(
