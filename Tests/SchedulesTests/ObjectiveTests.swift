@@ -13,12 +13,12 @@ import Testing
 
   @Test("every parameterisation: ε̂ and x̂0 from the target F* are ε and x0 exactly")
   func targetsInvert() {
-    var rng = SplitMix(seed: 11)
+    var rng = SplitMixForTests(seed: 11)
     for p in Parameterization.allCases {
       let o = Objective(prediction: p, dataRMS: 0.8)
       for (a, s) in Self.levels {
-        let x0 = rng.unit() * 2 - 1
-        let eps = rng.unit() * 4 - 2
+        let x0 = rng.nextUnit() * 2 - 1
+        let eps = rng.nextUnit() * 4 - 2
         let xt = a * x0 + s * eps
         let k = o.coefficients(alpha: a, sigma: s)
         let f = k.targetEps * eps + k.targetX0 * x0
@@ -104,18 +104,5 @@ import Testing
       let expected = signal * signal / (signal * signal + s * s)
       #expect(isClose(o.coefficients(alpha: a, sigma: s).weight, expected, rtol: 1e-13))
     }
-  }
-}
-
-/// Test inputs from a fixed stream.
-private struct SplitMix {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func unit() -> Double {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return Double((z ^ (z >> 31)) >> 11) * 0x1p-53
   }
 }

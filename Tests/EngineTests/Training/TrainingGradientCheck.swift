@@ -44,23 +44,6 @@ struct GradientCheck {
   }
 }
 
-/// A tiny deterministic generator for test inputs (independent of the engine's).
-struct SplitMixForTests {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-  mutating func nextUnit() -> Double { Double(next() >> 11) * 0x1p-53 }
-  mutating func values(_ n: Int, scale: Double = 1) -> [Float] {
-    (0..<n).map { _ in Float((nextUnit() * 2 - 1) * scale) }
-  }
-}
-
 extension Array where Element == Float {
   /// Runs `body` with a mutable pointer to a copy, returning the copy.
   func withCopy(_ body: (UnsafeMutablePointer<Float>) -> Void) -> [Float] {
