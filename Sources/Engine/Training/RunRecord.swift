@@ -1,0 +1,152 @@
+import Foundation
+
+/// A finished training run as its folder holds it: what the explorer's runs list shows and
+/// compares. Everything comes from the files a ``TrainingRun`` wrote — `summary.json` (the
+/// setup, final loss, loss per logSNR bin, distance, copy rate, speed), `metrics.jsonl` (the
+/// loss every `logEvery` steps) and `samples.png` (the final sample grid) — so a run from an
+/// earlier session, or from `schedtui train --out`, compares exactly like one just trained.
+public struct RunRecord: Sendable, Equatable {
+  /// One logged line of `metrics.jsonl`: the mean loss over the steps since the previous line.
+  public struct LossPoint: Sendable, Equatable {
+    public var step: Int
+    public var loss: Double
+    public init(step: Int, loss: Double) {
+      self.step = step
+      self.loss = loss
+    }
+  }
+
+  public var folder: String
+  public var summary: RunSummary
+  /// The logged loss curve, by step; empty when `metrics.jsonl` is missing.
+  public var losses: [LossPoint]
+  /// The final sample grid; nil when `samples.png` is missing or unreadable.
+  public var samples: Image?
+  /// When `summary.json` was written: the list's order.
+  public var finished: Date
+
+  public init(
+    folder: String, summary: RunSummary, losses: [LossPoint], samples: Image?, finished: Date
+  ) {
+    self.folder = folder
+    self.summary = summary
+    self.losses = losses
+    self.samples = samples
+    self.finished = finished
+  }
+
+  /// The folder's last path component: the name the list shows.
+  public var name: String { (folder as NSString).lastPathComponent }
+
+  /// Reads the run in `folder`. Only `summary.json` is required (a run that has none has not
+  /// finished); a missing or damaged `metrics.jsonl` or `samples.png` leaves the curve or the
+  /// grid empty rather than hiding the run.
+  public static func read(folder: String) throws(RunRecordError) -> RunRecord {
+    let path = (folder as NSString).appendingPathComponent("summary.json")
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw .notFinished(folder: folder)
+    }
+    let summary: RunSummary
+    do {
+      summary = try RunSummary.snakeCaseDecoder.decode(RunSummary.self, from: data)
+    } catch {
+      throw .damaged(path: path, reason: JSONProblem.describe(error))
+    }
+    let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+    let finished = attributes?[.modificationDate] as? Date ?? Date(timeIntervalSince1970: 0)
+    return RunRecord(
+      folder: folder, summary: summary,
+      losses: readLosses((folder as NSString).appendingPathComponent("metrics.jsonl")),
+      samples: try? PNG.read(path: (folder as NSString).appendingPathComponent("samples.png")),
+      finished: finished)
+  }
+
+  /// `metrics.jsonl`'s (step, loss) pairs in step order; lines that are not such an object
+  /// (a line cut short by a crash, say) are skipped.
+  static func readLosses(_ path: String) -> [LossPoint] {
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
+    var points: [LossPoint] = []
+    for line in text.split(separator: "\n") {
+      guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+        let step = (object["step"] as? NSNumber)?.intValue,
+        let loss = (object["loss"] as? NSNumber)?.doubleValue
+      else { continue }
+      points.append(LossPoint(step: step, loss: loss))
+    }
+    return points.sorted { $0.step < $1.step }
+  }
+
+  /// Every finished run in the sub-folders of `runsFolder`, oldest first, and a line for each
+  /// sub-folder that looks like a run but cannot be read (an unfinished run is not a problem:
+  /// it is skipped silently, as it has nothing to compare yet). A missing `runsFolder` holds
+  /// no runs.
+  public static func scan(_ runsFolder: String) -> (runs: [RunRecord], problems: [String]) {
+    let fm = FileManager.default
+    guard let names = try? fm.contentsOfDirectory(atPath: runsFolder) else { return ([], []) }
+    var runs: [RunRecord] = []
+    var problems: [String] = []
+    for name in names.sorted() where !name.hasPrefix(".") {
+      let folder = (runsFolder as NSString).appendingPathComponent(name)
+      var isDirectory: ObjCBool = false
+      guard fm.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue
+      else { continue }
+      do {
+        runs.append(try read(folder: folder))
+      } catch .notFinished {
+        continue
+      } catch {
+        problems.append(error.description)
+      }
+    }
+    runs.sort { ($0.finished, $0.folder) < ($1.finished, $1.folder) }
+    return (runs, problems)
+  }
+}
+
+/// Why a run folder could not be read for the runs list.
+public enum RunRecordError: Error, Equatable, CustomStringConvertible {
+  /// No `summary.json`: the run has not finished (or the folder is not a run).
+  case notFinished(folder: String)
+  /// `summary.json` is there but does not read as a run summary.
+  case damaged(path: String, reason: String)
+
+  public var description: String {
+    switch self {
+    case .notFinished(let folder):
+      return "\(folder) has no summary.json: the run has not finished"
+    case .damaged(let path, let reason):
+      return "\(path) cannot be read (\(reason)); the run is left out of the list"
+    }
+  }
+}
+
+extension RunSummary {
+  /// Reads `summary.json` (written with snake-case keys): a prototype with every optional
+  /// set teaches it each key's property name.
+  static let snakeCaseDecoder: JSONDecoder = {
+    var config = TrainingConfig()
+    config.dataRMS = 1
+    let prototype = RunSummary(
+      config: config, steps: 0, batch: 0, trainSeconds: 0, examplesPerSecond: 0, finalLoss: 0,
+      lossByLogSNR: [LossBins.Row(logSNRLow: 0, logSNRHigh: 0, meanLoss: 0, examples: 0)],
+      frechetDistance: 0, trainingDataFrechetDistance: 0, copyRate: 0, completed: true)
+    // The prototype is a fixed value of Codable types: encoding it cannot fail.
+    return try! SnakeCaseJSON.decoder(prototype: prototype)
+  }()
+}
+
+extension RunSummary: Equatable {
+  public static func == (a: RunSummary, b: RunSummary) -> Bool {
+    // NaN (a run stopped before its first step) equals itself here: a record read twice is
+    // the same record.
+    func same(_ x: Double?, _ y: Double?) -> Bool {
+      x == y || (x?.isNaN == true && y?.isNaN == true)
+    }
+    return a.config == b.config && a.steps == b.steps && a.batch == b.batch
+      && same(a.trainSeconds, b.trainSeconds) && same(a.examplesPerSecond, b.examplesPerSecond)
+      && same(a.finalLoss, b.finalLoss) && a.lossByLogSNR == b.lossByLogSNR
+      && same(a.frechetDistance, b.frechetDistance)
+      && same(a.trainingDataFrechetDistance, b.trainingDataFrechetDistance)
+      && same(a.copyRate, b.copyRate) && a.completed == b.completed
+  }
+}
