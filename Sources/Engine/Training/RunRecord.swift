@@ -121,6 +121,19 @@ public enum RunRecordError: Error, Equatable, CustomStringConvertible {
 }
 
 extension RunSummary {
+  /// A summary from its parts (a run builds its own; this is for tools and tests that need one
+  /// without training, such as the frame benchmark's runs screen).
+  public init(
+    config: TrainingConfig, steps: Int, trainSeconds: Double, finalLoss: Double,
+    lossByLogSNR: [LossBins.Row], frechetDistance: Double?, copyRate: Double?
+  ) {
+    self.init(
+      config: config, steps: steps, batch: config.batch, trainSeconds: trainSeconds,
+      examplesPerSecond: trainSeconds > 0 ? Double(steps * config.batch) / trainSeconds : 0,
+      finalLoss: finalLoss, lossByLogSNR: lossByLogSNR, frechetDistance: frechetDistance,
+      trainingDataFrechetDistance: nil, copyRate: copyRate, completed: true)
+  }
+
   /// Reads `summary.json` (written with snake-case keys): a prototype with every optional
   /// set teaches it each key's property name.
   static let snakeCaseDecoder: JSONDecoder = {
