@@ -106,21 +106,6 @@ public struct PresetItem: Equatable, Sendable {
   }
 }
 
-/// The screens, on keys 1–4.
-public enum Screen: Int, Sendable, CaseIterable {
-  case schedule = 1
-  case preview, training, sweep
-
-  public var title: String {
-    switch self {
-    case .schedule: return "Schedule"
-    case .preview: return "Preview"
-    case .training: return "Training"
-    case .sweep: return "Sweep"
-    }
-  }
-}
-
 /// Which panel the arrow keys and +/− act on.
 public enum Focus: Sendable, Equatable {
   /// The parameter list: ↑↓ choose a value, ←→ change it.
@@ -318,15 +303,7 @@ public struct AppState: Sendable, Equatable {
   }
 
   /// The rows of the parameter list on the current screen.
-  public var fields: [Field] {
-    switch screen {
-    case .preview: return Field.previewFields
-    // The sweep screen's rows are its setup (``SweepSetup/Row``), not schedule fields.
-    case .sweep: return []
-    case .training: return Field.setupFields
-    default: return Field.scheduleFields(for: document.current.spec.family)
-    }
-  }
+  public var fields: [Field] { screen.definition.fields(self) }
 
   /// Whether background work is going (a training run or a sweep): quitting asks first.
   public var workActive: Bool { trainingActive || sweep?.isActive == true }

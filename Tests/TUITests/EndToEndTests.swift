@@ -218,7 +218,7 @@ struct EndToEndTests {
     // The frame may reach the pane in pieces: wait until the whole overlay is there.
     let keys = [
       "Keys (any key closes)", "Ctrl-R U", "q Esc Ctrl-C", "Shift-Tab",
-      "export JSON config", "undo", "y quits",
+      "export JSON config", "undo", "quit anyway",
     ]
     try s.waitFor("the help overlay with \(keys)") { lines in
       let text = lines.joined(separator: "\n")
