@@ -56,21 +56,14 @@ enum GlobalKeys {
     ]
 
   static let tail: [KeyBinding] = [
-    KeyBinding(keys: [.char("p")], label: "p", help: "pin current schedule", action: .pin),
-    KeyBinding(keys: [.char("x")], label: "x", help: "remove the last pin", action: .removeLastPin),
-    KeyBinding(keys: [.char("c")], label: "c", help: "clear all pins", action: .clearPins),
-    KeyBinding(
-      keys: [.char("t")], label: "t", help: "presets: Tables 1, 3, 4", action: .openPresets),
-    KeyBinding(
-      keys: [.char("e")], label: "e", help: "export JSON config",
-      action: .beginPrompt(.exportConfig)),
-    KeyBinding(
-      keys: [.char("d")], label: "d", help: "export diffusers folder",
-      action: .beginPrompt(.exportDiffusers)),
-    KeyBinding(
-      keys: [.char("o")], label: "o", help: "open a JSON config",
-      action: .beginPrompt(.importConfig)),
-    KeyBinding(keys: [.char("u")], label: "u", help: "undo", action: .undo),
+    KeyBinding("p", "pin current schedule", .pin),
+    KeyBinding("x", "remove the last pin", .removeLastPin),
+    KeyBinding("c", "clear all pins", .clearPins),
+    KeyBinding("t", "presets: Tables 1, 3, 4", .openPresets),
+    KeyBinding("e", "export JSON config", .beginPrompt(.exportConfig)),
+    KeyBinding("d", "export diffusers folder", .beginPrompt(.exportDiffusers)),
+    KeyBinding("o", "open a JSON config", .beginPrompt(.importConfig)),
+    KeyBinding("u", "undo", .undo),
     KeyBinding(keys: [.ctrl("r"), .char("U")], label: "Ctrl-R U", help: "redo", action: .redo),
     KeyBinding(
       keys: [.char("q"), .escape, .ctrl("c")], label: "q Esc Ctrl-C",
@@ -182,24 +175,19 @@ func clearPins(_ state: inout AppState) {
   state.message = StatusMessage("cleared \(n) pin\(n == 1 ? "" : "s") (u brings them back)")
 }
 
-func undo(_ state: inout AppState) {
-  guard let previous = state.undoStack.popLast() else {
-    state.message = StatusMessage("nothing to undo", isError: true)
-    return
-  }
-  state.redoStack.append(state.document)
-  state.document = previous
-  state.message = StatusMessage("undone (Ctrl-R redoes)")
-}
+func undo(_ state: inout AppState) { restore(&state, undo: true) }
 
-func redo(_ state: inout AppState) {
-  guard let next = state.redoStack.popLast() else {
-    state.message = StatusMessage("nothing to redo", isError: true)
+func redo(_ state: inout AppState) { restore(&state, undo: false) }
+
+/// Undo or redo: the document from the top of one stack, the current one onto the other.
+private func restore(_ state: inout AppState, undo: Bool) {
+  guard let document = undo ? state.undoStack.popLast() : state.redoStack.popLast() else {
+    state.message = StatusMessage("nothing to \(undo ? "undo" : "redo")", isError: true)
     return
   }
-  state.undoStack.append(state.document)
-  state.document = next
-  state.message = StatusMessage("redone")
+  if undo { state.redoStack.append(state.document) } else { state.undoStack.append(state.document) }
+  state.document = document
+  state.message = StatusMessage(undo ? "undone (Ctrl-R redoes)" : "redone")
 }
 
 func requestQuit(_ state: inout AppState) {

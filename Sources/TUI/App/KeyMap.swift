@@ -42,6 +42,11 @@ public struct KeyBinding: Sendable {
     self.action = action
   }
 
+  /// A line for one character key, written as itself unless `label` says otherwise ("4: s").
+  public init(_ c: Character, label: String? = nil, _ help: String, _ action: Action) {
+    self.init(keys: [.char(c)], label: label ?? String(c), help: help, action: action)
+  }
+
   /// A line whose keys send different actions, in the order the label names them.
   public init(label: String, help: String, _ pairs: [(Key, Action)]) {
     self.init(keys: pairs.map(\.0), label: label, help: help, action: pairs[0].1)

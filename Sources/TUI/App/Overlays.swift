@@ -45,7 +45,7 @@ enum Overlays {
       KeyBinding(
         label: "p a", help: "pin it / pin its group (a figure)",
         [(.char("p"), .pinPreset), (.char("a"), .pinPresetGroup)]),
-      KeyBinding(keys: [.char("c")], label: "c", help: "clear all pins", action: .clearPins),
+      KeyBinding("c", "clear all pins", .clearPins),
       KeyBinding(
         label: "u Ctrl-R U", help: "undo / redo",
         [(.char("u"), .undo), (.ctrl("r"), .redo), (.char("U"), .redo)]),
@@ -182,20 +182,14 @@ enum Overlays {
       return nil
     }
     switch kind {
-    case .exportConfig:
-      state.defaultConfigPath = path
-      return [
-        .exportConfig(
-          state.document.current, setup: state.document.setup, path: path,
-          replace: entry.replaceConfirmed)
-      ]
-    case .exportDiffusers:
+    case .exportConfig, .exportDiffusers:
+      let (d, replace) = (state.document, entry.replaceConfirmed)
+      if kind == .exportConfig {
+        state.defaultConfigPath = path
+        return [.exportConfig(d.current, setup: d.setup, path: path, replace: replace)]
+      }
       state.defaultDiffusersPath = path
-      return [
-        .exportDiffusers(
-          state.document.current, setup: state.document.setup, path: path,
-          replace: entry.replaceConfirmed)
-      ]
+      return [.exportDiffusers(d.current, setup: d.setup, path: path, replace: replace)]
     case .importConfig:
       state.defaultConfigPath = path
       return [.importConfig(path: path)]

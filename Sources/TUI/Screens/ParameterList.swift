@@ -79,6 +79,18 @@ func adjust(_ state: inout AppState, _ field: Field, steps: Int, coarse: Bool) {
 }
 
 extension Renderer {
+  /// Splits a `width`-column left column off `body` and draws the screen's parameter list at
+  /// its top; returns the rest of the column, below the list, and the area at its right.
+  func parameterColumn(
+    _ state: AppState, _ grid: inout Grid, _ body: Rect, width: Int, title: String = "Parameters"
+  ) -> (below: Rect, right: Rect) {
+    let (left, right) = body.splitLeft(width)
+    let fields = state.fields
+    let (params, below) = left.splitTop(fields.count + 2)
+    parameterList(state, fields, &grid, params, title: title)
+    return (below, right)
+  }
+
   func parameterList(
     _ state: AppState, _ fields: [Field], _ grid: inout Grid, _ r: Rect,
     title: String = "Parameters"

@@ -6,17 +6,10 @@ import Schedules
 enum PreviewScreen: ScreenDefinition {
   /// The preview's keys work from every screen (a big schedule screen shows the preview too).
   static let globalKeys: [KeyBinding] = [
-    KeyBinding(
-      keys: [.char("i")], label: "i", help: "preview: next bundled image", action: .cycleImage(1)),
-    KeyBinding(
-      keys: [.char("I")], label: "I", help: "preview: previous bundled image",
-      action: .cycleImage(-1)),
-    KeyBinding(
-      keys: [.char("O")], label: "O", help: "preview: open a PNG image",
-      action: .beginPrompt(.openImage)),
-    KeyBinding(
-      keys: [.char("r")], label: "r", help: "preview: type the resolutions",
-      action: .beginPrompt(.previewResolutions)),
+    KeyBinding("i", "preview: next bundled image", .cycleImage(1)),
+    KeyBinding("I", "preview: previous bundled image", .cycleImage(-1)),
+    KeyBinding("O", "preview: open a PNG image", .beginPrompt(.openImage)),
+    KeyBinding("r", "preview: type the resolutions", .beginPrompt(.previewResolutions)),
     // ←→ on its rows are the parameter list's keys (the global table's); listed for what
     // they do there.
     KeyBinding(
@@ -118,10 +111,7 @@ func cycleImage(_ state: inout AppState, _ delta: Int) -> [Effect] {
 extension Renderer {
   func previewScreen(_ state: AppState, _ grid: inout Grid, _ body: Rect) {
     let g = theme.glyphs
-    let (left, right) = body.splitLeft(30)
-    let fields = state.fields
-    let (params, rest) = left.splitTop(fields.count + 2)
-    parameterList(state, fields, &grid, params)
+    let (rest, right) = parameterColumn(state, &grid, body, width: 30)
     let gamma = state.previewGamma
     let setting = state.document.current
     let b = setting.inputScale

@@ -6,12 +6,8 @@ import Schedules
 enum ScheduleScreen: ScreenDefinition {
   /// `w` and `W` work from every screen (they show this one).
   static let globalKeys: [KeyBinding] = [
-    KeyBinding(
-      keys: [.char("w")], label: "w", help: "weighting plot p(λ)·w(λ) on/off",
-      action: .toggleWeighting),
-    KeyBinding(
-      keys: [.char("W")], label: "W", help: "next loss weighting (ε, x0, v, …)",
-      action: .cycleWeighting),
+    KeyBinding("w", "weighting plot p(λ)·w(λ) on/off", .toggleWeighting),
+    KeyBinding("W", "next loss weighting (ε, x0, v, …)", .cycleWeighting),
   ]
 
   static func fields(_ state: AppState) -> [Field] {
@@ -58,8 +54,11 @@ enum ScheduleScreen: ScreenDefinition {
 extension Renderer {
   func scheduleScreen(_ state: AppState, _ grid: inout Grid, _ body: Rect) {
     let panelWidth = body.width >= 120 ? 34 : 30
-    let (left, right) = body.splitLeft(panelWidth)
-    leftPanels(state, &grid, left)
+    // Under the parameters: the t-cursor readout and the pins.
+    let (below, right) = parameterColumn(state, &grid, body, width: panelWidth)
+    let (cursorBox, pinsBox) = below.splitTop(6)
+    cursorReadout(state, &grid, cursorBox)
+    pinList(state, &grid, pinsBox)
     // A big terminal also gets the preview's resolutions in a column at the right, so one
     // screen shows the schedule and what it does to an image.
     if let source = preview, right.width >= 150, right.height >= 40 {
@@ -75,18 +74,6 @@ extension Renderer {
     } else {
       plots(state, &grid, right)
     }
-  }
-
-  /// The parameter list, the cursor readout and the pins, top to bottom.
-  @discardableResult
-  func leftPanels(_ state: AppState, _ grid: inout Grid, _ left: Rect) -> Rect {
-    let fields = state.fields
-    let (params, rest) = left.splitTop(fields.count + 2)
-    parameterList(state, fields, &grid, params)
-    let (cursorBox, pinsBox) = rest.splitTop(6)
-    cursorReadout(state, &grid, cursorBox)
-    pinList(state, &grid, pinsBox)
-    return params
   }
 
   func cursorReadout(_ state: AppState, _ grid: inout Grid, _ r: Rect) {

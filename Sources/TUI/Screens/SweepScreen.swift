@@ -6,12 +6,8 @@ import Foundation
 enum SweepScreen: ScreenDefinition {
   /// Keys that mean something else here than on the other screens.
   static let keys: [KeyBinding] = [
-    KeyBinding(
-      keys: [.char("s")], label: "4: s", help: "start / resume / stop the sweep",
-      action: .toggleSweep),
-    KeyBinding(
-      keys: [.char("o")], label: "4: o", help: "open a sweep folder (view)",
-      action: .beginPrompt(.openSweep)),
+    KeyBinding("s", label: "4: s", "start / resume / stop the sweep", .toggleSweep),
+    KeyBinding("o", label: "4: o", "open a sweep folder (view)", .beginPrompt(.openSweep)),
     KeyBinding(
       label: "4: ↑↓ Enter", help: "choose / edit a setup row",
       [(.up, .select(-1)), (.down, .select(1)), (.enter, .beginEdit)]),
@@ -257,19 +253,18 @@ func reduceSweepReport(_ state: inout AppState, _ action: Action) -> Bool {
 
 /// `s` on the sweep screen: stop the running sweep, or start (resume) the one set up.
 func toggleSweep(_ state: inout AppState) -> [Effect] {
-  if let s = state.sweep, s.phase == .running {
+  let toggle = toggleJob(
+    &state, running: state.sweep?.phase == .running, active: state.sweep?.isActive == true,
+    stopping: "stopping the sweep after the running cell's current step",
+    ending: "the sweep is already stopping; wait for it",
+    otherActive: state.training?.isActive == true,
+    otherRefusal: "a training run is going (screen 3): stop it first, one job at a time")
+  switch toggle {
+  case .stop?:
     state.sweep?.phase = .stopping
-    state.message = StatusMessage("stopping the sweep after the running cell's current step")
     return [.stopSweep]
-  }
-  if let s = state.sweep, s.isActive {
-    state.message = StatusMessage("the sweep is already stopping; wait for it", isError: true)
-    return []
-  }
-  if state.training?.isActive == true {
-    state.message = StatusMessage(
-      "a training run is going (screen 3): stop it first, one job at a time", isError: true)
-    return []
+  case nil: return []
+  case .start?: break
   }
   do {
     _ = try state.sweepSetup.grid()

@@ -6,9 +6,7 @@ import Engine
 enum TrainingScreen: ScreenDefinition {
   /// `s` trains from every screen (and shows this one); the sweep screen's own `s` overrides it.
   static let globalKeys: [KeyBinding] = [
-    KeyBinding(
-      keys: [.char("s")], label: "s", help: "train screen 3's setup / stop",
-      action: .toggleTraining)
+    KeyBinding("s", "train screen 3's setup / stop", .toggleTraining)
   ]
 
   static func fields(_ state: AppState) -> [Field] { Field.setupFields }
@@ -23,22 +21,22 @@ enum TrainingScreen: ScreenDefinition {
       state.trainingActive = active
       return []
     case .toggleTraining:
-      if let t = state.training, t.phase == .running {
+      let toggle = toggleJob(
+        &state, running: state.training?.phase == .running,
+        active: state.training?.isActive == true,
+        stopping: "stopping the training run after its current step",
+        ending: "the run is already ending; wait for it",
+        otherActive: state.sweep?.isActive == true,
+        otherRefusal: "a sweep is running (screen 4): stop it first, one job at a time")
+      switch toggle {
+      case .stop?:
         state.training?.phase = .stopping
-        state.message = StatusMessage("stopping the training run after its current step")
         return [.stopTraining]
+      case .start?:
+        state.screen = .training
+        return [.startTraining(state.document.current, state.trainingConfig)]
+      case nil: return []
       }
-      if let t = state.training, t.isActive {
-        state.message = StatusMessage("the run is already ending; wait for it", isError: true)
-        return []
-      }
-      if state.sweep?.isActive == true {
-        state.message = StatusMessage(
-          "a sweep is running (screen 4): stop it first, one job at a time", isError: true)
-        return []
-      }
-      state.screen = .training
-      return [.startTraining(state.document.current, state.trainingConfig)]
     default:
       return nil
     }
@@ -197,10 +195,8 @@ extension Renderer {
   /// it ended and its loss chart at the right, the chart hidden when too little height is left.
   func trainingScreen(_ state: AppState, _ grid: inout Grid, _ body: Rect) {
     let g = theme.glyphs
-    let (setupColumn, right) = body.splitLeft(34)
-    let fields = state.fields
-    let (setupBox, left) = setupColumn.splitTop(fields.count + 2)
-    parameterList(state, fields, &grid, setupBox, title: "Run setup (s trains)")
+    let (left, right) = parameterColumn(
+      state, &grid, body, width: 34, title: "Run setup (s trains)")
     guard let t = state.training else {
       notice(
         &grid, right, title: "Training",
