@@ -97,7 +97,7 @@ import Testing
 
   @Test("each screen has its number key, and the help names every screen")
   func screenKeys() {
-    let s = AppState(current: Setting(spec: ScheduleSpec(family: .linear)))
+    let s = explorer()
     for screen in Screen.allCases {
       let key = Key.char(Character("\(screen.rawValue)"))
       #expect(KeyMap.action(for: key, in: s) == .show(screen))
@@ -107,7 +107,7 @@ import Testing
 
   @Test("the mouse is resolved against the frame: a click on a row selects it, in the help")
   func mouse() {
-    var s = AppState(current: Setting(spec: ScheduleSpec(family: .linear)))
+    var s = explorer()
     let renderer = Renderer(theme: Theme())
     _ = renderer.render(s, width: 120, height: 40)
     guard let row = renderer.targets.first(where: { $0.target == .parameter(row: 1) }) else {

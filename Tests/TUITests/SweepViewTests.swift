@@ -34,7 +34,7 @@ enum SweepFixture {
   }
 
   static var state: AppState {
-    var s = AppState(current: Setting(spec: ScheduleSpec(family: .linear)))
+    var s = explorer()
     s.screen = .sweep
     var status = SweepStatus(phase: .running, folder: "runs/sweep", sweep: sweep)
     status.running = SweepCell(resolution: 8, scale: 0.5, family: cosine)
@@ -139,7 +139,7 @@ enum SweepFixture {
 
   @Test("before any sweep the setup's grid is shown pending; a bad setup says what is wrong")
   func notStarted() {
-    var s = AppState(current: Setting(spec: ScheduleSpec(family: .linear)))
+    var s = explorer()
     s.screen = .sweep
     var lines = render(s, 120, 40).lines
     #expect(lines.contains { $0.contains("not started") })

@@ -57,7 +57,7 @@ import Testing
 
   @Test("w shows the weighting plot, W cycles ε, x0, v, min-SNR, EDM and back")
   func keys() {
-    var s = AppState(current: Setting(spec: ScheduleSpec(family: .linear)))
+    var s = explorer()
     reduce(&s, KeyMap.action(for: .char("w"), in: s)!)
     #expect(s.showWeighting && s.weighting == .epsMSE)
     var seen: [LossWeighting] = []

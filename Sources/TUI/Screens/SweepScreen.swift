@@ -253,13 +253,7 @@ func reduceSweepReport(_ state: inout AppState, _ action: Action) -> Bool {
 
 /// `s` on the sweep screen: stop the running sweep, or start (resume) the one set up.
 func toggleSweep(_ state: inout AppState) -> [Effect] {
-  let toggle = toggleJob(
-    &state, running: state.sweep?.phase == .running, active: state.sweep?.isActive == true,
-    stopping: "stopping the sweep after the running cell's current step",
-    ending: "the sweep is already stopping; wait for it",
-    otherActive: state.training?.isActive == true,
-    otherRefusal: "a training run is going (screen 3): stop it first, one job at a time")
-  switch toggle {
+  switch toggleJob(&state, .sweep) {
   case .stop?:
     state.sweep?.phase = .stopping
     return [.stopSweep]

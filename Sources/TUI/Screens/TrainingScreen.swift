@@ -21,14 +21,7 @@ enum TrainingScreen: ScreenDefinition {
       state.trainingActive = active
       return []
     case .toggleTraining:
-      let toggle = toggleJob(
-        &state, running: state.training?.phase == .running,
-        active: state.training?.isActive == true,
-        stopping: "stopping the training run after its current step",
-        ending: "the run is already ending; wait for it",
-        otherActive: state.sweep?.isActive == true,
-        otherRefusal: "a sweep is running (screen 4): stop it first, one job at a time")
-      switch toggle {
+      switch toggleJob(&state, .training) {
       case .stop?:
         state.training?.phase = .stopping
         return [.stopTraining]
