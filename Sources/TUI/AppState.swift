@@ -61,9 +61,7 @@ public struct Pin: Equatable, Sendable {
   public var colorIndex: Int
 
   public init(name: String, setting: Setting, colorIndex: Int) {
-    self.name = name
-    self.setting = setting
-    self.colorIndex = colorIndex
+    (self.name, self.setting, self.colorIndex) = (name, setting, colorIndex)
   }
 }
 

@@ -281,33 +281,21 @@ public struct Glyphs: Sendable {
     guard !unicode else { return s }
     var out = ""
     for ch in s.unicodeScalars {
-      switch ch {
-      case "γ": out += "g"
-      case "τ": out += "tau"
-      case "×": out += "x"
-      case "·": out += "*"
-      case "−", "–": out += "-"
-      case "…": out += "..."
-      case "→": out += "->"
-      case "←": out += "<-"
-      case "↑": out += "^"
-      case "↓": out += "v"
-      case "≥": out += ">="
-      case "≤": out += "<="
-      case "●", "■": out += "*"
-      case "√": out += "sqrt"
-      case "ε": out += "eps"
-      case "β": out += "beta"
-      case "σ": out += "sigma"
-      case "ρ": out += "rho"
-      case "μ": out += "mu"
-      case "λ": out += "logSNR"
-      case "²": out += "^2"
-      default: out.unicodeScalars.append(ch.isASCII ? ch : "?")
+      if let spelled = Glyphs.asciiSpelling[ch] {
+        out += spelled
+      } else {
+        out.unicodeScalars.append(ch.isASCII ? ch : "?")
       }
     }
     return out
   }
+
+  /// How ``text(_:)`` spells each non-ASCII letter; any other becomes `?`.
+  static let asciiSpelling: [Unicode.Scalar: String] = [
+    "γ": "g", "τ": "tau", "×": "x", "·": "*", "−": "-", "–": "-", "…": "...", "→": "->",
+    "←": "<-", "↑": "^", "↓": "v", "≥": ">=", "≤": "<=", "●": "*", "■": "*", "√": "sqrt",
+    "ε": "eps", "β": "beta", "σ": "sigma", "ρ": "rho", "μ": "mu", "λ": "logSNR", "²": "^2",
+  ]
 }
 
 /// One run of changed cells on a row: what a backend must rewrite.

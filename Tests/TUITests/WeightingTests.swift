@@ -92,6 +92,6 @@ import Testing
     // Side by side, never overlapping.
     let plots = r.chartLayouts.dropFirst(2).map(\.plot)
     for (a, b) in zip(plots, plots.dropFirst()) { #expect(a.maxX < b.x) }
-    for y in 0..<h { #expect(g.line(y).unicodeScalars.count == w) }
+    expectExactWidth(g, w, h)
   }
 }

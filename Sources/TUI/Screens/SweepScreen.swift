@@ -113,24 +113,19 @@ public struct SweepSetup: Sendable, Equatable {
 
   public init() {}
 
+  /// The text of `row`.
   public subscript(row: Row) -> String {
-    get {
-      switch row {
-      case .resolutions: return resolutions
-      case .scales: return scales
-      case .families: return families
-      case .steps: return steps
-      case .folder: return folder
-      }
-    }
-    set {
-      switch row {
-      case .resolutions: resolutions = newValue
-      case .scales: scales = newValue
-      case .families: families = newValue
-      case .steps: steps = newValue
-      case .folder: folder = newValue
-      }
+    get { self[keyPath: Self.text(of: row)] }
+    set { self[keyPath: Self.text(of: row)] = newValue }
+  }
+
+  static func text(of row: Row) -> WritableKeyPath<SweepSetup, String> {
+    switch row {
+    case .resolutions: return \.resolutions
+    case .scales: return \.scales
+    case .families: return \.families
+    case .steps: return \.steps
+    case .folder: return \.folder
     }
   }
 
