@@ -86,7 +86,8 @@ import Testing
     for key in Self.allKeys {
       let action = KeyMap.action(for: key, in: state)
       let line = listing(key, state)
-      #expect((action == nil) == (line == nil), "\(name): \(key) sends \(String(describing: action))")
+      #expect(
+        (action == nil) == (line == nil), "\(name): \(key) sends \(String(describing: action))")
       guard let line, let action else { continue }
       #expect(line.action(for: key) == action, "\(name): \(key)")
       #expect(
