@@ -61,9 +61,7 @@ public struct Pin: Equatable, Sendable {
   public var colorIndex: Int
 
   public init(name: String, setting: Setting, colorIndex: Int) {
-    self.name = name
-    self.setting = setting
-    self.colorIndex = colorIndex
+    (self.name, self.setting, self.colorIndex) = (name, setting, colorIndex)
   }
 }
 
@@ -103,21 +101,6 @@ public struct PresetItem: Equatable, Sendable {
     self.name = name
     self.setting = setting
     self.pinName = pinName ?? name
-  }
-}
-
-/// The screens, on keys 1–4.
-public enum Screen: Int, Sendable, CaseIterable {
-  case schedule = 1
-  case preview, training, sweep
-
-  public var title: String {
-    switch self {
-    case .schedule: return "Schedule"
-    case .preview: return "Preview"
-    case .training: return "Training"
-    case .sweep: return "Sweep"
-    }
   }
 }
 
@@ -318,15 +301,7 @@ public struct AppState: Sendable, Equatable {
   }
 
   /// The rows of the parameter list on the current screen.
-  public var fields: [Field] {
-    switch screen {
-    case .preview: return Field.previewFields
-    // The sweep screen's rows are its setup (``SweepSetup/Row``), not schedule fields.
-    case .sweep: return []
-    case .training: return Field.setupFields
-    default: return Field.scheduleFields(for: document.current.spec.family)
-    }
-  }
+  public var fields: [Field] { screen.definition.fields(self) }
 
   /// Whether background work is going (a training run or a sweep): quitting asks first.
   public var workActive: Bool { trainingActive || sweep?.isActive == true }

@@ -115,9 +115,7 @@ public struct Chart: Sendable {
     public var title: Style
     public var cursorBackground: Color
     public init(text: Style, axis: Style, title: Style, cursorBackground: Color) {
-      self.text = text
-      self.axis = axis
-      self.title = title
+      (self.text, self.axis, self.title) = (text, axis, title)
       self.cursorBackground = cursorBackground
     }
   }

@@ -13,9 +13,7 @@ public enum Figure {
     public var setting: Setting
     public var color: Color
     public init(name: String, setting: Setting, color: Color) {
-      self.name = name
-      self.setting = setting
-      self.color = color
+      (self.name, self.setting, self.color) = (name, setting, color)
     }
   }
 

@@ -109,25 +109,28 @@ public struct Rect: Hashable, Sendable, CustomStringConvertible {
   /// `count` rows of (nearly) equal height, top to bottom, the remainder going to the first ones.
   public func rows(_ count: Int) -> [Rect] {
     precondition(count > 0, "rows(_:) needs at least one row")
-    var result: [Rect] = []
-    var top = y
-    for i in 0..<count {
-      let h = height / count + (i < height % count ? 1 : 0)
-      result.append(Rect(x: x, y: top, width: width, height: h))
-      top += h
+    return Rect.shares(of: height, count, from: y).map {
+      Rect(x: x, y: $0.start, width: width, height: $0.length)
     }
-    return result
   }
 
-  /// `count` columns of (nearly) equal width, left to right.
+  /// `count` columns of (nearly) equal width, left to right, the remainder going to the first.
   public func columns(_ count: Int) -> [Rect] {
     precondition(count > 0, "columns(_:) needs at least one column")
-    var result: [Rect] = []
-    var left = x
+    return Rect.shares(of: width, count, from: x).map {
+      Rect(x: $0.start, y: y, width: $0.length, height: height)
+    }
+  }
+
+  /// `total` cells cut into `count` runs from `start`, their lengths differing by at most one
+  /// (the first ones longer).
+  static func shares(of total: Int, _ count: Int, from start: Int) -> [(start: Int, length: Int)] {
+    var result: [(start: Int, length: Int)] = []
+    var next = start
     for i in 0..<count {
-      let w = width / count + (i < width % count ? 1 : 0)
-      result.append(Rect(x: left, y: y, width: w, height: height))
-      left += w
+      let length = total / count + (i < total % count ? 1 : 0)
+      result.append((next, length))
+      next += length
     }
     return result
   }
@@ -281,33 +284,21 @@ public struct Glyphs: Sendable {
     guard !unicode else { return s }
     var out = ""
     for ch in s.unicodeScalars {
-      switch ch {
-      case "γ": out += "g"
-      case "τ": out += "tau"
-      case "×": out += "x"
-      case "·": out += "*"
-      case "−", "–": out += "-"
-      case "…": out += "..."
-      case "→": out += "->"
-      case "←": out += "<-"
-      case "↑": out += "^"
-      case "↓": out += "v"
-      case "≥": out += ">="
-      case "≤": out += "<="
-      case "●", "■": out += "*"
-      case "√": out += "sqrt"
-      case "ε": out += "eps"
-      case "β": out += "beta"
-      case "σ": out += "sigma"
-      case "ρ": out += "rho"
-      case "μ": out += "mu"
-      case "λ": out += "logSNR"
-      case "²": out += "^2"
-      default: out.unicodeScalars.append(ch.isASCII ? ch : "?")
+      if let spelled = Glyphs.asciiSpelling[ch] {
+        out += spelled
+      } else {
+        out.unicodeScalars.append(ch.isASCII ? ch : "?")
       }
     }
     return out
   }
+
+  /// How ``text(_:)`` spells each non-ASCII letter; any other becomes `?`.
+  static let asciiSpelling: [Unicode.Scalar: String] = [
+    "γ": "g", "τ": "tau", "×": "x", "·": "*", "−": "-", "–": "-", "…": "...", "→": "->",
+    "←": "<-", "↑": "^", "↓": "v", "≥": ">=", "≤": "<=", "●": "*", "■": "*", "√": "sqrt",
+    "ε": "eps", "β": "beta", "σ": "sigma", "ρ": "rho", "μ": "mu", "λ": "logSNR", "²": "^2",
+  ]
 }
 
 /// One run of changed cells on a row: what a backend must rewrite.

@@ -5,6 +5,9 @@ import Testing
 @Suite struct ChartTests {
   let theme = Theme(glyphs: .unicode, colorMode: .direct)
 
+  /// An axis over [0, 1].
+  func unitAxis(_ name: String) -> Axis { Axis(name: name, lower: 0, upper: 1) }
+
   @Test("nice ticks are 1, 2 or 5 × 10ᵏ apart and stay inside the range")
   func niceTicks() {
     #expect(Axis.niceTicks(0, 1, maxTicks: 6) == [0, 0.2, 0.4, 0.6, 0.8, 1.0].map { $0 })
@@ -48,7 +51,7 @@ import Testing
   func legend() {
     var grid = Grid(width: 40, height: 14)
     var chart = Chart(
-      title: "", x: Axis(name: "t", lower: 0, upper: 1), y: Axis(name: "", lower: 0, upper: 1),
+      title: "", x: unitAxis("t"), y: unitAxis(""),
       series: [Series(name: "a", color: .default, points: [(0, 1), (1, 0)])])
     // γ = 1 − t runs from top-left to bottom-right: the top-right corner is empty.
     let layout = chart.draw(into: &grid, rect: grid.bounds, glyphs: .unicode, theme: theme.chart)
@@ -89,7 +92,7 @@ import Testing
   @Test("with every corner crossed, the legend goes where the plot is empty and covers no dot")
   func legendFindsEmptyPlace() throws {
     let chart = Chart(
-      title: "", x: Axis(name: "t", lower: 0, upper: 1), y: Axis(name: "", lower: 0, upper: 1),
+      title: "", x: unitAxis("t"), y: unitAxis(""),
       series: [
         Series(name: "up", color: Color(255, 0, 0), points: [(0, 0), (1, 1)]),
         Series(name: "down", color: Color(0, 0, 255), points: [(0, 1), (1, 0)]),
@@ -109,7 +112,7 @@ import Testing
       Series(name: "s\(i)", color: .default, points: [(0, Double(i) / 12), (1, Double(i) / 12)])
     }
     let chart = Chart(
-      title: "", x: Axis(name: "t", lower: 0, upper: 1), y: Axis(name: "", lower: 0, upper: 1),
+      title: "", x: unitAxis("t"), y: unitAxis(""),
       series: Array(lines.prefix(4)) + lines.dropFirst(4).map {
         Series(name: "", color: $0.color, points: $0.points)
       })
@@ -125,7 +128,7 @@ import Testing
   func tiny() {
     var grid = Grid(width: 6, height: 3)
     let chart = Chart(
-      title: "", x: Axis(name: "t", lower: 0, upper: 1), y: Axis(name: "", lower: 0, upper: 1),
+      title: "", x: unitAxis("t"), y: unitAxis(""),
       series: [Series(name: "", color: .default, points: [(0, 0.5), (1, 0.5)])])
     let layout = chart.draw(into: &grid, rect: grid.bounds, glyphs: .unicode, theme: theme.chart)
     #expect(!layout.hasAxes)

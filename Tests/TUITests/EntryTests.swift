@@ -8,7 +8,7 @@ import Testing
 @Suite struct EntryTests {
   /// The b row of the 1 − t schedule at b = 1, with the edit line open on it.
   func editingB() -> AppState {
-    var s = AppState(current: Setting(spec: ScheduleSpec(family: .linear)))
+    var s = explorer()
     while s.selectedField != .inputScale { reduce(&s, .select(1)) }
     reduce(&s, .beginEdit)
     return s
@@ -21,11 +21,7 @@ import Testing
     }
   }
 
-  func keys(_ s: inout AppState, _ keys: [Key]) {
-    for k in keys {
-      if let a = KeyMap.action(for: k, in: s) { reduce(&s, a) }
-    }
-  }
+  func keys(_ s: inout AppState, _ keys: [Key]) { press(keys, &s) }
 
   @Test("typing 0.5 on b = 1 gives b = 0.5 (the issue saw 10.5)")
   func replaces() {
@@ -75,7 +71,7 @@ import Testing
 
   @Test("path prompts and sweep rows replace their suggestion too")
   func prompts() {
-    var s = AppState(current: Setting(spec: ScheduleSpec(family: .linear)))
+    var s = explorer()
     reduce(&s, .beginPrompt(.exportConfig))
     keys(&s, "b.json".map { .char($0) })
     #expect(entry(s)?.text == "b.json")

@@ -1,6 +1,21 @@
+import Schedules
 import Testing
 
 @testable import TUI
+
+/// The explorer on `family`'s default schedule, shown on `screen` (as its number key does).
+func explorer(_ family: ScheduleFamily = .linear, on screen: Screen = .schedule) -> AppState {
+  var s = AppState(current: Setting(spec: ScheduleSpec(family: family)))
+  if screen != .schedule { reduce(&s, .show(screen)) }
+  return s
+}
+
+/// Presses `keys` as the explorer would: each through the key tables, then reduced.
+func press(_ keys: [Key], _ s: inout AppState) {
+  for k in keys {
+    if let a = KeyMap.action(for: k, in: s) { reduce(&s, a) }
+  }
+}
 
 /// Moves the selection to `field` by pressing ↓ as a user would.
 func selectField(_ field: Field, _ s: inout AppState) {

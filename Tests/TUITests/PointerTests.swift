@@ -9,7 +9,7 @@ import Testing
   /// 1 − t at b = 1 on the schedule screen at 80×24: the parameter rows are family (row 2 of
   /// the screen), b (3), clipMin (4), normalise (5), resolution (6), zero terminal SNR (7).
   func drawn() -> (AppState, Renderer) {
-    let s = AppState(current: Setting(spec: ScheduleSpec(family: .linear)))
+    let s = explorer()
     let r = Renderer(theme: Theme())
     _ = r.render(s, width: 80, height: 24)
     return (s, r)

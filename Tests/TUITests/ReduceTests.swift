@@ -4,9 +4,7 @@ import Testing
 @testable import TUI
 
 @Suite struct ReduceTests {
-  func cosineState() -> AppState {
-    AppState(current: Setting(spec: ScheduleSpec(family: .cosine)))
-  }
+  func cosineState() -> AppState { explorer(.cosine) }
 
   func select(_ field: Field, _ s: inout AppState) { selectField(field, &s) }
 

@@ -15,9 +15,7 @@ let tinyTrain = ["train", "--steps", "3", "--batch", "8", "--eval-samples", "0"]
 
 /// The built binary against issue 13's findings: exit statuses, refusals and their messages.
 @Suite(.serialized) struct CommandSafetyTests {
-  init() throws {
-    try #require(Binary.exists, "build schedtui first (swift build): \(Binary.path) is missing")
-  }
+  init() throws { try Binary.require() }
 
   /// Starts a run far too long to finish and returns once it holds its folder (the manifest is
   /// written just after the lock is taken).
@@ -156,9 +154,7 @@ let tinyTrain = ["train", "--steps", "3", "--batch", "8", "--eval-samples", "0"]
 /// SIGKILL at random points while a checkpoint or an export is written leaves the old file or
 /// the new one, never a broken one (issue 13).
 @Suite(.serialized) struct FaultInjectionTests {
-  init() throws {
-    try #require(Binary.exists, "build schedtui first (swift build): \(Binary.path) is missing")
-  }
+  init() throws { try Binary.require() }
 
   @Test("a training run killed at random points always leaves a checkpoint that verifies")
   func checkpoints() throws {
@@ -223,15 +219,9 @@ let tinyTrain = ["train", "--steps", "3", "--batch", "8", "--eval-samples", "0"]
 }
 
 /// The explorer's terminal after a crash or a hang-up, and with an unknown TERM (tmux).
-@Suite(
-  .serialized,
-  .enabled(
-    if: Binary.tmux != nil,
-    "tmux is not installed: the end-to-end explorer tests need it (scripts/setup installs it)"))
+@Suite(.serialized, .needsTmux)
 struct TerminalSafetyTests {
-  init() throws {
-    try #require(Binary.exists, "build schedtui first (swift build): \(Binary.path) is missing")
-  }
+  init() throws { try Binary.require() }
 
   /// Waits for the pane's exit line and stty modes; checks echo and icanon are back on and the
   /// explorer's frame is gone. Returns the exit line.
@@ -256,8 +246,7 @@ struct TerminalSafetyTests {
 
   @Test("SIGHUP ends the explorer with status 129 and leaves the terminal restored")
   func sighup() throws {
-    let s = try TmuxSession()
-    try s.waitFor(text: "Parameters")
+    let s = try TmuxSession.explorer()
     #expect(kill(try s.explorerPID(), SIGHUP) == 0)
     let exit = try expectRestored(s)
     #expect(exit.contains("EXIT=129"), "\(exit)")

@@ -6,11 +6,7 @@ import Testing
 
 /// The training screen's setup: the run's settings edited like the schedule's fields.
 @Suite struct SetupTests {
-  func state() -> AppState {
-    var s = AppState(current: Setting(spec: ScheduleSpec(family: .linear)))
-    reduce(&s, .show(.training))
-    return s
-  }
+  func state() -> AppState { explorer(on: .training) }
 
   /// Enter on `field`, the text typed over the selected value, Enter.
   func type(_ text: String, into field: Field, _ s: inout AppState) {

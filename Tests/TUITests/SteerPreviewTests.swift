@@ -7,7 +7,7 @@ import Testing
 /// performs; a bad list is refused in the prompt with the rule.
 @Suite struct SteerPreviewTests {
   func state() -> AppState {
-    var s = AppState(current: Setting(spec: ScheduleSpec(family: .linear)))
+    var s = explorer()
     s.bundledImages = ["a/astronaut.png", "a/brick.png", "a/camera.png"]
     s.previewImagePath = "a/astronaut.png"
     s.screen = .preview

@@ -3,20 +3,13 @@ import Testing
 
 /// The sweep screen in a real terminal (tmux): it shows, a bad folder is refused, and a sweep
 /// runs in the background while the UI answers (stopped after its first steps, not run through).
-@Suite(
-  .serialized,
-  .enabled(
-    if: Binary.tmux != nil,
-    "tmux is not installed: the end-to-end explorer tests need it (scripts/setup installs it)"))
+@Suite(.serialized, .needsTmux)
 struct SweepEndToEndTests {
-  init() throws {
-    try #require(Binary.exists, "build schedtui first (swift build): \(Binary.path) is missing")
-  }
+  init() throws { try Binary.require() }
 
   @Test("4 shows the sweep screen; o on a missing folder says so and changes nothing")
   func screenAndBadOpen() throws {
-    let s = try TmuxSession()
-    try s.waitFor(text: "Parameters")
+    let s = try TmuxSession.explorer()
     try s.send("4")
     let screen = try s.waitFor(text: "Sweep setup (Enter edits)")
     #expect(screen.contains { $0.contains("Fréchet distance (lower is better)") })
@@ -28,14 +21,12 @@ struct SweepEndToEndTests {
     try s.send("Enter")
     try s.waitFor(text: "cannot open the sweep: nowhere/sweep.json does not exist; nothing changed")
     #expect(try s.capture().contains { $0.contains("not started") })
-    try s.send("q")
-    try s.waitFor(text: "EXIT=0")
+    try s.quit()
   }
 
   @Test("s starts the sweep in the background; quitting asks; s stops it with the cell saved")
   func startStop() throws {
-    let s = try TmuxSession()
-    try s.waitFor(text: "Parameters")
+    let s = try TmuxSession.explorer()
     try s.send("4")
     try s.waitFor(text: "Sweep setup (Enter edits)")
     try s.send("s")
@@ -52,7 +43,6 @@ struct SweepEndToEndTests {
     #expect(cells == ["r8-b1.0-linear"])
     #expect(FileManager.default.fileExists(
       atPath: s.dir + "/runs/sweep/cells/r8-b1.0-linear/seed-0/checkpoint.bin"))
-    try s.send("q")
-    try s.waitFor(text: "EXIT=0")
+    try s.quit()
   }
 }

@@ -6,11 +6,7 @@ import Testing
 
 /// The sweep screen's actions: keys, the setup prompts, start/stop, reports, open, quit.
 @Suite struct SweepReduceTests {
-  func sweepScreen() -> AppState {
-    var s = AppState(current: Setting(spec: ScheduleSpec(family: .linear)))
-    reduce(&s, .show(.sweep))
-    return s
-  }
+  func sweepScreen() -> AppState { explorer(on: .sweep) }
 
   @Test("on the sweep screen s and o mean sweep keys; elsewhere they keep their meaning")
   func keys() {

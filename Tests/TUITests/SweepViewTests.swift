@@ -34,7 +34,7 @@ enum SweepFixture {
   }
 
   static var state: AppState {
-    var s = AppState(current: Setting(spec: ScheduleSpec(family: .linear)))
+    var s = explorer()
     s.screen = .sweep
     var status = SweepStatus(phase: .running, folder: "runs/sweep", sweep: sweep)
     status.running = SweepCell(resolution: 8, scale: 0.5, family: cosine)
@@ -68,7 +68,7 @@ enum SweepFixture {
   func sweep80x24() {
     let g = render(SweepFixture.state, 80, 24)
     let lines = g.lines
-    for y in 0..<24 { #expect(g.line(y).unicodeScalars.count == 80) }
+    expectExactWidth(g, 80, 24)
     #expect(
       lines[1] == "┌ Sweep setup (Enter edits) ─┐┌ Fréchet distance (lower is better) ────────────┐")
     #expect(
@@ -105,7 +105,7 @@ enum SweepFixture {
   func sweep120x40() {
     let g = render(SweepFixture.state, 120, 40)
     let lines = g.lines
-    for y in 0..<40 { #expect(g.line(y).unicodeScalars.count == 120) }
+    expectExactWidth(g, 120, 40)
     #expect(lines[3].contains("│ b           1 - t cosine@0.2,…        1 - t cosine@0.2,…"))
     #expect(lines[4].contains("│ 1          10.50        12.00*           …"))
     #expect(lines[9].contains("* best b per column · … pending · ▶ running · failed: no better"))
@@ -119,7 +119,7 @@ enum SweepFixture {
   func sweep200x60() {
     let g = render(SweepFixture.state, 200, 60)
     let lines = g.lines
-    for y in 0..<60 { #expect(g.line(y).unicodeScalars.count == 200) }
+    expectExactWidth(g, 200, 60)
     #expect(lines[1].contains("┌ Fréchet distance (lower is better) ─"))
     #expect(lines[1].contains("logSNR(t) at each b: shifted by 2·log b"))
     #expect(lines[3].contains("1 - t cosine@0.2,1,1          1 - t cosine@0.2,1,1"))
@@ -139,7 +139,7 @@ enum SweepFixture {
 
   @Test("before any sweep the setup's grid is shown pending; a bad setup says what is wrong")
   func notStarted() {
-    var s = AppState(current: Setting(spec: ScheduleSpec(family: .linear)))
+    var s = explorer()
     s.screen = .sweep
     var lines = render(s, 120, 40).lines
     #expect(lines.contains { $0.contains("not started") })

@@ -5,7 +5,7 @@ import Testing
 @testable import TUI
 
 @Suite struct TrainingScreenTests {
-  func state() -> AppState { AppState(current: Setting(spec: ScheduleSpec(family: .linear))) }
+  func state() -> AppState { explorer() }
 
   @Test("s asks the shell to train the current setting and shows the training screen")
   func start() {
@@ -80,7 +80,7 @@ import Testing
     let text = TrainingStatus.endText(
       completed: false, steps: 0, finalLoss: .nan, examplesPerSecond: 0, frechetDistance: nil)
     #expect(text == "training stopped before its first step")
-    var s = AppState(current: Setting(spec: ScheduleSpec(family: .linear)))
+    var s = explorer()
     reduce(&s, .trainingStarted(label: "1−t", details: "mlp-s", totalSteps: 10))
     reduce(&s, .trainingStopped(text))
     #expect(s.training?.phase == .stopped(text) && !s.trainingActive)

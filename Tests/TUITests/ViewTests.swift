@@ -149,7 +149,8 @@ import Testing
       // The whole text, not a prefix: a line cut at the box edge is a defect.
       #expect(text.contains(b.help), "help is missing \(b.help)")
     }
-    for (_, t) in KeyMap.modalHelp { #expect(text.contains(t), "help is missing \(t)") }
+    // The overlays' keys are in helpBindings; their tables are listed under their titles.
+    for t in Overlays.keyTables { #expect(text.contains(t.note), "help is missing \(t.title)") }
   }
 
   @Test("the preset list shows the paper's tables and the selection")

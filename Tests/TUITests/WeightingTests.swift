@@ -57,7 +57,7 @@ import Testing
 
   @Test("w shows the weighting plot, W cycles ε, x0, v, min-SNR, EDM and back")
   func keys() {
-    var s = AppState(current: Setting(spec: ScheduleSpec(family: .linear)))
+    var s = explorer()
     reduce(&s, KeyMap.action(for: .char("w"), in: s)!)
     #expect(s.showWeighting && s.weighting == .epsMSE)
     var seen: [LossWeighting] = []
@@ -92,6 +92,6 @@ import Testing
     // Side by side, never overlapping.
     let plots = r.chartLayouts.dropFirst(2).map(\.plot)
     for (a, b) in zip(plots, plots.dropFirst()) { #expect(a.maxX < b.x) }
-    for y in 0..<h { #expect(g.line(y).unicodeScalars.count == w) }
+    expectExactWidth(g, w, h)
   }
 }

@@ -1,0 +1,56 @@
+/// The screens, on keys 1–4. Each has a file under `Screens/` with its state, its view, its
+/// keys and its actions (a ``ScreenDefinition``), registered in ``definition``.
+public enum Screen: Int, Sendable, CaseIterable {
+  case schedule = 1
+  case preview, training, sweep
+
+  public var title: String {
+    switch self {
+    case .schedule: return "Schedule"
+    case .preview: return "Preview"
+    case .training: return "Training"
+    case .sweep: return "Sweep"
+    }
+  }
+
+  /// What the screen is: one line a screen.
+  var definition: any ScreenDefinition.Type {
+    switch self {
+    case .schedule: return ScheduleScreen.self
+    case .preview: return PreviewScreen.self
+    case .training: return TrainingScreen.self
+    case .sweep: return SweepScreen.self
+    }
+  }
+}
+
+/// A screen: its keys, its parameter rows, how it draws, its actions and its status-line hints.
+///
+/// The router (``reduce(_:_:)``) offers every action with no overlay open to every screen's
+/// ``reduce(_:_:)`` (a global key such as the preview's `i` acts from any screen), so a screen
+/// checks `state.screen` for what it does only while shown; what no screen takes goes to the
+/// parameter list and then to the global keys.
+protocol ScreenDefinition {
+  /// Keys that mean something only while this screen is shown; they override the global keys
+  /// (the sweep screen's `s` and `o`).
+  static var keys: [KeyBinding] { get }
+  /// Keys of this screen's that work from every screen; part of ``GlobalKeys/table``.
+  static var globalKeys: [KeyBinding] { get }
+  /// The rows of the screen's parameter list (``AppState/fields``); none by default.
+  static func fields(_ state: AppState) -> [Field]
+  /// Draws the screen into `body` (between the header and the status line).
+  static func draw(_ renderer: Renderer, _ state: AppState, _ grid: inout Grid, _ body: Rect)
+  /// The screen's actions; nil when `action` is not one of them.
+  static func reduce(_ state: inout AppState, _ action: Action) -> [Effect]?
+  /// Applies a report of background work (whatever overlay is open); false when not one.
+  static func reduceReport(_ state: inout AppState, _ action: Action) -> Bool
+  /// The status line's hints with no overlay open, most important first.
+  static func hints(_ state: AppState) -> [String]
+}
+
+extension ScreenDefinition {
+  static var keys: [KeyBinding] { [] }
+  static var globalKeys: [KeyBinding] { [] }
+  static func fields(_ state: AppState) -> [Field] { [] }
+  static func reduceReport(_ state: inout AppState, _ action: Action) -> Bool { false }
+}
