@@ -118,6 +118,8 @@ public enum PointerTarget: Equatable, Sendable {
   case parameter(row: Int)
   /// Row of the sweep screen's setup (``SweepSetup/Row``).
   case sweepRow(Int)
+  /// Row `n` of the runs screen's list (``RunsList/entries``).
+  case runRow(Int)
   /// A plot area whose x axis runs from `lower` (left dot) to `upper` (right dot); `overT` when
   /// x is t, so a click can place the t-cursor.
   case plot(Rect, lower: Double, upper: Double, overT: Bool)
@@ -136,6 +138,8 @@ public enum PromptKind: Sendable, Equatable {
   case openImage
   /// The preview's resolutions, as a comma-separated list.
   case previewResolutions
+  /// A config file for the runs screen's chosen run (its schedule and training setup).
+  case exportRun
 
   public var question: String {
     switch self {
@@ -146,6 +150,7 @@ public enum PromptKind: Sendable, Equatable {
     case .sweepSetup(let row): return "Sweep \(row.label) ="
     case .openImage: return "Preview image (PNG)"
     case .previewResolutions: return "Preview resolutions ="
+    case .exportRun: return "Export the run's schedule and setup to"
     }
   }
 
@@ -276,6 +281,10 @@ public struct AppState: Sendable, Equatable {
   /// The sweep screen's setup, and the sweep it last started or opened.
   public var sweepSetup = SweepSetup()
   public var sweep: SweepStatus?
+  /// The runs `s` or `S` asked for, the one training now among them (``TrainingQueue``).
+  public var queue: TrainingQueue?
+  /// The runs screen's list: this session's runs and those found in the runs folder.
+  public var runs = RunsList(folder: "runs")
   public var presets: [PresetItem]
   /// The schedule screen's third plot shows the effective weighting p(λ)·w(λ) instead of the
   /// density alone (`w`), for this loss weighting (`W` cycles it). A view setting: not undone.

@@ -31,6 +31,13 @@ struct Explore: ParsableCommand {
       valueName: "list"))
   var previewResolutions = "64,128,256"
 
+  @Option(
+    name: .customLong("runs"),
+    help: ArgumentHelp(
+      "The folder the explorer saves its training runs in, one sub-folder a run, and lists "
+        + "earlier finished runs from (screen 5).", valueName: "dir"))
+  var runsFolder = "runs"
+
   func validate() throws {
     _ = try resolutions()
   }
@@ -71,6 +78,7 @@ struct Explore: ParsableCommand {
     // The training screen starts from the config's training section or the engine's defaults.
     state.document.setup = TrainingConfig(config)
     if let path = schedule.configPath { state.defaultConfigPath = path }
+    state.runs = RunsList(folder: runsFolder)
     let (imagePath, preview) = try loadPreview(resolutions: state.previewResolutions)
     state.previewImagePath = imagePath
     state.bundledImages = ExplorerPreview.bundledImages()
@@ -78,26 +86,32 @@ struct Explore: ParsableCommand {
     let renderer = Renderer(
       theme: Theme(glyphs: terminal.unicode ? .unicode : .ascii, colorMode: terminal.colorMode),
       preview: preview)
-    let training = ExplorerTraining()
+    let training = ExplorerTraining(runsFolder: runsFolder)
     let sweep = ExplorerSweep()
+    func perform(_ effect: Effect) -> Action {
+      switch effect {
+      case .startTraining(let setting, let config): return training.start(setting, config)
+      case .stopTraining: return training.stop()
+      case .scanRuns: return training.scan()
+      case .startSweep(let setup): return sweep.start(setup)
+      case .stopSweep: return sweep.stop()
+      case .openSweep(let path): return sweep.open(path)
+      case .loadPreview(let path, let resolutions):
+        return ExplorerPreview.perform(path, resolutions, renderer)
+      default: return files.perform(effect)
+      }
+    }
     let (_, outcome) = ExplorerLoop.run(
-      state: state, renderer: renderer, terminal: terminal,
-      perform: { effect in
-        switch effect {
-        case .startTraining(let setting, let config): return training.start(setting, config)
-        case .stopTraining: return training.stop()
-        case .startSweep(let setup): return sweep.start(setup)
-        case .stopSweep: return sweep.stop()
-        case .openSweep(let path): return sweep.open(path)
-        case .loadPreview(let path, let resolutions):
-          return ExplorerPreview.perform(path, resolutions, renderer)
-        default: return files.perform(effect)
-        }
-      },
+      state: state, renderer: renderer, terminal: terminal, perform: perform,
       tick: { state in
+        // A run's end can start the next queued run: its effects are done here, as a key's.
         let trained = training.poll(&state)
+        var effects = trained.effects
+        while !effects.isEmpty {
+          effects += reduce(&state, perform(effects.removeFirst()))
+        }
         let swept = sweep.poll(&state)
-        return trained || swept
+        return trained.changed || swept
       })
     // Leaving with a run going (the user confirmed): stop it before the process ends.
     training.job?.cancel()
@@ -134,7 +148,10 @@ final class ExplorerFiles {
       return .exists(.exportConfig, path: path)
     case .exportDiffusers(_, _, let path, false) where FileManager.default.fileExists(atPath: path):
       return .exists(.exportDiffusers, path: path)
-    case .exportConfig(let setting, let setup, let path, _):
+    case .exportRun(_, _, let path, false) where FileManager.default.fileExists(atPath: path):
+      return .exists(.exportRun, path: path)
+    case .exportConfig(let setting, let setup, let path, _),
+      .exportRun(let setting, let setup, let path, _):
       let c = config(for: setting, setup: setup)
       do {
         try c.validate(file: path)
@@ -145,7 +162,7 @@ final class ExplorerFiles {
       }
     case .exportDiffusers(let setting, let setup, let path, _):
       return exportDiffusers(config(for: setting, setup: setup), to: path)
-    case .startTraining, .stopTraining:
+    case .startTraining, .stopTraining, .scanRuns:
       return .failed("training is handled by ExplorerTraining")
     case .startSweep, .stopSweep, .openSweep:
       return .failed("sweeps are handled by ExplorerSweep")

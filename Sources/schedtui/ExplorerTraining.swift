@@ -3,15 +3,26 @@ import Foundation
 import Schedules
 import TUI
 
-/// The explorer's training run: Engine's ``TrainingJob`` on its own thread, its events drained
+/// The explorer's training runs: Engine's ``TrainingJob`` on its own thread, its events drained
 /// on the UI thread's tick and turned into actions (ncurses stays on one thread).
+///
+/// Every run gets a folder of its own under the runs folder (`--runs`), with the files
+/// `schedtui train --out` writes, so what the explorer trained is kept, is listed on the runs
+/// screen in later sessions, and can be resumed or sampled from the command line. The queue
+/// (`S`) lives in the state: when a run ends, ``reduce(_:_:)`` asks for the next one.
 final class ExplorerTraining {
+  let runsFolder: String
   var job: TrainingJob?
   var config = TrainingConfig()
+  /// The folder of the run going now (or last started).
+  var folder: String?
   var reportedEnd = true
 
-  /// Starts a run of `c`, the training screen's setup on `setting`; a config the trainer
-  /// refuses comes back as a message.
+  init(runsFolder: String) { self.runsFolder = runsFolder }
+
+  /// Starts a run of `c`, the training screen's setup on `setting`, in a new folder of the runs
+  /// folder; a config the trainer refuses, or a runs folder that cannot be made, comes back as
+  /// a message.
   func start(_ setting: Setting, _ c: TrainingConfig) -> Action {
     // Preview samples every tenth of the run (at least every 50 steps).
     let previewEvery = max(50, c.steps / 10)
@@ -20,15 +31,29 @@ final class ExplorerTraining {
     } catch {
       return .failed("cannot train: \(error)")
     }
+    let fm = FileManager.default
+    do {
+      try fm.createDirectory(atPath: runsFolder, withIntermediateDirectories: true)
+    } catch {
+      return .failed(
+        "cannot train: the runs folder \(runsFolder) cannot be made "
+          + "(\(error.localizedDescription)); start the explorer with --runs DIR")
+    }
+    let name = runFolderName(setting.label, at: Date()) { candidate in
+      fm.fileExists(atPath: (self.runsFolder as NSString).appendingPathComponent(candidate))
+    }
+    let folder = (runsFolder as NSString).appendingPathComponent(name)
     config = c
-    let job = TrainingJob(config: c, previewEvery: previewEvery, previewCount: 16)
+    self.folder = folder
+    let job = TrainingJob(
+      config: c, directory: folder, previewEvery: previewEvery, previewCount: 16)
     self.job = job
     reportedEnd = false
     job.start()
     return .trainingStarted(
       label: setting.label,
       details: "\(c.model.rawValue), \(c.data.rawValue) \(c.resolution)², batch \(c.batch), "
-        + "\(c.prediction.rawValue) × \(c.weighting.rawValue)",
+        + "\(c.prediction.rawValue) × \(c.weighting.rawValue), \(folder)",
       totalSteps: c.steps)
   }
 
@@ -37,10 +62,18 @@ final class ExplorerTraining {
     return .done("stopping the training run after its current step")
   }
 
-  /// Turns the run's events into actions; true when something changed.
-  func poll(_ state: inout AppState) -> Bool {
-    guard let job, !reportedEnd else { return false }
+  /// The finished runs in the runs folder, for the runs screen.
+  func scan() -> Action {
+    let (runs, problems) = RunRecord.scan(runsFolder)
+    return .runsScanned(runs, problems: problems)
+  }
+
+  /// Turns the run's events into actions; returns whether something changed and the effects
+  /// those actions asked for (the next queued run).
+  func poll(_ state: inout AppState) -> (changed: Bool, effects: [Effect]) {
+    guard let job, !reportedEnd else { return (false, []) }
     var changed = false
+    var effects: [Effect] = []
     for event in job.drain() {
       changed = true
       switch event {
@@ -66,11 +99,21 @@ final class ExplorerTraining {
           completed: s.completed, steps: s.steps, finalLoss: s.finalLoss,
           examplesPerSecond: s.examplesPerSecond, frechetDistance: s.frechetDistance,
           copyRate: s.copyRate)
-        reduce(&state, s.completed ? .trainingEnded(text, failed: false) : .trainingStopped(text))
+        if s.completed {
+          // The runs list reads the run from its files, as it reads earlier sessions' runs.
+          switch Result(catching: { () throws(RunRecordError) in
+            try RunRecord.read(folder: folder ?? "")
+          }) {
+          case .success(let record): effects += reduce(&state, .runSaved(record))
+          case .failure(let error): reduce(&state, .failed("\(error)"))
+          }
+        }
+        effects += reduce(
+          &state, s.completed ? .trainingEnded(text, failed: false) : .trainingStopped(text))
       case .failed(let message):
-        reduce(&state, .trainingEnded("training failed: \(message)", failed: true))
+        effects += reduce(&state, .trainingEnded("training failed: \(message)", failed: true))
       }
     }
-    return changed
+    return (changed, effects)
   }
 }

@@ -25,8 +25,8 @@ import Testing
     let lines = render(state(), 80, 24).lines
     #expect(lines.count == 24)
     #expect(
-      lines[0] == " schedtui  1 Schedule   2 Preview   3 Training   4 Sweep"
-        + String(repeating: " ", count: 20) + "1−t")
+      lines[0] == " schedtui  1 Schedule   2 Preview   3 Training   4 Sweep   5 Runs"
+        + String(repeating: " ", count: 11) + "1−t")
     #expect(lines[1].hasPrefix("┌ Parameters ──"))
     // The panel is 30 columns wide below 120 columns: label left, value right-aligned.
     #expect(lines[2].hasPrefix("│ family              linear │"))

@@ -54,6 +54,17 @@ public enum Action: Sendable, Equatable {
   case setTraining(active: Bool)
   /// `s`: start a training run with the current setting, or stop the running one.
   case toggleTraining
+  /// `S`: queue one run per pin and the current setting (``TrainingQueue``).
+  case queuePinned
+  /// The shell read a finished run's folder (before it reports the run's end).
+  case runSaved(RunRecord)
+  /// The shell scanned the runs folder (``Effect/scanRuns``): its finished runs, and a line
+  /// for each folder that could not be read.
+  case runsScanned([RunRecord], problems: [String])
+  /// On the runs screen: Space marks or unmarks the chosen run; `a` marks all or none; Enter
+  /// loads the chosen run's schedule and setup; a click chooses row `n`.
+  case toggleMark, markAll, loadRun
+  case selectRun(Int)
   // Reports of the training run, posted by the shell.
   case trainingStarted(label: String, details: String, totalSteps: Int)
   case trainingStep(step: Int, loss: Double, examplesPerSecond: Double)
@@ -92,11 +103,17 @@ public enum Effect: Sendable, Equatable {
   /// folder's prediction type.
   case exportConfig(Setting, setup: TrainingConfig, path: String, replace: Bool)
   case exportDiffusers(Setting, setup: TrainingConfig, path: String, replace: Bool)
+  /// The runs screen's export: a config of a run's schedule and setup (as ``exportConfig``;
+  /// an existing file is asked about again under this prompt, so a confirmed replace still
+  /// writes the run's config, not the current one).
+  case exportRun(Setting, setup: TrainingConfig, path: String, replace: Bool)
   case importConfig(path: String)
   /// Start a background training run on this setting / ask the running one to stop.
   /// The config is the setting with the training screen's setup (``AppState/trainingConfig``).
   case startTraining(Setting, TrainingConfig)
   case stopTraining
+  /// List the finished runs in the runs folder (reported with ``Action/runsScanned(_:problems:)``).
+  case scanRuns
   /// Start (or resume) this sweep in the background / stop the running one.
   case startSweep(SweepSetup)
   case stopSweep
@@ -113,7 +130,8 @@ extension Action {
     switch self {
     case .failed, .done, .imported, .exists, .trainingStarted, .trainingStep, .trainingSamples,
       .trainingEvaluating, .trainingEnded, .trainingStopped, .sweepStarted, .sweepProgress,
-      .sweepStep, .sweepEvaluating, .sweepSaved, .sweepEnded, .sweepOpened, .previewLoaded:
+      .sweepStep, .sweepEvaluating, .sweepSaved, .sweepEnded, .sweepOpened, .previewLoaded,
+      .runSaved, .runsScanned:
       return true
     default: return false
     }

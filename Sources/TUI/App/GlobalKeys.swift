@@ -112,6 +112,7 @@ enum GlobalKeys {
       case .sweepSetup(let row): path = state.sweepSetup[row]
       case .openImage: path = state.previewImagePath
       case .previewResolutions: path = state.previewResolutionList
+      case .exportRun: path = (state.runs.selectedEntry?.record.name ?? "run") + ".json"
       default: path = state.defaultConfigPath
       }
       state.modal = .prompt(kind, TextEntry(text: path, selected: true))

@@ -207,6 +207,16 @@ enum Overlays {
       }
     case .sweepSetup(let row):
       return SweepScreen.commitSetupRow(&state, row, path, &entry)
+    case .exportRun:
+      guard let run = state.runs.selectedEntry else {
+        entry.error = "no run is chosen: the runs folder has no finished run"
+        return nil
+      }
+      return [
+        .exportRun(
+          run.setting, setup: run.record.summary.config, path: path,
+          replace: entry.replaceConfirmed)
+      ]
     }
   }
 

@@ -18,6 +18,9 @@ public final class Renderer {
   public private(set) var targets: [(rect: Rect, target: PointerTarget)] = []
   /// The last side-by-side preview layout: rows of panels, picture side, panel x positions.
   var lastPreviewLayout: (rows: Int, side: Int, xs: [Int])?
+  /// The runs screen's sample crops by folder and size: cutting and averaging a 331-pixel
+  /// grid is the dearest part of that screen's frame, and a finished run's samples never change.
+  var runPictures: [String: Picture] = [:]
   /// Whether charts draw their legends (off only to compare frames in tests).
   public var legends = true
   /// Where the last frame's charts went (plot area and legend), in drawing order.
@@ -89,6 +92,8 @@ public final class Renderer {
     case (.parameter(let row), let s?): return .adjustRow(row: row, steps: s)
     case (.parameter(let row), nil), (.sweepRow(let row), nil): return .focusRow(row)
     case (.sweepRow, _?): return nil
+    case (.runRow(let row), nil): return .selectRun(row)
+    case (.runRow, let s?): return .select(-s)
     case (.plot, let s?): return .moveCursor(steps: s, coarse: false)
     case (.plot(let r, let lower, let upper, let overT), nil):
       guard overT, r.width > 0 else { return .focusPlots(t: nil) }

@@ -15,7 +15,7 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
   // A status message lasts until the next key; reports and effect results bring their own.
   if !action.isReport { state.message = nil }
   for screen in Screen.allCases {
-    if screen.definition.reduceReport(&state, action) { return [] }
+    if let effects = screen.definition.reduceReport(&state, action) { return effects }
   }
   if let modal = state.modal { return Overlays.reduce(&state, modal, action) }
   for screen in Screen.allCases {

@@ -2,7 +2,7 @@
 /// keys and its actions (a ``ScreenDefinition``), registered in ``definition``.
 public enum Screen: Int, Sendable, CaseIterable {
   case schedule = 1
-  case preview, training, sweep
+  case preview, training, sweep, runs
 
   public var title: String {
     switch self {
@@ -10,6 +10,7 @@ public enum Screen: Int, Sendable, CaseIterable {
     case .preview: return "Preview"
     case .training: return "Training"
     case .sweep: return "Sweep"
+    case .runs: return "Runs"
     }
   }
 
@@ -20,6 +21,7 @@ public enum Screen: Int, Sendable, CaseIterable {
     case .preview: return PreviewScreen.self
     case .training: return TrainingScreen.self
     case .sweep: return SweepScreen.self
+    case .runs: return RunsScreen.self
     }
   }
 }
@@ -42,8 +44,9 @@ protocol ScreenDefinition {
   static func draw(_ renderer: Renderer, _ state: AppState, _ grid: inout Grid, _ body: Rect)
   /// The screen's actions; nil when `action` is not one of them.
   static func reduce(_ state: inout AppState, _ action: Action) -> [Effect]?
-  /// Applies a report of background work (whatever overlay is open); false when not one.
-  static func reduceReport(_ state: inout AppState, _ action: Action) -> Bool
+  /// Applies a report of background work (whatever overlay is open) and returns the work it
+  /// starts in turn (the next queued run); nil when `action` is not one of its reports.
+  static func reduceReport(_ state: inout AppState, _ action: Action) -> [Effect]?
   /// The status line's hints with no overlay open, most important first.
   static func hints(_ state: AppState) -> [String]
 }
@@ -52,5 +55,5 @@ extension ScreenDefinition {
   static var keys: [KeyBinding] { [] }
   static var globalKeys: [KeyBinding] { [] }
   static func fields(_ state: AppState) -> [Field] { [] }
-  static func reduceReport(_ state: inout AppState, _ action: Action) -> Bool { false }
+  static func reduceReport(_ state: inout AppState, _ action: Action) -> [Effect]? { nil }
 }

@@ -15,8 +15,17 @@ extension Renderer {
       return
     default: break
     }
+    // The training queue's progress, at the right of every screen's line while a run goes.
+    var width = grid.width
+    if let named = state.queueStatus(named: true), let bare = state.queueStatus(named: false) {
+      let text = g.text(named + " ")
+      let shown = text.count <= grid.width / 2 ? text : g.text(bare + " ")
+      width -= shown.count + 1
+      grid.write(shown, x: grid.width - shown.count, y: y, Style(fg: Theme.current, bg: .default, .bold))
+    }
     if let m = state.message {
-      grid.write(g.text(" " + m.text), x: 0, y: y, m.isError ? theme.error : theme.ok)
+      grid.write(
+        g.text(" " + m.text), x: 0, y: y, m.isError ? theme.error : theme.ok, maxWidth: width)
       return
     }
     let hints: String
@@ -35,7 +44,7 @@ extension Renderer {
       // As many of the screen's hints as fit, most important first; ? leads to all of them.
       let items = state.screen.definition.hints(state)
       var line = ""
-      for item in items where line.count + item.count + 1 <= grid.width { line += " " + item }
+      for item in items where line.count + item.count + 1 <= width { line += " " + item }
       hints = line
     }
     grid.write(g.text(hints), x: 0, y: y, theme.dim)

@@ -43,8 +43,8 @@ enum SweepScreen: ScreenDefinition {
     return []
   }
 
-  static func reduceReport(_ state: inout AppState, _ action: Action) -> Bool {
-    reduceSweepReport(&state, action)
+  static func reduceReport(_ state: inout AppState, _ action: Action) -> [Effect]? {
+    reduceSweepReport(&state, action) ? [] : nil
   }
 
   /// Enter in the prompt of a setup row: the typed value, kept when its row parses (a problem

@@ -6,7 +6,8 @@ import Engine
 enum TrainingScreen: ScreenDefinition {
   /// `s` trains from every screen (and shows this one); the sweep screen's own `s` overrides it.
   static let globalKeys: [KeyBinding] = [
-    KeyBinding("s", "train screen 3's setup / stop", .toggleTraining)
+    KeyBinding("s", "train current schedule / stop (+ queue)", .toggleTraining),
+    KeyBinding("S", "queue a run per pin + current schedule", .queuePinned),
   ]
 
   static func fields(_ state: AppState) -> [Field] { Field.setupFields }
@@ -24,19 +25,27 @@ enum TrainingScreen: ScreenDefinition {
       switch toggleJob(&state, .training) {
       case .stop?:
         state.training?.phase = .stopping
+        cancelQueued(&state)
         return [.stopTraining]
       case .start?:
-        state.screen = .training
-        return [.startTraining(state.document.current, state.trainingConfig)]
+        let current = state.document.current
+        return startQueue(
+          &state, TrainingQueue(items: [.init(name: current.label, setting: current, colorIndex: nil)]))
       case nil: return []
       }
+    case .queuePinned:
+      return queuePinned(&state)
     default:
       return nil
     }
   }
 
-  static func reduceReport(_ state: inout AppState, _ action: Action) -> Bool {
-    reduceTraining(&state, action)
+  static func reduceReport(_ state: inout AppState, _ action: Action) -> [Effect]? {
+    guard reduceTraining(&state, action) else { return nil }
+    switch action {
+    case .trainingEnded(_, let failed): return advanceQueue(&state, failed: failed)
+    default: return []
+    }
   }
 
   static func hints(_ state: AppState) -> [String] {
@@ -198,7 +207,9 @@ extension Renderer {
           "s trains the setup at the left with",
           "the current schedule, b and",
           "normalisation, in the background;",
-          "s again stops it.",
+          "s again stops it. S queues one run per",
+          "pin and the current schedule; screen 5",
+          "compares the runs.",
           "↑↓ choose, ←→ change, Enter types.",
           "All options: schedtui train --help",
         ])
@@ -218,6 +229,13 @@ extension Renderer {
       rows.append((i == 0 ? "run" : "", part))
     }
     rows += [("status", status), ("step", "\(t.step) / \(t.totalSteps)")]
+    if let q = state.queue, q.items.count > 1 {
+      var text = "run \(q.progressText)"
+      if q.finished + q.failed > 0 { text += ", \(q.finished) done" }
+      if q.failed > 0 { text += ", \(q.failed) failed" }
+      if let next = q.items.dropFirst(q.position + 1).first { text += "; next: \(next.name)" }
+      rows.append(("queue", text))
+    }
     if let last = t.losses.last { rows.append(("loss", short4(last.loss))) }
     if let r = t.examplesPerSecond { rows.append(("examples/s", String(format: "%.0f", r))) }
     let (box, rest) = right.splitTop(rows.count + 2)

@@ -1,0 +1,524 @@
+import Engine
+import Foundation
+import Schedules
+
+/// Screen 5: the runs this session trained and the finished runs in the runs folder, and the
+/// comparison of the marked ones.
+enum RunsScreen: ScreenDefinition {
+  static let keys: [KeyBinding] = [
+    KeyBinding(
+      label: "5: ↑↓ Space", help: "choose a run; mark it to compare",
+      [
+        (.up, .select(-1)), (.down, .select(1)), (.char("k"), .select(-1)),
+        (.char("j"), .select(1)), (.char(" "), .toggleMark),
+      ]),
+    KeyBinding("a", label: "5: a", "mark all / none", .markAll),
+    KeyBinding(
+      label: "5: Enter e", help: "load / export its schedule and setup",
+      [(.enter, .loadRun), (.char("e"), .beginPrompt(.exportRun))]),
+  ]
+
+  static func draw(_ renderer: Renderer, _ state: AppState, _ grid: inout Grid, _ body: Rect) {
+    renderer.runsScreen(state, &grid, body)
+  }
+
+  static func reduce(_ state: inout AppState, _ action: Action) -> [Effect]? {
+    switch action {
+    case .show(.runs):
+      // The folder is read each time the screen opens: runs written since (by another
+      // explorer, or `schedtui train --out`) appear.
+      state.screen = .runs
+      return [.scanRuns]
+    case .select(let delta) where state.screen == .runs:
+      state.runs.selected = min(max(state.runs.selected + delta, 0), max(0, state.runs.entries.count - 1))
+    case .selectRun(let row) where state.screen == .runs:
+      if state.runs.entries.indices.contains(row) { state.runs.selected = row }
+    case .toggleMark where state.screen == .runs:
+      state.runs.toggleMark()
+    case .markAll where state.screen == .runs:
+      let all = state.runs.entries.map(\.record.folder)
+      state.runs.marked = state.runs.marked.count == all.count ? [] : all
+    case .loadRun where state.screen == .runs:
+      loadRun(&state)
+    default:
+      return nil
+    }
+    return []
+  }
+
+  static func reduceReport(_ state: inout AppState, _ action: Action) -> [Effect]? {
+    switch action {
+    case .runSaved(let record):
+      let item = state.queue?.current
+      state.runs.add(
+        RunEntry(
+          record: record, name: item?.name ?? RunEntry.describe(record.summary.config),
+          colorIndex: item?.colorIndex, thisSession: true))
+    case .runsScanned(let records, let problems):
+      state.runs.merge(scanned: records, problems: problems)
+    default:
+      return nil
+    }
+    return []
+  }
+
+  /// Enter: the chosen run's schedule and setup become the current ones (one undo step), to
+  /// tune further, train again or export.
+  static func loadRun(_ state: inout AppState) {
+    guard let e = state.runs.selectedEntry else {
+      state.message = StatusMessage("no run to load: the list is empty", isError: true)
+      return
+    }
+    var d = state.document
+    d.current = e.setting
+    d.setup = e.record.summary.config
+    if let problem = commitDocument(&state, d) {
+      state.message = StatusMessage("\(e.name): \(problem); nothing changed", isError: true)
+    } else {
+      state.message = StatusMessage("loaded \(e.name): its schedule and setup (u undoes)")
+    }
+  }
+
+  static func hints(_ state: AppState) -> [String] {
+    [
+      "?:help", "q:quit", "↑↓:choose", "Space:mark", "a:all", "Enter:load", "e:export",
+      state.training?.isActive == true ? "s:stop" : "S:queue pins",
+    ]
+  }
+}
+
+/// A finished run on the runs screen (5): read from its folder, named and coloured as the
+/// pin it was trained from, so the comparison's legend matches the schedule plots.
+public struct RunEntry: Sendable, Equatable {
+  public var record: RunRecord
+  public var name: String
+  /// The pin's colour index, nil for the current setting's colour; runs found on disk that
+  /// this session did not train take a colour by their place in the list (``color(at:)``).
+  public var colorIndex: Int?
+  /// Trained in this session (shown first, with its pin's name and colour).
+  public var thisSession: Bool
+
+  public init(record: RunRecord, name: String, colorIndex: Int?, thisSession: Bool) {
+    self.record = record
+    self.name = name
+    self.colorIndex = colorIndex
+    self.thisSession = thisSession
+  }
+
+  /// A run found on disk, named from what it trained: "1−t b=0.5 · 32² · 500 steps".
+  public init(found record: RunRecord) {
+    self.init(
+      record: record, name: RunEntry.describe(record.summary.config), colorIndex: nil,
+      thisSession: false)
+  }
+
+  public static func describe(_ c: TrainingConfig) -> String {
+    let setting = Setting(spec: c.schedule, inputScale: c.inputScale, normalize: c.normalize)
+    return "\(setting.label) · \(c.resolution)² · \(c.steps) steps"
+  }
+
+  /// The schedule, b and normalisation the run trained: what Enter loads and `e` exports.
+  public var setting: Setting {
+    let c = record.summary.config
+    return Setting(spec: c.schedule, inputScale: c.inputScale, normalize: c.normalize)
+  }
+}
+
+/// The runs screen's list: this session's runs and the finished runs in the runs folder, and
+/// which are marked for comparison.
+public struct RunsList: Sendable, Equatable {
+  /// Where the explorer writes its runs and looks for earlier ones (`--runs`).
+  public var folder: String
+  public var entries: [RunEntry] = []
+  public var selected = 0
+  /// Folders of the marked runs, in the order they were marked (the comparison's order).
+  public var marked: [String] = []
+  /// Sub-folders of ``folder`` that could not be read, from the last scan.
+  public var problems: [String] = []
+
+  public init(folder: String) { self.folder = folder }
+
+  /// Adds a run this session trained (marked, so a queue's runs are compared as they land),
+  /// or replaces the entry read from the same folder.
+  public mutating func add(_ entry: RunEntry) {
+    if let i = entries.firstIndex(where: { $0.record.folder == entry.record.folder }) {
+      entries[i] = entry
+    } else {
+      entries.append(entry)
+    }
+    if !marked.contains(entry.record.folder) { marked.append(entry.record.folder) }
+  }
+
+  /// Takes a scan of the runs folder: new folders are added (unmarked); entries this session
+  /// trained keep their names and colours; entries whose folder has gone are dropped.
+  public mutating func merge(scanned: [RunRecord], problems: [String]) {
+    let byFolder = Dictionary(entries.map { ($0.record.folder, $0) }, uniquingKeysWith: { a, _ in a })
+    var merged: [RunEntry] = []
+    for record in scanned {
+      if var known = byFolder[record.folder] {
+        known.record = record
+        merged.append(known)
+      } else {
+        merged.append(RunEntry(found: record))
+      }
+    }
+    // Session runs outside the folder (none today) are kept; so are runs being written.
+    let scannedFolders = Set(scanned.map(\.folder))
+    for e in entries where e.thisSession && !scannedFolders.contains(e.record.folder) {
+      merged.append(e)
+    }
+    entries = merged
+    let present = Set(entries.map(\.record.folder))
+    marked.removeAll { !present.contains($0) }
+    selected = min(selected, max(0, entries.count - 1))
+    self.problems = problems
+  }
+
+  public var selectedEntry: RunEntry? {
+    entries.indices.contains(selected) ? entries[selected] : nil
+  }
+
+  public func isMarked(_ e: RunEntry) -> Bool { marked.contains(e.record.folder) }
+
+  /// Space: marks the selected run, or unmarks it.
+  public mutating func toggleMark() {
+    guard let e = selectedEntry else { return }
+    if let i = marked.firstIndex(of: e.record.folder) {
+      marked.remove(at: i)
+    } else {
+      marked.append(e.record.folder)
+    }
+  }
+
+  /// What the comparison shows: the marked runs in marking order, or the selected run alone
+  /// when none is marked.
+  public var compared: [RunEntry] {
+    let picked = marked.compactMap { f in entries.first { $0.record.folder == f } }
+    if !picked.isEmpty { return picked }
+    return selectedEntry.map { [$0] } ?? []
+  }
+
+  /// The colour of entry `e`: its pin's, the current setting's, or (found on disk) one of the
+  /// pin colours by its place in the list, so that every run in a comparison differs.
+  public func color(of e: RunEntry) -> Color {
+    if let i = e.colorIndex { return Theme.pinColor(i) }
+    if e.thisSession { return Theme.current }
+    let place = entries.firstIndex(of: e) ?? 0
+    return Theme.pinColor(place)
+  }
+}
+
+/// Where a queued run's folder goes: `<runs>/<yyyyMMdd-HHmmss>-<name>` with the name reduced to
+/// letters, digits, '.', '-' and '_' (so it is one path component in any shell), and a
+/// numeric suffix when that folder exists already.
+public func runFolderName(
+  _ name: String, at date: Date, existing: (String) -> Bool
+) -> String {
+  let f = DateFormatter()
+  f.locale = Locale(identifier: "en_US_POSIX")
+  f.timeZone = TimeZone(identifier: "UTC")
+  f.dateFormat = "yyyyMMdd-HHmmss"
+  var slug = ""
+  for ch in name.unicodeScalars {
+    switch ch {
+    case "a"..."z", "A"..."Z", "0"..."9", ".", "_": slug.unicodeScalars.append(ch)
+    case "=": slug += ""
+    case "−", "-": slug += "-"
+    default: if !slug.hasSuffix("_") { slug += "_" }
+    }
+  }
+  slug = String(slug.trimmingCharacters(in: CharacterSet(charactersIn: "_-")).prefix(48))
+  let base = f.string(from: date) + (slug.isEmpty ? "" : "-" + slug)
+  var candidate = base
+  var n = 2
+  while existing(candidate) {
+    candidate = "\(base)-\(n)"
+    n += 1
+  }
+  return candidate
+}
+
+/// The runs screen (5): the list of runs at the left; at the right the comparison of the
+/// marked runs — a table of their numbers, their loss curves, their loss per logSNR bin over
+/// each schedule's density p(λ), and their sample grids side by side.
+///
+/// At 80×24 the list, the table and the loss curves fit; the per-bin panel needs 100 columns
+/// and the samples 8 free rows, and are hidden (never squeezed) below that.
+extension Renderer {
+  func runsScreen(_ state: AppState, _ grid: inout Grid, _ body: Rect) {
+    let runs = state.runs
+    let listWidth = body.width >= 160 ? 46 : body.width >= 110 ? 40 : 32
+    let (left, right) = body.splitLeft(listWidth)
+    runsListPanel(state, &grid, left)
+    let compared = runs.compared
+    guard !compared.isEmpty else {
+      var lines = [
+        "No finished run in \(runs.folder) yet.",
+        "s trains the current schedule with",
+        "screen 3's setup; S queues one run per",
+        "pin and the current schedule.",
+        "Each run is saved in \(runs.folder)/.",
+      ]
+      if let q = state.queue, state.trainingActive {
+        lines.append("Training \(q.progressText) now: see screen 3.")
+      }
+      notice(&grid, right, title: "Compare", lines: lines)
+      return
+    }
+    // The table: one row per compared run, under a header.
+    let (tableBox, rest) = right.splitTop(min(compared.count, max(1, right.height / 3)) + 3)
+    runsTable(runs, compared, &grid, tableBox)
+    // Charts take 60 % of what is left (at least 8 rows); samples get the rest if it is 8 rows.
+    let chartHeight = rest.height - 8 >= 8 ? max(8, rest.height * 3 / 5) : rest.height
+    let (charts, samplesArea) = rest.splitTop(chartHeight)
+    if charts.height >= 6 {
+      if charts.width >= 70 {
+        // Two columns apart, so the left chart's last tick label cannot run into the right's.
+        let (lossArea, rest) = charts.splitLeft(charts.width / 2)
+        runsLossChart(runs, compared, &grid, lossArea)
+        runsBinCharts(runs, compared, &grid, rest.splitLeft(2).1)
+      } else {
+        runsLossChart(runs, compared, &grid, charts)
+      }
+    }
+    if samplesArea.height >= 6 { runsSamples(runs, compared, &grid, samplesArea) }
+  }
+
+  func runsListPanel(_ state: AppState, _ grid: inout Grid, _ r: Rect) {
+    let g = theme.glyphs
+    let runs = state.runs
+    let title =
+      runs.entries.isEmpty ? "Runs" : "Runs (\(runs.entries.count), \(runs.marked.count) marked)"
+    grid.box(r, title: title, theme.focusedBorder, glyphs: g)
+    let inner = Rect(x: r.x + 1, y: r.y + 1, width: r.width - 2, height: r.height - 2)
+    var y = inner.y
+    // The queue first: what is training and what waits, greyed.
+    if let q = state.queue, state.trainingActive {
+      for (i, item) in q.items.enumerated() where i >= q.position && y < inner.maxY {
+        let mark = i == q.position ? (g.unicode ? "▶" : ">") : " "
+        let text = i == q.position ? " training " : " queued   "
+        let color = item.colorIndex.map(Theme.pinColor) ?? Theme.current
+        grid.write(mark, x: inner.x, y: y, Style(fg: color, bg: .default, .bold))
+        let c = grid.write(text, x: inner.x + 1, y: y, theme.dim)
+        grid.write(g.text(item.name), x: c, y: y, theme.dim, maxWidth: inner.maxX - c)
+        y += 1
+      }
+    }
+    // Rows visible: scrolled so the selection shows.
+    let rows = max(0, inner.maxY - y - (runs.problems.isEmpty ? 0 : 1))
+    let first = rows == 0 ? 0 : max(0, min(runs.selected - rows + 1, runs.entries.count - rows))
+    for (i, e) in runs.entries.enumerated().dropFirst(first).prefix(rows) {
+      let selected = i == runs.selected
+      let style = selected ? theme.selected : theme.text
+      let box = runs.isMarked(e) ? (g.unicode ? "■" : "#") : (g.unicode ? "□" : ".")
+      grid.write(box, x: inner.x, y: y, Style(fg: runs.color(of: e), bg: .default, .bold))
+      let fd = e.record.summary.frechetDistance.map { String(format: "%.2f", $0) } ?? "—"
+      let right = " " + g.text(fd)
+      let nameWidth = inner.width - 2 - right.count
+      let name = g.text(e.name)
+      let shown = name.count > nameWidth ? String(name.prefix(max(0, nameWidth - 1))) + "…" : name
+      let padded = shown.padding(toLength: max(0, nameWidth), withPad: " ", startingAt: 0)
+      grid.write(" " + g.text(padded) + right, x: inner.x + 1, y: y, style)
+      addTarget(Rect(x: inner.x, y: y, width: inner.width, height: 1), .runRow(i))
+      y += 1
+    }
+    if let problem = runs.problems.first, inner.height > 0 {
+      let more = runs.problems.count > 1 ? " (+\(runs.problems.count - 1) more)" : ""
+      grid.write(
+        g.text(problem + more), x: inner.x, y: inner.maxY - 1, theme.error, maxWidth: inner.width)
+    }
+  }
+
+  /// Final loss, held-out distance, copy rate, speed and time of each compared run.
+  func runsTable(_ runs: RunsList, _ compared: [RunEntry], _ grid: inout Grid, _ r: Rect) {
+    let g = theme.glyphs
+    let title = r.width >= 56 ? "Compared (Space marks, e exports, Enter loads)" : "Compared"
+    grid.box(r, title: title, theme.border, glyphs: g)
+    let inner = Rect(x: r.x + 1, y: r.y + 1, width: r.width - 2, height: r.height - 2)
+    // Right-aligned number columns; the name takes what is left.
+    let columns: [(String, Int)] = [
+      ("side", 5), ("steps", 6), ("loss", 8), ("distance", 9), ("copies", 7), ("ex/s", 7),
+      ("time", 7),
+    ]
+    let shown = columns.prefix { _ in true }
+    var fit: [(String, Int)] = []
+    var used = 14
+    for c in shown where used + c.1 <= inner.width {
+      fit.append(c)
+      used += c.1
+    }
+    let nameWidth = inner.width - fit.reduce(0) { $0 + $1.1 }
+    func row(_ y: Int, name: String, cells: [String], color: Color?, style: Style) {
+      var x = inner.x
+      if let color {
+        grid.write(g.unicode ? "■" : "#", x: x, y: y, Style(fg: color, bg: .default, .bold))
+      }
+      x += 2
+      grid.write(g.text(name), x: x, y: y, style, maxWidth: nameWidth - 3)
+      x = inner.x + nameWidth
+      for (c, text) in zip(fit, cells) {
+        let t = g.text(text)
+        grid.write(t, x: x + c.1 - t.count, y: y, style)
+        x += c.1
+      }
+    }
+    row(inner.y, name: "run", cells: fit.map(\.0), color: nil, style: theme.dim)
+    for (i, e) in compared.enumerated() where inner.y + 1 + i < inner.maxY {
+      let s = e.record.summary
+      let cells = [
+        "\(s.config.resolution)²", "\(s.steps)",
+        s.finalLoss.isFinite ? String(format: "%.4g", s.finalLoss) : "—",
+        s.frechetDistance.map { String(format: "%.2f", $0) } ?? "—",
+        s.copyRate.map { String(format: "%.0f%%", 100 * $0) } ?? "—",
+        String(format: "%.0f", s.examplesPerSecond), Renderer.clock(s.trainSeconds),
+      ]
+      row(
+        inner.y + 1 + i, name: e.name, cells: Array(cells.prefix(fit.count)),
+        color: runs.color(of: e), style: theme.text)
+    }
+  }
+
+  /// Each run's logged loss, smoothed (a moving average over 1/25 of the points), log scale.
+  func runsLossChart(_ runs: RunsList, _ compared: [RunEntry], _ grid: inout Grid, _ r: Rect) {
+    var series: [Series] = []
+    var maxStep = 1.0
+    for e in compared {
+      let points = Renderer.smoothed(e.record.losses.map { (Double($0.step), $0.loss) })
+      maxStep = max(maxStep, points.last?.x ?? 1)
+      series.append(
+        Series(
+          name: e.name, color: runs.color(of: e),
+          points: points.map { ($0.x, $0.y > 0 ? Foundation.log10($0.y) : -.infinity) }))
+    }
+    let ys = series.flatMap { $0.points.map(\.y) }.filter(\.isFinite)
+    let lo = ((ys.min() ?? -2) * 4).rounded(.down) / 4
+    let hi = ((ys.max() ?? 0) * 4).rounded(.up) / 4
+    let chart = Chart(
+      title: "log10 loss (smoothed)", x: Axis(name: "step", lower: 0, upper: maxStep),
+      y: Axis(name: "", lower: lo, upper: max(hi, lo + 0.25), maxTicks: 5), series: series)
+    draw(chart, &grid, r, overT: false)
+  }
+
+  /// The loss per logSNR bin of each run (over its last 20 % of steps) above the density p(λ)
+  /// each run's schedule trained with, on the same λ axis: where a schedule puts its examples
+  /// and how hard the model finds them there.
+  func runsBinCharts(_ runs: RunsList, _ compared: [RunEntry], _ grid: inout Grid, _ r: Rect) {
+    var bins: [Series] = []
+    var densities: [Series] = []
+    var lo = Double.infinity
+    var hi = -Double.infinity
+    for e in compared {
+      let rows = e.record.summary.lossByLogSNR
+      for row in rows {
+        lo = min(lo, row.logSNRLow)
+        hi = max(hi, row.logSNRHigh)
+      }
+      bins.append(
+        Series(
+          name: e.name, color: runs.color(of: e),
+          points: rows.map {
+            (($0.logSNRLow + $0.logSNRHigh) / 2, $0.meanLoss > 0 ? Foundation.log10($0.meanLoss) : -.infinity)
+          }))
+      if let curves = curves(e.setting, samples: 200) {
+        densities.append(Series(name: e.name, color: runs.color(of: e), points: curves.density))
+      }
+    }
+    guard lo < hi else {
+      notice(&grid, r, title: "Loss per logSNR", lines: ["No per-bin losses in these runs."])
+      return
+    }
+    let range = lo...hi
+    let (top, bottom) = r.splitTop(r.height * 11 / 20)
+    let ys = bins.flatMap { $0.points.map(\.y) }.filter(\.isFinite)
+    let ylo = ((ys.min() ?? -2) * 2).rounded(.down) / 2
+    let yhi = ((ys.max() ?? 0) * 2).rounded(.up) / 2
+    var binChart = Chart(
+      title: "log10 loss per logSNR bin", x: Axis(name: "", lower: lo, upper: hi),
+      y: Axis(name: "", lower: ylo, upper: max(yhi, ylo + 0.5), maxTicks: 4), series: bins)
+    binChart.showLegend = false
+    draw(binChart, &grid, top, overT: false)
+    var densityChart = Chart(
+      title: "p(λ) of each schedule", x: Axis(name: "logSNR λ", lower: lo, upper: hi),
+      y: Axis(
+        name: "", lower: 0, upper: Curves.densityTop(densities.map(\.points), within: range),
+        maxTicks: 3),
+      series: densities)
+    densityChart.showLegend = false
+    if bottom.height >= 5 { draw(densityChart, &grid, bottom, overT: false) }
+  }
+
+  /// The compared runs' sample grids side by side, each at the size its digits read best: the
+  /// first rows and columns of `samples.png` that fit, a pixel per cell across.
+  func runsSamples(_ runs: RunsList, _ compared: [RunEntry], _ grid: inout Grid, _ r: Rect) {
+    let g = theme.glyphs
+    let withSamples = compared.filter { $0.record.samples != nil }
+    guard !withSamples.isEmpty else { return }
+    let count = min(withSamples.count, max(1, r.width / 14))
+    let slot = r.width / count
+    for (k, e) in withSamples.prefix(count).enumerated() {
+      let box = Rect(x: r.x + k * slot, y: r.y, width: slot, height: r.height)
+      grid.box(box, title: e.name, Style(fg: runs.color(of: e)), glyphs: g)
+      let inner = Rect(x: box.x + 1, y: box.y + 1, width: box.width - 2, height: box.height - 2)
+      guard let picture = sampleCrop(e, width: inner.width, height: inner.height) else {
+        continue
+      }
+      HalfBlock.draw(
+        picture, into: &grid,
+        rect: Rect(x: inner.x, y: inner.y, width: picture.width, height: picture.height / 2),
+        mode: theme.colorMode, unicode: g.unicode)
+    }
+  }
+
+  /// ``sampleCrop(_:resolution:width:height:)`` of a run's samples, cached.
+  func sampleCrop(_ e: RunEntry, width: Int, height: Int) -> Picture? {
+    guard let image = e.record.samples, width >= 4, height >= 2 else { return nil }
+    let key = "\(e.record.folder)|\(width)x\(height)"
+    if let p = runPictures[key] { return p }
+    let p = Renderer.sampleCrop(
+      image, resolution: e.record.summary.config.resolution, width: width, height: height)
+    if runPictures.count > 64 { runPictures.removeAll() }
+    runPictures[key] = p
+    return p
+  }
+
+  /// The top-left tiles of a `samples.png` grid (``SampleGrid``: 1-pixel gaps, each image
+  /// enlarged to at least 32 px) that fit `width × height` cells, at about `resolution` + 1
+  /// pixels a tile (but 9 to 17): width × 2·height pixels, for half-blocks.
+  static func sampleCrop(_ image: Image, resolution: Int, width: Int, height: Int) -> Picture? {
+    let scale = max(1, 32 / max(resolution, 1))
+    let cell = resolution * scale + 1
+    let columnsInFile = (image.width - 1) / cell
+    let rowsInFile = (image.height - 1) / cell
+    guard columnsInFile > 0, rowsInFile > 0 else { return nil }
+    let tile = min(max(resolution + 1, 9), 17)
+    let columns = min(columnsInFile, max(1, width / tile))
+    let rows = min(rowsInFile, max(1, 2 * height / tile))
+    let picture = Picture(image)
+    let cropW = min(image.width, columns * cell + 1)
+    let cropH = min(image.height, rows * cell + 1)
+    var rgb = [Float](repeating: 0, count: cropW * cropH * 3)
+    for y in 0..<cropH {
+      for x in 0..<cropW {
+        for c in 0..<3 { rgb[3 * (y * cropW + x) + c] = picture.rgb[3 * (y * image.width + x) + c] }
+      }
+    }
+    let w = min(width, columns * tile)
+    let h = min(2 * height, rows * tile) / 2 * 2
+    guard w > 0, h > 0 else { return nil }
+    return Picture(width: cropW, height: cropH, rgb: rgb).fitted(width: w, height: h)
+  }
+
+  /// A moving average over a window of 1/25 of the points (at least 1): the curve's trend
+  /// without its step-to-step noise; the window shrinks at the ends.
+  static func smoothed(_ points: [(x: Double, y: Double)]) -> [(x: Double, y: Double)] {
+    let half = points.count / 50
+    guard half > 0 else { return points }
+    var prefix = [0.0]
+    for p in points { prefix.append(prefix.last! + p.y) }
+    return points.indices.map { i in
+      let a = max(0, i - half)
+      let b = min(points.count - 1, i + half)
+      return (points[i].x, (prefix[b + 1] - prefix[a]) / Double(b - a + 1))
+    }
+  }
+}
