@@ -13,7 +13,9 @@ import TUI
 /// - preview γ: the preview's γ changed, on the schedule screen (its preview column) and on the
 ///   preview screen (2): each resolution is one multiply-add per pixel and an area average; the
 ///   probe is not in the frame;
-/// - probe: what the explorer then does when idle for that γ (the three resolutions' probes).
+/// - probe: what the explorer then does when idle for that γ (the three resolutions' probes);
+/// - runs: the runs screen (5) comparing four runs while a queued run's step report arrives;
+/// - training: the training screen (3) 5,000 steps into a run, as each step report arrives.
 /// The reference in the same run is the floor: clearing and diffing a 200×60 grid.
 enum FrameBench {
   static let benchmark = Benchmark(
@@ -102,6 +104,42 @@ enum FrameBench {
       while renderer.idleWork() {}
     }
 
+    // The runs screen (5) comparing four finished runs while a queued run trains: each frame
+    // is one step report arriving (the status line's progress changes), as during a queue.
+    state.runs = RunsList(folder: "runs")
+    for (k, b) in [1.0, 0.7, 0.5, 0.35].enumerated() {
+      state.runs.add(
+        RunEntry(record: syntheticRun(inputScale: b, index: k), name: "1−t b=\(b)",
+          colorIndex: k, thisSession: true))
+    }
+    state.screen = .runs
+    state.queue = TrainingQueue(items: [
+      .init(name: "current", setting: state.document.current, colorIndex: nil)
+    ])
+    reduce(&state, .trainingStarted(label: "current", details: "", totalSteps: 1_000_000))
+    frame()
+    frame()
+    var reported = 0
+    let runsScreen = BenchTools.time(runs: runs) {
+      reported += 1
+      reduce(&state, .trainingStep(step: reported, loss: 0.1, examplesPerSecond: 20_000))
+      frame()
+    }
+    let runsChanged = changed
+    // The training screen (3) while the run goes, 5,000 steps into it: its loss chart redrawn.
+    state.screen = .training
+    for _ in 0..<5000 {
+      reported += 1
+      reduce(&state, .trainingStep(step: reported, loss: 0.1, examplesPerSecond: 20_000))
+    }
+    frame()
+    let trainingScreen = BenchTools.time(runs: runs) {
+      reported += 1
+      reduce(&state, .trainingStep(step: reported, loss: 0.1, examplesPerSecond: 20_000))
+      frame()
+    }
+    let trainingChanged = changed
+
     print("grid \(width)×\(height), \(runs) frames per kind (probe: \(probeRuns))")
     report("floor: clear + diff", floor, nil, cells: nil)
     report("cursor move", cursor, floor, cells: cursorChanged)
@@ -109,8 +147,34 @@ enum FrameBench {
     report("preview γ (screen 1)", previewColumn, floor, cells: columnChanged)
     report("preview γ (screen 2)", previewScreen, floor, cells: screenChanged)
     report("γ frame + idle probe", probe, floor, cells: nil)
+    report("runs screen + a step", runsScreen, floor, cells: runsChanged)
+    report("training + a step", trainingScreen, floor, cells: trainingChanged)
     print("goal: cursor move, edit and preview γ under 2 ms median")
     return 0
+  }
+
+  /// A finished 8×8 run as its folder would hold it: 500 logged losses, 20 logSNR bins, a
+  /// 10 × 10 grid of samples (noise), so the runs screen draws all it can.
+  static func syntheticRun(inputScale: Double, index: Int) -> RunRecord {
+    var c = TrainingConfig()
+    c.schedule = ScheduleSpec(family: .linear)
+    c.inputScale = inputScale
+    let bins = (0..<LossBins.count).map { i -> LossBins.Row in
+      let r = LossBins.range(i)
+      return LossBins.Row(
+        logSNRLow: r.lo, logSNRHigh: r.hi, meanLoss: exp(-(r.lo + 1) / 4) / 10, examples: 100)
+    }
+    let summary = RunSummary(
+      config: c, steps: 5000, trainSeconds: 40, finalLoss: 0.1, lossByLogSNR: bins,
+      frechetDistance: 6 + Double(index), copyRate: 0.2)
+    var rng = SplitMix64(seed: UInt64(index))
+    let side = 10 * 33 + 1
+    let pixels = (0..<side * side).map { _ in Float(rng.next() % 256) / 255 }
+    return RunRecord(
+      folder: "runs/\(index)", summary: summary,
+      losses: (1...500).map { RunRecord.LossPoint(step: 10 * $0, loss: 1 / sqrt(Double($0))) },
+      samples: Image(width: side, height: side, channels: 1, pixels: pixels),
+      finished: Date(timeIntervalSince1970: Double(index)))
   }
 
   static func report(_ label: String, _ sorted: [Double], _ floor: [Double]?, cells: Int?) {
