@@ -482,15 +482,21 @@ extension Renderer {
   }
 
   /// The top-left tiles of a `samples.png` grid (``SampleGrid``: 1-pixel gaps, each image
-  /// enlarged to at least 32 px) that fit `width × height` cells, at about `resolution` + 1
-  /// pixels a tile (but 9 to 17): width × 2·height pixels, for half-blocks.
+  /// enlarged to at least 32 px) that fit `width × height` cells, 9 to 17 pixels a tile
+  /// (at most the image's side + 1): width × 2·height pixels, for half-blocks.
   static func sampleCrop(_ image: Image, resolution: Int, width: Int, height: Int) -> Picture? {
     let scale = max(1, 32 / max(resolution, 1))
     let cell = resolution * scale + 1
     let columnsInFile = (image.width - 1) / cell
     let rowsInFile = (image.height - 1) / cell
     guard columnsInFile > 0, rowsInFile > 0 else { return nil }
-    let tile = min(max(resolution + 1, 9), 17)
+    // The largest tile (17 down to 9 pixels, never above the image's own side + 1) that still
+    // shows two rows of three; else the smallest, for as many as fit.
+    let largest = min(max(resolution + 1, 9), 17)
+    let tile =
+      stride(from: largest, through: 9, by: -1).first { t in
+        min(columnsInFile, width / t) >= 3 && min(rowsInFile, 2 * height / t) >= 2
+      } ?? 9
     let columns = min(columnsInFile, max(1, width / tile))
     let rows = min(rowsInFile, max(1, 2 * height / tile))
     let picture = Picture(image)

@@ -277,7 +277,12 @@ extension Renderer {
       title: "log10 loss per step",
       x: Axis(name: "step", lower: 0, upper: Double(max(t.totalSteps, 1))),
       y: Axis(name: "", lower: lo, upper: max(hi, lo + 0.5), maxTicks: 5),
-      series: [Series(name: "", color: Theme.current, points: points)])
+      // In the colour of the pin being trained (a queue's run), as on the runs screen.
+      series: [
+        Series(
+          name: "", color: state.queue?.current?.colorIndex.map(Theme.pinColor) ?? Theme.current,
+          points: points)
+      ])
     chart.draw(into: &grid, rect: chartArea, glyphs: g, theme: theme.chart)
   }
 }
