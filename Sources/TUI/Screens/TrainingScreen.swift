@@ -6,7 +6,7 @@ import Engine
 enum TrainingScreen: ScreenDefinition {
   /// `s` trains from every screen (and shows this one); the sweep screen's own `s` overrides it.
   static let globalKeys: [KeyBinding] = [
-    KeyBinding("s", "train current schedule / stop (+ queue)", .toggleTraining),
+    KeyBinding("s", "train screen 3's setup / stop (+ queue)", .toggleTraining),
     KeyBinding("S", "queue a run per pin + current schedule", .queuePinned),
   ]
 
