@@ -326,3 +326,22 @@ func pinnedExplorer() -> AppState {
     #expect(Renderer.smoothed(Array(points.prefix(10))).map(\.y) == (0..<10).map { Double($0 % 2) })
   }
 }
+
+@Suite struct RunsPointerTests {
+  @Test("a click on a run's row chooses it; the wheel over the list moves the choice")
+  func clickAndWheel() throws {
+    var s = explorer(on: .runs)
+    reduce(&s, .runsScanned([record("/r/a"), record("/r/b", inputScale: 0.5)], problems: []))
+    let renderer = Renderer(theme: Theme(glyphs: .unicode, colorMode: .none))
+    let lines = renderer.render(s, width: 120, height: 40).lines
+    let y = try #require(lines.firstIndex { $0.hasPrefix("│□ 1−t b=0.5") })
+    let click = try #require(renderer.action(for: .click(x: 5, y: y), in: s))
+    #expect(click == .selectRun(1))
+    reduce(&s, click)
+    #expect(s.runs.selected == 1)
+    // Wheel up (away from the user) goes to the previous run, as ↑ does.
+    let wheel = try #require(renderer.action(for: .wheel(up: true, x: 5, y: y), in: s))
+    reduce(&s, wheel)
+    #expect(s.runs.selected == 0)
+  }
+}
