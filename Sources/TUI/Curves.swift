@@ -93,11 +93,14 @@ public enum Curves {
 // MARK: - Effective weighting (Kingma & Gao 2023)
 
 extension Curves {
-  /// The objective the weighting plot shows: ε-output, the chosen weighting, Hang et al.'s
-  /// γ = 5 for min-SNR, and EDM's own σ_d = 0.5 (the explorer does not know the training data's
-  /// RMS; the plot's title says which σ_d it used).
-  public static func plotObjective(_ weighting: LossWeighting) -> Objective {
-    Objective(prediction: .eps, weighting: weighting, minSNRGamma: 5, dataRMS: 0.5)
+  /// The objective the weighting plot shows: ε-output, the chosen weighting, min-SNR's γ (the
+  /// training setup's; Hang et al.'s 5 by default) and σ_d (the setup's when a run measured it,
+  /// else EDM's own 0.5); the plot's title says which γ and σ_d it used.
+  public static func plotObjective(
+    _ weighting: LossWeighting, minSNRGamma: Double = 5, dataRMS: Double? = nil
+  ) -> Objective {
+    Objective(
+      prediction: .eps, weighting: weighting, minSNRGamma: minSNRGamma, dataRMS: dataRMS ?? 0.5)
   }
 
   /// The effective weighting over logSNR of training with t ~ U(0, 1) and `objective`: the

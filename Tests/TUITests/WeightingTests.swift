@@ -94,4 +94,19 @@ import Testing
     for (a, b) in zip(plots, plots.dropFirst()) { #expect(a.maxX < b.x) }
     expectExactWidth(g, w, h)
   }
+
+  @Test("the plot uses the setup's min-SNR γ: w(λ) = min(e^λ, γ)/e^λ, and says which γ")
+  func setupGamma() {
+    let o = Curves.plotObjective(.minSNR, minSNRGamma: 2)
+    // By hand: at λ = 2 the SNR e² ≈ 7.39 is above γ = 2, so w = 2/e²; at λ = 0, w = 1.
+    #expect(abs(o.weight(logSNR: 2) - 2 / exp(2)) < 1e-12)
+    #expect(abs(o.weight(logSNR: 0) - 1) < 1e-12)
+    var s = explorer()
+    s.document.setup.minSNRGamma = 2
+    s.weighting = .minSNR
+    s.showWeighting = true
+    let text = Renderer(theme: Theme(glyphs: .unicode, colorMode: .none))
+      .render(s, width: 200, height: 60).lines.joined(separator: "\n")
+    #expect(text.contains("(γ = 2)"))
+  }
 }

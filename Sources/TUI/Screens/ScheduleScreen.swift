@@ -198,10 +198,15 @@ extension Renderer {
     _ state: AppState, _ sets: [(name: String, color: Color, curves: CurveSet)],
     range: ClosedRange<Double>, cursor: Double?, _ grid: inout Grid, _ area: Rect
   ) {
-    let objective = Curves.plotObjective(state.weighting)
+    let setup = state.document.setup
+    let objective = Curves.plotObjective(
+      state.weighting, minSNRGamma: setup.minSNRGamma, dataRMS: setup.dataRMS)
     let w = state.weighting
     let name =
-      w.displayName + (w == .edm ? " (σ_d = 0.5)" : w == .minSNR ? " (γ = 5)" : "")
+      w.displayName
+      + (w == .edm
+        ? " (σ_d = \(short(objective.dataRMS)))"
+        : w == .minSNR ? " (γ = \(short(objective.minSNRGamma)))" : "")
     let count = area.width >= 150 ? 3 : area.width >= 90 ? 2 : 1
     // Two blank columns between charts, so one's last x label never runs into the next title.
     let slots = area.columns(count).enumerated().map { i, r in
