@@ -77,12 +77,12 @@ struct Export: ParsableCommand {
 
   @Option(
     help: ArgumentHelp(
-      "--python: " + ObjectiveHelp.prediction + ". Default: the config's training section, "
+      "--python: " + VocabularyHelp.prediction + ". Default: the config's training section, "
         + "else as train's.", valueName: "output"))
   var prediction: Parameterization?
 
   @Option(
-    help: ArgumentHelp("--python: " + ObjectiveHelp.weighting + ".", valueName: "weighting"))
+    help: ArgumentHelp("--python: " + VocabularyHelp.weighting + ".", valueName: "weighting"))
   var weighting: LossWeighting?
 
   @Option(

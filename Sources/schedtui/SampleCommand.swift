@@ -22,9 +22,10 @@ struct Sample: ParsableCommand {
   var count = 100
   @Option(
     parsing: .unconditional,
-    help: "Sampling steps, 1…10000 (default: the run's, usually 100).")
+    help: "Sampling steps, \(TrainingLimits.sampleSteps.text) (default: the run's, usually 100).")
   var steps: Int?
-  @Option(help: "Sampler: ddpm (ancestral) or ddim (default: the run's, ddpm).")
+  @Option(
+    help: ArgumentHelp(VocabularyHelp.sampler + " (default: the run's, ddpm).", valueName: "sampler"))
   var sampler: SamplerKind?
   @Option(parsing: .unconditional, help: "DDIM's η in [0, 1]: 0 is deterministic (default 0).")
   var eta: Double = 0
@@ -54,24 +55,19 @@ struct Sample: ParsableCommand {
   var output: String
 
   func validate() throws {
-    guard (1...100_000).contains(count) else {
-      throw ValidationError("--count \(count) is not allowed: a whole number in 1…100000.")
-    }
-    if let steps, !(1...10_000).contains(steps) {
-      throw ValidationError("--steps \(steps) is not allowed: a whole number in 1…10000.")
-    }
+    try CommandLineCheck.whole("--count", count, 1...100_000)
+    try CommandLineCheck.whole("--steps", steps, TrainingLimits.sampleSteps)
     guard eta.isFinite, (0...1).contains(eta) else {
-      throw ValidationError("--eta \(eta) is not allowed: a number in [0, 1].")
+      throw CommandLineCheck.refuse("--eta", eta, "a number in [0, 1]")
     }
-    if let guidance, !(guidance.isFinite && (0...20).contains(guidance)) {
-      throw ValidationError("--guidance \(guidance) is not allowed: a number in [0, 20].")
+    if let guidance, !(guidance.isFinite && TrainingLimits.guidance.contains(guidance)) {
+      throw CommandLineCheck.refuse(
+        "--guidance", guidance, "a number in \(TrainingLimits.guidance.interval)")
     }
     if let label, !(0...9).contains(label) {
-      throw ValidationError("--label \(label) is not allowed: a digit class 0…9.")
+      throw CommandLineCheck.refuse("--label", label, "a digit class 0 … 9")
     }
-    if let threads, !(1...64).contains(threads) {
-      throw ValidationError("--threads \(threads) is not allowed: a whole number in 1…64.")
-    }
+    try CommandLineCheck.threads(threads)
     if score, count < 2 {
       throw ValidationError("--score needs --count 2 or more (a covariance needs two samples).")
     }

@@ -2,9 +2,6 @@ import ArgumentParser
 import Foundation
 import Schedules
 
-extension ScheduleFamily: ExpressibleByArgument {
-  public static var allValueStrings: [String] { allCases.map(\.rawValue) }
-}
 
 /// The schedule options every command shares: a family and its parameters, the input scale and
 /// normalisation, or a whole config file (`--config`) or preset (`--preset`) instead.

@@ -45,19 +45,22 @@ struct Sweep: ParsableCommand {
   @Option(parsing: .unconditional, help: "Seed of the first repeat; repeat k uses seed + k.")
   var seed: UInt64 = 0
   @Option(help: ArgumentHelp(
-    "Denoiser: auto (mlp-s at every resolution, see README \"Sweeps\"), mlp-s or convres-s.",
+    "Denoiser: auto (mlp-s at every resolution, see README \"Sweeps\"), "
+      + ModelKind.namesList + ".",
     valueName: "model"))
   var model = "auto"
-  @Option(parsing: .unconditional, help: "Examples per step (default: \(SweepSettings().batch)).")
+  @Option(
+    parsing: .unconditional,
+    help: "Examples per step, \(TrainingLimits.batch.text) (default: \(SweepSettings().batch)).")
   var batch = SweepSettings().batch
   @Option(
     parsing: .unconditional,
     help: "Peak learning rate (default: 1e-3 for mlp-s, 5e-4 for convres-s).")
   var lr: Double?
   @Option(help: ArgumentHelp(
-    ObjectiveHelp.prediction + ". " + ObjectiveHelp.defaults, valueName: "output"))
+    VocabularyHelp.prediction + ". " + VocabularyHelp.objectiveDefaults, valueName: "output"))
   var prediction: Parameterization?
-  @Option(help: ArgumentHelp(ObjectiveHelp.weighting + ".", valueName: "weighting"))
+  @Option(help: ArgumentHelp(VocabularyHelp.weighting + ".", valueName: "weighting"))
   var weighting: LossWeighting?
   @Option(
     parsing: .unconditional,
@@ -98,38 +101,30 @@ struct Sweep: ParsableCommand {
   func validate() throws {
     try validateShardOptions()
     _ = try grid()
-    guard steps >= 1 else { throw ValidationError("--steps \(steps) is not allowed: a whole number ≥ 1.") }
-    guard (1...100).contains(repeats) else {
-      throw ValidationError("--repeats \(repeats) is not allowed: a whole number in 1…100.")
+    try CommandLineCheck.whole("--steps", steps, TrainingLimits.steps)
+    try CommandLineCheck.whole("--repeats", repeats, 1...100)
+    guard model == "auto" || ModelKind(name: model) != nil else {
+      throw CommandLineCheck.refuse("--model", model, "auto, " + ModelKind.namesList)
     }
-    guard model == "auto" || ModelKind(rawValue: model) != nil else {
-      throw ValidationError("--model \(model) is not allowed: auto, mlp-s or convres-s.")
+    try CommandLineCheck.whole("--batch", batch, TrainingLimits.batch)
+    if let lr, !(lr.isFinite && lr > 0 && lr <= TrainingLimits.learningRateMax) {
+      throw CommandLineCheck.refuse("--lr", lr, TrainingLimits.learningRateText)
     }
-    guard (1...4096).contains(batch) else {
-      throw ValidationError("--batch \(batch) is not allowed: a whole number in 1…4096.")
+    // Every run is scored: no 0 here, unlike `schedtui train --eval-samples`.
+    try CommandLineCheck.whole("--eval-samples", evalSamples, TrainingLimits.evalSamples)
+    try CommandLineCheck.whole("--sample-steps", sampleSteps, TrainingLimits.sampleSteps)
+    guard guidance.isFinite, TrainingLimits.guidance.contains(guidance) else {
+      throw CommandLineCheck.refuse(
+        "--guidance", guidance, "a number in \(TrainingLimits.guidance.interval)")
     }
-    if let lr, !(lr.isFinite && lr > 0 && lr < 1) {
-      throw ValidationError("--lr \(lr) is not allowed: a number in (0, 1).")
-    }
-    guard (2...10000).contains(evalSamples) else {
-      throw ValidationError("--eval-samples \(evalSamples) is not allowed: a whole number in 2…10000.")
-    }
-    guard (1...10000).contains(sampleSteps) else {
-      throw ValidationError("--sample-steps \(sampleSteps) is not allowed: a whole number in 1…10000.")
-    }
-    guard guidance.isFinite, guidance >= 0, guidance <= 100 else {
-      throw ValidationError("--guidance \(guidance) is not allowed: a number in [0, 100].")
-    }
-    guard (1...64).contains(threads) else {
-      throw ValidationError("--threads \(threads) is not allowed: a whole number in 1…64.")
-    }
+    try CommandLineCheck.threads(threads)
     let grid = try grid()
     for r in grid.resolutions {
       do {
         _ = try sweepSettings().config(
           cell: SweepCell(resolution: r, scale: 1, family: grid.families[0]), seed: 0)
-      } catch DatasetError.invalid(let field, let value, let allowed) {
-        throw ValidationError("--\(field) \(value) is not allowed in this sweep: \(allowed).")
+      } catch let error as DatasetError {
+        throw CommandLineCheck.error(error, context: " in this sweep")
       }
     }
   }
@@ -138,7 +133,7 @@ struct Sweep: ParsableCommand {
     var s = SweepSettings()
     s.steps = steps
     s.batch = batch
-    s.model = model == "auto" ? nil : ModelKind(rawValue: model)
+    s.model = ModelKind(name: model)
     s.learningRate = lr
     if let prediction {
       s.prediction = prediction
@@ -177,7 +172,7 @@ struct Sweep: ParsableCommand {
     let shard = try shardValue()
     var runner = try SweepRunner(
       directory: out, grid: grid, settings: settings.recorded(resolutions: grid.resolutions),
-      overwrite: overwrite, shard: shard)
+      overwrite: overwrite, shard: shard, setup: shard == nil ? settings.setup(grid: grid) : nil)
     for note in runner.notes { print("note: \(note)") }
     let pending = runner.pendingJobs.count
     let all = grid.cells.count * grid.repeats

@@ -3,26 +3,6 @@ import Engine
 import Foundation
 import Schedules
 
-extension ModelKind: ExpressibleByArgument {}
-extension DataKind: ExpressibleByArgument {}
-extension Parameterization: ExpressibleByArgument {}
-extension LossWeighting: ExpressibleByArgument {}
-
-/// The objective options' help, from the vocabulary's own lines.
-enum ObjectiveHelp {
-  static let prediction =
-    "What the network outputs: "
-    + Parameterization.allCases.map { "\($0.rawValue): \($0.help)" }.joined(separator: "; ")
-  static let weighting =
-    "How the loss weights noise levels, as w(λ) on the ε-MSE: "
-    + LossWeighting.allCases.map { "\($0.rawValue): \($0.help)" }.joined(separator: "; ")
-  static let defaults =
-    "Default: \(Objective.defaultPrediction.rawValue) with \(Objective.defaultWeighting.rawValue) "
-    + "(see README \"Training\"); --prediction alone trains with that output's own MSE"
-}
-extension OptimizerKind: ExpressibleByArgument {}
-extension SamplerKind: ExpressibleByArgument {}
-
 /// Set by SIGINT; polled between training steps so Ctrl-C stops with a checkpoint.
 nonisolated(unsafe) var interruptRequested: sig_atomic_t = 0
 
@@ -45,14 +25,15 @@ struct Train: ParsableCommand {
 
   @OptionGroup var schedule: ScheduleOptions
 
-  @Option(help: "Training data: digits or patches.")
+  @Option(help: ArgumentHelp(VocabularyHelp.data + ".", valueName: "data"))
   var data: DataKind?
   @Option(
     parsing: .unconditional,
     help: "Image side: 8, 16 or 32 for digits; 16, 32 or 64 for patches (default 8 / 16).")
   var resolution: Int?
   @Option(
-    help: "Denoiser: mlp-s (up to 32 px) or convres-s. Default: mlp-s up to 32 px, convres-s above.")
+    help: ArgumentHelp(
+      VocabularyHelp.model + ". Default: mlp-s up to 32 px, convres-s above.", valueName: "model"))
   var model: ModelKind?
   @Option(
     parsing: .unconditional,
@@ -60,7 +41,7 @@ struct Train: ParsableCommand {
   var steps: Int?
   @Option(
     parsing: .unconditional,
-    help: "Examples per step (default 256 for mlp-s, 32 for convres-s).")
+    help: "Examples per step, \(TrainingLimits.batch.text) (default 256 for mlp-s, 32 for convres-s).")
   var batch: Int?
   @Option(parsing: .unconditional, help: "Seed of every random draw (default 0).")
   var seed: UInt64?
@@ -70,15 +51,15 @@ struct Train: ParsableCommand {
   var lr: Double?
   @Option(
     help: ArgumentHelp(
-      ObjectiveHelp.prediction + ". " + ObjectiveHelp.defaults, valueName: "output"))
+      VocabularyHelp.prediction + ". " + VocabularyHelp.objectiveDefaults, valueName: "output"))
   var prediction: Parameterization?
-  @Option(help: ArgumentHelp(ObjectiveHelp.weighting + ".", valueName: "weighting"))
+  @Option(help: ArgumentHelp(VocabularyHelp.weighting + ".", valueName: "weighting"))
   var weighting: LossWeighting?
   @Option(
     name: .customLong("min-snr-gamma"), parsing: .unconditional,
     help: "γ of --weighting min-snr (default 5).")
   var minSNRGamma: Double?
-  @Option(help: "Optimiser: adamw or lamb (default adamw).")
+  @Option(help: ArgumentHelp(VocabularyHelp.optimizer + ".", valueName: "optimizer"))
   var optimizer: OptimizerKind?
   @Option(parsing: .unconditional, help: "Warm-up steps before the cosine decay (default 100).")
   var warmup: Int?
@@ -117,9 +98,7 @@ struct Train: ParsableCommand {
   var overwrite = false
 
   func validate() throws {
-    if let threads, !(1...64).contains(threads) {
-      throw ValidationError("--threads \(threads) is not allowed: a whole number in 1…64.")
-    }
+    try CommandLineCheck.threads(threads)
     if resume != nil {
       let others: [(String, Bool)] = [
         ("--data", data != nil), ("--resolution", resolution != nil), ("--model", model != nil),
@@ -156,7 +135,7 @@ struct Train: ParsableCommand {
     }
     if let data {
       c.data = data
-      if resolution == nil, !fromFile { c.resolution = Dataset.allowedResolutions(data)[0] }
+      if resolution == nil, !fromFile { c.resolution = data.resolutions[0] }
     }
     if let resolution { c.resolution = resolution }
     if let model {
@@ -192,12 +171,7 @@ struct Train: ParsableCommand {
     if let ema { c.optimizer.emaDecay = ema }
     if let evalSamples { c.evalSamples = evalSamples }
     if let checkpointEvery { c.checkpointEvery = checkpointEvery }
-    do { try c.validate() } catch {
-      if case .invalid(let field, let value, let allowed) = error {
-        throw ValidationError("--\(field) \(value) is not allowed: \(allowed).")
-      }
-      throw ValidationError("\(error)")
-    }
+    do { try c.validate() } catch { throw CommandLineCheck.error(error) }
     return c
   }
 
@@ -213,8 +187,7 @@ struct Train: ParsableCommand {
       do { trainingRun = try TrainingRun(resuming: resume, steps: steps) } catch let error
         as DatasetError
       {
-        guard case .invalid(let field, let value, let allowed) = error else { throw error }
-        throw ValidationError("--\(field) \(value) is not allowed with --resume: \(allowed).")
+        throw CommandLineCheck.error(error, context: " with --resume")
       }
     } else {
       directory = out ?? Train.defaultFolder()

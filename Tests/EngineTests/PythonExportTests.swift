@@ -204,21 +204,7 @@ import Testing
 /// `schedtui export --sigmas / --python` run as a user would.
 @Suite struct ExportHandOffCommandTests {
   static func run(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: NoiseCommandTests.executable)
-    process.arguments = ["export"] + arguments
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    let errors = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (
-      process.terminationStatus, String(decoding: data, as: UTF8.self),
-      String(decoding: errors, as: UTF8.self)
-    )
+    try SchedtuiCommand.run(["export"] + arguments)
   }
 
   @Test("--python takes the config's objective and σ_d measured on its data, as train does")

@@ -1,4 +1,5 @@
 import Foundation
+import Schedules
 
 /// Runs a sweep: every cell × repeat that `sweep.json` does not already hold, in grid order,
 /// saving the state after each run. The training itself is `train`, so the CLI and the explorer
@@ -60,9 +61,13 @@ public struct SweepRunner {
   /// A shard (``SweepShard``) shares the folder with the other shards, on other machines: it
   /// locks only its own lock file, keeps its state in `shards/`, writes no manifest (the merge
   /// does), and counts the runs of a `sweep.json` that a merge wrote as done (it only reads it).
+  ///
+  /// `setup`, when given, is written to the folder's `config.json` (not by a shard, which leaves
+  /// the folder's files to the merge): the sweep's shared training setup in the config format
+  /// (``SweepSettings/setup(grid:)``).
   public init(
     directory: String, grid: SweepGrid, settings: [String: String], overwrite: Bool = false,
-    shard: SweepShard? = nil
+    shard: SweepShard? = nil, setup: Config? = nil
   ) throws {
     self.directory = directory
     self.shard = shard
@@ -132,6 +137,11 @@ public struct SweepRunner {
     }
     if manifest == nil || loaded == nil {
       try FolderManifest(kind: .sweep, what: SweepRunner.describe(grid)).write(in: directory)
+    }
+    if let setup {
+      try AtomicFile.write(
+        setup.encoded(),
+        to: (directory as NSString).appendingPathComponent(TrainingRun.configFileName))
     }
   }
 

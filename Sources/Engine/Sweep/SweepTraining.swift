@@ -69,6 +69,13 @@ public struct SweepSettings: Equatable, Sendable {
     return c
   }
 
+  /// The sweep folder's `config.json`: the training setup every cell shares, with the first
+  /// cell's schedule, input scale and resolution (the grid's first entries) standing for the
+  /// grid; each run's own folder, `cells/<cell>/seed-<s>/config.json`, holds its exact setup.
+  public func setup(grid: SweepGrid) throws -> Config {
+    Config(try config(cell: grid.cells[0], seed: grid.seed))
+  }
+
   /// What `sweep.json` records, so that a resumed sweep is the same experiment.
   public func recorded(resolutions: [Int]) -> [String: String] {
     var s: [String: String] = [

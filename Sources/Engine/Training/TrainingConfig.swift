@@ -1,14 +1,6 @@
 import Foundation
 import Schedules
 
-/// Which sampler turns noise into samples.
-public enum SamplerKind: String, Codable, CaseIterable, Sendable {
-  /// DDPM ancestral sampling: the posterior q(z_s | z_t, ẑ0) with its full variance.
-  case ddpm
-  /// DDIM with stochasticity η (0: deterministic).
-  case ddim
-}
-
 /// Everything that defines a training run. Encoded into `summary.json` and every checkpoint.
 public struct TrainingConfig: Sendable, Equatable {
   /// The training schedule γ(t) and the input scale b; `normalize` divides each x_t by its
@@ -88,7 +80,7 @@ public struct TrainingConfig: Sendable, Equatable {
   }
 
   /// Checks every field a user can set; the error names it (as the `schedtui train` option
-  /// without its dashes), its value, and what is allowed.
+  /// without its dashes), its value, and what is allowed (``TrainingLimits``).
   public func validate() throws(DatasetError) {
     func check(_ ok: Bool, _ field: String, _ value: Any, _ allowed: String) throws(DatasetError) {
       if !ok { throw .invalid(field: field, value: "\(value)", allowed: allowed) }
@@ -100,18 +92,23 @@ public struct TrainingConfig: Sendable, Equatable {
       throw .invalid(
         field: "inference", value: sampleSchedule.family.rawValue, allowed: error.description)
     }
-    let sizes = Dataset.allowedResolutions(data)
+    let sizes = data.resolutions
     try check(
       sizes.contains(resolution), "resolution", resolution,
       sizes.map(String.init).joined(separator: ", ") + " for \(data.rawValue)")
-    try check(
-      model != .mlpS || resolution <= 32, "model",
-      "\(model.rawValue) at \(resolution)×\(resolution)",
-      "mlp-s up to 32 pixels; convres-s at any resolution")
-    try check(steps >= 1 && steps <= 10_000_000, "steps", steps, "1 … 10000000")
-    try check(batch >= 1 && batch <= 4096, "batch", batch, "1 … 4096")
+    if let largest = model.largestResolution {
+      try check(
+        resolution <= largest, "model", "\(model.rawValue) at \(resolution)×\(resolution)",
+        ModelKind.allCases.map { m in
+          m.largestResolution.map { "\(m.name) up to \($0) pixels" } ?? "\(m.name) at any resolution"
+        }.joined(separator: "; "))
+    }
+    try check(TrainingLimits.steps.contains(steps), "steps", steps, TrainingLimits.steps.text)
+    try check(TrainingLimits.batch.contains(batch), "batch", batch, TrainingLimits.batch.text)
     let lr = optimizer.learningRate
-    try check(lr.isFinite && lr > 0 && lr <= 1, "lr", lr, "a number in (0, 1]")
+    try check(
+      lr.isFinite && lr > 0 && lr <= TrainingLimits.learningRateMax, "lr", lr,
+      TrainingLimits.learningRateText)
     try check(
       labelDropout.isFinite && labelDropout >= 0 && labelDropout < 1, "label-dropout", labelDropout,
       "a number in [0, 1)")
@@ -122,20 +119,36 @@ public struct TrainingConfig: Sendable, Equatable {
     try check(
       optimizer.emaDecay.isFinite && optimizer.emaDecay >= 0 && optimizer.emaDecay < 1,
       "ema", optimizer.emaDecay, "a number in [0, 1)")
-    try check(sampleSteps >= 1 && sampleSteps <= 10_000, "sample-steps", sampleSteps, "1 … 10000")
-    try check(eta.isFinite && eta >= 0 && eta <= 1, "eta", eta, "a number in [0, 1]")
-    try check(guidance.isFinite && guidance >= 0 && guidance <= 20, "guidance", guidance, "0 … 20")
     try check(
-      evalSamples == 0 || (evalSamples >= 2 && evalSamples <= 100_000), "eval-samples", evalSamples,
-      "0 (no metric) or 2 … 100000 (a covariance needs two samples)")
+      TrainingLimits.sampleSteps.contains(sampleSteps), "sample-steps", sampleSteps,
+      TrainingLimits.sampleSteps.text)
+    try check(eta.isFinite && eta >= 0 && eta <= 1, "eta", eta, "a number in [0, 1]")
+    try check(
+      guidance.isFinite && TrainingLimits.guidance.contains(guidance), "guidance", guidance,
+      TrainingLimits.guidance.text)
+    try check(
+      evalSamples == 0 || TrainingLimits.evalSamples.contains(evalSamples), "eval-samples",
+      evalSamples,
+      "0 (no metric) or \(TrainingLimits.evalSamples.text) (a covariance needs two samples)")
     try check(checkpointEvery >= 1, "checkpoint-every", checkpointEvery, "1 or more steps")
     try check(
-      minSNRGamma.isFinite && minSNRGamma > 0 && minSNRGamma <= 1e6, "min-snr-gamma", minSNRGamma,
-      "a number in (0, 1e6]")
+      minSNRGamma.isFinite && minSNRGamma > 0 && minSNRGamma <= TrainingLimits.minSNRGammaMax,
+      "min-snr-gamma", minSNRGamma, TrainingLimits.minSNRGammaText)
     if let dataRMS {
       try check(
         dataRMS.isFinite && dataRMS > 0 && dataRMS <= 1e3, "data-rms", dataRMS,
         "a number in (0, 1000]")
+    }
+  }
+}
+
+extension ModelKind {
+  /// The largest image side the model is built for (nil: any). MLP-S flattens the image, so its
+  /// first layer grows with the pixel count: 32 px (1,024 inputs) is as far as it is measured.
+  public var largestResolution: Int? {
+    switch self {
+    case .mlpS: return 32
+    case .convResS: return nil
     }
   }
 }
@@ -167,7 +180,7 @@ extension TrainingConfig: Codable {
   public init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     let d = TrainingConfig()
-    schedule = try c.decodeIfPresent(SpecCoding.self, forKey: .schedule)?.spec ?? d.schedule
+    schedule = try c.decodeIfPresent(ScheduleSpec.self, forKey: .schedule) ?? d.schedule
     inputScale = try c.decodeIfPresent(Double.self, forKey: .inputScale) ?? d.inputScale
     normalize = try c.decodeIfPresent(Bool.self, forKey: .normalize) ?? d.normalize
     prediction = try c.decodeIfPresent(Parameterization.self, forKey: .prediction) ?? d.prediction
@@ -193,7 +206,7 @@ extension TrainingConfig: Codable {
     seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? d.seed
     optimizer = try c.decodeIfPresent(OptimizerSettings.self, forKey: .optimizer) ?? d.optimizer
     sampleSchedule =
-      try c.decodeIfPresent(SpecCoding.self, forKey: .sampleSchedule)?.spec ?? d.sampleSchedule
+      try c.decodeIfPresent(ScheduleSpec.self, forKey: .sampleSchedule) ?? d.sampleSchedule
     sampler = try c.decodeIfPresent(SamplerKind.self, forKey: .sampler) ?? d.sampler
     sampleSteps = try c.decodeIfPresent(Int.self, forKey: .sampleSteps) ?? d.sampleSteps
     eta = try c.decodeIfPresent(Double.self, forKey: .eta) ?? d.eta
@@ -204,7 +217,7 @@ extension TrainingConfig: Codable {
 
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: CodingKeys.self)
-    try c.encode(SpecCoding(schedule), forKey: .schedule)
+    try c.encode(schedule, forKey: .schedule)
     try c.encode(inputScale, forKey: .inputScale)
     try c.encode(normalize, forKey: .normalize)
     try c.encode(prediction, forKey: .prediction)
@@ -219,54 +232,13 @@ extension TrainingConfig: Codable {
     try c.encode(batch, forKey: .batch)
     try c.encode(seed, forKey: .seed)
     try c.encode(optimizer, forKey: .optimizer)
-    try c.encode(SpecCoding(sampleSchedule), forKey: .sampleSchedule)
+    try c.encode(sampleSchedule, forKey: .sampleSchedule)
     try c.encode(sampler, forKey: .sampler)
     try c.encode(sampleSteps, forKey: .sampleSteps)
     try c.encode(eta, forKey: .eta)
     try c.encode(guidance, forKey: .guidance)
     try c.encode(evalSamples, forKey: .evalSamples)
     try c.encode(checkpointEvery, forKey: .checkpointEvery)
-  }
-}
-
-/// The JSON form of a ``ScheduleSpec`` inside a training config: every field, named as in Swift.
-// Kept private to training files so that the schedules engineer's own config format can evolve;
-// a run directory only needs to round-trip through this.
-struct SpecCoding: Codable {
-  var family: ScheduleFamily
-  var start, end, tau, clipMin: Double
-  var trainSteps: Int
-  var betaStart, betaEnd, baseResolution, resolution, sigmaMin, sigmaMax, rho: Double
-  var laplaceMu, laplaceBeta, shift: Double
-  var zeroTerminalSNR: Bool
-
-  init(_ s: ScheduleSpec) {
-    family = s.family
-    start = s.start
-    end = s.end
-    tau = s.tau
-    clipMin = s.clipMin
-    trainSteps = s.trainSteps
-    betaStart = s.betaStart
-    betaEnd = s.betaEnd
-    baseResolution = s.baseResolution
-    resolution = s.resolution
-    sigmaMin = s.sigmaMin
-    sigmaMax = s.sigmaMax
-    rho = s.rho
-    laplaceMu = s.laplaceMu
-    laplaceBeta = s.laplaceBeta
-    shift = s.shift
-    zeroTerminalSNR = s.zeroTerminalSNR
-  }
-
-  var spec: ScheduleSpec {
-    ScheduleSpec(
-      family: family, start: start, end: end, tau: tau, clipMin: clipMin, trainSteps: trainSteps,
-      betaStart: betaStart, betaEnd: betaEnd, baseResolution: baseResolution,
-      resolution: resolution, sigmaMin: sigmaMin, sigmaMax: sigmaMax, rho: rho,
-      laplaceMu: laplaceMu, laplaceBeta: laplaceBeta, shift: shift, zeroTerminalSNR: zeroTerminalSNR
-    )
   }
 }
 
@@ -282,30 +254,50 @@ extension TrainingConfig {
     sampleSchedule = config.inference.schedule
     sampleSteps = config.inference.steps
     if let t = config.training {
-      model = t.model == .mlpS ? .mlpS : .convResS
+      model = t.model
       steps = t.steps
       batch = t.batch
       optimizer.learningRate = t.lr
       seed = t.seed
-      data = t.data == .digits ? .digits : .patches
+      data = t.data
       resolution = t.resolution
       prediction = t.prediction
       weighting = t.weighting
       minSNRGamma = t.minSNRGamma
-      sampler = t.sampler == .ddpm ? .ddpm : .ddim
+      sampler = t.sampler
       guidance = t.guidance
+      optimizer.kind = t.optimizer
+      optimizer.warmupSteps = t.warmup
+      optimizer.emaDecay = t.ema
+      labelDropout = t.labelDropout
+      evalSamples = t.evalSamples
+      checkpointEvery = t.checkpointEvery
     }
+  }
+
+  /// The config's `training` section for these settings (the sampler's steps go to the
+  /// `inference` section, which ``init(_:)`` reads them from).
+  public var section: TrainingSection {
+    TrainingSection(
+      model: model, steps: steps, batch: batch, lr: optimizer.learningRate, seed: seed,
+      data: data, resolution: resolution, prediction: prediction, weighting: weighting,
+      minSNRGamma: minSNRGamma, sampler: sampler, guidance: guidance, optimizer: optimizer.kind,
+      warmup: optimizer.warmupSteps, ema: optimizer.emaDecay, labelDropout: labelDropout,
+      evalSamples: evalSamples, checkpointEvery: checkpointEvery)
   }
 }
 
-extension TrainingConfig {
-  /// The config's `training` section for these settings (the explorer's export writes it; the
-  /// sampler's steps go to the `inference` section, which ``init(_:)`` reads them from).
-  public var section: TrainingSection {
-    TrainingSection(
-      model: model == .mlpS ? .mlpS : .convResS, steps: steps, batch: batch,
-      lr: optimizer.learningRate, seed: seed, data: data == .digits ? .digits : .patches,
-      resolution: resolution, prediction: prediction, weighting: weighting,
-      minSNRGamma: minSNRGamma, sampler: sampler == .ddpm ? .ddpm : .ddim, guidance: guidance)
+extension Config {
+  /// The config a run folder's `config.json` holds for `training`: its schedule, b,
+  /// normalisation, inference schedule and steps, and its training section (everything a user
+  /// can set; σ_d, η and the optimiser's inner constants stay in `summary.json`). Canonical, so
+  /// `TrainingConfig(Config(c))` gives back every one of those fields.
+  public init(_ training: TrainingConfig) {
+    self.init(
+      schedule: training.schedule, inputScale: training.inputScale,
+      normalize: training.normalize,
+      inference: InferenceSection(schedule: training.sampleSchedule, steps: training.sampleSteps),
+      training: training.section)
+    self = canonical
   }
 }

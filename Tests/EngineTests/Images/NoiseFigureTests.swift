@@ -47,26 +47,12 @@ import Testing
 
 /// `schedtui noise` run as a user would: the executable built beside the tests.
 @Suite struct NoiseCommandTests {
-  static let executable: String = {
-    let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-      .appendingPathComponent("schedtui").path
-    if FileManager.default.isExecutableFile(atPath: beside) { return beside }
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-      .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    return root.appendingPathComponent(".build/debug/schedtui").path
-  }()
+  static var executable: String { SchedtuiCommand.executable }
 
+  /// `schedtui noise arguments…`, its standard output and error together.
   static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = ["noise"] + arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    let r = try SchedtuiCommand.run(["noise"] + arguments)
+    return (r.status, r.output + r.error)
   }
 
   @Test("writes the figure and prints the probe for each resolution")

@@ -1,0 +1,63 @@
+import ArgumentParser
+import Engine
+import Schedules
+
+// Every vocabulary is parsed by its names (ArgumentParser's `RawRepresentable` and
+// `CaseIterable` defaults: `allValueStrings` are the raw values), so `--help`, completion and
+// the error for a bad value list exactly the names a config file takes.
+extension ScheduleFamily: ExpressibleByArgument {}
+extension ModelKind: ExpressibleByArgument {}
+extension DataKind: ExpressibleByArgument {}
+extension Parameterization: ExpressibleByArgument {}
+extension LossWeighting: ExpressibleByArgument {}
+extension OptimizerKind: ExpressibleByArgument {}
+extension SamplerKind: ExpressibleByArgument {}
+
+/// Option help from the vocabularies' own lines.
+enum VocabularyHelp {
+  static let prediction =
+    "What the network outputs: \(Parameterization.helpList)"
+  static let weighting =
+    "How the loss weights noise levels, as w(λ) on the ε-MSE: \(LossWeighting.helpList)"
+  static let objectiveDefaults =
+    "Default: \(Objective.defaultPrediction.name) with \(Objective.defaultWeighting.name) "
+    + "(see README \"Training\"); --prediction alone trains with that output's own MSE"
+  static let model = "Denoiser: \(ModelKind.helpList)"
+  static let data = "Training data: \(DataKind.helpList)"
+  static let optimizer = "Optimiser: \(OptimizerKind.helpList) (default adamw)"
+  static let sampler = "Sampler: \(SamplerKind.helpList)"
+}
+
+/// The checks several commands make on their options, and the one way a value the engine
+/// refuses is told on the command line (a ``FieldError`` named by the option).
+enum CommandLineCheck {
+  /// `--option value is not allowed: allowed.`
+  static func refuse(_ option: String, _ value: Any, _ allowed: String) -> ValidationError {
+    ValidationError(
+      FieldError(field: option, value: "\(value)", allowed: allowed, source: .commandLine)
+        .description)
+  }
+
+  /// Refuses `value` unless it is in `range`: `a whole number in 1 … 64`.
+  static func whole(_ option: String, _ value: Int?, _ range: ClosedRange<Int>) throws {
+    if let value, !range.contains(value) {
+      throw refuse(option, value, "a whole number in \(range.text)")
+    }
+  }
+
+  static func threads(_ threads: Int?) throws {
+    try whole("--threads", threads, TrainingLimits.threads)
+  }
+
+  /// The engine's refusal of a training setting, named by its option (`--lr`); `context` goes
+  /// after the value (` with --resume`, ` in this sweep`).
+  static func error(_ error: DatasetError, context: String = "") -> ValidationError {
+    guard case .invalid(let field, let value, let allowed) = error else {
+      return ValidationError(error.description)
+    }
+    return ValidationError(
+      FieldError(
+        field: "--\(field)", value: value + context, allowed: allowed, source: .commandLine
+      ).description)
+  }
+}
