@@ -45,10 +45,8 @@ extension ClosedRange where Bound == Double {
 }
 
 extension TrainingLimits {
-  /// `20` for 20.0, `0.5` for 0.5, `1e+06` style avoided: `1000000` for 1e6.
-  static func short(_ x: Double) -> String {
-    x == x.rounded() && Swift.abs(x) < 1e15 ? "\(Int(x))" : "\(x)"
-  }
+  /// `20` for 20.0, `0.5` for 0.5.
+  static func short(_ x: Double) -> String { shortNumber(x) }
   /// `a number in (0, 1]`: the learning rate's range as every message states it.
   public static var learningRateText: String { "a number in (0, \(short(learningRateMax))]" }
   /// `a whole number in [0, 2^53]`.

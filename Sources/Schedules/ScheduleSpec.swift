@@ -151,11 +151,6 @@ public enum ScheduleField: String, CaseIterable, Sendable {
     case .zeroTerminalSNR: return "zero terminal SNR"
     }
   }
-
-  /// The field a ``ScheduleError`` names (the Swift property name), if it is one of ours.
-  public init?(errorField: String) {
-    self.init(rawValue: errorField)
-  }
 }
 
 extension String {

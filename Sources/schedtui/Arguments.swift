@@ -61,3 +61,48 @@ enum CommandLineCheck {
       ).description)
   }
 }
+
+/// The objective options `train`, `sweep` and `export --python` share: what the network outputs,
+/// how the loss weights noise levels, and min-SNR's γ.
+struct ObjectiveOptions: ParsableArguments {
+  @Option(
+    help: ArgumentHelp(
+      VocabularyHelp.prediction + ". " + VocabularyHelp.objectiveDefaults, valueName: "output"))
+  var prediction: Parameterization?
+
+  @Option(help: ArgumentHelp(VocabularyHelp.weighting + ".", valueName: "weighting"))
+  var weighting: LossWeighting?
+
+  @Option(
+    name: .customLong("min-snr-gamma"), parsing: .unconditional,
+    help: "γ of --weighting min-snr, \(TrainingLimits.minSNRGammaText) (default 5).")
+  var minSNRGamma: Double?
+
+  func validate() throws {
+    if let minSNRGamma,
+      !(minSNRGamma.isFinite && minSNRGamma > 0 && minSNRGamma <= TrainingLimits.minSNRGammaMax)
+    {
+      throw CommandLineCheck.refuse("--min-snr-gamma", minSNRGamma, TrainingLimits.minSNRGammaText)
+    }
+  }
+
+  /// The options that were given, by name (for commands that take them only sometimes).
+  var given: [String] {
+    [("--prediction", prediction != nil), ("--weighting", weighting != nil),
+      ("--min-snr-gamma", minSNRGamma != nil)].filter(\.1).map(\.0)
+  }
+
+  /// Overrides an objective with the options given: a --prediction alone brings its own
+  /// weighting (``Parameterization/ownWeighting``) unless --weighting is given too.
+  func apply(
+    prediction p: inout Parameterization, weighting w: inout LossWeighting,
+    minSNRGamma g: inout Double
+  ) {
+    if let prediction {
+      p = prediction
+      w = prediction.ownWeighting
+    }
+    if let weighting { w = weighting }
+    if let minSNRGamma { g = minSNRGamma }
+  }
+}

@@ -75,20 +75,9 @@ struct Export: ParsableCommand {
         + "noisy and the objective's coefficients.", valueName: "file.py"))
   var python: String?
 
-  @Option(
-    help: ArgumentHelp(
-      "--python: " + VocabularyHelp.prediction + ". Default: the config's training section, "
-        + "else as train's.", valueName: "output"))
-  var prediction: Parameterization?
-
-  @Option(
-    help: ArgumentHelp("--python: " + VocabularyHelp.weighting + ".", valueName: "weighting"))
-  var weighting: LossWeighting?
-
-  @Option(
-    name: .customLong("min-snr-gamma"), parsing: .unconditional,
-    help: "--python: γ of the min-snr weighting, > 0 (default 5).")
-  var minSNRGamma: Double?
+  @OptionGroup(
+    title: "Objective, for --python (default: the config's training section, else as train's)")
+  var objective: ObjectiveOptions
 
   @Option(
     name: .customLong("data-rms"), parsing: .unconditional,

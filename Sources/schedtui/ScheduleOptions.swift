@@ -112,17 +112,22 @@ struct ScheduleOptions: ParsableArguments {
       "Start from a named preset (see `schedtui presets`).", valueName: "name"))
   var preset: String?
 
+  /// The schedule parameters given on the command line, as ``ScheduleSpec``'s subscript takes
+  /// them (`--zero-terminal-snr` as 1).
+  var givenValues: [(field: ScheduleField, value: Double)] {
+    let values: [(ScheduleField, Double?)] = [
+      (.start, start), (.end, end), (.tau, tau), (.clipMin, clipMin),
+      (.trainSteps, trainSteps.map(Double.init)), (.betaStart, betaStart), (.betaEnd, betaEnd),
+      (.baseResolution, baseResolution), (.resolution, resolution), (.sigmaMin, sigmaMin),
+      (.sigmaMax, sigmaMax), (.rho, rho), (.laplaceMu, laplaceMu), (.laplaceBeta, laplaceBeta),
+      (.shift, shift), (.zeroTerminalSNR, zeroTerminalSNR ? 1 : nil),
+    ]
+    return values.compactMap { field, value in value.map { (field, $0) } }
+  }
+
   /// The schedule options given on the command line, with their option names.
   var givenFields: [(field: ScheduleField, option: String)] {
-    let values: [(ScheduleField, Bool)] = [
-      (.start, start != nil), (.end, end != nil), (.tau, tau != nil), (.clipMin, clipMin != nil),
-      (.trainSteps, trainSteps != nil), (.betaStart, betaStart != nil), (.betaEnd, betaEnd != nil),
-      (.baseResolution, baseResolution != nil), (.resolution, resolution != nil),
-      (.sigmaMin, sigmaMin != nil), (.sigmaMax, sigmaMax != nil), (.rho, rho != nil),
-      (.laplaceMu, laplaceMu != nil), (.laplaceBeta, laplaceBeta != nil), (.shift, shift != nil),
-      (.zeroTerminalSNR, zeroTerminalSNR),
-    ]
-    return values.filter(\.1).map { ($0.0, $0.0.option) }
+    givenValues.map { ($0.field, $0.field.option) }
   }
 
   func validate() throws {
@@ -193,22 +198,7 @@ struct ScheduleOptions: ParsableArguments {
         throw ValidationError(
           "\(option) is not used by family \(family.rawValue) (it takes \(takes)).")
       }
-      if let start { spec.start = start }
-      if let end { spec.end = end }
-      if let tau { spec.tau = tau }
-      if let clipMin { spec.clipMin = clipMin }
-      if let trainSteps { spec.trainSteps = trainSteps }
-      if let betaStart { spec.betaStart = betaStart }
-      if let betaEnd { spec.betaEnd = betaEnd }
-      if let baseResolution { spec.baseResolution = baseResolution }
-      if let resolution { spec.resolution = resolution }
-      if let sigmaMin { spec.sigmaMin = sigmaMin }
-      if let sigmaMax { spec.sigmaMax = sigmaMax }
-      if let rho { spec.rho = rho }
-      if let laplaceMu { spec.laplaceMu = laplaceMu }
-      if let laplaceBeta { spec.laplaceBeta = laplaceBeta }
-      if let shift { spec.shift = shift }
-      spec.zeroTerminalSNR = zeroTerminalSNR
+      for (field, value) in givenValues { spec[field] = value }
       c = Config(schedule: spec)
     }
     if let inputScale { c.inputScale = inputScale }
@@ -221,22 +211,14 @@ struct ScheduleOptions: ParsableArguments {
     return c
   }
 
-  /// A schedule error in the words of the command line: the option, the value, what is allowed.
+  /// A schedule error in the words of the command line: the option, the value (and the file or
+  /// preset it came from), what is allowed.
   func describe(_ error: ScheduleError) -> String {
-    guard case .invalid(let field, let value, let allowed) = error else { return "\(error)" }
-    let option: String
-    if field == "inputScale" {
-      option = "--scale"
-    } else if field == "family" {
-      option = "--family"
-    } else if let f = ScheduleField(errorField: field) {
-      option = f.option
-    } else {
-      option = field
+    var e = error.fieldError(.commandLine)
+    if let value = e.value, let source = configPath.map({ "--config \($0)" }) ?? preset.map({ "--preset \($0)" }) {
+      e.value = "\(value) (from \(source))"
     }
-    let source =
-      configPath.map { " (from --config \($0))" } ?? preset.map { " (from --preset \($0))" } ?? ""
-    return "\(option) \(value) is not allowed\(source): \(allowed)."
+    return e.description
   }
 
   /// Reads and validates a config file; a missing or unreadable file is a ``ConfigError`` too.

@@ -57,11 +57,7 @@ struct Sweep: ParsableCommand {
     parsing: .unconditional,
     help: "Peak learning rate (default: 1e-3 for mlp-s, 5e-4 for convres-s).")
   var lr: Double?
-  @Option(help: ArgumentHelp(
-    VocabularyHelp.prediction + ". " + VocabularyHelp.objectiveDefaults, valueName: "output"))
-  var prediction: Parameterization?
-  @Option(help: ArgumentHelp(VocabularyHelp.weighting + ".", valueName: "weighting"))
-  var weighting: LossWeighting?
+  @OptionGroup(title: "Objective") var objective: ObjectiveOptions
   @Option(
     parsing: .unconditional,
     help: "Guidance weight w ≥ 0 when sampling (default 0: none, as the paper's Table 4).")
@@ -135,11 +131,7 @@ struct Sweep: ParsableCommand {
     s.batch = batch
     s.model = ModelKind(name: model)
     s.learningRate = lr
-    if let prediction {
-      s.prediction = prediction
-      s.weighting = prediction.ownWeighting
-    }
-    if let weighting { s.weighting = weighting }
+    objective.apply(prediction: &s.prediction, weighting: &s.weighting, minSNRGamma: &s.minSNRGamma)
     s.guidance = guidance
     s.evalSamples = evalSamples
     s.sampleSteps = sampleSteps

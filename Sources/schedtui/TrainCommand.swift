@@ -49,16 +49,7 @@ struct Train: ParsableCommand {
     parsing: .unconditional,
     help: "Peak learning rate (default 1e-3 for mlp-s, 5e-4 for convres-s).")
   var lr: Double?
-  @Option(
-    help: ArgumentHelp(
-      VocabularyHelp.prediction + ". " + VocabularyHelp.objectiveDefaults, valueName: "output"))
-  var prediction: Parameterization?
-  @Option(help: ArgumentHelp(VocabularyHelp.weighting + ".", valueName: "weighting"))
-  var weighting: LossWeighting?
-  @Option(
-    name: .customLong("min-snr-gamma"), parsing: .unconditional,
-    help: "γ of --weighting min-snr (default 5).")
-  var minSNRGamma: Double?
+  @OptionGroup(title: "Objective") var objective: ObjectiveOptions
   @Option(help: ArgumentHelp(VocabularyHelp.optimizer + ".", valueName: "optimizer"))
   var optimizer: OptimizerKind?
   @Option(parsing: .unconditional, help: "Warm-up steps before the cosine decay (default 100).")
@@ -103,8 +94,7 @@ struct Train: ParsableCommand {
       let others: [(String, Bool)] = [
         ("--data", data != nil), ("--resolution", resolution != nil), ("--model", model != nil),
         ("--batch", batch != nil), ("--seed", seed != nil), ("--lr", lr != nil),
-        ("--prediction", prediction != nil), ("--weighting", weighting != nil),
-        ("--min-snr-gamma", minSNRGamma != nil), ("--optimizer", optimizer != nil),
+        ("--optimizer", optimizer != nil),
         ("--warmup", warmup != nil), ("--label-dropout", labelDropout != nil),
         ("--ema", ema != nil),
         ("--eval-samples", evalSamples != nil), ("--checkpoint-every", checkpointEvery != nil),
@@ -112,9 +102,9 @@ struct Train: ParsableCommand {
         ("--family", schedule.family != nil), ("--preset", schedule.preset != nil),
         ("--scale", schedule.inputScale != nil), ("--overwrite", overwrite),
       ]
-      if let first = others.first(where: \.1) {
+      if let first = objective.given.first ?? others.first(where: \.1)?.0 {
         throw ValidationError(
-          "\(first.0) cannot be combined with --resume: a resumed run keeps its own settings "
+          "\(first) cannot be combined with --resume: a resumed run keeps its own settings "
             + "(only --steps and --threads may change).")
       }
       return
@@ -159,12 +149,7 @@ struct Train: ParsableCommand {
     } else if !fromFile, c.model == .convResS {
       c.optimizer.learningRate = 5e-4
     }
-    if let prediction {
-      c.prediction = prediction
-      c.weighting = prediction.ownWeighting
-    }
-    if let weighting { c.weighting = weighting }
-    if let minSNRGamma { c.minSNRGamma = minSNRGamma }
+    objective.apply(prediction: &c.prediction, weighting: &c.weighting, minSNRGamma: &c.minSNRGamma)
     if let optimizer { c.optimizer.kind = optimizer }
     if let warmup { c.optimizer.warmupSteps = warmup }
     if let labelDropout { c.labelDropout = labelDropout }

@@ -128,7 +128,8 @@ import Testing
       }.sorted()
     }
     let runFiles = try results(full + "/cells")
-    #expect(runFiles.count == 8 * 3)
+    // summary.json, metrics.jsonl, samples.png and config.json per run.
+    #expect(runFiles.count == 8 * 4)
     #expect(try results(sharded + "/cells") == runFiles)
     for f in runFiles {
       if f.hasSuffix(".png") {

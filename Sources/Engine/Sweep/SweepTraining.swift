@@ -22,6 +22,8 @@ public struct SweepSettings: Equatable, Sendable {
   public var learningRate: Double? = nil
   public var prediction = Objective.defaultPrediction
   public var weighting = Objective.defaultWeighting
+  /// γ of min-SNR-γ (only with `weighting` min-snr).
+  public var minSNRGamma = 5.0
   /// Classifier-free guidance weight when sampling; 0 as the paper's Table 4 (no guidance).
   public var guidance = 0.0
   public var evalSamples = 500
@@ -61,6 +63,7 @@ public struct SweepSettings: Equatable, Sendable {
     c.seed = seed
     c.prediction = prediction
     c.weighting = weighting
+    c.minSNRGamma = minSNRGamma
     c.guidance = guidance
     c.evalSamples = evalSamples
     c.sampleSteps = sampleSteps
@@ -83,6 +86,8 @@ public struct SweepSettings: Equatable, Sendable {
       "eval_samples": "\(evalSamples)", "sample_steps": "\(sampleSteps)",
       "prediction": prediction.rawValue, "weighting": weighting.rawValue, "guidance": "\(guidance)",
     ]
+    // Recorded only when changed, so sweeps from before the option resume unchanged.
+    if minSNRGamma != SweepSettings().minSNRGamma { s["min_snr_gamma"] = "\(minSNRGamma)" }
     for r in resolutions {
       s["model_\(r)"] = model(resolution: r).rawValue
       s["lr_\(r)"] = "\(learningRate(resolution: r))"

@@ -60,6 +60,14 @@ public struct Dataset: Sendable {
     self.heldOutLabels = heldOutLabels
   }
 
+  /// The data `kind` names at `resolution`; `seed` places the patches (digits ignore it).
+  public static func load(_ kind: DataKind, resolution: Int, seed: UInt64) throws -> Dataset {
+    switch kind {
+    case .digits: return try digits(resolution: resolution)
+    case .patches: return try patches(resolution: resolution, seed: seed)
+    }
+  }
+
   /// Every 6th digit (rows 5, 11, 17, …: 299 of 1,797) is held out for the metric; the rest train.
   public static func isHeldOut(row: Int) -> Bool { row % 6 == 5 }
 

@@ -213,10 +213,7 @@ public final class TrainingRun {
   }
 
   static func loadData(_ config: TrainingConfig) throws -> Dataset {
-    switch config.data {
-    case .digits: return try Dataset.digits(resolution: config.resolution)
-    case .patches: return try Dataset.patches(resolution: config.resolution, seed: config.seed)
-    }
+    try Dataset.load(config.data, resolution: config.resolution, seed: config.seed)
   }
 
   /// Trains to `config.steps`, then samples and measures. Returns the summary (also written to

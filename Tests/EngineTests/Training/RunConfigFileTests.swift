@@ -133,3 +133,77 @@ import Testing
     #expect(fromFile.output == fromFlags.output)
   }
 }
+
+/// Damaged files and bad values are told as field errors, never in Swift's words (issue 12,
+/// part 3).
+@Suite struct UserFacingErrorTests {
+  static let internalWords = ["DecodingError", "Debug description", "inputScale", "CodingKeys"]
+
+  static func isClean(_ text: String) -> Bool { !internalWords.contains { text.contains($0) } }
+
+  /// A sweep folder whose sweep.json holds `text`.
+  func damagedSweep(_ text: String) throws -> String {
+    let dir = temporaryFolder("damaged-sweep")
+    try text.write(toFile: dir + "/sweep.json", atomically: true, encoding: .utf8)
+    return dir
+  }
+
+  @Test(
+    "a damaged sweep.json names the file and the field, and what was expected there",
+    arguments: [
+      ("{\"schedtui_sweep_version\": 1, \"resolutions\": \"8\"}", "resolutions: expected a list"),
+      ("garbage{", "not valid JSON"),
+      ("{\"schedtui_sweep_version\": 1}", "resolutions: missing"),
+      ("[1, 2]", "the top level: expected an object"),
+    ])
+  func damagedSweepFile(text: String, expected: String) throws {
+    let dir = try damagedSweep(text)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    do {
+      _ = try SweepState.open(path: dir + "/sweep.json")
+      Issue.record("opened a damaged sweep.json")
+    } catch {
+      #expect(error.description.hasPrefix(dir + "/sweep.json: "), "\(error)")
+      #expect(error.description.contains(expected), "\(error)")
+      #expect(Self.isClean(error.description), "\(error)")
+    }
+    let e = JSONProblem.fieldError(
+      DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "Debug description")),
+      file: "x.json")
+    #expect(e.description == "x.json: not valid JSON")
+  }
+
+  @Test(
+    "bad values on the command line and in a config name the option or the key, the value and what is allowed",
+    arguments: [
+      (["train", "--batch", "70000"], "--batch 70000 is not allowed: 1 … 4096."),
+      (["train", "--scale=-1"], "--scale -1.0 is not allowed: a number > 0"),
+      (["sweep", "--lr", "2"], "--lr 2.0 is not allowed: a number in (0, 1]."),
+      (["sample", "--run", "x", "--output", "s.png", "--guidance", "30"],
+       "--guidance 30.0 is not allowed: a number in [0, 20]."),
+      (["train", "--min-snr-gamma", "0"], "--min-snr-gamma 0.0 is not allowed: a number in (0, 1e6]."),
+    ])
+  func commandLine(arguments: [String], expected: String) throws {
+    let (status, _, error) = try SchedtuiCommand.run(arguments)
+    #expect(status != 0)
+    #expect(error.contains(expected), "\(error)")
+    #expect(Self.isClean(error), "\(error)")
+  }
+
+  @Test("a config file's bad value is told with its line and column by curve --config")
+  func configOnCommandLine() throws {
+    let dir = temporaryFolder("bad-config")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let path = dir + "/c.json"
+    try """
+      {"schedtui_config_version": 1,
+       "schedule": {"family": "linear"},
+       "input_scale": -2}
+      """.write(toFile: path, atomically: true, encoding: .utf8)
+    let (status, _, error) = try SchedtuiCommand.run(["curve", "--config", path])
+    #expect(status != 0)
+    // Line 3 is ` "input_scale": -2}`: the value starts at column 17.
+    #expect(error.contains("\(path):3:17: input_scale: -2.0 is not allowed: a number > 0"), "\(error)")
+    #expect(Self.isClean(error), "\(error)")
+  }
+}
