@@ -393,79 +393,91 @@ public struct TrainingSection: Equatable, Sendable {
   }
 
   var json: JSONValue {
-    .object([
-      ("model", .string(model.name)), ("steps", .int(steps)), ("batch", .int(batch)),
-      ("lr", .double(lr)), ("seed", .number("\(seed)", Double(seed))),
-      ("data", .string(data.name)), ("resolution", .int(resolution)),
-      ("prediction", .string(prediction.name)), ("weighting", .string(weighting.name)),
-      ("min_snr_gamma", .double(minSNRGamma)), ("sampler", .string(sampler.name)),
-      ("guidance", .double(guidance)), ("optimizer", .string(optimizer.name)),
-      ("warmup", .int(warmup)), ("ema", .double(ema)), ("label_dropout", .double(labelDropout)),
-      ("eval_samples", .int(evalSamples)), ("checkpoint_every", .int(checkpointEvery)),
-    ])
+    .object(TrainingSection.keys.map { ($0.name, $0.write(self)) })
   }
-
-  /// Every key the section may hold, in the order ``json`` writes them.
-  static let keys = [
-    "model", "steps", "batch", "lr", "seed", "data", "resolution", "prediction", "weighting",
-    "min_snr_gamma", "sampler", "guidance", "optimizer", "warmup", "ema", "label_dropout",
-    "eval_samples", "checkpoint_every",
-  ]
 
   static func decode(_ reader: inout ObjectReader) throws(ConfigError) -> TrainingSection {
     try reader.requireObject(what: "an object {\"model\": \"mlp-s\", \"steps\": 2000, …}")
     var out = TrainingSection()
-    try reader.read("model") { (r, v) throws(ConfigError) in out.model = try r.choice(v) }
-    try reader.read("steps") { (r, v) throws(ConfigError) in
-      out.steps = try r.integer(v, allowed: Allowed.steps)
+    for key in keys {
+      try reader.read(key.name) { (r, v) throws(ConfigError) in try key.read(r, v, &out) }
     }
-    try reader.read("batch") { (r, v) throws(ConfigError) in
-      out.batch = try r.integer(v, allowed: Allowed.batch)
-    }
-    try reader.read("lr") { (r, v) throws(ConfigError) in
-      out.lr = try r.double(v, allowed: TrainingLimits.learningRateText)
-    }
-    try reader.read("seed") { (r, v) throws(ConfigError) in
-      let seed = try r.integer(v, allowed: TrainingLimits.seedText)
-      guard seed >= 0 else { throw r.notAllowed(v, TrainingLimits.seedText) }
-      out.seed = UInt64(seed)
-    }
-    try reader.read("data") { (r, v) throws(ConfigError) in out.data = try r.choice(v) }
-    try reader.read("resolution") { (r, v) throws(ConfigError) in
-      out.resolution = try r.integer(v, allowed: "8, 16, 32 or 64")
-    }
-    try reader.read("prediction") { (r, v) throws(ConfigError) in
-      // A prediction without a weighting trains with its own MSE, as files written before the
-      // field existed did; with neither, the defaults stand.
-      out.prediction = try r.choice(v)
-      out.weighting = out.prediction.ownWeighting
-    }
-    try reader.read("weighting") { (r, v) throws(ConfigError) in out.weighting = try r.choice(v) }
-    try reader.read("min_snr_gamma") { (r, v) throws(ConfigError) in
-      out.minSNRGamma = try r.double(v, allowed: TrainingLimits.minSNRGammaText)
-    }
-    try reader.read("sampler") { (r, v) throws(ConfigError) in out.sampler = try r.choice(v) }
-    try reader.read("guidance") { (r, v) throws(ConfigError) in
-      out.guidance = try r.double(v, allowed: Allowed.guidance)
-    }
-    try reader.read("optimizer") { (r, v) throws(ConfigError) in out.optimizer = try r.choice(v) }
-    try reader.read("warmup") { (r, v) throws(ConfigError) in
-      out.warmup = try r.integer(v, allowed: Allowed.warmup)
-    }
-    try reader.read("ema") { (r, v) throws(ConfigError) in
-      out.ema = try r.double(v, allowed: Allowed.ema)
-    }
-    try reader.read("label_dropout") { (r, v) throws(ConfigError) in
-      out.labelDropout = try r.double(v, allowed: Allowed.labelDropout)
-    }
-    try reader.read("eval_samples") { (r, v) throws(ConfigError) in
-      out.evalSamples = try r.integer(v, allowed: Allowed.evalSamples)
-    }
-    try reader.read("checkpoint_every") { (r, v) throws(ConfigError) in
-      out.checkpointEvery = try r.integer(v, allowed: Allowed.checkpointEvery)
-    }
-    try reader.rejectLeftovers(allowed: keys)
+    try reader.rejectLeftovers(allowed: keys.map(\.name))
     return out
+  }
+
+  /// One key of the section: its name, how it is written, how it is read (types and names only;
+  /// ranges are ``validate()``'s).
+  struct Key {
+    let name: String
+    let write: (TrainingSection) -> JSONValue
+    let read: (ObjectReader, JSONValue, inout TrainingSection) throws(ConfigError) -> Void
+  }
+
+  /// Every key, in the order the section is written and read (`prediction` before
+  /// `weighting`: a prediction alone brings its own weighting, as files from before the
+  /// weighting existed were trained).
+  static var keys: [Key] {
+    [
+      choice(\.model), whole("steps", \.steps, Allowed.steps),
+      whole("batch", \.batch, Allowed.batch), number("lr", \.lr, TrainingLimits.learningRateText),
+      Key(
+        name: "seed", write: { .number("\($0.seed)", Double($0.seed)) },
+        read: { (r, v, s) throws(ConfigError) in
+          let seed = try r.integer(v, allowed: TrainingLimits.seedText)
+          guard seed >= 0 else { throw r.notAllowed(v, TrainingLimits.seedText) }
+          s.seed = UInt64(seed)
+        }),
+      choice(\.data), whole("resolution", \.resolution, "8, 16, 32 or 64"),
+      Key(
+        name: "prediction", write: { .string($0.prediction.name) },  // Parameterization's key
+        read: { (r, v, s) throws(ConfigError) in
+          s.prediction = try r.choice(v)
+          s.weighting = s.prediction.ownWeighting
+        }),
+      choice(\.weighting),
+      number("min_snr_gamma", \.minSNRGamma, TrainingLimits.minSNRGammaText),
+      choice(\.sampler), number("guidance", \.guidance, Allowed.guidance),
+      choice(\.optimizer), whole("warmup", \.warmup, Allowed.warmup),
+      number("ema", \.ema, Allowed.ema),
+      number("label_dropout", \.labelDropout, Allowed.labelDropout),
+      whole("eval_samples", \.evalSamples, Allowed.evalSamples),
+      whole("checkpoint_every", \.checkpointEvery, Allowed.checkpointEvery),
+    ]
+  }
+
+  static func whole(
+    _ name: String, _ path: WritableKeyPath<TrainingSection, Int>, _ allowed: String
+  ) -> Key {
+    scalar(name, path, JSONValue.int) { (r, v) throws(ConfigError) in
+      try r.integer(v, allowed: allowed)
+    }
+  }
+
+  static func number(
+    _ name: String, _ path: WritableKeyPath<TrainingSection, Double>, _ allowed: String
+  ) -> Key {
+    scalar(name, path, JSONValue.double) { (r, v) throws(ConfigError) in
+      try r.double(v, allowed: allowed)
+    }
+  }
+
+  static func scalar<T>(
+    _ name: String, _ path: WritableKeyPath<TrainingSection, T>,
+    _ write: @escaping (T) -> JSONValue,
+    _ read: @escaping (ObjectReader, JSONValue) throws(ConfigError) -> T
+  ) -> Key {
+    Key(
+      name: name, write: { write($0[keyPath: path]) },
+      read: { (r, v, s) throws(ConfigError) in s[keyPath: path] = try read(r, v) })
+  }
+
+  /// A vocabulary's key: its name is the vocabulary's own config key (`training.model`).
+  static func choice<V: Vocabulary>(_ path: WritableKeyPath<TrainingSection, V>) -> Key {
+    precondition(V.configKey.hasPrefix("training."), "\(V.configKey) is not a training key")
+    return Key(
+      name: String(V.configKey.dropFirst("training.".count)), write: { .string($0[keyPath: path].name) },
+      read: { (r, v, s) throws(ConfigError) in s[keyPath: path] = try r.choice(v) })
   }
 }
 

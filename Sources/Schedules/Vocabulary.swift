@@ -25,6 +25,13 @@ where RawValue == String, AllCases == [Self] {
 }
 
 extension Vocabulary {
+  /// By default the option without its dashes: `model`.
+  public static var concept: String { String(option.dropFirst(2)) }
+  /// By default the option's name in the `training` section: `training.model`.
+  public static var configKey: String { "training." + option.dropFirst(2) }
+  /// By default the name itself: `mlp-s`, `digits`, `ddpm` are what the papers call them.
+  public var displayName: String { name }
+
   /// The name on the command line and in a config file (one spelling for both).
   public var name: String { rawValue }
 
@@ -52,10 +59,7 @@ public enum ModelKind: String, Vocabulary {
   /// ConvRes-S: a small convolutional residual network; any resolution. See Engine's `ConvResS`.
   case convResS = "convres-s"
 
-  public static let concept = "model"
   public static let option = "--model"
-  public static let configKey = "training.model"
-  public var displayName: String { name }
   public var help: String {
     switch self {
     case .mlpS: return "a 512-wide MLP on the flattened image, up to 32 px"
@@ -71,10 +75,7 @@ public enum DataKind: String, Vocabulary {
   /// Greyscale patches cut from the bundled photographs, 16, 32 or 64 pixels.
   case patches
 
-  public static let concept = "data"
   public static let option = "--data"
-  public static let configKey = "training.data"
-  public var displayName: String { name }
   public var help: String {
     switch self {
     case .digits: return "the 1,797 handwritten digits (10 classes) at 8, 16 or 32 px"
@@ -98,10 +99,7 @@ public enum SamplerKind: String, Vocabulary {
   /// DDIM with stochasticity η (0: deterministic).
   case ddim
 
-  public static let concept = "sampler"
   public static let option = "--sampler"
-  public static let configKey = "training.sampler"
-  public var displayName: String { name }
   public var help: String {
     switch self {
     case .ddpm: return "DDPM's ancestral sampler, the posterior with its full variance"
@@ -119,8 +117,6 @@ public enum OptimizerKind: String, Vocabulary {
 
   public static let concept = "optimiser"
   public static let option = "--optimizer"
-  public static let configKey = "training.optimizer"
-  public var displayName: String { name }
   public var help: String {
     switch self {
     case .adamw: return "Adam with decoupled weight decay (Loshchilov & Hutter)"
@@ -133,7 +129,6 @@ extension ScheduleFamily: Vocabulary {
   public static let concept = "schedule family"
   public static let option = "--family"
   public static let configKey = "schedule.family"
-  public var displayName: String { name }
   public var help: String {
     switch self {
     case .linear: return "γ = 1 − t (the paper's Algorithm 1)"
@@ -151,15 +146,11 @@ extension ScheduleFamily: Vocabulary {
 }
 
 extension Parameterization: Vocabulary {
-  public static let concept = "prediction"
   public static let option = "--prediction"
-  public static let configKey = "training.prediction"
 }
 
 extension LossWeighting: Vocabulary {
-  public static let concept = "weighting"
   public static let option = "--weighting"
-  public static let configKey = "training.weighting"
 }
 
 /// Every vocabulary, for the README's table and the tests that hold the two together.

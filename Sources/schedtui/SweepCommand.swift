@@ -17,8 +17,8 @@ struct Sweep: ParsableCommand {
       than noise is marked failed instead of ranked.
 
       Writes to --out: table.md and table.csv (rows b, columns resolution × schedule, best per \
-      column marked), heatmap.png, sweep.json (every cell's runs) and cells/<cell>/seed-<s>/ \
-      (each run's own files). Running the same command again resumes: finished cells are not \
+      column marked), heatmap.png, config.json (the shared setup), sweep.json (every cell's runs) and \
+      cells/<cell>/seed-<s>/ (each run's own files, its config.json among them). Running the same command again resumes: finished cells are not \
       rerun, and Ctrl-C loses at most the running cell (it continues from its checkpoint).
 
       Examples:

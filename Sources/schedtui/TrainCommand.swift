@@ -18,8 +18,9 @@ struct Train: ParsableCommand {
       (default cosine), and scores the samples with a Fréchet distance in the features of a \
       small digits classifier (lower is better; see README "Training").
 
-      Writes to --out: metrics.jsonl, checkpoint.bin (atomically, every --checkpoint-every \
-      steps and on Ctrl-C), samples.png and summary.json. Ctrl-C stops cleanly; continue with \
+      Writes to --out: config.json (the run's setup, which --config reads back), \
+      metrics.jsonl, checkpoint.bin (atomically, every --checkpoint-every steps and on \
+      Ctrl-C), samples.png and summary.json. Ctrl-C stops cleanly; continue with \
       --resume DIR.
       """)
 
@@ -237,7 +238,8 @@ struct Train: ParsableCommand {
             s.trainingDataFrechetDistance ?? .nan))
       }
     }
-    lines.append("wrote \(directory)/samples.png, summary.json, metrics.jsonl, checkpoint.bin")
+    lines.append(
+      "wrote \(directory)/samples.png, summary.json, metrics.jsonl, checkpoint.bin, config.json")
     return lines.joined(separator: "\n")
   }
 }

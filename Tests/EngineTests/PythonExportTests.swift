@@ -44,21 +44,10 @@ import Testing
       to: dir.appendingPathComponent("schedule_export.py"), atomically: true, encoding: .utf8)
     try input.rendered().write(
       to: dir.appendingPathComponent("input.json"), atomically: true, encoding: .utf8)
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "-c", driver, dir.path]
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-      throw PythonFailed(message: "python3 exited \(process.terminationStatus): \(errors)")
-    }
-    return try JSONValue.parse(String(decoding: data, as: UTF8.self))
+    let (status, output, errors) = try SchedtuiCommand.run(
+      executable: "/usr/bin/env", ["python3", "-c", driver, dir.path])
+    guard status == 0 else { throw PythonFailed(message: "python3 exited \(status): \(errors)") }
+    return try JSONValue.parse(output)
   }
 
   struct PythonFailed: Error, CustomStringConvertible {

@@ -11,8 +11,11 @@ enum SchedtuiCommand {
     return root.appendingPathComponent(".build/debug/schedtui").path
   }()
 
-  /// Runs `schedtui arguments…`; standard output and standard error apart.
-  static func run(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
+  /// Runs `schedtui arguments…` (or another `executable`); standard output and standard error
+  /// apart.
+  static func run(executable: String = executable, _ arguments: [String]) throws
+    -> (status: Int32, output: String, error: String)
+  {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments

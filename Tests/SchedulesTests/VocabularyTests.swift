@@ -89,7 +89,7 @@ func generatedSection(_ name: String, in text: String) -> String? {
     #expect(ModelKind.option == "--model" && ModelKind.configKey == "training.model")
     #expect(OptimizerKind.option == "--optimizer" && OptimizerKind.configKey == "training.optimizer")
     #expect(ScheduleFamily.configKey == "schedule.family")
-    let keys = Set(TrainingSection.keys.map { "training." + $0 })
+    let keys = Set(TrainingSection.keys.map { "training." + $0.name })
     for key in [ModelKind.configKey, DataKind.configKey, SamplerKind.configKey,
       OptimizerKind.configKey, Parameterization.configKey, LossWeighting.configKey]
     {
