@@ -177,14 +177,39 @@ extension TrainingConfig: Codable {
     case checkpointEvery
   }
 
+  /// One stored field: its key and how it moves between a config and a container. A key that
+  /// is missing (a file from an older schedtui) keeps the default.
+  struct StoredField {
+    let decode: (KeyedDecodingContainer<CodingKeys>, inout TrainingConfig) throws -> Void
+    let encode: (TrainingConfig, inout KeyedEncodingContainer<CodingKeys>) throws -> Void
+
+    init<T: Codable>(_ key: CodingKeys, _ path: WritableKeyPath<TrainingConfig, T>) {
+      decode = { c, config in
+        if let value = try c.decodeIfPresent(T.self, forKey: key) { config[keyPath: path] = value }
+      }
+      encode = { config, c in try c.encode(config[keyPath: path], forKey: key) }
+    }
+  }
+
+  /// Every field but `weighting` and `dataRMS`, which have rules of their own.
+  static var storedFields: [StoredField] {
+    [
+      .init(.schedule, \.schedule), .init(.inputScale, \.inputScale),
+      .init(.normalize, \.normalize), .init(.prediction, \.prediction),
+      .init(.minSNRGamma, \.minSNRGamma), .init(.labelDropout, \.labelDropout),
+      .init(.data, \.data), .init(.resolution, \.resolution), .init(.model, \.model),
+      .init(.steps, \.steps), .init(.batch, \.batch), .init(.seed, \.seed),
+      .init(.optimizer, \.optimizer), .init(.sampleSchedule, \.sampleSchedule),
+      .init(.sampler, \.sampler), .init(.sampleSteps, \.sampleSteps), .init(.eta, \.eta),
+      .init(.guidance, \.guidance), .init(.evalSamples, \.evalSamples),
+      .init(.checkpointEvery, \.checkpointEvery),
+    ]
+  }
+
   public init(from decoder: any Decoder) throws {
+    self.init()
     let c = try decoder.container(keyedBy: CodingKeys.self)
-    let d = TrainingConfig()
-    schedule = try c.decodeIfPresent(ScheduleSpec.self, forKey: .schedule) ?? d.schedule
-    inputScale = try c.decodeIfPresent(Double.self, forKey: .inputScale) ?? d.inputScale
-    normalize = try c.decodeIfPresent(Bool.self, forKey: .normalize) ?? d.normalize
-    prediction = try c.decodeIfPresent(Parameterization.self, forKey: .prediction) ?? d.prediction
-    minSNRGamma = try c.decodeIfPresent(Double.self, forKey: .minSNRGamma) ?? d.minSNRGamma
+    for field in Self.storedFields { try field.decode(c, &self) }
     dataRMS = try c.decodeIfPresent(Double.self, forKey: .dataRMS)
     if let w = try c.decodeIfPresent(LossWeighting.self, forKey: .weighting) {
       weighting = w
@@ -197,48 +222,13 @@ extension TrainingConfig: Codable {
         throw TrainingConfigError.olderObjective(prediction: prediction, inputScale: inputScale)
       }
     }
-    labelDropout = try c.decodeIfPresent(Double.self, forKey: .labelDropout) ?? d.labelDropout
-    data = try c.decodeIfPresent(DataKind.self, forKey: .data) ?? d.data
-    resolution = try c.decodeIfPresent(Int.self, forKey: .resolution) ?? d.resolution
-    model = try c.decodeIfPresent(ModelKind.self, forKey: .model) ?? d.model
-    steps = try c.decodeIfPresent(Int.self, forKey: .steps) ?? d.steps
-    batch = try c.decodeIfPresent(Int.self, forKey: .batch) ?? d.batch
-    seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? d.seed
-    optimizer = try c.decodeIfPresent(OptimizerSettings.self, forKey: .optimizer) ?? d.optimizer
-    sampleSchedule =
-      try c.decodeIfPresent(ScheduleSpec.self, forKey: .sampleSchedule) ?? d.sampleSchedule
-    sampler = try c.decodeIfPresent(SamplerKind.self, forKey: .sampler) ?? d.sampler
-    sampleSteps = try c.decodeIfPresent(Int.self, forKey: .sampleSteps) ?? d.sampleSteps
-    eta = try c.decodeIfPresent(Double.self, forKey: .eta) ?? d.eta
-    guidance = try c.decodeIfPresent(Double.self, forKey: .guidance) ?? d.guidance
-    evalSamples = try c.decodeIfPresent(Int.self, forKey: .evalSamples) ?? d.evalSamples
-    checkpointEvery = try c.decodeIfPresent(Int.self, forKey: .checkpointEvery) ?? d.checkpointEvery
   }
 
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: CodingKeys.self)
-    try c.encode(schedule, forKey: .schedule)
-    try c.encode(inputScale, forKey: .inputScale)
-    try c.encode(normalize, forKey: .normalize)
-    try c.encode(prediction, forKey: .prediction)
+    for field in Self.storedFields { try field.encode(self, &c) }
     try c.encode(weighting, forKey: .weighting)
-    try c.encode(minSNRGamma, forKey: .minSNRGamma)
     try c.encodeIfPresent(dataRMS, forKey: .dataRMS)
-    try c.encode(labelDropout, forKey: .labelDropout)
-    try c.encode(data, forKey: .data)
-    try c.encode(resolution, forKey: .resolution)
-    try c.encode(model, forKey: .model)
-    try c.encode(steps, forKey: .steps)
-    try c.encode(batch, forKey: .batch)
-    try c.encode(seed, forKey: .seed)
-    try c.encode(optimizer, forKey: .optimizer)
-    try c.encode(sampleSchedule, forKey: .sampleSchedule)
-    try c.encode(sampler, forKey: .sampler)
-    try c.encode(sampleSteps, forKey: .sampleSteps)
-    try c.encode(eta, forKey: .eta)
-    try c.encode(guidance, forKey: .guidance)
-    try c.encode(evalSamples, forKey: .evalSamples)
-    try c.encode(checkpointEvery, forKey: .checkpointEvery)
   }
 }
 

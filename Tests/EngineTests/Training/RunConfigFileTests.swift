@@ -101,6 +101,33 @@ import Testing
     #expect(config.training?.guidance == 0.5 && config.training?.seed == 5)
   }
 
+  @Test("a checkpoint header's config as schedtui wrote it before 2026-12-01 still reads")
+  func olderCheckpointConfig() throws {
+    // The old layout by hand: every spec field under its Swift name; no config.json existed.
+    let spec = #"""
+      {"family": "sigmoid", "start": -2, "end": 2.5, "tau": 0.7, "clipMin": 1e-9,
+       "trainSteps": 1000, "betaStart": 0.0001, "betaEnd": 0.02, "baseResolution": 64,
+       "resolution": 64, "sigmaMin": 0.002, "sigmaMax": 80, "rho": 7, "laplaceMu": 0,
+       "laplaceBeta": 0.5, "shift": 1, "zeroTerminalSNR": false}
+      """#
+    let text = """
+      {"schedule": \(spec), "inputScale": 0.5, "normalize": false, "prediction": "v",
+       "weighting": "edm", "minSNRGamma": 3, "labelDropout": 0.2, "data": "digits",
+       "resolution": 8, "model": "mlp-s", "steps": 4, "batch": 6, "seed": 11,
+       "sampleSchedule": \(spec.replacingOccurrences(of: "sigmoid", with: "cosine")),
+       "sampler": "ddim", "sampleSteps": 3, "eta": 0, "guidance": 2.5, "evalSamples": 0,
+       "checkpointEvery": 2}
+      """
+    let c = try JSONDecoder().decode(TrainingConfig.self, from: Data(text.utf8))
+    #expect(c.schedule == ScheduleSpec(family: .sigmoid, start: -2, end: 2.5, tau: 0.7))
+    #expect(c.sampleSchedule.family == .cosine && c.sampleSchedule.tau == 0.7)
+    #expect(c.inputScale == 0.5 && !c.normalize && c.prediction == .v && c.weighting == .edm)
+    #expect(c.model == .mlpS && c.steps == 4 && c.batch == 6 && c.seed == 11)
+    #expect(c.sampler == .ddim && c.guidance == 2.5 && c.labelDropout == 0.2)
+    // Keys it does not hold keep their defaults (the optimiser here).
+    #expect(c.optimizer == OptimizerSettings())
+  }
+
   @Test("a run's summary.json and checkpoint keep their schedules in the config's coding")
   func summaryCoding() throws {
     let data = try JSONEncoder().encode(Self.setting())
