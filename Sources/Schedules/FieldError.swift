@@ -59,11 +59,9 @@ public struct FieldError: Error, Equatable, Sendable, CustomStringConvertible {
   public var description: String {
     switch source {
     case .commandLine:
-      guard let value, reason == nil else { return "\(field): \(message)." }
-      return "\(field) \(value) is not allowed: \(allowed)."
+      return value == nil ? "\(field): \(message)." : "\(field) \(message)."
     case .explorer:
-      guard let value, reason == nil else { return "\(field): \(message)" }
-      return "\(field) = \(value) is not allowed: \(allowed)"
+      return value == nil ? "\(field): \(message)" : "\(field) = \(message)"
     case .file(let file, let line, let column):
       var place = file
       if let line { place += ":\(line)" + (column.map { ":\($0)" } ?? "") }

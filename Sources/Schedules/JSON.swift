@@ -160,66 +160,62 @@ public enum JSONValue: Equatable, Sendable {
       }
     }
 
-    mutating func object(depth: Int) throws(SyntaxError) -> JSONValue {
+    /// Reads the comma-separated elements of an object or array after its opening bracket,
+    /// up to and including `closer`; `element` reads one (after leading space).
+    mutating func elements(
+      closer: Character, in what: String, _ element: (inout Parser) throws(SyntaxError) -> Void
+    ) throws(SyntaxError) {
+      let close = closer.asciiValue!
       index += 1
-      var members: [(key: String, value: JSONValue)] = []
       skipSpace()
-      if current == UInt8(ascii: "}") {
+      if current == close {
         index += 1
-        return .object(members)
+        return
       }
       while true {
         skipSpace()
-        guard current == UInt8(ascii: "\"") else { throw error("expected a key in double quotes") }
-        let keyStart = index
-        let key = try string()
-        if members.contains(where: { $0.key == key }) {
-          index = keyStart
-          throw error("duplicate key \(JSONValue.quote(key))")
-        }
-        skipSpace()
-        guard current == UInt8(ascii: ":") else { throw error("expected ':' after the key") }
-        index += 1
-        skipSpace()
-        path.append(key)
-        offsets[path.joined(separator: ".")] = index
-        members.append((key, try value(depth: depth + 1)))
-        path.removeLast()
+        try element(&self)
         skipSpace()
         if current == UInt8(ascii: ",") {
           index += 1
           continue
         }
-        if current == UInt8(ascii: "}") {
+        if current == close {
           index += 1
-          return .object(members)
+          return
         }
-        throw error("expected ',' or '}' in an object")
+        throw error("expected ',' or '\(closer)' in \(what)")
       }
     }
 
+    mutating func object(depth: Int) throws(SyntaxError) -> JSONValue {
+      var members: [(key: String, value: JSONValue)] = []
+      try elements(closer: "}", in: "an object") { (p: inout Parser) throws(SyntaxError) in
+        guard p.current == UInt8(ascii: "\"") else { throw p.error("expected a key in double quotes") }
+        let keyStart = p.index
+        let key = try p.string()
+        if members.contains(where: { $0.key == key }) {
+          p.index = keyStart
+          throw p.error("duplicate key \(JSONValue.quote(key))")
+        }
+        p.skipSpace()
+        guard p.current == UInt8(ascii: ":") else { throw p.error("expected ':' after the key") }
+        p.index += 1
+        p.skipSpace()
+        p.path.append(key)
+        p.offsets[p.path.joined(separator: ".")] = p.index
+        members.append((key, try p.value(depth: depth + 1)))
+        p.path.removeLast()
+      }
+      return .object(members)
+    }
+
     mutating func array(depth: Int) throws(SyntaxError) -> JSONValue {
-      index += 1
       var items: [JSONValue] = []
-      skipSpace()
-      if current == UInt8(ascii: "]") {
-        index += 1
-        return .array(items)
+      try elements(closer: "]", in: "an array") { (p: inout Parser) throws(SyntaxError) in
+        items.append(try p.value(depth: depth + 1))
       }
-      while true {
-        skipSpace()
-        items.append(try value(depth: depth + 1))
-        skipSpace()
-        if current == UInt8(ascii: ",") {
-          index += 1
-          continue
-        }
-        if current == UInt8(ascii: "]") {
-          index += 1
-          return .array(items)
-        }
-        throw error("expected ',' or ']' in an array")
-      }
+      return .array(items)
     }
 
     mutating func string() throws(SyntaxError) -> String {

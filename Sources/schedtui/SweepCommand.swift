@@ -145,7 +145,11 @@ struct Sweep: ParsableCommand {
       _ parse: (String) throws(SweepLists.Problem) -> T
     ) throws -> T {
       do { return try parse(text) } catch {
-        throw ValidationError("\(option) '\(text)' \(error.reason); allowed: \(allowed).")
+        throw ValidationError(
+          FieldError(
+            field: option, value: "'\(text)'", allowed: allowed, reason: error.reason,
+            source: .commandLine
+          ).description)
       }
     }
     let res = try parse(resolutions, "--resolutions", "8, 16, 32", SweepLists.resolutions)

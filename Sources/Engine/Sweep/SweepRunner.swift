@@ -302,8 +302,11 @@ public struct SweepShard: Equatable, Sendable, CustomStringConvertible {
     public var description: String {
       switch self {
       case .invalid(let text, let reason):
-        return "--shard \(text) is not allowed: \(reason); give K/N with whole numbers "
-          + "1 ≤ K ≤ N ≤ 10000 (for example 3/16)"
+        return FieldError(
+          field: "--shard", value: text,
+          allowed: "\(reason); give K/N with whole numbers 1 ≤ K ≤ N ≤ 10000 (for example 3/16)",
+          source: .commandLine
+        ).description
       }
     }
   }
