@@ -47,8 +47,10 @@ extension ClosedRange where Bound == Double {
 extension TrainingLimits {
   /// `20` for 20.0, `0.5` for 0.5.
   static func short(_ x: Double) -> String { shortNumber(x) }
-  /// `a number in (0, 1]`: the learning rate's range as every message states it.
-  public static var learningRateText: String { "a number in (0, \(short(learningRateMax))]" }
+  /// `(0, 1]`: the learning rate's range.
+  public static var learningRateInterval: String { "(0, \(short(learningRateMax))]" }
+  /// `a number in (0, 1]`, as every message states it.
+  public static var learningRateText: String { "a number in \(learningRateInterval)" }
   /// `a whole number in [0, 2^53]`.
   public static let seedText = "a whole number in [0, 2^53]"
   /// `a number in (0, 1e6]`.
@@ -61,7 +63,7 @@ extension TrainingLimits {
     [
       ("optimiser steps", "--steps", "training.steps", steps.text),
       ("examples per step", "--batch", "training.batch", batch.text),
-      ("peak learning rate", "--lr", "training.lr", "(0, \(short(learningRateMax))]"),
+      ("peak learning rate", "--lr", "training.lr", learningRateInterval),
       ("seed", "--seed", "training.seed", "0 … 2^53"),
       ("γ of min-SNR-γ", "--min-snr-gamma", "training.min_snr_gamma", "(0, 1e6]"),
       ("guidance weight w", "--guidance", "training.guidance", guidance.text),

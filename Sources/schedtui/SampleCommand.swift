@@ -31,7 +31,9 @@ struct Sample: ParsableCommand {
   var eta: Double = 0
   @Option(
     parsing: .unconditional,
-    help: "Classifier-free guidance weight w ≥ 0: (1+w)·ε(y) − w·ε(∅) (default: the run's, 1).")
+    help: ArgumentHelp(
+      "Classifier-free guidance weight w in \(TrainingLimits.guidance.interval): (1+w)·ε(y) − w·ε(∅) "
+        + "(default: the run's, 1)."))
   var guidance: Double?
   @Option(
     help: ArgumentHelp(
@@ -45,7 +47,7 @@ struct Sample: ParsableCommand {
   var label: Int?
   @Option(parsing: .unconditional, help: "Seed of the sampling noise (default 0).")
   var seed: UInt64 = 0
-  @Option(parsing: .unconditional, help: "OpenBLAS threads (default \(TrainDefaults.threads)).")
+  @Option(parsing: .unconditional, help: "OpenBLAS threads, \(TrainingLimits.threads.text) (default \(TrainDefaults.threads)).")
   var threads: Int?
   @Flag(
     help: "Also print the samples' Fréchet distance to the held-out digits and their copy rate (needs --count ≥ 2).")

@@ -36,7 +36,7 @@ struct Sweep: ParsableCommand {
   var families = "linear,cosine:0.2:1:1"
   @Option(
     parsing: .unconditional,
-    help: "Training steps per run (default: \(SweepSettings().steps)).")
+    help: "Training steps per run, \(TrainingLimits.steps.text) (default: \(SweepSettings().steps)).")
   var steps = SweepSettings().steps
   @Option(
     parsing: .unconditional,
@@ -55,26 +55,32 @@ struct Sweep: ParsableCommand {
   var batch = SweepSettings().batch
   @Option(
     parsing: .unconditional,
-    help: "Peak learning rate (default: 1e-3 for mlp-s, 5e-4 for convres-s).")
+    help: "Peak learning rate in \(TrainingLimits.learningRateInterval) (default: 1e-3 for mlp-s, 5e-4 for convres-s).")
   var lr: Double?
   @OptionGroup(title: "Objective") var objective: ObjectiveOptions
   @Option(
     parsing: .unconditional,
-    help: "Guidance weight w ≥ 0 when sampling (default 0: none, as the paper's Table 4).")
+    help: ArgumentHelp(
+      "Guidance weight w in \(TrainingLimits.guidance.interval) when sampling (default 0: none, "
+        + "as the paper's Table 4)."))
   var guidance = SweepSettings().guidance
   @Option(
     name: .customLong("eval-samples"), parsing: .unconditional,
-    help: "Samples per run for the Fréchet distance (default: \(SweepSettings().evalSamples)).")
+    help: ArgumentHelp(
+      "Samples per run for the Fréchet distance, \(TrainingLimits.evalSamples.text) "
+        + "(default: \(SweepSettings().evalSamples))."))
   var evalSamples = SweepSettings().evalSamples
   @Option(
     name: .customLong("sample-steps"), parsing: .unconditional,
-    help: "Sampler steps for those samples (default: \(SweepSettings().sampleSteps)).")
+    help: ArgumentHelp(
+      "Sampler steps for those samples, \(TrainingLimits.sampleSteps.text) "
+        + "(default: \(SweepSettings().sampleSteps))."))
   var sampleSteps = SweepSettings().sampleSteps
   @Flag(
     name: .customLong("keep-checkpoints"),
     help: "Keep each finished run's checkpoint.bin (by default only summary, samples and metrics stay).")
   var keepCheckpoints = false
-  @Option(parsing: .unconditional, help: "OpenBLAS threads (default \(TrainDefaults.threads)).")
+  @Option(parsing: .unconditional, help: "OpenBLAS threads, \(TrainingLimits.threads.text) (default \(TrainDefaults.threads)).")
   var threads = TrainDefaults.threads
   @Option(help: ArgumentHelp("Sweep folder; an existing one is resumed.", valueName: "dir"))
   var out = "runs/sweep"

@@ -38,7 +38,7 @@ struct Train: ParsableCommand {
   var model: ModelKind?
   @Option(
     parsing: .unconditional,
-    help: "Optimiser steps (default 5000 for mlp-s, 1000 for convres-s).")
+    help: "Optimiser steps, \(TrainingLimits.steps.text) (default 5000 for mlp-s, 1000 for convres-s).")
   var steps: Int?
   @Option(
     parsing: .unconditional,
@@ -48,7 +48,7 @@ struct Train: ParsableCommand {
   var seed: UInt64?
   @Option(
     parsing: .unconditional,
-    help: "Peak learning rate (default 1e-3 for mlp-s, 5e-4 for convres-s).")
+    help: "Peak learning rate in \(TrainingLimits.learningRateInterval) (default 1e-3 for mlp-s, 5e-4 for convres-s).")
   var lr: Double?
   @OptionGroup(title: "Objective") var objective: ObjectiveOptions
   @Option(help: ArgumentHelp(VocabularyHelp.optimizer + ".", valueName: "optimizer"))
@@ -74,7 +74,9 @@ struct Train: ParsableCommand {
   var checkpointEvery: Int?
   @Option(
     parsing: .unconditional,
-    help: "OpenBLAS threads (default \(TrainDefaults.threads), the fastest measured here).")
+    help: ArgumentHelp(
+      "OpenBLAS threads, \(TrainingLimits.threads.text) (default \(TrainDefaults.threads), the fastest "
+        + "measured here)."))
   var threads: Int?
   @Option(help: ArgumentHelp("Folder for the run's files (default runs/<time>).", valueName: "dir"))
   var out: String?
