@@ -174,7 +174,7 @@ struct Sweep: ParsableCommand {
     let shard = try shardValue()
     var runner = try SweepRunner(
       directory: out, grid: grid, settings: settings.recorded(resolutions: grid.resolutions),
-      overwrite: overwrite, shard: shard, setup: shard == nil ? settings.setup(grid: grid) : nil)
+      overwrite: overwrite, shard: shard, setup: settings.setup(grid: grid))
     for note in runner.notes { print("note: \(note)") }
     let pending = runner.pendingJobs.count
     let all = grid.cells.count * grid.repeats

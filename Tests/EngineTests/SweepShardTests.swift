@@ -116,6 +116,9 @@ import Testing
     #expect(merged.contains("8 of 8 runs finished") && !merged.contains("missing"))
 
     #expect(try Self.timeless(full + "/sweep.json") == Self.timeless(sharded + "/sweep.json"))
+    // The shared setup: the shards wrote the same config.json as the single process.
+    #expect(fm.contents(atPath: sharded + "/config.json") != nil)
+    #expect(fm.contents(atPath: full + "/config.json") == fm.contents(atPath: sharded + "/config.json"))
     for name in ["table.md", "table.csv", "details.md", "heatmap.png"] {
       #expect(fm.contents(atPath: full + "/" + name) == fm.contents(atPath: sharded + "/" + name),
               "\(name)")

@@ -62,9 +62,9 @@ public struct SweepRunner {
   /// locks only its own lock file, keeps its state in `shards/`, writes no manifest (the merge
   /// does), and counts the runs of a `sweep.json` that a merge wrote as done (it only reads it).
   ///
-  /// `setup`, when given, is written to the folder's `config.json` (not by a shard, which leaves
-  /// the folder's files to the merge): the sweep's shared training setup in the config format
-  /// (``SweepSettings/setup(grid:)``).
+  /// `setup`, when given, is written to the folder's `config.json` once the folder is accepted:
+  /// the sweep's shared training setup in the config format (``SweepSettings/setup(grid:)``).
+  /// Shards write it too; theirs are the same bytes, and each write is atomic.
   public init(
     directory: String, grid: SweepGrid, settings: [String: String], overwrite: Bool = false,
     shard: SweepShard? = nil, setup: Config? = nil
@@ -118,6 +118,7 @@ public struct SweepRunner {
       }
       // A shard's file holds only its own runs.
       self.state = state.filtered { shard.owns(jobNumber: $0) }
+      try Self.write(setup, in: directory)
       return
     }
     if let loaded {
@@ -138,11 +139,14 @@ public struct SweepRunner {
     if manifest == nil || loaded == nil {
       try FolderManifest(kind: .sweep, what: SweepRunner.describe(grid)).write(in: directory)
     }
-    if let setup {
-      try AtomicFile.write(
-        setup.encoded(),
-        to: (directory as NSString).appendingPathComponent(TrainingRun.configFileName))
-    }
+    try Self.write(setup, in: directory)
+  }
+
+  static func write(_ setup: Config?, in directory: String) throws {
+    guard let setup else { return }
+    try AtomicFile.write(
+      setup.encoded(),
+      to: (directory as NSString).appendingPathComponent(TrainingRun.configFileName))
   }
 
   /// One line for the manifest: the grid.
