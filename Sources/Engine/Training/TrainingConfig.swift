@@ -243,37 +243,43 @@ extension TrainingConfig {
     normalize = config.normalize
     sampleSchedule = config.inference.schedule
     sampleSteps = config.inference.steps
-    if let t = config.training {
-      model = t.model
-      steps = t.steps
-      batch = t.batch
-      optimizer.learningRate = t.lr
-      seed = t.seed
-      data = t.data
-      resolution = t.resolution
-      prediction = t.prediction
-      weighting = t.weighting
-      minSNRGamma = t.minSNRGamma
-      sampler = t.sampler
-      guidance = t.guidance
-      optimizer.kind = t.optimizer
-      optimizer.warmupSteps = t.warmup
-      optimizer.emaDecay = t.ema
-      labelDropout = t.labelDropout
-      evalSamples = t.evalSamples
-      checkpointEvery = t.checkpointEvery
+    if let section = config.training {
+      for field in Self.sectionFields { field.read(section, &self) }
     }
   }
 
   /// The config's `training` section for these settings (the sampler's steps go to the
   /// `inference` section, which ``init(_:)`` reads them from).
   public var section: TrainingSection {
-    TrainingSection(
-      model: model, steps: steps, batch: batch, lr: optimizer.learningRate, seed: seed,
-      data: data, resolution: resolution, prediction: prediction, weighting: weighting,
-      minSNRGamma: minSNRGamma, sampler: sampler, guidance: guidance, optimizer: optimizer.kind,
-      warmup: optimizer.warmupSteps, ema: optimizer.emaDecay, labelDropout: labelDropout,
-      evalSamples: evalSamples, checkpointEvery: checkpointEvery)
+    var section = TrainingSection()
+    for field in Self.sectionFields { field.write(self, &section) }
+    return section
+  }
+
+  /// A setting both a training config and a config's `training` section hold, by its two paths,
+  /// so that reading a section and writing one cannot disagree about a field.
+  struct SectionField {
+    let read: (TrainingSection, inout TrainingConfig) -> Void
+    let write: (TrainingConfig, inout TrainingSection) -> Void
+
+    init<T>(_ config: WritableKeyPath<TrainingConfig, T>, _ section: WritableKeyPath<TrainingSection, T>) {
+      read = { s, c in c[keyPath: config] = s[keyPath: section] }
+      write = { c, s in s[keyPath: section] = c[keyPath: config] }
+    }
+  }
+
+  /// Every field of ``TrainingSection``, with where the training config keeps it.
+  static var sectionFields: [SectionField] {
+    [
+      .init(\.model, \.model), .init(\.steps, \.steps), .init(\.batch, \.batch),
+      .init(\.optimizer.learningRate, \.lr), .init(\.seed, \.seed), .init(\.data, \.data),
+      .init(\.resolution, \.resolution), .init(\.prediction, \.prediction),
+      .init(\.weighting, \.weighting), .init(\.minSNRGamma, \.minSNRGamma),
+      .init(\.sampler, \.sampler), .init(\.guidance, \.guidance),
+      .init(\.optimizer.kind, \.optimizer), .init(\.optimizer.warmupSteps, \.warmup),
+      .init(\.optimizer.emaDecay, \.ema), .init(\.labelDropout, \.labelDropout),
+      .init(\.evalSamples, \.evalSamples), .init(\.checkpointEvery, \.checkpointEvery),
+    ]
   }
 }
 

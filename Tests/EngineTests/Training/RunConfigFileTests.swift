@@ -101,6 +101,18 @@ import Testing
     #expect(config.training?.guidance == 0.5 && config.training?.seed == 5)
   }
 
+  @Test("every field of a training section survives the engine's config and back")
+  func sectionRoundTrip() {
+    // Every field away from its default.
+    let section = TrainingSection(
+      model: .convResS, steps: 77, batch: 5, lr: 0.25, seed: 9, data: .patches, resolution: 32,
+      prediction: .edm, weighting: .vMSE, minSNRGamma: 2, sampler: .ddim, guidance: 3,
+      optimizer: .lamb, warmup: 7, ema: 0.5, labelDropout: 0.3, evalSamples: 0,
+      checkpointEvery: 11)
+    let config = Config(schedule: ScheduleSpec(family: .linear), training: section)
+    #expect(TrainingConfig(config).section == section)
+  }
+
   @Test("a checkpoint header's config as schedtui wrote it before 2026-12-01 still reads")
   func olderCheckpointConfig() throws {
     // The old layout by hand: every spec field under its Swift name; no config.json existed.
