@@ -75,10 +75,8 @@ struct Sample: ParsableCommand {
     }
     let ext = (output as NSString).pathExtension.lowercased()
     guard ext == "png" || ext == "csv" else {
-      throw ValidationError(
-        "--output \(output) is not allowed: the name must end in .png (a grid) or .csv "
-          + "(one sample per row)."
-      )
+      throw CommandLineCheck.refuse(
+        "--output", output, "the name must end in .png (a grid) or .csv (one sample per row)")
     }
     if let inference { _ = try Sample.parseInference(inference) }
   }
@@ -87,25 +85,23 @@ struct Sample: ParsableCommand {
   static func parseInference(_ text: String) throws -> ScheduleSpec {
     let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
     guard let family = ScheduleFamily(rawValue: parts[0]) else {
-      throw ValidationError(
-        "--inference \(text) is not allowed: the family must be one of "
-          + ScheduleFamily.allCases.map(\.rawValue).joined(separator: ", ") + ".")
+      throw CommandLineCheck.refuse(
+        "--inference", text, "the family must be one of " + ScheduleFamily.namesList)
     }
     var spec = ScheduleSpec(family: family)
     if parts.count > 1 {
       guard parts.count == 4, let s = Double(parts[1]), let e = Double(parts[2]),
         let t = Double(parts[3])
       else {
-        throw ValidationError(
-          "--inference \(text) is not allowed: write family or family:start:end:tau "
-            + "(e.g. cosine:0.2:1:1).")
+        throw CommandLineCheck.refuse(
+          "--inference", text, "write family or family:start:end:tau (e.g. cosine:0.2:1:1)")
       }
       spec.start = s
       spec.end = e
       spec.tau = t
     }
     do { _ = try Schedule(spec) } catch {
-      throw ValidationError("--inference \(text) is not allowed: \(error.description).")
+      throw CommandLineCheck.refuse("--inference", text, error.description)
     }
     return spec
   }
