@@ -44,7 +44,7 @@ extension Vocabulary {
   /// `mlp-s, convres-s`: what a message lists as allowed.
   public static var namesList: String { names.joined(separator: ", ") }
 
-  /// `mlp-s: MLP-S, …; convres-s: …` for an option's `--help`.
+  /// `mlp-s: a 512-wide MLP …; convres-s: …` for an option's `--help`.
   public static var helpList: String {
     allCases.map { "\($0.name): \($0.help)" }.joined(separator: "; ")
   }

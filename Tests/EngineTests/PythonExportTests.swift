@@ -36,10 +36,7 @@ import Testing
 
   /// Runs `driver` with the module at hand and returns what it printed as JSON.
   static func runPython(module: String, input: JSONValue) throws -> JSONValue {
-    let dir = FileManager.default.temporaryDirectory
-      .appendingPathComponent("schedtui-python-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: dir) }
+    let dir = URL(fileURLWithPath: temporaryFolder("python"))
     try module.write(
       to: dir.appendingPathComponent("schedule_export.py"), atomically: true, encoding: .utf8)
     try input.rendered().write(
@@ -199,7 +196,6 @@ import Testing
   @Test("--python takes the config's objective and σ_d measured on its data, as train does")
   func pythonFromConfig() throws {
     let dir = temporaryFolder("export-python")
-    defer { try? FileManager.default.removeItem(atPath: dir) }
     var config = Config(schedule: ScheduleSpec(family: .linear))
     config.training = TrainingSection(
       resolution: 16, prediction: .v, weighting: .minSNR, minSNRGamma: 2)

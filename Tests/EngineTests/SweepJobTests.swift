@@ -5,11 +5,6 @@ import Testing
 /// The explorer's background sweep: a tiny real sweep (real training and scoring) through the
 /// job's thread, event queue, cancel and resume.
 @Suite struct SweepJobTests {
-  func tempDir() -> String {
-    FileManager.default.temporaryDirectory
-      .appendingPathComponent("schedtui-sweepjob-\(UUID().uuidString)").path
-  }
-
   let grid = SweepGrid(
     resolutions: [8], scales: [1.0, 0.5], families: [try! SweepFamily(parsing: "linear")],
     repeats: 1, seed: 2)
@@ -44,8 +39,7 @@ import Testing
 
   @Test("a cell whose stored results were changed runs again, and the job says so")
   func damagedCellNote() throws {
-    let dir = tempDir()
-    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let dir = temporaryFolder("sweepjob")
     let first = SweepJob(directory: dir, grid: grid, settings: settings(steps: 2))
     first.start()
     _ = try wait(first)
@@ -70,8 +64,7 @@ import Testing
 
   @Test("a tiny real sweep runs to the end in the background and writes the sweep's files")
   func runsToCompletion() throws {
-    let dir = tempDir()
-    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let dir = temporaryFolder("sweepjob")
     let job = SweepJob(directory: dir, grid: grid, settings: settings(steps: 5))
     job.start()
     let (outcome, events) = try wait(job)
@@ -105,8 +98,7 @@ import Testing
 
   @Test("cancel stops the running cell with a checkpoint; a new job on the folder resumes it")
   func cancelsAndResumes() throws {
-    let dir = tempDir()
-    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let dir = temporaryFolder("sweepjob")
     let steps = 40
     let first = SweepJob(directory: dir, grid: grid, settings: settings(steps: steps))
     first.start()
@@ -138,8 +130,7 @@ import Testing
 
   @Test("a folder holding a different sweep fails with the named mismatch and is left as it was")
   func refusesDifferentSweep() throws {
-    let dir = tempDir()
-    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let dir = temporaryFolder("sweepjob")
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     let other = SweepState(grid: grid, settings: settings(steps: 7).recorded(resolutions: [8]))
     try AtomicFile.write(other.json(), to: dir + "/sweep.json")
@@ -158,8 +149,7 @@ import Testing
     "opening a missing or malformed sweep.json names the file and the problem",
     arguments: [nil, "{\"schedtui_sweep_version\": 1}", "not json"])
   func openRefusesBadFiles(content: String?) throws {
-    let dir = tempDir()
-    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let dir = temporaryFolder("sweepjob")
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     let path = dir + "/sweep.json"
     if let content { try AtomicFile.write(content, to: path) }

@@ -92,7 +92,6 @@ import Testing
   @Test("two shards in two processes, merged, equal the unsharded sweep number for number")
   func shardsMergeToUnsharded() throws {
     let dir = temporaryFolder("sweep-shards")
-    defer { try? FileManager.default.removeItem(atPath: dir) }
     let full = dir + "/full"
     let sharded = dir + "/sharded"
     let (status, log) = try Self.run(Self.grid + ["--out", full])
@@ -148,7 +147,6 @@ import Testing
   @Test("a merge of one shard of three names the runs still missing")
   func partialMerge() throws {
     let dir = temporaryFolder("sweep-partial")
-    defer { try? FileManager.default.removeItem(atPath: dir) }
     let (status, log) = try Self.run(Self.grid + ["--out", dir, "--shard", "2/3"])
     #expect(status == 0, "\(log)")
     let (ms, merged) = try Self.run(["--merge", dir])
@@ -165,7 +163,6 @@ import Testing
   @Test("a folder that is not a sweep, a missing one and --shard with --merge are refused")
   func refusesMerge() throws {
     let dir = temporaryFolder("sweep-not")
-    defer { try? FileManager.default.removeItem(atPath: dir) }
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     var (status, out) = try Self.run(["--merge", dir])
     #expect(status != 0 && out.contains("not a sweep folder: it holds neither"), "\(out)")
@@ -180,7 +177,6 @@ import Testing
   @Test("shards of two different sweeps in one folder are not merged; the file and field are named")
   func refusesMixedShards() throws {
     let dir = temporaryFolder("sweep-mixed")
-    defer { try? FileManager.default.removeItem(atPath: dir) }
     var (status, out) = try Self.run(Self.grid + ["--out", dir, "--shard", "1/4"])
     #expect(status == 0, "\(out)")
     let other = Self.grid.map { $0 == "3" ? "2" : $0 }  // --steps 2 instead of 3

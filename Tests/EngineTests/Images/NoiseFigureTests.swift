@@ -58,7 +58,6 @@ import Testing
   @Test("writes the figure and prints the probe for each resolution")
   func writesFigure() throws {
     let dir = temporaryFolder()
-    defer { try? FileManager.default.removeItem(atPath: dir) }
     let out = dir + "/fig.png"
     let (status, output) = try Self.run([
       "--gamma", "0.7", "--resolutions", "16,32", "--size", "32", "--output", out,
@@ -89,7 +88,6 @@ import Testing
     ])
   func refuses(arguments: [String], message: String) throws {
     let dir = temporaryFolder()
-    defer { try? FileManager.default.removeItem(atPath: dir) }
     let (status, output) = try Self.run(arguments + ["--output", dir + "/fig.png"])
     #expect(status != 0)
     #expect(output.contains(message), "\(output)")
@@ -99,7 +97,6 @@ import Testing
   @Test("--t takes γ(t) and b from the schedule options, here the paper's Table 1 preset")
   func atTime() throws {
     let dir = temporaryFolder()
-    defer { try? FileManager.default.removeItem(atPath: dir) }
     // table1-256: γ = 1 − t, b = 0.5; at t = 0.3, γ = 0.7 and logSNR = log(0.7·0.25/0.3).
     let (status, output) = try Self.run([
       "--t", "0.3", "--preset", "table1-256", "--resolutions", "8", "--size", "16",

@@ -28,7 +28,6 @@ import Testing
   @Test("diverging before the first checkpoint says none was written, and no clipping advice")
   func noCheckpointYet() throws {
     let dir = temporaryFolder("diverge-early")
-    defer { try? FileManager.default.removeItem(atPath: dir) }
     var c = exploding()
     c.checkpointEvery = 150
     let text = try diverge(c, in: dir)
@@ -40,7 +39,6 @@ import Testing
   @Test("diverging after a checkpoint names its step and path, which really exist")
   func checkpointKept() throws {
     let dir = temporaryFolder("diverge-late")
-    defer { try? FileManager.default.removeItem(atPath: dir) }
     var c = exploding()
     c.checkpointEvery = 1
     let text = try diverge(c, in: dir)

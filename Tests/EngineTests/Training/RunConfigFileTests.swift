@@ -40,7 +40,6 @@ import Testing
   @Test("a trained run's config.json gives back its schedule, b, normalisation and training setup")
   func newRun() throws {
     let dir = temporaryFolder("run-config")
-    defer { try? FileManager.default.removeItem(atPath: dir) }
     let run = try TrainingRun(config: Self.setting(), directory: dir)
     _ = try run.run()
     let config = try Self.load(dir + "/config.json")
@@ -66,7 +65,6 @@ import Testing
   @Test("a resumed run writes config.json too: a folder from before it gains one with the new steps")
   func resumedRun() throws {
     let dir = temporaryFolder("run-config-resume")
-    defer { try? FileManager.default.removeItem(atPath: dir) }
     let first = try TrainingRun(config: Self.setting(), directory: dir)
     _ = try first.run(shouldStop: { first.trainer.completedSteps >= 2 })
     // As a run folder written before config.json existed.
@@ -82,7 +80,6 @@ import Testing
   @Test("a sweep folder's config.json is the shared setup with the grid's first cell")
   func sweepFolder() throws {
     let dir = temporaryFolder("sweep-config")
-    defer { try? FileManager.default.removeItem(atPath: dir) }
     let grid = SweepGrid(
       resolutions: [16, 8], scales: [0.7, 1],
       families: [try SweepFamily(parsing: "cosine:0.2:1:1")], repeats: 1, seed: 5)
@@ -155,7 +152,6 @@ import Testing
   @Test("curve --config DIR/config.json prints exactly what curve with the run's flags prints")
   func curveFromRunFolder() throws {
     let dir = temporaryFolder("run-config-cli")
-    defer { try? FileManager.default.removeItem(atPath: dir) }
     let (status, output, error) = try SchedtuiCommand.run([
       "train", "--family", "sigmoid", "--start", "-2", "--end", "2.5", "--tau", "0.7",
       "--scale", "0.5", "--no-normalize", "--steps", "2", "--batch", "4", "--eval-samples", "0",
@@ -197,7 +193,6 @@ import Testing
     ])
   func damagedSweepFile(text: String, expected: String) throws {
     let dir = try damagedSweep(text)
-    defer { try? FileManager.default.removeItem(atPath: dir) }
     do {
       _ = try SweepState.open(path: dir + "/sweep.json")
       Issue.record("opened a damaged sweep.json")
@@ -232,7 +227,6 @@ import Testing
   @Test("a config file's bad value is told with its line and column by curve --config")
   func configOnCommandLine() throws {
     let dir = temporaryFolder("bad-config")
-    defer { try? FileManager.default.removeItem(atPath: dir) }
     let path = dir + "/c.json"
     try """
       {"schedtui_config_version": 1,
