@@ -37,6 +37,15 @@ import Testing
     throw CancellationError()
   }
 
+  /// The finished state of `outcome`, or nil with the outcome recorded as the test's failure.
+  func finished(_ outcome: SweepJob.Outcome) -> SweepState? {
+    guard case .finished(let state) = outcome else {
+      Issue.record("expected a finished sweep, got \(outcome)")
+      return nil
+    }
+    return state
+  }
+
   @Test("a cell whose stored results were changed runs again, and the job says so")
   func damagedCellNote() throws {
     let dir = temporaryFolder("sweepjob")
@@ -54,10 +63,7 @@ import Testing
     let (outcome, events) = try wait(second)
     let notes = events.compactMap { if case .note(let t) = $0 { t } else { nil } }
     #expect(notes.count == 2 && notes.allSatisfy { $0.contains("fail their checksum") })
-    guard case .finished(let state) = outcome else {
-      Issue.record("expected a finished sweep, got \(outcome)")
-      return
-    }
+    guard let state = finished(outcome) else { return }
     #expect(state.results.count == 2)
     #expect(state.results.values.allSatisfy { $0.first.map { $0.finalLoss < 9 } == true })
   }
@@ -68,10 +74,7 @@ import Testing
     let job = SweepJob(directory: dir, grid: grid, settings: settings(steps: 5))
     job.start()
     let (outcome, events) = try wait(job)
-    guard case .finished(let state) = outcome else {
-      Issue.record("expected a finished sweep, got \(outcome)")
-      return
-    }
+    guard let state = finished(outcome) else { return }
     #expect(state.results.count == 2)
     for cell in grid.cells {
       let run = try #require(state.results[cell.id]?.first)
@@ -89,7 +92,7 @@ import Testing
     }
     #expect(progress.map(\.done) == [0, 1, 2])
     #expect(progress.last?.next == nil)
-    for file in ["sweep.json", "table.md", "table.csv", "heatmap.png"] {
+    for file in ["sweep.json", "table.md", "table.csv", "heatmap.png", "config.json"] {
       #expect(FileManager.default.fileExists(atPath: dir + "/" + file), "\(file)")
     }
     // What the explorer's `o` reads back is the same state.
@@ -116,10 +119,7 @@ import Testing
     let second = SweepJob(directory: dir, grid: grid, settings: settings(steps: steps))
     second.start()
     let (outcome, events) = try wait(second)
-    guard case .finished(let state) = outcome else {
-      Issue.record("expected a finished sweep, got \(outcome)")
-      return
-    }
+    guard let state = finished(outcome) else { return }
     #expect(state.results.count == 2)
     // The first cell continued from its checkpoint instead of starting over at step 1.
     let firstStep = events.compactMap { e -> Int? in
