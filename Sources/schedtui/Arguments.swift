@@ -45,10 +45,6 @@ enum CommandLineCheck {
     }
   }
 
-  static func threads(_ threads: Int?) throws {
-    try whole("--threads", threads, TrainingLimits.threads)
-  }
-
   /// The engine's refusal of a training setting, named by its option (`--lr`); `context` goes
   /// after the value (` with --resume`, ` in this sweep`).
   static func error(_ error: DatasetError, context: String = "") -> ValidationError {
@@ -105,4 +101,22 @@ struct ObjectiveOptions: ParsableArguments {
     if let weighting { w = weighting }
     if let minSNRGamma { g = minSNRGamma }
   }
+}
+
+/// `--threads`, for the commands that train or sample: OpenBLAS's thread count.
+struct ThreadsOption: ParsableArguments {
+  /// Measured on this machine (see README "Benchmarks"): 2 is the fastest here.
+  static let defaultCount = 2
+
+  @Option(
+    name: .customLong("threads"), parsing: .unconditional,
+    help: ArgumentHelp(
+      "OpenBLAS threads, \(TrainingLimits.threads.text) (default \(ThreadsOption.defaultCount), the "
+        + "fastest measured here).", valueName: "threads"))
+  var count: Int?
+
+  func validate() throws { try CommandLineCheck.whole("--threads", count, TrainingLimits.threads) }
+
+  /// Sets OpenBLAS's threads to the option's count, or the default.
+  func apply() { BLAS.threads = count ?? ThreadsOption.defaultCount }
 }

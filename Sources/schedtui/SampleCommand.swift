@@ -47,8 +47,7 @@ struct Sample: ParsableCommand {
   var label: Int?
   @Option(parsing: .unconditional, help: "Seed of the sampling noise (default 0).")
   var seed: UInt64 = 0
-  @Option(parsing: .unconditional, help: "OpenBLAS threads, \(TrainingLimits.threads.text) (default \(TrainDefaults.threads)).")
-  var threads: Int?
+  @OptionGroup var threads: ThreadsOption
   @Flag(
     help: "Also print the samples' Fréchet distance to the held-out digits and their copy rate (needs --count ≥ 2).")
   var score = false
@@ -69,7 +68,6 @@ struct Sample: ParsableCommand {
     if let label, !(0...9).contains(label) {
       throw CommandLineCheck.refuse("--label", label, "a digit class 0 … 9")
     }
-    try CommandLineCheck.threads(threads)
     if score, count < 2 {
       throw ValidationError("--score needs --count 2 or more (a covariance needs two samples).")
     }
@@ -107,7 +105,7 @@ struct Sample: ParsableCommand {
   }
 
   func run() throws {
-    BLAS.threads = threads ?? TrainDefaults.threads
+    threads.apply()
     let trained = try TrainedModel(directory: runDirectory)
     let unlabelled = trained.model.shape.classes == 0
     var settings = trained.config.samplerSettings

@@ -80,8 +80,7 @@ struct Sweep: ParsableCommand {
     name: .customLong("keep-checkpoints"),
     help: "Keep each finished run's checkpoint.bin (by default only summary, samples and metrics stay).")
   var keepCheckpoints = false
-  @Option(parsing: .unconditional, help: "OpenBLAS threads, \(TrainingLimits.threads.text) (default \(TrainDefaults.threads)).")
-  var threads = TrainDefaults.threads
+  @OptionGroup var threads: ThreadsOption
   @Option(help: ArgumentHelp("Sweep folder; an existing one is resumed.", valueName: "dir"))
   var out = "runs/sweep"
   @Flag(
@@ -119,7 +118,6 @@ struct Sweep: ParsableCommand {
       throw CommandLineCheck.refuse(
         "--guidance", guidance, "a number in \(TrainingLimits.guidance.interval)")
     }
-    try CommandLineCheck.threads(threads)
     let grid = try grid()
     for r in grid.resolutions {
       do {
@@ -168,7 +166,7 @@ struct Sweep: ParsableCommand {
 
   func run() throws {
     if let merge { return try runMerge(merge) }
-    BLAS.threads = threads
+    threads.apply()
     let grid = try grid()
     let settings = sweepSettings()
     let shard = try shardValue()

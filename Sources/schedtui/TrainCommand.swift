@@ -72,12 +72,7 @@ struct Train: ParsableCommand {
     name: .customLong("checkpoint-every"), parsing: .unconditional,
     help: "Steps between checkpoints (default 500).")
   var checkpointEvery: Int?
-  @Option(
-    parsing: .unconditional,
-    help: ArgumentHelp(
-      "OpenBLAS threads, \(TrainingLimits.threads.text) (default \(TrainDefaults.threads), the fastest "
-        + "measured here)."))
-  var threads: Int?
+  @OptionGroup var threads: ThreadsOption
   @Option(help: ArgumentHelp("Folder for the run's files (default runs/<time>).", valueName: "dir"))
   var out: String?
   @Option(
@@ -92,7 +87,6 @@ struct Train: ParsableCommand {
   var overwrite = false
 
   func validate() throws {
-    try CommandLineCheck.threads(threads)
     if resume != nil {
       let others: [(String, Bool)] = [
         ("--data", data != nil), ("--resolution", resolution != nil), ("--model", model != nil),
@@ -164,7 +158,7 @@ struct Train: ParsableCommand {
   }
 
   func run() throws {
-    BLAS.threads = threads ?? TrainDefaults.threads
+    threads.apply()
     // Before the folder is taken and the data loaded: a Ctrl-C during set-up then stops at the
     // first step with a checkpoint (exit 130) instead of killing the process half way.
     signal(SIGINT) { _ in interruptRequested = 1 }
@@ -246,10 +240,6 @@ struct Train: ParsableCommand {
   }
 }
 
-/// Defaults measured on this machine (see README "Benchmarks").
-enum TrainDefaults {
-  static let threads = 2
-}
 
 /// Prints step reports: a redrawn progress bar on a terminal, a plain line every 5% otherwise.
 final class ProgressDisplay {
