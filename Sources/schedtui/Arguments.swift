@@ -26,6 +26,11 @@ enum VocabularyHelp {
   static let data = "Training data: \(DataKind.helpList)"
   static let optimizer = "Optimiser: \(OptimizerKind.helpList) (default adamw)"
   static let sampler = "Sampler: \(SamplerKind.helpList)"
+
+  /// `256 for mlp-s, 32 for convres-s`: a model default as --help states it.
+  static func perModel<T>(_ value: (ModelKind) -> T) -> String {
+    ModelKind.allCases.map { "\(value($0)) for \($0.name)" }.joined(separator: ", ")
+  }
 }
 
 /// The checks several commands make on their options, and the one way a value the engine

@@ -55,7 +55,7 @@ struct Sweep: ParsableCommand {
   var batch = SweepSettings().batch
   @Option(
     parsing: .unconditional,
-    help: "Peak learning rate in \(TrainingLimits.learningRateInterval) (default: 1e-3 for mlp-s, 5e-4 for convres-s).")
+    help: "Peak learning rate in \(TrainingLimits.learningRateInterval) (default: \(VocabularyHelp.perModel(\.defaultLearningRate))).")
   var lr: Double?
   @OptionGroup(title: "Objective") var objective: ObjectiveOptions
   @Option(

@@ -38,17 +38,17 @@ struct Train: ParsableCommand {
   var model: ModelKind?
   @Option(
     parsing: .unconditional,
-    help: "Optimiser steps, \(TrainingLimits.steps.text) (default 5000 for mlp-s, 1000 for convres-s).")
+    help: "Optimiser steps, \(TrainingLimits.steps.text) (default \(VocabularyHelp.perModel(\.defaultSteps))).")
   var steps: Int?
   @Option(
     parsing: .unconditional,
-    help: "Examples per step, \(TrainingLimits.batch.text) (default 256 for mlp-s, 32 for convres-s).")
+    help: "Examples per step, \(TrainingLimits.batch.text) (default \(VocabularyHelp.perModel(\.defaultBatch))).")
   var batch: Int?
   @Option(parsing: .unconditional, help: "Seed of every random draw (default 0).")
   var seed: UInt64?
   @Option(
     parsing: .unconditional,
-    help: "Peak learning rate in \(TrainingLimits.learningRateInterval) (default 1e-3 for mlp-s, 5e-4 for convres-s).")
+    help: "Peak learning rate in \(TrainingLimits.learningRateInterval) (default \(VocabularyHelp.perModel(\.defaultLearningRate))).")
   var lr: Double?
   @OptionGroup(title: "Objective") var objective: ObjectiveOptions
   @Option(help: ArgumentHelp(VocabularyHelp.optimizer + ".", valueName: "optimizer"))
@@ -65,7 +65,7 @@ struct Train: ParsableCommand {
   var ema: Double?
   @Option(
     name: .customLong("eval-samples"), parsing: .unconditional,
-    help: "Samples for the Fréchet distance; 0 skips it (default 500 for mlp-s, 250 for convres-s)."
+    help: "Samples for the Fréchet distance; 0 skips it (default \(VocabularyHelp.perModel(\.defaultEvalSamples)))."
   )
   var evalSamples: Int?
   @Option(
@@ -115,11 +115,6 @@ struct Train: ParsableCommand {
   func trainingConfig() throws -> TrainingConfig {
     var c = TrainingConfig(try schedule.config())
     let fromFile = (try? schedule.config())?.training != nil
-    if !fromFile {
-      // Without a training section, the defaults are ours, not the config type's.
-      c.steps = TrainingConfig().steps
-      c.batch = TrainingConfig().batch
-    }
     if let data {
       c.data = data
       if resolution == nil, !fromFile { c.resolution = data.resolutions[0] }
@@ -128,24 +123,19 @@ struct Train: ParsableCommand {
     if let model {
       c.model = model
     } else if !fromFile {
-      // MLP-S learns digits up to 32 px with the preconditioned default objective (README
-      // "Training"); ConvRes-S costs ~500× more per example here.
-      c.model = c.resolution <= 32 ? .mlpS : .convResS
+      c.model = .default(resolution: c.resolution)
     }
-    if !fromFile, c.model == .convResS {
-      // A ConvRes-S step at 32×32 costs ~600 times an MLP-S example: smaller defaults.
-      c.steps = 1000
-      c.batch = 32
-      c.evalSamples = 250
+    if !fromFile {
+      // Without a training section, the budget is the model's (a file's section has its own).
+      c.steps = c.model.defaultSteps
+      c.batch = c.model.defaultBatch
+      c.evalSamples = c.model.defaultEvalSamples
+      c.optimizer.learningRate = c.model.defaultLearningRate
     }
     if let steps { c.steps = steps }
     if let batch { c.batch = batch }
     if let seed { c.seed = seed }
-    if let lr {
-      c.optimizer.learningRate = lr
-    } else if !fromFile, c.model == .convResS {
-      c.optimizer.learningRate = 5e-4
-    }
+    if let lr { c.optimizer.learningRate = lr }
     objective.apply(prediction: &c.prediction, weighting: &c.weighting, minSNRGamma: &c.minSNRGamma)
     if let optimizer { c.optimizer.kind = optimizer }
     if let warmup { c.optimizer.warmupSteps = warmup }

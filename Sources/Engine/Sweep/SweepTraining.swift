@@ -37,7 +37,7 @@ public struct SweepSettings: Equatable, Sendable {
 
   public static func defaultModel(resolution: Int) -> ModelKind { .mlpS }
   public static func defaultLearningRate(model: ModelKind) -> Double {
-    model == .mlpS ? 1e-3 : 5e-4
+    model.defaultLearningRate
   }
 
   public func model(resolution: Int) -> ModelKind {

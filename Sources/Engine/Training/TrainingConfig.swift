@@ -24,8 +24,8 @@ public struct TrainingConfig: Sendable, Equatable {
   public var data: DataKind = .digits
   public var resolution = 8
   public var model: ModelKind = .mlpS
-  public var steps = 5000
-  public var batch = 256
+  public var steps = ModelKind.mlpS.defaultSteps
+  public var batch = ModelKind.mlpS.defaultBatch
   public var seed: UInt64 = 0
   public var optimizer = OptimizerSettings()
 
@@ -39,7 +39,7 @@ public struct TrainingConfig: Sendable, Equatable {
   public var eta: Double = 0
   public var guidance: Double = 1
   /// Samples drawn for the Fréchet distance (0: skip the metric).
-  public var evalSamples = 500
+  public var evalSamples = ModelKind.mlpS.defaultEvalSamples
   /// Write a checkpoint every this many steps (and at the end).
   public var checkpointEvery = 500
 
@@ -142,6 +142,8 @@ public struct TrainingConfig: Sendable, Equatable {
   }
 }
 
+/// What the engine knows of each model beyond its network: the sides it is built for, and the
+/// budget `schedtui train` gives it when neither the command line nor a config says.
 extension ModelKind {
   /// The largest image side the model is built for (nil: any). MLP-S flattens the image, so its
   /// first layer grows with the pixel count: 32 px (1,024 inputs) is as far as it is measured.
@@ -149,6 +151,48 @@ extension ModelKind {
     switch self {
     case .mlpS: return 32
     case .convResS: return nil
+    }
+  }
+
+  /// The first model, in declaration order, built for `resolution`: MLP-S up to 32 px (it learns
+  /// digits there with the default objective, README "Training"), ConvRes-S above.
+  public static func `default`(resolution: Int) -> ModelKind {
+    allCases.first { $0.largestResolution.map { resolution <= $0 } ?? true }!
+  }
+
+  /// Default steps, batch, peak learning rate and Fréchet samples. A ConvRes-S step at 32×32
+  /// costs about 600 times an MLP-S example here, so its budget is smaller.
+  public var defaultSteps: Int {
+    switch self {
+    case .mlpS: return 5000
+    case .convResS: return 1000
+    }
+  }
+  public var defaultBatch: Int {
+    switch self {
+    case .mlpS: return 256
+    case .convResS: return 32
+    }
+  }
+  public var defaultLearningRate: Double {
+    switch self {
+    case .mlpS: return 1e-3
+    case .convResS: return 5e-4
+    }
+  }
+  public var defaultEvalSamples: Int {
+    switch self {
+    case .mlpS: return 500
+    case .convResS: return 250
+    }
+  }
+
+  /// Examples per forward pass when sampling: ConvRes-S's activations are large (see
+  /// ``TrainingLimits/batch``).
+  public var samplingBatch: Int {
+    switch self {
+    case .mlpS: return 500
+    case .convResS: return 32
     }
   }
 }

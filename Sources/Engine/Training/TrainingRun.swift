@@ -305,7 +305,7 @@ public final class TrainingRun {
     return try Sampler.sample(
       model: trainer.model, params: trainer.ema.data, objective: trainer.objective,
       inputScale: config.inputScale, normalize: config.normalize, settings: settings,
-      labels: labels, batch: config.model == .mlpS ? 500 : 32, using: &rng)
+      labels: labels, batch: config.model.samplingBatch, using: &rng)
   }
 
   func finish(progress: (RunEvent) -> Void) throws -> RunSummary {

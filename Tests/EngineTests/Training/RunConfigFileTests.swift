@@ -240,3 +240,32 @@ import Testing
     #expect(Self.isClean(error), "\(error)")
   }
 }
+
+/// What the engine knows per model, switched over exhaustively (issue 12, part 1).
+@Suite struct ModelDefaultsTests {
+  @Test("MLP-S up to 32 px, ConvRes-S above; budgets as README \"Training\" states them")
+  func defaults() {
+    #expect([8, 16, 32].map(ModelKind.default(resolution:)) == [.mlpS, .mlpS, .mlpS])
+    #expect(ModelKind.default(resolution: 64) == .convResS)
+    #expect(ModelKind.mlpS.defaultSteps == 5000 && ModelKind.convResS.defaultSteps == 1000)
+    #expect(ModelKind.mlpS.defaultBatch == 256 && ModelKind.convResS.defaultBatch == 32)
+    #expect(ModelKind.mlpS.defaultLearningRate == 1e-3)
+    #expect(ModelKind.convResS.defaultLearningRate == 5e-4)
+    #expect(ModelKind.mlpS.defaultEvalSamples == 500 && ModelKind.convResS.defaultEvalSamples == 250)
+    // The engine's own default config is MLP-S's budget.
+    let c = TrainingConfig()
+    #expect(c.model == .mlpS && c.steps == 5000 && c.batch == 256 && c.evalSamples == 500)
+  }
+
+  @Test("a model at a side it is not built for is refused naming both models' ranges")
+  func largestResolution() {
+    var c = TrainingConfig()
+    c.data = .patches
+    c.resolution = 64
+    #expect(throws: DatasetError.invalid(
+      field: "model", value: "mlp-s at 64×64",
+      allowed: "mlp-s up to 32 pixels; convres-s at any resolution")) { try c.validate() }
+    c.model = .convResS
+    #expect(throws: Never.self) { try c.validate() }
+  }
+}
