@@ -64,7 +64,7 @@ public struct TrainingConfig: Sendable, Equatable {
   public var modelShape: ModelShape {
     ModelShape(
       kind: model, channels: 1, height: resolution, width: resolution,
-      classes: data == .digits ? 10 : 0)
+      classes: data.classes)
   }
 
   /// The sampler settings the run samples with: sampler, steps, η, guidance (0 for unlabelled
@@ -138,6 +138,16 @@ public struct TrainingConfig: Sendable, Equatable {
       try check(
         dataRMS.isFinite && dataRMS > 0 && dataRMS <= 1e3, "data-rms", dataRMS,
         "a number in (0, 1000]")
+    }
+  }
+}
+
+extension DataKind {
+  /// The classes the data is labelled with; 0 for unlabelled data (no guidance).
+  public var classes: Int {
+    switch self {
+    case .digits: return 10
+    case .patches: return 0
     }
   }
 }

@@ -257,6 +257,15 @@ import Testing
     #expect(c.model == .mlpS && c.steps == 5000 && c.batch == 256 && c.evalSamples == 500)
   }
 
+  @Test("each data kind's classes, known without loading it, are the loaded data's")
+  func dataClasses() throws {
+    for kind in DataKind.allCases {
+      let data = try Dataset.load(kind, resolution: kind.resolutions[0], seed: 0)
+      #expect(data.classes == kind.classes, "\(kind)")
+    }
+    #expect(DataKind.digits.classes == 10 && DataKind.patches.classes == 0)
+  }
+
   @Test("a model at a side it is not built for is refused naming both models' ranges")
   func largestResolution() {
     var c = TrainingConfig()
