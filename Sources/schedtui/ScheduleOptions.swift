@@ -16,7 +16,8 @@ struct ScheduleOptions: ParsableArguments {
       valueName: "name"))
   var family: ScheduleFamily?
 
-  // .unconditional so that `--start -3` reads −3 rather than an unknown option `-3`.
+  // .unconditional so that `--start -3` reads −3 rather than an unknown option `-3`. The options
+  // are named after their properties (`clipMin` is `--clip-min`), as ScheduleField.option says.
   @Option(
     parsing: .unconditional,
     help: "cosine/sigmoid: start of the base curve (cosine: [0, 1); default 0, sigmoid −3).")
@@ -31,27 +32,27 @@ struct ScheduleOptions: ParsableArguments {
   var tau: Double?
 
   @Option(
-    name: .customLong("clip-min"), parsing: .unconditional,
+    parsing: .unconditional,
     help: "Lower clip of γ, in (0, 1) (default 1e-9).")
   var clipMin: Double?
 
   @Option(
-    name: .customLong("train-steps"), parsing: .unconditional,
+    parsing: .unconditional,
     help: "ddpm-*: number of steps T ≥ 2 (default 1000).")
   var trainSteps: Int?
 
   @Option(
-    name: .customLong("beta-start"), parsing: .unconditional,
+    parsing: .unconditional,
     help: "ddpm-linear/-scaled-linear: first β in (0, 1) (default 1e-4; 8.5e-4 scaled).")
   var betaStart: Double?
 
   @Option(
-    name: .customLong("beta-end"), parsing: .unconditional,
+    parsing: .unconditional,
     help: "ddpm-linear/-scaled-linear: last β in (0, 1) (default 0.02; 0.012 scaled).")
   var betaEnd: Double?
 
   @Option(
-    name: .customLong("base-resolution"), parsing: .unconditional,
+    parsing: .unconditional,
     help: "shifted-cosine: the resolution the plain cosine is meant for (default 64).")
   var baseResolution: Double?
 
@@ -61,12 +62,12 @@ struct ScheduleOptions: ParsableArguments {
   var resolution: Double?
 
   @Option(
-    name: .customLong("sigma-min"), parsing: .unconditional,
+    parsing: .unconditional,
     help: "edm: smallest σ > 0 (default 0.002).")
   var sigmaMin: Double?
 
   @Option(
-    name: .customLong("sigma-max"), parsing: .unconditional,
+    parsing: .unconditional,
     help: "edm: largest σ > sigma-min (default 80).")
   var sigmaMax: Double?
 
@@ -74,12 +75,12 @@ struct ScheduleOptions: ParsableArguments {
   var rho: Double?
 
   @Option(
-    name: .customLong("laplace-mu"), parsing: .unconditional,
+    parsing: .unconditional,
     help: "laplace: location μ of logSNR (default 0).")
   var laplaceMu: Double?
 
   @Option(
-    name: .customLong("laplace-beta"), parsing: .unconditional,
+    parsing: .unconditional,
     help: "laplace: scale β > 0 of logSNR (default 0.5).")
   var laplaceBeta: Double?
 

@@ -278,3 +278,15 @@ import Testing
     #expect(throws: Never.self) { try c.validate() }
   }
 }
+
+/// The command line names the schedule's parameters as ``ScheduleField/option`` says, which the
+/// errors quote.
+@Suite struct ScheduleOptionNameTests {
+  @Test("curve --help lists every schedule field's option")
+  func optionsAreTheFieldsOptions() throws {
+    let help = try SchedtuiCommand.run(["curve", "--help"]).output
+    for field in ScheduleField.allCases {
+      #expect(help.contains(field.option + " "), "\(field.option)")
+    }
+  }
+}
