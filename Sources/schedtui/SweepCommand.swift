@@ -65,19 +65,18 @@ struct Sweep: ParsableCommand {
         + "as the paper's Table 4)."))
   var guidance = SweepSettings().guidance
   @Option(
-    name: .customLong("eval-samples"), parsing: .unconditional,
+    parsing: .unconditional,
     help: ArgumentHelp(
       "Samples per run for the Fréchet distance, \(TrainingLimits.evalSamples.text) "
         + "(default: \(SweepSettings().evalSamples))."))
   var evalSamples = SweepSettings().evalSamples
   @Option(
-    name: .customLong("sample-steps"), parsing: .unconditional,
+    parsing: .unconditional,
     help: ArgumentHelp(
       "Sampler steps for those samples, \(TrainingLimits.sampleSteps.text) "
         + "(default: \(SweepSettings().sampleSteps))."))
   var sampleSteps = SweepSettings().sampleSteps
   @Flag(
-    name: .customLong("keep-checkpoints"),
     help: "Keep each finished run's checkpoint.bin (by default only summary, samples and metrics stay).")
   var keepCheckpoints = false
   @OptionGroup var threads: ThreadsOption

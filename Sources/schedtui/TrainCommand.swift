@@ -56,7 +56,7 @@ struct Train: ParsableCommand {
   @Option(parsing: .unconditional, help: "Warm-up steps before the cosine decay (default 100).")
   var warmup: Int?
   @Option(
-    name: .customLong("label-dropout"), parsing: .unconditional,
+    parsing: .unconditional,
     help: "Probability of dropping the label (default 0.1).")
   var labelDropout: Double?
   @Option(
@@ -64,12 +64,12 @@ struct Train: ParsableCommand {
     help: "EMA decay of the sampling weights, in [0, 1) (default 0.999).")
   var ema: Double?
   @Option(
-    name: .customLong("eval-samples"), parsing: .unconditional,
+    parsing: .unconditional,
     help: "Samples for the Fréchet distance; 0 skips it (default \(VocabularyHelp.perModel(\.defaultEvalSamples)))."
   )
   var evalSamples: Int?
   @Option(
-    name: .customLong("checkpoint-every"), parsing: .unconditional,
+    parsing: .unconditional,
     help: "Steps between checkpoints (default 500).")
   var checkpointEvery: Int?
   @OptionGroup var threads: ThreadsOption
