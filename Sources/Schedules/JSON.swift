@@ -95,6 +95,14 @@ public enum JSONValue: Equatable, Sendable {
 
   /// Parses one JSON document (surrounding whitespace allowed, nothing else).
   public static func parse(_ text: String) throws(SyntaxError) -> JSONValue {
+    try parseLocated(text).value
+  }
+
+  /// Parses one JSON document and remembers where each object member's value starts, so that
+  /// a reader can say `line 7, column 14` of a value it refuses.
+  public static func parseLocated(_ text: String) throws(SyntaxError)
+    -> (value: JSONValue, locations: JSONLocations)
+  {
     var parser = Parser(bytes: Array(text.utf8))
     parser.skipSpace()
     let value = try parser.value(depth: 0)
@@ -102,24 +110,19 @@ public enum JSONValue: Equatable, Sendable {
     guard parser.index == parser.bytes.count else {
       throw parser.error("unexpected text after the JSON value")
     }
-    return value
+    return (value, JSONLocations(bytes: parser.bytes, offsets: parser.offsets))
   }
 
   struct Parser {
     let bytes: [UInt8]
     var index = 0
+    /// The keys leading to the object being read, and where each member's value starts
+    /// (byte offsets, by dotted path: `training.batch`).
+    var path: [String] = []
+    var offsets: [String: Int] = [:]
 
     func error(_ reason: String) -> SyntaxError {
-      var line = 1
-      var column = 1
-      for b in bytes[0..<Swift.min(index, bytes.count)] {
-        if b == UInt8(ascii: "\n") {
-          line += 1
-          column = 1
-        } else if b & 0xC0 != 0x80 {
-          column += 1
-        }
-      }
+      let (line, column) = JSONLocations.lineColumn(bytes, index)
       return SyntaxError(line: line, column: column, reason: reason)
     }
 
@@ -157,63 +160,62 @@ public enum JSONValue: Equatable, Sendable {
       }
     }
 
-    mutating func object(depth: Int) throws(SyntaxError) -> JSONValue {
+    /// Reads the comma-separated elements of an object or array after its opening bracket,
+    /// up to and including `closer`; `element` reads one (after leading space).
+    mutating func elements(
+      closer: Character, in what: String, _ element: (inout Parser) throws(SyntaxError) -> Void
+    ) throws(SyntaxError) {
+      let close = closer.asciiValue!
       index += 1
-      var members: [(key: String, value: JSONValue)] = []
       skipSpace()
-      if current == UInt8(ascii: "}") {
+      if current == close {
         index += 1
-        return .object(members)
+        return
       }
       while true {
         skipSpace()
-        guard current == UInt8(ascii: "\"") else { throw error("expected a key in double quotes") }
-        let keyStart = index
-        let key = try string()
-        if members.contains(where: { $0.key == key }) {
-          index = keyStart
-          throw error("duplicate key \(JSONValue.quote(key))")
-        }
-        skipSpace()
-        guard current == UInt8(ascii: ":") else { throw error("expected ':' after the key") }
-        index += 1
-        skipSpace()
-        members.append((key, try value(depth: depth + 1)))
+        try element(&self)
         skipSpace()
         if current == UInt8(ascii: ",") {
           index += 1
           continue
         }
-        if current == UInt8(ascii: "}") {
+        if current == close {
           index += 1
-          return .object(members)
+          return
         }
-        throw error("expected ',' or '}' in an object")
+        throw error("expected ',' or '\(closer)' in \(what)")
       }
     }
 
+    mutating func object(depth: Int) throws(SyntaxError) -> JSONValue {
+      var members: [(key: String, value: JSONValue)] = []
+      try elements(closer: "}", in: "an object") { (p: inout Parser) throws(SyntaxError) in
+        guard p.current == UInt8(ascii: "\"") else { throw p.error("expected a key in double quotes") }
+        let keyStart = p.index
+        let key = try p.string()
+        if members.contains(where: { $0.key == key }) {
+          p.index = keyStart
+          throw p.error("duplicate key \(JSONValue.quote(key))")
+        }
+        p.skipSpace()
+        guard p.current == UInt8(ascii: ":") else { throw p.error("expected ':' after the key") }
+        p.index += 1
+        p.skipSpace()
+        p.path.append(key)
+        p.offsets[p.path.joined(separator: ".")] = p.index
+        members.append((key, try p.value(depth: depth + 1)))
+        p.path.removeLast()
+      }
+      return .object(members)
+    }
+
     mutating func array(depth: Int) throws(SyntaxError) -> JSONValue {
-      index += 1
       var items: [JSONValue] = []
-      skipSpace()
-      if current == UInt8(ascii: "]") {
-        index += 1
-        return .array(items)
+      try elements(closer: "]", in: "an array") { (p: inout Parser) throws(SyntaxError) in
+        items.append(try p.value(depth: depth + 1))
       }
-      while true {
-        skipSpace()
-        items.append(try value(depth: depth + 1))
-        skipSpace()
-        if current == UInt8(ascii: ",") {
-          index += 1
-          continue
-        }
-        if current == UInt8(ascii: "]") {
-          index += 1
-          return .array(items)
-        }
-        throw error("expected ',' or ']' in an array")
-      }
+      return .array(items)
     }
 
     mutating func string() throws(SyntaxError) -> String {
@@ -398,5 +400,33 @@ extension JSONValue {
   public var keys: [String] {
     if case .object(let members) = self { return members.map(\.key) }
     return []
+  }
+}
+
+/// Where the members of a parsed document stand in its text (see ``JSONValue/parseLocated(_:)``).
+public struct JSONLocations: Sendable {
+  let bytes: [UInt8]
+  let offsets: [String: Int]
+
+  /// No text: every position unknown (for values built in code).
+  public static let none = JSONLocations(bytes: [], offsets: [:])
+
+  /// Line and column (from 1, in characters) where the value at dotted `path` starts, if known.
+  public func position(_ path: String) -> (line: Int, column: Int)? {
+    offsets[path].map { JSONLocations.lineColumn(bytes, $0) }
+  }
+
+  static func lineColumn(_ bytes: [UInt8], _ index: Int) -> (line: Int, column: Int) {
+    var line = 1
+    var column = 1
+    for b in bytes[0..<Swift.min(index, bytes.count)] {
+      if b == UInt8(ascii: "\n") {
+        line += 1
+        column = 1
+      } else if b & 0xC0 != 0x80 {
+        column += 1
+      }
+    }
+    return (line, column)
   }
 }

@@ -137,52 +137,55 @@ public struct Preset: Equatable, Sendable {
 
   // MARK: - Other tools' defaults
 
-  public static let others: [Preset] = [
-    Preset(
-      name: "ddpm-linear", source: "Ho et al. 2020 / diffusers",
-      summary: "DDPM β linspace(1e-4, 0.02), T = 1000",
-      spec: ScheduleSpec(family: .ddpmLinear), inputScale: 1, resolution: nil, fid: []),
-    Preset(
-      name: "sd-scaled-linear", source: "Stable Diffusion / diffusers",
-      summary: "√β linspace(√8.5e-4, √0.012)², T = 1000",
-      spec: ScheduleSpec(family: .ddpmScaledLinear), inputScale: 1, resolution: nil, fid: []),
-    Preset(
-      name: "sd-scaled-linear-zero-snr", source: "Lin et al. 2023 / diffusers",
-      summary: "Stable Diffusion's schedule rescaled to zero terminal SNR",
-      spec: ScheduleSpec(family: .ddpmScaledLinear, zeroTerminalSNR: true), inputScale: 1,
-      resolution: nil, fid: []),
-    Preset(
-      name: "iddpm-cosine", source: "Nichol & Dhariwal 2021 / diffusers",
-      summary: "squaredcos_cap_v2, s = 0.008, β ≤ 0.999, T = 1000",
-      spec: ScheduleSpec(family: .ddpmCosine), inputScale: 1, resolution: nil, fid: []),
-    Preset(
-      name: "simple-diffusion-256", source: "Hoogeboom et al. 2023",
-      summary: "shifted cosine, base 64, resolution 256",
-      spec: ScheduleSpec(family: .shiftedCosine, baseResolution: 64, resolution: 256),
-      inputScale: 1, resolution: 256, fid: []),
-    Preset(
-      name: "simple-diffusion-512", source: "Hoogeboom et al. 2023",
-      summary: "shifted cosine, base 64, resolution 512",
-      spec: ScheduleSpec(family: .shiftedCosine, baseResolution: 64, resolution: 512),
-      inputScale: 1, resolution: 512, fid: []),
-    Preset(
-      name: "edm", source: "Karras et al. 2022",
-      summary: "EDM σ ∈ [0.002, 80], ρ = 7",
-      spec: ScheduleSpec(family: .edm), inputScale: 1, resolution: nil, fid: []),
-    Preset(
-      name: "laplace", source: "Hang et al. 2024",
-      summary: "Laplace logSNR, μ = 0, β = 0.5",
-      spec: ScheduleSpec(family: .laplace), inputScale: 1, resolution: nil, fid: []),
-    Preset(
-      name: "rectified-flow", source: "Liu et al. 2022",
-      summary: "rectified flow, no shift",
-      spec: ScheduleSpec(family: .rectifiedFlow), inputScale: 1, resolution: nil, fid: []),
-    Preset(
-      name: "sd3-rf-shift3", source: "Esser et al. 2024 (SD3)",
-      summary: "rectified flow with timestep shift 3",
-      spec: ScheduleSpec(family: .rectifiedFlow, shift: 3), inputScale: 1, resolution: nil,
-      fid: []),
-  ]
+  public static let others: [Preset] = {
+    // Name, where it comes from, one line, the spec (at b = 1), the resolution it is meant for.
+    let rows: [(String, String, String, ScheduleSpec, Int?)] = [
+      (
+        "ddpm-linear", "Ho et al. 2020 / diffusers", "DDPM β linspace(1e-4, 0.02), T = 1000",
+        ScheduleSpec(family: .ddpmLinear), nil
+      ),
+      (
+        "sd-scaled-linear", "Stable Diffusion / diffusers",
+        "√β linspace(√8.5e-4, √0.012)², T = 1000", ScheduleSpec(family: .ddpmScaledLinear), nil
+      ),
+      (
+        "sd-scaled-linear-zero-snr", "Lin et al. 2023 / diffusers",
+        "Stable Diffusion's schedule rescaled to zero terminal SNR",
+        ScheduleSpec(family: .ddpmScaledLinear, zeroTerminalSNR: true), nil
+      ),
+      (
+        "iddpm-cosine", "Nichol & Dhariwal 2021 / diffusers",
+        "squaredcos_cap_v2, s = 0.008, β ≤ 0.999, T = 1000", ScheduleSpec(family: .ddpmCosine),
+        nil
+      ),
+      (
+        "simple-diffusion-256", "Hoogeboom et al. 2023", "shifted cosine, base 64, resolution 256",
+        ScheduleSpec(family: .shiftedCosine, baseResolution: 64, resolution: 256), 256
+      ),
+      (
+        "simple-diffusion-512", "Hoogeboom et al. 2023", "shifted cosine, base 64, resolution 512",
+        ScheduleSpec(family: .shiftedCosine, baseResolution: 64, resolution: 512), 512
+      ),
+      ("edm", "Karras et al. 2022", "EDM σ ∈ [0.002, 80], ρ = 7", ScheduleSpec(family: .edm), nil),
+      (
+        "laplace", "Hang et al. 2024", "Laplace logSNR, μ = 0, β = 0.5",
+        ScheduleSpec(family: .laplace), nil
+      ),
+      (
+        "rectified-flow", "Liu et al. 2022", "rectified flow, no shift",
+        ScheduleSpec(family: .rectifiedFlow), nil
+      ),
+      (
+        "sd3-rf-shift3", "Esser et al. 2024 (SD3)", "rectified flow with timestep shift 3",
+        ScheduleSpec(family: .rectifiedFlow, shift: 3), nil
+      ),
+    ]
+    return rows.map { name, source, summary, spec, resolution in
+      Preset(
+        name: name, source: source, summary: summary, spec: spec, inputScale: 1,
+        resolution: resolution, fid: [])
+    }
+  }()
 }
 
 /// `0.3` → "0.3", `1.0` → "1": the shortest text, without a trailing ".0".

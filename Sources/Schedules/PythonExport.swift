@@ -163,8 +163,8 @@ public struct PythonExport: Sendable {
       CLIP_MIN = \(num(spec.clipMin))
       # The network is conditioned on logSNR clamped to this (t = 0 has logSNR = +inf).
       LOGSNR_LIMIT = 40.0
-      PREDICTION = "\(o.prediction.rawValue)"  # eps, x0, v or edm
-      WEIGHTING = "\(o.weighting.rawValue)"  # eps-mse, x0-mse, v-mse, min-snr or edm
+      PREDICTION = "\(o.prediction.name)"  # one of \(Parameterization.namesList)
+      WEIGHTING = "\(o.weighting.name)"  # one of \(LossWeighting.namesList)
       MIN_SNR_GAMMA = \(num(o.minSNRGamma))
       DATA_RMS = \(num(o.dataRMS))
       # True: sigma_d was not fixed at export; measure it on your training data with
@@ -313,7 +313,7 @@ public struct PythonExport: Sendable {
               return xp.clip(MIN_SNR_GAMMA * xp.exp(-lam), None, 1.0)
           if weighting == "edm":
               return 1 + xp.exp(-lam) / (DATA_RMS * DATA_RMS)
-          raise ValueError(f"weighting {weighting!r}: one of eps-mse, x0-mse, v-mse, min-snr, edm")
+          raise ValueError(f"weighting {weighting!r}: one of \(LossWeighting.namesList)")
 
 
       def coefficients(alpha, sigma, prediction=None, weighting=None):
@@ -338,7 +338,7 @@ public struct PythonExport: Sendable {
               c = dict(skip=s / n2, out=signal / n, x0_skip=a * d * d / n2, x0_out=-s * d / n,
                        target_eps=signal / n, target_x0=-s / (d * n))
           else:
-              raise ValueError(f"prediction {prediction!r}: one of eps, x0, v, edm")
+              raise ValueError(f"prediction {prediction!r}: one of \(Parameterization.namesList)")
           lam = 2 * (xp.log(a) - xp.log(s))
           c["weight"] = weight(lam, weighting) * c["out"] * c["out"]
           return c

@@ -2,18 +2,15 @@ import RealModule
 
 /// What a user can get wrong about a schedule, named by field and value.
 ///
-/// `field` is the Swift property name (`tau`, `clipMin`, `inputScale`, …); ``ScheduleField``
-/// turns it into the config key or command-line option the user actually wrote.
+/// `field` is the Swift property name (`tau`, `clipMin`, `inputScale`, …), for code to match
+/// on; ``fieldError(_:prefix:)`` names it as the user wrote it (the option, the config key or
+/// the explorer's label), and ``description`` uses the label, so no property name reaches a user.
 public enum ScheduleError: Error, Equatable, CustomStringConvertible, Sendable {
   /// `field` = `value` is not allowed; `allowed` says what is.
   case invalid(field: String, value: String, allowed: String)
 
-  public var description: String {
-    switch self {
-    case .invalid(let field, let value, let allowed):
-      return "\(field) = \(value) is not allowed: \(allowed)"
-    }
-  }
+  /// `b (input scale) = -1.0 is not allowed: a number > 0`: the explorer's wording.
+  public var description: String { fieldError(.explorer).description }
 
   /// The same error with the field renamed (e.g. to a config path or an option).
   public func renamingField(_ rename: (String) -> String) -> ScheduleError {

@@ -130,9 +130,26 @@ public enum ScheduleField: String, CaseIterable, Sendable {
     }
   }
 
-  /// The field a ``ScheduleError`` names (the Swift property name), if it is one of ours.
-  public init?(errorField: String) {
-    self.init(rawValue: errorField)
+  /// The name the explorer's parameter list shows: `τ`, `β start`, `σ min`, ….
+  public var label: String {
+    switch self {
+    case .start: return "start"
+    case .end: return "end"
+    case .tau: return "τ"
+    case .clipMin: return "clipMin"
+    case .trainSteps: return "train steps T"
+    case .betaStart: return "β start"
+    case .betaEnd: return "β end"
+    case .baseResolution: return "base resolution"
+    case .resolution: return "resolution"
+    case .sigmaMin: return "σ min"
+    case .sigmaMax: return "σ max"
+    case .rho: return "ρ"
+    case .laplaceMu: return "μ"
+    case .laplaceBeta: return "β (scale)"
+    case .shift: return "shift s"
+    case .zeroTerminalSNR: return "zero terminal SNR"
+    }
   }
 }
 

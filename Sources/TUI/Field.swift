@@ -51,25 +51,12 @@ public enum Field: String, Sendable, CaseIterable, Equatable {
   /// The label in the parameter list.
   public var label: String {
     switch self {
-    case .family: return "family"
-    case .start: return "start"
-    case .end: return "end"
-    case .tau: return "τ"
-    case .inputScale: return "b (input scale)"
-    case .clipMin: return "clipMin"
+    case .family, .start, .end, .tau, .inputScale, .clipMin, .resolution, .trainSteps, .betaStart,
+      .betaEnd, .baseResolution, .sigmaMin, .sigmaMax, .rho, .laplaceMu, .laplaceBeta, .shift,
+      .zeroTerminalSNR:
+      // Schedules names the schedule's values, so its errors use the same labels.
+      return FieldNames(property: rawValue)!.label
     case .normalize: return "normalise"
-    case .resolution: return "resolution"
-    case .trainSteps: return "train steps T"
-    case .betaStart: return "β start"
-    case .betaEnd: return "β end"
-    case .baseResolution: return "base resolution"
-    case .sigmaMin: return "σ min"
-    case .sigmaMax: return "σ max"
-    case .rho: return "ρ"
-    case .laplaceMu: return "μ"
-    case .laplaceBeta: return "β (scale)"
-    case .shift: return "shift s"
-    case .zeroTerminalSNR: return "zero terminal SNR"
     case .previewGamma: return "noise at γ"
     case .cursorT: return "t-cursor"
     case .previewImage: return "image"
@@ -105,13 +92,16 @@ public enum Field: String, Sendable, CaseIterable, Equatable {
       // Both names of the objective's cases are accepted; the raw ones are what files hold.
       return (choices ?? []).map { $0.raw == $0.shown ? $0.raw : "\($0.raw) (\($0.shown))" }
         .joined(separator: ", ")
-    case .runResolution: return "8, 16, 32 (digits) or 16, 32, 64 (patches)"
-    case .runSteps: return "a whole number in 1 … 10000000"
-    case .runBatch: return "a whole number in 1 … 4096"
-    case .runLearningRate: return "a number in (0, 1]"
+    case .runResolution:
+      return DataKind.allCases.map {
+        $0.resolutions.map(String.init).joined(separator: ", ") + " (\($0.name))"
+      }.joined(separator: " or ")
+    case .runSteps: return "a whole number in \(TrainingLimits.steps.text)"
+    case .runBatch: return "a whole number in \(TrainingLimits.batch.text)"
+    case .runLearningRate: return TrainingLimits.learningRateText
     case .runSeed: return "a whole number in 0 … 2^53"
-    case .runSampleSteps: return "a whole number in 1 … 10000"
-    case .runGuidance: return "a number in 0 … 20 (0: no guidance)"
+    case .runSampleSteps: return "a whole number in \(TrainingLimits.sampleSteps.text)"
+    case .runGuidance: return "a number in \(TrainingLimits.guidance.text) (0: no guidance)"
     default: return "a number"
     }
   }
@@ -250,9 +240,14 @@ public enum Field: String, Sendable, CaseIterable, Equatable {
 public struct EntryError: Error, Equatable, CustomStringConvertible {
   public var field: Field
   public var text: String
-  public var description: String {
-    "\(field.label) = \"\(text)\" is not allowed: \(field.allowed)"
+
+  /// The explorer's field error: the row's label, the text as typed, what the row allows.
+  public var fieldError: FieldError {
+    FieldError(
+      field: field.label, value: JSONValue.quote(text), allowed: field.allowed, source: .explorer)
   }
+
+  public var description: String { fieldError.description }
 }
 
 func short4(_ v: Double) -> String { String(format: "%.4g", v) }

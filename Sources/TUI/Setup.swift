@@ -12,17 +12,20 @@ extension Field {
   var isSetup: Bool { Field.setupFields.contains(self) }
 
   /// Seeds are whole numbers a JSON config can hold exactly (as the config reader allows).
-  static let seedLimit = 1 << 53
+  static let seedLimit = Int(TrainingLimits.seedMax)
 
-  /// The names a choice row accepts, in the order ←/→ cycle them: the engine's and the config's
-  /// raw values (one vocabulary), with the objective's display names accepted when typed.
+  /// The names a choice row accepts, in the order ←/→ cycle them: the vocabulary's names (what
+  /// files and flags hold) with its display names, which are accepted when typed too.
   var choices: [(raw: String, shown: String)]? {
+    func names<V: Vocabulary>(_: V.Type) -> [(raw: String, shown: String)] {
+      V.allCases.map { ($0.name, $0.displayName) }
+    }
     switch self {
-    case .runData: return DataKind.allCases.map { ($0.rawValue, $0.rawValue) }
-    case .runModel: return ModelKind.allCases.map { ($0.rawValue, $0.rawValue) }
-    case .runPrediction: return Parameterization.allCases.map { ($0.rawValue, $0.displayName) }
-    case .runWeighting: return LossWeighting.allCases.map { ($0.rawValue, $0.displayName) }
-    case .runSampler: return SamplerKind.allCases.map { ($0.rawValue, $0.rawValue) }
+    case .runData: return names(DataKind.self)
+    case .runModel: return names(ModelKind.self)
+    case .runPrediction: return names(Parameterization.self)
+    case .runWeighting: return names(LossWeighting.self)
+    case .runSampler: return names(SamplerKind.self)
     default: return nil
     }
   }
@@ -50,13 +53,13 @@ extension Field {
   func setChoice(_ raw: String, _ c: inout TrainingConfig) {
     switch self {
     case .runData:
-      c.data = DataKind(rawValue: raw)!
-      let sizes = Dataset.allowedResolutions(c.data)
+      c.data = DataKind(name: raw)!
+      let sizes = c.data.resolutions
       if !sizes.contains(c.resolution) { c.resolution = sizes[0] }
-    case .runModel: c.model = ModelKind(rawValue: raw)!
-    case .runPrediction: c.prediction = Parameterization(rawValue: raw)!
-    case .runWeighting: c.weighting = LossWeighting(rawValue: raw)!
-    case .runSampler: c.sampler = SamplerKind(rawValue: raw)!
+    case .runModel: c.model = ModelKind(name: raw)!
+    case .runPrediction: c.prediction = Parameterization(name: raw)!
+    case .runWeighting: c.weighting = LossWeighting(name: raw)!
+    case .runSampler: c.sampler = SamplerKind(name: raw)!
     default: preconditionFailure("\(self) is not a choice row")
     }
   }

@@ -43,12 +43,11 @@ struct Export: ParsableCommand {
   var steps: Int?
 
   @Option(
-    name: .customLong("max-beta"), parsing: .unconditional,
+    parsing: .unconditional,
     help: "diffusers: cap on β, in (0, 1] (default 0.999).")
   var maxBeta = 0.999
 
   @Option(
-    name: .customLong("prediction-type"),
     help:
       ArgumentHelp(
         "diffusers: epsilon, v_prediction or sample (default: the config's "
@@ -57,7 +56,7 @@ struct Export: ParsableCommand {
   var predictionType: DiffusersExport.PredictionType?
 
   @Option(
-    name: .customLong("inference-steps"), parsing: .unconditional,
+    parsing: .unconditional,
     help: "Sampling steps stored in the config, in [1, 100000] (default 100 or the config's).")
   var inferenceSteps: Int?
 
@@ -75,20 +74,9 @@ struct Export: ParsableCommand {
         + "noisy and the objective's coefficients.", valueName: "file.py"))
   var python: String?
 
-  @Option(
-    help: ArgumentHelp(
-      "--python: " + ObjectiveHelp.prediction + ". Default: the config's training section, "
-        + "else as train's.", valueName: "output"))
-  var prediction: Parameterization?
-
-  @Option(
-    help: ArgumentHelp("--python: " + ObjectiveHelp.weighting + ".", valueName: "weighting"))
-  var weighting: LossWeighting?
-
-  @Option(
-    name: .customLong("min-snr-gamma"), parsing: .unconditional,
-    help: "--python: γ of the min-snr weighting, > 0 (default 5).")
-  var minSNRGamma: Double?
+  @OptionGroup(
+    title: "Objective, for --python (default: the config's training section, else as train's)")
+  var objective: ObjectiveOptions
 
   @Option(
     name: .customLong("data-rms"), parsing: .unconditional,

@@ -29,15 +29,9 @@ extension Export {
         throw ValidationError("--python and --output are the same file \(python).")
       }
     } else {
-      for (given, option) in [
-        (prediction != nil, "--prediction"), (weighting != nil, "--weighting"),
-        (minSNRGamma != nil, "--min-snr-gamma"), (dataRMS != nil, "--data-rms"),
-      ] where given {
+      if let option = objective.given.first ?? (dataRMS != nil ? "--data-rms" : nil) {
         throw ValidationError("\(option) only applies with --python FILE.py.")
       }
-    }
-    if let minSNRGamma, !(minSNRGamma.isFinite && minSNRGamma > 0) {
-      throw ValidationError("--min-snr-gamma \(minSNRGamma) is not allowed: a number > 0.")
     }
     if let dataRMS, !(dataRMS.isFinite && dataRMS > 0) {
       throw ValidationError("--data-rms \(dataRMS) is not allowed: a number > 0.")
@@ -49,22 +43,15 @@ extension Export {
   /// σ_d without --data-rms is what `schedtui train` would measure on the config's data (1
   /// without a training section), and the module is told to measure its own.
   func objective(_ config: Config) throws -> Objective {
-    let (p, w) = (prediction, weighting)
-    let section = config.training
-    let prediction = p ?? section?.prediction ?? Objective.defaultPrediction
-    // A --prediction of its own brings its own weighting unless --weighting is given too.
-    let weighting = w ?? (p == nil ? section?.weighting ?? Objective.defaultWeighting : nil)
+    let section = config.training ?? TrainingSection()
+    var (prediction, weighting, gamma) = (section.prediction, section.weighting, section.minSNRGamma)
+    objective.apply(prediction: &prediction, weighting: &weighting, minSNRGamma: &gamma)
     var rms = dataRMS ?? 1
-    if dataRMS == nil, let section {
-      let data =
-        section.data == .digits
-        ? try Dataset.digits(resolution: section.resolution)
-        : try Dataset.patches(resolution: section.resolution, seed: section.seed)
-      rms = data.rms
+    if dataRMS == nil, config.training != nil {
+      rms = try Dataset.load(section.data, resolution: section.resolution, seed: section.seed).rms
     }
     return Objective(
-      prediction: prediction, weighting: weighting,
-      minSNRGamma: minSNRGamma ?? section?.minSNRGamma ?? 5, dataRMS: rms)
+      prediction: prediction, weighting: weighting, minSNRGamma: gamma, dataRMS: rms)
   }
 
   /// Where the config came from, for the Python module's header.

@@ -22,15 +22,18 @@ struct Sample: ParsableCommand {
   var count = 100
   @Option(
     parsing: .unconditional,
-    help: "Sampling steps, 1…10000 (default: the run's, usually 100).")
+    help: "Sampling steps, \(TrainingLimits.sampleSteps.text) (default: the run's, usually 100).")
   var steps: Int?
-  @Option(help: "Sampler: ddpm (ancestral) or ddim (default: the run's, ddpm).")
+  @Option(
+    help: ArgumentHelp(VocabularyHelp.sampler + " (default: the run's, ddpm).", valueName: "sampler"))
   var sampler: SamplerKind?
   @Option(parsing: .unconditional, help: "DDIM's η in [0, 1]: 0 is deterministic (default 0).")
   var eta: Double = 0
   @Option(
     parsing: .unconditional,
-    help: "Classifier-free guidance weight w ≥ 0: (1+w)·ε(y) − w·ε(∅) (default: the run's, 1).")
+    help: ArgumentHelp(
+      "Classifier-free guidance weight w in \(TrainingLimits.guidance.interval): (1+w)·ε(y) − w·ε(∅) "
+        + "(default: the run's, 1)."))
   var guidance: Double?
   @Option(
     help: ArgumentHelp(
@@ -44,8 +47,7 @@ struct Sample: ParsableCommand {
   var label: Int?
   @Option(parsing: .unconditional, help: "Seed of the sampling noise (default 0).")
   var seed: UInt64 = 0
-  @Option(parsing: .unconditional, help: "OpenBLAS threads (default \(TrainDefaults.threads)).")
-  var threads: Int?
+  @OptionGroup var threads: ThreadsOption
   @Flag(
     help: "Also print the samples' Fréchet distance to the held-out digits and their copy rate (needs --count ≥ 2).")
   var score = false
@@ -54,33 +56,25 @@ struct Sample: ParsableCommand {
   var output: String
 
   func validate() throws {
-    guard (1...100_000).contains(count) else {
-      throw ValidationError("--count \(count) is not allowed: a whole number in 1…100000.")
-    }
-    if let steps, !(1...10_000).contains(steps) {
-      throw ValidationError("--steps \(steps) is not allowed: a whole number in 1…10000.")
-    }
+    try CommandLineCheck.whole("--count", count, 1...100_000)
+    try CommandLineCheck.whole("--steps", steps, TrainingLimits.sampleSteps)
     guard eta.isFinite, (0...1).contains(eta) else {
-      throw ValidationError("--eta \(eta) is not allowed: a number in [0, 1].")
+      throw CommandLineCheck.refuse("--eta", eta, "a number in [0, 1]")
     }
-    if let guidance, !(guidance.isFinite && (0...20).contains(guidance)) {
-      throw ValidationError("--guidance \(guidance) is not allowed: a number in [0, 20].")
+    if let guidance, !(guidance.isFinite && TrainingLimits.guidance.contains(guidance)) {
+      throw CommandLineCheck.refuse(
+        "--guidance", guidance, "a number in \(TrainingLimits.guidance.interval)")
     }
     if let label, !(0...9).contains(label) {
-      throw ValidationError("--label \(label) is not allowed: a digit class 0…9.")
-    }
-    if let threads, !(1...64).contains(threads) {
-      throw ValidationError("--threads \(threads) is not allowed: a whole number in 1…64.")
+      throw CommandLineCheck.refuse("--label", label, "a digit class 0 … 9")
     }
     if score, count < 2 {
       throw ValidationError("--score needs --count 2 or more (a covariance needs two samples).")
     }
     let ext = (output as NSString).pathExtension.lowercased()
     guard ext == "png" || ext == "csv" else {
-      throw ValidationError(
-        "--output \(output) is not allowed: the name must end in .png (a grid) or .csv "
-          + "(one sample per row)."
-      )
+      throw CommandLineCheck.refuse(
+        "--output", output, "the name must end in .png (a grid) or .csv (one sample per row)")
     }
     if let inference { _ = try Sample.parseInference(inference) }
   }
@@ -89,31 +83,29 @@ struct Sample: ParsableCommand {
   static func parseInference(_ text: String) throws -> ScheduleSpec {
     let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
     guard let family = ScheduleFamily(rawValue: parts[0]) else {
-      throw ValidationError(
-        "--inference \(text) is not allowed: the family must be one of "
-          + ScheduleFamily.allCases.map(\.rawValue).joined(separator: ", ") + ".")
+      throw CommandLineCheck.refuse(
+        "--inference", text, "the family must be one of " + ScheduleFamily.namesList)
     }
     var spec = ScheduleSpec(family: family)
     if parts.count > 1 {
       guard parts.count == 4, let s = Double(parts[1]), let e = Double(parts[2]),
         let t = Double(parts[3])
       else {
-        throw ValidationError(
-          "--inference \(text) is not allowed: write family or family:start:end:tau "
-            + "(e.g. cosine:0.2:1:1).")
+        throw CommandLineCheck.refuse(
+          "--inference", text, "write family or family:start:end:tau (e.g. cosine:0.2:1:1)")
       }
       spec.start = s
       spec.end = e
       spec.tau = t
     }
     do { _ = try Schedule(spec) } catch {
-      throw ValidationError("--inference \(text) is not allowed: \(error.description).")
+      throw CommandLineCheck.refuse("--inference", text, error.description)
     }
     return spec
   }
 
   func run() throws {
-    BLAS.threads = threads ?? TrainDefaults.threads
+    threads.apply()
     let trained = try TrainedModel(directory: runDirectory)
     let unlabelled = trained.model.shape.classes == 0
     var settings = trained.config.samplerSettings

@@ -2,9 +2,6 @@ import ArgumentParser
 import Foundation
 import Schedules
 
-extension ScheduleFamily: ExpressibleByArgument {
-  public static var allValueStrings: [String] { allCases.map(\.rawValue) }
-}
 
 /// The schedule options every command shares: a family and its parameters, the input scale and
 /// normalisation, or a whole config file (`--config`) or preset (`--preset`) instead.
@@ -19,7 +16,8 @@ struct ScheduleOptions: ParsableArguments {
       valueName: "name"))
   var family: ScheduleFamily?
 
-  // .unconditional so that `--start -3` reads −3 rather than an unknown option `-3`.
+  // .unconditional so that `--start -3` reads −3 rather than an unknown option `-3`. The options
+  // are named after their properties (`clipMin` is `--clip-min`), as ScheduleField.option says.
   @Option(
     parsing: .unconditional,
     help: "cosine/sigmoid: start of the base curve (cosine: [0, 1); default 0, sigmoid −3).")
@@ -34,27 +32,27 @@ struct ScheduleOptions: ParsableArguments {
   var tau: Double?
 
   @Option(
-    name: .customLong("clip-min"), parsing: .unconditional,
+    parsing: .unconditional,
     help: "Lower clip of γ, in (0, 1) (default 1e-9).")
   var clipMin: Double?
 
   @Option(
-    name: .customLong("train-steps"), parsing: .unconditional,
+    parsing: .unconditional,
     help: "ddpm-*: number of steps T ≥ 2 (default 1000).")
   var trainSteps: Int?
 
   @Option(
-    name: .customLong("beta-start"), parsing: .unconditional,
+    parsing: .unconditional,
     help: "ddpm-linear/-scaled-linear: first β in (0, 1) (default 1e-4; 8.5e-4 scaled).")
   var betaStart: Double?
 
   @Option(
-    name: .customLong("beta-end"), parsing: .unconditional,
+    parsing: .unconditional,
     help: "ddpm-linear/-scaled-linear: last β in (0, 1) (default 0.02; 0.012 scaled).")
   var betaEnd: Double?
 
   @Option(
-    name: .customLong("base-resolution"), parsing: .unconditional,
+    parsing: .unconditional,
     help: "shifted-cosine: the resolution the plain cosine is meant for (default 64).")
   var baseResolution: Double?
 
@@ -64,12 +62,12 @@ struct ScheduleOptions: ParsableArguments {
   var resolution: Double?
 
   @Option(
-    name: .customLong("sigma-min"), parsing: .unconditional,
+    parsing: .unconditional,
     help: "edm: smallest σ > 0 (default 0.002).")
   var sigmaMin: Double?
 
   @Option(
-    name: .customLong("sigma-max"), parsing: .unconditional,
+    parsing: .unconditional,
     help: "edm: largest σ > sigma-min (default 80).")
   var sigmaMax: Double?
 
@@ -77,12 +75,12 @@ struct ScheduleOptions: ParsableArguments {
   var rho: Double?
 
   @Option(
-    name: .customLong("laplace-mu"), parsing: .unconditional,
+    parsing: .unconditional,
     help: "laplace: location μ of logSNR (default 0).")
   var laplaceMu: Double?
 
   @Option(
-    name: .customLong("laplace-beta"), parsing: .unconditional,
+    parsing: .unconditional,
     help: "laplace: scale β > 0 of logSNR (default 0.5).")
   var laplaceBeta: Double?
 
@@ -115,17 +113,22 @@ struct ScheduleOptions: ParsableArguments {
       "Start from a named preset (see `schedtui presets`).", valueName: "name"))
   var preset: String?
 
+  /// The schedule parameters given on the command line, as ``ScheduleSpec``'s subscript takes
+  /// them (`--zero-terminal-snr` as 1).
+  var givenValues: [(field: ScheduleField, value: Double)] {
+    let values: [(ScheduleField, Double?)] = [
+      (.start, start), (.end, end), (.tau, tau), (.clipMin, clipMin),
+      (.trainSteps, trainSteps.map(Double.init)), (.betaStart, betaStart), (.betaEnd, betaEnd),
+      (.baseResolution, baseResolution), (.resolution, resolution), (.sigmaMin, sigmaMin),
+      (.sigmaMax, sigmaMax), (.rho, rho), (.laplaceMu, laplaceMu), (.laplaceBeta, laplaceBeta),
+      (.shift, shift), (.zeroTerminalSNR, zeroTerminalSNR ? 1 : nil),
+    ]
+    return values.compactMap { field, value in value.map { (field, $0) } }
+  }
+
   /// The schedule options given on the command line, with their option names.
   var givenFields: [(field: ScheduleField, option: String)] {
-    let values: [(ScheduleField, Bool)] = [
-      (.start, start != nil), (.end, end != nil), (.tau, tau != nil), (.clipMin, clipMin != nil),
-      (.trainSteps, trainSteps != nil), (.betaStart, betaStart != nil), (.betaEnd, betaEnd != nil),
-      (.baseResolution, baseResolution != nil), (.resolution, resolution != nil),
-      (.sigmaMin, sigmaMin != nil), (.sigmaMax, sigmaMax != nil), (.rho, rho != nil),
-      (.laplaceMu, laplaceMu != nil), (.laplaceBeta, laplaceBeta != nil), (.shift, shift != nil),
-      (.zeroTerminalSNR, zeroTerminalSNR),
-    ]
-    return values.filter(\.1).map { ($0.0, $0.0.option) }
+    givenValues.map { ($0.field, $0.field.option) }
   }
 
   func validate() throws {
@@ -196,22 +199,7 @@ struct ScheduleOptions: ParsableArguments {
         throw ValidationError(
           "\(option) is not used by family \(family.rawValue) (it takes \(takes)).")
       }
-      if let start { spec.start = start }
-      if let end { spec.end = end }
-      if let tau { spec.tau = tau }
-      if let clipMin { spec.clipMin = clipMin }
-      if let trainSteps { spec.trainSteps = trainSteps }
-      if let betaStart { spec.betaStart = betaStart }
-      if let betaEnd { spec.betaEnd = betaEnd }
-      if let baseResolution { spec.baseResolution = baseResolution }
-      if let resolution { spec.resolution = resolution }
-      if let sigmaMin { spec.sigmaMin = sigmaMin }
-      if let sigmaMax { spec.sigmaMax = sigmaMax }
-      if let rho { spec.rho = rho }
-      if let laplaceMu { spec.laplaceMu = laplaceMu }
-      if let laplaceBeta { spec.laplaceBeta = laplaceBeta }
-      if let shift { spec.shift = shift }
-      spec.zeroTerminalSNR = zeroTerminalSNR
+      for (field, value) in givenValues { spec[field] = value }
       c = Config(schedule: spec)
     }
     if let inputScale { c.inputScale = inputScale }
@@ -224,22 +212,14 @@ struct ScheduleOptions: ParsableArguments {
     return c
   }
 
-  /// A schedule error in the words of the command line: the option, the value, what is allowed.
+  /// A schedule error in the words of the command line: the option, the value (and the file or
+  /// preset it came from), what is allowed.
   func describe(_ error: ScheduleError) -> String {
-    guard case .invalid(let field, let value, let allowed) = error else { return "\(error)" }
-    let option: String
-    if field == "inputScale" {
-      option = "--scale"
-    } else if field == "family" {
-      option = "--family"
-    } else if let f = ScheduleField(errorField: field) {
-      option = f.option
-    } else {
-      option = field
+    var e = error.fieldError(.commandLine)
+    if let value = e.value, let source = configPath.map({ "--config \($0)" }) ?? preset.map({ "--preset \($0)" }) {
+      e.value = "\(value) (from \(source))"
     }
-    let source =
-      configPath.map { " (from --config \($0))" } ?? preset.map { " (from --preset \($0))" } ?? ""
-    return "\(option) \(value) is not allowed\(source): \(allowed)."
+    return e.description
   }
 
   /// Reads and validates a config file; a missing or unreadable file is a ``ConfigError`` too.

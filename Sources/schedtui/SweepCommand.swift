@@ -17,8 +17,8 @@ struct Sweep: ParsableCommand {
       than noise is marked failed instead of ranked.
 
       Writes to --out: table.md and table.csv (rows b, columns resolution × schedule, best per \
-      column marked), heatmap.png, sweep.json (every cell's runs) and cells/<cell>/seed-<s>/ \
-      (each run's own files). Running the same command again resumes: finished cells are not \
+      column marked), heatmap.png, config.json (the shared setup), sweep.json (every cell's runs) and \
+      cells/<cell>/seed-<s>/ (each run's own files, its config.json among them). Running the same command again resumes: finished cells are not \
       rerun, and Ctrl-C loses at most the running cell (it continues from its checkpoint).
 
       Examples:
@@ -36,7 +36,7 @@ struct Sweep: ParsableCommand {
   var families = "linear,cosine:0.2:1:1"
   @Option(
     parsing: .unconditional,
-    help: "Training steps per run (default: \(SweepSettings().steps)).")
+    help: "Training steps per run, \(TrainingLimits.steps.text) (default: \(SweepSettings().steps)).")
   var steps = SweepSettings().steps
   @Option(
     parsing: .unconditional,
@@ -45,38 +45,41 @@ struct Sweep: ParsableCommand {
   @Option(parsing: .unconditional, help: "Seed of the first repeat; repeat k uses seed + k.")
   var seed: UInt64 = 0
   @Option(help: ArgumentHelp(
-    "Denoiser: auto (mlp-s at every resolution, see README \"Sweeps\"), mlp-s or convres-s.",
+    "Denoiser: auto (mlp-s at every resolution, see README \"Sweeps\"), "
+      + ModelKind.namesList + ".",
     valueName: "model"))
   var model = "auto"
-  @Option(parsing: .unconditional, help: "Examples per step (default: \(SweepSettings().batch)).")
+  @Option(
+    parsing: .unconditional,
+    help: "Examples per step, \(TrainingLimits.batch.text) (default: \(SweepSettings().batch)).")
   var batch = SweepSettings().batch
   @Option(
     parsing: .unconditional,
-    help: "Peak learning rate (default: 1e-3 for mlp-s, 5e-4 for convres-s).")
+    help: "Peak learning rate in \(TrainingLimits.learningRateInterval) (default: \(VocabularyHelp.perModel(\.defaultLearningRate))).")
   var lr: Double?
-  @Option(help: ArgumentHelp(
-    ObjectiveHelp.prediction + ". " + ObjectiveHelp.defaults, valueName: "output"))
-  var prediction: Parameterization?
-  @Option(help: ArgumentHelp(ObjectiveHelp.weighting + ".", valueName: "weighting"))
-  var weighting: LossWeighting?
+  @OptionGroup(title: "Objective") var objective: ObjectiveOptions
   @Option(
     parsing: .unconditional,
-    help: "Guidance weight w ≥ 0 when sampling (default 0: none, as the paper's Table 4).")
+    help: ArgumentHelp(
+      "Guidance weight w in \(TrainingLimits.guidance.interval) when sampling (default 0: none, "
+        + "as the paper's Table 4)."))
   var guidance = SweepSettings().guidance
   @Option(
-    name: .customLong("eval-samples"), parsing: .unconditional,
-    help: "Samples per run for the Fréchet distance (default: \(SweepSettings().evalSamples)).")
+    parsing: .unconditional,
+    help: ArgumentHelp(
+      "Samples per run for the Fréchet distance, \(TrainingLimits.evalSamples.text) "
+        + "(default: \(SweepSettings().evalSamples))."))
   var evalSamples = SweepSettings().evalSamples
   @Option(
-    name: .customLong("sample-steps"), parsing: .unconditional,
-    help: "Sampler steps for those samples (default: \(SweepSettings().sampleSteps)).")
+    parsing: .unconditional,
+    help: ArgumentHelp(
+      "Sampler steps for those samples, \(TrainingLimits.sampleSteps.text) "
+        + "(default: \(SweepSettings().sampleSteps))."))
   var sampleSteps = SweepSettings().sampleSteps
   @Flag(
-    name: .customLong("keep-checkpoints"),
     help: "Keep each finished run's checkpoint.bin (by default only summary, samples and metrics stay).")
   var keepCheckpoints = false
-  @Option(parsing: .unconditional, help: "OpenBLAS threads (default \(TrainDefaults.threads)).")
-  var threads = TrainDefaults.threads
+  @OptionGroup var threads: ThreadsOption
   @Option(help: ArgumentHelp("Sweep folder; an existing one is resumed.", valueName: "dir"))
   var out = "runs/sweep"
   @Flag(
@@ -98,38 +101,29 @@ struct Sweep: ParsableCommand {
   func validate() throws {
     try validateShardOptions()
     _ = try grid()
-    guard steps >= 1 else { throw ValidationError("--steps \(steps) is not allowed: a whole number ≥ 1.") }
-    guard (1...100).contains(repeats) else {
-      throw ValidationError("--repeats \(repeats) is not allowed: a whole number in 1…100.")
+    try CommandLineCheck.whole("--steps", steps, TrainingLimits.steps)
+    try CommandLineCheck.whole("--repeats", repeats, 1...100)
+    guard model == "auto" || ModelKind(name: model) != nil else {
+      throw CommandLineCheck.refuse("--model", model, "auto, " + ModelKind.namesList)
     }
-    guard model == "auto" || ModelKind(rawValue: model) != nil else {
-      throw ValidationError("--model \(model) is not allowed: auto, mlp-s or convres-s.")
+    try CommandLineCheck.whole("--batch", batch, TrainingLimits.batch)
+    if let lr, !(lr.isFinite && lr > 0 && lr <= TrainingLimits.learningRateMax) {
+      throw CommandLineCheck.refuse("--lr", lr, TrainingLimits.learningRateText)
     }
-    guard (1...4096).contains(batch) else {
-      throw ValidationError("--batch \(batch) is not allowed: a whole number in 1…4096.")
-    }
-    if let lr, !(lr.isFinite && lr > 0 && lr < 1) {
-      throw ValidationError("--lr \(lr) is not allowed: a number in (0, 1).")
-    }
-    guard (2...10000).contains(evalSamples) else {
-      throw ValidationError("--eval-samples \(evalSamples) is not allowed: a whole number in 2…10000.")
-    }
-    guard (1...10000).contains(sampleSteps) else {
-      throw ValidationError("--sample-steps \(sampleSteps) is not allowed: a whole number in 1…10000.")
-    }
-    guard guidance.isFinite, guidance >= 0, guidance <= 100 else {
-      throw ValidationError("--guidance \(guidance) is not allowed: a number in [0, 100].")
-    }
-    guard (1...64).contains(threads) else {
-      throw ValidationError("--threads \(threads) is not allowed: a whole number in 1…64.")
+    // Every run is scored: no 0 here, unlike `schedtui train --eval-samples`.
+    try CommandLineCheck.whole("--eval-samples", evalSamples, TrainingLimits.evalSamples)
+    try CommandLineCheck.whole("--sample-steps", sampleSteps, TrainingLimits.sampleSteps)
+    guard guidance.isFinite, TrainingLimits.guidance.contains(guidance) else {
+      throw CommandLineCheck.refuse(
+        "--guidance", guidance, "a number in \(TrainingLimits.guidance.interval)")
     }
     let grid = try grid()
     for r in grid.resolutions {
       do {
         _ = try sweepSettings().config(
           cell: SweepCell(resolution: r, scale: 1, family: grid.families[0]), seed: 0)
-      } catch DatasetError.invalid(let field, let value, let allowed) {
-        throw ValidationError("--\(field) \(value) is not allowed in this sweep: \(allowed).")
+      } catch let error as DatasetError {
+        throw CommandLineCheck.error(error, context: " in this sweep")
       }
     }
   }
@@ -138,13 +132,9 @@ struct Sweep: ParsableCommand {
     var s = SweepSettings()
     s.steps = steps
     s.batch = batch
-    s.model = model == "auto" ? nil : ModelKind(rawValue: model)
+    s.model = ModelKind(name: model)
     s.learningRate = lr
-    if let prediction {
-      s.prediction = prediction
-      s.weighting = prediction.ownWeighting
-    }
-    if let weighting { s.weighting = weighting }
+    objective.apply(prediction: &s.prediction, weighting: &s.weighting, minSNRGamma: &s.minSNRGamma)
     s.guidance = guidance
     s.evalSamples = evalSamples
     s.sampleSteps = sampleSteps
@@ -158,7 +148,11 @@ struct Sweep: ParsableCommand {
       _ parse: (String) throws(SweepLists.Problem) -> T
     ) throws -> T {
       do { return try parse(text) } catch {
-        throw ValidationError("\(option) '\(text)' \(error.reason); allowed: \(allowed).")
+        throw ValidationError(
+          FieldError(
+            field: option, value: "'\(text)'", allowed: allowed, reason: error.reason,
+            source: .commandLine
+          ).description)
       }
     }
     let res = try parse(resolutions, "--resolutions", "8, 16, 32", SweepLists.resolutions)
@@ -171,13 +165,13 @@ struct Sweep: ParsableCommand {
 
   func run() throws {
     if let merge { return try runMerge(merge) }
-    BLAS.threads = threads
+    threads.apply()
     let grid = try grid()
     let settings = sweepSettings()
     let shard = try shardValue()
     var runner = try SweepRunner(
       directory: out, grid: grid, settings: settings.recorded(resolutions: grid.resolutions),
-      overwrite: overwrite, shard: shard)
+      overwrite: overwrite, shard: shard, setup: settings.setup(grid: grid))
     for note in runner.notes { print("note: \(note)") }
     let pending = runner.pendingJobs.count
     let all = grid.cells.count * grid.repeats

@@ -3,26 +3,6 @@ import Engine
 import Foundation
 import Schedules
 
-extension ModelKind: ExpressibleByArgument {}
-extension DataKind: ExpressibleByArgument {}
-extension Parameterization: ExpressibleByArgument {}
-extension LossWeighting: ExpressibleByArgument {}
-
-/// The objective options' help, from the vocabulary's own lines.
-enum ObjectiveHelp {
-  static let prediction =
-    "What the network outputs: "
-    + Parameterization.allCases.map { "\($0.rawValue): \($0.help)" }.joined(separator: "; ")
-  static let weighting =
-    "How the loss weights noise levels, as w(λ) on the ε-MSE: "
-    + LossWeighting.allCases.map { "\($0.rawValue): \($0.help)" }.joined(separator: "; ")
-  static let defaults =
-    "Default: \(Objective.defaultPrediction.rawValue) with \(Objective.defaultWeighting.rawValue) "
-    + "(see README \"Training\"); --prediction alone trains with that output's own MSE"
-}
-extension OptimizerKind: ExpressibleByArgument {}
-extension SamplerKind: ExpressibleByArgument {}
-
 /// Set by SIGINT; polled between training steps so Ctrl-C stops with a checkpoint.
 nonisolated(unsafe) var interruptRequested: sig_atomic_t = 0
 
@@ -38,52 +18,45 @@ struct Train: ParsableCommand {
       (default cosine), and scores the samples with a Fréchet distance in the features of a \
       small digits classifier (lower is better; see README "Training").
 
-      Writes to --out: metrics.jsonl, checkpoint.bin (atomically, every --checkpoint-every \
-      steps and on Ctrl-C), samples.png and summary.json. Ctrl-C stops cleanly; continue with \
+      Writes to --out: config.json (the run's setup, which --config reads back), \
+      metrics.jsonl, checkpoint.bin (atomically, every --checkpoint-every steps and on \
+      Ctrl-C), samples.png and summary.json. Ctrl-C stops cleanly; continue with \
       --resume DIR.
       """)
 
   @OptionGroup var schedule: ScheduleOptions
 
-  @Option(help: "Training data: digits or patches.")
+  @Option(help: ArgumentHelp(VocabularyHelp.data + ".", valueName: "data"))
   var data: DataKind?
   @Option(
     parsing: .unconditional,
     help: "Image side: 8, 16 or 32 for digits; 16, 32 or 64 for patches (default 8 / 16).")
   var resolution: Int?
   @Option(
-    help: "Denoiser: mlp-s (up to 32 px) or convres-s. Default: mlp-s up to 32 px, convres-s above.")
+    help: ArgumentHelp(
+      VocabularyHelp.model + ". Default: mlp-s up to 32 px, convres-s above.", valueName: "model"))
   var model: ModelKind?
   @Option(
     parsing: .unconditional,
-    help: "Optimiser steps (default 5000 for mlp-s, 1000 for convres-s).")
+    help: "Optimiser steps, \(TrainingLimits.steps.text) (default \(VocabularyHelp.perModel(\.defaultSteps))).")
   var steps: Int?
   @Option(
     parsing: .unconditional,
-    help: "Examples per step (default 256 for mlp-s, 32 for convres-s).")
+    help: "Examples per step, \(TrainingLimits.batch.text) (default \(VocabularyHelp.perModel(\.defaultBatch))).")
   var batch: Int?
   @Option(parsing: .unconditional, help: "Seed of every random draw (default 0).")
   var seed: UInt64?
   @Option(
     parsing: .unconditional,
-    help: "Peak learning rate (default 1e-3 for mlp-s, 5e-4 for convres-s).")
+    help: "Peak learning rate in \(TrainingLimits.learningRateInterval) (default \(VocabularyHelp.perModel(\.defaultLearningRate))).")
   var lr: Double?
-  @Option(
-    help: ArgumentHelp(
-      ObjectiveHelp.prediction + ". " + ObjectiveHelp.defaults, valueName: "output"))
-  var prediction: Parameterization?
-  @Option(help: ArgumentHelp(ObjectiveHelp.weighting + ".", valueName: "weighting"))
-  var weighting: LossWeighting?
-  @Option(
-    name: .customLong("min-snr-gamma"), parsing: .unconditional,
-    help: "γ of --weighting min-snr (default 5).")
-  var minSNRGamma: Double?
-  @Option(help: "Optimiser: adamw or lamb (default adamw).")
+  @OptionGroup(title: "Objective") var objective: ObjectiveOptions
+  @Option(help: ArgumentHelp(VocabularyHelp.optimizer + ".", valueName: "optimizer"))
   var optimizer: OptimizerKind?
   @Option(parsing: .unconditional, help: "Warm-up steps before the cosine decay (default 100).")
   var warmup: Int?
   @Option(
-    name: .customLong("label-dropout"), parsing: .unconditional,
+    parsing: .unconditional,
     help: "Probability of dropping the label (default 0.1).")
   var labelDropout: Double?
   @Option(
@@ -91,18 +64,15 @@ struct Train: ParsableCommand {
     help: "EMA decay of the sampling weights, in [0, 1) (default 0.999).")
   var ema: Double?
   @Option(
-    name: .customLong("eval-samples"), parsing: .unconditional,
-    help: "Samples for the Fréchet distance; 0 skips it (default 500 for mlp-s, 250 for convres-s)."
+    parsing: .unconditional,
+    help: "Samples for the Fréchet distance; 0 skips it (default \(VocabularyHelp.perModel(\.defaultEvalSamples)))."
   )
   var evalSamples: Int?
   @Option(
-    name: .customLong("checkpoint-every"), parsing: .unconditional,
+    parsing: .unconditional,
     help: "Steps between checkpoints (default 500).")
   var checkpointEvery: Int?
-  @Option(
-    parsing: .unconditional,
-    help: "OpenBLAS threads (default \(TrainDefaults.threads), the fastest measured here).")
-  var threads: Int?
+  @OptionGroup var threads: ThreadsOption
   @Option(help: ArgumentHelp("Folder for the run's files (default runs/<time>).", valueName: "dir"))
   var out: String?
   @Option(
@@ -117,15 +87,11 @@ struct Train: ParsableCommand {
   var overwrite = false
 
   func validate() throws {
-    if let threads, !(1...64).contains(threads) {
-      throw ValidationError("--threads \(threads) is not allowed: a whole number in 1…64.")
-    }
     if resume != nil {
       let others: [(String, Bool)] = [
         ("--data", data != nil), ("--resolution", resolution != nil), ("--model", model != nil),
         ("--batch", batch != nil), ("--seed", seed != nil), ("--lr", lr != nil),
-        ("--prediction", prediction != nil), ("--weighting", weighting != nil),
-        ("--min-snr-gamma", minSNRGamma != nil), ("--optimizer", optimizer != nil),
+        ("--optimizer", optimizer != nil),
         ("--warmup", warmup != nil), ("--label-dropout", labelDropout != nil),
         ("--ema", ema != nil),
         ("--eval-samples", evalSamples != nil), ("--checkpoint-every", checkpointEvery != nil),
@@ -133,9 +99,9 @@ struct Train: ParsableCommand {
         ("--family", schedule.family != nil), ("--preset", schedule.preset != nil),
         ("--scale", schedule.inputScale != nil), ("--overwrite", overwrite),
       ]
-      if let first = others.first(where: \.1) {
+      if let first = objective.given.first ?? others.first(where: \.1)?.0 {
         throw ValidationError(
-          "\(first.0) cannot be combined with --resume: a resumed run keeps its own settings "
+          "\(first) cannot be combined with --resume: a resumed run keeps its own settings "
             + "(only --steps and --threads may change).")
       }
       return
@@ -149,60 +115,40 @@ struct Train: ParsableCommand {
   func trainingConfig() throws -> TrainingConfig {
     var c = TrainingConfig(try schedule.config())
     let fromFile = (try? schedule.config())?.training != nil
-    if !fromFile {
-      // Without a training section, the defaults are ours, not the config type's.
-      c.steps = TrainingConfig().steps
-      c.batch = TrainingConfig().batch
-    }
     if let data {
       c.data = data
-      if resolution == nil, !fromFile { c.resolution = Dataset.allowedResolutions(data)[0] }
+      if resolution == nil, !fromFile { c.resolution = data.resolutions[0] }
     }
     if let resolution { c.resolution = resolution }
     if let model {
       c.model = model
     } else if !fromFile {
-      // MLP-S learns digits up to 32 px with the preconditioned default objective (README
-      // "Training"); ConvRes-S costs ~500× more per example here.
-      c.model = c.resolution <= 32 ? .mlpS : .convResS
+      c.model = .default(resolution: c.resolution)
     }
-    if !fromFile, c.model == .convResS {
-      // A ConvRes-S step at 32×32 costs ~600 times an MLP-S example: smaller defaults.
-      c.steps = 1000
-      c.batch = 32
-      c.evalSamples = 250
+    if !fromFile {
+      // Without a training section, the budget is the model's (a file's section has its own).
+      c.steps = c.model.defaultSteps
+      c.batch = c.model.defaultBatch
+      c.evalSamples = c.model.defaultEvalSamples
+      c.optimizer.learningRate = c.model.defaultLearningRate
     }
     if let steps { c.steps = steps }
     if let batch { c.batch = batch }
     if let seed { c.seed = seed }
-    if let lr {
-      c.optimizer.learningRate = lr
-    } else if !fromFile, c.model == .convResS {
-      c.optimizer.learningRate = 5e-4
-    }
-    if let prediction {
-      c.prediction = prediction
-      c.weighting = prediction.ownWeighting
-    }
-    if let weighting { c.weighting = weighting }
-    if let minSNRGamma { c.minSNRGamma = minSNRGamma }
+    if let lr { c.optimizer.learningRate = lr }
+    objective.apply(prediction: &c.prediction, weighting: &c.weighting, minSNRGamma: &c.minSNRGamma)
     if let optimizer { c.optimizer.kind = optimizer }
     if let warmup { c.optimizer.warmupSteps = warmup }
     if let labelDropout { c.labelDropout = labelDropout }
     if let ema { c.optimizer.emaDecay = ema }
     if let evalSamples { c.evalSamples = evalSamples }
     if let checkpointEvery { c.checkpointEvery = checkpointEvery }
-    do { try c.validate() } catch {
-      if case .invalid(let field, let value, let allowed) = error {
-        throw ValidationError("--\(field) \(value) is not allowed: \(allowed).")
-      }
-      throw ValidationError("\(error)")
-    }
+    do { try c.validate() } catch { throw CommandLineCheck.error(error) }
     return c
   }
 
   func run() throws {
-    BLAS.threads = threads ?? TrainDefaults.threads
+    threads.apply()
     // Before the folder is taken and the data loaded: a Ctrl-C during set-up then stops at the
     // first step with a checkpoint (exit 130) instead of killing the process half way.
     signal(SIGINT) { _ in interruptRequested = 1 }
@@ -213,8 +159,7 @@ struct Train: ParsableCommand {
       do { trainingRun = try TrainingRun(resuming: resume, steps: steps) } catch let error
         as DatasetError
       {
-        guard case .invalid(let field, let value, let allowed) = error else { throw error }
-        throw ValidationError("--\(field) \(value) is not allowed with --resume: \(allowed).")
+        throw CommandLineCheck.error(error, context: " with --resume")
       }
     } else {
       directory = out ?? Train.defaultFolder()
@@ -279,15 +224,12 @@ struct Train: ParsableCommand {
             s.trainingDataFrechetDistance ?? .nan))
       }
     }
-    lines.append("wrote \(directory)/samples.png, summary.json, metrics.jsonl, checkpoint.bin")
+    lines.append(
+      "wrote \(directory)/samples.png, summary.json, metrics.jsonl, checkpoint.bin, config.json")
     return lines.joined(separator: "\n")
   }
 }
 
-/// Defaults measured on this machine (see README "Benchmarks").
-enum TrainDefaults {
-  static let threads = 2
-}
 
 /// Prints step reports: a redrawn progress bar on a terminal, a plain line every 5% otherwise.
 final class ProgressDisplay {

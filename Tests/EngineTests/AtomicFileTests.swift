@@ -5,9 +5,7 @@ import Testing
 @Suite struct AtomicFileTests {
   @Test("a write replaces the whole file and leaves no temporary behind")
   func replacesWholeFile() throws {
-    let dir = FileManager.default.temporaryDirectory
-      .appendingPathComponent("schedtui-atomic-\(UUID().uuidString)")
-    defer { try? FileManager.default.removeItem(at: dir) }
+    let dir = URL(fileURLWithPath: temporaryFolder("atomic"))
     let path = dir.appendingPathComponent("sub/out.json").path
     try AtomicFile.write("first, and longer than the second", to: path)
     try AtomicFile.write("second", to: path)

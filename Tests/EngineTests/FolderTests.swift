@@ -29,7 +29,6 @@ import Testing
   @Test("a finished run whose checkpoint was deleted is not overwritten, and says so")
   func finishedWithoutCheckpoint() throws {
     let (dir, c) = try finishedRun("nockpt")
-    defer { try? FileManager.default.removeItem(atPath: dir) }
     try FileManager.default.removeItem(atPath: dir + "/checkpoint.bin")
     let before = try Data(contentsOf: URL(fileURLWithPath: dir + "/summary.json"))
     let error = folderError { _ = try TrainingRun(config: c, directory: dir) }
@@ -48,7 +47,6 @@ import Testing
   @Test("--overwrite removes the old run's files before the new run starts")
   func overwrite() throws {
     let (dir, c) = try finishedRun("overwrite")
-    defer { try? FileManager.default.removeItem(atPath: dir) }
     let run = try TrainingRun(config: c, directory: dir, overwrite: true)
     for name in ["summary.json", "samples.png", "checkpoint.bin", "metrics.jsonl"] {
       #expect(!FileManager.default.fileExists(atPath: dir + "/" + name), "\(name) left behind")
@@ -61,7 +59,6 @@ import Testing
   @Test("an unfinished run is refused with the --resume that continues it")
   func unfinishedPointsAtResume() throws {
     let dir = temporaryFolder("unfinished")
-    defer { try? FileManager.default.removeItem(atPath: dir) }
     var c = tinyConfig(steps: 5)
     c.checkpointEvery = 1
     let first = try TrainingRun(config: c, directory: dir)
@@ -73,7 +70,6 @@ import Testing
   @Test("a run is not written into a sweep folder")
   func runIntoSweep() throws {
     let dir = temporaryFolder("runsweep")
-    defer { try? FileManager.default.removeItem(atPath: dir) }
     try FolderManifest(kind: .sweep, what: "a sweep").write(in: dir)
     let error = folderError { _ = try TrainingRun(config: tinyConfig(), directory: dir) }
     #expect(error == .otherKind(path: dir, holds: .sweep, wanted: .run))
@@ -82,7 +78,6 @@ import Testing
   @Test("a manifest with a changed byte is refused as damaged")
   func damagedManifest() throws {
     let dir = temporaryFolder("manifest")
-    defer { try? FileManager.default.removeItem(atPath: dir) }
     try FolderManifest(kind: .run, what: "mlp-s, 100 steps").write(in: dir)
     let path = dir + "/" + FolderManifest.fileName
     let text = try String(contentsOfFile: path, encoding: .utf8)
@@ -102,7 +97,6 @@ import Testing
   @Test("a folder locked by another holder is refused, naming its PID and host")
   func namesTheHolder() throws {
     let dir = temporaryFolder("locked")
-    defer { try? FileManager.default.removeItem(atPath: dir) }
     // Another open file description flocked: to flock, exactly what another process is.
     let fd = open(dir + "/" + FolderLock.fileName, O_RDWR | O_CREAT, 0o644)
     defer { close(fd) }
@@ -128,7 +122,6 @@ import Testing
   @Test("the lock is released when its holder goes, and records this process")
   func releases() throws {
     let dir = temporaryFolder("release")
-    defer { try? FileManager.default.removeItem(atPath: dir) }
     var lock: FolderLock? = try FolderLock(directory: dir)
     let text = try String(contentsOfFile: dir + "/" + FolderLock.fileName, encoding: .utf8)
     #expect(text.hasPrefix("\(getpid()) "))
@@ -165,7 +158,6 @@ import Testing
   @Test("cells/ with results but no sweep.json is refused; --overwrite starts afresh")
   func cellsWithoutState() throws {
     let dir = try finishedSweep("nostate")
-    defer { try? FileManager.default.removeItem(atPath: dir) }
     try FileManager.default.removeItem(atPath: dir + "/sweep.json")
     var other = grid
     other.seed = 9
@@ -182,7 +174,6 @@ import Testing
   @Test("a cell whose stored distance was changed is not ranked: it runs again")
   func damagedCellRunsAgain() throws {
     let dir = try finishedSweep("damagedcell")
-    defer { try? FileManager.default.removeItem(atPath: dir) }
     let path = dir + "/sweep.json"
     let text = try String(contentsOfFile: path, encoding: .utf8)
     // fakeTrain gave b = 0.5 a distance of 5: make it 1, which would rank it best of all.
@@ -201,7 +192,6 @@ import Testing
   @Test("a damaged sweep.json names the file and the field, not Swift's decoding error")
   func damagedStateText() throws {
     let dir = try finishedSweep("damagedjson")
-    defer { try? FileManager.default.removeItem(atPath: dir) }
     let path = dir + "/sweep.json"
     let text = try String(contentsOfFile: path, encoding: .utf8)
     try text.replacingOccurrences(of: "\"repeats\" : 1", with: "\"repeats\" : \"one\"")
@@ -230,7 +220,6 @@ import Testing
   @Test("a cell whose checkpoint is damaged starts again instead of failing the sweep")
   func damagedCellCheckpoint() throws {
     let dir = temporaryFolder("cellckpt")
-    defer { try? FileManager.default.removeItem(atPath: dir) }
     let job = SweepRunner.Job(
       cell: grid.cells[0], repeatIndex: 0, seed: 3, directory: dir + "/cells/x/seed-3")
     try AtomicFile.write(

@@ -36,29 +36,15 @@ import Testing
 
   /// Runs `driver` with the module at hand and returns what it printed as JSON.
   static func runPython(module: String, input: JSONValue) throws -> JSONValue {
-    let dir = FileManager.default.temporaryDirectory
-      .appendingPathComponent("schedtui-python-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: dir) }
+    let dir = URL(fileURLWithPath: temporaryFolder("python"))
     try module.write(
       to: dir.appendingPathComponent("schedule_export.py"), atomically: true, encoding: .utf8)
     try input.rendered().write(
       to: dir.appendingPathComponent("input.json"), atomically: true, encoding: .utf8)
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "-c", driver, dir.path]
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-      throw PythonFailed(message: "python3 exited \(process.terminationStatus): \(errors)")
-    }
-    return try JSONValue.parse(String(decoding: data, as: UTF8.self))
+    let (status, output, errors) = try SchedtuiCommand.run(
+      executable: "/usr/bin/env", ["python3", "-c", driver, dir.path])
+    guard status == 0 else { throw PythonFailed(message: "python3 exited \(status): \(errors)") }
+    return try JSONValue.parse(output)
   }
 
   struct PythonFailed: Error, CustomStringConvertible {
@@ -204,27 +190,12 @@ import Testing
 /// `schedtui export --sigmas / --python` run as a user would.
 @Suite struct ExportHandOffCommandTests {
   static func run(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: NoiseCommandTests.executable)
-    process.arguments = ["export"] + arguments
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    let errors = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (
-      process.terminationStatus, String(decoding: data, as: UTF8.self),
-      String(decoding: errors, as: UTF8.self)
-    )
+    try SchedtuiCommand.run(["export"] + arguments)
   }
 
   @Test("--python takes the config's objective and σ_d measured on its data, as train does")
   func pythonFromConfig() throws {
     let dir = temporaryFolder("export-python")
-    defer { try? FileManager.default.removeItem(atPath: dir) }
     var config = Config(schedule: ScheduleSpec(family: .linear))
     config.training = TrainingSection(
       resolution: 16, prediction: .v, weighting: .minSNR, minSNRGamma: 2)

@@ -32,12 +32,18 @@ import Testing
     #expect(x != z)
   }
 
+  /// `n` draws of the ziggurat from xoshiro256** seeded with `seed`.
+  static func gaussians(_ n: Int, seed: UInt64) -> [Float] {
+    var rng = Xoshiro256(seed: seed)
+    var x = [Float](repeating: 0, count: n)
+    fillGaussian(&x, using: &rng)
+    return x
+  }
+
   @Test("Gaussian samples have the moments and the CDF of N(0, 1)")
   func moments() {
     let n = 1 << 20
-    var rng = Xoshiro256(seed: 2026)
-    var x = [Float](repeating: 0, count: n)
-    fillGaussian(&x, using: &rng)
+    let x = Self.gaussians(n, seed: 2026)
     var s1 = 0.0, s2 = 0.0, s3 = 0.0, s4 = 0.0
     for v in x {
       let d = Double(v)
@@ -69,9 +75,7 @@ import Testing
     // The ziggurat's 128 layers meet at points x_i in (0, 3.44]; a wrong table or wedge test
     // shows up as a bump or dip in one narrow bin, which a few CDF points could miss.
     let n = 1 << 21
-    var rng = Xoshiro256(seed: 77)
-    var x = [Float](repeating: 0, count: n)
-    fillGaussian(&x, using: &rng)
+    let x = Self.gaussians(n, seed: 77)
     var counts = [Int](repeating: 0, count: 80)
     for v in x where v >= -4 && v < 4 { counts[min(79, Int((Double(v) + 4) * 10))] += 1 }
     let cdf = { (z: Double) in 0.5 * erfc(-z / 2.0.squareRoot()) }

@@ -5,11 +5,6 @@ import Testing
 /// The explorer's background sweep: a tiny real sweep (real training and scoring) through the
 /// job's thread, event queue, cancel and resume.
 @Suite struct SweepJobTests {
-  func tempDir() -> String {
-    FileManager.default.temporaryDirectory
-      .appendingPathComponent("schedtui-sweepjob-\(UUID().uuidString)").path
-  }
-
   let grid = SweepGrid(
     resolutions: [8], scales: [1.0, 0.5], families: [try! SweepFamily(parsing: "linear")],
     repeats: 1, seed: 2)
@@ -42,10 +37,18 @@ import Testing
     throw CancellationError()
   }
 
+  /// The finished state of `outcome`, or nil with the outcome recorded as the test's failure.
+  func finished(_ outcome: SweepJob.Outcome) -> SweepState? {
+    guard case .finished(let state) = outcome else {
+      Issue.record("expected a finished sweep, got \(outcome)")
+      return nil
+    }
+    return state
+  }
+
   @Test("a cell whose stored results were changed runs again, and the job says so")
   func damagedCellNote() throws {
-    let dir = tempDir()
-    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let dir = temporaryFolder("sweepjob")
     let first = SweepJob(directory: dir, grid: grid, settings: settings(steps: 2))
     first.start()
     _ = try wait(first)
@@ -60,25 +63,18 @@ import Testing
     let (outcome, events) = try wait(second)
     let notes = events.compactMap { if case .note(let t) = $0 { t } else { nil } }
     #expect(notes.count == 2 && notes.allSatisfy { $0.contains("fail their checksum") })
-    guard case .finished(let state) = outcome else {
-      Issue.record("expected a finished sweep, got \(outcome)")
-      return
-    }
+    guard let state = finished(outcome) else { return }
     #expect(state.results.count == 2)
     #expect(state.results.values.allSatisfy { $0.first.map { $0.finalLoss < 9 } == true })
   }
 
   @Test("a tiny real sweep runs to the end in the background and writes the sweep's files")
   func runsToCompletion() throws {
-    let dir = tempDir()
-    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let dir = temporaryFolder("sweepjob")
     let job = SweepJob(directory: dir, grid: grid, settings: settings(steps: 5))
     job.start()
     let (outcome, events) = try wait(job)
-    guard case .finished(let state) = outcome else {
-      Issue.record("expected a finished sweep, got \(outcome)")
-      return
-    }
+    guard let state = finished(outcome) else { return }
     #expect(state.results.count == 2)
     for cell in grid.cells {
       let run = try #require(state.results[cell.id]?.first)
@@ -96,7 +92,7 @@ import Testing
     }
     #expect(progress.map(\.done) == [0, 1, 2])
     #expect(progress.last?.next == nil)
-    for file in ["sweep.json", "table.md", "table.csv", "heatmap.png"] {
+    for file in ["sweep.json", "table.md", "table.csv", "heatmap.png", "config.json"] {
       #expect(FileManager.default.fileExists(atPath: dir + "/" + file), "\(file)")
     }
     // What the explorer's `o` reads back is the same state.
@@ -105,8 +101,7 @@ import Testing
 
   @Test("cancel stops the running cell with a checkpoint; a new job on the folder resumes it")
   func cancelsAndResumes() throws {
-    let dir = tempDir()
-    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let dir = temporaryFolder("sweepjob")
     let steps = 40
     let first = SweepJob(directory: dir, grid: grid, settings: settings(steps: steps))
     first.start()
@@ -124,10 +119,7 @@ import Testing
     let second = SweepJob(directory: dir, grid: grid, settings: settings(steps: steps))
     second.start()
     let (outcome, events) = try wait(second)
-    guard case .finished(let state) = outcome else {
-      Issue.record("expected a finished sweep, got \(outcome)")
-      return
-    }
+    guard let state = finished(outcome) else { return }
     #expect(state.results.count == 2)
     // The first cell continued from its checkpoint instead of starting over at step 1.
     let firstStep = events.compactMap { e -> Int? in
@@ -138,8 +130,7 @@ import Testing
 
   @Test("a folder holding a different sweep fails with the named mismatch and is left as it was")
   func refusesDifferentSweep() throws {
-    let dir = tempDir()
-    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let dir = temporaryFolder("sweepjob")
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     let other = SweepState(grid: grid, settings: settings(steps: 7).recorded(resolutions: [8]))
     try AtomicFile.write(other.json(), to: dir + "/sweep.json")
@@ -158,8 +149,7 @@ import Testing
     "opening a missing or malformed sweep.json names the file and the problem",
     arguments: [nil, "{\"schedtui_sweep_version\": 1}", "not json"])
   func openRefusesBadFiles(content: String?) throws {
-    let dir = tempDir()
-    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let dir = temporaryFolder("sweepjob")
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     let path = dir + "/sweep.json"
     if let content { try AtomicFile.write(content, to: path) }

@@ -92,7 +92,6 @@ import Testing
   @Test("two shards in two processes, merged, equal the unsharded sweep number for number")
   func shardsMergeToUnsharded() throws {
     let dir = temporaryFolder("sweep-shards")
-    defer { try? FileManager.default.removeItem(atPath: dir) }
     let full = dir + "/full"
     let sharded = dir + "/sharded"
     let (status, log) = try Self.run(Self.grid + ["--out", full])
@@ -116,6 +115,9 @@ import Testing
     #expect(merged.contains("8 of 8 runs finished") && !merged.contains("missing"))
 
     #expect(try Self.timeless(full + "/sweep.json") == Self.timeless(sharded + "/sweep.json"))
+    // The shared setup: the shards wrote the same config.json as the single process.
+    #expect(fm.contents(atPath: sharded + "/config.json") != nil)
+    #expect(fm.contents(atPath: full + "/config.json") == fm.contents(atPath: sharded + "/config.json"))
     for name in ["table.md", "table.csv", "details.md", "heatmap.png"] {
       #expect(fm.contents(atPath: full + "/" + name) == fm.contents(atPath: sharded + "/" + name),
               "\(name)")
@@ -128,7 +130,8 @@ import Testing
       }.sorted()
     }
     let runFiles = try results(full + "/cells")
-    #expect(runFiles.count == 8 * 3)
+    // summary.json, metrics.jsonl, samples.png and config.json per run.
+    #expect(runFiles.count == 8 * 4)
     #expect(try results(sharded + "/cells") == runFiles)
     for f in runFiles {
       if f.hasSuffix(".png") {
@@ -144,7 +147,6 @@ import Testing
   @Test("a merge of one shard of three names the runs still missing")
   func partialMerge() throws {
     let dir = temporaryFolder("sweep-partial")
-    defer { try? FileManager.default.removeItem(atPath: dir) }
     let (status, log) = try Self.run(Self.grid + ["--out", dir, "--shard", "2/3"])
     #expect(status == 0, "\(log)")
     let (ms, merged) = try Self.run(["--merge", dir])
@@ -161,7 +163,6 @@ import Testing
   @Test("a folder that is not a sweep, a missing one and --shard with --merge are refused")
   func refusesMerge() throws {
     let dir = temporaryFolder("sweep-not")
-    defer { try? FileManager.default.removeItem(atPath: dir) }
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     var (status, out) = try Self.run(["--merge", dir])
     #expect(status != 0 && out.contains("not a sweep folder: it holds neither"), "\(out)")
@@ -176,7 +177,6 @@ import Testing
   @Test("shards of two different sweeps in one folder are not merged; the file and field are named")
   func refusesMixedShards() throws {
     let dir = temporaryFolder("sweep-mixed")
-    defer { try? FileManager.default.removeItem(atPath: dir) }
     var (status, out) = try Self.run(Self.grid + ["--out", dir, "--shard", "1/4"])
     #expect(status == 0, "\(out)")
     let other = Self.grid.map { $0 == "3" ? "2" : $0 }  // --steps 2 instead of 3

@@ -77,10 +77,6 @@ import Testing
 }
 
 @Suite struct SweepRunnerTests {
-  func tempDir() -> String {
-    FileManager.default.temporaryDirectory
-      .appendingPathComponent("schedtui-sweep-\(UUID().uuidString)").path
-  }
 
   let grid = SweepGrid(
     resolutions: [8, 16], scales: [1.0, 0.5],
@@ -96,8 +92,7 @@ import Testing
 
   @Test("an interrupted sweep resumes without re-running finished cells")
   func resumes() throws {
-    let dir = tempDir()
-    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let dir = temporaryFolder("sweep")
     var first = try SweepRunner(directory: dir, grid: grid, settings: ["steps": "10"])
     var calls = 0
     let finished = try first.run(train: { calls += 1; return fakeTrain($0) },
@@ -117,8 +112,7 @@ import Testing
 
   @Test("resuming with different settings is refused, naming every setting that differs")
   func refusesOtherExperiment() throws {
-    let dir = tempDir()
-    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let dir = temporaryFolder("sweep")
     var first = try SweepRunner(directory: dir, grid: grid, settings: ["steps": "10", "lr": "1"])
     _ = try first.run(train: fakeTrain, shouldStop: { false })
     var other = grid
@@ -133,8 +127,7 @@ import Testing
 
   @Test("more repeats extend a finished sweep; fewer are refused rather than dropping runs")
   func repeats() throws {
-    let dir = tempDir()
-    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let dir = temporaryFolder("sweep")
     var first = try SweepRunner(directory: dir, grid: grid, settings: [:])
     _ = try first.run(train: fakeTrain)
     var more = grid
@@ -151,8 +144,7 @@ import Testing
 
   @Test("a corrupt sweep.json is an error naming the file, and is left as it was")
   func corruptStateFile() throws {
-    let dir = tempDir()
-    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let dir = temporaryFolder("sweep")
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     try "{ not json".write(toFile: dir + "/sweep.json", atomically: true, encoding: .utf8)
     #expect {
@@ -193,9 +185,7 @@ import Testing
 @Suite struct SweepTrainerTests {
   @Test("a real run of a cell is trained, scored against the noise baseline, and resumes after a stop")
   func realRunStopsAndResumes() throws {
-    let dir = FileManager.default.temporaryDirectory
-      .appendingPathComponent("schedtui-sweeptrainer-\(UUID().uuidString)").path
-    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let dir = temporaryFolder("sweeptrainer")
     var settings = SweepSettings()
     settings.steps = 6
     settings.batch = 8

@@ -18,8 +18,11 @@ public struct SweepFamily: Equatable, Hashable, Sendable, CustomStringConvertibl
     public var description: String {
       switch self {
       case .invalid(let text, let reason):
-        return "--families: '\(text)' \(reason); allowed: linear, cosine:START:END:TAU, "
-          + "sigmoid:START:END:TAU (for example cosine:0.2:1:1)"
+        return FieldError(
+          field: "--families", value: "'\(text)'",
+          allowed: "linear, cosine:START:END:TAU, sigmoid:START:END:TAU (for example "
+            + "cosine:0.2:1:1)", reason: reason, source: .commandLine
+        ).description
       }
     }
   }

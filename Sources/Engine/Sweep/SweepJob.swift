@@ -56,7 +56,8 @@ public final class SweepJob: @unchecked Sendable {
     do {
       runner = try SweepRunner(
         directory: directory, grid: grid,
-        settings: settings.recorded(resolutions: grid.resolutions))
+        settings: settings.recorded(resolutions: grid.resolutions),
+        setup: settings.setup(grid: grid))
     } catch {
       return .failed("\(error)")
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Schedules
 
 /// Runs a sweep: every cell × repeat that `sweep.json` does not already hold, in grid order,
 /// saving the state after each run. The training itself is `train`, so the CLI and the explorer
@@ -60,9 +61,13 @@ public struct SweepRunner {
   /// A shard (``SweepShard``) shares the folder with the other shards, on other machines: it
   /// locks only its own lock file, keeps its state in `shards/`, writes no manifest (the merge
   /// does), and counts the runs of a `sweep.json` that a merge wrote as done (it only reads it).
+  ///
+  /// `setup`, when given, is written to the folder's `config.json` once the folder is accepted:
+  /// the sweep's shared training setup in the config format (``SweepSettings/setup(grid:)``).
+  /// Shards write it too; theirs are the same bytes, and each write is atomic.
   public init(
     directory: String, grid: SweepGrid, settings: [String: String], overwrite: Bool = false,
-    shard: SweepShard? = nil
+    shard: SweepShard? = nil, setup: Config? = nil
   ) throws {
     self.directory = directory
     self.shard = shard
@@ -113,6 +118,7 @@ public struct SweepRunner {
       }
       // A shard's file holds only its own runs.
       self.state = state.filtered { shard.owns(jobNumber: $0) }
+      try Self.write(setup, in: directory)
       return
     }
     if let loaded {
@@ -133,6 +139,14 @@ public struct SweepRunner {
     if manifest == nil || loaded == nil {
       try FolderManifest(kind: .sweep, what: SweepRunner.describe(grid)).write(in: directory)
     }
+    try Self.write(setup, in: directory)
+  }
+
+  static func write(_ setup: Config?, in directory: String) throws {
+    guard let setup else { return }
+    try AtomicFile.write(
+      setup.encoded(),
+      to: (directory as NSString).appendingPathComponent(TrainingRun.configFileName))
   }
 
   /// One line for the manifest: the grid.
@@ -292,8 +306,11 @@ public struct SweepShard: Equatable, Sendable, CustomStringConvertible {
     public var description: String {
       switch self {
       case .invalid(let text, let reason):
-        return "--shard \(text) is not allowed: \(reason); give K/N with whole numbers "
-          + "1 ≤ K ≤ N ≤ 10000 (for example 3/16)"
+        return FieldError(
+          field: "--shard", value: text,
+          allowed: "\(reason); give K/N with whole numbers 1 ≤ K ≤ N ≤ 10000 (for example 3/16)",
+          source: .commandLine
+        ).description
       }
     }
   }

@@ -22,6 +22,8 @@ public struct SweepSettings: Equatable, Sendable {
   public var learningRate: Double? = nil
   public var prediction = Objective.defaultPrediction
   public var weighting = Objective.defaultWeighting
+  /// γ of min-SNR-γ (only with `weighting` min-snr).
+  public var minSNRGamma = 5.0
   /// Classifier-free guidance weight when sampling; 0 as the paper's Table 4 (no guidance).
   public var guidance = 0.0
   public var evalSamples = 500
@@ -35,7 +37,7 @@ public struct SweepSettings: Equatable, Sendable {
 
   public static func defaultModel(resolution: Int) -> ModelKind { .mlpS }
   public static func defaultLearningRate(model: ModelKind) -> Double {
-    model == .mlpS ? 1e-3 : 5e-4
+    model.defaultLearningRate
   }
 
   public func model(resolution: Int) -> ModelKind {
@@ -61,12 +63,20 @@ public struct SweepSettings: Equatable, Sendable {
     c.seed = seed
     c.prediction = prediction
     c.weighting = weighting
+    c.minSNRGamma = minSNRGamma
     c.guidance = guidance
     c.evalSamples = evalSamples
     c.sampleSteps = sampleSteps
     c.checkpointEvery = max(steps / 4, 50)
     try c.validate()
     return c
+  }
+
+  /// The sweep folder's `config.json`: the training setup every cell shares, with the first
+  /// cell's schedule, input scale and resolution (the grid's first entries) standing for the
+  /// grid; each run's own folder, `cells/<cell>/seed-<s>/config.json`, holds its exact setup.
+  public func setup(grid: SweepGrid) throws -> Config {
+    Config(try config(cell: grid.cells[0], seed: grid.seed))
   }
 
   /// What `sweep.json` records, so that a resumed sweep is the same experiment.
@@ -76,6 +86,8 @@ public struct SweepSettings: Equatable, Sendable {
       "eval_samples": "\(evalSamples)", "sample_steps": "\(sampleSteps)",
       "prediction": prediction.rawValue, "weighting": weighting.rawValue, "guidance": "\(guidance)",
     ]
+    // Recorded only when changed, so sweeps from before the option resume unchanged.
+    if minSNRGamma != SweepSettings().minSNRGamma { s["min_snr_gamma"] = "\(minSNRGamma)" }
     for r in resolutions {
       s["model_\(r)"] = model(resolution: r).rawValue
       s["lr_\(r)"] = "\(learningRate(resolution: r))"

@@ -1,4 +1,5 @@
 import Foundation
+import Schedules
 
 /// What can go wrong loading training data, named by file, field and value.
 public enum DatasetError: Error, CustomStringConvertible, Equatable, Sendable {
@@ -14,14 +15,6 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable, Sendable {
       return "\(field) = \(value) is not allowed: \(allowed)"
     }
   }
-}
-
-/// Which data a run trains on.
-public enum DataKind: String, Codable, CaseIterable, Sendable {
-  /// The 1,797 handwritten 8×8 digits, optionally up-sampled to 16 or 32 pixels.
-  case digits
-  /// Greyscale patches cut from the bundled photographs, 16, 32 or 64 pixels.
-  case patches
 }
 
 /// Images in [−1, 1], (count, C·H·W) row-major, with labels, split into training and held-out.
@@ -67,9 +60,12 @@ public struct Dataset: Sendable {
     self.heldOutLabels = heldOutLabels
   }
 
-  /// The resolutions each kind of data comes in.
-  public static func allowedResolutions(_ kind: DataKind) -> [Int] {
-    kind == .digits ? [8, 16, 32] : [16, 32, 64]
+  /// The data `kind` names at `resolution`; `seed` places the patches (digits ignore it).
+  public static func load(_ kind: DataKind, resolution: Int, seed: UInt64) throws -> Dataset {
+    switch kind {
+    case .digits: return try digits(resolution: resolution)
+    case .patches: return try patches(resolution: resolution, seed: seed)
+    }
   }
 
   /// Every 6th digit (rows 5, 11, 17, …: 299 of 1,797) is held out for the metric; the rest train.
@@ -80,7 +76,7 @@ public struct Dataset: Sendable {
   /// pixel becomes an s×s block, s = resolution/8: exactly the redundancy the paper's argument
   /// is about, and area-averaging back to 8×8 recovers the original).
   public static func digits(resolution: Int = 8, path: String? = nil) throws -> Dataset {
-    guard allowedResolutions(.digits).contains(resolution) else {
+    guard DataKind.digits.resolutions.contains(resolution) else {
       throw DatasetError.invalid(
         field: "resolution", value: "\(resolution)", allowed: "8, 16 or 32 for digits")
     }

@@ -1,10 +1,4 @@
-/// Which reference denoiser to build (the two, exactly).
-public enum ModelKind: String, Codable, CaseIterable, Sendable {
-  /// MLP-S: for 8×8 data. See ``MLPS``.
-  case mlpS = "mlp-s"
-  /// ConvRes-S: for 16×16 to 64×64 data. See ``ConvResS``.
-  case convResS = "convres-s"
-}
+import Schedules
 
 /// The sizes of a denoiser. The defaults are the reference models'; tests shrink them.
 public struct ModelShape: Codable, Sendable, Equatable {

@@ -1,12 +1,5 @@
 import Foundation
-
-/// Which optimiser updates the weights.
-public enum OptimizerKind: String, Codable, CaseIterable, Sendable {
-  /// Adam with decoupled weight decay (Loshchilov & Hutter).
-  case adamw
-  /// LAMB (You et al.): Adam's step rescaled per tensor by ‖w‖ / ‖step‖, as the paper uses.
-  case lamb
-}
+import Schedules
 
 /// The optimiser's hyper-parameters (defaults: the paper's β1 0.9, β2 0.999, weight decay 0.01).
 public struct OptimizerSettings: Codable, Sendable, Equatable {

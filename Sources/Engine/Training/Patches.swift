@@ -1,4 +1,5 @@
 import Foundation
+import Schedules
 
 extension Dataset {
   /// Patches of the bundled photographs (`assets/images/*.png`), greyscale, in [−1, 1].
@@ -12,7 +13,7 @@ extension Dataset {
   public static func patches(
     resolution: Int, count: Int = 4096, heldOut: Int = 512, seed: UInt64 = 0
   ) throws -> Dataset {
-    guard allowedResolutions(.patches).contains(resolution) else {
+    guard DataKind.patches.resolutions.contains(resolution) else {
       throw DatasetError.invalid(
         field: "resolution", value: "\(resolution)", allowed: "16, 32 or 64 for patches")
     }

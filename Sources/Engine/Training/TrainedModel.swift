@@ -36,7 +36,7 @@ public final class TrainedModel {
     return try Sampler.sample(
       model: model, params: ema.data, objective: config.objective(),
       inputScale: config.inputScale, normalize: config.normalize, settings: settings,
-      labels: labels, batch: config.model == .mlpS ? 500 : 32, using: &rng)
+      labels: labels, batch: config.model.samplingBatch, using: &rng)
   }
 
   /// The sampling noise's stream for `seed`, kept apart from the training stream of the same

@@ -1,14 +1,6 @@
 import Foundation
 import Schedules
 
-/// Which sampler turns noise into samples.
-public enum SamplerKind: String, Codable, CaseIterable, Sendable {
-  /// DDPM ancestral sampling: the posterior q(z_s | z_t, ẑ0) with its full variance.
-  case ddpm
-  /// DDIM with stochasticity η (0: deterministic).
-  case ddim
-}
-
 /// Everything that defines a training run. Encoded into `summary.json` and every checkpoint.
 public struct TrainingConfig: Sendable, Equatable {
   /// The training schedule γ(t) and the input scale b; `normalize` divides each x_t by its
@@ -32,8 +24,8 @@ public struct TrainingConfig: Sendable, Equatable {
   public var data: DataKind = .digits
   public var resolution = 8
   public var model: ModelKind = .mlpS
-  public var steps = 5000
-  public var batch = 256
+  public var steps = ModelKind.mlpS.defaultSteps
+  public var batch = ModelKind.mlpS.defaultBatch
   public var seed: UInt64 = 0
   public var optimizer = OptimizerSettings()
 
@@ -47,7 +39,7 @@ public struct TrainingConfig: Sendable, Equatable {
   public var eta: Double = 0
   public var guidance: Double = 1
   /// Samples drawn for the Fréchet distance (0: skip the metric).
-  public var evalSamples = 500
+  public var evalSamples = ModelKind.mlpS.defaultEvalSamples
   /// Write a checkpoint every this many steps (and at the end).
   public var checkpointEvery = 500
 
@@ -72,7 +64,7 @@ public struct TrainingConfig: Sendable, Equatable {
   public var modelShape: ModelShape {
     ModelShape(
       kind: model, channels: 1, height: resolution, width: resolution,
-      classes: data == .digits ? 10 : 0)
+      classes: data.classes)
   }
 
   /// The sampler settings the run samples with: sampler, steps, η, guidance (0 for unlabelled
@@ -88,7 +80,7 @@ public struct TrainingConfig: Sendable, Equatable {
   }
 
   /// Checks every field a user can set; the error names it (as the `schedtui train` option
-  /// without its dashes), its value, and what is allowed.
+  /// without its dashes), its value, and what is allowed (``TrainingLimits``).
   public func validate() throws(DatasetError) {
     func check(_ ok: Bool, _ field: String, _ value: Any, _ allowed: String) throws(DatasetError) {
       if !ok { throw .invalid(field: field, value: "\(value)", allowed: allowed) }
@@ -100,18 +92,23 @@ public struct TrainingConfig: Sendable, Equatable {
       throw .invalid(
         field: "inference", value: sampleSchedule.family.rawValue, allowed: error.description)
     }
-    let sizes = Dataset.allowedResolutions(data)
+    let sizes = data.resolutions
     try check(
       sizes.contains(resolution), "resolution", resolution,
       sizes.map(String.init).joined(separator: ", ") + " for \(data.rawValue)")
-    try check(
-      model != .mlpS || resolution <= 32, "model",
-      "\(model.rawValue) at \(resolution)×\(resolution)",
-      "mlp-s up to 32 pixels; convres-s at any resolution")
-    try check(steps >= 1 && steps <= 10_000_000, "steps", steps, "1 … 10000000")
-    try check(batch >= 1 && batch <= 4096, "batch", batch, "1 … 4096")
+    if let largest = model.largestResolution {
+      try check(
+        resolution <= largest, "model", "\(model.rawValue) at \(resolution)×\(resolution)",
+        ModelKind.allCases.map { m in
+          m.largestResolution.map { "\(m.name) up to \($0) pixels" } ?? "\(m.name) at any resolution"
+        }.joined(separator: "; "))
+    }
+    try check(TrainingLimits.steps.contains(steps), "steps", steps, TrainingLimits.steps.text)
+    try check(TrainingLimits.batch.contains(batch), "batch", batch, TrainingLimits.batch.text)
     let lr = optimizer.learningRate
-    try check(lr.isFinite && lr > 0 && lr <= 1, "lr", lr, "a number in (0, 1]")
+    try check(
+      lr.isFinite && lr > 0 && lr <= TrainingLimits.learningRateMax, "lr", lr,
+      TrainingLimits.learningRateText)
     try check(
       labelDropout.isFinite && labelDropout >= 0 && labelDropout < 1, "label-dropout", labelDropout,
       "a number in [0, 1)")
@@ -122,20 +119,90 @@ public struct TrainingConfig: Sendable, Equatable {
     try check(
       optimizer.emaDecay.isFinite && optimizer.emaDecay >= 0 && optimizer.emaDecay < 1,
       "ema", optimizer.emaDecay, "a number in [0, 1)")
-    try check(sampleSteps >= 1 && sampleSteps <= 10_000, "sample-steps", sampleSteps, "1 … 10000")
-    try check(eta.isFinite && eta >= 0 && eta <= 1, "eta", eta, "a number in [0, 1]")
-    try check(guidance.isFinite && guidance >= 0 && guidance <= 20, "guidance", guidance, "0 … 20")
     try check(
-      evalSamples == 0 || (evalSamples >= 2 && evalSamples <= 100_000), "eval-samples", evalSamples,
-      "0 (no metric) or 2 … 100000 (a covariance needs two samples)")
+      TrainingLimits.sampleSteps.contains(sampleSteps), "sample-steps", sampleSteps,
+      TrainingLimits.sampleSteps.text)
+    try check(eta.isFinite && eta >= 0 && eta <= 1, "eta", eta, "a number in [0, 1]")
+    try check(
+      guidance.isFinite && TrainingLimits.guidance.contains(guidance), "guidance", guidance,
+      TrainingLimits.guidance.text)
+    try check(
+      evalSamples == 0 || TrainingLimits.evalSamples.contains(evalSamples), "eval-samples",
+      evalSamples,
+      "0 (no metric) or \(TrainingLimits.evalSamples.text) (a covariance needs two samples)")
     try check(checkpointEvery >= 1, "checkpoint-every", checkpointEvery, "1 or more steps")
     try check(
-      minSNRGamma.isFinite && minSNRGamma > 0 && minSNRGamma <= 1e6, "min-snr-gamma", minSNRGamma,
-      "a number in (0, 1e6]")
+      minSNRGamma.isFinite && minSNRGamma > 0 && minSNRGamma <= TrainingLimits.minSNRGammaMax,
+      "min-snr-gamma", minSNRGamma, TrainingLimits.minSNRGammaText)
     if let dataRMS {
       try check(
         dataRMS.isFinite && dataRMS > 0 && dataRMS <= 1e3, "data-rms", dataRMS,
         "a number in (0, 1000]")
+    }
+  }
+}
+
+extension DataKind {
+  /// The classes the data is labelled with; 0 for unlabelled data (no guidance).
+  public var classes: Int {
+    switch self {
+    case .digits: return 10
+    case .patches: return 0
+    }
+  }
+}
+
+/// What the engine knows of each model beyond its network: the sides it is built for, and the
+/// budget `schedtui train` gives it when neither the command line nor a config says.
+extension ModelKind {
+  /// The largest image side the model is built for (nil: any). MLP-S flattens the image, so its
+  /// first layer grows with the pixel count: 32 px (1,024 inputs) is as far as it is measured.
+  public var largestResolution: Int? {
+    switch self {
+    case .mlpS: return 32
+    case .convResS: return nil
+    }
+  }
+
+  /// The first model, in declaration order, built for `resolution`: MLP-S up to 32 px (it learns
+  /// digits there with the default objective, README "Training"), ConvRes-S above.
+  public static func `default`(resolution: Int) -> ModelKind {
+    allCases.first { $0.largestResolution.map { resolution <= $0 } ?? true }!
+  }
+
+  /// Default steps, batch, peak learning rate and Fréchet samples. A ConvRes-S step at 32×32
+  /// costs about 600 times an MLP-S example here, so its budget is smaller.
+  public var defaultSteps: Int {
+    switch self {
+    case .mlpS: return 5000
+    case .convResS: return 1000
+    }
+  }
+  public var defaultBatch: Int {
+    switch self {
+    case .mlpS: return 256
+    case .convResS: return 32
+    }
+  }
+  public var defaultLearningRate: Double {
+    switch self {
+    case .mlpS: return 1e-3
+    case .convResS: return 5e-4
+    }
+  }
+  public var defaultEvalSamples: Int {
+    switch self {
+    case .mlpS: return 500
+    case .convResS: return 250
+    }
+  }
+
+  /// Examples per forward pass when sampling: ConvRes-S's activations are large (see
+  /// ``TrainingLimits/batch``).
+  public var samplingBatch: Int {
+    switch self {
+    case .mlpS: return 500
+    case .convResS: return 32
     }
   }
 }
@@ -164,14 +231,39 @@ extension TrainingConfig: Codable {
     case checkpointEvery
   }
 
+  /// One stored field: its key and how it moves between a config and a container. A key that
+  /// is missing (a file from an older schedtui) keeps the default.
+  struct StoredField {
+    let decode: (KeyedDecodingContainer<CodingKeys>, inout TrainingConfig) throws -> Void
+    let encode: (TrainingConfig, inout KeyedEncodingContainer<CodingKeys>) throws -> Void
+
+    init<T: Codable>(_ key: CodingKeys, _ path: WritableKeyPath<TrainingConfig, T>) {
+      decode = { c, config in
+        if let value = try c.decodeIfPresent(T.self, forKey: key) { config[keyPath: path] = value }
+      }
+      encode = { config, c in try c.encode(config[keyPath: path], forKey: key) }
+    }
+  }
+
+  /// Every field but `weighting` and `dataRMS`, which have rules of their own.
+  static var storedFields: [StoredField] {
+    [
+      .init(.schedule, \.schedule), .init(.inputScale, \.inputScale),
+      .init(.normalize, \.normalize), .init(.prediction, \.prediction),
+      .init(.minSNRGamma, \.minSNRGamma), .init(.labelDropout, \.labelDropout),
+      .init(.data, \.data), .init(.resolution, \.resolution), .init(.model, \.model),
+      .init(.steps, \.steps), .init(.batch, \.batch), .init(.seed, \.seed),
+      .init(.optimizer, \.optimizer), .init(.sampleSchedule, \.sampleSchedule),
+      .init(.sampler, \.sampler), .init(.sampleSteps, \.sampleSteps), .init(.eta, \.eta),
+      .init(.guidance, \.guidance), .init(.evalSamples, \.evalSamples),
+      .init(.checkpointEvery, \.checkpointEvery),
+    ]
+  }
+
   public init(from decoder: any Decoder) throws {
+    self.init()
     let c = try decoder.container(keyedBy: CodingKeys.self)
-    let d = TrainingConfig()
-    schedule = try c.decodeIfPresent(SpecCoding.self, forKey: .schedule)?.spec ?? d.schedule
-    inputScale = try c.decodeIfPresent(Double.self, forKey: .inputScale) ?? d.inputScale
-    normalize = try c.decodeIfPresent(Bool.self, forKey: .normalize) ?? d.normalize
-    prediction = try c.decodeIfPresent(Parameterization.self, forKey: .prediction) ?? d.prediction
-    minSNRGamma = try c.decodeIfPresent(Double.self, forKey: .minSNRGamma) ?? d.minSNRGamma
+    for field in Self.storedFields { try field.decode(c, &self) }
     dataRMS = try c.decodeIfPresent(Double.self, forKey: .dataRMS)
     if let w = try c.decodeIfPresent(LossWeighting.self, forKey: .weighting) {
       weighting = w
@@ -184,89 +276,13 @@ extension TrainingConfig: Codable {
         throw TrainingConfigError.olderObjective(prediction: prediction, inputScale: inputScale)
       }
     }
-    labelDropout = try c.decodeIfPresent(Double.self, forKey: .labelDropout) ?? d.labelDropout
-    data = try c.decodeIfPresent(DataKind.self, forKey: .data) ?? d.data
-    resolution = try c.decodeIfPresent(Int.self, forKey: .resolution) ?? d.resolution
-    model = try c.decodeIfPresent(ModelKind.self, forKey: .model) ?? d.model
-    steps = try c.decodeIfPresent(Int.self, forKey: .steps) ?? d.steps
-    batch = try c.decodeIfPresent(Int.self, forKey: .batch) ?? d.batch
-    seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? d.seed
-    optimizer = try c.decodeIfPresent(OptimizerSettings.self, forKey: .optimizer) ?? d.optimizer
-    sampleSchedule =
-      try c.decodeIfPresent(SpecCoding.self, forKey: .sampleSchedule)?.spec ?? d.sampleSchedule
-    sampler = try c.decodeIfPresent(SamplerKind.self, forKey: .sampler) ?? d.sampler
-    sampleSteps = try c.decodeIfPresent(Int.self, forKey: .sampleSteps) ?? d.sampleSteps
-    eta = try c.decodeIfPresent(Double.self, forKey: .eta) ?? d.eta
-    guidance = try c.decodeIfPresent(Double.self, forKey: .guidance) ?? d.guidance
-    evalSamples = try c.decodeIfPresent(Int.self, forKey: .evalSamples) ?? d.evalSamples
-    checkpointEvery = try c.decodeIfPresent(Int.self, forKey: .checkpointEvery) ?? d.checkpointEvery
   }
 
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: CodingKeys.self)
-    try c.encode(SpecCoding(schedule), forKey: .schedule)
-    try c.encode(inputScale, forKey: .inputScale)
-    try c.encode(normalize, forKey: .normalize)
-    try c.encode(prediction, forKey: .prediction)
+    for field in Self.storedFields { try field.encode(self, &c) }
     try c.encode(weighting, forKey: .weighting)
-    try c.encode(minSNRGamma, forKey: .minSNRGamma)
     try c.encodeIfPresent(dataRMS, forKey: .dataRMS)
-    try c.encode(labelDropout, forKey: .labelDropout)
-    try c.encode(data, forKey: .data)
-    try c.encode(resolution, forKey: .resolution)
-    try c.encode(model, forKey: .model)
-    try c.encode(steps, forKey: .steps)
-    try c.encode(batch, forKey: .batch)
-    try c.encode(seed, forKey: .seed)
-    try c.encode(optimizer, forKey: .optimizer)
-    try c.encode(SpecCoding(sampleSchedule), forKey: .sampleSchedule)
-    try c.encode(sampler, forKey: .sampler)
-    try c.encode(sampleSteps, forKey: .sampleSteps)
-    try c.encode(eta, forKey: .eta)
-    try c.encode(guidance, forKey: .guidance)
-    try c.encode(evalSamples, forKey: .evalSamples)
-    try c.encode(checkpointEvery, forKey: .checkpointEvery)
-  }
-}
-
-/// The JSON form of a ``ScheduleSpec`` inside a training config: every field, named as in Swift.
-// Kept private to training files so that the schedules engineer's own config format can evolve;
-// a run directory only needs to round-trip through this.
-struct SpecCoding: Codable {
-  var family: ScheduleFamily
-  var start, end, tau, clipMin: Double
-  var trainSteps: Int
-  var betaStart, betaEnd, baseResolution, resolution, sigmaMin, sigmaMax, rho: Double
-  var laplaceMu, laplaceBeta, shift: Double
-  var zeroTerminalSNR: Bool
-
-  init(_ s: ScheduleSpec) {
-    family = s.family
-    start = s.start
-    end = s.end
-    tau = s.tau
-    clipMin = s.clipMin
-    trainSteps = s.trainSteps
-    betaStart = s.betaStart
-    betaEnd = s.betaEnd
-    baseResolution = s.baseResolution
-    resolution = s.resolution
-    sigmaMin = s.sigmaMin
-    sigmaMax = s.sigmaMax
-    rho = s.rho
-    laplaceMu = s.laplaceMu
-    laplaceBeta = s.laplaceBeta
-    shift = s.shift
-    zeroTerminalSNR = s.zeroTerminalSNR
-  }
-
-  var spec: ScheduleSpec {
-    ScheduleSpec(
-      family: family, start: start, end: end, tau: tau, clipMin: clipMin, trainSteps: trainSteps,
-      betaStart: betaStart, betaEnd: betaEnd, baseResolution: baseResolution,
-      resolution: resolution, sigmaMin: sigmaMin, sigmaMax: sigmaMax, rho: rho,
-      laplaceMu: laplaceMu, laplaceBeta: laplaceBeta, shift: shift, zeroTerminalSNR: zeroTerminalSNR
-    )
   }
 }
 
@@ -281,31 +297,57 @@ extension TrainingConfig {
     normalize = config.normalize
     sampleSchedule = config.inference.schedule
     sampleSteps = config.inference.steps
-    if let t = config.training {
-      model = t.model == .mlpS ? .mlpS : .convResS
-      steps = t.steps
-      batch = t.batch
-      optimizer.learningRate = t.lr
-      seed = t.seed
-      data = t.data == .digits ? .digits : .patches
-      resolution = t.resolution
-      prediction = t.prediction
-      weighting = t.weighting
-      minSNRGamma = t.minSNRGamma
-      sampler = t.sampler == .ddpm ? .ddpm : .ddim
-      guidance = t.guidance
+    if let section = config.training {
+      for field in Self.sectionFields { field.read(section, &self) }
     }
+  }
+
+  /// The config's `training` section for these settings (the sampler's steps go to the
+  /// `inference` section, which ``init(_:)`` reads them from).
+  public var section: TrainingSection {
+    var section = TrainingSection()
+    for field in Self.sectionFields { field.write(self, &section) }
+    return section
+  }
+
+  /// A setting both a training config and a config's `training` section hold, by its two paths,
+  /// so that reading a section and writing one cannot disagree about a field.
+  struct SectionField {
+    let read: (TrainingSection, inout TrainingConfig) -> Void
+    let write: (TrainingConfig, inout TrainingSection) -> Void
+
+    init<T>(_ config: WritableKeyPath<TrainingConfig, T>, _ section: WritableKeyPath<TrainingSection, T>) {
+      read = { s, c in c[keyPath: config] = s[keyPath: section] }
+      write = { c, s in s[keyPath: section] = c[keyPath: config] }
+    }
+  }
+
+  /// Every field of ``TrainingSection``, with where the training config keeps it.
+  static var sectionFields: [SectionField] {
+    [
+      .init(\.model, \.model), .init(\.steps, \.steps), .init(\.batch, \.batch),
+      .init(\.optimizer.learningRate, \.lr), .init(\.seed, \.seed), .init(\.data, \.data),
+      .init(\.resolution, \.resolution), .init(\.prediction, \.prediction),
+      .init(\.weighting, \.weighting), .init(\.minSNRGamma, \.minSNRGamma),
+      .init(\.sampler, \.sampler), .init(\.guidance, \.guidance),
+      .init(\.optimizer.kind, \.optimizer), .init(\.optimizer.warmupSteps, \.warmup),
+      .init(\.optimizer.emaDecay, \.ema), .init(\.labelDropout, \.labelDropout),
+      .init(\.evalSamples, \.evalSamples), .init(\.checkpointEvery, \.checkpointEvery),
+    ]
   }
 }
 
-extension TrainingConfig {
-  /// The config's `training` section for these settings (the explorer's export writes it; the
-  /// sampler's steps go to the `inference` section, which ``init(_:)`` reads them from).
-  public var section: TrainingSection {
-    TrainingSection(
-      model: model == .mlpS ? .mlpS : .convResS, steps: steps, batch: batch,
-      lr: optimizer.learningRate, seed: seed, data: data == .digits ? .digits : .patches,
-      resolution: resolution, prediction: prediction, weighting: weighting,
-      minSNRGamma: minSNRGamma, sampler: sampler == .ddpm ? .ddpm : .ddim, guidance: guidance)
+extension Config {
+  /// The config a run folder's `config.json` holds for `training`: its schedule, b,
+  /// normalisation, inference schedule and steps, and its training section (everything a user
+  /// can set; σ_d, η and the optimiser's inner constants stay in `summary.json`). Canonical, so
+  /// `TrainingConfig(Config(c))` gives back every one of those fields.
+  public init(_ training: TrainingConfig) {
+    self.init(
+      schedule: training.schedule, inputScale: training.inputScale,
+      normalize: training.normalize,
+      inference: InferenceSection(schedule: training.sampleSchedule, steps: training.sampleSteps),
+      training: training.section)
+    self = canonical
   }
 }

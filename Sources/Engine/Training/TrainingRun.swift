@@ -108,6 +108,19 @@ public final class TrainingRun {
     trainer = try Trainer(config: config, dataset: TrainingRun.loadData(config))
     // The trainer's config has σ_d measured from the data: the one to record.
     self.config = trainer.config
+    try writeConfigFile()
+  }
+
+  /// The name of the run's setup in the config format that `--config` and the explorer read.
+  public static let configFileName = "config.json"
+
+  /// Writes the run's setup as a config (``Config/init(_:)``) to `config.json`, atomically, so
+  /// the folder can be opened with `schedtui curve --config`, the explorer, or trained again.
+  func writeConfigFile() throws {
+    guard let directory else { return }
+    try AtomicFile.write(
+      Config(config).encoded(),
+      to: (directory as NSString).appendingPathComponent(TrainingRun.configFileName))
   }
 
   /// Continues the run saved in `directory`; `steps`, when given, replaces the total (to train
@@ -140,6 +153,8 @@ public final class TrainingRun {
     lastCheckpointStep = ckpt.header.step
     trainer = try Trainer(config: config, dataset: TrainingRun.loadData(config))
     self.config = trainer.config
+    // A folder from before config.json gains one; a resumed run with more steps updates it.
+    try writeConfigFile()
     guard ckpt.header.parameterCount == trainer.params.count else {
       throw CheckpointError.corrupt(
         path: path,
@@ -198,10 +213,7 @@ public final class TrainingRun {
   }
 
   static func loadData(_ config: TrainingConfig) throws -> Dataset {
-    switch config.data {
-    case .digits: return try Dataset.digits(resolution: config.resolution)
-    case .patches: return try Dataset.patches(resolution: config.resolution, seed: config.seed)
-    }
+    try Dataset.load(config.data, resolution: config.resolution, seed: config.seed)
   }
 
   /// Trains to `config.steps`, then samples and measures. Returns the summary (also written to
@@ -293,7 +305,7 @@ public final class TrainingRun {
     return try Sampler.sample(
       model: trainer.model, params: trainer.ema.data, objective: trainer.objective,
       inputScale: config.inputScale, normalize: config.normalize, settings: settings,
-      labels: labels, batch: config.model == .mlpS ? 500 : 32, using: &rng)
+      labels: labels, batch: config.model.samplingBatch, using: &rng)
   }
 
   func finish(progress: (RunEvent) -> Void) throws -> RunSummary {

@@ -47,32 +47,17 @@ import Testing
 
 /// `schedtui noise` run as a user would: the executable built beside the tests.
 @Suite struct NoiseCommandTests {
-  static let executable: String = {
-    let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-      .appendingPathComponent("schedtui").path
-    if FileManager.default.isExecutableFile(atPath: beside) { return beside }
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-      .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    return root.appendingPathComponent(".build/debug/schedtui").path
-  }()
+  static var executable: String { SchedtuiCommand.executable }
 
+  /// `schedtui noise arguments…`, its standard output and error together.
   static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = ["noise"] + arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    let r = try SchedtuiCommand.run(["noise"] + arguments)
+    return (r.status, r.output + r.error)
   }
 
   @Test("writes the figure and prints the probe for each resolution")
   func writesFigure() throws {
     let dir = temporaryFolder()
-    defer { try? FileManager.default.removeItem(atPath: dir) }
     let out = dir + "/fig.png"
     let (status, output) = try Self.run([
       "--gamma", "0.7", "--resolutions", "16,32", "--size", "32", "--output", out,
@@ -103,7 +88,6 @@ import Testing
     ])
   func refuses(arguments: [String], message: String) throws {
     let dir = temporaryFolder()
-    defer { try? FileManager.default.removeItem(atPath: dir) }
     let (status, output) = try Self.run(arguments + ["--output", dir + "/fig.png"])
     #expect(status != 0)
     #expect(output.contains(message), "\(output)")
@@ -113,7 +97,6 @@ import Testing
   @Test("--t takes γ(t) and b from the schedule options, here the paper's Table 1 preset")
   func atTime() throws {
     let dir = temporaryFolder()
-    defer { try? FileManager.default.removeItem(atPath: dir) }
     // table1-256: γ = 1 − t, b = 0.5; at t = 0.3, γ = 0.7 and logSNR = log(0.7·0.25/0.3).
     let (status, output) = try Self.run([
       "--t", "0.3", "--preset", "table1-256", "--resolutions", "8", "--size", "16",

@@ -31,13 +31,6 @@ enum PNGFixtures {
   }
 }
 
-/// A fresh temporary folder per use, removed by the caller.
-func temporaryFolder() -> String {
-  let dir = NSTemporaryDirectory() + "schedtui-test-\(UUID().uuidString)"
-  try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-  return dir
-}
-
 @Suite struct PNGTests {
   @Test(
     "every colour type and bit depth reads as the stored samples scaled to [0, 1]",
@@ -85,7 +78,6 @@ func temporaryFolder() -> String {
     let pixels = (0..<(width * height * channels)).map { Float(($0 * 37) % 256) / 255 }
     let image = Image(width: width, height: height, channels: channels, pixels: pixels)
     let dir = temporaryFolder()
-    defer { try? FileManager.default.removeItem(atPath: dir) }
     let path = dir + "/sub/out.png"
     try PNG.write(image, to: path)
     let back = try PNG.read(path: path)
@@ -214,7 +206,6 @@ func temporaryFolder() -> String {
   @Test("missing files, folders and empty files on disk are errors naming the path")
   func fileSystemErrors() throws {
     let dir = temporaryFolder()
-    defer { try? FileManager.default.removeItem(atPath: dir) }
     #expect(throws: PNGError.cannotRead(path: dir + "/none.png", reason: "no such file")) {
       try PNG.read(path: dir + "/none.png")
     }
@@ -230,7 +221,6 @@ func temporaryFolder() -> String {
   @Test("writing where a folder cannot be created is an error naming the path")
   func writeError() throws {
     let dir = temporaryFolder()
-    defer { try? FileManager.default.removeItem(atPath: dir) }
     #expect(FileManager.default.createFile(atPath: dir + "/file", contents: Data([1])))
     let target = dir + "/file/out.png"
     do {

@@ -40,7 +40,6 @@ import Testing
     arguments: [(0.1, "weights"), (0.4, "EMA weights"), (0.6, "Adam m"), (0.9, "Adam v")])
   func flippedByteIsRefused(fraction: Double, part: String) throws {
     let dir = try trainedFolder("flip")
-    defer { try? FileManager.default.removeItem(atPath: dir) }
     let path = dir + "/" + Checkpoint.fileName
     _ = try flip(path, at: fraction)
     // `schedtui sample` loads through TrainedModel, `train --resume` through TrainingRun.
@@ -62,7 +61,6 @@ import Testing
   @Test("a flipped byte in the JSON header is refused before the header is parsed")
   func flippedHeader() throws {
     let dir = try trainedFolder("header")
-    defer { try? FileManager.default.removeItem(atPath: dir) }
     let path = dir + "/" + Checkpoint.fileName
     var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
     // A digit in the header changed to another digit is still valid JSON: only the CRC sees it.
@@ -81,7 +79,6 @@ import Testing
   @Test("a version-1 checkpoint (no checksums) written before them still loads")
   func readsVersion1() throws {
     let dir = try trainedFolder("v1")
-    defer { try? FileManager.default.removeItem(atPath: dir) }
     let path = dir + "/" + Checkpoint.fileName
     let v2 = try Checkpoint.read(from: path)
     // Version 1 is version 2 without the 20-byte trailer and with the old magic.

@@ -17,8 +17,10 @@ import Testing
     return ""
   }
 
-  func exploding() -> TrainingConfig {
+  /// 200 steps at lr = 1 without warm-up or clipping: it diverges within a few steps.
+  func exploding(checkpointEvery: Int = 2) -> TrainingConfig {
     var c = tinyConfig(steps: 200)
+    c.checkpointEvery = checkpointEvery
     c.optimizer.learningRate = 1
     c.optimizer.warmupSteps = 0
     c.optimizer.gradientClip = 0
@@ -28,10 +30,7 @@ import Testing
   @Test("diverging before the first checkpoint says none was written, and no clipping advice")
   func noCheckpointYet() throws {
     let dir = temporaryFolder("diverge-early")
-    defer { try? FileManager.default.removeItem(atPath: dir) }
-    var c = exploding()
-    c.checkpointEvery = 150
-    let text = try diverge(c, in: dir)
+    let text = try diverge(exploding(checkpointEvery: 150), in: dir)
     #expect(text.contains("No checkpoint was written"), "\(text)")
     #expect(!text.contains("is kept"), "\(text)")
     #expect(!FileManager.default.fileExists(atPath: dir + "/checkpoint.bin"))
@@ -40,10 +39,7 @@ import Testing
   @Test("diverging after a checkpoint names its step and path, which really exist")
   func checkpointKept() throws {
     let dir = temporaryFolder("diverge-late")
-    defer { try? FileManager.default.removeItem(atPath: dir) }
-    var c = exploding()
-    c.checkpointEvery = 1
-    let text = try diverge(c, in: dir)
+    let text = try diverge(exploding(checkpointEvery: 1), in: dir)
     let path = dir + "/checkpoint.bin"
     let step = try Checkpoint.read(from: path).header.step
     #expect(text.contains("The checkpoint of step \(step) is kept at \(path)"), "\(text)")

@@ -3,7 +3,18 @@ import TestSupport
 import Testing
 
 @Suite struct TrainingModelGradientTests {
-  /// Checks every parameter of `model` (tiny) against finite differences of L = Σ out·r.
+  /// Checks every parameter of `model` (tiny) against finite differences of L = Σ out·r, prints
+  /// the largest relative difference (llm.c's habit) and expects every parameter checked and
+  /// within 2e-2 of its finite difference.
+  func expectGradientsMatch(_ model: any Denoiser, B: Int, name: String) {
+    let result = check(model, B: B)
+    print(
+      "gradient check \(name): \(result.checked) values, largest relative difference "
+        + "\(result.worstRelative)")
+    #expect(result.checked == model.layout.count)
+    #expect(result.worstRelative < 2e-2)
+  }
+
   func check(_ model: any Denoiser, B: Int) -> GradientCheck {
     var rng = SplitMixForTests(seed: 11)
     let D = model.shape.pixels
@@ -30,12 +41,7 @@ import Testing
     var shape = ModelShape(kind: .mlpS, channels: 1, height: 2, width: 2, classes: 2)
     shape.hidden = 6
     shape.embedding = 4
-    let result = check(MLPS(shape), B: 3)
-    print(
-      "gradient check MLP-S: \(result.checked) values, largest relative difference "
-        + "\(result.worstRelative)")
-    #expect(result.checked == MLPS(shape).layout.count)
-    #expect(result.worstRelative < 2e-2)
+    expectGradientsMatch(MLPS(shape), B: 3, name: "MLP-S")
   }
 
   @Test("ConvRes-S (tiny): every parameter's gradient matches finite differences")
@@ -45,11 +51,7 @@ import Testing
     shape.conditioning = 4
     shape.embedding = 4
     shape.blocks = 2
-    let result = check(ConvResS(shape), B: 2)
-    print(
-      "gradient check ConvRes-S: \(result.checked) values, largest relative difference "
-        + "\(result.worstRelative)")
-    #expect(result.worstRelative < 2e-2)
+    expectGradientsMatch(ConvResS(shape), B: 2, name: "ConvRes-S")
   }
 
   @Test("the reference sizes: MLP-S on 8×8 and ConvRes-S on 32×32 have the issue's parameters")

@@ -5,13 +5,6 @@ import Testing
 
 @testable import Engine
 
-/// A fresh empty folder under the temporary directory.
-func temporaryFolder(_ name: String) -> String {
-  let path = NSTemporaryDirectory() + "schedtui-\(name)-\(UInt32.random(in: 0...UInt32.max))"
-  try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-  return path
-}
-
 @Suite struct TrainingRunTests {
   func config(_ objective: (Parameterization, LossWeighting)? = nil) -> TrainingConfig {
     var c = tinyConfig(steps: 6)
@@ -33,10 +26,6 @@ func temporaryFolder(_ name: String) -> String {
     func config() -> TrainingConfig { self.config((prediction, weighting)) }
     let a = temporaryFolder("straight")
     let b = temporaryFolder("resumed")
-    defer {
-      try? FileManager.default.removeItem(atPath: a)
-      try? FileManager.default.removeItem(atPath: b)
-    }
     let straight = try TrainingRun(config: config(), directory: a)
     straight.logEvery = 1
     let whole = try straight.run()
@@ -87,7 +76,6 @@ func temporaryFolder(_ name: String) -> String {
   @Test("a folder that already holds a run is not overwritten")
   func refusesToOverwrite() throws {
     let dir = temporaryFolder("taken")
-    defer { try? FileManager.default.removeItem(atPath: dir) }
     var c = config()
     c.steps = 1
     _ = try TrainingRun(config: c, directory: dir).run()
@@ -97,7 +85,6 @@ func temporaryFolder(_ name: String) -> String {
   @Test("missing and corrupt checkpoints are reported with their path")
   func badCheckpoints() throws {
     let dir = temporaryFolder("bad")
-    defer { try? FileManager.default.removeItem(atPath: dir) }
     #expect(throws: CheckpointError.missing(path: dir + "/checkpoint.bin")) {
       try TrainedModel(directory: dir)
     }
@@ -197,7 +184,6 @@ func temporaryFolder(_ name: String) -> String {
     "sampling a finished run with its settings and seed reproduces its summary's Fréchet distance")
   func reproduces() throws {
     let dir = temporaryFolder("reproduce")
-    defer { try? FileManager.default.removeItem(atPath: dir) }
     var c = tinyConfig(steps: 2)
     c.evalSamples = 20
     c.sampleSteps = 3

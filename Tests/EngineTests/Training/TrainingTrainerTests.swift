@@ -133,8 +133,7 @@ func tinyTrainer(_ c: TrainingConfig, hidden: Int = 16) throws -> Trainer {
       c.optimizer.learningRate = 3e-3
       let t = try tinyTrainer(c, hidden: 64)
       let reports = (0..<150).map { _ in t.step() }
-      let first = reports.prefix(15).map(\.outputLoss).reduce(0, +) / 15
-      let last = reports.suffix(15).map(\.outputLoss).reduce(0, +) / 15
+      let (first, last) = Self.ends(reports.map(\.outputLoss), over: 15)
       #expect(last < first, "\(prediction) × \(weighting): output MSE \(first) → \(last)")
       #expect(reports.allSatisfy { !$0.diverged && $0.loss.isFinite })
     }
@@ -152,6 +151,11 @@ func tinyTrainer(_ c: TrainingConfig, hidden: Int = 16) throws -> Trainer {
     }
   }
 
+  /// The mean of the first and of the last `n` values.
+  static func ends(_ values: [Double], over n: Int) -> (first: Double, last: Double) {
+    (values.prefix(n).reduce(0, +) / Double(n), values.suffix(n).reduce(0, +) / Double(n))
+  }
+
   @Test("the loss falls over a short run")
   func learns() throws {
     var c = tinyConfig(steps: 200)
@@ -160,8 +164,7 @@ func tinyTrainer(_ c: TrainingConfig, hidden: Int = 16) throws -> Trainer {
     c.optimizer.learningRate = 3e-3
     let t = try tinyTrainer(c, hidden: 64)
     let reports = (0..<200).map { _ in t.step() }
-    let first = reports.prefix(10).map(\.loss).reduce(0, +) / 10
-    let last = reports.suffix(10).map(\.loss).reduce(0, +) / 10
+    let (first, last) = Self.ends(reports.map(\.loss), over: 10)
     #expect(last < 0.8 * first, "loss \(first) → \(last)")
     #expect(reports.allSatisfy { !$0.diverged })
   }

@@ -1,0 +1,87 @@
+/// Every range a training setting must lie in, stated once.
+///
+/// The config reader (``TrainingSection/validate()``), the engine's `TrainingConfig.validate()`,
+/// the commands' `--help` and checks, the explorer's setup rows and the README quote these
+/// constants; a test compares the README's numbers with them.
+public enum TrainingLimits {
+  /// Optimiser steps per run.
+  public static let steps = 1...10_000_000
+  /// Examples per step. 4,096, the engine's ceiling, is what it can hold for MLP-S at every side
+  /// (8 hidden activations of 512 plus 3 images per example: about 25 KB at 32 px, 100 MB per
+  /// batch). Far above it nothing fits: ConvRes-S keeps 21 feature maps of 64 channels per
+  /// example for its backward pass, 21·64·H·W·4 B, which is 5.5 MB at 32 px and 22 MB at 64 px,
+  /// so 4,096 of them at 64 px would need 90 GB; batches of tens are what it trains with here.
+  public static let batch = 1...4096
+  /// The peak learning rate: a number in (0, `learningRateMax`].
+  public static let learningRateMax = 1.0
+  /// Seeds are whole numbers a JSON config holds exactly (JSON numbers are doubles): 0 … 2^53.
+  public static let seedMax: UInt64 = 1 << 53
+  /// γ of min-SNR-γ: a number in (0, `minSNRGammaMax`].
+  public static let minSNRGammaMax = 1e6
+  /// Classifier-free guidance weight w.
+  public static let guidance: ClosedRange<Double> = 0...20
+  /// Sampler steps for a run's samples and `schedtui sample`.
+  public static let sampleSteps = 1...10_000
+  /// Samples for the Fréchet distance (a covariance needs two); 0 skips the metric.
+  public static let evalSamples = 2...100_000
+  /// OpenBLAS threads.
+  public static let threads = 1...64
+}
+
+extension ClosedRange where Bound: BinaryInteger {
+  /// `1 … 4096`, as the engine's messages and the explorer write a whole-number range.
+  public var text: String { "\(lowerBound) … \(upperBound)" }
+  /// `[1, 4096]`, as the config reader writes it.
+  public var interval: String { "[\(lowerBound), \(upperBound)]" }
+}
+
+extension ClosedRange where Bound == Double {
+  /// `0 … 20` (whole bounds without a decimal point).
+  public var text: String { "\(TrainingLimits.short(lowerBound)) … \(TrainingLimits.short(upperBound))" }
+  /// `[0, 20]`.
+  public var interval: String {
+    "[\(TrainingLimits.short(lowerBound)), \(TrainingLimits.short(upperBound))]"
+  }
+}
+
+extension TrainingLimits {
+  /// `20` for 20.0, `0.5` for 0.5.
+  static func short(_ x: Double) -> String { shortNumber(x) }
+  /// `(0, 1]`: the learning rate's range.
+  public static var learningRateInterval: String { "(0, \(short(learningRateMax))]" }
+  /// `a number in (0, 1]`, as every message states it.
+  public static var learningRateText: String { "a number in \(learningRateInterval)" }
+  /// `a whole number in [0, 2^53]`.
+  public static let seedText = "a whole number in [0, 2^53]"
+  /// `a number in (0, 1e6]`.
+  public static let minSNRGammaText = "a number in (0, 1e6]"
+}
+
+extension TrainingLimits {
+  /// One row per limit: the setting, its option, its config key and the allowed range.
+  public static let rows: [(setting: String, option: String, configKey: String, allowed: String)] =
+    [
+      ("optimiser steps", "--steps", "training.steps", steps.text),
+      ("examples per step", "--batch", "training.batch", batch.text),
+      ("peak learning rate", "--lr", "training.lr", learningRateInterval),
+      ("seed", "--seed", "training.seed", "0 … 2^53"),
+      ("γ of min-SNR-γ", "--min-snr-gamma", "training.min_snr_gamma", "(0, 1e6]"),
+      ("guidance weight w", "--guidance", "training.guidance", guidance.text),
+      ("sampling steps of a run", "--sample-steps", "inference.steps", sampleSteps.text),
+      (
+        "samples for the Fréchet distance", "--eval-samples", "training.eval_samples",
+        "0 (none) or \(evalSamples.text)"
+      ),
+      ("OpenBLAS threads", "--threads", "—", threads.text),
+    ]
+
+  /// The README's "Limits" table, exactly as the README holds it.
+  public static var markdownTable: String {
+    var lines = ["| setting | option | config key | allowed |", "|---|---|---|---|"]
+    for r in rows {
+      let key = r.configKey == "—" ? "—" : "`\(r.configKey)`"
+      lines.append("| \(r.setting) | `\(r.option)` | \(key) | \(r.allowed) |")
+    }
+    return lines.joined(separator: "\n")
+  }
+}

@@ -1,0 +1,187 @@
+/// A closed set of names a user chooses from: a model, the data, the sampler, the optimiser, the
+/// schedule family, the objective's output and weighting.
+///
+/// Each vocabulary is one enum, defined once, here in Schedules (names only, no engine code), and
+/// everything that shows or reads its names derives them from it: the command line
+/// (`ExpressibleByArgument` in the executable), the config reader (``Config``'s `training`
+/// section), the explorer's setup rows and the README's table (``Vocabularies/markdownTable``,
+/// which a test compares with the README). The engine switches over the cases exhaustively, so
+/// adding a case is one line here plus what the compiler then asks for.
+///
+/// A case has one spelling, its ``name`` (the raw value), both on the command line and in a
+/// config file, so a flag and a file can never disagree about what a value is called.
+public protocol Vocabulary: CaseIterable, RawRepresentable, Hashable, Sendable, Codable
+where RawValue == String, AllCases == [Self] {
+  /// What the set is called in messages and tables: "model", "data", ….
+  static var concept: String { get }
+  /// The option that chooses it on the command line, with its dashes: `--model`.
+  static var option: String { get }
+  /// The key in a config file, with its section: `training.model`.
+  static var configKey: String { get }
+  /// The name the explorer and the tables show (for most vocabularies the name itself).
+  var displayName: String { get }
+  /// One line for `--help`, the explorer's help and the README.
+  var help: String { get }
+}
+
+extension Vocabulary {
+  /// By default the option without its dashes: `model`.
+  public static var concept: String { String(option.dropFirst(2)) }
+  /// By default the option's name in the `training` section: `training.model`.
+  public static var configKey: String { "training." + option.dropFirst(2) }
+  /// By default the name itself: `mlp-s`, `digits`, `ddpm` are what the papers call them.
+  public var displayName: String { name }
+
+  /// The name on the command line and in a config file (one spelling for both).
+  public var name: String { rawValue }
+
+  /// Every name, in declaration order (the order ←/→ cycle them in the explorer).
+  public static var names: [String] { allCases.map(\.rawValue) }
+
+  /// The case called `name`, if there is one (names are case-sensitive, as in a file).
+  public init?(name: String) { self.init(rawValue: name) }
+
+  /// `mlp-s, convres-s`: what a message lists as allowed.
+  public static var namesList: String { names.joined(separator: ", ") }
+
+  /// `mlp-s: a 512-wide MLP …; convres-s: …` for an option's `--help`.
+  public static var helpList: String {
+    allCases.map { "\($0.name): \($0.help)" }.joined(separator: "; ")
+  }
+}
+
+// MARK: - The vocabularies
+
+/// Which reference denoiser to train (issue 4's two).
+public enum ModelKind: String, Vocabulary {
+  /// MLP-S: the image flattened through a 512-wide MLP; up to 32 px. See Engine's `MLPS`.
+  case mlpS = "mlp-s"
+  /// ConvRes-S: a small convolutional residual network; any resolution. See Engine's `ConvResS`.
+  case convResS = "convres-s"
+
+  public static let option = "--model"
+  public var help: String {
+    switch self {
+    case .mlpS: return "a 512-wide MLP on the flattened image, up to 32 px"
+    case .convResS: return "a small convolutional residual network, any resolution"
+    }
+  }
+}
+
+/// Which data a run trains on.
+public enum DataKind: String, Vocabulary {
+  /// The 1,797 handwritten 8×8 digits, optionally up-sampled to 16 or 32 pixels.
+  case digits
+  /// Greyscale patches cut from the bundled photographs, 16, 32 or 64 pixels.
+  case patches
+
+  public static let option = "--data"
+  public var help: String {
+    switch self {
+    case .digits: return "the 1,797 handwritten digits (10 classes) at 8, 16 or 32 px"
+    case .patches: return "grey patches of the bundled photographs (no labels) at 16, 32 or 64 px"
+    }
+  }
+
+  /// The image sides this data comes in, smallest first (the smallest is the default).
+  public var resolutions: [Int] {
+    switch self {
+    case .digits: return [8, 16, 32]
+    case .patches: return [16, 32, 64]
+    }
+  }
+}
+
+/// Which sampler turns noise into samples.
+public enum SamplerKind: String, Vocabulary {
+  /// DDPM ancestral sampling: the posterior q(z_s | z_t, ẑ0) with its full variance.
+  case ddpm
+  /// DDIM with stochasticity η (0: deterministic).
+  case ddim
+
+  public static let option = "--sampler"
+  public var help: String {
+    switch self {
+    case .ddpm: return "DDPM's ancestral sampler, the posterior with its full variance"
+    case .ddim: return "DDIM, deterministic at η = 0"
+    }
+  }
+}
+
+/// Which optimiser updates the weights.
+public enum OptimizerKind: String, Vocabulary {
+  /// Adam with decoupled weight decay (Loshchilov & Hutter).
+  case adamw
+  /// LAMB (You et al.): Adam's step rescaled per tensor by ‖w‖ / ‖step‖, as the paper uses.
+  case lamb
+
+  public static let concept = "optimiser"
+  public static let option = "--optimizer"
+  public var help: String {
+    switch self {
+    case .adamw: return "Adam with decoupled weight decay (Loshchilov & Hutter)"
+    case .lamb: return "LAMB, Adam's step scaled per tensor by ‖w‖/‖step‖ (the paper's)"
+    }
+  }
+}
+
+extension ScheduleFamily: Vocabulary {
+  public static let concept = "schedule family"
+  public static let option = "--family"
+  public static let configKey = "schedule.family"
+  public var help: String {
+    switch self {
+    case .linear: return "γ = 1 − t (the paper's Algorithm 1)"
+    case .cosine: return "the paper's cosine with start, end and τ"
+    case .sigmoid: return "the paper's sigmoid with start, end and τ"
+    case .ddpmLinear: return "diffusers' DDPM linear β"
+    case .ddpmScaledLinear: return "diffusers' scaled linear β (Stable Diffusion)"
+    case .ddpmCosine: return "diffusers' squaredcos_cap_v2 (Nichol & Dhariwal)"
+    case .shiftedCosine: return "simple diffusion's cosine shifted by 2 log(base/resolution)"
+    case .edm: return "Karras et al.'s σ schedule with ρ"
+    case .laplace: return "Hang et al. 2024's Laplace logSNR"
+    case .rectifiedFlow: return "rectified flow with SD3's timestep shift"
+    }
+  }
+}
+
+extension Parameterization: Vocabulary {
+  public static let option = "--prediction"
+}
+
+extension LossWeighting: Vocabulary {
+  public static let option = "--weighting"
+}
+
+/// Every vocabulary, for the README's table and the tests that hold the two together.
+public enum Vocabularies {
+  /// One row per vocabulary, in the order the README lists them.
+  public static let rows: [Row] = [
+    row(ScheduleFamily.self), row(DataKind.self), row(ModelKind.self),
+    row(Parameterization.self), row(LossWeighting.self), row(OptimizerKind.self),
+    row(SamplerKind.self),
+  ]
+
+  /// One vocabulary's names and where they are used.
+  public struct Row: Sendable {
+    public var concept, option, configKey: String
+    public var names: [(name: String, displayName: String)]
+  }
+
+  static func row<V: Vocabulary>(_: V.Type) -> Row {
+    Row(
+      concept: V.concept, option: V.option, configKey: V.configKey,
+      names: V.allCases.map { ($0.name, $0.displayName) })
+  }
+
+  /// The README's "Names" table, exactly as the README holds it.
+  public static var markdownTable: String {
+    var lines = ["| concept | option | config key | names |", "|---|---|---|---|"]
+    for r in rows {
+      let names = r.names.map { $0.name == $0.displayName ? "`\($0.name)`" : "`\($0.name)` (\($0.displayName))" }
+        .joined(separator: ", ")
+      lines.append("| \(r.concept) | `\(r.option)` | `\(r.configKey)` | \(names) |")
+    }
+    return lines.joined(separator: "\n")
+  }
+}
