@@ -64,7 +64,7 @@ import Testing
     var s = sweepScreen()
     s.sweepSetup.resolutions = "8,12"
     #expect(reduce(&s, .toggleSweep) == [])
-    #expect(s.message?.text.contains("resolutions '8,12' has '12'") == true)
+    #expect(s.message?.text.contains("resolutions = 8,12 has '12'") == true)
     #expect(s.message?.text.contains("comma list of 8, 16, 32") == true)
     #expect(s.sweep == nil)
   }
@@ -90,7 +90,7 @@ import Testing
       Issue.record("the prompt closed on a bad value")
       return
     }
-    #expect(entry.error == "steps/cell '0' is not allowed; allowed: a whole number in 1…1000000")
+    #expect(entry.error == "steps/cell = 0 is not allowed: a whole number in 1 … 10000000")
     #expect(s.sweepSetup.steps == "\(SweepSettings().steps)")
     reduce(&s, .backspace)
     for c in "50" { reduce(&s, .type(c)) }

@@ -146,7 +146,7 @@ enum SweepFixture {
     #expect(lines[4].contains("│ 1              …            …"))
     s.sweepSetup.scales = "1,-2"
     lines = render(s, 120, 40).lines
-    #expect(lines.contains { $0.contains("scales b '1,-2' has '-2'") })
+    #expect(lines.contains { $0.contains("scales b = 1,-2 has '-2'") })
   }
 
   @Test("an ended sweep shows how it ended; a failure in the error style")

@@ -1,4 +1,5 @@
 import Engine
+import Schedules
 import Foundation
 
 /// Screen 4: a sweep's setup (typed rows) and progress at the left; the table like the paper's
@@ -56,7 +57,7 @@ enum SweepScreen: ScreenDefinition {
     setup[row] = value
     do {
       _ = try setup.grid()
-    } catch where error.row == row {
+    } catch where error.field == row.label {
       entry.error = error.description
       return nil
     } catch {}
@@ -99,7 +100,7 @@ public struct SweepSetup: Sendable, Equatable {
       case .resolutions: return "comma list of 8, 16, 32"
       case .scales: return "comma list of numbers in (0, 10]"
       case .families: return "linear, cosine:START:END:TAU, sigmoid:START:END:TAU"
-      case .steps: return "a whole number in 1…1000000"
+      case .steps: return "a whole number in \(TrainingLimits.steps.text)"
       case .folder: return "a folder; an existing sweep there is resumed"
       }
     }
@@ -129,43 +130,39 @@ public struct SweepSetup: Sendable, Equatable {
     }
   }
 
-  /// A problem with a typed value, naming the row, the value and what is allowed.
-  public struct Problem: Error, Equatable, CustomStringConvertible {
-    public var row: Row
-    public var value: String
-    public var reason: String
-    public var description: String {
-      "\(row.label) '\(value)' \(reason); allowed: \(row.allowed)"
-    }
+  /// A problem with a typed value: the row as the screen labels it, the value and what is
+  /// allowed ("steps/cell = 0 is not allowed: a whole number in 1 … 10000000").
+  static func problem(_ row: Row, _ value: String, reason: String? = nil) -> FieldError {
+    FieldError(field: row.label, value: value, allowed: row.allowed, reason: reason, source: .explorer)
   }
 
   /// Parses one row with the engine's list parser, naming the row in a problem.
-  func parse<T>(_ row: Row, _ parse: (String) throws(SweepLists.Problem) -> T) throws(Problem)
+  func parse<T>(_ row: Row, _ parse: (String) throws(SweepLists.Problem) -> T) throws(FieldError)
     -> T
   {
     do {
       return try parse(self[row])
     } catch {
-      throw Problem(row: row, value: self[row], reason: error.reason)
+      throw SweepSetup.problem(row, self[row], reason: error.reason)
     }
   }
 
   /// The grid (one repeat, seed 0, as the command's defaults); throws the first bad row.
-  public func grid() throws(Problem) -> SweepGrid {
+  public func grid() throws(FieldError) -> SweepGrid {
     let res = try parse(.resolutions, SweepLists.resolutions)
     let bs = try parse(.scales, SweepLists.scales)
     let fams = try parse(.families, SweepLists.families)
     _ = try settings()
     guard !folder.trimmingCharacters(in: .whitespaces).isEmpty else {
-      throw Problem(row: .folder, value: folder, reason: "is empty")
+      throw SweepSetup.problem(.folder, folder, reason: "is empty")
     }
     return SweepGrid(resolutions: res, scales: bs, families: fams, repeats: SweepSettings.defaultRepeats, seed: 0)
   }
 
   /// The training settings: the engine's sweep defaults with the typed steps.
-  public func settings() throws(Problem) -> SweepSettings {
-    guard let n = Int(steps.trimmingCharacters(in: .whitespaces)), (1...1_000_000).contains(n)
-    else { throw Problem(row: .steps, value: steps, reason: "is not allowed") }
+  public func settings() throws(FieldError) -> SweepSettings {
+    guard let n = Int(steps.trimmingCharacters(in: .whitespaces)), TrainingLimits.steps.contains(n)
+    else { throw SweepSetup.problem(.steps, steps) }
     var s = SweepSettings()
     s.steps = n
     return s
