@@ -312,17 +312,17 @@ public struct TrainingSection: Equatable, Sendable {
   /// `weighting` nil: ``Objective/defaultWeighting`` for the default prediction, else the
   /// prediction's own (``Parameterization/ownWeighting``).
   public init(
-    model: ModelKind = .mlpS, steps: Int = 2000, batch: Int = 256, lr: Double = 1e-3,
+    model: ModelKind = .mlpS, steps: Int? = nil, batch: Int? = nil, lr: Double? = nil,
     seed: UInt64 = 0, data: DataKind = .digits, resolution: Int = 8,
     prediction: Parameterization = Objective.defaultPrediction, weighting: LossWeighting? = nil,
     minSNRGamma: Double = 5, sampler: SamplerKind = .ddpm, guidance: Double = 1,
     optimizer: OptimizerKind = .adamw, warmup: Int = 100, ema: Double = 0.999,
-    labelDropout: Double = 0.1, evalSamples: Int = 500, checkpointEvery: Int = 500
+    labelDropout: Double = 0.1, evalSamples: Int? = nil, checkpointEvery: Int = 500
   ) {
     self.model = model
-    self.steps = steps
-    self.batch = batch
-    self.lr = lr
+    self.steps = steps ?? model.defaultSteps
+    self.batch = batch ?? model.defaultBatch
+    self.lr = lr ?? model.defaultLearningRate
     self.seed = seed
     self.data = data
     self.resolution = resolution
@@ -338,7 +338,7 @@ public struct TrainingSection: Equatable, Sendable {
     self.warmup = warmup
     self.ema = ema
     self.labelDropout = labelDropout
-    self.evalSamples = evalSamples
+    self.evalSamples = evalSamples ?? model.defaultEvalSamples
     self.checkpointEvery = checkpointEvery
   }
 
@@ -399,9 +399,15 @@ public struct TrainingSection: Equatable, Sendable {
   static func decode(_ reader: inout ObjectReader) throws(ConfigError) -> TrainingSection {
     try reader.requireObject(what: "an object {\"model\": \"mlp-s\", \"steps\": 2000, …}")
     var out = TrainingSection()
+    let given = Set(reader.leftoverKeys)
     for key in keys {
       try reader.read(key.name) { (r, v) throws(ConfigError) in try key.read(r, v, &out) }
     }
+    // The budget a section leaves out is its model's, as `schedtui train` gives without a file.
+    if !given.contains("steps") { out.steps = out.model.defaultSteps }
+    if !given.contains("batch") { out.batch = out.model.defaultBatch }
+    if !given.contains("lr") { out.lr = out.model.defaultLearningRate }
+    if !given.contains("eval_samples") { out.evalSamples = out.model.defaultEvalSamples }
     try reader.rejectLeftovers(allowed: keys.map(\.name))
     return out
   }

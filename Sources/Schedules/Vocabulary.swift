@@ -68,6 +68,39 @@ public enum ModelKind: String, Vocabulary {
   }
 }
 
+/// The budget a run of each model gets where neither the command line nor the config's
+/// `training` section names it: `schedtui train` without a file, and each of these keys a
+/// section leaves out. Here, in Schedules, so that the config reader and the engine default
+/// to the same numbers.
+extension ModelKind {
+  /// Default steps, batch, peak learning rate and Fréchet samples. A ConvRes-S step at 32×32
+  /// costs about 600 times an MLP-S example here, so its budget is smaller.
+  public var defaultSteps: Int {
+    switch self {
+    case .mlpS: return 5000
+    case .convResS: return 1000
+    }
+  }
+  public var defaultBatch: Int {
+    switch self {
+    case .mlpS: return 256
+    case .convResS: return 32
+    }
+  }
+  public var defaultLearningRate: Double {
+    switch self {
+    case .mlpS: return 1e-3
+    case .convResS: return 5e-4
+    }
+  }
+  public var defaultEvalSamples: Int {
+    switch self {
+    case .mlpS: return 500
+    case .convResS: return 250
+    }
+  }
+}
+
 /// Which data a run trains on.
 public enum DataKind: String, Vocabulary {
   /// The 1,797 handwritten 8×8 digits, optionally up-sampled to 16 or 32 pixels.

@@ -66,6 +66,22 @@ import Testing
     #expect(json["training"]?["sampler"] == .string("ddpm"))
   }
 
+  @Test("a section that leaves out steps, batch, lr or eval_samples takes its model's budget")
+  func budgetDefaults() throws {
+    // The README's table: MLP-S 5000 steps of 256 at 0.001 with 500 samples scored, ConvRes-S
+    // 1000 of 32 at 0.0005 with 250, as `schedtui train` gives without a file.
+    let mlp = try #require(
+      try Config.decode(ConfigTests.linear(#""training": {"seed": 3}"#), file: "t.json").training)
+    #expect((mlp.steps, mlp.batch, mlp.lr, mlp.evalSamples) == (5000, 256, 0.001, 500))
+    let conv = try #require(
+      try Config.decode(
+        ConfigTests.linear(#""training": {"model": "convres-s", "resolution": 32, "batch": 8}"#),
+        file: "t.json"
+      ).training)
+    #expect((conv.steps, conv.batch, conv.lr, conv.evalSamples) == (1000, 8, 0.0005, 250))
+    #expect(TrainingSection(model: .convResS).steps == 1000)
+  }
+
   /// A config with a linear schedule and `members` (JSON text) after it.
   static func linear(_ members: String) -> String {
     #"{"schedtui_config_version": 1, "schedule": {"family": "linear"}, "# + members + "}"

@@ -170,33 +170,6 @@ extension ModelKind {
     allCases.first { $0.largestResolution.map { resolution <= $0 } ?? true }!
   }
 
-  /// Default steps, batch, peak learning rate and Fréchet samples. A ConvRes-S step at 32×32
-  /// costs about 600 times an MLP-S example here, so its budget is smaller.
-  public var defaultSteps: Int {
-    switch self {
-    case .mlpS: return 5000
-    case .convResS: return 1000
-    }
-  }
-  public var defaultBatch: Int {
-    switch self {
-    case .mlpS: return 256
-    case .convResS: return 32
-    }
-  }
-  public var defaultLearningRate: Double {
-    switch self {
-    case .mlpS: return 1e-3
-    case .convResS: return 5e-4
-    }
-  }
-  public var defaultEvalSamples: Int {
-    switch self {
-    case .mlpS: return 500
-    case .convResS: return 250
-    }
-  }
-
   /// Examples per forward pass when sampling: ConvRes-S's activations are large (see
   /// ``TrainingLimits/batch``).
   public var samplingBatch: Int {
