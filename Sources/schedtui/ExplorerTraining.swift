@@ -32,6 +32,12 @@ final class ExplorerTraining {
       return .failed("cannot train: \(error)")
     }
     let fm = FileManager.default
+    var isDirectory: ObjCBool = false
+    if fm.fileExists(atPath: runsFolder, isDirectory: &isDirectory), !isDirectory.boolValue {
+      return .failed(
+        "cannot train: the runs folder \(runsFolder) is a file, not a folder; start the "
+          + "explorer with --runs DIR")
+    }
     do {
       try fm.createDirectory(atPath: runsFolder, withIntermediateDirectories: true)
     } catch {
@@ -53,8 +59,8 @@ final class ExplorerTraining {
     return .trainingStarted(
       label: setting.label,
       details: "\(c.model.rawValue), \(c.data.rawValue) \(c.resolution)², batch \(c.batch), "
-        + "\(c.prediction.rawValue) × \(c.weighting.rawValue), \(folder)",
-      totalSteps: c.steps)
+        + "\(c.prediction.rawValue) × \(c.weighting.rawValue)",
+      totalSteps: c.steps, folder: folder)
   }
 
   func stop() -> Action {

@@ -28,6 +28,18 @@ struct LabEndToEndTests {
     return path
   }
 
+  @Test("a --runs that is a file: s says so and trains nothing")
+  func runsFolderIsAFile() throws {
+    let file = FileManager.default.temporaryDirectory
+      .appendingPathComponent("schedtui-runs-\(UUID().uuidString.prefix(8))").path
+    try "not a folder".write(toFile: file, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(atPath: file) }
+    let s = try TmuxSession.explorer(args: "--runs \(file)")
+    try s.send("s")
+    try s.waitFor(text: "is a file, not a folder")
+    try s.quit()
+  }
+
   @Test("pin, tune b, queue both, compare: both runs' legends and distances on screen 5")
   func pinQueueCompare() throws {
     let config = try tinyConfig()

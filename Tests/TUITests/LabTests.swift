@@ -233,6 +233,26 @@ func pinnedExplorer() -> AppState {
         == [.exportRun(run.setting, setup: run.record.summary.config, path: "b05.json", replace: true)])
   }
 
+  @Test("e and Enter with no run say so; no prompt opens, nothing changes")
+  func emptyList() {
+    var s = explorer(on: .runs)
+    press([.char("e")], &s)
+    #expect(s.modal == nil)
+    #expect(s.message?.isError == true && s.message?.text.contains("no run to export") == true)
+    let before = s.document
+    press([.enter], &s)
+    #expect(s.document == before && s.message?.text.contains("no run to load") == true)
+  }
+
+  @Test("the training screen names the run's folder")
+  func folderRow() {
+    var s = explorer(on: .training)
+    reduce(&s, .trainingStarted(label: "1−t", details: "mlp-s", totalSteps: 10, folder: "runs/x, y"))
+    let text = Renderer(theme: Theme(glyphs: .unicode, colorMode: .none))
+      .render(s, width: 120, height: 40).lines.joined(separator: "\n")
+    #expect(text.contains("folder     runs/x, y"))
+  }
+
   @Test("folder names: time and schedule in one shell-safe component, numbered when taken")
   func folderNames() {
     let date = Date(timeIntervalSince1970: 1_796_000_000)  // 2026-11-30 00:53:20 UTC

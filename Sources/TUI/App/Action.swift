@@ -66,7 +66,8 @@ public enum Action: Sendable, Equatable {
   case toggleMark, markAll, loadRun
   case selectRun(Int)
   // Reports of the training run, posted by the shell.
-  case trainingStarted(label: String, details: String, totalSteps: Int)
+  /// `folder`: where the run writes its files (nil: it keeps none).
+  case trainingStarted(label: String, details: String, totalSteps: Int, folder: String? = nil)
   case trainingStep(step: Int, loss: Double, examplesPerSecond: Double)
   case trainingSamples(step: Int, Picture)
   case trainingEvaluating

@@ -104,6 +104,10 @@ enum GlobalKeys {
         return []
       }
       state.modal = .presets(selected: 0)
+    case .beginPrompt(.exportRun) where state.runs.selectedEntry == nil:
+      state.message = StatusMessage(
+        "no run to export: \(state.runs.folder) has no finished run yet (s or S trains one)",
+        isError: true)
     case .beginPrompt(let kind):
       let path: String
       switch kind {

@@ -203,7 +203,7 @@ public struct RunsList: Sendable, Equatable {
   public func color(of e: RunEntry) -> Color {
     if let i = e.colorIndex { return Theme.pinColor(i) }
     if e.thisSession { return Theme.current }
-    let place = entries.firstIndex(of: e) ?? 0
+    let place = entries.firstIndex { $0.record.folder == e.record.folder } ?? 0
     return Theme.pinColor(place)
   }
 }

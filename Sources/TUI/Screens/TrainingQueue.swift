@@ -77,9 +77,11 @@ extension AppState {
 }
 
 /// `S`: one run per pin and the current setting, the same setup and seed, one after another.
+/// Refused while a run goes (`s` stops it first) and, as `s` is, while a sweep runs.
 func queuePinned(_ state: inout AppState) -> [Effect] {
-  if let refusal = trainingRefusal(state) {
-    state.message = StatusMessage(refusal, isError: true)
+  if Job.training.isRunning(state) {
+    state.message = StatusMessage(
+      "a run is going: s stops it (and its queue) before a new queue starts", isError: true)
     return []
   }
   guard !state.document.pins.isEmpty else {
@@ -87,17 +89,8 @@ func queuePinned(_ state: inout AppState) -> [Effect] {
       "no pins to queue: p pins the current schedule (s trains it alone)", isError: true)
     return []
   }
+  guard toggleJob(&state, .training) == .start else { return [] }
   return startQueue(&state, TrainingQueue.pinsAndCurrent(state.document))
-}
-
-/// Why no run can start now, or nil: one background job at a time.
-func trainingRefusal(_ state: AppState) -> String? {
-  if Job.training.isRunning(state) {
-    return "a run is going: s stops it (and its queue) before a new queue starts"
-  }
-  if Job.training.isActive(state) { return Job.training.ending }
-  if Job.sweep.isActive(state) { return Job.sweep.busy }
-  return nil
 }
 
 /// Makes `queue` the queue and starts its first run (on the training screen, to watch it).

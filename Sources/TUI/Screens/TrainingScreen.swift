@@ -86,6 +86,8 @@ public struct TrainingStatus: Sendable, Equatable {
   /// The latest preview samples and the step they were drawn at.
   public var samples: Picture?
   public var samplesStep: Int?
+  /// The run's folder, where its checkpoint, samples and summary go.
+  public var folder: String?
 
   public init(label: String, details: String, totalSteps: Int) {
     phase = .running
@@ -125,7 +127,7 @@ public struct TrainingStatus: Sendable, Equatable {
       && a.totalSteps == b.totalSteps && a.step == b.step && a.losses.count == b.losses.count
       && zip(a.losses, b.losses).allSatisfy { $0.step == $1.step && $0.loss == $1.loss }
       && a.examplesPerSecond == b.examplesPerSecond && a.samples == b.samples
-      && a.samplesStep == b.samplesStep
+      && a.samplesStep == b.samplesStep && a.folder == b.folder
   }
 }
 
@@ -168,8 +170,9 @@ extension Picture {
 /// Applies a training report; returns whether `action` was one.
 func reduceTraining(_ state: inout AppState, _ action: Action) -> Bool {
   switch action {
-  case .trainingStarted(let label, let details, let total):
+  case .trainingStarted(let label, let details, let total, let folder):
     state.training = TrainingStatus(label: label, details: details, totalSteps: total)
+    state.training?.folder = folder
   case .trainingStep(let step, let loss, let rate):
     state.training?.step = step
     state.training?.losses.append((step, loss))
@@ -228,6 +231,7 @@ extension Renderer {
     for (i, part) in t.details.components(separatedBy: ", ").enumerated() {
       rows.append((i == 0 ? "run" : "", part))
     }
+    if let folder = t.folder { rows.append(("folder", folder)) }
     rows += [("status", status), ("step", "\(t.step) / \(t.totalSteps)")]
     if let q = state.queue, q.items.count > 1 {
       var text = "run \(q.progressText)"
