@@ -13,12 +13,22 @@ public enum ExplorerLoop {
 
   /// Runs until the user quits or a termination signal arrives; the terminal is restored before
   /// this returns. `perform` does an effect's file work and returns the action reporting it.
-  /// `tick` runs every 100 ms on this thread (training reports are polled there).
+  /// `tick` runs every 100 ms on this thread (training reports are polled there); it returns
+  /// whether the state changed and the effects its reports asked for (the next queued run),
+  /// which are performed as a key's are.
   public static func run(
     state initial: AppState, renderer: Renderer, terminal: CursesTerminal,
-    perform: (Effect) -> Action, tick: (inout AppState) -> Bool = { _ in false }
+    perform: (Effect) -> Action,
+    tick: (inout AppState) -> (changed: Bool, effects: [Effect]) = { _ in (false, []) }
   ) -> (AppState, Outcome) {
     var state = initial
+    /// Effects report back with actions, which may ask for more work.
+    func apply(_ effects: [Effect]) {
+      var effects = effects
+      while !effects.isEmpty {
+        effects += reduce(&state, perform(effects.removeFirst()))
+      }
+    }
     defer { terminal.end() }
     var grid = Grid(width: 0, height: 0)
     var dirty = true
@@ -28,7 +38,9 @@ public enum ExplorerLoop {
     while true {
       if let s = terminal.receivedSignal { return (state, .signal(s)) }
       if state.shouldQuit { return (state, .quit) }
-      if tick(&state) { dirty = true }
+      let ticked = tick(&state)
+      apply(ticked.effects)
+      if ticked.changed { dirty = true }
       if dirty {
         let (w, h) = terminal.size
         if grid.width != w || grid.height != h { grid = Grid(width: w, height: h) }
@@ -52,12 +64,7 @@ public enum ExplorerLoop {
       case .key(let key):
         // The renderer resolves mouse events against the frame on screen.
         guard let action = renderer.action(for: key, in: state) else { continue }
-        var effects = reduce(&state, action)
-        // Effects report back with actions, which may (in principle) ask for more work.
-        while !effects.isEmpty {
-          let effect = effects.removeFirst()
-          effects += reduce(&state, perform(effect))
-        }
+        apply(reduce(&state, action))
         dirty = true
       }
     }

@@ -104,14 +104,10 @@ struct Explore: ParsableCommand {
     let (_, outcome) = ExplorerLoop.run(
       state: state, renderer: renderer, terminal: terminal, perform: perform,
       tick: { state in
-        // A run's end can start the next queued run: its effects are done here, as a key's.
+        // A run's end can start the next queued run: the loop performs those effects.
         let trained = training.poll(&state)
-        var effects = trained.effects
-        while !effects.isEmpty {
-          effects += reduce(&state, perform(effects.removeFirst()))
-        }
         let swept = sweep.poll(&state)
-        return trained.changed || swept
+        return (trained.changed || swept, trained.effects)
       })
     // Leaving with a run going (the user confirmed): stop it before the process ends.
     training.job?.cancel()

@@ -85,6 +85,7 @@ enum GlobalKeys {
     case .show(let screen):
       state.screen = screen
       state.selectedRow = 0
+      return screen.definition.shown(&state)
     case .toggleHelp: state.modal = .help(page: 0)
     case .pin:
       addPins(&state, [(state.document.current.label, state.document.current)])

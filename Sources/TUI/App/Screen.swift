@@ -47,6 +47,9 @@ protocol ScreenDefinition {
   /// Applies a report of background work (whatever overlay is open) and returns the work it
   /// starts in turn (the next queued run); nil when `action` is not one of its reports.
   static func reduceReport(_ state: inout AppState, _ action: Action) -> [Effect]?
+  /// Work to do each time the screen is shown (its number key): the runs screen reads the runs
+  /// folder again. None by default.
+  static func shown(_ state: inout AppState) -> [Effect]
   /// The status line's hints with no overlay open, most important first.
   static func hints(_ state: AppState) -> [String]
 }
@@ -56,4 +59,5 @@ extension ScreenDefinition {
   static var globalKeys: [KeyBinding] { [] }
   static func fields(_ state: AppState) -> [Field] { [] }
   static func reduceReport(_ state: inout AppState, _ action: Action) -> [Effect]? { nil }
+  static func shown(_ state: inout AppState) -> [Effect] { [] }
 }

@@ -24,11 +24,6 @@ enum RunsScreen: ScreenDefinition {
 
   static func reduce(_ state: inout AppState, _ action: Action) -> [Effect]? {
     switch action {
-    case .show(.runs):
-      // The folder is read each time the screen opens: runs written since (by another
-      // explorer, or `schedtui train --out`) appear.
-      state.screen = .runs
-      return [.scanRuns]
     case .select(let delta) where state.screen == .runs:
       state.runs.selected = min(max(state.runs.selected + delta, 0), max(0, state.runs.entries.count - 1))
     case .selectRun(let row) where state.screen == .runs:
@@ -45,6 +40,10 @@ enum RunsScreen: ScreenDefinition {
     }
     return []
   }
+
+  /// The folder is read each time the screen opens: runs written since (by another explorer,
+  /// or `schedtui train --out`) appear.
+  static func shown(_ state: inout AppState) -> [Effect] { [.scanRuns] }
 
   static func reduceReport(_ state: inout AppState, _ action: Action) -> [Effect]? {
     switch action {
@@ -162,7 +161,8 @@ public struct RunsList: Sendable, Equatable {
         merged.append(RunEntry(found: record))
       }
     }
-    // Session runs outside the folder (none today) are kept; so are runs being written.
+    // A run this session trained stays listed if its folder went away: its record is in
+    // memory, and it may be in the comparison on screen.
     let scannedFolders = Set(scanned.map(\.folder))
     for e in entries where e.thisSession && !scannedFolders.contains(e.record.folder) {
       merged.append(e)
@@ -222,7 +222,7 @@ public func runFolderName(
   for ch in name.unicodeScalars {
     switch ch {
     case "a"..."z", "A"..."Z", "0"..."9", ".", "_": slug.unicodeScalars.append(ch)
-    case "=": slug += ""
+    case "=": continue
     case "−", "-": slug += "-"
     default: if !slug.hasSuffix("_") { slug += "_" }
     }
@@ -340,10 +340,9 @@ extension Renderer {
       ("side", 5), ("steps", 6), ("loss", 8), ("distance", 9), ("copies", 7), ("ex/s", 7),
       ("time", 7),
     ]
-    let shown = columns.prefix { _ in true }
     var fit: [(String, Int)] = []
     var used = 14
-    for c in shown where used + c.1 <= inner.width {
+    for c in columns where used + c.1 <= inner.width {
       fit.append(c)
       used += c.1
     }
