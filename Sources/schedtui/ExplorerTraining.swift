@@ -68,9 +68,13 @@ final class ExplorerTraining {
     return .done("stopping the training run after its current step")
   }
 
+  /// The runs of the last scan, reused while their summaries are unchanged.
+  var scanned: [RunRecord] = []
+
   /// The finished runs in the runs folder, for the runs screen.
   func scan() -> Action {
-    let (runs, problems) = RunRecord.scan(runsFolder)
+    let (runs, problems) = RunRecord.scan(runsFolder, known: scanned)
+    scanned = runs
     return .runsScanned(runs, problems: problems)
   }
 

@@ -52,13 +52,18 @@ public struct RunRecord: Sendable, Equatable {
     } catch {
       throw .damaged(path: path, reason: JSONProblem.describe(error))
     }
-    let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-    let finished = attributes?[.modificationDate] as? Date ?? Date(timeIntervalSince1970: 0)
+    let finished = summaryDate(folder) ?? Date(timeIntervalSince1970: 0)
     return RunRecord(
       folder: folder, summary: summary,
       losses: readLosses((folder as NSString).appendingPathComponent("metrics.jsonl")),
       samples: try? PNG.read(path: (folder as NSString).appendingPathComponent("samples.png")),
       finished: finished)
+  }
+
+  /// When `folder`'s `summary.json` was last written; nil when it is not there.
+  static func summaryDate(_ folder: String) -> Date? {
+    let path = (folder as NSString).appendingPathComponent("summary.json")
+    return (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
   }
 
   /// `metrics.jsonl`'s (step, loss) pairs in step order; lines that are not such an object
@@ -79,8 +84,13 @@ public struct RunRecord: Sendable, Equatable {
   /// Every finished run in the sub-folders of `runsFolder`, oldest first, and a line for each
   /// sub-folder that looks like a run but cannot be read (an unfinished run is not a problem:
   /// it is skipped silently, as it has nothing to compare yet). A missing `runsFolder` holds
-  /// no runs.
-  public static func scan(_ runsFolder: String) -> (runs: [RunRecord], problems: [String]) {
+  /// no runs. A run in `known` whose `summary.json` has not changed since it was read is taken
+  /// from there instead of being read again (the explorer scans each time its runs screen
+  /// opens; decoding every `samples.png` each time would grow with the folder).
+  public static func scan(
+    _ runsFolder: String, known: [RunRecord] = []
+  ) -> (runs: [RunRecord], problems: [String]) {
+    let byFolder = Dictionary(known.map { ($0.folder, $0) }, uniquingKeysWith: { a, _ in a })
     let fm = FileManager.default
     guard let names = try? fm.contentsOfDirectory(atPath: runsFolder) else { return ([], []) }
     var runs: [RunRecord] = []
@@ -90,6 +100,10 @@ public struct RunRecord: Sendable, Equatable {
       var isDirectory: ObjCBool = false
       guard fm.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue
       else { continue }
+      if let old = byFolder[folder], old.finished == summaryDate(folder) {
+        runs.append(old)
+        continue
+      }
       do {
         runs.append(try read(folder: folder))
       } catch .notFinished {

@@ -19,7 +19,6 @@ import Testing
   @Test("a finished run reads back: its summary, one loss point per logged line, its samples")
   func readsFinishedRun() throws {
     let runs = temporaryFolder("runs")
-    defer { try? FileManager.default.removeItem(atPath: runs) }
     let folder = runs + "/a"
     let summary = try train(into: folder, inputScale: 0.5)
     let record = try RunRecord.read(folder: folder)
@@ -38,7 +37,6 @@ import Testing
   @Test("the mean of the logged losses is the run's mean loss (metrics.jsonl is read whole)")
   func lossesMatchMetrics() throws {
     let runs = temporaryFolder("runs")
-    defer { try? FileManager.default.removeItem(atPath: runs) }
     let folder = runs + "/a"
     _ = try train(into: folder)
     // Parsed here with Foundation alone, independently of RunRecord's reader.
@@ -53,7 +51,6 @@ import Testing
   @Test("scan: finished runs oldest first; unfinished and stray entries skipped; damage named")
   func scan() throws {
     let runs = temporaryFolder("runs")
-    defer { try? FileManager.default.removeItem(atPath: runs) }
     _ = try train(into: runs + "/first")
     _ = try train(into: runs + "/second", inputScale: 0.7)
     // An unfinished run: stopped after 3 steps (a checkpoint, no summary).
@@ -96,6 +93,20 @@ import Testing
     let data = try encoder.encode(summary)
     #expect(String(decoding: data, as: UTF8.self).contains("\"log_snr_low\""))
     #expect(try RunSummary.snakeCaseDecoder.decode(RunSummary.self, from: data) == summary)
+  }
+
+  @Test("a rescan reuses a run whose summary is unchanged and reads a rewritten one again")
+  func rescanReuses() throws {
+    let runs = temporaryFolder("runs")
+    _ = try train(into: runs + "/a")
+    let first = RunRecord.scan(runs).runs
+    // A stand-in whose losses differ from the files: reused only while summary.json is as it was.
+    var stale = try #require(first.first)
+    stale.losses = [RunRecord.LossPoint(step: 1, loss: 42)]
+    #expect(RunRecord.scan(runs, known: [stale]).runs.first?.losses.first?.loss == 42)
+    try FileManager.default.setAttributes(
+      [.modificationDate: Date(timeIntervalSinceNow: 60)], ofItemAtPath: runs + "/a/summary.json")
+    #expect(RunRecord.scan(runs, known: [stale]).runs.first?.losses.map(\.step) == [2, 4, 6, 8, 10])
   }
 
   @Test("a missing runs folder holds no runs; a folder without summary.json has not finished")
