@@ -210,3 +210,27 @@ struct EndToEndTests {
     #expect(err.contains("schedtui curve"))
   }
 }
+
+/// `schedtui equivalents` as a user runs it.
+@Suite struct EquivalentsCommandTests {
+  @Test("equivalents --scale 0.5 --format json says shift 2, Flux μ 0.693, simple diffusion 128")
+  func halfScale() throws {
+    try Binary.require()
+    let (status, out, err) = try Binary.run(
+      Binary.path, ["equivalents", "--scale", "0.5", "--format", "json"])
+    #expect(status == 0, "\(err)")
+    let json = try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any]
+    #expect(abs((json?["shift"] as? Double ?? 0) - 2) < 1e-12)
+    #expect(abs((json?["flux_mu"] as? Double ?? 0) - log(2)) < 1e-12)
+    #expect(abs((json?["simple_diffusion_resolution"] as? Double ?? 0) - 128) < 1e-9)
+    #expect(json?["input_scale"] as? Double == 0.5)
+  }
+
+  @Test("a bad value is refused naming the option and what is allowed (exit 64)")
+  func refusal() throws {
+    try Binary.require()
+    let (status, _, err) = try Binary.run(Binary.path, ["equivalents", "--max-seq-len", "10"])
+    #expect(status == 64)
+    #expect(err.contains("--max-seq-len 10.0 is not allowed: a number > the base sequence length"))
+  }
+}
