@@ -13,33 +13,47 @@ public enum CurveOutput {
 
   /// The curve of `process` as text in `format`, ending with a newline.
   ///
-  /// Columns: t, the schedule's γ(t), and the scaled process's logSNR (so b shifts it by
-  /// 2·log b). Numbers are the shortest text that reads back to the same `Double`; logSNR = +∞
-  /// (at γ = 1) prints `inf` in table and CSV and `null` in JSON, which has no infinity.
-  /// JSON is `{"t": [...], "gamma": [...], "logsnr": [...]}`.
-  public static func render(_ process: NoiseProcess, points: Int, format: OutputFormat) -> String {
+  /// Columns: t, the schedule's γ(t), the scaled process's logSNR (so b shifts it by 2·log b)
+  /// and the training density p(λ) per unit λ at that λ under `sampling` (for uniform t,
+  /// 1/|dλ/dt|; 0 where γ is clipped, a point mass the density does not show; none where λ is
+  /// infinite: empty in CSV, `-` in the table). Numbers are the shortest text that reads back to the same `Double`; logSNR = +∞
+  /// (at γ = 1) prints `inf` in table and CSV and `null` in JSON, which has no infinity, and so
+  /// does its density. JSON is `{"t": [...], "gamma": [...], "logsnr": [...], "density": [...]}`.
+  public static func render(
+    _ process: NoiseProcess, points: Int, format: OutputFormat,
+    sampling: TimestepSampling = .uniform
+  ) -> String {
     let ts = grid(points)
     let gammas = ts.map { process.schedule.gamma($0) }
     let logSNRs = ts.map { process.logSNR($0) }
+    let densities = ts.indices.map {
+      logSNRs[$0].isFinite ? process.logSNRDensity(atT: ts[$0], sampling: sampling) : .nan
+    }
     switch format {
     case .json:
       return JSONValue.object([
         ("t", .array(ts.map(JSONValue.double))),
         ("gamma", .array(gammas.map(JSONValue.double))),
         ("logsnr", .array(logSNRs.map(JSONValue.double))),
+        ("density", .array(densities.map(JSONValue.double))),
       ]).rendered() + "\n"
     case .csv:
-      return "t,gamma,logsnr\n"
-        + ts.indices.map { "\(text(ts[$0])),\(text(gammas[$0])),\(text(logSNRs[$0]))\n" }.joined()
+      return "t,gamma,logsnr,density\n"
+        + ts.indices.map {
+          "\(text(ts[$0])),\(text(gammas[$0])),\(text(logSNRs[$0])),\(density(densities[$0], missing: ""))\n"
+        }.joined()
     case .table:
       let rows =
-        [["t", "γ", "logSNR"]]
+        [["t", "γ", "logSNR", "p(λ)"]]
         + ts.indices.map {
-          [text(ts[$0]), text(gammas[$0]), text(logSNRs[$0])]
+          [text(ts[$0]), text(gammas[$0]), text(logSNRs[$0]), density(densities[$0], missing: "-")]
         }
       return TextTable.render(rows, rightAligned: true)
     }
   }
+
+  /// A density, or `missing` where λ is infinite and there is none (NaN stands for that here).
+  static func density(_ p: Double, missing: String) -> String { p.isNaN ? missing : text(p) }
 
   /// Full precision; `inf`, `-inf`, `nan` for the non-finite.
   public static func text(_ x: Double) -> String {

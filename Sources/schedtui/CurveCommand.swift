@@ -7,18 +7,22 @@ extension OutputFormat: ExpressibleByArgument {}
 struct Curve: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "curve",
-    abstract: "Print t, γ(t) and logSNR(t) of a schedule on a uniform grid of t.",
+    abstract: "Print t, γ(t), logSNR(t) and the training density p(λ) on a uniform grid of t.",
     discussion: """
       t runs over --points values uniformly in [0, 1], both ends included. γ is the schedule's \
       signal variance; logSNR is that of the scaled process, log(γ b² / (1 − γ)), so --scale b \
       shifts it by exactly 2·log b. Numbers are printed at full precision (the shortest text \
-      that reads back to the same Double); logSNR = +∞ at γ = 1 prints as inf (null in JSON).
+      that reads back to the same Double); logSNR = +∞ at γ = 1 prints as inf (null in JSON). \
+      The last column is p(λ), the density per unit logSNR of the noise levels training draws \
+      under --t-sampling (uniform: 1/|dλ/dt|); 0 where γ is clipped (a point mass), none where \
+      logSNR is infinite.
 
       Examples:
         schedtui curve --family cosine --start 0.2 --end 1 --tau 2 --points 5
         schedtui curve --family sigmoid --start 0 --end 3 --tau 0.5 --format csv
         schedtui curve --preset table1-256 --format json
         schedtui curve --config my-schedule.json --points 1001 --format json
+        schedtui curve --family rectified-flow --shift 3 --t-sampling logit-normal:0:1
       """)
 
   @OptionGroup var schedule: ScheduleOptions
@@ -29,7 +33,21 @@ struct Curve: ParsableCommand {
   @Option(help: "Output format: table, csv or json.")
   var format: OutputFormat = .table
 
+  @Option(
+    name: .customLong("t-sampling"),
+    help: ArgumentHelp(
+      "How training draws t, for the density column: \(TimestepSampling.allowed). Default uniform.",
+      valueName: "sampling"))
+  var tSampling = "uniform"
+
+  func sampling() throws -> TimestepSampling {
+    do { return try TimestepSampling(parsing: tSampling) } catch {
+      throw CommandLineCheck.refuse("--t-sampling", tSampling, error.allowedText)
+    }
+  }
+
   func validate() throws {
+    _ = try sampling()
     guard (2...10_000_000).contains(points) else {
       throw ValidationError("--points \(points) is not allowed: a whole number in [2, 10000000].")
     }
@@ -37,7 +55,8 @@ struct Curve: ParsableCommand {
 
   func run() throws {
     print(
-      CurveOutput.render(try schedule.noiseProcess(), points: points, format: format),
+      CurveOutput.render(
+        try schedule.noiseProcess(), points: points, format: format, sampling: try sampling()),
       terminator: "")
   }
 }

@@ -11,7 +11,7 @@ import Testing
     for c in try Fixtures.cases(golden["algorithm1"]) {
       let process = try NoiseProcess(schedule: Schedule(c.spec))
       let json = try JSONValue.parse(CurveOutput.render(process, points: 41, format: .json))
-      #expect(json.keys == ["t", "gamma", "logsnr"])
+      #expect(json.keys == ["t", "gamma", "logsnr", "density"])
       let ts = Fixtures.doubles(json["t"])
       let gammas = Fixtures.doubles(json["gamma"])
       #expect(ts.first == 0 && ts.last == 1 && ts.count == 41)
@@ -28,14 +28,17 @@ import Testing
   func scaleAndInfinity() throws {
     let p = try NoiseProcess(schedule: Schedule(ScheduleSpec(family: .linear)), inputScale: 0.5)
     let csv = CurveOutput.render(p, points: 3, format: .csv)
+    // p(λ) of 1 − t under uniform t is t(1 − t) (README): 0.25 at t = 0.5; none at λ = ∞;
+    // 0 at t = 1, where γ is clipped (a point mass).
     #expect(
-      csv == "t,gamma,logsnr\n0.0,1.0,inf\n0.5,0.5,\(2 * Double.log(0.5))\n"
-        + "1.0,1e-09,\(Double.log(1e-9) - Double.log(onePlus: -1e-9) + 2 * Double.log(0.5))\n")
+      csv == "t,gamma,logsnr,density\n0.0,1.0,inf,\n0.5,0.5,\(2 * Double.log(0.5)),0.25\n"
+        + "1.0,1e-09,\(Double.log(1e-9) - Double.log(onePlus: -1e-9) + 2 * Double.log(0.5)),0.0\n")
     let json = CurveOutput.render(p, points: 2, format: .json)
     #expect(json.contains("\"logsnr\": [null, "))
+    #expect(json.contains("\"density\": [null, 0.0]"))
     let table = CurveOutput.render(p, points: 2, format: .table).split(separator: "\n")
     #expect(table.count == 3)
-    #expect(table[0].hasSuffix("logSNR") && table[1].hasSuffix("inf"))
+    #expect(table[0].hasSuffix("p(λ)") && table[1].hasSuffix("-") && table[1].contains("inf"))
   }
 }
 
