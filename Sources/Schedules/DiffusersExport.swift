@@ -23,14 +23,22 @@ public struct DiffusersExport: Sendable {
     case vPrediction = "v_prediction"
     case sample
 
-    public init(_ prediction: Parameterization?) {
+    /// Nil for the flow velocity, which `DDPMScheduler` has no `prediction_type` for.
+    public init?(_ prediction: Parameterization?) {
+      // (The message for that case is ``flowHasNone``.)
       switch prediction {
       case nil, .eps: self = .epsilon
       case .x0: self = .sample
       case .v, .edm: self = .vPrediction
+      case .flow: return nil
       }
     }
   }
+
+  /// Why a flow-velocity config has no `DDPMScheduler` export: named, not approximated.
+  public static let flowHasNone =
+    "training.prediction flow has no DDPMScheduler prediction_type (diffusers' flow-matching "
+    + "models use FlowMatchEulerDiscreteScheduler, whose export is not written yet)"
 
   /// The `prediction_type` for a training config's output: diffusers has no EDM-preconditioned
   /// output, and v-prediction is exactly that preconditioning for unit-variance data (see

@@ -29,6 +29,10 @@ public enum Parameterization: String, CaseIterable, Sendable, Codable {
   /// with s = α·σ_d, n = √(s² + σ²), c_skip = σ/n², c_out = s/n. F's target has unit variance
   /// at every noise level, so the network never has to copy the noise. v is this with σ_d = 1.
   case edm
+  /// F = v̂ with v = ε − b·x0, rectified flow's velocity of the data the process noises (SD3,
+  /// Flux): for x_t = √γ·(b·x0) + σ·ε, ε̂ = (x_t + √γ·F)/(√γ + σ), x̂0 = (x_t − σ·F)/(b·(√γ + σ)).
+  /// On the rectified-flow family (√γ = (1−t)/n, σ = t/n) it is dx/dt of (1−t)·b·x0 + t·ε.
+  case flow
 
   /// The name shown in the explorer and in tables.
   public var displayName: String {
@@ -37,6 +41,7 @@ public enum Parameterization: String, CaseIterable, Sendable, Codable {
     case .x0: return "x0-prediction"
     case .v: return "v-prediction"
     case .edm: return "EDM-preconditioned F"
+    case .flow: return "flow velocity"
     }
   }
 
@@ -47,6 +52,7 @@ public enum Parameterization: String, CaseIterable, Sendable, Codable {
     case .x0: return "the clean image x0"
     case .v: return "v = α'ε − σ'x0 in the variance-preserving frame"
     case .edm: return "EDM's preconditioned F, ε̂ = c_skip·x_t + c_out·F, a target of unit variance"
+    case .flow: return "rectified flow's velocity ε − b·x0 (SD3, Flux)"
     }
   }
 
@@ -57,6 +63,7 @@ public enum Parameterization: String, CaseIterable, Sendable, Codable {
     case .eps, .edm: return .epsMSE
     case .x0: return .x0MSE
     case .v: return .vMSE
+    case .flow: return .flowMSE
     }
   }
 }
@@ -75,6 +82,9 @@ public enum LossWeighting: String, CaseIterable, Sendable, Codable {
   /// w = 1 + e^{−λ}/σ_d²: EDM's λ(σ) = (σ² + σ_d²)/(σ·σ_d)² on the x0 loss with σ = e^{−λ/2}
   /// (Kingma & Gao's (e^{−λ} + σ_d²)/σ_d², with EDM's σ_d = 0.5 replaced by the data's RMS).
   case edm
+  /// w = (1 + b·e^{−λ/2})²: the MSE of the flow velocity ε − b·x0 (‖v̂ − v‖² = ‖ε̂ − ε‖²·
+  /// ((√γ + σ)/√γ)², and σ/√γ = b·e^{−λ/2}); on rectified flow at b = 1, 1/(1 − t)².
+  case flowMSE = "flow-mse"
 
   public var displayName: String {
     switch self {
@@ -83,6 +93,7 @@ public enum LossWeighting: String, CaseIterable, Sendable, Codable {
     case .vMSE: return "v-MSE"
     case .minSNR: return "min-SNR-γ"
     case .edm: return "EDM"
+    case .flowMSE: return "flow-MSE"
     }
   }
 
@@ -93,6 +104,7 @@ public enum LossWeighting: String, CaseIterable, Sendable, Codable {
     case .vMSE: return "w = 1 + e^-λ, the MSE of v"
     case .minSNR: return "w = min(1, γ/e^λ), Hang et al. 2023"
     case .edm: return "w = 1 + e^-λ/σ_d², Karras et al. 2022"
+    case .flowMSE: return "w = (1 + b·e^-λ/2)², the MSE of the flow velocity"
     }
   }
 }
@@ -114,16 +126,20 @@ public struct Objective: Equatable, Sendable {
   /// σ_d, the RMS of the training data's pixel values (√E[x0²]); used by ``Parameterization/edm``
   /// and ``LossWeighting/edm``.
   public var dataRMS: Double
+  /// The input scale b, for ``weight(logSNR:)`` of ``LossWeighting/flowMSE`` alone (its w(λ)
+  /// depends on b; ``coefficients(alpha:sigma:)`` reads b from α and σ instead).
+  public var inputScale: Double
 
   /// `weighting` nil: the prediction's own (``Parameterization/ownWeighting``).
   public init(
     prediction: Parameterization, weighting: LossWeighting? = nil, minSNRGamma: Double = 5,
-    dataRMS: Double = 1
+    dataRMS: Double = 1, inputScale: Double = 1
   ) {
     self.prediction = prediction
     self.weighting = weighting ?? prediction.ownWeighting
     self.minSNRGamma = minSNRGamma
     self.dataRMS = dataRMS
+    self.inputScale = inputScale
   }
 
   /// The objective's numbers at one noise level, for x_t = α·x0 + σ·ε (α, σ > 0):
@@ -139,6 +155,9 @@ public struct Objective: Equatable, Sendable {
 
   public func coefficients(alpha a: Double, sigma s: Double) -> Coefficients {
     let lambda = 2 * (Double.log(a) - Double.log(s))
+    // √γ = √(1 − σ²) and b = α/√γ: the flow output and weighting need them apart.
+    let rootGamma = (1 - s * s).squareRoot()
+    let b = a / rootGamma
     var c: Coefficients
     switch prediction {
     case .eps:
@@ -155,8 +174,21 @@ public struct Objective: Equatable, Sendable {
       c = Coefficients(
         skip: s / n2, out: signal / n, x0Skip: a * d * d / n2, x0Out: -s * d / n,
         targetEps: signal / n, targetX0: -s / (d * n), weight: 0)
+    case .flow:
+      let r = rootGamma + s
+      c = Coefficients(
+        skip: 1 / r, out: rootGamma / r, x0Skip: 1 / (b * r), x0Out: -s / (b * r),
+        targetEps: 1, targetX0: -b, weight: 0)
     }
-    c.weight = weight(logSNR: lambda) * c.out * c.out
+    let w: Double
+    if weighting == .flowMSE {
+      // (1 + b·e^{−λ/2})² = ((√γ + σ)/√γ)², from this level's own b.
+      let f = (rootGamma + s) / rootGamma
+      w = f * f
+    } else {
+      w = weight(logSNR: lambda)
+    }
+    c.weight = w * c.out * c.out
     return c
   }
 
@@ -168,6 +200,9 @@ public struct Objective: Equatable, Sendable {
     case .vMSE: return 1 + Double.exp(-lambda)
     case .minSNR: return Swift.min(1, minSNRGamma * Double.exp(-lambda))
     case .edm: return 1 + Double.exp(-lambda) / (dataRMS * dataRMS)
+    case .flowMSE:
+      let f = 1 + inputScale * Double.exp(-lambda / 2)
+      return f * f
     }
   }
 }

@@ -313,6 +313,8 @@ public struct PythonExport: Sendable {
               return xp.clip(MIN_SNR_GAMMA * xp.exp(-lam), None, 1.0)
           if weighting == "edm":
               return 1 + xp.exp(-lam) / (DATA_RMS * DATA_RMS)
+          if weighting == "flow-mse":
+              return (1 + INPUT_SCALE * xp.exp(-lam / 2)) ** 2
           raise ValueError(f"weighting {weighting!r}: one of \(LossWeighting.namesList)")
 
 
@@ -337,10 +339,22 @@ public struct PythonExport: Sendable {
               n = xp.sqrt(n2)
               c = dict(skip=s / n2, out=signal / n, x0_skip=a * d * d / n2, x0_out=-s * d / n,
                        target_eps=signal / n, target_x0=-s / (d * n))
+          elif prediction == "flow":
+              # v = eps - b*x0 for x_t = sqrt(gamma)*(b*x0) + sigma*eps, b = alpha/sqrt(gamma).
+              g = xp.sqrt(1 - s * s)
+              b, r = a / g, g + s
+              c = dict(skip=1 / r, out=g / r, x0_skip=1 / (b * r), x0_out=-s / (b * r),
+                       target_eps=one, target_x0=-b)
           else:
               raise ValueError(f"prediction {prediction!r}: one of \(Parameterization.namesList)")
           lam = 2 * (xp.log(a) - xp.log(s))
-          c["weight"] = weight(lam, weighting) * c["out"] * c["out"]
+          if (weighting or WEIGHTING) == "flow-mse":
+              # ((sqrt(gamma) + sigma)/sqrt(gamma))^2 from this level's own b, as Objective does.
+              g = xp.sqrt(1 - s * s)
+              w = ((g + s) / g) ** 2
+          else:
+              w = weight(lam, weighting)
+          c["weight"] = w * c["out"] * c["out"]
           return c
 
 

@@ -13,6 +13,8 @@ public struct CurveSet: Sendable {
   public var unscaledLogSNR: [(x: Double, y: Double)]?
   /// The density of logSNR when t ~ U(0, 1): x = logSNR, y = p(logSNR).
   public var density: [(x: Double, y: Double)]
+  /// The setting's b, which the flow velocity's weighting depends on.
+  public var inputScale: Double
 }
 
 /// Samples settings into curves.
@@ -52,7 +54,8 @@ public enum Curves {
     }
     return CurveSet(
       gamma: gamma, equivalentGamma: scaled ? equivalent : nil,
-      logSNR: logSNR, unscaledLogSNR: scaled ? unscaled : nil, density: density)
+      logSNR: logSNR, unscaledLogSNR: scaled ? unscaled : nil, density: density,
+      inputScale: setting.inputScale)
   }
 
   /// The logSNR range the plots show for `sets`: the curves' logSNR over t ∈ [0.01, 0.99] (the
@@ -97,10 +100,12 @@ extension Curves {
   /// training setup's; Hang et al.'s 5 by default) and σ_d (the setup's when a run measured it,
   /// else EDM's own 0.5); the plot's title says which γ and σ_d it used.
   public static func plotObjective(
-    _ weighting: LossWeighting, minSNRGamma: Double = 5, dataRMS: Double? = nil
+    _ weighting: LossWeighting, minSNRGamma: Double = 5, dataRMS: Double? = nil,
+    inputScale: Double = 1
   ) -> Objective {
     Objective(
-      prediction: .eps, weighting: weighting, minSNRGamma: minSNRGamma, dataRMS: dataRMS ?? 0.5)
+      prediction: .eps, weighting: weighting, minSNRGamma: minSNRGamma, dataRMS: dataRMS ?? 0.5,
+      inputScale: inputScale)
   }
 
   /// The effective weighting over logSNR of training with t ~ U(0, 1) and `objective`: the
@@ -111,12 +116,14 @@ extension Curves {
   /// ```
   ///
   /// so p(λ)·w(λ) is the weighting function of Kingma & Gao (2023) that the schedule and the
-  /// objective together imply. `density` is a ``CurveSet/density`` (x = λ of the scaled process,
-  /// which is the λ the objective's weight is a function of).
+  /// objective together imply. `curves.density` has x = λ of the scaled process, which is the λ
+  /// the objective's weight is a function of; the flow velocity's also needs the set's own b.
   public static func effectiveWeighting(
-    _ density: [(x: Double, y: Double)], _ objective: Objective
+    _ curves: CurveSet, _ objective: Objective
   ) -> [(x: Double, y: Double)] {
-    density.map { p in (p.x, p.y * objective.weight(logSNR: p.x)) }
+    var objective = objective
+    objective.inputScale = curves.inputScale
+    return curves.density.map { p in (p.x, p.y * objective.weight(logSNR: p.x)) }
   }
 
   /// w(λ) at `samples + 1` evenly spaced λ of `range`.

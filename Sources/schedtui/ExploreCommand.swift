@@ -184,7 +184,9 @@ extension ExplorerFiles {
   func exportDiffusers(_ config: Config, to dir: String) -> Action {
     do {
       let process = try config.noiseProcess()
-      let prediction = DiffusersExport.PredictionType(config.training?.prediction)
+      guard let prediction = DiffusersExport.PredictionType(config.training?.prediction) else {
+        return .failed("diffusers export to \(dir): \(DiffusersExport.flowHasNone); nothing written")
+      }
       let export = try DiffusersExport(
         process: process, steps: DiffusersExport.defaultSteps(for: config.schedule),
         predictionType: prediction)

@@ -138,9 +138,13 @@ struct Export: ParsableCommand {
     } catch {
       throw ValidationError(options.schedule.describe(error))
     }
-    let prediction =
-      options.predictionType
-      ?? DiffusersExport.PredictionType(config.training?.prediction)
+    guard
+      let prediction = options.predictionType
+        ?? DiffusersExport.PredictionType(config.training?.prediction)
+    else {
+      throw ValidationError(
+        DiffusersExport.flowHasNone + "; give --prediction-type to export it for another output.")
+    }
     let export = try DiffusersExport(
       process: process, steps: options.steps ?? DiffusersExport.defaultSteps(for: config.schedule),
       maxBeta: options.maxBeta, predictionType: prediction)

@@ -51,7 +51,8 @@ extension Export {
       rms = try Dataset.load(section.data, resolution: section.resolution, seed: section.seed).rms
     }
     return Objective(
-      prediction: prediction, weighting: weighting, minSNRGamma: gamma, dataRMS: rms)
+      prediction: prediction, weighting: weighting, minSNRGamma: gamma, dataRMS: rms,
+      inputScale: config.inputScale)
   }
 
   /// Where the config came from, for the Python module's header.

@@ -105,4 +105,30 @@ import Testing
       #expect(isClose(o.coefficients(alpha: a, sigma: s).weight, expected, rtol: 1e-13))
     }
   }
+
+  @Test("flow: the target is rectified flow's dx/dt = ε − b·x0, and flow-MSE is 1/(1 − t)² on it")
+  func flowVelocity() throws {
+    // Rectified flow at shift 1 and b: x_t = (1 − t)·b·x0 + t·ε, so dx_t/dt = ε − b·x0, and
+    // schedtui's x_t is that divided by n = √((1 − t)² + t²): √γ = (1 − t)/n, σ = t/n.
+    for b in [1.0, 0.5, 2.0] {
+      for t in [0.1, 0.5, 0.9] {
+        let n = ((1 - t) * (1 - t) + t * t).squareRoot()
+        let a = b * (1 - t) / n
+        let s = t / n
+        let o = Objective(prediction: .flow, weighting: .epsMSE, inputScale: b)
+        let k = o.coefficients(alpha: a, sigma: s)
+        #expect(isClose(k.targetEps, 1, rtol: 1e-14) && isClose(k.targetX0, -b, rtol: 1e-13))
+        // x̂0 from the RF process: x_RF = n·x_t, and x0 = (x_RF − t·v)/b.
+        #expect(isClose(k.x0Skip, n / b, rtol: 1e-13), "b \(b) t \(t)")
+        #expect(isClose(k.x0Out, -t / b, rtol: 1e-13), "b \(b) t \(t)")
+        // ε̂ = x_RF + (1 − t)·v: ε = x_RF + (1 − t)(ε − b·x0) rearranged.
+        #expect(isClose(k.skip, n, rtol: 1e-13) && isClose(k.out, 1 - t, rtol: 1e-13))
+        // ‖v̂ − v‖² = ‖ε̂ − ε‖²/(1 − t)²: flow-MSE is w = 1/(1 − t)² on the ε-MSE.
+        let lambda = 2 * (log(a) - log(s))
+        let flow = Objective(prediction: .eps, weighting: .flowMSE, inputScale: b)
+        #expect(isClose(flow.weight(logSNR: lambda), 1 / ((1 - t) * (1 - t)), rtol: 1e-12))
+        #expect(isClose(flow.coefficients(alpha: a, sigma: s).weight, 1 / ((1 - t) * (1 - t)), rtol: 1e-12))
+      }
+    }
+  }
 }

@@ -56,8 +56,8 @@ func generatedSection(_ name: String, in text: String) -> String? {
     #expect(DataKind.names == ["digits", "patches"])
     #expect(SamplerKind.names == ["ddpm", "ddim"])
     #expect(OptimizerKind.names == ["adamw", "lamb"])
-    #expect(Parameterization.names == ["eps", "x0", "v", "edm"])
-    #expect(LossWeighting.names == ["eps-mse", "x0-mse", "v-mse", "min-snr", "edm"])
+    #expect(Parameterization.names == ["eps", "x0", "v", "edm", "flow"])
+    #expect(LossWeighting.names == ["eps-mse", "x0-mse", "v-mse", "min-snr", "edm", "flow-mse"])
     #expect(ScheduleFamily.names.count == 10 && ScheduleFamily.names.first == "linear")
     #expect(DataKind.digits.resolutions == [8, 16, 32] && DataKind.patches.resolutions == [16, 32, 64])
   }

@@ -26,7 +26,7 @@ import Testing
   func linear(_ i: Int) throws {
     let (weighting, values) = Self.expected[i]
     let c = try #require(Curves.sample(Setting(spec: ScheduleSpec(family: .linear)), samples: 100))
-    let product = Curves.effectiveWeighting(c.density, Curves.plotObjective(weighting))
+    let product = Curves.effectiveWeighting(c, Curves.plotObjective(weighting))
     for (index, (lambda, value)) in zip([50, 25, 10], zip([0, log(3.0), log(9.0)], values)) {
       #expect(abs(product[index].x - lambda) < 1e-12)
       #expect(abs(product[index].y - value) < 1e-9 * value, "\(weighting) at λ = \(lambda)")
@@ -38,8 +38,8 @@ import Testing
   @Test("cosine at λ = 0: p = 1/(2π) with ε-MSE, 1/π with v-MSE")
   func cosine() throws {
     let c = try #require(Curves.sample(Setting(spec: ScheduleSpec(family: .cosine)), samples: 100))
-    let eps = Curves.effectiveWeighting(c.density, Curves.plotObjective(.epsMSE))[50]
-    let v = Curves.effectiveWeighting(c.density, Curves.plotObjective(.vMSE))[50]
+    let eps = Curves.effectiveWeighting(c, Curves.plotObjective(.epsMSE))[50]
+    let v = Curves.effectiveWeighting(c, Curves.plotObjective(.vMSE))[50]
     #expect(abs(eps.x) < 1e-12)
     #expect(abs(eps.y - 1 / (2 * Double.pi)) < 1e-9)
     #expect(abs(v.y - 1 / Double.pi) < 1e-9)
@@ -50,22 +50,22 @@ import Testing
   func scaled() throws {
     let c = try #require(
       Curves.sample(Setting(spec: ScheduleSpec(family: .linear), inputScale: 0.5), samples: 100))
-    let p = Curves.effectiveWeighting(c.density, Curves.plotObjective(.x0MSE))[50]
+    let p = Curves.effectiveWeighting(c, Curves.plotObjective(.x0MSE))[50]
     #expect(abs(p.x + log(4.0)) < 1e-12)
     #expect(abs(p.y - 1) < 1e-9)
   }
 
-  @Test("w shows the weighting plot, W cycles ε, x0, v, min-SNR, EDM and back")
+  @Test("w shows the weighting plot, W cycles ε, x0, v, min-SNR, EDM, flow and back")
   func keys() {
     var s = explorer()
     reduce(&s, KeyMap.action(for: .char("w"), in: s)!)
     #expect(s.showWeighting && s.weighting == .epsMSE)
     var seen: [LossWeighting] = []
-    for _ in 0..<5 {
+    for _ in 0..<6 {
       reduce(&s, KeyMap.action(for: .char("W"), in: s)!)
       seen.append(s.weighting)
     }
-    #expect(seen == [.x0MSE, .vMSE, .minSNR, .edm, .epsMSE])
+    #expect(seen == [.x0MSE, .vMSE, .minSNR, .edm, .flowMSE, .epsMSE])
     reduce(&s, KeyMap.action(for: .char("w"), in: s)!)
     #expect(!s.showWeighting)
   }

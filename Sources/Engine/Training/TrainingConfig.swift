@@ -49,7 +49,7 @@ public struct TrainingConfig: Sendable, Equatable {
   public func objective(dataRMS rms: Double = 1) -> Objective {
     Objective(
       prediction: prediction, weighting: weighting, minSNRGamma: minSNRGamma,
-      dataRMS: dataRMS ?? rms)
+      dataRMS: dataRMS ?? rms, inputScale: inputScale)
   }
 
   /// The model shape this config trains.

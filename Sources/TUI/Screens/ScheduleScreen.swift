@@ -200,13 +200,16 @@ extension Renderer {
   ) {
     let setup = state.document.setup
     let objective = Curves.plotObjective(
-      state.weighting, minSNRGamma: setup.minSNRGamma, dataRMS: setup.dataRMS)
+      state.weighting, minSNRGamma: setup.minSNRGamma, dataRMS: setup.dataRMS,
+      inputScale: state.document.current.inputScale)
     let w = state.weighting
-    let name =
-      w.displayName
-      + (w == .edm
-        ? " (σ_d = \(short(objective.dataRMS)))"
-        : w == .minSNR ? " (γ = \(short(objective.minSNRGamma)))" : "")
+    let name: String
+    switch w {
+    case .edm: name = w.displayName + " (σ_d = \(short(objective.dataRMS)))"
+    case .minSNR: name = w.displayName + " (γ = \(short(objective.minSNRGamma)))"
+    case .flowMSE: name = w.displayName + " (b = \(short(objective.inputScale)))"
+    case .epsMSE, .x0MSE, .vMSE: name = w.displayName
+    }
     let count = area.width >= 150 ? 3 : area.width >= 90 ? 2 : 1
     // Two blank columns between charts, so one's last x label never runs into the next title.
     let slots = area.columns(count).enumerated().map { i, r in
@@ -244,7 +247,7 @@ extension Renderer {
     let products = sets.map {
       Series(
         name: $0.name, color: $0.color,
-        points: Curves.log10(Curves.effectiveWeighting($0.curves.density, objective)))
+        points: Curves.log10(Curves.effectiveWeighting($0.curves, objective)))
     }
     let bounds = Curves.logBounds(products.map(\.points), within: range)
     let title =

@@ -8,7 +8,8 @@ import Testing
 /// The exact denoiser for a data set of one image x*: given z_t it returns the true output of
 /// each parameterisation, written from its definition (z_t = α·x* + σ·ε with α = √γ·b,
 /// σ = √(1−γ), γ recovered from the logSNR λ as e^λ/(b² + e^λ)): ε; x*; v = (α·ε − σ·x*)/n with
-/// n = √(α² + σ²); EDM's −F = (s·ε − σ·x*/σ_d)/√(s² + σ²) with s = α·σ_d. A sampler driven by
+/// n = √(α² + σ²); EDM's −F = (s·ε − σ·x*/σ_d)/√(s² + σ²) with s = α·σ_d; the flow velocity
+/// ε − b·x* (rectified flow's dx/dt of the process on b·x*). A sampler driven by
 /// it must land on x* exactly: an oracle with a known answer, not a mock.
 final class OneImageOracle: Denoiser {
   let shape: ModelShape
@@ -46,6 +47,7 @@ final class OneImageOracle: Denoiser {
         case .v: out[i * D + j] = Float((alpha * eps - sn * x0) / n)
         case .edm:
           out[i * D + j] = Float((s * eps - sn * x0 / Self.rms) / (s * s + sn * sn).squareRoot())
+        case .flow: out[i * D + j] = Float(eps - b * x0)
         }
       }
     }

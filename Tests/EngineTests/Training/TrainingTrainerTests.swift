@@ -84,6 +84,9 @@ func tinyTrainer(_ c: TrainingConfig, hidden: Int = 16) throws -> Trainer {
             // −F of Karras et al.: (s·ε − σ·x0/σ_d)/√(s² + σ²), s = α·σ_d.
             let sd = alpha * rms
             target = (sd * eps - sigma * x / rms) / (sd * sd + sigma * sigma).squareRoot()
+          case .flow:
+            // Rectified flow's velocity of the data the process noises, b·x0.
+            target = eps - b * x
           }
           worst = max(worst, abs(Double(t.target[i * D + j]) - target))
         }
