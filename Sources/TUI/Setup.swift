@@ -11,6 +11,17 @@ extension Field {
 
   var isSetup: Bool { Field.setupFields.contains(self) }
 
+  /// The training setting a row edits, by its key in the settings table (which gives the row
+  /// its label and what it allows); nil for the sampler's steps, the `inference` section's.
+  var setting: TrainingSetting? { Field.settingKeys[self].map { TrainingSetting[key: $0] } }
+
+  static let settingKeys: [Field: String] = [
+    .runData: "data", .runResolution: "resolution", .runModel: "model",
+    .runPrediction: "prediction", .runWeighting: "weighting", .runSteps: "steps",
+    .runBatch: "batch", .runLearningRate: "lr", .runSeed: "seed", .runSampler: "sampler",
+    .runGuidance: "guidance",
+  ]
+
   /// Seeds are whole numbers a JSON config can hold exactly (as the config reader allows).
   static let seedLimit = Int(TrainingLimits.seedMax)
 
@@ -126,6 +137,12 @@ extension Field {
     }
     setSetupNumber(v, &c)
   }
+}
+
+extension SweepSetup.Row {
+  /// The training setting a sweep-screen row edits (its allowed values are the table's), if it
+  /// is one.
+  public var setting: TrainingSetting? { self == .steps ? TrainingSetting[key: "steps"] : nil }
 }
 
 extension Document {

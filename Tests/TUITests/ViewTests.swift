@@ -245,7 +245,7 @@ import Testing
   func recovered(_ w: Int, _ h: Int, _ shown: Bool) {
     var s = state()
     s.previewResolutions = [16, 32]
-    s.document.previewGamma = 0.7
+    s.document.fixedPreviewGamma = 0.7
     reduce(&s, .show(.preview))
     let source = NoisePreviewSource(image: card(), name: "card", resolutions: [16, 32])
     let before = render(s, w, h, preview: source).lines
@@ -299,7 +299,7 @@ import Testing
   func previewShades() {
     var s = state()
     s.previewResolutions = [16, 32]
-    s.document.previewGamma = 1
+    s.document.fixedPreviewGamma = 1
     reduce(&s, .show(.preview))
     let source = NoisePreviewSource(image: card(), name: "card", resolutions: [16, 32])
     let g = render(s, 100, 30, mode: .none, preview: source)

@@ -79,65 +79,50 @@ public struct TrainingConfig: Sendable, Equatable {
     return s
   }
 
-  /// Checks every field a user can set; the error names it (as the `schedtui train` option
-  /// without its dashes), its value, and what is allowed (``TrainingLimits``).
-  public func validate() throws(DatasetError) {
-    func check(_ ok: Bool, _ field: String, _ value: Any, _ allowed: String) throws(DatasetError) {
-      if !ok { throw .invalid(field: field, value: "\(value)", allowed: allowed) }
-    }
+  /// Checks every setting a user can set: the training section's with the settings table
+  /// (``TrainingSection/validate(source:)``), then what only a run has (the schedules, the
+  /// model's largest side, the sampler's steps). The error names the field as the user does
+  /// where the value came from: `--batch`, `training.batch` or the explorer's `batch`.
+  public func validate(source: FieldError.Source = .commandLine) throws(FieldError) {
     do { _ = try NoiseProcess(schedule: Schedule(schedule), inputScale: inputScale) } catch {
-      throw .invalid(field: "schedule", value: schedule.family.rawValue, allowed: error.description)
+      throw error.fieldError(source, prefix: "schedule.")
     }
     do { _ = try Schedule(sampleSchedule) } catch {
-      throw .invalid(
-        field: "inference", value: sampleSchedule.family.rawValue, allowed: error.description)
+      throw error.fieldError(source, prefix: "inference.schedule.")
     }
-    let sizes = data.resolutions
-    try check(
-      sizes.contains(resolution), "resolution", resolution,
-      sizes.map(String.init).joined(separator: ", ") + " for \(data.rawValue)")
-    if let largest = model.largestResolution {
-      try check(
-        resolution <= largest, "model", "\(model.rawValue) at \(resolution)×\(resolution)",
+    try section.validate(source: source)
+    func refuse(_ field: String, _ value: Any, _ allowed: String) -> FieldError {
+      FieldError(field: field, value: "\(value)", allowed: allowed, source: source)
+    }
+    if let largest = model.largestResolution, resolution > largest {
+      throw refuse(
+        TrainingSetting[key: "model"].name(for: source),
+        "\(model.rawValue) at \(resolution)×\(resolution)",
         ModelKind.allCases.map { m in
           m.largestResolution.map { "\(m.name) up to \($0) pixels" } ?? "\(m.name) at any resolution"
         }.joined(separator: "; "))
     }
-    try check(TrainingLimits.steps.contains(steps), "steps", steps, TrainingLimits.steps.text)
-    try check(TrainingLimits.batch.contains(batch), "batch", batch, TrainingLimits.batch.text)
-    let lr = optimizer.learningRate
-    try check(
-      lr.isFinite && lr > 0 && lr <= TrainingLimits.learningRateMax, "lr", lr,
-      TrainingLimits.learningRateText)
-    try check(
-      labelDropout.isFinite && labelDropout >= 0 && labelDropout < 1, "label-dropout", labelDropout,
-      "a number in [0, 1)")
-    try check(optimizer.warmupSteps >= 0, "warmup", optimizer.warmupSteps, "0 or more steps")
-    try check(
-      optimizer.gradientClip.isFinite && optimizer.gradientClip >= 0, "grad-clip",
-      optimizer.gradientClip, "0 (off) or a positive number")
-    try check(
-      optimizer.emaDecay.isFinite && optimizer.emaDecay >= 0 && optimizer.emaDecay < 1,
-      "ema", optimizer.emaDecay, "a number in [0, 1)")
-    try check(
-      TrainingLimits.sampleSteps.contains(sampleSteps), "sample-steps", sampleSteps,
-      TrainingLimits.sampleSteps.text)
-    try check(eta.isFinite && eta >= 0 && eta <= 1, "eta", eta, "a number in [0, 1]")
-    try check(
-      guidance.isFinite && TrainingLimits.guidance.contains(guidance), "guidance", guidance,
-      TrainingLimits.guidance.text)
-    try check(
-      evalSamples == 0 || TrainingLimits.evalSamples.contains(evalSamples), "eval-samples",
-      evalSamples,
-      "0 (no metric) or \(TrainingLimits.evalSamples.text) (a covariance needs two samples)")
-    try check(checkpointEvery >= 1, "checkpoint-every", checkpointEvery, "1 or more steps")
-    try check(
-      minSNRGamma.isFinite && minSNRGamma > 0 && minSNRGamma <= TrainingLimits.minSNRGammaMax,
-      "min-snr-gamma", minSNRGamma, TrainingLimits.minSNRGammaText)
-    if let dataRMS {
-      try check(
-        dataRMS.isFinite && dataRMS > 0 && dataRMS <= 1e3, "data-rms", dataRMS,
-        "a number in (0, 1000]")
+    // The sampler's steps are the config's `inference.steps`, not a training-section key; a run
+    // takes fewer than a config may describe (``InferenceSection/stepsRange``).
+    guard TrainingLimits.sampleSteps.contains(sampleSteps) else {
+      let field: String
+      switch source {
+      case .commandLine: field = "--sample-steps"
+      case .file: field = "inference.steps"
+      case .explorer: field = "sample steps"
+      }
+      throw refuse(field, sampleSteps, "a whole number in \(TrainingLimits.sampleSteps.text)")
+    }
+    // Not settable by a user (the engine's own constants and measurements), but read back from
+    // a run's files: named as before the table, whatever the source.
+    guard optimizer.gradientClip.isFinite && optimizer.gradientClip >= 0 else {
+      throw refuse("grad-clip", optimizer.gradientClip, "0 (off) or a positive number")
+    }
+    guard eta.isFinite && eta >= 0 && eta <= 1 else {
+      throw refuse("eta", eta, "a number in [0, 1]")
+    }
+    if let dataRMS, !(dataRMS.isFinite && dataRMS > 0 && dataRMS <= 1e3) {
+      throw refuse("data-rms", dataRMS, "a number in (0, 1000]")
     }
   }
 }
@@ -270,17 +255,22 @@ extension TrainingConfig {
     normalize = config.normalize
     sampleSchedule = config.inference.schedule
     sampleSteps = config.inference.steps
-    if let section = config.training {
-      for field in Self.sectionFields { field.read(section, &self) }
-    }
+    if let training = config.training { section = training }
   }
 
   /// The config's `training` section for these settings (the sampler's steps go to the
   /// `inference` section, which ``init(_:)`` reads them from).
+  /// Setting it sets every one of the section's settings (the explorer and `train` edit a
+  /// config's settings through it, by the table's names).
   public var section: TrainingSection {
-    var section = TrainingSection()
-    for field in Self.sectionFields { field.write(self, &section) }
-    return section
+    get {
+      var section = TrainingSection()
+      for field in Self.sectionFields { field.write(self, &section) }
+      return section
+    }
+    set {
+      for field in Self.sectionFields { field.read(newValue, &self) }
+    }
   }
 
   /// A setting both a training config and a config's `training` section hold, by its two paths,
