@@ -25,6 +25,8 @@ public struct TrainingSetting {
   /// Sets the model's own value (``ModelKind``'s budget) when neither a file nor an option gave
   /// one; nil for a setting whose default does not depend on the model.
   let modelDefault: ((inout TrainingSection) -> Void)?
+  /// How an explorer row edits the value: a number (stepped, typed) or a choice (cycled).
+  public var edit: Edit = .none
   /// Where else the setting can be set, besides `train`'s option and the config key that every
   /// setting has.
   public var places: Places = []
@@ -39,6 +41,19 @@ public struct TrainingSetting {
     public static let sweepOption = Places(rawValue: 2)
     /// A row of the explorer's sweep screen (4).
     public static let sweepScreen = Places(rawValue: 4)
+  }
+
+  /// How a row reads and sets the setting's value.
+  public enum Edit {
+    case none
+    /// A number: `get` as a Double, `set` from one (whole-number settings round and clamp into
+    /// what their type holds; the check then refuses what is out of range).
+    case number(
+      whole: Bool, get: (TrainingSection) -> Double, set: (inout TrainingSection, Double) -> Void)
+    /// A choice among `names` (the files' name and the shown one), in ←/→ order.
+    case choice(
+      names: [(raw: String, shown: String)], get: (TrainingSection) -> String,
+      set: (inout TrainingSection, String) -> Void)
   }
 
   /// The same setting, editable in `places` too.
@@ -143,7 +158,9 @@ extension TrainingSetting {
       write: { .int($0.resolution) },
       read: { (r, v, s) throws(ConfigError) in
         s.resolution = try r.integer(v, allowed: TrainingSetting.resolution.allowed)
-      }, modelDefault: nil)
+      }, modelDefault: nil,
+      edit: .number(
+        whole: true, get: { Double($0.resolution) }, set: { $0.resolution = clampedWhole($1) }))
   }
 
   /// Seeds are whole numbers a JSON config holds exactly (JSON numbers are doubles).
@@ -156,7 +173,10 @@ extension TrainingSetting {
         let seed = try r.integer(v, allowed: TrainingLimits.seedText)
         guard seed >= 0 else { throw r.notAllowed(v, TrainingLimits.seedText) }
         s.seed = UInt64(seed)
-      }, modelDefault: nil)
+      }, modelDefault: nil,
+      edit: .number(
+        whole: true, get: { Double($0.seed) },
+        set: { s, v in s.seed = UInt64(max(0, min(v.rounded(), Double(TrainingLimits.seedMax)))) }))
   }
 
   /// The network's output; read alone it brings its own weighting (``Parameterization/ownWeighting``).
@@ -168,7 +188,7 @@ extension TrainingSetting {
       read: { (r, v, s) throws(ConfigError) in
         s.prediction = try r.choice(v)
         s.weighting = s.prediction.ownWeighting
-      }, modelDefault: nil)
+      }, modelDefault: nil, edit: base.edit)
   }
 
   // MARK: Kinds of setting
@@ -191,7 +211,10 @@ extension TrainingSetting {
       refusal: { ok($0[keyPath: path]) ? nil : "\($0[keyPath: path])" },
       write: { .int($0[keyPath: path]) },
       read: { (r, v, s) throws(ConfigError) in s[keyPath: path] = try r.integer(v, allowed: allowed) },
-      modelDefault: modelDefault.map { value in { $0[keyPath: path] = value($0.model) } })
+      modelDefault: modelDefault.map { value in { $0[keyPath: path] = value($0.model) } },
+      edit: .number(
+        whole: true, get: { Double($0[keyPath: path]) },
+        set: { $0[keyPath: path] = clampedWhole($1) }))
   }
 
   static func number(
@@ -204,7 +227,8 @@ extension TrainingSetting {
       refusal: { let v = $0[keyPath: path]; return v.isFinite && ok(v) ? nil : "\(v)" },
       write: { .double($0[keyPath: path]) },
       read: { (r, v, s) throws(ConfigError) in s[keyPath: path] = try r.double(v, allowed: allowed) },
-      modelDefault: modelDefault.map { value in { $0[keyPath: path] = value($0.model) } })
+      modelDefault: modelDefault.map { value in { $0[keyPath: path] = value($0.model) } },
+      edit: .number(whole: false, get: { $0[keyPath: path] }, set: { $0[keyPath: path] = $1 }))
   }
 
   /// A vocabulary: its option and key are the vocabulary's own (`--model`, `training.model`);
@@ -218,8 +242,14 @@ extension TrainingSetting {
       allowed: "one of " + V.names.map(JSONValue.quote).joined(separator: ", "),
       refusal: { _ in nil }, write: { .string($0[keyPath: path].name) },
       read: { (r, v, s) throws(ConfigError) in s[keyPath: path] = try r.choice(v) },
-      modelDefault: nil)
+      modelDefault: nil,
+      edit: .choice(
+        names: V.allCases.map { ($0.name, $0.displayName) }, get: { $0[keyPath: path].name },
+        set: { s, raw in s[keyPath: path] = V(name: raw)! }))
   }
+
+  /// A whole number from a Double, clamped into what an Int holds.
+  public static func clampedWhole(_ v: Double) -> Int { Int(max(min(v.rounded(), 1e15), -1e15)) }
 
   /// `label_dropout` → `--label-dropout`.
   static func option(_ key: String) -> String {
