@@ -139,12 +139,14 @@ struct Train: ParsableCommand {
     if let steps { c.steps = steps }
     if let batch { c.batch = batch }
     if let seed { c.seed = seed }
-    if let lr { c.optimizer.learningRate = lr }
-    objective.apply(prediction: &c.prediction, weighting: &c.weighting, minSNRGamma: &c.minSNRGamma)
-    if let optimizer { c.optimizer.kind = optimizer }
-    if let warmup { c.optimizer.warmupSteps = warmup }
+    if let lr { c.lr = lr }
+    objective.apply(
+      prediction: &c.section.prediction, weighting: &c.section.weighting,
+      minSNRGamma: &c.section.minSNRGamma)
+    if let optimizer { c.section.optimizer = optimizer }
+    if let warmup { c.warmup = warmup }
     if let labelDropout { c.labelDropout = labelDropout }
-    if let ema { c.optimizer.emaDecay = ema }
+    if let ema { c.ema = ema }
     if let evalSamples { c.evalSamples = evalSamples }
     if let checkpointEvery { c.checkpointEvery = checkpointEvery }
     if let sampler { c.sampler = sampler }
