@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import Schedules
 import Testing
@@ -53,6 +54,23 @@ import Testing
     #expect(
       try Self.options("sweep").contains(setting.option) == setting.places.contains(.sweepOption),
       "sweep option \(setting.option)")
+  }
+
+  @Test("every setting survives the engine's coding (summary.json and checkpoints)")
+  func codingKeepsEverySetting() throws {
+    for setting in TrainingSetting.all {
+      var c = TrainingConfig()
+      switch setting.edit {
+      case .number(_, let get, let set): set(&c.section, get(c.section) + 3)
+      case .choice(let names, let get, let set):
+        let now = get(c.section)
+        set(&c.section, try #require(names.map(\.raw).first { $0 != now }))
+      case .none: Issue.record("\(setting.key) has no edit")
+      }
+      #expect(c != TrainingConfig(), "\(setting.key) did not change")
+      let back = try JSONDecoder().decode(TrainingConfig.self, from: JSONEncoder().encode(c))
+      #expect(back == c, "\(setting.key) is lost by TrainingConfig's coding")
+    }
   }
 
   @Test("every training-screen row but the sampler's steps edits a setting of the table")

@@ -75,11 +75,6 @@ public struct TrainingSetting {
     }
   }
 
-  /// The setting called `name` in any place (option, key, key path or label).
-  public static func named(_ name: String) -> TrainingSetting? {
-    all.first { [$0.key, $0.option, $0.configKey, $0.label].contains(name) }
-  }
-
   /// The setting whose config key is `key`; a programmer error if there is none.
   public static subscript(key key: String) -> TrainingSetting {
     guard let s = all.first(where: { $0.key == key }) else {
