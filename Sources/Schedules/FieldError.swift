@@ -4,12 +4,13 @@
 /// The one error type every user-facing field check ends in: the command line (`field` is the
 /// option, `--batch`), config and sweep files (`field` is the key path, `training.batch`, with the
 /// file and the value's line and column when known) and the explorer (`field` is the row's
-/// label). Internal checks throw ``ScheduleError`` or the engine's `DatasetError` with the
-/// property's name; ``ScheduleError/fieldError(_:)`` names it for the place it came from.
+/// label). A training setting is named for its place by ``TrainingSetting/name(for:)``; internal
+/// schedule checks throw ``ScheduleError`` with the property's name, and
+/// ``ScheduleError/fieldError(_:)`` names it for the place it came from.
 ///
 /// ```
 /// --batch 70000 is not allowed: a whole number in 1 … 4096.
-/// run.json:7:14: training.batch: 70000 is not allowed: a whole number in [1, 4096]
+/// run.json:7:14: training.batch: 70000 is not allowed: a whole number in 1 … 4096
 /// batch = 70000 is not allowed: a whole number in 1 … 4096
 /// ```
 public struct FieldError: Error, Equatable, Sendable, CustomStringConvertible {

@@ -1,8 +1,8 @@
 /// Every range a training setting must lie in, stated once.
 ///
-/// The config reader (``TrainingSection/validate()``), the engine's `TrainingConfig.validate()`,
-/// the commands' `--help` and checks, the explorer's setup rows and the README quote these
-/// constants; a test compares the README's numbers with them.
+/// The settings table (``TrainingSetting/all``, which the config reader, the engine's
+/// `TrainingConfig.validate(source:)` and the explorer check with), the commands' `--help` and
+/// the README quote these constants; a test compares the README's numbers with them.
 public enum TrainingLimits {
   /// Optimiser steps per run.
   public static let steps = 1...10_000_000
@@ -51,8 +51,8 @@ extension TrainingLimits {
   public static var learningRateInterval: String { "(0, \(short(learningRateMax))]" }
   /// `a number in (0, 1]`, as every message states it.
   public static var learningRateText: String { "a number in \(learningRateInterval)" }
-  /// `a whole number in [0, 2^53]`.
-  public static let seedText = "a whole number in [0, 2^53]"
+  /// `a whole number in 0 … 2^53`.
+  public static let seedText = "a whole number in 0 … 2^53"
   /// `a number in (0, 1e6]`.
   public static let minSNRGammaText = "a number in (0, 1e6]"
 }

@@ -69,20 +69,21 @@ public struct Pin: Equatable, Sendable {
 public struct Document: Equatable, Sendable {
   public var current: Setting
   public var pins: [Pin]
-  /// The preview's noise level: a fixed γ, or nil to follow the t-cursor.
-  public var previewGamma: Double?
+  /// The preview's noise level when the user fixed one; nil to follow the t-cursor (then
+  /// ``AppState/previewGamma`` is the schedule's γ there).
+  public var fixedPreviewGamma: Double?
   /// The training screen's run settings: the opened config's `training` section or the
   /// engine's defaults. Its schedule, b and normalisation are not used: `s` trains the current
   /// setting with the rest (``AppState/trainingConfig``).
   public var setup: TrainingConfig
 
   public init(
-    current: Setting, pins: [Pin] = [], previewGamma: Double? = nil,
+    current: Setting, pins: [Pin] = [], fixedPreviewGamma: Double? = nil,
     setup: TrainingConfig = TrainingConfig()
   ) {
     self.current = current
     self.pins = pins
-    self.previewGamma = previewGamma
+    self.fixedPreviewGamma = fixedPreviewGamma
     self.setup = setup
   }
 }
@@ -274,8 +275,6 @@ public struct AppState: Sendable, Equatable {
   public var message: StatusMessage?
   /// Set when the explorer should end; the shell exits after drawing nothing more.
   public var shouldQuit = false
-  /// A training run is going: quitting asks first.
-  public var trainingActive = false
   /// The last training run started from the explorer, if any.
   public var training: TrainingStatus?
   /// The sweep screen's setup, and the sweep it last started or opened.
@@ -313,7 +312,7 @@ public struct AppState: Sendable, Equatable {
   public var fields: [Field] { screen.definition.fields(self) }
 
   /// Whether background work is going (a training run or a sweep): quitting asks first.
-  public var workActive: Bool { trainingActive || sweep?.isActive == true }
+  public var workActive: Bool { training?.isActive == true || sweep?.isActive == true }
 
   /// The focused parameter, if the parameter list has focus.
   public var selectedField: Field? {
@@ -329,7 +328,7 @@ public struct AppState: Sendable, Equatable {
 
   /// The γ the preview noises at: the fixed one, or the current schedule's γ at the t-cursor.
   public var previewGamma: Double {
-    if let g = document.previewGamma { return g }
+    if let g = document.fixedPreviewGamma { return g }
     return (try? document.current.process().schedule.gamma(cursorT)) ?? 0.5
   }
 }

@@ -61,18 +61,11 @@ public enum Field: String, Sendable, CaseIterable, Equatable {
     case .cursorT: return "t-cursor"
     case .previewImage: return "image"
     case .previewResolutions: return "resolutions"
-    case .runData: return "data"
-    case .runResolution: return "image side"
-    case .runModel: return "model"
-    case .runPrediction: return "outputs"
-    case .runWeighting: return "weighting"
-    case .runSteps: return "steps"
-    case .runBatch: return "batch"
-    case .runLearningRate: return "learning rate"
-    case .runSeed: return "seed"
-    case .runSampler: return "sampler"
     case .runSampleSteps: return "sample steps"
-    case .runGuidance: return "guidance w"
+    case .runData, .runResolution, .runModel, .runPrediction, .runWeighting, .runSteps, .runBatch,
+      .runLearningRate, .runSeed, .runSampler, .runGuidance:
+      // The settings table names the run's settings, so the engine's errors use the same labels.
+      return setting!.label
     }
   }
 
@@ -92,16 +85,9 @@ public enum Field: String, Sendable, CaseIterable, Equatable {
       // Both names of the objective's cases are accepted; the raw ones are what files hold.
       return (choices ?? []).map { $0.raw == $0.shown ? $0.raw : "\($0.raw) (\($0.shown))" }
         .joined(separator: ", ")
-    case .runResolution:
-      return DataKind.allCases.map {
-        $0.resolutions.map(String.init).joined(separator: ", ") + " (\($0.name))"
-      }.joined(separator: " or ")
-    case .runSteps: return "a whole number in \(TrainingLimits.steps.text)"
-    case .runBatch: return "a whole number in \(TrainingLimits.batch.text)"
-    case .runLearningRate: return TrainingLimits.learningRateText
-    case .runSeed: return "a whole number in 0 … 2^53"
+    case .runResolution, .runSteps, .runBatch, .runLearningRate, .runSeed, .runGuidance:
+      return setting!.allowed
     case .runSampleSteps: return "a whole number in \(TrainingLimits.sampleSteps.text)"
-    case .runGuidance: return "a number in \(TrainingLimits.guidance.text) (0: no guidance)"
     default: return "a number"
     }
   }
@@ -120,7 +106,7 @@ public enum Field: String, Sendable, CaseIterable, Equatable {
     case .zeroTerminalSNR: return s.zeroTerminalSNR ? "on" : "off"
     case .trainSteps: return String(s.trainSteps)
     case .previewGamma:
-      return state.document.previewGamma.map(short) ?? "at t (\(short4(state.previewGamma)))"
+      return state.document.fixedPreviewGamma.map(short) ?? "at t (\(short4(state.previewGamma)))"
     case .cursorT: return short4(state.cursorT)
     case .previewImage:
       return state.previewImagePath.split(separator: "/").last.map(String.init) ?? "none"
@@ -138,7 +124,7 @@ public enum Field: String, Sendable, CaseIterable, Equatable {
     if isSetup { return setupNumber(d.setup) }
     switch self {
     case .inputScale: return d.current.inputScale
-    case .previewGamma: return d.previewGamma ?? 0.7
+    case .previewGamma: return d.fixedPreviewGamma ?? 0.7
     case .cursorT: return cursorT
     case .family, .normalize, .zeroTerminalSNR, .previewImage, .previewResolutions: return .nan
     default: return d.current.spec[scheduleField!]
@@ -150,7 +136,7 @@ public enum Field: String, Sendable, CaseIterable, Equatable {
     if isSetup { return setSetupNumber(v, &d.setup) }
     switch self {
     case .inputScale: d.current.inputScale = v
-    case .previewGamma: d.previewGamma = v
+    case .previewGamma: d.fixedPreviewGamma = v
     case .cursorT: cursorT = v
     case .family, .normalize, .zeroTerminalSNR, .previewImage, .previewResolutions: break
     default: d.current.spec[scheduleField!] = v
@@ -223,7 +209,7 @@ public enum Field: String, Sendable, CaseIterable, Equatable {
         d.current.spec.zeroTerminalSNR = on
       }
     case .previewGamma where t.lowercased() == "t":
-      d.previewGamma = nil
+      d.fixedPreviewGamma = nil
     default:
       guard let v = Double(t), v.isFinite else { throw EntryError(field: self, text: t) }
       if isWhole, v != v.rounded() {

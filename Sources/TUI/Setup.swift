@@ -11,56 +11,48 @@ extension Field {
 
   var isSetup: Bool { Field.setupFields.contains(self) }
 
+  /// The training setting a row edits, by its key in the settings table (which gives the row
+  /// its label and what it allows); nil for the sampler's steps, the `inference` section's.
+  var setting: TrainingSetting? { Field.settingKeys[self].map { TrainingSetting[key: $0] } }
+
+  static let settingKeys: [Field: String] = [
+    .runData: "data", .runResolution: "resolution", .runModel: "model",
+    .runPrediction: "prediction", .runWeighting: "weighting", .runSteps: "steps",
+    .runBatch: "batch", .runLearningRate: "lr", .runSeed: "seed", .runSampler: "sampler",
+    .runGuidance: "guidance",
+  ]
+
   /// Seeds are whole numbers a JSON config can hold exactly (as the config reader allows).
   static let seedLimit = Int(TrainingLimits.seedMax)
 
   /// The names a choice row accepts, in the order ←/→ cycle them: the vocabulary's names (what
   /// files and flags hold) with its display names, which are accepted when typed too.
   var choices: [(raw: String, shown: String)]? {
-    func names<V: Vocabulary>(_: V.Type) -> [(raw: String, shown: String)] {
-      V.allCases.map { ($0.name, $0.displayName) }
-    }
-    switch self {
-    case .runData: return names(DataKind.self)
-    case .runModel: return names(ModelKind.self)
-    case .runPrediction: return names(Parameterization.self)
-    case .runWeighting: return names(LossWeighting.self)
-    case .runSampler: return names(SamplerKind.self)
-    default: return nil
-    }
+    guard case .choice(let names, _, _)? = setting?.edit else { return nil }
+    return names
   }
 
   /// Whether the row holds a whole number.
   var isWhole: Bool {
-    [.runResolution, .runSteps, .runBatch, .runSeed, .runSampleSteps, .trainSteps, .resolution,
-      .baseResolution].contains(self)
+    if case .number(let whole, _, _)? = setting?.edit { return whole }
+    return [.runSampleSteps, .trainSteps, .resolution, .baseResolution].contains(self)
   }
 
   /// A choice row's raw value in `c`.
   func choice(in c: TrainingConfig) -> String? {
-    switch self {
-    case .runData: return c.data.rawValue
-    case .runModel: return c.model.rawValue
-    case .runPrediction: return c.prediction.rawValue
-    case .runWeighting: return c.weighting.rawValue
-    case .runSampler: return c.sampler.rawValue
-    default: return nil
-    }
+    guard case .choice(_, let get, _)? = setting?.edit else { return nil }
+    return get(c.section)
   }
 
   /// Sets a choice row to the raw value `raw`. A new data kind whose resolutions exclude the
   /// current one takes its smallest (as `schedtui train --data` does), so ←/→ can always move.
   func setChoice(_ raw: String, _ c: inout TrainingConfig) {
-    switch self {
-    case .runData:
-      c.data = DataKind(name: raw)!
-      let sizes = c.data.resolutions
-      if !sizes.contains(c.resolution) { c.resolution = sizes[0] }
-    case .runModel: c.model = ModelKind(name: raw)!
-    case .runPrediction: c.prediction = Parameterization(name: raw)!
-    case .runWeighting: c.weighting = LossWeighting(name: raw)!
-    case .runSampler: c.sampler = SamplerKind(name: raw)!
-    default: preconditionFailure("\(self) is not a choice row")
+    guard case .choice(_, _, let set)? = setting?.edit else {
+      preconditionFailure("\(self) is not a choice row")
+    }
+    set(&c.section, raw)
+    if self == .runData, !c.data.resolutions.contains(c.resolution) {
+      c.resolution = c.data.resolutions[0]
     }
   }
 
@@ -74,32 +66,17 @@ extension Field {
 
   /// A numeric setup row's value.
   func setupNumber(_ c: TrainingConfig) -> Double {
-    switch self {
-    case .runResolution: return Double(c.resolution)
-    case .runSteps: return Double(c.steps)
-    case .runBatch: return Double(c.batch)
-    case .runLearningRate: return c.optimizer.learningRate
-    case .runSeed: return Double(c.seed)
-    case .runSampleSteps: return Double(c.sampleSteps)
-    case .runGuidance: return c.guidance
-    default: return .nan
-    }
+    if self == .runSampleSteps { return Double(c.sampleSteps) }
+    guard case .number(_, let get, _)? = setting?.edit else { return .nan }
+    return get(c.section)
   }
 
   /// Stores a numeric setup value, clamped into what the stored type can hold (Int, UInt64):
-  /// ``TrainingConfig/validate()`` then refuses what is out of range, naming the field.
+  /// ``TrainingConfig/validate(source:)`` then refuses what is out of range, naming the field.
   func setSetupNumber(_ v: Double, _ c: inout TrainingConfig) {
-    let whole = Int(max(min(v.rounded(), 1e15), -1e15))
-    switch self {
-    case .runResolution: c.resolution = whole
-    case .runSteps: c.steps = whole
-    case .runBatch: c.batch = whole
-    case .runLearningRate: c.optimizer.learningRate = v
-    case .runSeed: c.seed = UInt64(max(0, min(whole, Field.seedLimit)))
-    case .runSampleSteps: c.sampleSteps = whole
-    case .runGuidance: c.guidance = v
-    default: break
-    }
+    if self == .runSampleSteps { return c.sampleSteps = TrainingSetting.clampedWhole(v) }
+    guard case .number(_, _, let set)? = setting?.edit else { return }
+    set(&c.section, v)
   }
 
   /// The row's value as the list shows it.
@@ -126,6 +103,12 @@ extension Field {
     }
     setSetupNumber(v, &c)
   }
+}
+
+extension SweepSetup.Row {
+  /// The training setting a sweep-screen row edits (its allowed values are the table's), if it
+  /// is one.
+  public var setting: TrainingSetting? { self == .steps ? TrainingSetting[key: "steps"] : nil }
 }
 
 extension Document {

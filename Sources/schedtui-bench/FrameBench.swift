@@ -43,7 +43,7 @@ enum FrameBench {
       presets: PresetItem.paper)
     state.document.pins = PresetItem.paper.filter { $0.group == "Table 3 sigmoid" }.prefix(3)
       .enumerated().map { Pin(name: $1.pinName, setting: $1.setting, colorIndex: $0) }
-    state.document.previewGamma = 0.7
+    state.document.fixedPreviewGamma = 0.7
 
     var grid = Grid(width: width, height: height)
     var previous = grid
@@ -81,7 +81,7 @@ enum FrameBench {
     var gamma = 0.05
     let previewColumn = BenchTools.time(runs: runs) {
       gamma = gamma >= 0.95 ? 0.05 : gamma + 0.0137
-      state.document.previewGamma = gamma
+      state.document.fixedPreviewGamma = gamma
       frame()
     }
     let columnChanged = changed
@@ -90,7 +90,7 @@ enum FrameBench {
     frame()
     let previewScreen = BenchTools.time(runs: runs) {
       gamma = gamma >= 0.95 ? 0.05 : gamma + 0.0137
-      state.document.previewGamma = gamma
+      state.document.fixedPreviewGamma = gamma
       frame()
     }
     let screenChanged = changed
@@ -99,7 +99,7 @@ enum FrameBench {
     gamma = 0.0511
     let probe = BenchTools.time(runs: probeRuns, warmup: 1) {
       gamma += 0.0571
-      state.document.previewGamma = gamma
+      state.document.fixedPreviewGamma = gamma
       frame()
       while renderer.idleWork() {}
     }

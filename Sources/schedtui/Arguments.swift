@@ -52,14 +52,10 @@ enum CommandLineCheck {
 
   /// The engine's refusal of a training setting, named by its option (`--lr`); `context` goes
   /// after the value (` with --resume`, ` in this sweep`).
-  static func error(_ error: DatasetError, context: String = "") -> ValidationError {
-    guard case .invalid(let field, let value, let allowed) = error else {
-      return ValidationError(error.description)
-    }
-    return ValidationError(
-      FieldError(
-        field: "--\(field)", value: value + context, allowed: allowed, source: .commandLine
-      ).description)
+  static func error(_ error: FieldError, context: String = "") -> ValidationError {
+    var e = error
+    e.value = e.value.map { $0 + context }
+    return ValidationError(e.description)
   }
 }
 

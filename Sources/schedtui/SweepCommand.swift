@@ -122,7 +122,7 @@ struct Sweep: ParsableCommand {
       do {
         _ = try sweepSettings().config(
           cell: SweepCell(resolution: r, scale: 1, family: grid.families[0]), seed: 0)
-      } catch let error as DatasetError {
+      } catch let error as FieldError {
         throw CommandLineCheck.error(error, context: " in this sweep")
       }
     }

@@ -72,6 +72,14 @@ struct Train: ParsableCommand {
     parsing: .unconditional,
     help: "Steps between checkpoints (default 500).")
   var checkpointEvery: Int?
+  @Option(help: ArgumentHelp(VocabularyHelp.sampler + " (default ddpm).", valueName: "sampler"))
+  var sampler: SamplerKind?
+  @Option(
+    parsing: .unconditional,
+    help: ArgumentHelp(
+      "Classifier-free guidance weight w in \(TrainingLimits.guidance.interval) when sampling "
+        + "(default 1; none for unlabelled data)."))
+  var guidance: Double?
   @OptionGroup var threads: ThreadsOption
   @Option(help: ArgumentHelp("Folder for the run's files (default runs/<time>).", valueName: "dir"))
   var out: String?
@@ -95,6 +103,7 @@ struct Train: ParsableCommand {
         ("--warmup", warmup != nil), ("--label-dropout", labelDropout != nil),
         ("--ema", ema != nil),
         ("--eval-samples", evalSamples != nil), ("--checkpoint-every", checkpointEvery != nil),
+        ("--sampler", sampler != nil), ("--guidance", guidance != nil),
         ("--out", out != nil), ("--config", schedule.configPath != nil),
         ("--family", schedule.family != nil), ("--preset", schedule.preset != nil),
         ("--scale", schedule.inputScale != nil), ("--overwrite", overwrite),
@@ -125,25 +134,24 @@ struct Train: ParsableCommand {
     } else if !fromFile {
       c.model = .default(resolution: c.resolution)
     }
-    if !fromFile {
-      // Without a training section, the budget is the model's (a file's section has its own).
-      c.steps = c.model.defaultSteps
-      c.batch = c.model.defaultBatch
-      c.evalSamples = c.model.defaultEvalSamples
-      c.optimizer.learningRate = c.model.defaultLearningRate
-    }
+    // Without a training section, the budget is the model's (a file's section has its own).
+    if !fromFile { c.section.takeModelBudget() }
     if let steps { c.steps = steps }
     if let batch { c.batch = batch }
     if let seed { c.seed = seed }
-    if let lr { c.optimizer.learningRate = lr }
-    objective.apply(prediction: &c.prediction, weighting: &c.weighting, minSNRGamma: &c.minSNRGamma)
-    if let optimizer { c.optimizer.kind = optimizer }
-    if let warmup { c.optimizer.warmupSteps = warmup }
+    if let lr { c.lr = lr }
+    objective.apply(
+      prediction: &c.section.prediction, weighting: &c.section.weighting,
+      minSNRGamma: &c.section.minSNRGamma)
+    if let optimizer { c.section.optimizer = optimizer }
+    if let warmup { c.warmup = warmup }
     if let labelDropout { c.labelDropout = labelDropout }
-    if let ema { c.optimizer.emaDecay = ema }
+    if let ema { c.ema = ema }
     if let evalSamples { c.evalSamples = evalSamples }
     if let checkpointEvery { c.checkpointEvery = checkpointEvery }
-    do { try c.validate() } catch { throw CommandLineCheck.error(error) }
+    if let sampler { c.sampler = sampler }
+    if let guidance { c.guidance = guidance }
+    do { try c.validate(source: .commandLine) } catch { throw CommandLineCheck.error(error) }
     return c
   }
 
@@ -157,7 +165,7 @@ struct Train: ParsableCommand {
     if let resume {
       directory = resume
       do { trainingRun = try TrainingRun(resuming: resume, steps: steps) } catch let error
-        as DatasetError
+        as FieldError
       {
         throw CommandLineCheck.error(error, context: " with --resume")
       }

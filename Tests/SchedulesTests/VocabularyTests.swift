@@ -37,7 +37,7 @@ func generatedSection(_ name: String, in text: String) -> String? {
     let text = try readme()
     // The config format's training row and the explorer's example message.
     #expect(text.contains("`batch` (1 … 4096)"))
-    #expect(text.contains("\"steps = 0 is not allowed: 1 … 10000000\""))
+    #expect(text.contains("\"steps = 0 is not allowed: a whole number in 1 … 10000000\""))
     #expect(!text.contains("65536") && !text.contains("65,536"))
     #expect(TrainingLimits.batch == 1...4096)
     #expect(TrainingLimits.steps == 1...10_000_000)
@@ -89,7 +89,7 @@ func generatedSection(_ name: String, in text: String) -> String? {
     #expect(ModelKind.option == "--model" && ModelKind.configKey == "training.model")
     #expect(OptimizerKind.option == "--optimizer" && OptimizerKind.configKey == "training.optimizer")
     #expect(ScheduleFamily.configKey == "schedule.family")
-    let keys = Set(TrainingSection.keys.map { "training." + $0.name })
+    let keys = Set(TrainingSetting.all.map(\.configKey))
     for key in [ModelKind.configKey, DataKind.configKey, SamplerKind.configKey,
       OptimizerKind.configKey, Parameterization.configKey, LossWeighting.configKey]
     {
@@ -169,7 +169,7 @@ func generatedSection(_ name: String, in text: String) -> String? {
       #expect(error.value == "70000")
       #expect(error.source == .file("run.json", line: 6, column: 14))
       #expect(error.description == "run.json:6:14: training.batch: 70000 is not allowed: "
-        + "a whole number in [1, 4096]")
+        + "a whole number in 1 … 4096")
     }
   }
 

@@ -129,7 +129,7 @@ func pinnedExplorer() -> AppState {
     #expect(s.queue?.items.count == 2)
     #expect(reduce(&s, .trainingStopped("training stopped at step 3")).isEmpty)
     #expect(s.runs.entries.count == 1)
-    #expect(!s.trainingActive)
+    #expect(s.training?.isActive != true)
   }
 
   @Test("the status line's progress: place in the queue, name, step; nothing when idle")

@@ -22,7 +22,7 @@ import Testing
     ("edit line", [.beginEdit, .type("x")], [.cancel]),
     ("edit error", [.beginEdit, .type("x"), .commit], [.cancel]),
     ("export prompt", [.beginPrompt(.exportConfig)], [.cancel]),
-    ("quit question", [.setTraining(active: true), .requestQuit], [.cancel]),
+    ("quit question", [.trainingStarted(label: "run", details: "", totalSteps: 10), .requestQuit], [.cancel]),
   ]
 
   @Test(
@@ -32,7 +32,7 @@ import Testing
     let (name, open, close) = Self.overlays[i]
     var s = base()
     // The quit question needs work running; the reference frame runs it too.
-    if name == "quit question" { reduce(&s, .setTraining(active: true)) }
+    if name == "quit question" { reduce(&s, .trainingStarted(label: "run", details: "", totalSteps: 10)) }
     let renderer = Renderer(theme: Theme())
     let never = renderer.render(s, width: size.0, height: size.1)
     for a in open { reduce(&s, a) }

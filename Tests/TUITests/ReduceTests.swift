@@ -229,7 +229,7 @@ import Testing
     reduce(&s, .requestQuit)
     #expect(s.shouldQuit)
     var t = cosineState()
-    reduce(&t, .setTraining(active: true))
+    reduce(&t, .trainingStarted(label: "run", details: "", totalSteps: 10))
     reduce(&t, .requestQuit)
     #expect(!t.shouldQuit)
     #expect(t.modal == .confirmQuit)

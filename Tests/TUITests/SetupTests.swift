@@ -24,8 +24,9 @@ import Testing
       Issue.record("the edit line closed on a refused value: \(String(describing: s.modal))")
       return
     }
-    // The engine's range for steps, as `schedtui train --help` states it: 1 … 10000000.
-    #expect(entry.error == "steps = 0 is not allowed: 1 … 10000000")
+    // The engine's range for steps, as `schedtui train --help` states it (1 … 10000000), in
+    // the one wording the command line and the config use too.
+    #expect(entry.error == "steps = 0 is not allowed: a whole number in 1 … 10000000")
     #expect(s.document.setup.steps == TrainingConfig().steps)
     reduce(&s, .cancel)
     type("60", into: .runSteps, &s)
@@ -90,7 +91,8 @@ import Testing
     #expect(s.document.setup.guidance == 1.25)
     type("21", into: .runGuidance, &s)
     guard case .edit(_, let g) = s.modal else { Issue.record("edit line closed"); return }
-    #expect(g.error == "guidance = 21.0 is not allowed: 0 … 20")
+    // Named by the row's label, as the list shows it; the range as `--help` states it.
+    #expect(g.error == "guidance w = 21.0 is not allowed: a number in [0, 20]")
   }
 
   @Test("halving odd steps stays a whole number; learning rate steps by ×2")

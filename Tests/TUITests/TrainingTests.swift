@@ -20,7 +20,7 @@ import Testing
     var s = state()
     reduce(
       &s, .trainingStarted(label: "1−t", details: "mlp-s, digits 8², batch 256", totalSteps: 100))
-    #expect(s.trainingActive)
+    #expect(s.training?.isActive == true)
     reduce(&s, .toggleHelp)
     // Reports arrive whatever overlay is open.
     reduce(&s, .trainingStep(step: 1, loss: 1.0, examplesPerSecond: 500))
@@ -37,7 +37,7 @@ import Testing
     // While it is ending, s does not start another run.
     #expect(reduce(&s, .toggleTraining).isEmpty)
     reduce(&s, .trainingEnded("training stopped at step 2", failed: false))
-    #expect(!s.trainingActive)
+    #expect(s.training?.isActive != true)
     reduce(&s, .requestQuit)
     #expect(s.shouldQuit)
   }
@@ -83,7 +83,7 @@ import Testing
     var s = explorer()
     reduce(&s, .trainingStarted(label: "1−t", details: "mlp-s", totalSteps: 10))
     reduce(&s, .trainingStopped(text))
-    #expect(s.training?.phase == .stopped(text) && !s.trainingActive)
+    #expect(s.training?.phase == .stopped(text) && s.training?.isActive != true)
   }
 
   @Test("a stopped run shows its step and loss; a finished one its distance")

@@ -242,10 +242,10 @@ import Testing
   @Test(
     "with room below the pictures, the preview shows what the probe's best blur recovers",
     arguments: [(100, 30, false), (200, 60, true)])
-  func recovered(_ w: Int, _ h: Int, _ shown: Bool) {
+  func recovered(_ w: Int, _ h: Int, _ shown: Bool) throws {
     var s = state()
     s.previewResolutions = [16, 32]
-    s.document.previewGamma = 0.7
+    s.document.fixedPreviewGamma = 0.7
     reduce(&s, .show(.preview))
     let source = NoisePreviewSource(image: card(), name: "card", resolutions: [16, 32])
     let before = render(s, w, h, preview: source).lines
@@ -257,12 +257,15 @@ import Testing
     #expect(titles.count == (shown ? 1 : 0))
     #expect(titles.first.map { $0.components(separatedBy: "blur σ = ").count - 1 } ?? 2 == 2)
     expectExactWidth(g, w, h)
-    guard shown, let row = g.lines.firstIndex(where: { $0.contains("blur σ") }) else { return }
+    // Where there is no room the titles' count above is the whole check; where there is, the
+    // picture must be found (a missing one fails rather than skipping what follows).
+    guard shown else { return }
+    let row = try #require(g.lines.firstIndex(where: { $0.contains("blur σ") }))
     // Below the probe numbers, never over them.
-    let numbers = g.lines.lastIndex { $0.contains("PSNR ") }!
+    let numbers = try #require(g.lines.lastIndex { $0.contains("PSNR ") })
     #expect(row > numbers + 1)
     // The card's left half is black: the recovered picture's first column is dark.
-    let x = Array(g.lines[row].unicodeScalars).firstIndex(of: "┌")!
+    let x = try #require(Array(g.lines[row].unicodeScalars).firstIndex(of: "┌"))
     #expect(g[x + 1, row + 2].char == "▀")
     #expect(g[x + 1, row + 2].style.fg.r < 64)
   }
@@ -299,7 +302,7 @@ import Testing
   func previewShades() {
     var s = state()
     s.previewResolutions = [16, 32]
-    s.document.previewGamma = 1
+    s.document.fixedPreviewGamma = 1
     reduce(&s, .show(.preview))
     let source = NoisePreviewSource(image: card(), name: "card", resolutions: [16, 32])
     let g = render(s, 100, 30, mode: .none, preview: source)

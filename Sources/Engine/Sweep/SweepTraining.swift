@@ -48,8 +48,8 @@ public struct SweepSettings: Equatable, Sendable {
     learningRate ?? Self.defaultLearningRate(model: model(resolution: resolution))
   }
 
-  /// The training config of one run of `cell` with `seed`. Throws `DatasetError.invalid` naming
-  /// the field when the combination is not allowed (for example convres-s at 8×8).
+  /// The training config of one run of `cell` with `seed`. Throws a ``FieldError`` naming the
+  /// option when the combination is not allowed (for example convres-s at 8×8).
   public func config(cell: SweepCell, seed: UInt64) throws -> TrainingConfig {
     var c = TrainingConfig()
     c.schedule = cell.family.spec

@@ -1,18 +1,16 @@
 import Foundation
 import Schedules
 
-/// What can go wrong loading training data, named by file, field and value.
+/// What can go wrong loading training data, named by file and line. A setting that is not
+/// allowed is a ``FieldError`` (``TrainingConfig/validate(source:)``), not a data error.
 public enum DatasetError: Error, CustomStringConvertible, Equatable, Sendable {
   case unreadable(path: String, reason: String)
   case malformed(path: String, line: Int, reason: String)
-  case invalid(field: String, value: String, allowed: String)
 
   public var description: String {
     switch self {
     case .unreadable(let path, let reason): return "cannot read \(path): \(reason)"
     case .malformed(let path, let line, let reason): return "\(path), line \(line): \(reason)"
-    case .invalid(let field, let value, let allowed):
-      return "\(field) = \(value) is not allowed: \(allowed)"
     }
   }
 }
@@ -77,8 +75,9 @@ public struct Dataset: Sendable {
   /// is about, and area-averaging back to 8×8 recovers the original).
   public static func digits(resolution: Int = 8, path: String? = nil) throws -> Dataset {
     guard DataKind.digits.resolutions.contains(resolution) else {
-      throw DatasetError.invalid(
-        field: "resolution", value: "\(resolution)", allowed: "8, 16 or 32 for digits")
+      throw FieldError(
+        field: "--resolution", value: "\(resolution)", allowed: "8, 16 or 32 for digits",
+        source: .commandLine)
     }
     let file = try path ?? Assets.path("digits/digits.csv")
     let text: String

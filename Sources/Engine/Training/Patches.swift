@@ -14,8 +14,9 @@ extension Dataset {
     resolution: Int, count: Int = 4096, heldOut: Int = 512, seed: UInt64 = 0
   ) throws -> Dataset {
     guard DataKind.patches.resolutions.contains(resolution) else {
-      throw DatasetError.invalid(
-        field: "resolution", value: "\(resolution)", allowed: "16, 32 or 64 for patches")
+      throw FieldError(
+        field: "--resolution", value: "\(resolution)", allowed: "16, 32 or 64 for patches",
+        source: .commandLine)
     }
     let folder = (try Assets.path("images/astronaut.png") as NSString).deletingLastPathComponent
     let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])

@@ -2,60 +2,84 @@ import Foundation
 import Schedules
 
 /// Everything that defines a training run. Encoded into `summary.json` and every checkpoint.
+///
+/// The settings a user sets are its ``section`` (the config's `training` section, one line each
+/// in ``TrainingSetting/all``), read and written as members: `c.steps`, `c.batch`, `c.guidance`.
+/// The rest is what a run adds: the schedules, b and normalisation (the config's other
+/// sections), σ_d once measured, and the sampler's steps and η.
+@dynamicMemberLookup
 public struct TrainingConfig: Sendable, Equatable {
   /// The training schedule γ(t) and the input scale b; `normalize` divides each x_t by its
   /// standard deviation before the network (Algorithm 2's optional step).
   public var schedule = ScheduleSpec(family: .cosine)
   public var inputScale: Double = 1
   public var normalize = true
-  /// The objective (Schedules' ``Objective``): what the network outputs and how the loss weights
-  /// noise levels. Default: ``Objective/defaultPrediction`` with ``Objective/defaultWeighting``
-  /// (x0 with min-SNR-5: see DECISIONS.md).
-  public var prediction = Objective.defaultPrediction
-  public var weighting = Objective.defaultWeighting
-  /// γ of min-SNR-γ (only with `weighting` min-snr).
-  public var minSNRGamma: Double = 5
+  /// The user's settings: model, data, budget, objective, sampler, guidance, optimiser (whose
+  /// kind, peak rate, warm-up and EMA are also ``optimizer``'s), metric and checkpoints.
+  /// Defaults: MLP-S's budget, x0 with min-SNR-5 (DECISIONS.md), DDPM with w = 1 (it scored
+  /// best on 8×8 digits, Fréchet 29 against 85 for deterministic DDIM without guidance, same
+  /// weights: DECISIONS.md).
+  public var section = TrainingSection()
   /// σ_d for the EDM preconditioning and weighting; nil until the trainer measures it from the
   /// training split (√ of the mean squared pixel value), after which it is recorded with the run.
   public var dataRMS: Double? = nil
-  /// Probability that an example's label is replaced by "no class" (for guidance).
-  public var labelDropout: Double = 0.1
-
-  public var data: DataKind = .digits
-  public var resolution = 8
-  public var model: ModelKind = .mlpS
-  public var steps = ModelKind.mlpS.defaultSteps
-  public var batch = ModelKind.mlpS.defaultBatch
-  public var seed: UInt64 = 0
-  public var optimizer = OptimizerSettings()
 
   /// Sampling for samples.png and the metric: the inference schedule (default cosine, as the
-  /// paper found best), sampler, steps, η and guidance weight w (ε̃ = (1+w)·ε_c − w·ε_u).
+  /// paper found best), the sampler's steps and η; the sampler and the guidance weight w
+  /// (ε̃ = (1+w)·ε_c − w·ε_u) are the section's.
   public var sampleSchedule = ScheduleSpec(family: .cosine)
-  // DDPM with w = 1 scored best on 8×8 digits (Fréchet 29 against 85 for deterministic DDIM
-  // without guidance, same weights): see DECISIONS.md.
-  public var sampler: SamplerKind = .ddpm
   public var sampleSteps = 100
   public var eta: Double = 0
-  public var guidance: Double = 1
-  /// Samples drawn for the Fréchet distance (0: skip the metric).
-  public var evalSamples = ModelKind.mlpS.defaultEvalSamples
-  /// Write a checkpoint every this many steps (and at the end).
-  public var checkpointEvery = 500
+
+  /// The optimiser's constants no user sets (β₁, β₂, ε, weight decay, gradient clip), kept with
+  /// the section's settings at their defaults so that two equal configs compare equal.
+  private var optimizerConstants = OptimizerSettings()
+
+  /// The optimiser as the trainer takes it: the section's kind, peak rate, warm-up and EMA
+  /// decay with the constants.
+  public var optimizer: OptimizerSettings {
+    get {
+      var o = optimizerConstants
+      o.kind = section.optimizer
+      o.learningRate = section.lr
+      o.warmupSteps = section.warmup
+      o.emaDecay = section.ema
+      return o
+    }
+    set {
+      section.optimizer = newValue.kind
+      section.lr = newValue.learningRate
+      section.warmup = newValue.warmupSteps
+      section.ema = newValue.emaDecay
+      var constants = newValue
+      let defaults = OptimizerSettings()
+      constants.kind = defaults.kind
+      constants.learningRate = defaults.learningRate
+      constants.warmupSteps = defaults.warmupSteps
+      constants.emaDecay = defaults.emaDecay
+      optimizerConstants = constants
+    }
+  }
+
+  /// A setting of the section, as a member of the config (`c.steps`).
+  public subscript<T>(dynamicMember path: WritableKeyPath<TrainingSection, T>) -> T {
+    get { section[keyPath: path] }
+    set { section[keyPath: path] = newValue }
+  }
 
   public init() {}
 
   /// The objective with `rms` as σ_d when the config has not recorded one.
   public func objective(dataRMS rms: Double = 1) -> Objective {
     Objective(
-      prediction: prediction, weighting: weighting, minSNRGamma: minSNRGamma,
+      prediction: self.prediction, weighting: self.weighting, minSNRGamma: self.minSNRGamma,
       dataRMS: dataRMS ?? rms, inputScale: inputScale)
   }
 
   /// The model shape this config trains.
   public func modelShape(for dataset: Dataset) -> ModelShape {
     ModelShape(
-      kind: model, channels: dataset.channels, height: dataset.height, width: dataset.width,
+      kind: self.model, channels: dataset.channels, height: dataset.height, width: dataset.width,
       classes: dataset.classes)
   }
 
@@ -63,81 +87,66 @@ public struct TrainingConfig: Sendable, Equatable {
   /// 1 channel without labels.
   public var modelShape: ModelShape {
     ModelShape(
-      kind: model, channels: 1, height: resolution, width: resolution,
-      classes: data.classes)
+      kind: self.model, channels: 1, height: self.resolution, width: self.resolution,
+      classes: self.data.classes)
   }
 
   /// The sampler settings the run samples with: sampler, steps, η, guidance (0 for unlabelled
   /// data: there is no class to guide towards) and the inference schedule.
   public var samplerSettings: SamplerSettings {
     var s = SamplerSettings()
-    s.kind = sampler
+    s.kind = self.sampler
     s.steps = sampleSteps
     s.eta = eta
-    s.guidance = modelShape.classes == 0 ? 0 : guidance
+    s.guidance = modelShape.classes == 0 ? 0 : self.guidance
     s.schedule = sampleSchedule
     return s
   }
 
-  /// Checks every field a user can set; the error names it (as the `schedtui train` option
-  /// without its dashes), its value, and what is allowed (``TrainingLimits``).
-  public func validate() throws(DatasetError) {
-    func check(_ ok: Bool, _ field: String, _ value: Any, _ allowed: String) throws(DatasetError) {
-      if !ok { throw .invalid(field: field, value: "\(value)", allowed: allowed) }
-    }
+  /// Checks every setting a user can set: the training section's with the settings table
+  /// (``TrainingSection/validate(source:)``), then what only a run has (the schedules, the
+  /// model's largest side, the sampler's steps). The error names the field as the user does
+  /// where the value came from: `--batch`, `training.batch` or the explorer's `batch`.
+  public func validate(source: FieldError.Source = .commandLine) throws(FieldError) {
     do { _ = try NoiseProcess(schedule: Schedule(schedule), inputScale: inputScale) } catch {
-      throw .invalid(field: "schedule", value: schedule.family.rawValue, allowed: error.description)
+      throw error.fieldError(source, prefix: "schedule.")
     }
     do { _ = try Schedule(sampleSchedule) } catch {
-      throw .invalid(
-        field: "inference", value: sampleSchedule.family.rawValue, allowed: error.description)
+      throw error.fieldError(source, prefix: "inference.schedule.")
     }
-    let sizes = data.resolutions
-    try check(
-      sizes.contains(resolution), "resolution", resolution,
-      sizes.map(String.init).joined(separator: ", ") + " for \(data.rawValue)")
-    if let largest = model.largestResolution {
-      try check(
-        resolution <= largest, "model", "\(model.rawValue) at \(resolution)×\(resolution)",
+    try section.validate(source: source)
+    func refuse(_ field: String, _ value: Any, _ allowed: String) -> FieldError {
+      FieldError(field: field, value: "\(value)", allowed: allowed, source: source)
+    }
+    if let largest = self.model.largestResolution, self.resolution > largest {
+      throw refuse(
+        TrainingSetting[key: "model"].name(for: source),
+        "\(self.model.rawValue) at \(self.resolution)×\(self.resolution)",
         ModelKind.allCases.map { m in
           m.largestResolution.map { "\(m.name) up to \($0) pixels" } ?? "\(m.name) at any resolution"
         }.joined(separator: "; "))
     }
-    try check(TrainingLimits.steps.contains(steps), "steps", steps, TrainingLimits.steps.text)
-    try check(TrainingLimits.batch.contains(batch), "batch", batch, TrainingLimits.batch.text)
-    let lr = optimizer.learningRate
-    try check(
-      lr.isFinite && lr > 0 && lr <= TrainingLimits.learningRateMax, "lr", lr,
-      TrainingLimits.learningRateText)
-    try check(
-      labelDropout.isFinite && labelDropout >= 0 && labelDropout < 1, "label-dropout", labelDropout,
-      "a number in [0, 1)")
-    try check(optimizer.warmupSteps >= 0, "warmup", optimizer.warmupSteps, "0 or more steps")
-    try check(
-      optimizer.gradientClip.isFinite && optimizer.gradientClip >= 0, "grad-clip",
-      optimizer.gradientClip, "0 (off) or a positive number")
-    try check(
-      optimizer.emaDecay.isFinite && optimizer.emaDecay >= 0 && optimizer.emaDecay < 1,
-      "ema", optimizer.emaDecay, "a number in [0, 1)")
-    try check(
-      TrainingLimits.sampleSteps.contains(sampleSteps), "sample-steps", sampleSteps,
-      TrainingLimits.sampleSteps.text)
-    try check(eta.isFinite && eta >= 0 && eta <= 1, "eta", eta, "a number in [0, 1]")
-    try check(
-      guidance.isFinite && TrainingLimits.guidance.contains(guidance), "guidance", guidance,
-      TrainingLimits.guidance.text)
-    try check(
-      evalSamples == 0 || TrainingLimits.evalSamples.contains(evalSamples), "eval-samples",
-      evalSamples,
-      "0 (no metric) or \(TrainingLimits.evalSamples.text) (a covariance needs two samples)")
-    try check(checkpointEvery >= 1, "checkpoint-every", checkpointEvery, "1 or more steps")
-    try check(
-      minSNRGamma.isFinite && minSNRGamma > 0 && minSNRGamma <= TrainingLimits.minSNRGammaMax,
-      "min-snr-gamma", minSNRGamma, TrainingLimits.minSNRGammaText)
-    if let dataRMS {
-      try check(
-        dataRMS.isFinite && dataRMS > 0 && dataRMS <= 1e3, "data-rms", dataRMS,
-        "a number in (0, 1000]")
+    // The sampler's steps are the config's `inference.steps`, not a training-section key; a run
+    // takes fewer than a config may describe (``InferenceSection/stepsRange``).
+    guard TrainingLimits.sampleSteps.contains(sampleSteps) else {
+      let field: String
+      switch source {
+      case .commandLine: field = "--sample-steps"
+      case .file: field = "inference.steps"
+      case .explorer: field = "sample steps"
+      }
+      throw refuse(field, sampleSteps, "a whole number in \(TrainingLimits.sampleSteps.text)")
+    }
+    // Not settable by a user (the engine's own constants and measurements), but read back from
+    // a run's files: named as before the table, whatever the source.
+    guard optimizer.gradientClip.isFinite && optimizer.gradientClip >= 0 else {
+      throw refuse("grad-clip", optimizer.gradientClip, "0 (off) or a positive number")
+    }
+    guard eta.isFinite && eta >= 0 && eta <= 1 else {
+      throw refuse("eta", eta, "a number in [0, 1]")
+    }
+    if let dataRMS, !(dataRMS.isFinite && dataRMS > 0 && dataRMS <= 1e3) {
+      throw refuse("data-rms", dataRMS, "a number in (0, 1000]")
     }
   }
 }
@@ -239,14 +248,15 @@ extension TrainingConfig: Codable {
     for field in Self.storedFields { try field.decode(c, &self) }
     dataRMS = try c.decodeIfPresent(Double.self, forKey: .dataRMS)
     if let w = try c.decodeIfPresent(LossWeighting.self, forKey: .weighting) {
-      weighting = w
+      self.weighting = w
     } else {
       // Written before the objective was split: each prediction trained with its own MSE, and
       // x0 and v were targets in b-scaled units (b·x0; √γ·ε − √(1−γ)·b·x0), which differ from
       // today's definitions unless b = 1.
-      weighting = prediction.ownWeighting
-      if prediction != .eps && inputScale != 1 {
-        throw TrainingConfigError.olderObjective(prediction: prediction, inputScale: inputScale)
+      self.weighting = self.prediction.ownWeighting
+      if self.prediction != .eps && inputScale != 1 {
+        throw TrainingConfigError.olderObjective(
+          prediction: self.prediction, inputScale: inputScale)
       }
     }
   }
@@ -254,7 +264,7 @@ extension TrainingConfig: Codable {
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: CodingKeys.self)
     for field in Self.storedFields { try field.encode(self, &c) }
-    try c.encode(weighting, forKey: .weighting)
+    try c.encode(self.weighting, forKey: .weighting)
     try c.encodeIfPresent(dataRMS, forKey: .dataRMS)
   }
 }
@@ -270,43 +280,7 @@ extension TrainingConfig {
     normalize = config.normalize
     sampleSchedule = config.inference.schedule
     sampleSteps = config.inference.steps
-    if let section = config.training {
-      for field in Self.sectionFields { field.read(section, &self) }
-    }
-  }
-
-  /// The config's `training` section for these settings (the sampler's steps go to the
-  /// `inference` section, which ``init(_:)`` reads them from).
-  public var section: TrainingSection {
-    var section = TrainingSection()
-    for field in Self.sectionFields { field.write(self, &section) }
-    return section
-  }
-
-  /// A setting both a training config and a config's `training` section hold, by its two paths,
-  /// so that reading a section and writing one cannot disagree about a field.
-  struct SectionField {
-    let read: (TrainingSection, inout TrainingConfig) -> Void
-    let write: (TrainingConfig, inout TrainingSection) -> Void
-
-    init<T>(_ config: WritableKeyPath<TrainingConfig, T>, _ section: WritableKeyPath<TrainingSection, T>) {
-      read = { s, c in c[keyPath: config] = s[keyPath: section] }
-      write = { c, s in s[keyPath: section] = c[keyPath: config] }
-    }
-  }
-
-  /// Every field of ``TrainingSection``, with where the training config keeps it.
-  static var sectionFields: [SectionField] {
-    [
-      .init(\.model, \.model), .init(\.steps, \.steps), .init(\.batch, \.batch),
-      .init(\.optimizer.learningRate, \.lr), .init(\.seed, \.seed), .init(\.data, \.data),
-      .init(\.resolution, \.resolution), .init(\.prediction, \.prediction),
-      .init(\.weighting, \.weighting), .init(\.minSNRGamma, \.minSNRGamma),
-      .init(\.sampler, \.sampler), .init(\.guidance, \.guidance),
-      .init(\.optimizer.kind, \.optimizer), .init(\.optimizer.warmupSteps, \.warmup),
-      .init(\.optimizer.emaDecay, \.ema), .init(\.labelDropout, \.labelDropout),
-      .init(\.evalSamples, \.evalSamples), .init(\.checkpointEvery, \.checkpointEvery),
-    ]
+    if let training = config.training { section = training }
   }
 }
 

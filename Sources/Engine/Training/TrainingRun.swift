@@ -137,9 +137,10 @@ public final class TrainingRun {
     var config = ckpt.header.config
     if let steps {
       guard steps >= ckpt.header.step else {
-        throw DatasetError.invalid(
-          field: "steps", value: "\(steps)",
-          allowed: "at least the \(ckpt.header.step) steps \(directory) has already taken")
+        throw FieldError(
+          field: "--steps", value: "\(steps)",
+          allowed: "at least the \(ckpt.header.step) steps \(directory) has already taken",
+          source: .commandLine)
       }
       config.steps = steps
     }

@@ -51,7 +51,6 @@ public enum Action: Sendable, Equatable {
   case requestQuit
   /// `y`/`n` in the quit confirmation.
   case confirm(Bool)
-  case setTraining(active: Bool)
   /// `s`: start a training run with the current setting, or stop the running one.
   case toggleTraining
   /// `S`: queue one run per pin and the current setting (``TrainingQueue``).

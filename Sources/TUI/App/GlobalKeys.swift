@@ -162,7 +162,7 @@ func addPins(_ state: inout AppState, _ items: [(String, Setting)]) {
     d.pins.append(Pin(name: name, setting: setting, colorIndex: c))
   }
   if let problem = commitDocument(&state, d) {
-    state.message = StatusMessage(problem, isError: true)
+    state.message = StatusMessage(problem.description, isError: true)
   } else {
     state.message = StatusMessage(
       items.count == 1 ? "pinned \(items[0].0)" : "pinned \(items.count) schedules")

@@ -165,7 +165,7 @@ enum Overlays {
     if field == .cursorT {
       state.cursorT = t
     } else if let problem = commitDocument(&state, d) {
-      entry.error = problem
+      entry.error = problem.description
       return nil
     }
     return []
@@ -232,7 +232,7 @@ enum Overlays {
       var d = state.document
       d.current = p.setting
       if let problem = commitDocument(&state, d) {
-        state.message = StatusMessage(problem, isError: true)
+        state.message = StatusMessage(problem.description, isError: true)
       } else {
         state.modal = nil
         state.message = StatusMessage("loaded \(p.group): \(p.name)")

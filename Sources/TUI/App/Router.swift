@@ -24,26 +24,30 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
   return ParameterList.reduce(&state, action) ?? GlobalKeys.reduce(&state, action)
 }
 
-/// Validates `d` and makes it the document, keeping the old one for undo. Returns the problem
-/// (and changes nothing) when the current setting or the extra UI limits are violated.
-func commitDocument(_ state: inout AppState, _ d: Document) -> String? {
+/// Validates `d` and makes it the document, keeping the old one for undo. Returns the problem,
+/// named as the explorer names its rows (and changes nothing), when the current setting, the
+/// extra UI limits or the training setup are violated.
+func commitDocument(_ state: inout AppState, _ d: Document) -> FieldError? {
   if d == state.document { return nil }
   do {
     _ = try d.current.checkedProcess()
   } catch {
-    return error.description
+    return error.fieldError(.explorer)
   }
   let s = d.current.spec
   if !(s.resolution >= 1 && s.resolution <= 65536) {
-    return "resolution = \(short(s.resolution)) is not allowed: a whole number in 1…65536"
+    return FieldError(
+      field: "resolution", value: short(s.resolution), allowed: "a whole number in 1…65536",
+      source: .explorer)
   }
-  if let g = d.previewGamma, !(g > 0 && g <= 1) {
-    return "noise at γ = \(short(g)) is not allowed: a number in (0, 1]"
+  if let g = d.fixedPreviewGamma, !(g > 0 && g <= 1) {
+    return FieldError(
+      field: Field.previewGamma.label, value: short(g), allowed: "a number in (0, 1]",
+      source: .explorer)
   }
   if d.setup != state.document.setup {
-    // The engine's own check, on what `s` would train: its message names the field as
-    // `schedtui train` does (`lr`, `sample-steps`) with what is allowed.
-    do { try d.trainingConfig.validate() } catch { return error.description }
+    // The engine's own check, on what `s` would train, with the rows' labels.
+    do { try d.trainingConfig.validate(source: .explorer) } catch { return error }
   }
   state.undoStack.append(state.document)
   if state.undoStack.count > AppState.undoLimit { state.undoStack.removeFirst() }

@@ -34,7 +34,7 @@ enum ParameterList {
     case .beginEdit:
       let field = state.selectedField ?? .cursorT
       let text =
-        field == .previewGamma && state.document.previewGamma == nil
+        field == .previewGamma && state.document.fixedPreviewGamma == nil
         ? "t" : field.text(in: state)
       state.modal = .edit(field, TextEntry(text: text, selected: true))
     default:
@@ -65,16 +65,16 @@ func adjust(_ state: inout AppState, _ field: Field, steps: Int, coarse: Bool) {
     moveCursor(&state, steps: steps, coarse: coarse)
     return
   case .previewGamma:
-    let start = d.previewGamma ?? state.previewGamma
+    let start = d.fixedPreviewGamma ?? state.previewGamma
     let v = field.stepped(start, by: steps, coarse: coarse)
-    d.previewGamma = min(max(v, 0.01), 1)
+    d.fixedPreviewGamma = min(max(v, 0.01), 1)
   default:
     var t = state.cursorT
     let v = field.stepped(field.number(d, cursorT: t), by: steps, coarse: coarse)
     field.setNumber(v, &d, cursorT: &t)
   }
   if let problem = commitDocument(&state, d) {
-    state.message = StatusMessage(problem, isError: true)
+    state.message = StatusMessage(problem.description, isError: true)
   }
 }
 

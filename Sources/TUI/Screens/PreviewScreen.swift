@@ -141,7 +141,7 @@ extension Renderer {
     let origin = g.text(" (γ at the t-cursor t = \(short4(state.cursorT)))")
     // The note on where γ comes from is dropped, not cut, when the line is too narrow for it.
     let title =
-      state.document.previewGamma == nil && base.count + origin.count <= right.width - 1
+      state.document.fixedPreviewGamma == nil && base.count + origin.count <= right.width - 1
       ? base + origin : base
     grid.write(title, x: right.x + 1, y: right.y, theme.title, maxWidth: right.width - 1)
     let area = Rect(x: right.x, y: right.y + 1, width: right.width, height: right.height - 1)

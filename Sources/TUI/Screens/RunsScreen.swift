@@ -259,7 +259,7 @@ extension Renderer {
         "pin and the current schedule.",
         "Each run is saved in \(runs.folder)/.",
       ]
-      if let q = state.queue, state.trainingActive {
+      if let q = state.queue, state.training?.isActive == true {
         lines.append("Training \(q.progressText) now: see screen 3.")
       }
       notice(&grid, right, title: "Compare", lines: lines)
@@ -293,7 +293,7 @@ extension Renderer {
     let inner = Rect(x: r.x + 1, y: r.y + 1, width: r.width - 2, height: r.height - 2)
     var y = inner.y
     // The queue first: what is training and what waits, greyed.
-    if let q = state.queue, state.trainingActive {
+    if let q = state.queue, state.training?.isActive == true {
       for (i, item) in q.items.enumerated() where i >= q.position && y < inner.maxY {
         let mark = i == q.position ? (g.unicode ? "▶" : ">") : " "
         let text = i == q.position ? " training " : " queued   "

@@ -100,7 +100,7 @@ public struct SweepSetup: Sendable, Equatable {
       case .resolutions: return "comma list of 8, 16, 32"
       case .scales: return "comma list of numbers in (0, 10]"
       case .families: return "linear, cosine:START:END:TAU, sigmoid:START:END:TAU"
-      case .steps: return "a whole number in \(TrainingLimits.steps.text)"
+      case .steps: return setting!.allowed
       case .folder: return "a folder; an existing sweep there is resumed"
       }
     }

@@ -63,7 +63,7 @@ extension AppState {
 
   /// ``queueStatus``, without the run's name when `named` is false (a narrow line).
   public func queueStatus(named: Bool) -> String? {
-    guard trainingActive, let t = training else { return nil }
+    guard let t = training, t.isActive else { return nil }
     let place = queue.map { $0.items.count > 1 ? " \($0.progressText)" : "" } ?? ""
     let name = queue?.current?.name ?? t.label
     let what: String

@@ -18,9 +18,6 @@ enum TrainingScreen: ScreenDefinition {
 
   static func reduce(_ state: inout AppState, _ action: Action) -> [Effect]? {
     switch action {
-    case .setTraining(let active):
-      state.trainingActive = active
-      return []
     case .toggleTraining:
       switch toggleJob(&state, .training) {
       case .stop?:
@@ -191,7 +188,6 @@ func reduceTraining(_ state: inout AppState, _ action: Action) -> Bool {
   default:
     return false
   }
-  state.trainingActive = state.training?.isActive ?? false
   return true
 }
 

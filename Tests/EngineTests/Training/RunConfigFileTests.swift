@@ -210,7 +210,7 @@ import Testing
   @Test(
     "bad values on the command line and in a config name the option or the key, the value and what is allowed",
     arguments: [
-      (["train", "--batch", "70000"], "--batch 70000 is not allowed: 1 … 4096."),
+      (["train", "--batch", "70000"], "--batch 70000 is not allowed: a whole number in 1 … 4096."),
       (["train", "--scale=-1"], "--scale -1.0 is not allowed: a number > 0"),
       (["sweep", "--lr", "2"], "--lr 2.0 is not allowed: a number in (0, 1]."),
       (["sample", "--run", "x", "--output", "s.png", "--guidance", "30"],
@@ -271,9 +271,11 @@ import Testing
     var c = TrainingConfig()
     c.data = .patches
     c.resolution = 64
-    #expect(throws: DatasetError.invalid(
-      field: "model", value: "mlp-s at 64×64",
-      allowed: "mlp-s up to 32 pixels; convres-s at any resolution")) { try c.validate() }
+    #expect(throws: FieldError(
+      field: "--model", value: "mlp-s at 64×64",
+      allowed: "mlp-s up to 32 pixels; convres-s at any resolution", source: .commandLine)) {
+      try c.validate()
+    }
     c.model = .convResS
     #expect(throws: Never.self) { try c.validate() }
   }

@@ -18,7 +18,7 @@ import Testing
     let mean = a.train.reduce(0, +) / Float(a.train.count)
     let spread = a.train.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Float(a.train.count)
     #expect(spread > 0.01)
-    #expect(throws: DatasetError.self) { try Dataset.patches(resolution: 8) }
+    #expect(throws: FieldError.self) { try Dataset.patches(resolution: 8) }
   }
 
   @Test("CSV: one sample per row, values mapped from [−1, 1] to [0, 1], no header")

@@ -101,21 +101,38 @@ import Testing
   func validation() {
     var c = TrainingConfig()
     c.resolution = 12
+    // The data's own sides, worded as the config reader words them (README "Config format").
     #expect(
-      throws: DatasetError.invalid(
-        field: "resolution", value: "12", allowed: "8, 16, 32 for digits")
+      throws: FieldError(
+        field: "--resolution", value: "12", allowed: "one of 8, 16, 32 for data digits",
+        source: .commandLine)
     ) {
       try c.validate()
     }
     c.data = .patches
     c.resolution = 64
     c.model = .mlpS
-    #expect(throws: DatasetError.self) { try c.validate() }
+    #expect(throws: FieldError.self) { try c.validate() }
     c = TrainingConfig()
     c.optimizer.learningRate = -1
-    #expect(throws: DatasetError.invalid(field: "lr", value: "-1.0", allowed: "a number in (0, 1]"))
-    {
+    #expect(
+      throws: FieldError(
+        field: "--lr", value: "-1.0", allowed: "a number in (0, 1]", source: .commandLine)
+    ) {
       try c.validate()
+    }
+    // The same refusal in a file and in the explorer: the field named as each place names it.
+    #expect(
+      throws: FieldError(
+        field: "training.lr", value: "-1.0", allowed: "a number in (0, 1]", source: .file("run"))
+    ) {
+      try c.validate(source: .file("run"))
+    }
+    #expect(
+      throws: FieldError(
+        field: "learning rate", value: "-1.0", allowed: "a number in (0, 1]", source: .explorer)
+    ) {
+      try c.validate(source: .explorer)
     }
   }
 

@@ -1,0 +1,113 @@
+/// The optional `training` section, read by `schedtui train` and the explorer's training screen,
+/// and written into every run folder's `config.json`.
+///
+/// Every field is optional in the file (defaults below, the budget per model); unknown fields
+/// are rejected like everywhere else, so a typo never silently trains with a default. Each key
+/// is read, written and checked by its ``TrainingSetting`` (the table of every setting).
+public struct TrainingSection: Equatable, Sendable {
+  public var model: ModelKind
+  /// Optimiser steps.
+  public var steps: Int
+  /// Examples per step.
+  public var batch: Int
+  /// Peak learning rate.
+  public var lr: Double
+  /// Seed of every random draw (JSON integers beyond 2^53 do not survive a Double).
+  public var seed: UInt64
+  public var data: DataKind
+  /// Image side in pixels, one of `data.resolutions`.
+  public var resolution: Int
+  /// The objective: what the network outputs and how the loss weights noise levels
+  /// (``Objective``); `minSNRGamma` is used only by the min-snr weighting.
+  public var prediction: Parameterization
+  public var weighting: LossWeighting
+  public var minSNRGamma: Double
+  /// How the run samples: the sampler (its steps are the `inference` section's) and the
+  /// classifier-free guidance weight w.
+  public var sampler: SamplerKind
+  public var guidance: Double
+  /// The optimiser, its linear warm-up steps and the EMA decay of the sampling weights.
+  public var optimizer: OptimizerKind
+  public var warmup: Int
+  public var ema: Double
+  /// Probability that an example's label is dropped (for guidance), in [0, 1).
+  public var labelDropout: Double
+  /// Samples for the Fréchet distance (0: no metric), and steps between checkpoints.
+  public var evalSamples: Int
+  public var checkpointEvery: Int
+
+  /// `weighting` nil: ``Objective/defaultWeighting`` for the default prediction, else the
+  /// prediction's own (``Parameterization/ownWeighting``).
+  public init(
+    model: ModelKind = .mlpS, steps: Int? = nil, batch: Int? = nil, lr: Double? = nil,
+    seed: UInt64 = 0, data: DataKind = .digits, resolution: Int = 8,
+    prediction: Parameterization = Objective.defaultPrediction, weighting: LossWeighting? = nil,
+    minSNRGamma: Double = 5, sampler: SamplerKind = .ddpm, guidance: Double = 1,
+    optimizer: OptimizerKind = .adamw, warmup: Int = 100, ema: Double = 0.999,
+    labelDropout: Double = 0.1, evalSamples: Int? = nil, checkpointEvery: Int = 500
+  ) {
+    self.model = model
+    self.steps = steps ?? model.defaultSteps
+    self.batch = batch ?? model.defaultBatch
+    self.lr = lr ?? model.defaultLearningRate
+    self.seed = seed
+    self.data = data
+    self.resolution = resolution
+    self.prediction = prediction
+    self.weighting =
+      weighting
+      ?? (prediction == Objective.defaultPrediction
+        ? Objective.defaultWeighting : prediction.ownWeighting)
+    self.minSNRGamma = minSNRGamma
+    self.sampler = sampler
+    self.guidance = guidance
+    self.optimizer = optimizer
+    self.warmup = warmup
+    self.ema = ema
+    self.labelDropout = labelDropout
+    self.evalSamples = evalSamples ?? model.defaultEvalSamples
+    self.checkpointEvery = checkpointEvery
+  }
+
+  /// Checks every setting against its ``TrainingSetting/allowed``, in the table's order; the
+  /// error names the first refused setting as the user does where the value came from
+  /// (`--batch`, `training.batch`, `batch`). The resolution is checked against the data's sides.
+  public func validate(source: FieldError.Source) throws(FieldError) {
+    for setting in TrainingSetting.all {
+      do {
+        try setting.check(self, source: source)
+      } catch where setting.key == "resolution" {
+        var e = error
+        e.allowed =
+          "one of \(data.resolutions.map(String.init).joined(separator: ", ")) for data \(data.name)"
+        throw e
+      }
+    }
+  }
+
+  /// The budget of the section's model (steps, batch, lr, eval samples: ``ModelKind``'s) for
+  /// every setting whose key is not in `given`, as `schedtui train` gives it without a file.
+  public mutating func takeModelBudget(except given: Set<String> = []) {
+    for setting in TrainingSetting.all where !given.contains(setting.key) {
+      setting.modelDefault?(&self)
+    }
+  }
+
+  var json: JSONValue {
+    .object(TrainingSetting.all.map { ($0.key, $0.write(self)) })
+  }
+
+  static func decode(_ reader: inout ObjectReader) throws(ConfigError) -> TrainingSection {
+    try reader.requireObject(what: "an object {\"model\": \"mlp-s\", \"steps\": 2000, …}")
+    var out = TrainingSection()
+    let given = Set(reader.leftoverKeys)
+    let settings = TrainingSetting.all
+    for setting in settings {
+      try reader.read(setting.key) { (r, v) throws(ConfigError) in try setting.read(r, v, &out) }
+    }
+    // The budget a section leaves out is its model's, as `schedtui train` gives without a file.
+    out.takeModelBudget(except: given)
+    try reader.rejectLeftovers(allowed: settings.map(\.key))
+    return out
+  }
+}

@@ -1,0 +1,253 @@
+/// One setting of a training run, declared once: its names in every place a user meets it (the
+/// `schedtui train` option, the key in a config's `training` section, the explorer's row label),
+/// the one wording of what is allowed, the check, and the default per model when it has one.
+///
+/// ``TrainingSetting/all`` is the table. The config's `training` section reads, writes and
+/// validates through it; the engine's `TrainingConfig.validate` checks a run's settings with
+/// the section's ``TrainingSection/validate(source:)``, so a refusal is worded the same on the
+/// command line, in a file and in the explorer, and differs only in how the field is named
+/// (``name(for:)``). A test walks the table and checks every setting is reachable as an option
+/// of `train`, a config key, a training-screen row and (where it belongs) a sweep row.
+public struct TrainingSetting {
+  /// The key in the config's `training` section: `batch`, `min_snr_gamma`.
+  public let key: String
+  /// The command-line option with its dashes: `--batch`.
+  public let option: String
+  /// The explorer's row label: `batch`, `learning rate`.
+  public let label: String
+  /// What a value may be, as every message states it: `a whole number in 1 … 4096`.
+  public let allowed: String
+  /// The value as a message shows it when it is not allowed, nil when it is.
+  let refusal: (TrainingSection) -> String?
+  let write: (TrainingSection) -> JSONValue
+  /// Reads the key's value (types and names only: ranges are ``refusal``'s).
+  let read: (ObjectReader, JSONValue, inout TrainingSection) throws(ConfigError) -> Void
+  /// Sets the model's own value (``ModelKind``'s budget) when neither a file nor an option gave
+  /// one; nil for a setting whose default does not depend on the model.
+  let modelDefault: ((inout TrainingSection) -> Void)?
+  /// How an explorer row edits the value: a number (stepped, typed) or a choice (cycled).
+  public var edit: Edit = .none
+  /// Where else the setting can be set, besides `train`'s option and the config key that every
+  /// setting has.
+  public var places: Places = []
+
+  /// The places a setting may be edited beyond `train` and the config.
+  public struct Places: OptionSet, Sendable {
+    public let rawValue: Int
+    public init(rawValue: Int) { self.rawValue = rawValue }
+    /// A row of the explorer's training screen (3).
+    public static let trainingScreen = Places(rawValue: 1)
+    /// An option of `schedtui sweep`.
+    public static let sweepOption = Places(rawValue: 2)
+    /// A row of the explorer's sweep screen (4).
+    public static let sweepScreen = Places(rawValue: 4)
+  }
+
+  /// How a row reads and sets the setting's value.
+  public enum Edit {
+    case none
+    /// A number: `get` as a Double, `set` from one (whole-number settings round and clamp into
+    /// what their type holds; the check then refuses what is out of range).
+    case number(
+      whole: Bool, get: (TrainingSection) -> Double, set: (inout TrainingSection, Double) -> Void)
+    /// A choice among `names` (the files' name and the shown one), in ←/→ order.
+    case choice(
+      names: [(raw: String, shown: String)], get: (TrainingSection) -> String,
+      set: (inout TrainingSection, String) -> Void)
+  }
+
+  /// The same setting, editable in `places` too.
+  func and(_ places: Places) -> TrainingSetting {
+    var out = self
+    out.places = places
+    return out
+  }
+
+  /// The key with its section: `training.batch`.
+  public var configKey: String { "training." + key }
+
+  /// The setting as the user names it where a value came from.
+  public func name(for source: FieldError.Source) -> String {
+    switch source {
+    case .commandLine: return option
+    case .file: return configKey
+    case .explorer: return label
+    }
+  }
+
+  /// The setting whose config key is `key`; a programmer error if there is none.
+  public static subscript(key key: String) -> TrainingSetting {
+    guard let s = all.first(where: { $0.key == key }) else {
+      preconditionFailure("no training setting \(key)")
+    }
+    return s
+  }
+
+  /// Refuses `section`'s value of this setting, naming it for `source`.
+  func check(_ section: TrainingSection, source: FieldError.Source) throws(FieldError) {
+    if let value = refusal(section) {
+      throw FieldError(field: name(for: source), value: value, allowed: allowed, source: source)
+    }
+  }
+}
+
+// MARK: - The table
+
+extension TrainingSetting {
+  /// Every training setting, in the order a config's `training` section writes and reads them
+  /// (`prediction` before `weighting`: a prediction alone brings its own weighting, as files
+  /// from before the weighting existed were trained). Adding a setting is a line here and its
+  /// property in ``TrainingSection``.
+  public static var all: [TrainingSetting] {
+    [
+      choice(\.model, label: "model").and([.trainingScreen, .sweepOption]),
+      whole(
+        "steps", label: "steps", \.steps, in: TrainingLimits.steps, modelDefault: \.defaultSteps
+      ).and([.trainingScreen, .sweepOption, .sweepScreen]),
+      whole(
+        "batch", label: "batch", \.batch, in: TrainingLimits.batch, modelDefault: \.defaultBatch
+      ).and([.trainingScreen, .sweepOption]),
+      number(
+        "lr", label: "learning rate", \.lr, TrainingLimits.learningRateText,
+        { $0 > 0 && $0 <= TrainingLimits.learningRateMax }, modelDefault: \.defaultLearningRate
+      ).and([.trainingScreen, .sweepOption]),
+      seed.and([.trainingScreen, .sweepOption]),
+      choice(\.data, label: "data").and(.trainingScreen),
+      resolution.and(.trainingScreen),
+      prediction.and([.trainingScreen, .sweepOption]),
+      choice(\.weighting, label: "weighting").and([.trainingScreen, .sweepOption]),
+      number(
+        "min_snr_gamma", label: "min-SNR γ", \.minSNRGamma, TrainingLimits.minSNRGammaText,
+        { $0 > 0 && $0 <= TrainingLimits.minSNRGammaMax }
+      ).and(.sweepOption),
+      choice(\.sampler, label: "sampler").and(.trainingScreen),
+      number(
+        "guidance", label: "guidance w", \.guidance,
+        "a number in \(TrainingLimits.guidance.interval)", { TrainingLimits.guidance.contains($0) }
+      ).and([.trainingScreen, .sweepOption]),
+      choice(\.optimizer, label: "optimiser"),
+      whole("warmup", label: "warm-up", \.warmup, "a whole number ≥ 0") { $0 >= 0 },
+      number("ema", label: "EMA decay", \.ema, "a number in [0, 1)") { $0 >= 0 && $0 < 1 },
+      number("label_dropout", label: "label dropout", \.labelDropout, "a number in [0, 1)") {
+        $0 >= 0 && $0 < 1
+      },
+      whole(
+        "eval_samples", label: "eval samples", \.evalSamples,
+        "0 (no metric) or a whole number in \(TrainingLimits.evalSamples.text)",
+        { $0 == 0 || TrainingLimits.evalSamples.contains($0) }, modelDefault: \.defaultEvalSamples
+      ).and(.sweepOption),
+      whole("checkpoint_every", label: "checkpoint every", \.checkpointEvery, "a whole number ≥ 1")
+      { $0 >= 1 },
+    ]
+  }
+
+  /// The image side: what is allowed depends on the data (checked by ``TrainingSection/validate(source:)``
+  /// with the data's sizes; ``allowed`` lists every data's).
+  static var resolution: TrainingSetting {
+    TrainingSetting(
+      key: "resolution", option: "--resolution", label: "image side",
+      allowed: DataKind.allCases.map {
+        $0.resolutions.map(String.init).joined(separator: ", ") + " (\($0.name))"
+      }.joined(separator: " or "),
+      refusal: { $0.data.resolutions.contains($0.resolution) ? nil : "\($0.resolution)" },
+      write: { .int($0.resolution) },
+      read: { (r, v, s) throws(ConfigError) in
+        s.resolution = try r.integer(v, allowed: TrainingSetting.resolution.allowed)
+      }, modelDefault: nil,
+      edit: .number(
+        whole: true, get: { Double($0.resolution) }, set: { $0.resolution = clampedWhole($1) }))
+  }
+
+  /// Seeds are whole numbers a JSON config holds exactly (JSON numbers are doubles).
+  static var seed: TrainingSetting {
+    TrainingSetting(
+      key: "seed", option: "--seed", label: "seed", allowed: TrainingLimits.seedText,
+      refusal: { $0.seed <= TrainingLimits.seedMax ? nil : "\($0.seed)" },
+      write: { .number("\($0.seed)", Double($0.seed)) },
+      read: { (r, v, s) throws(ConfigError) in
+        let seed = try r.integer(v, allowed: TrainingLimits.seedText)
+        guard seed >= 0 else { throw r.notAllowed(v, TrainingLimits.seedText) }
+        s.seed = UInt64(seed)
+      }, modelDefault: nil,
+      edit: .number(
+        whole: true, get: { Double($0.seed) },
+        set: { s, v in s.seed = UInt64(max(0, min(v.rounded(), Double(TrainingLimits.seedMax)))) }))
+  }
+
+  /// The network's output; read alone it brings its own weighting (``Parameterization/ownWeighting``).
+  static var prediction: TrainingSetting {
+    let base = choice(\.prediction, label: "outputs")
+    return TrainingSetting(
+      key: base.key, option: base.option, label: base.label, allowed: base.allowed,
+      refusal: base.refusal, write: base.write,
+      read: { (r, v, s) throws(ConfigError) in
+        s.prediction = try r.choice(v)
+        s.weighting = s.prediction.ownWeighting
+      }, modelDefault: nil, edit: base.edit)
+  }
+
+  // MARK: Kinds of setting
+
+  static func whole(
+    _ key: String, label: String, _ path: WritableKeyPath<TrainingSection, Int>,
+    in range: ClosedRange<Int>, modelDefault: ((ModelKind) -> Int)? = nil
+  ) -> TrainingSetting {
+    whole(
+      key, label: label, path, "a whole number in \(range.text)", { range.contains($0) },
+      modelDefault: modelDefault)
+  }
+
+  static func whole(
+    _ key: String, label: String, _ path: WritableKeyPath<TrainingSection, Int>,
+    _ allowed: String, _ ok: @escaping (Int) -> Bool, modelDefault: ((ModelKind) -> Int)? = nil
+  ) -> TrainingSetting {
+    TrainingSetting(
+      key: key, option: option(key), label: label, allowed: allowed,
+      refusal: { ok($0[keyPath: path]) ? nil : "\($0[keyPath: path])" },
+      write: { .int($0[keyPath: path]) },
+      read: { (r, v, s) throws(ConfigError) in s[keyPath: path] = try r.integer(v, allowed: allowed) },
+      modelDefault: modelDefault.map { value in { $0[keyPath: path] = value($0.model) } },
+      edit: .number(
+        whole: true, get: { Double($0[keyPath: path]) },
+        set: { $0[keyPath: path] = clampedWhole($1) }))
+  }
+
+  static func number(
+    _ key: String, label: String, _ path: WritableKeyPath<TrainingSection, Double>,
+    _ allowed: String, _ ok: @escaping (Double) -> Bool,
+    modelDefault: ((ModelKind) -> Double)? = nil
+  ) -> TrainingSetting {
+    TrainingSetting(
+      key: key, option: option(key), label: label, allowed: allowed,
+      refusal: { let v = $0[keyPath: path]; return v.isFinite && ok(v) ? nil : "\(v)" },
+      write: { .double($0[keyPath: path]) },
+      read: { (r, v, s) throws(ConfigError) in s[keyPath: path] = try r.double(v, allowed: allowed) },
+      modelDefault: modelDefault.map { value in { $0[keyPath: path] = value($0.model) } },
+      edit: .number(whole: false, get: { $0[keyPath: path] }, set: { $0[keyPath: path] = $1 }))
+  }
+
+  /// A vocabulary: its option and key are the vocabulary's own (`--model`, `training.model`);
+  /// every case is allowed, so only the reader refuses (an unknown name).
+  static func choice<V: Vocabulary>(
+    _ path: WritableKeyPath<TrainingSection, V>, label: String
+  ) -> TrainingSetting {
+    precondition(V.configKey.hasPrefix("training."), "\(V.configKey) is not a training key")
+    return TrainingSetting(
+      key: String(V.configKey.dropFirst("training.".count)), option: V.option, label: label,
+      allowed: "one of " + V.names.map(JSONValue.quote).joined(separator: ", "),
+      refusal: { _ in nil }, write: { .string($0[keyPath: path].name) },
+      read: { (r, v, s) throws(ConfigError) in s[keyPath: path] = try r.choice(v) },
+      modelDefault: nil,
+      edit: .choice(
+        names: V.allCases.map { ($0.name, $0.displayName) }, get: { $0[keyPath: path].name },
+        set: { s, raw in s[keyPath: path] = V(name: raw)! }))
+  }
+
+  /// A whole number from a Double, clamped into what an Int holds.
+  public static func clampedWhole(_ v: Double) -> Int { Int(max(min(v.rounded(), 1e15), -1e15)) }
+
+  /// `label_dropout` → `--label-dropout`.
+  static func option(_ key: String) -> String {
+    "--" + String(key.map { $0 == "_" ? "-" : $0 })
+  }
+}
