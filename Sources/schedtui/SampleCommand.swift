@@ -49,8 +49,17 @@ struct Sample: ParsableCommand {
   var seed: UInt64 = 0
   @OptionGroup var threads: ThreadsOption
   @Flag(
-    help: "Also print the samples' Fréchet distance to the held-out digits and their copy rate (needs --count ≥ 2).")
+    help: "Also print the samples' Fréchet distance to the held-out digits and their copy rate (needs --count ≥ 2), and the run's held-out error per logSNR and bound in bits/dim.")
   var score = false
+  @Option(
+    help: ArgumentHelp(
+      "With --score: the held-out score's logSNR grid, MIN:MAX:STEP (default -12:12:1).",
+      valueName: "grid"))
+  var evalGrid: String?
+  @Option(
+    parsing: .unconditional,
+    help: "With --score: held-out images the bound averages over (default: the run's eval_samples, all when 0).")
+  var evalSamples: Int?
   @Option(
     help: ArgumentHelp("Output file: .png (grid) or .csv (one sample per row).", valueName: "file"))
   var output: String
@@ -71,6 +80,10 @@ struct Sample: ParsableCommand {
     if score, count < 2 {
       throw ValidationError("--score needs --count 2 or more (a covariance needs two samples).")
     }
+    if let evalGrid {
+      do { _ = try LogSNRGrid.parse(evalGrid) } catch { throw CommandLineCheck.error(error) }
+    }
+    try CommandLineCheck.whole("--eval-samples", evalSamples, 1...100_000)
     let ext = (output as NSString).pathExtension.lowercased()
     guard ext == "png" || ext == "csv" else {
       throw CommandLineCheck.refuse(
@@ -141,6 +154,14 @@ struct Sample: ParsableCommand {
         line += String(format: ", copy rate %.0f%% (held-out digits: 5%%)", 100 * rate)
       }
       print(line)
+      let data = try Dataset.load(
+        trained.config.data, resolution: trained.config.resolution, seed: trained.config.seed)
+      let n = evalSamples ?? trained.config.evalSamples
+      let score = try HeldOutScore.measure(
+        model: trained.model, params: trained.ema.data, config: trained.config, data: data,
+        count: n > 0 ? n : data.heldOutCount,
+        grid: try evalGrid.map { try LogSNRGrid.parse($0) } ?? .standard)
+      Train.scoreLines(curve: score.curve, bound: score.bound).forEach { print($0) }
     }
     print(
       "wrote \(count) samples (\(settings.kind.rawValue), \(settings.steps) steps, "

@@ -72,6 +72,11 @@ struct Train: ParsableCommand {
     parsing: .unconditional,
     help: "Steps between checkpoints (default 500).")
   var checkpointEvery: Int?
+  @Option(
+    help: ArgumentHelp(
+      "logSNR grid of the held-out error and bits/dim, MIN:MAX:STEP (default -12:12:1; write "
+        + "--eval-grid=-10:10:1 for a negative MIN).", valueName: "grid"))
+  var evalGrid: String?
   @OptionGroup var threads: ThreadsOption
   @Option(help: ArgumentHelp("Folder for the run's files (default runs/<time>).", valueName: "dir"))
   var out: String?
@@ -87,6 +92,7 @@ struct Train: ParsableCommand {
   var overwrite = false
 
   func validate() throws {
+    _ = try scoreGrid()
     if resume != nil {
       let others: [(String, Bool)] = [
         ("--data", data != nil), ("--resolution", resolution != nil), ("--model", model != nil),
@@ -108,6 +114,12 @@ struct Train: ParsableCommand {
     }
     try schedule.validate()
     _ = try trainingConfig()
+  }
+
+  /// `--eval-grid`, or the standard −12…12 step 1.
+  func scoreGrid() throws -> LogSNRGrid {
+    guard let evalGrid else { return .standard }
+    do { return try LogSNRGrid.parse(evalGrid) } catch { throw CommandLineCheck.error(error) }
   }
 
   /// The run's config: the schedule options (or --config file, whose `training` section gives
@@ -166,6 +178,7 @@ struct Train: ParsableCommand {
       trainingRun = try TrainingRun(
         config: trainingConfig(), directory: directory, overwrite: overwrite)
     }
+    trainingRun.scoreGrid = try scoreGrid()
     let c = trainingRun.config
     let first = trainingRun.trainer.completedSteps
     print(
@@ -224,12 +237,30 @@ struct Train: ParsableCommand {
             s.trainingDataFrechetDistance ?? .nan))
       }
     }
+    if let curve = s.heldOutErrorByLogSNR, let bound = s.heldOutBound {
+      lines += scoreLines(curve: curve, bound: bound)
+    }
     lines.append(
       "wrote \(directory)/samples.png, summary.json, metrics.jsonl, checkpoint.bin, config.json")
     return lines.joined(separator: "\n")
   }
-}
 
+  /// The held-out score in two lines: the bound with its terms, and the error at a few λ.
+  static func scoreLines(curve: [HeldOutScore.Point], bound: VDMBound.Terms) -> [String] {
+    let shown = curve.filter { [-8, -4, 0, 4, 8].contains($0.logSNR) }
+    let points = (shown.isEmpty ? curve : shown).map {
+      String(format: "%g: %.4g", $0.logSNR, $0.error)
+    }
+    return [
+      String(
+        format: "held-out bound %.3f bits/dim (diffusion %.3f + prior %.4f + reconstruction "
+          + "%.3f; λ %g…%g, %d images; lower is better, comparable across schedules, b and "
+          + "losses)", bound.total, bound.diffusion, bound.prior, bound.reconstruction,
+        bound.logSNRMin, bound.logSNRMax, bound.images),
+      "held-out error ‖x̂0 − x0‖²/D by logSNR: " + points.joined(separator: ", "),
+    ]
+  }
+}
 
 /// Prints step reports: a redrawn progress bar on a terminal, a plain line every 5% otherwise.
 final class ProgressDisplay {

@@ -58,6 +58,13 @@ public struct RunSummary: Codable, Sendable {
   /// (``CopyDetector``); digits only, nil for patches or without samples.
   public var copyRate: Double?
   public var completed: Bool
+  /// The EMA denoiser's mean ‖x̂0 − x0‖²/D over held-out images on the fixed logSNR grid
+  /// (``HeldOutScore``), rising λ; nil for a stopped run or one from before the score.
+  public var heldOutErrorByLogSNR: [HeldOutScore.Point]? = nil
+  /// The VDM bound on −log p(x0) in bits per dimension of 8-bit data: comparable across
+  /// schedules, b and objectives (``VDMBound``); its terms are ``heldOutBound``.
+  public var heldOutBitsPerDim: Double? = nil
+  public var heldOutBound: VDMBound.Terms? = nil
 }
 
 /// One training run: the engine behind `schedtui train`, the explorer's training screen and
@@ -77,6 +84,8 @@ public final class TrainingRun {
   public var previewCount = 16
   /// Log a metrics line every this many steps.
   public var logEvery = 10
+  /// The logSNR grid of the held-out score (`--eval-grid`).
+  public var scoreGrid = LogSNRGrid.standard
 
   var trainSeconds = 0.0
   var bins = LossBins()
@@ -336,7 +345,13 @@ public final class TrainingRun {
       gridImages = try sample(
         labels: sampleLabels(gridCount), settings: samplerSettings, seed: config.seed)
     }
-    let result = summary(completed: true, fid: fid, floor: floor, copyRate: copies)
+    var result = summary(completed: true, fid: fid, floor: floor, copyRate: copies)
+    let score = try HeldOutScore.measure(
+      model: trainer.model, params: trainer.ema.data, config: config, data: data,
+      count: scoreImages, grid: scoreGrid)
+    result.heldOutErrorByLogSNR = score.curve
+    result.heldOutBitsPerDim = score.bitsPerDim
+    result.heldOutBound = score.bound
     if let directory {
       let n = gridImages.count / data.pixels
       try writeGrid(
@@ -348,6 +363,11 @@ public final class TrainingRun {
         encoder.encode(result), to: (directory as NSString).appendingPathComponent("summary.json"))
     }
     return result
+  }
+
+  /// Held-out images the score averages over: `evalSamples` of them, or all when it is 0.
+  var scoreImages: Int {
+    config.evalSamples > 0 ? config.evalSamples : trainer.dataset.heldOutCount
   }
 
   /// Writes `count` images of this run's shape as a PNG grid (10 columns for digits).
