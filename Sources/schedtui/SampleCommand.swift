@@ -117,6 +117,17 @@ struct Sample: ParsableCommand {
     return spec
   }
 
+  /// The run's held-out error per logSNR and bits/dim, measured again from its weights.
+  func printHeldOutScore(_ trained: TrainedModel) throws {
+    let data = try Dataset.load(trained.config)
+    let n = evalSamples ?? trained.config.evalSamples
+    let score = try HeldOutScore.measure(
+      model: trained.model, params: trained.ema.data, config: trained.config, data: data,
+      count: n > 0 ? n : data.heldOutCount,
+      grid: try evalGrid.map { try LogSNRGrid.parse($0) } ?? .standard)
+    Train.scoreLines(curve: score.curve, bound: score.bound).forEach { print($0) }
+  }
+
   func run() throws {
     threads.apply()
     let trained = try TrainedModel(directory: runDirectory)
@@ -131,7 +142,7 @@ struct Sample: ParsableCommand {
       throw ValidationError(
         "--label and --guidance need a class-conditional run; \(runDirectory) was trained on "
           + "unlabelled "
-          + "\(trained.config.data.rawValue).")
+          + "\(trained.config.dataName).")
     }
     let labels = label.map { [Int32](repeating: Int32($0), count: count) } ?? trained.labels(count)
     let images = try trained.sample(labels: labels, settings: settings, seed: seed)
@@ -141,7 +152,10 @@ struct Sample: ParsableCommand {
     } else {
       try SampleGrid.writePNG(images, count: count, shape: trained.model.shape, to: output)
     }
-    if score {
+    if score, trained.config.dataFolder != nil {
+      // No classifier knows the user's images: the held-out score alone.
+      try printHeldOutScore(trained)
+    } else if score {
       let shape = trained.model.shape
       let d = try DigitsClassifier.shared().frechetDistance(
         images, count: count, channels: shape.channels, size: shape.height)
@@ -154,14 +168,7 @@ struct Sample: ParsableCommand {
         line += String(format: ", copy rate %.0f%% (held-out digits: 5%%)", 100 * rate)
       }
       print(line)
-      let data = try Dataset.load(
-        trained.config.data, resolution: trained.config.resolution, seed: trained.config.seed)
-      let n = evalSamples ?? trained.config.evalSamples
-      let score = try HeldOutScore.measure(
-        model: trained.model, params: trained.ema.data, config: trained.config, data: data,
-        count: n > 0 ? n : data.heldOutCount,
-        grid: try evalGrid.map { try LogSNRGrid.parse($0) } ?? .standard)
-      Train.scoreLines(curve: score.curve, bound: score.bound).forEach { print($0) }
+      try printHeldOutScore(trained)
     }
     print(
       "wrote \(count) samples (\(settings.kind.rawValue), \(settings.steps) steps, "

@@ -26,12 +26,19 @@ struct Train: ParsableCommand {
 
   @OptionGroup var schedule: ScheduleOptions
 
-  @Option(help: ArgumentHelp(VocabularyHelp.data + ".", valueName: "data"))
-  var data: DataKind?
+  @Option(
+    help: ArgumentHelp(
+      VocabularyHelp.data + "; any other value is a folder of PNG images (every PNG under it, "
+        + "every 6th held out; ./digits for a folder called digits).", valueName: "data"))
+  var data: String?
   @Option(
     parsing: .unconditional,
-    help: "Image side: 8, 16 or 32 for digits; 16, 32 or 64 for patches (default 8 / 16).")
+    help: "Image side: 8, 16 or 32 for digits; 16, 32 or 64 for patches; 8 to 64 for a folder (default 8 / 16 / 32).")
   var resolution: Int?
+  @Option(
+    parsing: .unconditional,
+    help: "Channels of a folder's images: 1 (grey) or 3 (RGB) (default 3 if any image has colour).")
+  var channels: Int?
   @Option(
     help: ArgumentHelp(
       VocabularyHelp.model + ". Default: mlp-s up to 32 px, convres-s above.", valueName: "model"))
@@ -96,6 +103,7 @@ struct Train: ParsableCommand {
     if resume != nil {
       let others: [(String, Bool)] = [
         ("--data", data != nil), ("--resolution", resolution != nil), ("--model", model != nil),
+        ("--channels", channels != nil),
         ("--batch", batch != nil), ("--seed", seed != nil), ("--lr", lr != nil),
         ("--optimizer", optimizer != nil),
         ("--warmup", warmup != nil), ("--label-dropout", labelDropout != nil),
@@ -128,8 +136,21 @@ struct Train: ParsableCommand {
     var c = TrainingConfig(try schedule.config())
     let fromFile = (try? schedule.config())?.training != nil
     if let data {
-      c.data = data
-      if resolution == nil, !fromFile { c.resolution = data.resolutions[0] }
+      switch DataSource(data) {
+      case .builtIn(let kind):
+        c.data = kind
+        if resolution == nil, !fromFile { c.resolution = kind.resolutions[0] }
+      case .folder(let folder):
+        c.dataFolder = folder
+        if resolution == nil { c.resolution = 32 }
+      }
+    }
+    if let channels {
+      guard c.dataFolder != nil else {
+        throw CommandLineCheck.refuse(
+          "--channels", channels, "only with --data DIR, a folder of images (built-in data is grey)")
+      }
+      c.channels = channels
     }
     if let resolution { c.resolution = resolution }
     if let model {
@@ -182,7 +203,7 @@ struct Train: ParsableCommand {
     let c = trainingRun.config
     let first = trainingRun.trainer.completedSteps
     print(
-      "training \(c.model.rawValue) on \(c.data.rawValue) \(c.resolution)×\(c.resolution), "
+      "training \(c.model.rawValue) on \(c.dataName) \(c.resolution)×\(c.resolution), "
         + "schedule \(c.schedule.family.rawValue), b = \(c.inputScale), \(c.steps) steps × "
         + "batch \(c.batch), \(BLAS.threads) thread(s) → \(directory)"
         + (first > 0 ? " (resuming at step \(first))" : ""))

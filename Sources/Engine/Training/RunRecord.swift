@@ -153,6 +153,9 @@ extension RunSummary {
   static let snakeCaseDecoder: JSONDecoder = {
     var config = TrainingConfig()
     config.dataRMS = 1
+    config.dataFolder = ""
+    config.channels = 1
+    config.dataFiles = DataFiles(count: 0, hash: "")
     var prototype = RunSummary(
       config: config, steps: 0, batch: 0, trainSeconds: 0, examplesPerSecond: 0, finalLoss: 0,
       lossByLogSNR: [LossBins.Row(logSNRLow: 0, logSNRHigh: 0, meanLoss: 0, examples: 0)],

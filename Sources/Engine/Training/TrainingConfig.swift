@@ -22,6 +22,13 @@ public struct TrainingConfig: Sendable, Equatable {
   public var labelDropout: Double = 0.1
 
   public var data: DataKind = .digits
+  /// A folder of PNGs to train on instead of `data` (`--data DIR`, ``Dataset/folder``).
+  public var dataFolder: String? = nil
+  /// Folder data's channels, 1 or 3; nil until the images decide (3 when any is in colour),
+  /// after which the run records it.
+  public var channels: Int? = nil
+  /// Folder data's files as read (count and hash), recorded when the run starts.
+  public var dataFiles: DataFiles? = nil
   public var resolution = 8
   public var model: ModelKind = .mlpS
   public var steps = ModelKind.mlpS.defaultSteps
@@ -60,12 +67,18 @@ public struct TrainingConfig: Sendable, Equatable {
   }
 
   /// The model shape without loading the data: digits are 1 channel with 10 classes, patches
-  /// 1 channel without labels.
+  /// 1 channel without labels, a folder its recorded channels without labels.
   public var modelShape: ModelShape {
     ModelShape(
-      kind: model, channels: 1, height: resolution, width: resolution,
-      classes: data.classes)
+      kind: model, channels: dataFolder == nil ? 1 : channels ?? 3, height: resolution,
+      width: resolution, classes: dataFolder == nil ? data.classes : 0)
   }
+
+  /// Where the images come from.
+  public var source: DataSource { dataFolder.map(DataSource.folder) ?? .builtIn(data) }
+
+  /// The data's name for messages and tables: the built-in name or the folder's path.
+  public var dataName: String { dataFolder ?? data.rawValue }
 
   /// The sampler settings the run samples with: sampler, steps, η, guidance (0 for unlabelled
   /// data: there is no class to guide towards) and the inference schedule.
@@ -92,10 +105,20 @@ public struct TrainingConfig: Sendable, Equatable {
       throw .invalid(
         field: "inference", value: sampleSchedule.family.rawValue, allowed: error.description)
     }
-    let sizes = data.resolutions
-    try check(
-      sizes.contains(resolution), "resolution", resolution,
-      sizes.map(String.init).joined(separator: ", ") + " for \(data.rawValue)")
+    if dataFolder != nil {
+      let sizes = Dataset.folderResolutions
+      try check(
+        sizes.contains(resolution), "resolution", resolution,
+        "\(sizes.lowerBound) to \(sizes.upperBound) for a folder of images")
+      if let channels {
+        try check(channels == 1 || channels == 3, "channels", channels, "1 (grey) or 3 (RGB)")
+      }
+    } else {
+      let sizes = data.resolutions
+      try check(
+        sizes.contains(resolution), "resolution", resolution,
+        sizes.map(String.init).joined(separator: ", ") + " for \(data.rawValue)")
+    }
     if let largest = model.largestResolution {
       try check(
         resolution <= largest, "model", "\(model.rawValue) at \(resolution)×\(resolution)",
@@ -201,7 +224,7 @@ extension TrainingConfig: Codable {
     case schedule, inputScale, normalize, prediction, weighting, minSNRGamma, dataRMS
     case labelDropout, data, resolution, model, steps
     case batch, seed, optimizer, sampleSchedule, sampler, sampleSteps, eta, guidance, evalSamples
-    case checkpointEvery
+    case checkpointEvery, dataFolder, channels, dataFiles
   }
 
   /// One stored field: its key and how it moves between a config and a container. A key that
@@ -218,7 +241,8 @@ extension TrainingConfig: Codable {
     }
   }
 
-  /// Every field but `weighting` and `dataRMS`, which have rules of their own.
+  /// Every field but `weighting` and `dataRMS`, which have rules of their own, and the folder
+  /// data's three, which are optional.
   static var storedFields: [StoredField] {
     [
       .init(.schedule, \.schedule), .init(.inputScale, \.inputScale),
@@ -238,6 +262,9 @@ extension TrainingConfig: Codable {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     for field in Self.storedFields { try field.decode(c, &self) }
     dataRMS = try c.decodeIfPresent(Double.self, forKey: .dataRMS)
+    dataFolder = try c.decodeIfPresent(String.self, forKey: .dataFolder)
+    channels = try c.decodeIfPresent(Int.self, forKey: .channels)
+    dataFiles = try c.decodeIfPresent(DataFiles.self, forKey: .dataFiles)
     if let w = try c.decodeIfPresent(LossWeighting.self, forKey: .weighting) {
       weighting = w
     } else {
@@ -256,6 +283,9 @@ extension TrainingConfig: Codable {
     for field in Self.storedFields { try field.encode(self, &c) }
     try c.encode(weighting, forKey: .weighting)
     try c.encodeIfPresent(dataRMS, forKey: .dataRMS)
+    try c.encodeIfPresent(dataFolder, forKey: .dataFolder)
+    try c.encodeIfPresent(channels, forKey: .channels)
+    try c.encodeIfPresent(dataFiles, forKey: .dataFiles)
   }
 }
 
