@@ -11,6 +11,10 @@ public struct HeldOutScore: Sendable, Equatable {
     public var logSNR: Double
     /// Mean ‖x̂0 − x0‖²/D over the held-out images at λ.
     public var error: Double
+    // Spelled out so summary.json (snake-case encoder) and sweep.json (plain) agree.
+    enum CodingKeys: String, CodingKey {
+      case logSNR = "log_snr", error
+    }
     public init(logSNR: Double, error: Double) {
       self.logSNR = logSNR
       self.error = error
