@@ -43,6 +43,22 @@ import Testing
     #expect(text.contains("| 1.0 | 0.2689 | 0.5379 | 2.00 |"), "\(text)")
   }
 
+  @Test("when the largest b is best by both measures it is set against the best other b")
+  func largestBest() {
+    let (grid, res) = results()
+    var swapped = res
+    let one = SweepCell(resolution: 8, scale: 1, family: grid.families[0]).id
+    swapped[one] = swapped[one]!.map { run in
+      var r = run
+      r.bitsPerDim = 1.0
+      return r
+    }
+    let text = SweepScore(grid: grid, results: swapped).markdown
+    #expect(text.contains("| 1.0 | **1.000** |"), "\(text)")
+    #expect(text.contains("b = 1.0 against the best other b = 0.5"), "\(text)")
+    #expect(text.contains("b = 0.5 has the lower error at λ = -3…0."), "\(text)")
+  }
+
   @Test("runs of neighbouring λ are joined, gaps kept")
   func ranges() {
     #expect(SweepScore.ranges([-12, -11, -10, -5, 3, 4], step: 1) == "-12…-10, -5, 3…4")

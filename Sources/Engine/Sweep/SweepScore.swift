@@ -4,7 +4,8 @@ import Foundation
 /// per column, the held-out error per logSNR of the largest b beside the best b, so a reader
 /// sees where on the λ axis the best b's network denoises better. The Fréchet distance stays
 /// the digits' headline (`table.md`); the best b is the table's, or the lowest bits/dim where
-/// the table has none or its best is the largest b itself.
+/// the table has none or its best is the largest b itself, and when that is the largest b too,
+/// the largest b is set against the best of the others.
 public struct SweepScore: Sendable {
   public let grid: SweepGrid
   public let results: [String: [SweepRun]]
@@ -58,8 +59,14 @@ public struct SweepScore: Sendable {
     guard let reference = grid.scales.max() else { return lines.joined(separator: "\n") + "\n" }
     for (c, column) in table.columns.enumerated() {
       // The table's best b (the Fréchet distance's, for digits), else the lowest bits/dim.
-      let candidates = [table.bestScale[c], lowest[c].map { grid.scales[$0] }]
-      guard let best = candidates.compactMap({ $0 }).first(where: { $0 != reference }),
+      // When the largest b is itself the best, it is set against the best of the others.
+      let others = grid.scales.indices.filter { grid.scales[$0] != reference && cells[$0][c] != nil }
+      let runnerUp = others.min { cells[$0][c]! < cells[$1][c]! }.map { grid.scales[$0] }
+      let candidates = [table.bestScale[c], lowest[c].map { grid.scales[$0] }, runnerUp]
+      let best = candidates.compactMap { $0 }.first { $0 != reference }
+      let label = best == table.bestScale[c] || best == lowest[c].map({ grid.scales[$0] })
+        ? "the best b" : "the best other b"
+      guard let best,
         let a = curve(SweepCell(resolution: column.resolution, scale: reference, family: column.family)),
         let bb = curve(SweepCell(resolution: column.resolution, scale: best, family: column.family)),
         a.count == bb.count
@@ -67,7 +74,7 @@ public struct SweepScore: Sendable {
       let wins = zip(a, bb).filter { $1.error < $0.error }.map(\.0.logSNR)
       let step = a.count > 1 ? a[1].logSNR - a[0].logSNR : 1
       lines += [
-        "", "### \(column.title): held-out error, b = \(reference) against the best b = \(best)",
+        "", "### \(column.title): held-out error, b = \(reference) against \(label) = \(best)",
         "", "b = \(best) has the lower error at λ = " + SweepScore.ranges(wins, step: step) + ".", "",
         "| λ | error b = \(reference) | error b = \(best) | ratio |", "|---:|---:|---:|---:|",
       ]
