@@ -49,8 +49,17 @@ struct Sample: ParsableCommand {
   var seed: UInt64 = 0
   @OptionGroup var threads: ThreadsOption
   @Flag(
-    help: "Also print the samples' Fréchet distance to the held-out digits and their copy rate (needs --count ≥ 2).")
+    help: "Also print the samples' Fréchet distance to the held-out digits and their copy rate (needs --count ≥ 2), and the run's held-out error per logSNR and bound in bits/dim.")
   var score = false
+  @Option(
+    help: ArgumentHelp(
+      "With --score: the held-out score's logSNR grid, MIN:MAX:STEP (default -12:12:1).",
+      valueName: "grid"))
+  var evalGrid: String?
+  @Option(
+    parsing: .unconditional,
+    help: "With --score: held-out images the bound averages over (default: the run's eval_samples, all when 0).")
+  var evalSamples: Int?
   @Option(
     help: ArgumentHelp("Output file: .png (grid) or .csv (one sample per row).", valueName: "file"))
   var output: String
@@ -71,6 +80,10 @@ struct Sample: ParsableCommand {
     if score, count < 2 {
       throw ValidationError("--score needs --count 2 or more (a covariance needs two samples).")
     }
+    if let evalGrid {
+      do { _ = try LogSNRGrid.parse(evalGrid) } catch { throw CommandLineCheck.error(error) }
+    }
+    try CommandLineCheck.whole("--eval-samples", evalSamples, 1...100_000)
     let ext = (output as NSString).pathExtension.lowercased()
     guard ext == "png" || ext == "csv" else {
       throw CommandLineCheck.refuse(
@@ -104,6 +117,17 @@ struct Sample: ParsableCommand {
     return spec
   }
 
+  /// The run's held-out error per logSNR and bits/dim, measured again from its weights.
+  func printHeldOutScore(_ trained: TrainedModel) throws {
+    let data = try Dataset.load(trained.config)
+    let n = evalSamples ?? trained.config.evalSamples
+    let score = try HeldOutScore.measure(
+      model: trained.model, params: trained.ema.data, config: trained.config, data: data,
+      count: n > 0 ? n : data.heldOutCount,
+      grid: try evalGrid.map { try LogSNRGrid.parse($0) } ?? .standard)
+    Train.scoreLines(curve: score.curve, bound: score.bound).forEach { print($0) }
+  }
+
   func run() throws {
     threads.apply()
     let trained = try TrainedModel(directory: runDirectory)
@@ -118,7 +142,7 @@ struct Sample: ParsableCommand {
       throw ValidationError(
         "--label and --guidance need a class-conditional run; \(runDirectory) was trained on "
           + "unlabelled "
-          + "\(trained.config.data.rawValue).")
+          + "\(trained.config.dataName).")
     }
     let labels = label.map { [Int32](repeating: Int32($0), count: count) } ?? trained.labels(count)
     let images = try trained.sample(labels: labels, settings: settings, seed: seed)
@@ -128,7 +152,10 @@ struct Sample: ParsableCommand {
     } else {
       try SampleGrid.writePNG(images, count: count, shape: trained.model.shape, to: output)
     }
-    if score {
+    if score, trained.config.dataFolder != nil {
+      // No classifier knows the user's images: the held-out score alone.
+      try printHeldOutScore(trained)
+    } else if score {
       let shape = trained.model.shape
       let d = try DigitsClassifier.shared().frechetDistance(
         images, count: count, channels: shape.channels, size: shape.height)
@@ -141,6 +168,7 @@ struct Sample: ParsableCommand {
         line += String(format: ", copy rate %.0f%% (held-out digits: 5%%)", 100 * rate)
       }
       print(line)
+      try printHeldOutScore(trained)
     }
     print(
       "wrote \(count) samples (\(settings.kind.rawValue), \(settings.steps) steps, "

@@ -26,12 +26,19 @@ struct Train: ParsableCommand {
 
   @OptionGroup var schedule: ScheduleOptions
 
-  @Option(help: ArgumentHelp(VocabularyHelp.data + ".", valueName: "data"))
-  var data: DataKind?
+  @Option(
+    help: ArgumentHelp(
+      VocabularyHelp.data + "; any other value is a folder of PNG images (every PNG under it, "
+        + "every 6th held out; ./digits for a folder called digits).", valueName: "data"))
+  var data: String?
   @Option(
     parsing: .unconditional,
-    help: "Image side: 8, 16 or 32 for digits; 16, 32 or 64 for patches (default 8 / 16).")
+    help: "Image side: 8, 16 or 32 for digits; 16, 32 or 64 for patches; 8 to 64 for a folder (default 8 / 16 / 32).")
   var resolution: Int?
+  @Option(
+    parsing: .unconditional,
+    help: "Channels of a folder's images: 1 (grey) or 3 (RGB) (default 3 if any image has colour).")
+  var channels: Int?
   @Option(
     help: ArgumentHelp(
       VocabularyHelp.model + ". Default: mlp-s up to 32 px, convres-s above.", valueName: "model"))
@@ -80,6 +87,11 @@ struct Train: ParsableCommand {
       "Classifier-free guidance weight w in \(TrainingLimits.guidance.interval) when sampling "
         + "(default 1; none for unlabelled data)."))
   var guidance: Double?
+  @Option(
+    help: ArgumentHelp(
+      "logSNR grid of the held-out error and bits/dim, MIN:MAX:STEP (default -12:12:1; write "
+        + "--eval-grid=-10:10:1 for a negative MIN).", valueName: "grid"))
+  var evalGrid: String?
   @OptionGroup var threads: ThreadsOption
   @Option(help: ArgumentHelp("Folder for the run's files (default runs/<time>).", valueName: "dir"))
   var out: String?
@@ -95,9 +107,11 @@ struct Train: ParsableCommand {
   var overwrite = false
 
   func validate() throws {
+    _ = try scoreGrid()
     if resume != nil {
       let others: [(String, Bool)] = [
         ("--data", data != nil), ("--resolution", resolution != nil), ("--model", model != nil),
+        ("--channels", channels != nil),
         ("--batch", batch != nil), ("--seed", seed != nil), ("--lr", lr != nil),
         ("--optimizer", optimizer != nil),
         ("--warmup", warmup != nil), ("--label-dropout", labelDropout != nil),
@@ -119,14 +133,33 @@ struct Train: ParsableCommand {
     _ = try trainingConfig()
   }
 
+  /// `--eval-grid`, or the standard −12…12 step 1.
+  func scoreGrid() throws -> LogSNRGrid {
+    guard let evalGrid else { return .standard }
+    do { return try LogSNRGrid.parse(evalGrid) } catch { throw CommandLineCheck.error(error) }
+  }
+
   /// The run's config: the schedule options (or --config file, whose `training` section gives
   /// defaults), then the options given here.
   func trainingConfig() throws -> TrainingConfig {
     var c = TrainingConfig(try schedule.config())
     let fromFile = (try? schedule.config())?.training != nil
     if let data {
-      c.data = data
-      if resolution == nil, !fromFile { c.resolution = data.resolutions[0] }
+      switch DataSource(data) {
+      case .builtIn(let kind):
+        c.data = kind
+        if resolution == nil, !fromFile { c.resolution = kind.resolutions[0] }
+      case .folder(let folder):
+        c.dataFolder = folder
+        if resolution == nil { c.resolution = 32 }
+      }
+    }
+    if let channels {
+      guard c.dataFolder != nil else {
+        throw CommandLineCheck.refuse(
+          "--channels", channels, "only with --data DIR, a folder of images (built-in data is grey)")
+      }
+      c.channels = channels
     }
     if let resolution { c.resolution = resolution }
     if let model {
@@ -174,10 +207,11 @@ struct Train: ParsableCommand {
       trainingRun = try TrainingRun(
         config: trainingConfig(), directory: directory, overwrite: overwrite)
     }
+    trainingRun.scoreGrid = try scoreGrid()
     let c = trainingRun.config
     let first = trainingRun.trainer.completedSteps
     print(
-      "training \(c.model.rawValue) on \(c.data.rawValue) \(c.resolution)×\(c.resolution), "
+      "training \(c.model.rawValue) on \(c.dataName) \(c.resolution)×\(c.resolution), "
         + "schedule \(c.schedule.family.rawValue), b = \(c.inputScale), \(c.steps) steps × "
         + "batch \(c.batch), \(BLAS.threads) thread(s) → \(directory)"
         + (first > 0 ? " (resuming at step \(first))" : ""))
@@ -232,12 +266,30 @@ struct Train: ParsableCommand {
             s.trainingDataFrechetDistance ?? .nan))
       }
     }
+    if let curve = s.heldOutErrorByLogSNR, let bound = s.heldOutBound {
+      lines += scoreLines(curve: curve, bound: bound)
+    }
     lines.append(
       "wrote \(directory)/samples.png, summary.json, metrics.jsonl, checkpoint.bin, config.json")
     return lines.joined(separator: "\n")
   }
-}
 
+  /// The held-out score in two lines: the bound with its terms, and the error at a few λ.
+  static func scoreLines(curve: [HeldOutScore.Point], bound: VDMBound.Terms) -> [String] {
+    let shown = curve.filter { [-8, -4, 0, 4, 8].contains($0.logSNR) }
+    let points = (shown.isEmpty ? curve : shown).map {
+      String(format: "%g: %.4g", $0.logSNR, $0.error)
+    }
+    return [
+      String(
+        format: "held-out bound %.3f bits/dim (diffusion %.3f + prior %.4f + reconstruction "
+          + "%.3f; λ %g…%g, %d images; lower is better, comparable across schedules, b and "
+          + "losses)", bound.total, bound.diffusion, bound.prior, bound.reconstruction,
+        bound.logSNRMin, bound.logSNRMax, bound.images),
+      "held-out error ‖x̂0 − x0‖²/D by logSNR: " + points.joined(separator: ", "),
+    ]
+  }
+}
 
 /// Prints step reports: a redrawn progress bar on a terminal, a plain line every 5% otherwise.
 final class ProgressDisplay {

@@ -304,6 +304,28 @@ func pinnedExplorer() -> AppState {
     #expect(boxes.contains { $0.contains("┌ 1−t · 8²") && $0.contains("┌ 1−t b=0.5") })
   }
 
+  @Test("with held-out scores: a bits/dim column and the error curves below p(λ)")
+  func heldOutScore() {
+    var s = explorer(on: .runs)
+    var a = record("/r/b1", fd: 12.5)
+    var b = record("/r/b05", inputScale: 0.5, fd: 7.25)
+    for (r, bits) in [(0, 1.25), (1, 987.6)] {
+      var summary = r == 0 ? a.summary : b.summary
+      summary.heldOutBitsPerDim = bits
+      summary.heldOutErrorByLogSNR = (-12...12).map {
+        HeldOutScore.Point(logSNR: Double($0), error: 0.5 / (1 + exp(Double($0))))
+      }
+      if r == 0 { a.summary = summary } else { b.summary = summary }
+    }
+    reduce(&s, .runsScanned([a, b], problems: []))
+    press([.char("a")], &s)
+    let large = render(s, 160, 50).joined(separator: "\n")
+    #expect(large.contains("bits/dim") && large.contains("1.250") && large.contains("988"))
+    #expect(large.contains("p(λ) of each schedule") && large.contains("log10 held-out x̂0 error"))
+    // Runs without a score keep the old layout.
+    #expect(!render(compared(), 160, 50).joined().contains("held-out"))
+  }
+
   @Test("an empty runs folder says how to fill it")
   func empty() {
     let text = render(explorer(on: .runs), 80, 24).joined(separator: "\n")

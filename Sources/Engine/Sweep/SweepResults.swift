@@ -20,6 +20,10 @@ public struct SweepRun: Codable, Equatable, Sendable {
   public var copyRate: Double?
   /// The run's loss per logSNR bin over its last 20 % of steps (nil in older sweeps).
   public var lossByLogSNR: [LossBins.Row]?
+  /// The run's held-out bound in bits/dim and error per logSNR (``HeldOutScore``); nil in
+  /// older sweeps and for a diverged run.
+  public var bitsPerDim: Double? = nil
+  public var errorByLogSNR: [HeldOutScore.Point]? = nil
 
   public init(
     seed: UInt64, fd: Double?, noiseFD: Double, meanFD: Double? = nil, trainSeconds: Double,
@@ -54,6 +58,7 @@ public struct SweepRun: Codable, Equatable, Sendable {
     case seed, fd, note, noiseFD = "noise_fd", meanFD = "mean_fd"
     case trainSeconds = "train_seconds", finalLoss = "final_loss", copyRate = "copy_rate"
     case lossByLogSNR = "loss_by_log_snr"
+    case bitsPerDim = "bits_per_dim", errorByLogSNR = "error_by_log_snr"
   }
 }
 

@@ -283,7 +283,9 @@ public struct SweepRunner {
     try AtomicFile.write(table.csv, to: folder.appendingPathComponent("table.csv"))
     try AtomicFile.write(
       "## Copy rate\n\n" + table.copyMarkdown + "\n## Loss per logSNR bin\n\n"
-        + SweepBins(grid: state.grid, results: state.results).markdown,
+        + SweepBins(grid: state.grid, results: state.results).markdown
+        + "\n## Held-out bits per dimension and error per logSNR\n\n"
+        + SweepScore(grid: state.grid, results: state.results).markdown,
       to: folder.appendingPathComponent("details.md"))
     try writeOutputs(state)
   }

@@ -136,10 +136,13 @@ public final class SweepTrainer {
       let summary = try run.run(progress: progress, shouldStop: shouldStop)
       guard summary.completed else { throw Interrupted() }
       if !settings.keepCheckpoints { try? FileManager.default.removeItem(atPath: checkpoint) }
-      return SweepRun(
+      var result = SweepRun(
         seed: job.seed, fd: summary.frechetDistance, noiseFD: noiseFD, meanFD: meanFD,
         trainSeconds: summary.trainSeconds, finalLoss: summary.finalLoss,
         copyRate: summary.copyRate, lossByLogSNR: summary.lossByLogSNR)
+      result.bitsPerDim = summary.heldOutBitsPerDim
+      result.errorByLogSNR = summary.heldOutErrorByLogSNR
+      return result
     } catch TrainingError.diverged(let step, let loss, _) {
       return SweepRun(
         seed: job.seed, fd: nil, noiseFD: noiseFD, meanFD: meanFD, trainSeconds: 0, finalLoss: loss,

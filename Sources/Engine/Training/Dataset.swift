@@ -27,6 +27,8 @@ public struct Dataset: Sendable {
   public let trainLabels: [Int32]
   public let heldOut: [Float]
   public let heldOutLabels: [Int32]
+  /// For a folder of images: which files were read (``DataFiles``); nil for built-in data.
+  public var files: DataFiles? = nil
 
   public var pixels: Int { channels * height * width }
   public var trainCount: Int { trainLabels.count }
@@ -59,6 +61,14 @@ public struct Dataset: Sendable {
   }
 
   /// The data `kind` names at `resolution`; `seed` places the patches (digits ignore it).
+  /// The data `config` names: its folder when it has one, else its built-in `data`.
+  public static func load(_ config: TrainingConfig) throws -> Dataset {
+    if let folder = config.dataFolder {
+      return try Dataset.folder(folder, resolution: config.resolution, channels: config.channels)
+    }
+    return try load(config.data, resolution: config.resolution, seed: config.seed)
+  }
+
   public static func load(_ kind: DataKind, resolution: Int, seed: UInt64) throws -> Dataset {
     switch kind {
     case .digits: return try digits(resolution: resolution)

@@ -153,10 +153,17 @@ extension RunSummary {
   static let snakeCaseDecoder: JSONDecoder = {
     var config = TrainingConfig()
     config.dataRMS = 1
-    let prototype = RunSummary(
+    config.dataFolder = ""
+    config.channels = 1
+    config.dataFiles = DataFiles(count: 0, hash: "")
+    var prototype = RunSummary(
       config: config, steps: 0, batch: 0, trainSeconds: 0, examplesPerSecond: 0, finalLoss: 0,
       lossByLogSNR: [LossBins.Row(logSNRLow: 0, logSNRHigh: 0, meanLoss: 0, examples: 0)],
       frechetDistance: 0, trainingDataFrechetDistance: 0, copyRate: 0, completed: true)
+    prototype.heldOutErrorByLogSNR = [HeldOutScore.Point(logSNR: 0, error: 0)]
+    prototype.heldOutBitsPerDim = 0
+    prototype.heldOutBound = VDMBound.Terms(
+      diffusion: 0, prior: 0, reconstruction: 0, logSNRMin: 0, logSNRMax: 0, images: 0)
     // The prototype is a fixed value of Codable types: encoding it cannot fail.
     return try! SnakeCaseJSON.decoder(prototype: prototype)
   }()
@@ -175,5 +182,7 @@ extension RunSummary: Equatable {
       && same(a.frechetDistance, b.frechetDistance)
       && same(a.trainingDataFrechetDistance, b.trainingDataFrechetDistance)
       && same(a.copyRate, b.copyRate) && a.completed == b.completed
+      && a.heldOutErrorByLogSNR == b.heldOutErrorByLogSNR
+      && same(a.heldOutBitsPerDim, b.heldOutBitsPerDim) && a.heldOutBound == b.heldOutBound
   }
 }

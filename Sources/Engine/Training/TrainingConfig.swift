@@ -23,6 +23,13 @@ public struct TrainingConfig: Sendable, Equatable {
   /// σ_d for the EDM preconditioning and weighting; nil until the trainer measures it from the
   /// training split (√ of the mean squared pixel value), after which it is recorded with the run.
   public var dataRMS: Double? = nil
+  /// A folder of PNGs to train on instead of `data` (`--data DIR`, ``Dataset/folder``).
+  public var dataFolder: String? = nil
+  /// Folder data's channels, 1 or 3; nil until the images decide (3 when any is in colour),
+  /// after which the run records it.
+  public var channels: Int? = nil
+  /// Folder data's files as read (count and hash), recorded when the run starts.
+  public var dataFiles: DataFiles? = nil
 
   /// Sampling for samples.png and the metric: the inference schedule (default cosine, as the
   /// paper found best), the sampler's steps and η; the sampler and the guidance weight w
@@ -84,12 +91,19 @@ public struct TrainingConfig: Sendable, Equatable {
   }
 
   /// The model shape without loading the data: digits are 1 channel with 10 classes, patches
-  /// 1 channel without labels.
+  /// 1 channel without labels, a folder its recorded channels without labels.
   public var modelShape: ModelShape {
     ModelShape(
-      kind: self.model, channels: 1, height: self.resolution, width: self.resolution,
-      classes: self.data.classes)
+      kind: self.model, channels: dataFolder == nil ? 1 : channels ?? 3,
+      height: self.resolution, width: self.resolution,
+      classes: dataFolder == nil ? self.data.classes : 0)
   }
+
+  /// Where the images come from.
+  public var source: DataSource { dataFolder.map(DataSource.folder) ?? .builtIn(self.data) }
+
+  /// The data's name for messages and tables: the built-in name or the folder's path.
+  public var dataName: String { dataFolder ?? self.data.rawValue }
 
   /// The sampler settings the run samples with: sampler, steps, η, guidance (0 for unlabelled
   /// data: there is no class to guide towards) and the inference schedule.
@@ -114,9 +128,27 @@ public struct TrainingConfig: Sendable, Equatable {
     do { _ = try Schedule(sampleSchedule) } catch {
       throw error.fieldError(source, prefix: "inference.schedule.")
     }
-    try section.validate(source: source)
     func refuse(_ field: String, _ value: Any, _ allowed: String) -> FieldError {
       FieldError(field: field, value: "\(value)", allowed: allowed, source: source)
+    }
+    if dataFolder != nil {
+      // A folder takes any side the resize can make; the section's own check is the built-in
+      // data's sizes, so it runs on a copy whose resolution is one the data allows.
+      var builtIn = section
+      builtIn.resolution = self.data.resolutions[0]
+      try builtIn.validate(source: source)
+      let sizes = Dataset.folderResolutions
+      if !sizes.contains(self.resolution) {
+        throw refuse(
+          TrainingSetting[key: "resolution"].name(for: source), self.resolution,
+          "\(sizes.lowerBound) to \(sizes.upperBound) for a folder of images")
+      }
+      if let channels, channels != 1 && channels != 3 {
+        let field = source == .commandLine ? "--channels" : "channels"
+        throw refuse(field, channels, "1 (grey) or 3 (RGB)")
+      }
+    } else {
+      try section.validate(source: source)
     }
     if let largest = self.model.largestResolution, self.resolution > largest {
       throw refuse(
@@ -210,7 +242,7 @@ extension TrainingConfig: Codable {
     case schedule, inputScale, normalize, prediction, weighting, minSNRGamma, dataRMS
     case labelDropout, data, resolution, model, steps
     case batch, seed, optimizer, sampleSchedule, sampler, sampleSteps, eta, guidance, evalSamples
-    case checkpointEvery
+    case checkpointEvery, dataFolder, channels, dataFiles
   }
 
   /// One stored field: its key and how it moves between a config and a container. A key that
@@ -227,7 +259,8 @@ extension TrainingConfig: Codable {
     }
   }
 
-  /// Every field but `weighting` and `dataRMS`, which have rules of their own.
+  /// Every field but `weighting` and `dataRMS`, which have rules of their own, and the folder
+  /// data's three, which are optional.
   static var storedFields: [StoredField] {
     [
       .init(.schedule, \.schedule), .init(.inputScale, \.inputScale),
@@ -247,6 +280,9 @@ extension TrainingConfig: Codable {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     for field in Self.storedFields { try field.decode(c, &self) }
     dataRMS = try c.decodeIfPresent(Double.self, forKey: .dataRMS)
+    dataFolder = try c.decodeIfPresent(String.self, forKey: .dataFolder)
+    channels = try c.decodeIfPresent(Int.self, forKey: .channels)
+    dataFiles = try c.decodeIfPresent(DataFiles.self, forKey: .dataFiles)
     if let w = try c.decodeIfPresent(LossWeighting.self, forKey: .weighting) {
       self.weighting = w
     } else {
@@ -266,6 +302,9 @@ extension TrainingConfig: Codable {
     for field in Self.storedFields { try field.encode(self, &c) }
     try c.encode(self.weighting, forKey: .weighting)
     try c.encodeIfPresent(dataRMS, forKey: .dataRMS)
+    try c.encodeIfPresent(dataFolder, forKey: .dataFolder)
+    try c.encodeIfPresent(channels, forKey: .channels)
+    try c.encodeIfPresent(dataFiles, forKey: .dataFiles)
   }
 }
 

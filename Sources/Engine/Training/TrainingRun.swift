@@ -58,6 +58,13 @@ public struct RunSummary: Codable, Sendable {
   /// (``CopyDetector``); digits only, nil for patches or without samples.
   public var copyRate: Double?
   public var completed: Bool
+  /// The EMA denoiser's mean ‖x̂0 − x0‖²/D over held-out images on the fixed logSNR grid
+  /// (``HeldOutScore``), rising λ; nil for a stopped run or one from before the score.
+  public var heldOutErrorByLogSNR: [HeldOutScore.Point]? = nil
+  /// The VDM bound on −log p(x0) in bits per dimension of 8-bit data: comparable across
+  /// schedules, b and objectives (``VDMBound``); its terms are ``heldOutBound``.
+  public var heldOutBitsPerDim: Double? = nil
+  public var heldOutBound: VDMBound.Terms? = nil
 }
 
 /// One training run: the engine behind `schedtui train`, the explorer's training screen and
@@ -77,6 +84,8 @@ public final class TrainingRun {
   public var previewCount = 16
   /// Log a metrics line every this many steps.
   public var logEvery = 10
+  /// The logSNR grid of the held-out score (`--eval-grid`).
+  public var scoreGrid = LogSNRGrid.standard
 
   var trainSeconds = 0.0
   var bins = LossBins()
@@ -93,6 +102,8 @@ public final class TrainingRun {
   /// is). Takes the folder's lock and writes its manifest.
   public init(config: TrainingConfig, directory: String? = nil, overwrite: Bool = false) throws {
     try config.validate()
+    // Loaded before the folder is taken: a refused data folder leaves no run folder behind.
+    let data = try TrainingRun.loadData(config)
     if let directory {
       do {
         lock = try FolderLock(directory: directory)
@@ -105,8 +116,9 @@ public final class TrainingRun {
       lock = nil
     }
     self.directory = directory
-    trainer = try Trainer(config: config, dataset: TrainingRun.loadData(config))
-    // The trainer's config has σ_d measured from the data: the one to record.
+    trainer = try Trainer(config: TrainingRun.recording(data, in: config), dataset: data)
+    // The trainer's config has σ_d measured from the data (and a folder's channels and
+    // files): the one to record.
     self.config = trainer.config
     try writeConfigFile()
   }
@@ -152,7 +164,16 @@ public final class TrainingRun {
     }
     self.directory = directory
     lastCheckpointStep = ckpt.header.step
-    trainer = try Trainer(config: config, dataset: TrainingRun.loadData(config))
+    let data = try TrainingRun.loadData(config)
+    if let folder = config.dataFolder, let then = config.dataFiles, let now = data.files,
+      then != now
+    {
+      throw FieldError.option(
+        field: "data", value: folder,
+        allowed: "the \(then.count) files (hash \(then.hash)) this run was trained on; the folder "
+          + "now holds \(now.count) (hash \(now.hash)). Restore them or train a new run")
+    }
+    trainer = try Trainer(config: TrainingRun.recording(data, in: config), dataset: data)
     self.config = trainer.config
     // A folder from before config.json gains one; a resumed run with more steps updates it.
     try writeConfigFile()
@@ -184,7 +205,7 @@ public final class TrainingRun {
 
   /// One line for the folder's manifest: model, data, schedule, b and budget.
   public static func describe(_ c: TrainingConfig) -> String {
-    "\(c.model.rawValue) on \(c.data.rawValue) \(c.resolution)×\(c.resolution), schedule "
+    "\(c.model.rawValue) on \(c.dataName) \(c.resolution)×\(c.resolution), schedule "
       + "\(c.schedule.family.rawValue), b = \(c.inputScale), \(c.steps) steps × batch \(c.batch), "
       + "seed \(c.seed)"
   }
@@ -214,7 +235,16 @@ public final class TrainingRun {
   }
 
   static func loadData(_ config: TrainingConfig) throws -> Dataset {
-    try Dataset.load(config.data, resolution: config.resolution, seed: config.seed)
+    try Dataset.load(config)
+  }
+
+  /// `config` with what loading decided for folder data: its channels and files.
+  static func recording(_ data: Dataset, in config: TrainingConfig) -> TrainingConfig {
+    guard config.dataFolder != nil else { return config }
+    var c = config
+    c.channels = data.channels
+    c.dataFiles = data.files
+    return c
   }
 
   /// Trains to `config.steps`, then samples and measures. Returns the summary (also written to
@@ -316,7 +346,9 @@ public final class TrainingRun {
     var copies: Double?
     var gridImages: [Float]
     let gridCount = data.classes == 0 ? 64 : 100
-    if config.evalSamples >= 2 {
+    // The digits classifier judges digits (and, for what it says, the bundled patches); a
+    // folder of the user's images has no classifier and is judged by the held-out score alone.
+    if config.evalSamples >= 2 && config.dataFolder == nil {
       let labels = sampleLabels(config.evalSamples)
       let images = try sample(labels: labels, settings: samplerSettings, seed: config.seed)
       let classifier = try DigitsClassifier.shared()
@@ -337,7 +369,13 @@ public final class TrainingRun {
       gridImages = try sample(
         labels: sampleLabels(gridCount), settings: samplerSettings, seed: config.seed)
     }
-    let result = summary(completed: true, fid: fid, floor: floor, copyRate: copies)
+    var result = summary(completed: true, fid: fid, floor: floor, copyRate: copies)
+    let score = try HeldOutScore.measure(
+      model: trainer.model, params: trainer.ema.data, config: config, data: data,
+      count: scoreImages, grid: scoreGrid)
+    result.heldOutErrorByLogSNR = score.curve
+    result.heldOutBitsPerDim = score.bitsPerDim
+    result.heldOutBound = score.bound
     if let directory {
       let n = gridImages.count / data.pixels
       try writeGrid(
@@ -349,6 +387,11 @@ public final class TrainingRun {
         encoder.encode(result), to: (directory as NSString).appendingPathComponent("summary.json"))
     }
     return result
+  }
+
+  /// Held-out images the score averages over: `evalSamples` of them, or all when it is 0.
+  var scoreImages: Int {
+    config.evalSamples > 0 ? config.evalSamples : trainer.dataset.heldOutCount
   }
 
   /// Writes `count` images of this run's shape as a PNG grid (10 columns for digits).

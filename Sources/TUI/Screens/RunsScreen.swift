@@ -276,7 +276,9 @@ extension Renderer {
         // Two columns apart, so the left chart's last tick label cannot run into the right's.
         let (lossArea, rest) = charts.splitLeft(charts.width / 2)
         runsLossChart(runs, compared, &grid, lossArea)
-        runsBinCharts(runs, compared, &grid, rest.splitLeft(2).1)
+        let (binArea, scoreArea) = runsScoreSplit(compared, rest.splitLeft(2).1)
+        runsBinCharts(runs, compared, &grid, binArea)
+        if let scoreArea { runsScoreChart(runs, compared, &grid, scoreArea) }
       } else {
         runsLossChart(runs, compared, &grid, charts)
       }
@@ -337,7 +339,8 @@ extension Renderer {
     let inner = Rect(x: r.x + 1, y: r.y + 1, width: r.width - 2, height: r.height - 2)
     // Right-aligned number columns; the name takes what is left.
     let columns: [(String, Int)] = [
-      ("side", 5), ("steps", 6), ("loss", 8), ("distance", 9), ("copies", 7), ("ex/s", 7),
+      ("side", 5), ("steps", 6), ("loss", 8), ("distance", 9), ("bits/dim", 9), ("copies", 7),
+      ("ex/s", 7),
       ("time", 7),
     ]
     var fit: [(String, Int)] = []
@@ -367,7 +370,7 @@ extension Renderer {
       let cells = [
         "\(s.config.resolution)²", "\(s.steps)",
         s.finalLoss.isFinite ? String(format: "%.4g", s.finalLoss) : "—",
-        s.frechetDistance.map { String(format: "%.2f", $0) } ?? "—",
+        s.frechetDistance.map { String(format: "%.2f", $0) } ?? "—", Renderer.bitsPerDim(s),
         s.copyRate.map { String(format: "%.0f%%", 100 * $0) } ?? "—",
         String(format: "%.0f", s.examplesPerSecond), Renderer.clock(s.trainSeconds),
       ]

@@ -63,10 +63,14 @@ import Testing
         with: Data(contentsOf: URL(fileURLWithPath: b + "/summary.json"))) as! [String: Any]
     for key in [
       "config", "steps", "batch", "train_seconds", "examples_per_second", "final_loss",
-      "loss_by_log_snr",
+      "loss_by_log_snr", "held_out_error_by_log_snr", "held_out_bits_per_dim", "held_out_bound",
     ] {
       #expect(summary[key] != nil, "summary.json lacks \(key)")
     }
+    // The score's curve is on the standard grid, rising, one point per λ of −12…12.
+    let curve = summary["held_out_error_by_log_snr"] as? [[String: Double]] ?? []
+    #expect(curve.map { $0["log_snr"] ?? .nan } == (-12...12).map(Double.init))
+    #expect(curve.allSatisfy { ($0["error"] ?? -1) >= 0 })
     // The objective is recorded in the run's own words.
     let recorded = summary["config"] as? [String: Any]
     #expect(recorded?["prediction"] as? String == prediction.rawValue)

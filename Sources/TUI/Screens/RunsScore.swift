@@ -1,0 +1,52 @@
+import Engine
+import Foundation
+
+/// The runs screen's held-out score (``HeldOutScore``): a bits/dim cell in the table, and the
+/// compared runs' held-out error per logSNR overlaid on one λ axis, log scale, below the p(λ)
+/// panel. Unlike the losses beside them these compare across schedules, b and objectives
+/// (README "Training").
+extension Renderer {
+  /// A run's bound in bits/dim for the table: three decimals, whole numbers from 100 (an
+  /// x0-output network's error floor at high λ can put it in the thousands); "—" without one.
+  static func bitsPerDim(_ s: RunSummary) -> String {
+    guard let v = s.heldOutBitsPerDim, v.isFinite else { return "—" }
+    return v >= 100 ? String(format: "%.0f", v) : String(format: "%.3f", v)
+  }
+
+  /// The per-bin area split for the score chart: its bottom third when some compared run has
+  /// an error curve and there are rows for three charts; else all of it for the bins.
+  func runsScoreSplit(_ compared: [RunEntry], _ r: Rect) -> (bins: Rect, score: Rect?) {
+    let any = compared.contains { !($0.record.summary.heldOutErrorByLogSNR ?? []).isEmpty }
+    guard any, r.height >= 15 else { return (r, nil) }
+    let (top, bottom) = r.splitTop(r.height - r.height / 3)
+    return (top, bottom)
+  }
+
+  /// log10 of each compared run's held-out ‖x̂0 − x0‖²/D against λ.
+  func runsScoreChart(_ runs: RunsList, _ compared: [RunEntry], _ grid: inout Grid, _ r: Rect) {
+    var series: [Series] = []
+    var lo = Double.infinity
+    var hi = -Double.infinity
+    for e in compared {
+      let curve = e.record.summary.heldOutErrorByLogSNR ?? []
+      for p in curve {
+        lo = min(lo, p.logSNR)
+        hi = max(hi, p.logSNR)
+      }
+      series.append(
+        Series(
+          name: e.name, color: runs.color(of: e),
+          points: curve.map { ($0.logSNR, $0.error > 0 ? Foundation.log10($0.error) : -.infinity) }
+        ))
+    }
+    guard lo < hi else { return }
+    let ys = series.flatMap { $0.points.map(\.y) }.filter(\.isFinite)
+    let ylo = ((ys.min() ?? -4) * 2).rounded(.down) / 2
+    let yhi = ((ys.max() ?? 0) * 2).rounded(.up) / 2
+    var chart = Chart(
+      title: "log10 held-out x̂0 error", x: Axis(name: "logSNR λ", lower: lo, upper: hi),
+      y: Axis(name: "", lower: ylo, upper: max(yhi, ylo + 0.5), maxTicks: 3), series: series)
+    chart.showLegend = false
+    draw(chart, &grid, r, overT: false)
+  }
+}
