@@ -111,7 +111,10 @@ extension SamplerSteps {
   func trainingNotes(_ training: NoiseProcess, trainingNoisiest: Double) -> [SamplerNote] {
     var notes: [SamplerNote] = []
     let levels = (0..<(sigmas.count - 1)).filter { logSNR[$0].isFinite }
-    let noisier = levels.filter { logSNR[$0] < trainingNoisiest - 1e-9 }
+    // diffusers' float32 table and schedtui's Double one differ by ~1e-5 in logSNR: a level is
+    // outside only if it is clearly so.
+    let margin = 1e-3
+    let noisier = levels.filter { logSNR[$0] < trainingNoisiest - margin }
     if let i = noisier.first {
       notes.append(
         SamplerNote(
@@ -121,7 +124,7 @@ extension SamplerSteps {
             + "at logSNR \(fmt(logSNR[i]))"))
     }
     let trainingCleanest = training.logSNR(0)
-    let cleaner = levels.filter { logSNR[$0] > trainingCleanest + 1e-9 }
+    let cleaner = levels.filter { logSNR[$0] > trainingCleanest + margin }
     if let i = cleaner.first {
       notes.append(
         SamplerNote(
@@ -145,7 +148,7 @@ extension SamplerSteps {
     }
     guard peak > 0 else { return notes }
     let rare = levels.filter {
-      logSNR[$0] >= trainingNoisiest && logSNR[$0] <= trainingCleanest
+      logSNR[$0] >= trainingNoisiest - margin && logSNR[$0] <= trainingCleanest + margin
         && training.logSNRDensity(atLogSNR: logSNR[$0]) < SamplerSteps.rareDensityShare * peak
     }
     if !rare.isEmpty {

@@ -50,7 +50,8 @@ import Testing
       let text = Self.refusal(linear, SamplerSettings(steps: 10, conversion: conversion))
       #expect(
         text?.hasPrefix("--sigmas \(conversion.rawValue) is not allowed: schedule or beta") == true
-          && text?.contains("cosine's σ_min (its σ at t = 0) is 0") == true, "\(text ?? "accepted")")
+          && text?.contains("cosine's σ_min (its σ at t = 0) is 0") == true, "\(text ?? "accepted")"
+      )
     }
     #expect(Self.refusal(linear, SamplerSettings(steps: 10, conversion: .beta)) == nil)
     // edm's σ(0) = 0.002 > 0: Karras between it and σ(1) = 80 is Karras et al.'s own list.
@@ -128,6 +129,18 @@ import Testing
     let process = try Self.process(.ddpmLinear, zeroSNR: true)
     let list = try SamplerSteps(process: process, settings: SamplerSettings(steps: 10))
     #expect(list.quirks.contains { $0.contains("timesteps 996–998") }, "\(list.quirks)")
+  }
+
+  @Test(
+    "a diffusers list on its own table is not outside training (float32 vs Double)",
+    arguments: [SigmaConversion.schedule, .karras, .exponential])
+  func ownTableInside(conversion: SigmaConversion) throws {
+    let process = try Self.process(.ddpmScaledLinear)
+    let list = try SamplerSteps(
+      process: process,
+      settings: SamplerSettings(steps: 10, spacing: .trailing, conversion: conversion))
+    let notes = list.notes(training: process)
+    #expect(!notes.contains { $0.kind == .outsideTraining }, "\(notes.map { $0.text })")
   }
 
   @Test("training the list was not made for: levels outside it are serious")
