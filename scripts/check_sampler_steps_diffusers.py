@@ -4,7 +4,7 @@
 The same matrix as scripts/golden_sampler_steps.py, but every list whole and the conversions
 with steps_offset 1 too: Euler, DDIM and DPM-Solver on scaled_linear and linear (T = 1000),
 spacing linspace / leading (offset 0, 1) / trailing, sigmas schedule / karras / exponential /
-beta, with and without zero terminal SNR, N in {1, 2, 4, 10, 28, 50, 999}; FlowMatch with
+beta, with and without zero terminal SNR, N in {1, 2, 4, 10, 28, 50, 61, 999}; FlowMatch with
 shift 3 and each conversion, and the dynamic shift at image sides 256, 512, 1024. Each list
 is made by diffusers itself and by the built schedtui (`sigmas --format json`); a combination
 diffusers refuses must be refused by schedtui (exit 64). Prints the worst differences.

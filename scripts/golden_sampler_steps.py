@@ -10,7 +10,7 @@ diffusers' own `set_timesteps` makes (never re-derived here):
     use_exponential_sigmas and use_beta_sigmas;
   - FlowMatchEulerDiscreteScheduler with the static shift 3 (SD3), also with each σ conversion,
     and with use_dynamic_shifting at μ from Flux's calculate_shift for a few image sides;
-at N in {1, 2, 4, 10, 28, 50, 999}. A combination diffusers refuses (it raises) is stored as
+at N in {1, 2, 4, 10, 28, 50, 61, 999}. A combination diffusers refuses (it raises) is stored as
 {"refused": message}. DDIM stores its timesteps and σ = sqrt((1 - ᾱ_t)/ᾱ_t) at them from the
 scheduler's own alphas_cumprod (float32, as it steps), then its final level from
 final_alpha_cumprod (1 with the default set_alpha_to_one, so σ = 0).
@@ -33,7 +33,8 @@ from diffusers import (DDIMScheduler, DPMSolverMultistepScheduler, EulerDiscrete
                        FlowMatchEulerDiscreteScheduler)
 from diffusers.pipelines.flux.pipeline_flux import calculate_shift
 
-STEPS = [1, 2, 4, 10, 28, 50, 999]
+# 61: trailing's np.arange overshoots, N + 1 timesteps (the last −1).
+STEPS = [1, 2, 4, 10, 28, 50, 61, 999]
 TABLES = {"scaled_linear": (0.00085, 0.012), "linear": (0.0001, 0.02)}
 SPACINGS = [("linspace", 0), ("leading", 0), ("leading", 1), ("trailing", 0)]
 CONVERSIONS = ["schedule", "karras", "exponential", "beta"]
@@ -97,6 +98,7 @@ def discrete_case(name, table, spacing, offset, conversion, zero_snr, n):
     timesteps = s.timesteps.numpy().astype(np.float64)
     if name == "ddim":
         ac = s.alphas_cumprod.numpy()
+        # DDIM's step reads alphas_cumprod[timestep]; a timestep −1 wraps to the last.
         sig = [float(np.sqrt((1 - ac[int(t)]) / ac[int(t)])) if ac[int(t)] > 0 else math.inf
                for t in s.timesteps.numpy()]
         fin = float(s.final_alpha_cumprod)

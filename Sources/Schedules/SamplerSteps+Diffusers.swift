@@ -54,6 +54,17 @@ extension SamplerSteps {
       let step = Double(T) / Double(n)
       let count = Int((Double(T) / step).rounded(.up))
       timesteps = (0..<count).map { (Double(T) - Double($0) * step).rounded(.toNearestOrEven) - 1 }
+      if count > n, let last = timesteps.last {
+        // 1000/(1000/61) is 61.000000000000007 in float64: arange overshoots by one element.
+        let reading =
+          scheduler == .ddim
+          ? "which DDIM's step reads as ᾱ[\(Int(last))] = ᾱ_\(T + Int(last)) (Python's negative "
+            + "index): its last network call is at the noisiest level"
+          : "where np.interp holds σ at σ_0"
+        quirks.append(
+          "trailing spacing makes \(count) timesteps for \(n) steps (np.arange(\(T), 0, "
+            + "−\(T)/\(n)) overshoots by one), the last \(Int(last)), \(reading)")
+      }
     }
     if let first = timesteps.first, first > Double(T - 1), scheduler != .ddim {
       quirks.append(
@@ -72,13 +83,15 @@ extension SamplerSteps {
     let logTable = tableSigma.map { Double(Float(Double.log($0))) }
     switch (scheduler, s.conversion) {
     case (.ddim, _):
-      sigmas = timesteps.map { tableSigma[Int($0)] }
+      // DDIM indexes alphas_cumprod with the timestep itself; Python wraps −1 to the last.
+      sigmas = timesteps.map { tableSigma[(Int($0) + T) % T] }
     case (.euler, .schedule), (.dpmSolver, .schedule):
       sigmas = timesteps.map { interpolate(tableSigma, at: $0) }
     case (.euler, let conversion):
       // Euler converts between its spaced list's own ends, not the table's.
       let spaced = timesteps.map { interpolate(tableSigma, at: $0) }
-      let (high, low) = (spaced[0], spaced[n - 1])
+      // The ends of the spaced list (N + 1 long when trailing overshoots), but N levels.
+      let (high, low) = (spaced[0], spaced[spaced.count - 1])
       try checkConversionRange(conversion, sigmaMin: low, where: "the spaced list's σ_min")
       sigmas = convert(conversion, max: high, min: low, count: n, rho: s.karrasRho)
       timesteps = sigmas.map { Double(Float(sigmaToT($0, logTable))) }

@@ -124,6 +124,20 @@ import Testing
     #expect(!dynamic.quirks.contains { $0.contains("again") })
   }
 
+  @Test("trailing at 61 steps makes 62 timesteps ending at −1, as diffusers does; DDIM wraps it")
+  func trailingOvershoot() throws {
+    let process = try Self.process(.ddpmScaledLinear)
+    let euler = try SamplerSteps(
+      process: process, settings: SamplerSettings(steps: 61, spacing: .trailing))
+    #expect(euler.timesteps.count == 62 && euler.timesteps.last == -1)
+    #expect(euler.quirks.contains { $0.hasPrefix("trailing spacing makes 62 timesteps") })
+    let ddim = try SamplerSteps(
+      process: process, settings: SamplerSettings(steps: 61, scheduler: .ddim, spacing: .trailing))
+    // alphas_cumprod[−1] is ᾱ_999: the last network call is at the noisiest level.
+    #expect(ddim.sigmas[61] == ddim.sigmas[0])
+    #expect(ddim.notes(training: process).contains { $0.kind == .monotone && $0.serious })
+  }
+
   @Test("the zero-SNR linear table's 2⁻²⁴ floor is named: σ_999 = 4096 is not the noisiest")
   func nonMonotoneTable() throws {
     let process = try Self.process(.ddpmLinear, zeroSNR: true)
