@@ -235,7 +235,8 @@ extension SamplerSteps {
 /// A number for a sentence: four significant digits.
 func fmt(_ x: Double) -> String {
   if x.isInfinite { return x > 0 ? "∞" : "−∞" }
-  if x == 0 { return "0" }
+  // A peak found at logSNR 4e−16 is at 0: rounding, not a number to read.
+  if abs(x) < 1e-12 { return "0" }
   let magnitude = abs(x)
   if magnitude >= 1e5 || magnitude < 1e-3 {
     return String(format4Exponent: x)
