@@ -50,6 +50,12 @@ extension SamplerSteps {
         text +=
           ": the model was trained to zero terminal SNR, so sampling must start from pure "
           + "noise; use --spacing trailing (Lin et al. 2023)"
+        if noisiestLogSNR > -10 {
+          // Trailing alone reaches only this table's noisiest level.
+          text +=
+            " on a table with --zero-terminal-snr (this one's noisiest logSNR is "
+            + "\(fmt(noisiestLogSNR)))"
+        }
       } else if first > 0 {
         text += ": the first level has more signal than noise (SNR \(fmt(Double.exp(first))))"
       }

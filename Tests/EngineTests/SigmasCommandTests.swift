@@ -34,6 +34,22 @@ import Testing
     #expect(!trailing.output.contains("serious"))
   }
 
+  @Test("--train-config compares with the training's schedule: zero SNR there makes it serious")
+  func trainConfig() throws {
+    let file = FileManager.default.temporaryDirectory
+      .appendingPathComponent("sigmas-train-\(getpid()).json").path
+    defer { try? FileManager.default.removeItem(atPath: file) }
+    let export = try SchedtuiCommand.run(
+      ["export", "--family", "ddpm-scaled-linear", "--zero-terminal-snr", "--output", file])
+    #expect(export.status == 0)
+    let plain = try Self.run(["--steps", "10", "--spacing", "leading", "--check"])
+    #expect(plain.status == 0, "\(plain.output)")
+    let (status, output, _) = try Self.run(
+      ["--steps", "10", "--spacing", "leading", "--train-config", file, "--check"])
+    #expect(status == 1)
+    #expect(output.contains("on a table with --zero-terminal-snr"), "\(output)")
+  }
+
   @Test(
     "bad input is refused (exit 64) naming the option and what is allowed",
     arguments: [
