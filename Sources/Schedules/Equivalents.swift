@@ -33,10 +33,11 @@ public struct FluxShift: Equatable, Sendable {
 
   var slope: Double { (maxShift - baseShift) / (maxSequence - baseSequence) }
 
-  /// μ at an image side in pixels, as Flux's pipeline computes it.
-  public func mu(imageSide: Double) -> Double {
-    let tokens = (imageSide / Self.pixelsPerToken) * (imageSide / Self.pixelsPerToken)
-    return slope * tokens + (baseShift - slope * baseSequence)
+  /// μ for a square image of `imageSide` pixels, as Flux's pipeline computes it: the side is
+  /// divided by 8 (the VAE) and by 2 (the packing) in whole numbers, `(side // 8 // 2)²` tokens.
+  public func mu(imageSide: Int) -> Double {
+    let perSide = imageSide / 8 / 2
+    return slope * Double(perSide * perSide) + (baseShift - slope * baseSequence)
   }
 
   /// The image side at which these defaults choose `mu`: the inverse of ``mu(imageSide:)``.

@@ -37,7 +37,7 @@ public final class CursesTerminal {
   {
     let headless =
       "Without a terminal, use the headless subcommands: schedtui curve, export, "
-      + "presets, noise, plot, train, sample, sweep (see schedtui --help)."
+      + "presets, noise, plot, train, sample, sweep, sigmas, equivalents (see schedtui --help)."
     if isatty(0) == 0 || isatty(1) == 0 {
       return "schedtui: the explorer needs an interactive terminal on stdin and stdout. "
         + headless

@@ -13,7 +13,8 @@ struct Explore: ParsableCommand {
     discussion: """
       Starts on the schedule given by the options (default: the paper's 1 − t at b = 1), a
       --config file or a --preset. Needs an interactive terminal; press ? inside for every key.
-      Without a terminal use the headless subcommands (curve, export, presets, noise, plot, …).
+      Without a terminal use the headless subcommands (curve, export, presets, noise, plot,
+      sigmas, …).
       """)
 
   @OptionGroup var schedule: ScheduleOptions

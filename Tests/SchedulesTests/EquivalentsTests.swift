@@ -45,7 +45,7 @@ import Testing
     for row in rows {
       let side = try #require(row["image_side"]?.doubleValue)
       let mu = try #require(row["mu"]?.doubleValue)
-      #expect(Swift.abs(flux.mu(imageSide: side) - mu) < 1e-12, "side \(side)")
+      #expect(Swift.abs(flux.mu(imageSide: Int(side)) - mu) < 1e-12, "side \(side)")
       let back = flux.imageSide(mu: mu)
       #expect(Swift.abs((back.side ?? .nan) - side) < 1e-9 * side, "μ \(mu) → \(back)")
       #expect(back.rangeName == (side > 1024 ? "extrapolated" : "in-range"), "side \(side)")
