@@ -180,20 +180,21 @@ public struct ShiftEquivalents: Equatable, Sendable {
     return TextTable.render(rows, rightAligned: false).split(separator: "\n").map(String.init)
   }
 
-  /// One line for the explorer: `≡ SD3 shift 2 · Flux μ 0.693 (≈598 px) · simple diffusion 128`.
-  public var summaryLine: String {
-    let side = fluxImageSide.side.map { " (\(Int(($0).rounded())) px)" } ?? ""
-    return "≡ SD3 shift \(Self.short(sd3Shift)) · Flux μ \(Self.short(fluxMu))\(side) · "
-      + "simple diffusion \(Self.short(simpleDiffusionResolution))"
+  /// The explorer's line under the t-cursor, short enough for its 30-column panel, to three
+  /// significant digits: `b ≡ S 2 · μ 0.693 · d 128` (SD3's shift, Flux's μ, simple diffusion's
+  /// resolution; the README's "What b is in their words" spells it out).
+  public var compactLine: String {
+    "b ≡ S \(Self.short(sd3Shift, digits: 3)) · μ \(Self.short(fluxMu, digits: 3)) · d "
+      + Self.short(simpleDiffusionResolution, digits: 3)
   }
 
-  /// Four significant digits, without a trailing ".0" on whole numbers.
-  static func short(_ x: Double) -> String {
+  /// `digits` significant digits (four by default), without a trailing ".0" on whole numbers.
+  static func short(_ x: Double, digits significant: Int = 4) -> String {
     guard x.isFinite else { return "\(x)" }
     if x == x.rounded(), Swift.abs(x) < 1e9 { return "\(Int(x))" }
     let magnitude = Swift.abs(x)
     if magnitude >= 1e-3 && magnitude < 1e6 {
-      let digits = max(0, 3 - Int(Double.log10(magnitude).rounded(.down)))
+      let digits = max(0, significant - 1 - Int(Double.log10(magnitude).rounded(.down)))
       var text = String(describing: (x * Double.pow(10, Double(digits))).rounded()
         / Double.pow(10, Double(digits)))
       if text.hasSuffix(".0") { text.removeLast(2) }

@@ -66,6 +66,8 @@ import Testing
     #expect(json["shift"]?.doubleValue == e.sd3Shift)
     #expect(json["input_scale"]?.doubleValue == 0.5)
     #expect(json["flux_image_side_range"]?.stringValue == "in-range")
+    #expect(e.compactLine == "b ≡ S 2 · μ 0.693 · d 128")
+    #expect(try ShiftEquivalents(inputScale: 0.3).compactLine == "b ≡ S 3.33 · μ 1.2 · d 213")
   }
 
   @Test("simple diffusion's resolution d₀/b is the shifted cosine whose logSNR moved by 2·ln b")

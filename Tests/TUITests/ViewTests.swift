@@ -20,6 +20,16 @@ import Testing
       s, width: w, height: h)
   }
 
+  @Test("under the t-cursor, b in today's words: b = 0.5 is SD3's shift 2, Flux's μ ln 2, d 128")
+  func equivalentsLine() {
+    // S = 1/b, μ = −ln b, d = 64/b (README "What b is in their words"), at 80×24 and 160×48.
+    for (w, h) in [(80, 24), (160, 48)] {
+      let lines = render(state(b: 0.5), w, h).lines
+      #expect(lines.contains { $0.hasPrefix("│ b ≡ S 2 · μ 0.693 · d 128") }, "\(w)×\(h)")
+    }
+    #expect(render(state(b: 1), 80, 24).lines.contains { $0.hasPrefix("│ b ≡ S 1 · μ 0 · d 64") })
+  }
+
   @Test("the schedule screen at 80×24: header, parameter panel, the three plots, hints")
   func schedule80x24() {
     let lines = render(state(), 80, 24).lines

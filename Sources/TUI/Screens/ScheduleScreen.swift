@@ -56,7 +56,7 @@ extension Renderer {
     let panelWidth = body.width >= 120 ? 34 : 30
     // Under the parameters: the t-cursor readout and the pins.
     let (below, right) = parameterColumn(state, &grid, body, width: panelWidth)
-    let (cursorBox, pinsBox) = below.splitTop(6)
+    let (cursorBox, pinsBox) = below.splitTop(7)
     cursorReadout(state, &grid, cursorBox)
     pinList(state, &grid, pinsBox)
     // A big terminal also gets the preview's resolutions in a column at the right, so one
@@ -94,6 +94,12 @@ extension Renderer {
       grid.write(" " + g.text(k), x: r.x + 1, y: y, theme.dim, maxWidth: r.width - 2)
       let vx = r.maxX - 2 - v.count
       grid.write(v, x: vx, y: y, theme.text.with(.bold))
+    }
+    // b in today's words (schedtui equivalents): SD3's shift, Flux's μ, simple diffusion's d.
+    let y = r.y + 1 + rows.count
+    if y < r.maxY - 1, let e = try? ShiftEquivalents(inputScale: p.inputScale) {
+      grid.write(
+        " " + g.text(e.compactLine), x: r.x + 1, y: y, theme.dim, maxWidth: r.width - 2)
     }
   }
 
