@@ -71,6 +71,7 @@ public struct SweepRunner {
   ) throws {
     self.directory = directory
     self.shard = shard
+    try RunFolder.checkOwnFolder(directory, kind: .sweep)
     lock = try FolderLock(
       directory: directory,
       name: shard.map { ".schedtui-shard-\($0.index)-of-\($0.count).lock" } ?? FolderLock.fileName)

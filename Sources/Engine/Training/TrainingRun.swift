@@ -95,6 +95,7 @@ public final class TrainingRun {
     try config.validate()
     if let directory {
       do {
+        try RunFolder.checkOwnFolder(directory, kind: .run)
         lock = try FolderLock(directory: directory)
         try RunFolder.startRun(
           in: directory, what: TrainingRun.describe(config), overwrite: overwrite)
