@@ -166,6 +166,9 @@ struct Train: ParsableCommand {
       trainingRun = try TrainingRun(
         config: trainingConfig(), directory: directory, overwrite: overwrite)
     }
+    for note in trainingRun.notes {
+      FileHandle.standardError.write(Data("note: \(note)\n".utf8))
+    }
     let c = trainingRun.config
     let first = trainingRun.trainer.completedSteps
     print(

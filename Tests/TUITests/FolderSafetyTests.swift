@@ -7,14 +7,6 @@ import Testing
 @Suite(.serialized) struct FolderSafetyTests {
   init() throws { try Binary.require() }
 
-  /// A finished 3-step run in `dir/run`.
-  func finishedRun(_ dir: String) throws -> String {
-    let out = dir + "/run"
-    let (status, _, err) = try Binary.run(Binary.path, tinyTrain + ["--out", out])
-    #expect(status == 0, "\(err)")
-    return out
-  }
-
   func bytes(_ path: String) -> Data? { FileManager.default.contents(atPath: path) }
 
   @Test(
@@ -23,7 +15,7 @@ import Testing
   func runFiles(name: String) throws {
     let dir = try scratchFolder("runfile")
     defer { try? FileManager.default.removeItem(atPath: dir) }
-    let run = try finishedRun(dir)
+    let run = try finishedTinyRun(in: dir)
     let target = run + "/" + name
     let before = bytes(target)
     let png = name.hasSuffix(".png")
@@ -72,7 +64,7 @@ import Testing
   func ownFolders() throws {
     let dir = try scratchFolder("own")
     defer { try? FileManager.default.removeItem(atPath: dir) }
-    let run = try finishedRun(dir)
+    let run = try finishedTinyRun(in: dir)
     let (again, _, err) = try Binary.run(Binary.path, tinyTrain + ["--out", run, "--overwrite"])
     #expect(again == 0, "\(err)")
     try FileManager.default.createDirectory(atPath: dir + "/empty", withIntermediateDirectories: true)

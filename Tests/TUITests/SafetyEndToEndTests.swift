@@ -13,6 +13,14 @@ func scratchFolder(_ name: String) throws -> String {
 /// The smallest real training run: 8×8 digits, MLP-S, a few steps, no scoring.
 let tinyTrain = ["train", "--steps", "3", "--batch", "8", "--eval-samples", "0"]
 
+/// A finished ``tinyTrain`` run in `dir/run`; returns its folder.
+func finishedTinyRun(in dir: String) throws -> String {
+  let out = dir + "/run"
+  let (status, _, err) = try Binary.run(Binary.path, tinyTrain + ["--out", out])
+  #expect(status == 0, "\(err)")
+  return out
+}
+
 /// The built binary against issue 13's findings: exit statuses, refusals and their messages.
 @Suite(.serialized) struct CommandSafetyTests {
   init() throws { try Binary.require() }

@@ -84,6 +84,9 @@ public final class TrainingRun {
   var metricsLines: [String] = []
   /// The folder's lock, held while this run exists (released by the kernel if the process dies).
   let lock: FolderLock?
+  /// What a resume found worth saying before it trains (an edited config.json), for the
+  /// command to print; empty for a new run.
+  public private(set) var notes: [String] = []
   /// The step of the last checkpoint on disk, nil before the first.
   public private(set) var lastCheckpointStep: Int?
 
@@ -136,6 +139,7 @@ public final class TrainingRun {
     do { lock = try FolderLock(directory: directory) } catch { throw TrainingError.folder(error) }
     let ckpt = try Checkpoint.read(from: path)
     var config = ckpt.header.config
+    let saved = config
     if let steps {
       guard steps >= ckpt.header.step else {
         throw DatasetError.invalid(
@@ -143,6 +147,20 @@ public final class TrainingRun {
           allowed: "at least the \(ckpt.header.step) steps \(directory) has already taken")
       }
       config.steps = steps
+    }
+    guard config.steps > ckpt.header.step else {
+      // Nothing left to train: running on would sample again and then fail to write a summary
+      // whose final loss (the mean of steps not taken) is NaN.
+      let finished = FileManager.default.fileExists(
+        atPath: (directory as NSString).appendingPathComponent("summary.json"))
+      throw DatasetError.invalid(
+        field: "steps", value: "\(config.steps)",
+        allowed: "above \(ckpt.header.step): \(directory) is already at step "
+          + "\(ckpt.header.step) of \(ckpt.header.config.steps)"
+          + (finished
+            ? " and finished; give --steps above \(ckpt.header.step) to train it further"
+            : "; its summary.json is missing (the run stopped while finishing it): give --steps "
+              + "above \(ckpt.header.step) to train further and write a new one"))
     }
     try config.validate()
     do {
@@ -154,6 +172,9 @@ public final class TrainingRun {
     lastCheckpointStep = ckpt.header.step
     trainer = try Trainer(config: config, dataset: TrainingRun.loadData(config))
     self.config = trainer.config
+    // An edited config.json is not what the checkpoint was trained with: say what differs and
+    // keep the edit beside the run before config.json is written again.
+    notes = try RunConfigEdit.check(directory: directory, saved: saved)
     // A folder from before config.json gains one; a resumed run with more steps updates it.
     try writeConfigFile()
     guard ckpt.header.parameterCount == trainer.params.count else {
