@@ -366,7 +366,7 @@ public struct TrainingSection: Equatable, Sendable {
       throw .invalid(field: "seed", value: "\(seed)", allowed: TrainingLimits.seedText)
     }
     try Schedule.check(minSNRGamma, "min_snr_gamma", TrainingLimits.minSNRGammaText) {
-      $0 > 0 && $0 <= TrainingLimits.minSNRGammaMax
+      TrainingLimits.allowsMinSNRGamma($0)
     }
     try Schedule.check(guidance, "guidance", Allowed.guidance) {
       TrainingLimits.guidance.contains($0)
@@ -431,7 +431,9 @@ public struct TrainingSection: Equatable, Sendable {
         name: "seed", write: { .number("\($0.seed)", Double($0.seed)) },
         read: { (r, v, s) throws(ConfigError) in
           let seed = try r.integer(v, allowed: TrainingLimits.seedText)
-          guard seed >= 0 else { throw r.notAllowed(v, TrainingLimits.seedText) }
+          guard seed >= 0, UInt64(seed) <= TrainingLimits.seedMax else {
+            throw r.notAllowed(v, TrainingLimits.seedText)
+          }
           s.seed = UInt64(seed)
         }),
       choice(\.data), whole("resolution", \.resolution, "8, 16, 32 or 64"),
@@ -572,9 +574,10 @@ struct ObjectReader {
 
   func integer(_ v: JSONValue, allowed: String) throws(ConfigError) -> Int {
     guard case .number(_, let x) = v else { throw mistyped(v, "is \(v.kindName)", allowed) }
-    guard x == x.rounded(), Swift.abs(x) <= 9_007_199_254_740_992 else {
-      throw mistyped(v, "is not a whole number", allowed)
-    }
+    guard x == x.rounded() else { throw mistyped(v, "is not a whole number", allowed) }
+    // From 2^53 up a double no longer holds every whole number (2^53 + 1 reads as 2^53): no
+    // field allows such values, so refuse them as written instead of using a neighbour.
+    guard Swift.abs(x) < 9_007_199_254_740_992 else { throw notAllowed(v, allowed) }
     return Int(x)
   }
 

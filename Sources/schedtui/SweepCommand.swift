@@ -87,7 +87,9 @@ struct Sweep: ParsableCommand {
       "Replace what --out holds (a different or damaged sweep, or cells without sweep.json) "
         + "instead of refusing to."))
   var overwrite = false
+  // Unconditional, so `--shard -1/2` reaches the check instead of "Missing value".
   @Option(
+    parsing: .unconditional,
     help: ArgumentHelp(
       "Run only shard K of N (K in 1…N): every N-th run, for N machines sharing --out; then "
         + "--merge.", valueName: "K/N"))
@@ -103,6 +105,13 @@ struct Sweep: ParsableCommand {
     _ = try grid()
     try CommandLineCheck.whole("--steps", steps, TrainingLimits.steps)
     try CommandLineCheck.whole("--repeats", repeats, 1...100)
+    // Repeat k uses seed + k: the last one must still be a seed a config can hold.
+    if seed > TrainingLimits.seedMax - UInt64(repeats - 1) {
+      throw CommandLineCheck.refuse(
+        "--seed", seed,
+        "\(TrainingLimits.seedText) for the last of the \(repeats) repeats (seed + "
+          + "\(repeats - 1)): at most \(TrainingLimits.seedMax - UInt64(repeats - 1))")
+    }
     guard model == "auto" || ModelKind(name: model) != nil else {
       throw CommandLineCheck.refuse("--model", model, "auto, " + ModelKind.namesList)
     }

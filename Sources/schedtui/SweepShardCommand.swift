@@ -22,7 +22,8 @@ extension Sweep {
     do {
       return try SweepShard(parsing: shard)
     } catch {
-      throw ValidationError(error.description + ".")
+      let text = error.description
+      throw ValidationError(text.hasSuffix(".") ? text : text + ".")
     }
   }
 

@@ -40,3 +40,22 @@ import Testing
     #expect(try String(contentsOfFile: run + "/config.json.edited", encoding: .utf8) == edited)
   }
 }
+
+/// Issue 22, finding 9 on the command line: what a flag says is what is checked.
+@Suite(.serialized) struct CommandNumberTests {
+  init() throws { try Binary.require() }
+
+  @Test(
+    "refusals name the option and the value typed",
+    arguments: [
+      (["sweep", "--shard", "-1/2"], "--shard"),
+      (["sweep", "--seed", "9007199254740990", "--repeats", "3"], "--seed"),
+      (["curve", "--family", "cosine", "--tau", "1e-300"], "--tau"),
+      (["train", "--min-snr-gamma", "1e-320"], "--min-snr-gamma"),
+    ])
+  func refusals(args: [String], option: String) throws {
+    let (status, _, err) = try Binary.run(Binary.path, args)
+    #expect(status == 64, "\(err)")
+    #expect(err.contains(option) && !err.contains("Missing value"), "\(err)")
+  }
+}

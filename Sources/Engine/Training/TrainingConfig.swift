@@ -132,7 +132,7 @@ public struct TrainingConfig: Sendable, Equatable {
       "0 (no metric) or \(TrainingLimits.evalSamples.text) (a covariance needs two samples)")
     try check(checkpointEvery >= 1, "checkpoint-every", checkpointEvery, "1 or more steps")
     try check(
-      minSNRGamma.isFinite && minSNRGamma > 0 && minSNRGamma <= TrainingLimits.minSNRGammaMax,
+      TrainingLimits.allowsMinSNRGamma(minSNRGamma),
       "min-snr-gamma", minSNRGamma, TrainingLimits.minSNRGammaText)
     if let dataRMS {
       try check(
