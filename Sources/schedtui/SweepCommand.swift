@@ -99,6 +99,8 @@ struct Sweep: ParsableCommand {
       "Rebuild sweep.json, the tables and the heat map of this sweep folder from its finished "
         + "runs (its shards' and its own), naming the runs still missing.", valueName: "dir"))
   var merge: String?
+  @Flag(help: "With --merge: accept shards that finished only part of the runs (exit 0).")
+  var partial = false
 
   func validate() throws {
     try validateShardOptions()
