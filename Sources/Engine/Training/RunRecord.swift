@@ -44,8 +44,11 @@ public struct RunRecord: Sendable, Equatable {
   /// grid empty rather than hiding the run.
   public static func read(folder: String) throws(RunRecordError) -> RunRecord {
     let path = (folder as NSString).appendingPathComponent("summary.json")
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw .notFinished(folder: folder)
+    guard FileManager.default.fileExists(atPath: path) else { throw .notFinished(folder: folder) }
+    // A run's summary is a few kilobytes; a 100 MB one froze the runs screen for 7 s.
+    let data: Data
+    do { data = try BoundedFile.read(path, limit: summaryByteLimit) } catch {
+      throw .damaged(path: path, reason: "\(error)")
     }
     let summary: RunSummary
     do {
@@ -66,6 +69,9 @@ public struct RunRecord: Sendable, Equatable {
       samples: try? PNG.read(path: (folder as NSString).appendingPathComponent("samples.png")),
       finished: finished)
   }
+
+  /// The largest summary.json read (the runs screen reads every run's).
+  public static let summaryByteLimit = 4 << 20
 
   /// When `folder`'s `summary.json` was last written; nil when it is not there.
   static func summaryDate(_ folder: String) -> Date? {

@@ -157,6 +157,19 @@ import Testing
     }
   }
 
+  @Test("a summary.json above 4 MiB is named as damaged with the limit, not read")
+  func hugeSummary() throws {
+    let folder = temporaryFolder("runs") + "/big"
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    let path = folder + "/summary.json"
+    try Data(count: (4 << 20) + 1).write(to: URL(fileURLWithPath: path))
+    #expect {
+      try RunRecord.read(folder: folder)
+    } throws: { error in
+      "\(error)".contains(path) && "\(error)".contains("4 MiB")
+    }
+  }
+
   @Test("metrics.jsonl lines with steps or losses out of range are skipped, not trusted")
   func losses() throws {
     let folder = temporaryFolder("runs")
