@@ -18,6 +18,11 @@ public enum FolderError: Error, CustomStringConvertible, Equatable, Sendable {
   /// its checksum.
   case damaged(path: String, reason: String)
   case cannotUse(path: String, reason: String)
+  /// The folder holds files schedtui did not write and is not a schedtui folder.
+  case foreignFiles(path: String, files: [String])
+  /// `path` is one of the files of the run or sweep in `folder`, which only that run or sweep
+  /// writes.
+  case runFile(path: String, folder: String, kind: FolderManifest.Kind)
 
   public var description: String {
     switch self {
@@ -48,6 +53,16 @@ public enum FolderError: Error, CustomStringConvertible, Equatable, Sendable {
         + "another folder"
     case .cannotUse(let path, let reason):
       return "cannot use the folder \(path): \(reason)"
+    case .foreignFiles(let path, let files):
+      let shown = files.prefix(5).joined(separator: ", ")
+        + (files.count > 5 ? " and \(files.count - 5) more" : "")
+      return "\(path) holds files that schedtui did not write (\(shown)) and no schedtui run or "
+        + "sweep; schedtui writes only into a new or empty folder or one of its own, and "
+        + "replaces no one else's files (not even with --overwrite): choose another folder"
+    case .runFile(let path, let folder, let kind):
+      return "\(path) is a file of the \(kind == .run ? "training run" : "sweep") in \(folder); "
+        + "only that \(kind == .run ? "run" : "sweep") writes it (another command would leave "
+        + "it broken): give another output path"
     }
   }
 }
@@ -241,6 +256,58 @@ public enum RunFolder {
   public static let runFiles = [Checkpoint.fileName, "summary.json", "metrics.jsonl", "samples.png"]
   /// The files a sweep writes at its top level.
   public static let sweepFiles = ["sweep.json", "table.md", "table.csv", "heatmap.png", "cells"]
+
+  /// Names that say a folder is a run's (``runFiles``) or a sweep's, manifest or not (folders
+  /// from before manifests, a sweep's shards, which write none).
+  static let sweepMarks = ["sweep.json", "cells", "shards"]
+  /// Every file a run or a sweep writes in its own folder.
+  static var ownFiles: Set<String> {
+    Set(runFiles + sweepFiles + sweepMarks + [FolderManifest.fileName, TrainingRun.configFileName])
+  }
+
+  /// Refuses a folder that exists, holds anything, and is no schedtui folder (no manifest, no
+  /// run or sweep files): a user's folder with a `config.json` of their own, or `/`. Runs before
+  /// the folder is locked, so nothing (not even the lock file) is written into such a folder.
+  /// Whether a schedtui folder is of the right kind is ``startRun(in:what:overwrite:)``'s and
+  /// the sweep's business, under the lock.
+  public static func checkOwnFolder(_ directory: String, kind: FolderManifest.Kind)
+    throws(FolderError)
+  {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory),
+      isDirectory.boolValue
+    else { return }
+    let names: [String]
+    do { names = try FileManager.default.contentsOfDirectory(atPath: directory) } catch {
+      throw .cannotUse(path: directory, reason: error.localizedDescription)
+    }
+    // A lock file says a run or a shard took the folder (a shard writes config.json before its
+    // shards/ file, and another shard starting then must still be let in).
+    if names.contains(where: { $0.hasPrefix(".schedtui") }) { return }
+    let present = names.sorted()
+    let marks = [FolderManifest.fileName] + runFiles + sweepMarks
+    guard !present.isEmpty, !present.contains(where: marks.contains) else { return }
+    throw .foreignFiles(path: directory, files: present)
+  }
+
+  /// Refuses an output path of another command (an export, a plot, samples) that names a file
+  /// of a run or sweep folder: replacing `checkpoint.bin` with JSON would break the run.
+  public static func checkNotRunFile(_ path: String) throws(FolderError) {
+    let name = (path as NSString).lastPathComponent
+    guard ownFiles.contains(name) else { return }
+    let folder = (path as NSString).deletingLastPathComponent
+    let directory = folder.isEmpty ? "." : folder
+    let kind: FolderManifest.Kind?
+    // A damaged manifest still says the folder is schedtui's.
+    do { kind = try FolderManifest.read(in: directory)?.kind } catch { kind = .run }
+    if let kind { throw .runFile(path: path, folder: directory, kind: kind) }
+    if sweepMarks.contains(where: { exists(directory, $0) }) {
+      throw .runFile(path: path, folder: directory, kind: .sweep)
+    }
+    if runFiles.contains(where: { exists(directory, $0) }) {
+      throw .runFile(path: path, folder: directory, kind: .run)
+    }
+  }
 
   static func exists(_ directory: String, _ name: String) -> Bool {
     FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent(name))

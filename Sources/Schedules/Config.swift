@@ -221,7 +221,7 @@ public struct Config: Equatable, Sendable {
       throw reader.mistyped(familyValue, "is \(familyValue.kindName)", "a string, one of \(families)")
     }
     guard let family = ScheduleFamily(name: name) else {
-      throw reader.error("family", "unknown family \(JSONValue.quote(name)); one of \(families)")
+      throw reader.error("family", "unknown family \(JSONValue.quoteForMessage(name)); one of \(families)")
     }
     var spec = ScheduleSpec(family: family)
     let fields = ScheduleSpec.allFields(of: family)

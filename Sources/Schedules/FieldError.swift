@@ -49,6 +49,7 @@ public struct FieldError: Error, Equatable, Sendable, CustomStringConvertible {
   /// What is wrong, without the field and the place: `70000 is not allowed: …`,
   /// `"2" is a string; expected a number`, `missing; one of …`.
   public var message: String {
+    let value = self.value.map { Self.readable($0) }
     switch (value, reason) {
     case (let value?, let reason?): return "\(value) \(reason); expected \(allowed)"
     case (let value?, nil): return "\(value) is not allowed: \(allowed)"
@@ -58,16 +59,35 @@ public struct FieldError: Error, Equatable, Sendable, CustomStringConvertible {
   }
 
   public var description: String {
+    let field = Self.readable(self.field)
     switch source {
     case .commandLine:
       return value == nil ? "\(field): \(message)." : "\(field) \(message)."
     case .explorer:
       return value == nil ? "\(field): \(message)" : "\(field) = \(message)"
     case .file(let file, let line, let column):
-      var place = file
+      var place = Self.readable(file, limit: 400)
       if let line { place += ":\(line)" + (column.map { ":\($0)" } ?? "") }
       return field.isEmpty ? "\(place): \(message)" : "\(place): \(field): \(message)"
     }
+  }
+
+  /// Text from a user or a file as a message repeats it: control characters (ESC, BEL, …)
+  /// escaped as `\u{1B}` so they cannot drive the terminal, and anything longer than `limit`
+  /// characters cut to a prefix with its length (`"xxxx…" (20000000 characters)`): a 20 MB
+  /// value once became a 20 MB error line.
+  public static func readable(_ text: String, limit: Int = 200) -> String {
+    var out = ""
+    var count = 0
+    for ch in text {
+      count += 1
+      guard count <= limit else { continue }
+      for scalar in ch.unicodeScalars {
+        let v = scalar.value
+        out += v < 0x20 || (0x7F...0x9F).contains(v) ? "\\u{\(String(v, radix: 16, uppercase: true))}" : String(scalar)
+      }
+    }
+    return count <= limit ? out : out + "… (\(count) characters)"
   }
 
   // MARK: - As a config error

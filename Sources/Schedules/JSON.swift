@@ -44,10 +44,17 @@ public enum JSONValue: Equatable, Sendable {
     case .null: return "null"
     case .bool(let b): return "\(b)"
     case .number(let text, _): return text
-    case .string(let s): return JSONValue.quote(s)
+    case .string(let s): return JSONValue.quoteForMessage(s)
     case .array: return "[…]"
     case .object: return "{…}"
     }
+  }
+
+  /// A string from a file as a message shows it: quoted as JSON, and when longer than `limit`
+  /// characters cut to a prefix with its length (`"xxx…" (20000000 characters)`).
+  public static func quoteForMessage(_ s: String, limit: Int = 80) -> String {
+    guard s.count > limit else { return quote(s) }
+    return quote(String(s.prefix(limit)) + "…") + " (\(s.count) characters)"
   }
 
   // MARK: - Writing
@@ -196,7 +203,7 @@ public enum JSONValue: Equatable, Sendable {
         let key = try p.string()
         if members.contains(where: { $0.key == key }) {
           p.index = keyStart
-          throw p.error("duplicate key \(JSONValue.quote(key))")
+          throw p.error("duplicate key \(JSONValue.quoteForMessage(key))")
         }
         p.skipSpace()
         guard p.current == UInt8(ascii: ":") else { throw p.error("expected ':' after the key") }

@@ -14,10 +14,18 @@ public enum TrainingLimits {
   public static let batch = 1...4096
   /// The peak learning rate: a number in (0, `learningRateMax`].
   public static let learningRateMax = 1.0
-  /// Seeds are whole numbers a JSON config holds exactly (JSON numbers are doubles): 0 … 2^53.
-  public static let seedMax: UInt64 = 1 << 53
-  /// γ of min-SNR-γ: a number in (0, `minSNRGammaMax`].
+  /// Seeds are whole numbers a JSON config holds exactly (JSON numbers are doubles), and only
+  /// one text reads as each: 0 … 2^53 − 1 (2^53 + 1 reads as 2^53).
+  public static let seedMax: UInt64 = 1 << 53 - 1
+  /// γ of min-SNR-γ: a number in [`minSNRGammaMin`, `minSNRGammaMax`]. Below 1e-6 nothing is
+  /// gained and 1e-320 (subnormal; 0 as the engine's Float) made every weight 0: a run that
+  /// learned nothing and reported "final loss 0.0000".
+  public static let minSNRGammaMin = 1e-6
   public static let minSNRGammaMax = 1e6
+  /// Whether `gamma` is an allowed γ of min-SNR-γ (every reader of the value asks this).
+  public static func allowsMinSNRGamma(_ gamma: Double) -> Bool {
+    gamma.isFinite && gamma >= minSNRGammaMin && gamma <= minSNRGammaMax
+  }
   /// Classifier-free guidance weight w.
   public static let guidance: ClosedRange<Double> = 0...20
   /// Sampler steps for a run's samples and `schedtui sample`.
@@ -51,10 +59,10 @@ extension TrainingLimits {
   public static var learningRateInterval: String { "(0, \(short(learningRateMax))]" }
   /// `a number in (0, 1]`, as every message states it.
   public static var learningRateText: String { "a number in \(learningRateInterval)" }
-  /// `a whole number in 0 … 2^53`.
-  public static let seedText = "a whole number in 0 … 2^53"
-  /// `a number in (0, 1e6]`.
-  public static let minSNRGammaText = "a number in (0, 1e6]"
+  /// `a whole number in 0 … 2^53 − 1`: every seed a JSON number holds exactly.
+  public static let seedText = "a whole number in 0 … 2^53 − 1"
+  /// `a number in [1e-6, 1e6]`.
+  public static let minSNRGammaText = "a number in [1e-6, 1e6]"
 }
 
 extension TrainingLimits {
@@ -64,8 +72,8 @@ extension TrainingLimits {
       ("optimiser steps", "--steps", "training.steps", steps.text),
       ("examples per step", "--batch", "training.batch", batch.text),
       ("peak learning rate", "--lr", "training.lr", learningRateInterval),
-      ("seed", "--seed", "training.seed", "0 … 2^53"),
-      ("γ of min-SNR-γ", "--min-snr-gamma", "training.min_snr_gamma", "(0, 1e6]"),
+      ("seed", "--seed", "training.seed", "0 … 2^53 − 1"),
+      ("γ of min-SNR-γ", "--min-snr-gamma", "training.min_snr_gamma", "[1e-6, 1e6]"),
       ("guidance weight w", "--guidance", "training.guidance", guidance.text),
       ("sampling steps of a run", "--sample-steps", "inference.steps", sampleSteps.text),
       (

@@ -83,9 +83,10 @@ struct ObjectReader {
 
   func integer(_ v: JSONValue, allowed: String) throws(ConfigError) -> Int {
     guard case .number(_, let x) = v else { throw mistyped(v, "is \(v.kindName)", allowed) }
-    guard x == x.rounded(), Swift.abs(x) <= 9_007_199_254_740_992 else {
-      throw mistyped(v, "is not a whole number", allowed)
-    }
+    guard x == x.rounded() else { throw mistyped(v, "is not a whole number", allowed) }
+    // From 2^53 up a double no longer holds every whole number (2^53 + 1 reads as 2^53): no
+    // field allows such values, so refuse them as written instead of using a neighbour.
+    guard Swift.abs(x) < 9_007_199_254_740_992 else { throw notAllowed(v, allowed) }
     return Int(x)
   }
 

@@ -39,10 +39,14 @@ public struct SamplerSigmas: Sendable {
     }
     sigmas.append(0)
     if process.schedule.gamma(1) <= process.schedule.spec.clipMin * (1 + 1e-12) {
+      // Where γ stays clipped over several steps their σ are all the clip's: count them.
+      let clipped = sigmas.prefix(count).prefix { $0 == sigmas[0] }.count
+      let which = clipped > 1 ? "the first \(clipped) σ (of \(count)) are" : "the first σ is"
       warnings.append(
-        "γ(1) reaches clipMin (\(process.schedule.spec.clipMin)): the first σ is "
+        "γ(1) reaches clipMin (\(process.schedule.spec.clipMin)): \(which) "
           + "\(sigmas[0]), the clip's, not infinity; a sampler starting there needs its "
-          + "initial noise scaled by that σ")
+          + "initial noise scaled by that σ"
+          + (clipped > 1 ? ", and the steps between equal σ do nothing" : ""))
     }
     self.sigmas = sigmas
     self.warnings = warnings

@@ -88,6 +88,13 @@ public struct Schedule: Sendable {
       let vStart = Double.pow(Double.cos(spec.start * .pi / 2), 2 * spec.tau)
       let vEnd = Double.pow(Double.cos(spec.end * .pi / 2), 2 * spec.tau)
       guard vStart > vEnd else {
+        // Apart at τ = 1, the two ends are equal only because of τ (1e-300 makes both 1).
+        if Double.cos(spec.start * .pi / 2) > Double.cos(spec.end * .pi / 2) {
+          throw .invalid(
+            field: "tau", value: "\(spec.tau)",
+            allowed: "cos(start·π/2)^(2τ) must differ from cos(end·π/2)^(2τ), and at this τ "
+              + "they are equal in Double (start = \(spec.start), end = \(spec.end))")
+        }
         throw .invalid(
           field: "start", value: "\(spec.start)",
           allowed: "cos(start·π/2)^(2τ) must differ from cos(end·π/2)^(2τ) (end = \(spec.end))")

@@ -82,6 +82,8 @@ extension Field {
   /// The row's value as the list shows it.
   func setupText(_ c: TrainingConfig) -> String {
     if let raw = choice(in: c) { return choices!.first { $0.raw == raw }!.shown }
+    // Seeds in full: `short` writes 1.23457e+15 for a 16-digit one.
+    if self == .runSeed { return "\(c.seed)" }
     return short(setupNumber(c))
   }
 
@@ -98,8 +100,18 @@ extension Field {
     guard let v = Double(t), v.isFinite, !isWhole || v == v.rounded() else {
       throw EntryError(field: self, text: t)
     }
-    if self == .runSeed, !(v >= 0 && v <= Double(Field.seedLimit)) {
-      throw EntryError(field: self, text: t)
+    if isWhole {
+      // The digits typed, exactly: through a Double clamped to ±1e15, a 16-digit seed became
+      // 1e15 and a 50-digit step count another number.
+      let largest = self == .runSeed ? Field.seedLimit : 1_000_000_000_000_000
+      guard let exact = Int(t) ?? Int(exactly: v), Swift.abs(exact) <= largest else {
+        throw EntryError(field: self, text: t)
+      }
+      if self == .runSeed {
+        guard exact >= 0 else { throw EntryError(field: self, text: t) }
+        c.seed = UInt64(exact)
+        return
+      }
     }
     setSetupNumber(v, &c)
   }

@@ -254,6 +254,16 @@ public final class CursesTerminal {
   }
 }
 
+extension CursesTerminal {
+  /// After the screen is given back: SIGINT, SIGTERM and SIGHUP end the process at once with
+  /// 128 + the signal, so waiting for background work to stop can always be cut short.
+  public static func exitOnNextSignal() {
+    for s in [SIGINT, SIGTERM, SIGHUP] {
+      signal(s) { sig in _exit(128 + sig) }
+    }
+  }
+}
+
 /// Puts the terminal back without ncurses, using only async-signal-safe calls: leave the
 /// alternate screen, show the cursor, reset attributes and mouse reporting, restore termios.
 func restoreTerminalFromSignal() {

@@ -77,7 +77,7 @@ struct ObjectiveOptions: ParsableArguments {
 
   func validate() throws {
     if let minSNRGamma,
-      !(minSNRGamma.isFinite && minSNRGamma > 0 && minSNRGamma <= TrainingLimits.minSNRGammaMax)
+      !TrainingLimits.allowsMinSNRGamma(minSNRGamma)
     {
       throw CommandLineCheck.refuse("--min-snr-gamma", minSNRGamma, TrainingLimits.minSNRGammaText)
     }

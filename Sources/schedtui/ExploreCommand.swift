@@ -110,12 +110,22 @@ struct Explore: ParsableCommand {
         let swept = sweep.poll(&state)
         return (trained.changed || swept, trained.effects)
       })
-    // Leaving with a run going (the user confirmed): stop it before the process ends.
-    training.job?.cancel()
-    sweep.stopForExit()
-    if case .signal(let s) = outcome {
-      throw ExitCode(128 + s)
+    let status: Int32
+    if case .signal(let s) = outcome { status = 128 + s } else { status = 0 }
+    // Leaving with work going (the user confirmed, or a signal came): stop it and wait for its
+    // thread, which writes the checkpoint. exit() must not run while the trainer is inside
+    // OpenBLAS: its shutdown joins the BLAS workers and waits forever. A second signal while
+    // waiting ends the process at once (the last checkpoint on disk is whole: atomic writes).
+    CursesTerminal.exitOnNextSignal()
+    let stopped = training.stopForExit(within: 30) && sweep.stopForExit(within: 30)
+    if !stopped {
+      FileHandle.standardError.write(
+        Data(
+          ("schedtui: the background work did not stop within 30 s; leaving without waiting "
+            + "(the last checkpoint written is kept)\n").utf8))
+      _exit(status == 0 ? 1 : status)
     }
+    if status != 0 { throw ExitCode(status) }
   }
 }
 

@@ -98,12 +98,13 @@ final class ExplorerSweep {
     return changed
   }
 
-  /// On leaving with a sweep going (the user confirmed): stop it and give the running cell a
-  /// few seconds to write its checkpoint before the process ends.
-  func stopForExit() {
-    guard let job, job.outcome == nil else { return }
+  /// On leaving with a sweep going: stops it and waits up to `seconds` for the running cell to
+  /// write its checkpoint; false when it is still going.
+  func stopForExit(within seconds: Double) -> Bool {
+    guard let job, job.outcome == nil else { return true }
     job.cancel()
-    let deadline = Date().addingTimeInterval(10)
-    while job.outcome == nil && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+    let deadline = Date().addingTimeInterval(seconds)
+    while job.outcome == nil && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+    return job.outcome != nil
   }
 }

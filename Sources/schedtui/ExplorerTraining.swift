@@ -68,6 +68,24 @@ final class ExplorerTraining {
     return .done("stopping the training run after its current step")
   }
 
+  /// On leaving with a run going: stops it and waits up to `seconds` for its thread to end
+  /// (the checkpoint written, as Ctrl-C in `train`); false when it is still going. Says on
+  /// standard error where the stopped run is kept.
+  func stopForExit(within seconds: Double) -> Bool {
+    guard let job, job.outcome == nil else { return true }
+    job.cancel()
+    let deadline = Date().addingTimeInterval(seconds)
+    while job.outcome == nil && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+    guard case .finished(let summary)? = job.outcome else { return job.outcome != nil }
+    if !summary.completed, let folder {
+      FileHandle.standardError.write(
+        Data(
+          ("schedtui: training stopped at step \(summary.steps); continue it with "
+            + "`schedtui train --resume \(folder)`\n").utf8))
+    }
+    return true
+  }
+
   /// The runs of the last scan, reused while their summaries are unchanged.
   var scanned: [RunRecord] = []
 

@@ -109,6 +109,8 @@ struct Export: ParsableCommand {
   }
 
   func run() throws {
+    // No output may be a file of a run or sweep folder: checked before anything is computed.
+    for path in [output, python].compactMap({ $0 }) { try RunFolder.checkNotRunFile(path) }
     var config = try schedule.config()
     if let inferenceSteps { config.inference.steps = inferenceSteps }
     // Everything is computed before anything is written: a failure writes nothing.

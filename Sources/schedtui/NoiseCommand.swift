@@ -102,6 +102,7 @@ struct Noise: ParsableCommand {
   }
 
   func run() throws {
+    try RunFolder.checkNotRunFile(output)
     let resolutions = try NoiseFigure.parseResolutions(self.resolutions)
     // γ directly, or γ(t) of the chosen schedule; b and normalisation from the shared options.
     let config = try schedule.config()

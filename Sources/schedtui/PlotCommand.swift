@@ -112,6 +112,7 @@ struct Plot: ParsableCommand {
   }
 
   func run() throws {
+    try RunFolder.checkNotRunFile(output)
     var named: [(String, Setting)] = []
     if !pinsOnly
       && (figure == nil || schedule.family != nil || schedule.configPath != nil

@@ -129,6 +129,7 @@ struct Sample: ParsableCommand {
   }
 
   func run() throws {
+    try RunFolder.checkNotRunFile(output)
     threads.apply()
     let trained = try TrainedModel(directory: runDirectory)
     let unlabelled = trained.model.shape.classes == 0

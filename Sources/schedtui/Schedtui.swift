@@ -49,7 +49,8 @@ struct Schedtui: ParsableCommand {
       return false
     }
     switch folder {
-    case .holdsRun, .otherKind, .sweepWithoutState, .notAFolder: return true
+    case .holdsRun, .otherKind, .sweepWithoutState, .notAFolder, .foreignFiles, .runFile:
+      return true
     case .locked, .damaged, .cannotUse: return false
     }
   }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Engine
 import Foundation
 import Schedules
 
@@ -222,11 +223,21 @@ struct ScheduleOptions: ParsableArguments {
     return e.description
   }
 
-  /// Reads and validates a config file; a missing or unreadable file is a ``ConfigError`` too.
+  /// The largest config file read: a config is a few kilobytes, and a 50 MB one once took
+  /// 7.6 s and 1.24 GB before its first unknown field was refused.
+  static let configByteLimit = 4 << 20
+
+  /// Reads and validates a config file; a missing, unreadable or too large file is a
+  /// ``ConfigError`` too.
   static func loadConfig(_ path: String) throws -> Config {
     let data: Data
     do {
-      data = try Data(contentsOf: URL(fileURLWithPath: path))
+      data = try BoundedFile.read(path, limit: configByteLimit)
+    } catch .tooLarge(_, let size, let limit) {
+      let has = size.map { "it is \(BoundedFile.bytes($0))" } ?? "it is larger than that"
+      throw ConfigError(
+        file: path, path: "",
+        message: "too large: a schedtui config is at most \(BoundedFile.bytes(limit)); \(has)")
     } catch {
       throw ConfigError(file: path, path: "", message: "cannot read the file (\(readReason(path)))")
     }

@@ -87,7 +87,9 @@ struct Sweep: ParsableCommand {
       "Replace what --out holds (a different or damaged sweep, or cells without sweep.json) "
         + "instead of refusing to."))
   var overwrite = false
+  // Unconditional, so `--shard -1/2` reaches the check instead of "Missing value".
   @Option(
+    parsing: .unconditional,
     help: ArgumentHelp(
       "Run only shard K of N (K in 1…N): every N-th run, for N machines sharing --out; then "
         + "--merge.", valueName: "K/N"))
@@ -97,12 +99,21 @@ struct Sweep: ParsableCommand {
       "Rebuild sweep.json, the tables and the heat map of this sweep folder from its finished "
         + "runs (its shards' and its own), naming the runs still missing.", valueName: "dir"))
   var merge: String?
+  @Flag(help: "With --merge: accept shards that finished only part of the runs (exit 0).")
+  var partial = false
 
   func validate() throws {
     try validateShardOptions()
     _ = try grid()
     try CommandLineCheck.whole("--steps", steps, TrainingLimits.steps)
     try CommandLineCheck.whole("--repeats", repeats, 1...100)
+    // Repeat k uses seed + k: the last one must still be a seed a config can hold.
+    if seed > TrainingLimits.seedMax - UInt64(repeats - 1) {
+      throw CommandLineCheck.refuse(
+        "--seed", seed,
+        "\(TrainingLimits.seedText) for the last of the \(repeats) repeats (seed + "
+          + "\(repeats - 1)): at most \(TrainingLimits.seedMax - UInt64(repeats - 1))")
+    }
     guard model == "auto" || ModelKind(name: model) != nil else {
       throw CommandLineCheck.refuse("--model", model, "auto, " + ModelKind.namesList)
     }

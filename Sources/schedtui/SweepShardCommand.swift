@@ -14,6 +14,7 @@ extension Sweep {
       }
       return
     }
+    if partial { throw ValidationError("--partial goes with --merge DIR only.") }
     _ = try shardValue()
   }
 
@@ -22,7 +23,8 @@ extension Sweep {
     do {
       return try SweepShard(parsing: shard)
     } catch {
-      throw ValidationError(error.description + ".")
+      let text = error.description
+      throw ValidationError(text.hasSuffix(".") ? text : text + ".")
     }
   }
 
@@ -54,6 +56,12 @@ extension Sweep {
       if report.missing.count > 20 { print("  … and \(report.missing.count - 20) more") }
     }
     print("wrote \(dir)/table.md, table.csv, heatmap.png, sweep.json")
+    if !report.missing.isEmpty && !partial {
+      throw MergeFailed(
+        reason: "incomplete: \(total - report.missing.count) of \(total) runs finished, so the "
+          + "tables (written, marked incomplete) may name the wrong best; finish the missing "
+          + "runs' shards, or pass --partial to accept a partial merge")
+    }
   }
 
   func printShardDone(_ shard: SweepShard, runner: SweepRunner) {

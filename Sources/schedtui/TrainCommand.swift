@@ -208,6 +208,9 @@ struct Train: ParsableCommand {
         config: trainingConfig(), directory: directory, overwrite: overwrite)
     }
     trainingRun.scoreGrid = try scoreGrid()
+    for note in trainingRun.notes {
+      FileHandle.standardError.write(Data("note: \(note)\n".utf8))
+    }
     let c = trainingRun.config
     let first = trainingRun.trainer.completedSteps
     print(

@@ -149,7 +149,8 @@ import Testing
     let dir = temporaryFolder("sweep-partial")
     let (status, log) = try Self.run(Self.grid + ["--out", dir, "--shard", "2/3"])
     #expect(status == 0, "\(log)")
-    let (ms, merged) = try Self.run(["--merge", dir])
+    // --partial: a merge of part of the runs is accepted (without it the merge fails).
+    let (ms, merged) = try Self.run(["--merge", dir, "--partial"])
     #expect(ms == 0, "\(merged)")
     // Runs (cell-major, repeats inside) 1, 4, 7 of 0…7 are shard 2's: linear b = 1 seed 1,
     // cosine b = 1 seed 0 and cosine b = 0.5 seed 1.
@@ -186,5 +187,24 @@ import Testing
     #expect(status != 0)
     #expect(out.contains("shards/shard-2-of-4.json holds a different sweep: steps = 2"), "\(out)")
     #expect(!FileManager.default.fileExists(atPath: dir + "/sweep.json"))
+  }
+}
+
+/// Issue 22, finding 7: a merge of shards that finished only part of the runs says so in its
+/// output and its table, and fails unless --partial accepts it.
+@Suite(.serialized) struct PartialMergeTests {
+  @Test("one of two shards merged: k of n runs in output and table.md, exit 1; --partial exits 0")
+  func partialMerge() throws {
+    let dir = temporaryFolder("sweep-partial") + "/s"
+    let grid = SweepShardCommandTests.grid
+    let (shard, log) = try SweepShardCommandTests.run(grid + ["--out", dir, "--shard", "1/2"])
+    #expect(shard == 0, "\(log)")
+    let (status, out) = try SweepShardCommandTests.run(["--merge", dir])
+    #expect(status == 1, "\(out)")
+    #expect(out.contains("4 of 8 runs") && out.contains("--partial"), "\(out)")
+    let table = try String(contentsOfFile: dir + "/table.md", encoding: .utf8)
+    #expect(table.contains("Incomplete: 4 of 8 runs"), "\(table)")
+    let (accepted, out2) = try SweepShardCommandTests.run(["--merge", dir, "--partial"])
+    #expect(accepted == 0, "\(out2)")
   }
 }

@@ -291,3 +291,16 @@ import Testing
     #expect(md.contains("| 2…4 | 50.0 % | 0.7500 | – | – |"))
   }
 }
+
+/// Issue 22, finding 10: one schedule written two ways is one sweep column, not two.
+@Suite struct SweepFamilyListTests {
+  @Test("cosine:0.2:1:1 and cosine:0.20:1.0:1 are refused as the same schedule, naming both")
+  func sameScheduleTwice() {
+    #expect {
+      try SweepLists.families("linear,cosine:0.2:1:1,cosine:0.20:1.0:1")
+    } throws: { error in
+      let text = "\(error)"
+      return text.contains("cosine:0.2:1:1") && text.contains("cosine:0.20:1.0:1")
+    }
+  }
+}

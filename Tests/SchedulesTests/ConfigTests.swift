@@ -164,7 +164,7 @@ import Testing
     ),
     (
       linear(#""training": {"seed": -1}"#),
-      "training.seed", "0 … 2^53"
+      "training.seed", "0 … 2^53 − 1"
     ),
     (
       linear(#""training": {"sampler": "euler"}"#),

@@ -44,3 +44,16 @@ import Testing
     }
   }
 }
+
+/// Issue 22, finding 10: when several σ are the clip's, the warning says how many.
+@Suite struct ClippedSigmasTests {
+  @Test("EDM with σmax 1e6, 5 steps: the warning counts the 3 equal clipped σ")
+  func countsClipped() throws {
+    var spec = ScheduleSpec(family: .edm)
+    spec.sigmaMax = 1e6
+    let list = try SamplerSigmas(process: NoiseProcess(schedule: Schedule(spec)), count: 5)
+    let clipped = list.sigmas.filter { $0 == list.sigmas[0] }.count
+    #expect(clipped == 3)
+    #expect(list.warnings.contains { $0.contains("the first 3 σ") }, "\(list.warnings)")
+  }
+}

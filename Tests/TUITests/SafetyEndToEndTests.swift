@@ -13,6 +13,14 @@ func scratchFolder(_ name: String) throws -> String {
 /// The smallest real training run: 8×8 digits, MLP-S, a few steps, no scoring.
 let tinyTrain = ["train", "--steps", "3", "--batch", "8", "--eval-samples", "0"]
 
+/// A finished ``tinyTrain`` run in `dir/run`; returns its folder.
+func finishedTinyRun(in dir: String) throws -> String {
+  let out = dir + "/run"
+  let (status, _, err) = try Binary.run(Binary.path, tinyTrain + ["--out", out])
+  #expect(status == 0, "\(err)")
+  return out
+}
+
 /// The built binary against issue 13's findings: exit statuses, refusals and their messages.
 @Suite(.serialized) struct CommandSafetyTests {
   init() throws { try Binary.require() }
@@ -260,5 +268,63 @@ struct TerminalSafetyTests {
     #expect(text.contains("EXIT=2"))
     #expect(text.contains("bogus-term") && text.contains("terminfo does not know"), "\(text)")
     #expect(!text.contains("Error opening terminal"))
+  }
+}
+
+/// Issue 22, finding 3: leaving the explorer with a run going stops and joins the run (its
+/// checkpoint written) before the process ends; exit() used to hang in OpenBLAS's shutdown,
+/// joining a worker the trainer still used, and SIGTERM was then ignored.
+@Suite(.serialized, .needsTmux)
+struct ExplorerExitTests {
+  init() throws { try Binary.require() }
+
+  /// An explorer whose `s` starts a 3000-step run in `runs`, once a step is shown.
+  func training(_ runs: String) throws -> TmuxSession {
+    let config = runs + ".json"
+    try """
+      {"schedtui_config_version": 1, "schedule": {"family": "linear"},
+       "training": {"model": "mlp-s", "steps": 3000, "batch": 256, "eval_samples": 0}}
+      """.write(toFile: config, atomically: true, encoding: .utf8)
+    let s = try TmuxSession.explorer(args: "--config \(config) --runs \(runs)")
+    try s.send("3")
+    try s.send("s")
+    try s.waitFor("training steps", timeout: 30) { lines in
+      lines.contains { $0.contains("step") && !$0.contains(" 0 / ") && $0.contains(" / ") }
+    }
+    return s
+  }
+
+  /// The one run folder under `runs` and the step of its checkpoint, which must verify.
+  func checkpointStep(_ runs: String) throws -> Int {
+    let names = try FileManager.default.contentsOfDirectory(atPath: runs)
+      .filter { !$0.hasPrefix(".") }
+    let name = try #require(names.first, "no run folder in \(runs)")
+    return try Checkpoint.read(from: runs + "/" + name + "/checkpoint.bin").header.step
+  }
+
+  @Test("q, y during a run: the explorer exits within 3 s, 0, with the checkpoint intact")
+  func quitWhileTraining() throws {
+    let runs = try scratchFolder("quit-runs")
+    defer { try? FileManager.default.removeItem(atPath: runs) }
+    let s = try training(runs)
+    try s.send("q")
+    try s.waitFor(text: "Quit anyway?")
+    let asked = Date()
+    try s.send("y")
+    let lines = try s.waitFor(text: "EXIT=", timeout: 3)
+    #expect(Date().timeIntervalSince(asked) < 3.5)
+    #expect(lines.contains { $0.contains("EXIT=0") }, "\(lines)")
+    #expect(try checkpointStep(runs) > 0)
+  }
+
+  @Test("SIGTERM during a run: the explorer exits within 3 s, 143, with the checkpoint intact")
+  func sigtermWhileTraining() throws {
+    let runs = try scratchFolder("term-runs")
+    defer { try? FileManager.default.removeItem(atPath: runs) }
+    let s = try training(runs)
+    #expect(kill(try s.explorerPID(), SIGTERM) == 0)
+    let lines = try s.waitFor(text: "EXIT=", timeout: 3)
+    #expect(lines.contains { $0.contains("EXIT=143") }, "\(lines)")
+    #expect(try checkpointStep(runs) > 0)
   }
 }

@@ -179,11 +179,16 @@ public enum SweepLists {
   public static func families(_ text: String) throws(Problem) -> [SweepFamily] {
     var out: [SweepFamily] = []
     for item in try items(text) {
-      do {
-        out.append(try SweepFamily(parsing: item))
-      } catch {
+      let family: SweepFamily
+      do { family = try SweepFamily(parsing: item) } catch {
         throw Problem(reason: "has '\(item)', which \(error.reason)")
       }
+      // The same numbers written twice (0.2 and 0.20) would be two columns of one schedule.
+      if let twin = out.first(where: { $0.spec == family.spec }) {
+        throw Problem(
+          reason: "has '\(twin.text)' and '\(item)', the same schedule written twice; give it once")
+      }
+      out.append(family)
     }
     return out
   }

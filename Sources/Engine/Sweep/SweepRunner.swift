@@ -71,6 +71,7 @@ public struct SweepRunner {
   ) throws {
     self.directory = directory
     self.shard = shard
+    try RunFolder.checkOwnFolder(directory, kind: .sweep)
     lock = try FolderLock(
       directory: directory,
       name: shard.map { ".schedtui-shard-\($0.index)-of-\($0.count).lock" } ?? FolderLock.fileName)
@@ -279,7 +280,15 @@ public struct SweepRunner {
   ) throws {
     let table = SweepTable(grid: state.grid, results: state.results)
     let folder = directory as NSString
-    try AtomicFile.write(table.markdown, to: folder.appendingPathComponent("table.md"))
+    // A table of part of the runs says so first: its bold "best" may not be the best.
+    let missing = state.missingRuns.count
+    let total = state.grid.cells.count * state.grid.repeats
+    let note =
+      missing == 0
+      ? ""
+      : "**Incomplete: \(total - missing) of \(total) runs finished.** Cells without all "
+        + "their runs are blank or averaged over fewer seeds; the best may change.\n\n"
+    try AtomicFile.write(note + table.markdown, to: folder.appendingPathComponent("table.md"))
     try AtomicFile.write(table.csv, to: folder.appendingPathComponent("table.csv"))
     try AtomicFile.write(
       "## Copy rate\n\n" + table.copyMarkdown + "\n## Loss per logSNR bin\n\n"

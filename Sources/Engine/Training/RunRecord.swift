@@ -1,4 +1,5 @@
 import Foundation
+import Schedules
 
 /// A finished training run as its folder holds it: what the explorer's runs list shows and
 /// compares. Everything comes from the files a ``TrainingRun`` wrote — `summary.json` (the
@@ -43,14 +44,23 @@ public struct RunRecord: Sendable, Equatable {
   /// grid empty rather than hiding the run.
   public static func read(folder: String) throws(RunRecordError) -> RunRecord {
     let path = (folder as NSString).appendingPathComponent("summary.json")
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw .notFinished(folder: folder)
+    guard FileManager.default.fileExists(atPath: path) else { throw .notFinished(folder: folder) }
+    // A run's summary is a few kilobytes; a 100 MB one froze the runs screen for 7 s.
+    let data: Data
+    do { data = try BoundedFile.read(path, limit: summaryByteLimit) } catch {
+      throw .damaged(path: path, reason: "\(error)")
     }
     let summary: RunSummary
     do {
       summary = try RunSummary.snakeCaseDecoder.decode(RunSummary.self, from: data)
     } catch {
       throw .damaged(path: path, reason: JSONProblem.describe(error))
+    }
+    if let problem = summary.implausibleNumber() {
+      throw .damaged(path: path, reason: problem)
+    }
+    do { try summary.config.validate() } catch {
+      throw .damaged(path: path, reason: "config: \(error)")
     }
     let finished = summaryDate(folder) ?? Date(timeIntervalSince1970: 0)
     return RunRecord(
@@ -60,6 +70,9 @@ public struct RunRecord: Sendable, Equatable {
       finished: finished)
   }
 
+  /// The largest summary.json read (the runs screen reads every run's).
+  public static let summaryByteLimit = 4 << 20
+
   /// When `folder`'s `summary.json` was last written; nil when it is not there.
   static func summaryDate(_ folder: String) -> Date? {
     let path = (folder as NSString).appendingPathComponent("summary.json")
@@ -67,16 +80,20 @@ public struct RunRecord: Sendable, Equatable {
   }
 
   /// `metrics.jsonl`'s (step, loss) pairs in step order; lines that are not such an object
-  /// (a line cut short by a crash, say) are skipped.
+  /// (a line cut short by a crash, say), or whose step or loss no run writes, are skipped.
   static func readLosses(_ path: String) -> [LossPoint] {
     guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
     var points: [LossPoint] = []
     for line in text.split(separator: "\n") {
+      // NSNumber.intValue wraps or traps on 1e300: the step is checked as a Double first.
       guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-        let step = (object["step"] as? NSNumber)?.intValue,
-        let loss = (object["loss"] as? NSNumber)?.doubleValue
+        let rawStep = (object["step"] as? NSNumber)?.doubleValue,
+        rawStep.rounded() == rawStep, rawStep >= 1,
+        rawStep <= Double(TrainingLimits.steps.upperBound),
+        let loss = (object["loss"] as? NSNumber)?.doubleValue,
+        RunSummary.plausible.loss.contains(loss)
       else { continue }
-      points.append(LossPoint(step: step, loss: loss))
+      points.append(LossPoint(step: Int(rawStep), loss: loss))
     }
     return points.sorted { $0.step < $1.step }
   }
@@ -167,6 +184,53 @@ extension RunSummary {
     // The prototype is a fixed value of Codable types: encoding it cannot fail.
     return try! SnakeCaseJSON.decoder(prototype: prototype)
   }()
+}
+
+extension RunSummary {
+  /// What a run can write in each of its summary's numbers. Anything else is damage: a number
+  /// beyond these traps an integer conversion or floods a panel with digits on the runs screen.
+  enum plausible {
+    /// A loss or a distance: ≥ 0 and far above any a run that did not diverge reports.
+    static let loss = 0...1e15
+    /// Seconds of training: up to about 31 years.
+    static let seconds = 0...1e9
+    static let examplesPerSecond = 0...1e12
+    /// logSNR bin edges (the network's condition is clamped to ±40; bins lie well inside).
+    static let logSNR = -1e4...1e4
+  }
+
+  /// The first number outside what a run writes, as "key value is not plausible: …", with the
+  /// key as summary.json spells it; nil when every number is plausible.
+  func implausibleNumber() -> String? {
+    func check(_ key: String, _ value: Double?, _ range: ClosedRange<Double>) -> String? {
+      guard let value, !(value.isFinite && range.contains(value)) else { return nil }
+      return "\(key) \(value) is not plausible: a run writes \(range.lowerBound) … "
+        + "\(range.upperBound)"
+    }
+    func check(_ key: String, _ value: Int, _ range: ClosedRange<Int>) -> String? {
+      range.contains(value) ? nil : "\(key) \(value) is not plausible: a run writes \(range.text)"
+    }
+    var problems: [String?] = [
+      check("steps", steps, 0...TrainingLimits.steps.upperBound),
+      check("batch", batch, TrainingLimits.batch),
+      check("train_seconds", trainSeconds, plausible.seconds),
+      check("examples_per_second", examplesPerSecond, plausible.examplesPerSecond),
+      // NaN: a run stopped before its first step has no loss.
+      finalLoss.isNaN ? nil : check("final_loss", finalLoss, plausible.loss),
+      check("frechet_distance", frechetDistance, plausible.loss),
+      check("training_data_frechet_distance", trainingDataFrechetDistance, plausible.loss),
+      check("copy_rate", copyRate, 0...1),
+    ]
+    for (i, row) in lossByLogSNR.enumerated() {
+      problems += [
+        check("loss_by_log_snr[\(i)].log_snr_low", row.logSNRLow, plausible.logSNR),
+        check("loss_by_log_snr[\(i)].log_snr_high", row.logSNRHigh, plausible.logSNR),
+        row.meanLoss.isNaN ? nil : check("loss_by_log_snr[\(i)].mean_loss", row.meanLoss, plausible.loss),
+        check("loss_by_log_snr[\(i)].examples", row.examples, 0...Int(1e15)),
+      ]
+    }
+    return problems.lazy.compactMap { $0 }.first
+  }
 }
 
 extension RunSummary: Equatable {

@@ -93,6 +93,9 @@ public final class TrainingRun {
   var metricsLines: [String] = []
   /// The folder's lock, held while this run exists (released by the kernel if the process dies).
   let lock: FolderLock?
+  /// What a resume found worth saying before it trains (an edited config.json), for the
+  /// command to print; empty for a new run.
+  public private(set) var notes: [String] = []
   /// The step of the last checkpoint on disk, nil before the first.
   public private(set) var lastCheckpointStep: Int?
 
@@ -106,6 +109,7 @@ public final class TrainingRun {
     let data = try TrainingRun.loadData(config)
     if let directory {
       do {
+        try RunFolder.checkOwnFolder(directory, kind: .run)
         lock = try FolderLock(directory: directory)
         try RunFolder.startRun(
           in: directory, what: TrainingRun.describe(config), overwrite: overwrite)
@@ -147,6 +151,7 @@ public final class TrainingRun {
     do { lock = try FolderLock(directory: directory) } catch { throw TrainingError.folder(error) }
     let ckpt = try Checkpoint.read(from: path)
     var config = ckpt.header.config
+    let saved = config
     if let steps {
       guard steps >= ckpt.header.step else {
         throw FieldError(
@@ -155,6 +160,20 @@ public final class TrainingRun {
           source: .commandLine)
       }
       config.steps = steps
+    }
+    guard config.steps > ckpt.header.step else {
+      // Nothing left to train: running on would sample again and then fail to write a summary
+      // whose final loss (the mean of steps not taken) is NaN.
+      let finished = FileManager.default.fileExists(
+        atPath: (directory as NSString).appendingPathComponent("summary.json"))
+      throw FieldError.option(
+        field: "steps", value: "\(config.steps)",
+        allowed: "above \(ckpt.header.step): \(directory) is already at step "
+          + "\(ckpt.header.step) of \(ckpt.header.config.steps)"
+          + (finished
+            ? " and finished; give --steps above \(ckpt.header.step) to train it further"
+            : "; its summary.json is missing (the run stopped while finishing it): give --steps "
+              + "above \(ckpt.header.step) to train further and write a new one"))
     }
     try config.validate()
     do {
@@ -175,6 +194,9 @@ public final class TrainingRun {
     }
     trainer = try Trainer(config: TrainingRun.recording(data, in: config), dataset: data)
     self.config = trainer.config
+    // An edited config.json is not what the checkpoint was trained with: say what differs and
+    // keep the edit beside the run before config.json is written again.
+    notes = try RunConfigEdit.check(directory: directory, saved: saved)
     // A folder from before config.json gains one; a resumed run with more steps updates it.
     try writeConfigFile()
     guard ckpt.header.parameterCount == trainer.params.count else {

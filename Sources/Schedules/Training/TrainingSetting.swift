@@ -118,7 +118,7 @@ extension TrainingSetting {
       choice(\.weighting, label: "weighting").and([.trainingScreen, .sweepOption]),
       number(
         "min_snr_gamma", label: "min-SNR γ", \.minSNRGamma, TrainingLimits.minSNRGammaText,
-        { $0 > 0 && $0 <= TrainingLimits.minSNRGammaMax }
+        { TrainingLimits.allowsMinSNRGamma($0) }
       ).and(.sweepOption),
       choice(\.sampler, label: "sampler").and(.trainingScreen),
       number(
@@ -166,7 +166,9 @@ extension TrainingSetting {
       write: { .number("\($0.seed)", Double($0.seed)) },
       read: { (r, v, s) throws(ConfigError) in
         let seed = try r.integer(v, allowed: TrainingLimits.seedText)
-        guard seed >= 0 else { throw r.notAllowed(v, TrainingLimits.seedText) }
+        guard seed >= 0, UInt64(seed) <= TrainingLimits.seedMax else {
+          throw r.notAllowed(v, TrainingLimits.seedText)
+        }
         s.seed = UInt64(seed)
       }, modelDefault: nil,
       edit: .number(

@@ -314,7 +314,7 @@ extension Renderer {
       let style = selected ? theme.selected : theme.text
       let box = runs.isMarked(e) ? (g.unicode ? "■" : "#") : (g.unicode ? "□" : ".")
       grid.write(box, x: inner.x, y: y, Style(fg: runs.color(of: e), bg: .default, .bold))
-      let fd = e.record.summary.frechetDistance.map { String(format: "%.2f", $0) } ?? "—"
+      let fd = e.record.summary.frechetDistance.map { Renderer.figure($0, decimals: 2) } ?? "—"
       let right = " " + g.text(fd)
       let nameWidth = inner.width - 2 - right.count
       let name = g.text(e.name)
@@ -370,9 +370,9 @@ extension Renderer {
       let cells = [
         "\(s.config.resolution)²", "\(s.steps)",
         s.finalLoss.isFinite ? String(format: "%.4g", s.finalLoss) : "—",
-        s.frechetDistance.map { String(format: "%.2f", $0) } ?? "—", Renderer.bitsPerDim(s),
+        s.frechetDistance.map { Renderer.figure($0, decimals: 2) } ?? "—", Renderer.bitsPerDim(s),
         s.copyRate.map { String(format: "%.0f%%", 100 * $0) } ?? "—",
-        String(format: "%.0f", s.examplesPerSecond), Renderer.clock(s.trainSeconds),
+        Renderer.figure(s.examplesPerSecond, decimals: 0), Renderer.clock(s.trainSeconds),
       ]
       row(
         inner.y + 1 + i, name: e.name, cells: Array(cells.prefix(fit.count)),

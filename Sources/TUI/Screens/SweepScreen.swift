@@ -379,14 +379,6 @@ extension Renderer {
     }
   }
 
-  /// `m:ss` or `h:mm:ss`.
-  static func clock(_ seconds: Double) -> String {
-    let s = Int(seconds.rounded())
-    let (h, m, r) = (s / 3600, (s / 60) % 60, s % 60)
-    func two(_ x: Int) -> String { x < 10 ? "0\(x)" : "\(x)" }
-    return h > 0 ? "\(h):\(two(m)):\(two(r))" : "\(m):\(two(r))"
-  }
-
   /// A cell's text: `12.34`, `12.34±0.56`, `failed`, or nil when it has not run.
   static func sweepCellText(_ v: CellSummary?) -> String? {
     guard let v else { return nil }

@@ -215,7 +215,7 @@ import Testing
       (["sweep", "--lr", "2"], "--lr 2.0 is not allowed: a number in (0, 1]."),
       (["sample", "--run", "x", "--output", "s.png", "--guidance", "30"],
        "--guidance 30.0 is not allowed: a number in [0, 20]."),
-      (["train", "--min-snr-gamma", "0"], "--min-snr-gamma 0.0 is not allowed: a number in (0, 1e6]."),
+      (["train", "--min-snr-gamma", "0"], "--min-snr-gamma 0.0 is not allowed: a number in [1e-6, 1e6]."),
     ])
   func commandLine(arguments: [String], expected: String) throws {
     let (status, _, error) = try SchedtuiCommand.run(arguments)

@@ -118,3 +118,69 @@ import Testing
     }
   }
 }
+
+/// Issue 22, finding 4: every number read from summary.json and metrics.jsonl is checked, so a
+/// file cannot hand the runs screen a value that traps an integer conversion or floods a panel.
+@Suite struct RunRecordNumberTests {
+  /// A finished run whose summary.json has `key` (a top-level key) set to `value`, as text.
+  func run(with key: String, _ value: String) throws -> String {
+    let folder = temporaryFolder("runs") + "/a"
+    var c = tinyConfig(steps: 4)
+    c.checkpointEvery = 4
+    _ = try TrainingRun(config: c, directory: folder).run()
+    let path = folder + "/summary.json"
+    let text = try String(contentsOfFile: path, encoding: .utf8)
+    // Replace the value after `"key":` up to the next comma or brace.
+    let pattern = "\"\(key)\"\\s*:\\s*[^,}\\]]+"
+    var edited = text.replacingOccurrences(
+      of: pattern, with: "\"\(key)\": \(value)", options: .regularExpression)
+    // A key the run left out (no distance without scored samples) is added.
+    if edited == text { edited = "{\"\(key)\": \(value), " + text.dropFirst() }
+    try edited.write(toFile: path, atomically: true, encoding: .utf8)
+    return folder
+  }
+
+  @Test(
+    "an implausible number in summary.json names the file and the field",
+    arguments: [
+      ("train_seconds", "1e308"), ("train_seconds", "-1"), ("frechet_distance", "1e308"),
+      ("examples_per_second", "1e300"), ("steps", "9223372036854775807"),
+      ("final_loss", "1e300"), ("batch", "-4"), ("mean_loss", "1e308"), ("examples", "-1"),
+    ])
+  func implausible(key: String, value: String) throws {
+    let folder = try run(with: key, value)
+    #expect {
+      try RunRecord.read(folder: folder)
+    } throws: { error in
+      let text = "\(error)"
+      return text.contains(folder + "/summary.json") && text.contains(key)
+    }
+  }
+
+  @Test("a summary.json above 4 MiB is named as damaged with the limit, not read")
+  func hugeSummary() throws {
+    let folder = temporaryFolder("runs") + "/big"
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    let path = folder + "/summary.json"
+    try Data(count: (4 << 20) + 1).write(to: URL(fileURLWithPath: path))
+    #expect {
+      try RunRecord.read(folder: folder)
+    } throws: { error in
+      "\(error)".contains(path) && "\(error)".contains("4 MiB")
+    }
+  }
+
+  @Test("metrics.jsonl lines with steps or losses out of range are skipped, not trusted")
+  func losses() throws {
+    let folder = temporaryFolder("runs")
+    let path = folder + "/metrics.jsonl"
+    try """
+      {"step": 1, "loss": 0.5}
+      {"step": 1e300, "loss": 0.5}
+      {"step": -3, "loss": 0.5}
+      {"step": 2, "loss": 1e309}
+      {"step": 3, "loss": 0.25}
+      """.write(toFile: path, atomically: true, encoding: .utf8)
+    #expect(RunRecord.readLosses(path).map(\.step) == [1, 3])
+  }
+}
