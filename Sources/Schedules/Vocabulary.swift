@@ -162,20 +162,8 @@ extension ScheduleFamily: Vocabulary {
   public static let concept = "schedule family"
   public static let option = "--family"
   public static let configKey = "schedule.family"
-  public var help: String {
-    switch self {
-    case .linear: return "γ = 1 − t (the paper's Algorithm 1)"
-    case .cosine: return "the paper's cosine with start, end and τ"
-    case .sigmoid: return "the paper's sigmoid with start, end and τ"
-    case .ddpmLinear: return "diffusers' DDPM linear β"
-    case .ddpmScaledLinear: return "diffusers' scaled linear β (Stable Diffusion)"
-    case .ddpmCosine: return "diffusers' squaredcos_cap_v2 (Nichol & Dhariwal)"
-    case .shiftedCosine: return "simple diffusion's cosine shifted by 2 log(base/resolution)"
-    case .edm: return "Karras et al.'s σ schedule with ρ"
-    case .laplace: return "Hang et al. 2024's Laplace logSNR"
-    case .rectifiedFlow: return "rectified flow with SD3's timestep shift"
-    }
-  }
+  /// Declared with the family, in its file under `Families/`.
+  public var help: String { definition.help }
 }
 
 extension Parameterization: Vocabulary {
