@@ -28,19 +28,20 @@ public enum ScheduleError: Error, Equatable, CustomStringConvertible, Sendable {
 /// the schedule's own, at input scale b = 1; ``NoiseProcess`` adds the exact 2·log b shift.
 ///
 /// Each family's γ(t), logSNR and dλ/dt, and its validation, are declared in its own file under
-/// `Families/` (``ScheduleFamily/registry`` lists them); this type adds what every family shares:
-/// the clip to [clipMin, 1], the inverse, the densities and
-/// `zeroTerminalSNR` (any family), Lin et al. 2023's rescale of √γ,
-///   √γ' = (√γ − √γ₁)·√γ₀/(√γ₀ − √γ₁). For the discrete families it runs on the T-step table
-///   exactly as diffusers' `rescale_zero_terminal_snr` (γ₀ = ᾱ₀ = γ(1/T), γ₁ = ᾱ_{T−1}); for the
-///   continuous ones γ₀ = γ(0) and γ₁ = γ(1) (both after the clip). γ(1) then is 0, clipped to
-///   clipMin.
+/// `Families/` (``ScheduleFamily/registry`` lists them). This type adds what every family shares:
+/// the clip, the inverse, the densities, and `zeroTerminalSNR` (any family), Lin et al. 2023's
+/// rescale of √γ, √γ' = (√γ − √γ₁)·√γ₀/(√γ₀ − √γ₁). The discrete families run it on their
+/// T-step table exactly as diffusers' `rescale_zero_terminal_snr` (γ₀ = ᾱ₀ = γ(1/T),
+/// γ₁ = ᾱ_{T−1}); for the continuous ones γ₀ = γ(0) and γ₁ = γ(1) (both after the clip). γ(1)
+/// then is 0, clipped to clipMin.
 public struct Schedule: Sendable {
   public let spec: ScheduleSpec
   /// The family's validated constants and formulas (declared in `Families/`).
   let curve: any FamilyCurve
   /// The continuous families' zero-terminal-SNR rescale, if asked for.
   let rescale: Rescale?
+  /// `spec.clipMin`, kept out of the spec's field table since every evaluation reads it.
+  let clipMin: Double
 
   /// √γ' = (√γ − sqrtEnd)·scale, scale = √γ₀/(√γ₀ − √γ₁).
   struct Rescale: Sendable {
@@ -77,6 +78,7 @@ public struct Schedule: Sendable {
     self.spec = spec
     self.curve = curve
     self.rescale = rescale
+    self.clipMin = spec.clipMin
   }
 
   // MARK: - Evaluation
@@ -176,7 +178,7 @@ public struct Schedule: Sendable {
     return Swift.abs(f(below) - target) < Swift.abs(f(t) - target) ? below : t
   }
 
-  // MARK: - The families
+  // MARK: - One point of the curve
 
   /// γ, logSNR and dλ/dt at one t, after the rescale and the clip.
   struct Point {
@@ -187,7 +189,7 @@ public struct Schedule: Sendable {
 
   func evaluate(_ t: Double) -> Point {
     let t = Swift.min(Swift.max(t, 0), 1)
-    var p = unclipped(t)
+    var p = curve.unclipped(t)
     if let r = rescale {
       // γ' = (c(√γ − a))², dγ'/dt = c²(√γ − a)/√γ · dγ/dt, and dγ/dt = λ'·γ(1−γ).
       let root = p.gamma.squareRoot()
@@ -199,19 +201,14 @@ public struct Schedule: Sendable {
         : r.scale * r.scale * (root - r.sqrtEnd) / root * p.dLogSNR * p.gamma * (1 - p.gamma)
       p = Point(gamma: g, logSNR: logit(g), dLogSNR: dGamma / (g * (1 - g)))
     }
-    if p.gamma.isNaN || p.gamma <= spec.clipMin {
-      let g = spec.clipMin
+    if p.gamma.isNaN || p.gamma <= clipMin {
+      let g = clipMin
       return Point(gamma: g, logSNR: logit(g), dLogSNR: 0)
     }
     if p.gamma >= 1 {
       return Point(gamma: 1, logSNR: .infinity, dLogSNR: 0)
     }
     return p
-  }
-
-  /// The family's γ, logSNR and dλ/dt before any clip, t ∈ [0, 1].
-  func unclipped(_ t: Double) -> Point {
-    curve.unclipped(t)
   }
 
   // MARK: - Validation helpers

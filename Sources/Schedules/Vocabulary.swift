@@ -1,7 +1,8 @@
 /// A closed set of names a user chooses from: a model, the data, the sampler, the optimiser, the
 /// schedule family, the objective's output and weighting.
 ///
-/// Each vocabulary is one enum, defined once, here in Schedules (names only, no engine code), and
+/// Each vocabulary is one enum, defined once, here in Schedules (names only, no engine code; the
+/// schedule families are the exception, a struct whose values are declared in `Families/`), and
 /// everything that shows or reads its names derives them from it: the command line
 /// (`ExpressibleByArgument` in the executable), the config reader (``Config``'s `training`
 /// section), the explorer's setup rows and the README's table (``Vocabularies/markdownTable``,
