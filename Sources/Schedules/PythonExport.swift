@@ -42,80 +42,10 @@ public struct PythonExport: Sendable {
     let schedule = process.schedule
     let spec = schedule.spec
     func num(_ x: Double) -> String { JSONValue.number(x) }
-    var constants: [String] = []
-    let family: String
-    switch schedule.kind {
-    case .linear:
-      family = """
-            g = 1 - t
-            return g, None
-        """
-    case .cosine(let vStart, let vEnd):
-      constants += ["START = \(num(spec.start))", "END = \(num(spec.end))",
-                    "TAU = \(num(spec.tau))", "V_START = \(num(vStart))", "V_END = \(num(vEnd))"]
-      family = """
-            # Algorithm 1: v_start = cos(start·π/2)^(2τ), v_end = cos(end·π/2)^(2τ).
-            u = (t * (END - START) + START) * math.pi / 2
-            output = xp.cos(u) ** (2 * TAU)
-            return (V_END - output) / (V_END - V_START), None
-        """
-    case .sigmoid(let vStart, let vEnd):
-      constants += ["START = \(num(spec.start))", "END = \(num(spec.end))",
-                    "TAU = \(num(spec.tau))", "V_START = \(num(vStart))", "V_END = \(num(vEnd))"]
-      family = """
-            # Algorithm 1: v_start = sigmoid(start/τ), v_end = sigmoid(end/τ).
-            output = _sigmoid(xp, (t * (END - START) + START) / TAU)
-            return (V_END - output) / (V_END - V_START), None
-        """
-    case .discrete(let logGamma):
-      let rows = stride(from: 0, to: logGamma.count, by: 4).map { i in
-        "    " + logGamma[i..<Swift.min(i + 4, logGamma.count)].map(num).joined(separator: ", ")
-          + ","
-      }
-      constants += [
-        "# log γ(k/T), k = 0 … T: diffusers' alphas_cumprod (in float64) with γ(0) = 1, clipped.",
-        "LOG_GAMMA = [\n" + rows.joined(separator: "\n") + "\n]",
-      ]
-      family = """
-            # log γ is linear in t between grid points (a constant β within each step).
-            steps = len(LOG_GAMMA) - 1
-            table = _table(xp, t, LOG_GAMMA)
-            u = t * steps
-            k = xp.clip(xp.floor(u), None, steps - 1)
-            w = u - k
-            k = _index(xp, k)
-            lg = table[k] + w * (table[k + 1] - table[k])
-            g = xp.exp(lg)
-            return g, lg - xp.log1p(-g)
-        """
-    case .shiftedCosine(let offset):
-      constants += ["OFFSET = \(num(offset))  # 2·log(base_resolution/resolution)"]
-      family = """
-            lam = -2 * xp.log(xp.tan(math.pi * t / 2)) + OFFSET
-            return _sigmoid(xp, lam), lam
-        """
-    case .edm(let a, let b):
-      constants += ["RHO = \(num(spec.rho))",
-                    "A = \(num(a))  # sigma_min^(1/ρ)", "B = \(num(b))  # sigma_max^(1/ρ)"]
-      family = """
-            lam = -2 * (RHO * xp.log(A + t * (B - A)))
-            return _sigmoid(xp, lam), lam
-        """
-    case .laplace:
-      constants += ["MU = \(num(spec.laplaceMu))", "BETA = \(num(spec.laplaceBeta))"]
-      family = """
-            lam = xp.where(t < 0.5, MU - BETA * xp.log(2 * t), MU + BETA * xp.log(2 - 2 * t))
-            return _sigmoid(xp, lam), lam
-        """
-    case .rectifiedFlow:
-      constants += ["SHIFT = \(num(spec.shift))"]
-      family = """
-            ts = SHIFT * t / (1 + (SHIFT - 1) * t)
-            lam = 2 * (xp.log1p(-ts) - xp.log(ts))
-            a = 1 - ts
-            return a * a / (a * a + ts * ts), lam
-        """
-    }
+    // The family's own constants and `_family` body come from its file under `Families/`.
+    let snippet = schedule.curve.python
+    var constants = snippet.constants
+    let family = snippet.body
     var rescale = ""
     if let r = schedule.rescale {
       constants += [

@@ -176,9 +176,9 @@ extension SamplerSteps {
     }
     var betas: [Float]
     switch spec.family {
-    case .ddpmLinear: betas = linspace32(spec.betaStart, spec.betaEnd)
+    case .ddpmLinear: betas = linspace32(spec[.betaStart], spec[.betaEnd])
     case .ddpmScaledLinear:
-      betas = linspace32(spec.betaStart.squareRoot(), spec.betaEnd.squareRoot()).map { $0 * $0 }
+      betas = linspace32(spec[.betaStart].squareRoot(), spec[.betaEnd].squareRoot()).map { $0 * $0 }
     default:
       // squaredcos_cap_v2: betas_for_alpha_bar in Python floats, then a float32 tensor. The
       // process was built from this spec, so its betas are valid.

@@ -22,7 +22,7 @@ extension SamplerSteps {
       throw SamplerError(.steps, n, "a whole number in [1, \(SamplerSettings.maxContinuousSteps)]")
     }
     let T = Double(flowTrainSteps)
-    let shift = spec.shift
+    let shift = spec[.shift]
     var quirks: [String] = []
     var sigmas: [Double]
     if let side = s.imageSide {

@@ -27,42 +27,21 @@ public enum ScheduleError: Error, Equatable, CustomStringConvertible, Sendable {
 /// clipped to [clipMin, 1] as the paper's Algorithm 1 does. logSNR(t) = log(γ / (1 − γ)) here is
 /// the schedule's own, at input scale b = 1; ``NoiseProcess`` adds the exact 2·log b shift.
 ///
-/// How each family becomes a continuous γ(t):
-/// - `linear`, `cosine`, `sigmoid`: the paper's Algorithm 1, verbatim, in `Double`.
-/// - `ddpm-*`: diffusers' β on T steps, computed in `Double`; γ(k/T) = ᾱ_{k−1} (diffusers'
-///   `alphas_cumprod[k−1]`), γ(0) = 1, and log γ linear in between. A linear log γ within a step
-///   is what a constant β inside that step gives, so the discrete process is embedded exactly.
-/// - `shifted-cosine`: logSNR(t) = −2 log tan(πt/2) + 2 log(base/resolution).
-/// - `edm`: σ(t) = (σmin^(1/ρ) + t·(σmax^(1/ρ) − σmin^(1/ρ)))^ρ (Karras' ρ-spacing, t = 0 → σmin,
-///   t = 1 → σmax), γ = 1/(1+σ²), logSNR = −2 log σ.
-/// - `laplace`: logSNR(t) = μ − β·sgn(0.5−t)·ln(1−2|t−0.5|) (Hang et al. 2024).
-/// - `rectified-flow`: x_t = (1−t')x0 + t'ε with t' = s·t/(1+(s−1)t), so
-///   γ = (1−t')²/((1−t')²+t'²) and logSNR = 2 log((1−t')/t').
-/// - `zeroTerminalSNR` (any family): Lin et al. 2023's rescale of √γ,
-///   √γ' = (√γ − √γ₁)·√γ₀/(√γ₀ − √γ₁). For the discrete families it runs on the T-step table
-///   exactly as diffusers' `rescale_zero_terminal_snr` (γ₀ = ᾱ₀ = γ(1/T), γ₁ = ᾱ_{T−1}); for the
-///   continuous ones γ₀ = γ(0) and γ₁ = γ(1) (both after the clip). γ(1) then is 0, clipped to
-///   clipMin.
+/// Each family's γ(t), logSNR and dλ/dt, and its validation, are declared in its own file under
+/// `Families/` (``ScheduleFamily/registry`` lists them). This type adds what every family shares:
+/// the clip, the inverse, the densities, and `zeroTerminalSNR` (any family), Lin et al. 2023's
+/// rescale of √γ, √γ' = (√γ − √γ₁)·√γ₀/(√γ₀ − √γ₁). The discrete families run it on their
+/// T-step table exactly as diffusers' `rescale_zero_terminal_snr` (γ₀ = ᾱ₀ = γ(1/T),
+/// γ₁ = ᾱ_{T−1}); for the continuous ones γ₀ = γ(0) and γ₁ = γ(1) (both after the clip). γ(1)
+/// then is 0, clipped to clipMin.
 public struct Schedule: Sendable {
   public let spec: ScheduleSpec
-  let kind: Kind
+  /// The family's validated constants and formulas (declared in `Families/`).
+  let curve: any FamilyCurve
   /// The continuous families' zero-terminal-SNR rescale, if asked for.
   let rescale: Rescale?
-
-  /// Precomputed, family-specific constants, computed once in `Double`.
-  enum Kind: Sendable {
-    case linear
-    case cosine(vStart: Double, vEnd: Double)
-    case sigmoid(vStart: Double, vEnd: Double)
-    /// log γ(k/T) for k = 0...T (index 0 is log 1 = 0), already clipped to [clipMin, 1].
-    case discrete(logGamma: [Double])
-    /// The constant 2·log(base/resolution).
-    case shiftedCosine(offset: Double)
-    /// σmin^(1/ρ) and σmax^(1/ρ).
-    case edm(a: Double, b: Double)
-    case laplace
-    case rectifiedFlow
-  }
+  /// `spec.clipMin`, kept out of the spec's field table since every evaluation reads it.
+  let clipMin: Double
 
   /// √γ' = (√γ − sqrtEnd)·scale, scale = √γ₀/(√γ₀ − √γ₁).
   struct Rescale: Sendable {
@@ -76,71 +55,10 @@ public struct Schedule: Sendable {
   /// out of range, or makes the schedule degenerate (start = end, τ ≤ 0, σmin ≥ σmax, T < 2, …).
   public init(_ spec: ScheduleSpec) throws(ScheduleError) {
     try Schedule.check(spec.clipMin, "clipMin", "a number in (0, 1)") { $0 > 0 && $0 < 1 }
-    let kind: Kind
-    switch spec.family {
-    case .linear:
-      kind = .linear
-    case .cosine:
-      try Schedule.checkStartEndTau(spec)
-      // Beyond [0, 1] cos(u·π/2) turns negative and cos^(2τ) is NaN (or no longer decreasing).
-      try Schedule.check(spec.start, "start", "a number in [0, 1) for cosine") { $0 >= 0 && $0 < 1 }
-      try Schedule.check(spec.end, "end", "a number in (start, 1] for cosine") { $0 <= 1 }
-      let vStart = Double.pow(Double.cos(spec.start * .pi / 2), 2 * spec.tau)
-      let vEnd = Double.pow(Double.cos(spec.end * .pi / 2), 2 * spec.tau)
-      guard vStart > vEnd else {
-        // Apart at τ = 1, the two ends are equal only because of τ (1e-300 makes both 1).
-        if Double.cos(spec.start * .pi / 2) > Double.cos(spec.end * .pi / 2) {
-          throw .invalid(
-            field: "tau", value: "\(spec.tau)",
-            allowed: "cos(start·π/2)^(2τ) must differ from cos(end·π/2)^(2τ), and at this τ "
-              + "they are equal in Double (start = \(spec.start), end = \(spec.end))")
-        }
-        throw .invalid(
-          field: "start", value: "\(spec.start)",
-          allowed: "cos(start·π/2)^(2τ) must differ from cos(end·π/2)^(2τ) (end = \(spec.end))")
-      }
-      kind = .cosine(vStart: vStart, vEnd: vEnd)
-    case .sigmoid:
-      try Schedule.checkStartEndTau(spec)
-      let vStart = sigmoid(spec.start / spec.tau)
-      let vEnd = sigmoid(spec.end / spec.tau)
-      guard vStart < vEnd else {
-        throw .invalid(
-          field: "start", value: "\(spec.start)",
-          allowed: "sigmoid(start/τ) must differ from sigmoid(end/τ) (end = \(spec.end), "
-            + "τ = \(spec.tau)); they are equal in Double when both saturate")
-      }
-      kind = .sigmoid(vStart: vStart, vEnd: vEnd)
-    case .ddpmLinear, .ddpmScaledLinear, .ddpmCosine:
-      kind = .discrete(logGamma: try Schedule.discreteLogGamma(spec))
-    case .shiftedCosine:
-      try Schedule.check(spec.baseResolution, "baseResolution", "a number > 0") { $0 > 0 }
-      try Schedule.check(spec.resolution, "resolution", "a number > 0") { $0 > 0 }
-      kind = .shiftedCosine(offset: 2 * Double.log(spec.baseResolution / spec.resolution))
-    case .edm:
-      try Schedule.check(spec.sigmaMin, "sigmaMin", "a number > 0") { $0 > 0 }
-      try Schedule.check(
-        spec.sigmaMax, "sigmaMax", "a number > σmin (\(spec.sigmaMin))"
-      ) { $0 > spec.sigmaMin }
-      try Schedule.check(spec.rho, "rho", "a number > 0") { $0 > 0 }
-      let a = Double.pow(spec.sigmaMin, 1 / spec.rho)
-      let b = Double.pow(spec.sigmaMax, 1 / spec.rho)
-      guard a < b, b.isFinite else {
-        throw .invalid(
-          field: "rho", value: "\(spec.rho)",
-          allowed: "a ρ for which σmin^(1/ρ) < σmax^(1/ρ) stay apart in Double")
-      }
-      kind = .edm(a: a, b: b)
-    case .laplace:
-      try Schedule.check(spec.laplaceMu, "laplaceMu", "a finite number") { _ in true }
-      try Schedule.check(spec.laplaceBeta, "laplaceBeta", "a number > 0") { $0 > 0 }
-      kind = .laplace
-    case .rectifiedFlow:
-      try Schedule.check(spec.shift, "shift", "a number > 0") { $0 > 0 }
-      kind = .rectifiedFlow
-    }
-    let plain = Schedule(spec: spec, kind: kind, rescale: nil)
-    guard spec.zeroTerminalSNR, !spec.family.isDiscrete else {
+    let definition = spec.family.definition
+    let curve = try definition.curve.init(spec)
+    let plain = Schedule(spec: spec, curve: curve, rescale: nil)
+    guard spec.zeroTerminalSNR, !definition.isDiscrete else {
       self = plain
       return
     }
@@ -153,13 +71,14 @@ public struct Schedule: Sendable {
         field: "zeroTerminalSNR", value: "true",
         allowed: "false for a schedule whose γ(0) = γ(1) = \(g0)")
     }
-    self.init(spec: spec, kind: kind, rescale: Rescale(sqrtEnd: a1, scale: a0 / (a0 - a1)))
+    self.init(spec: spec, curve: curve, rescale: Rescale(sqrtEnd: a1, scale: a0 / (a0 - a1)))
   }
 
-  private init(spec: ScheduleSpec, kind: Kind, rescale: Rescale?) {
+  private init(spec: ScheduleSpec, curve: any FamilyCurve, rescale: Rescale?) {
     self.spec = spec
-    self.kind = kind
+    self.curve = curve
     self.rescale = rescale
+    self.clipMin = spec.clipMin
   }
 
   // MARK: - Evaluation
@@ -259,7 +178,7 @@ public struct Schedule: Sendable {
     return Swift.abs(f(below) - target) < Swift.abs(f(t) - target) ? below : t
   }
 
-  // MARK: - The families
+  // MARK: - One point of the curve
 
   /// γ, logSNR and dλ/dt at one t, after the rescale and the clip.
   struct Point {
@@ -270,7 +189,7 @@ public struct Schedule: Sendable {
 
   func evaluate(_ t: Double) -> Point {
     let t = Swift.min(Swift.max(t, 0), 1)
-    var p = unclipped(t)
+    var p = curve.unclipped(t)
     if let r = rescale {
       // γ' = (c(√γ − a))², dγ'/dt = c²(√γ − a)/√γ · dγ/dt, and dγ/dt = λ'·γ(1−γ).
       let root = p.gamma.squareRoot()
@@ -282,143 +201,14 @@ public struct Schedule: Sendable {
         : r.scale * r.scale * (root - r.sqrtEnd) / root * p.dLogSNR * p.gamma * (1 - p.gamma)
       p = Point(gamma: g, logSNR: logit(g), dLogSNR: dGamma / (g * (1 - g)))
     }
-    if p.gamma.isNaN || p.gamma <= spec.clipMin {
-      let g = spec.clipMin
+    if p.gamma.isNaN || p.gamma <= clipMin {
+      let g = clipMin
       return Point(gamma: g, logSNR: logit(g), dLogSNR: 0)
     }
     if p.gamma >= 1 {
       return Point(gamma: 1, logSNR: .infinity, dLogSNR: 0)
     }
     return p
-  }
-
-  /// The family's γ, logSNR and dλ/dt before any clip, t ∈ [0, 1].
-  func unclipped(_ t: Double) -> Point {
-    switch kind {
-    case .linear:
-      let g = 1 - t
-      return Point(gamma: g, logSNR: logit(g), dLogSNR: -1 / (g * t))
-    case .cosine(let vStart, let vEnd):
-      // Algorithm 1 verbatim; d output/dt = −2τ cos^(2τ−1)(u) sin(u) (e−s)π/2.
-      let s = spec.start
-      let e = spec.end
-      let tau = spec.tau
-      let u = (t * (e - s) + s) * .pi / 2
-      let output = Double.pow(Double.cos(u), 2 * tau)
-      let g = (vEnd - output) / (vEnd - vStart)
-      let dOutput =
-        -2 * tau * Double.pow(Double.cos(u), 2 * tau - 1) * Double.sin(u)
-        * (e - s) * .pi / 2
-      let dGamma = -dOutput / (vEnd - vStart)
-      return Point(gamma: g, logSNR: logit(g), dLogSNR: dGamma / (g * (1 - g)))
-    case .sigmoid(let vStart, let vEnd):
-      let s = spec.start
-      let e = spec.end
-      let tau = spec.tau
-      let output = sigmoid((t * (e - s) + s) / tau)
-      let g = (vEnd - output) / (vEnd - vStart)
-      let dOutput = output * (1 - output) * (e - s) / tau
-      let dGamma = -dOutput / (vEnd - vStart)
-      return Point(gamma: g, logSNR: logit(g), dLogSNR: dGamma / (g * (1 - g)))
-    case .discrete(let logGamma):
-      let steps = logGamma.count - 1
-      let u = t * Double(steps)
-      let k = Swift.min(Int(u), steps - 1)
-      let w = u - Double(k)
-      let slope = logGamma[k + 1] - logGamma[k]
-      let lg = logGamma[k] + w * slope
-      let g = Double.exp(lg)
-      // λ = log γ − log(1 − γ), so dλ/dt = (d log γ/dt)/(1 − γ), and d log γ/dt = T·slope.
-      return Point(
-        gamma: g, logSNR: lg - Double.log(onePlus: -g),
-        dLogSNR: Double(steps) * slope / (1 - g))
-    case .shiftedCosine(let offset):
-      let lambda = -2 * Double.log(Double.tan(.pi * t / 2)) + offset
-      return Point(gamma: sigmoid(lambda), logSNR: lambda, dLogSNR: -2 * .pi / Double.sin(.pi * t))
-    case .edm(let a, let b):
-      let base = a + t * (b - a)
-      let logSigma = spec.rho * Double.log(base)
-      let lambda = -2 * logSigma
-      return Point(gamma: sigmoid(lambda), logSNR: lambda, dLogSNR: -2 * spec.rho * (b - a) / base)
-    case .laplace:
-      let mu = spec.laplaceMu
-      let beta = spec.laplaceBeta
-      // For t < ½: λ = μ − β ln(2t); for t > ½: λ = μ + β ln(2 − 2t); both slopes meet at −2β.
-      let lambda = t < 0.5 ? mu - beta * Double.log(2 * t) : mu + beta * Double.log(2 - 2 * t)
-      let slope = t < 0.5 ? -beta / t : -beta / (1 - t)
-      return Point(gamma: sigmoid(lambda), logSNR: lambda, dLogSNR: slope)
-    case .rectifiedFlow:
-      let s = spec.shift
-      let denominator = 1 + (s - 1) * t
-      let tShifted = s * t / denominator
-      let lambda = 2 * (Double.log(onePlus: -tShifted) - Double.log(tShifted))
-      let dShifted = s / (denominator * denominator)
-      let dLambda = -2 / (tShifted * (1 - tShifted)) * dShifted
-      let a = 1 - tShifted
-      return Point(gamma: a * a / (a * a + tShifted * tShifted), logSNR: lambda, dLogSNR: dLambda)
-    }
-  }
-
-  // MARK: - Discrete tables (diffusers' betas, in Double)
-
-  /// diffusers' β for a discrete family on T = `spec.trainSteps` steps, in `Double` (diffusers
-  /// builds the linear ones in float32; see the tests for the tolerance that follows).
-  public static func diffusersBetas(_ spec: ScheduleSpec) throws(ScheduleError) -> [Double] {
-    try checkInt(spec.trainSteps, "trainSteps", 2...1_000_000)
-    let steps = spec.trainSteps
-    // torch.linspace(start, end, T): start + i·(end − start)/(T − 1).
-    func linspace(_ a: Double, _ b: Double) -> [Double] {
-      (0..<steps).map { a + Double($0) * (b - a) / Double(steps - 1) }
-    }
-    switch spec.family {
-    case .ddpmLinear, .ddpmScaledLinear:
-      try check(spec.betaStart, "betaStart", "a number in (0, 1)") { $0 > 0 && $0 < 1 }
-      try check(spec.betaEnd, "betaEnd", "a number in (0, 1)") { $0 > 0 && $0 < 1 }
-      if spec.family == .ddpmLinear { return linspace(spec.betaStart, spec.betaEnd) }
-      return linspace(spec.betaStart.squareRoot(), spec.betaEnd.squareRoot()).map { $0 * $0 }
-    case .ddpmCosine:
-      // betas_for_alpha_bar(T, max_beta=0.999) with squaredcos_cap_v2's
-      // ᾱ(t) = cos²((t+s)/(1+s)·π/2).
-      func alphaBar(_ t: Double) -> Double {
-        let c = Double.cos((t + 0.008) / 1.008 * .pi / 2)
-        return c * c
-      }
-      return (0..<steps).map { i in
-        Swift.min(
-          1 - alphaBar(Double(i + 1) / Double(steps)) / alphaBar(Double(i) / Double(steps)),
-          0.999)
-      }
-    default:
-      preconditionFailure("\(spec.family) is not a discrete family")
-    }
-  }
-
-  /// log γ(k/T), k = 0...T, from diffusers' ᾱ (after its zero-terminal-SNR rescale if asked),
-  /// clipped to [clipMin, 1].
-  static func discreteLogGamma(_ spec: ScheduleSpec) throws(ScheduleError) -> [Double] {
-    let betas = try diffusersBetas(spec)
-    var alphasCumprod: [Double] = []
-    alphasCumprod.reserveCapacity(betas.count)
-    var product = 1.0
-    for beta in betas {
-      product *= 1 - beta
-      alphasCumprod.append(product)
-    }
-    if spec.zeroTerminalSNR {
-      // diffusers' rescale_zero_terminal_snr, on √ᾱ.
-      let a0 = alphasCumprod[0].squareRoot()
-      let aT = alphasCumprod[alphasCumprod.count - 1].squareRoot()
-      guard a0 > aT else {
-        throw .invalid(
-          field: "zeroTerminalSNR", value: "true",
-          allowed: "false for a schedule whose ᾱ does not decrease")
-      }
-      alphasCumprod = alphasCumprod.map { a in
-        let r = (a.squareRoot() - aT) * (a0 / (a0 - aT))
-        return r * r
-      }
-    }
-    return [0] + alphasCumprod.map { Double.log(Swift.min(Swift.max($0, spec.clipMin), 1)) }
   }
 
   // MARK: - Validation helpers
@@ -440,25 +230,6 @@ public struct Schedule: Sendable {
         field: field, value: "\(value)",
         allowed: "a whole number in [\(range.lowerBound), \(range.upperBound)]")
     }
-  }
-
-  static func checkStartEndTau(_ spec: ScheduleSpec) throws(ScheduleError) {
-    try check(spec.start, "start", "a finite number") { _ in true }
-    try check(spec.end, "end", "a finite number") { _ in true }
-    try check(spec.tau, "tau", "a number > 0") { $0 > 0 }
-    guard spec.start < spec.end else {
-      throw .invalid(
-        field: "end", value: "\(spec.end)",
-        allowed: "a number > start (\(spec.start)); start = end is degenerate and end < start "
-          + "would make γ increase")
-    }
-  }
-}
-
-extension ScheduleFamily {
-  /// diffusers' discrete DDPM families, defined on T steps.
-  public var isDiscrete: Bool {
-    self == .ddpmLinear || self == .ddpmScaledLinear || self == .ddpmCosine
   }
 }
 

@@ -1,7 +1,8 @@
 /// A closed set of names a user chooses from: a model, the data, the sampler, the optimiser, the
 /// schedule family, the objective's output and weighting.
 ///
-/// Each vocabulary is one enum, defined once, here in Schedules (names only, no engine code), and
+/// Each vocabulary is one enum, defined once, here in Schedules (names only, no engine code; the
+/// schedule families are the exception, a struct whose values are declared in `Families/`), and
 /// everything that shows or reads its names derives them from it: the command line
 /// (`ExpressibleByArgument` in the executable), the config reader (``Config``'s `training`
 /// section), the explorer's setup rows and the README's table (``Vocabularies/markdownTable``,
@@ -162,20 +163,8 @@ extension ScheduleFamily: Vocabulary {
   public static let concept = "schedule family"
   public static let option = "--family"
   public static let configKey = "schedule.family"
-  public var help: String {
-    switch self {
-    case .linear: return "γ = 1 − t (the paper's Algorithm 1)"
-    case .cosine: return "the paper's cosine with start, end and τ"
-    case .sigmoid: return "the paper's sigmoid with start, end and τ"
-    case .ddpmLinear: return "diffusers' DDPM linear β"
-    case .ddpmScaledLinear: return "diffusers' scaled linear β (Stable Diffusion)"
-    case .ddpmCosine: return "diffusers' squaredcos_cap_v2 (Nichol & Dhariwal)"
-    case .shiftedCosine: return "simple diffusion's cosine shifted by 2 log(base/resolution)"
-    case .edm: return "Karras et al.'s σ schedule with ρ"
-    case .laplace: return "Hang et al. 2024's Laplace logSNR"
-    case .rectifiedFlow: return "rectified flow with SD3's timestep shift"
-    }
-  }
+  /// Declared with the family, in its file under `Families/`.
+  public var help: String { definition.help }
 }
 
 extension Parameterization: Vocabulary {

@@ -2,10 +2,10 @@ import Foundation
 import Schedules
 
 /// A value the user can change: its label, how it is shown, stepped, typed and stored.
-public enum Field: String, Sendable, CaseIterable, Equatable {
-  case family, start, end, tau, inputScale, clipMin, normalize, resolution
-  case trainSteps, betaStart, betaEnd, baseResolution, sigmaMin, sigmaMax, rho
-  case laplaceMu, laplaceBeta, shift, zeroTerminalSNR
+public enum Field: Sendable, Hashable {
+  case family, inputScale, normalize
+  /// A schedule family's parameter, as its family declares it (label, allowed, step, kind).
+  case parameter(ScheduleField)
   /// Preview only: the fixed γ (or "at t"), the t-cursor, the image and the resolutions.
   case previewGamma, cursorT, previewImage, previewResolutions
   /// Training screen only: the run's settings (Setup.swift).
@@ -15,15 +15,22 @@ public enum Field: String, Sendable, CaseIterable, Equatable {
   /// The rows of the schedule screen's parameter list for `family`: the family's own parameters
   /// between the shared ones (Algorithm 1's for cosine/sigmoid, diffusers' for DDPM, …).
   public static func scheduleFields(for family: ScheduleFamily) -> [Field] {
-    // The family's own fields as Schedules lists them; resolution is always shown (the preview
-    // and the shifted cosine both read it), so it joins the shared ones.
-    let own = ScheduleSpec.fields(of: family).compactMap { Field(rawValue: $0.rawValue) }
-      .filter { $0 != .resolution }
-    return [.family] + own + [.inputScale, .clipMin, .normalize, .resolution, .zeroTerminalSNR]
+    // The family's own fields as its declaration lists them; resolution is always shown (the
+    // preview and the shifted cosine both read it), so it joins the shared ones.
+    let own = ScheduleSpec.fields(of: family).filter { $0 != .resolution }.map(Field.parameter)
+    return [.family] + own
+      + [.inputScale, .parameter(.clipMin), .normalize, .parameter(.resolution),
+        .parameter(.zeroTerminalSNR)]
   }
 
   /// The schedule parameter this field edits, if it is one.
-  var scheduleField: ScheduleField? { ScheduleField(rawValue: rawValue) }
+  var scheduleField: ScheduleField? {
+    if case .parameter(let p) = self { return p }
+    return nil
+  }
+
+  /// Whether typed text must be a whole number: a setup row's own rule, or the parameter's kind.
+  var wholeNumber: Bool { scheduleField.map { $0.kind == .whole } ?? isWhole }
 
   /// The rows of the preview screen's parameter list.
   public static let previewFields: [Field] = [
@@ -51,11 +58,10 @@ public enum Field: String, Sendable, CaseIterable, Equatable {
   /// The label in the parameter list.
   public var label: String {
     switch self {
-    case .family, .start, .end, .tau, .inputScale, .clipMin, .resolution, .trainSteps, .betaStart,
-      .betaEnd, .baseResolution, .sigmaMin, .sigmaMax, .rho, .laplaceMu, .laplaceBeta, .shift,
-      .zeroTerminalSNR:
-      // Schedules names the schedule's values, so its errors use the same labels.
-      return FieldNames(property: rawValue)!.label
+    // Schedules names the schedule's values, so its errors use the same labels.
+    case .parameter(let p): return p.label
+    case .family: return FieldNames(property: "family")!.label
+    case .inputScale: return FieldNames(property: "inputScale")!.label
     case .normalize: return "normalise"
     case .previewGamma: return "noise at γ"
     case .cursorT: return "t-cursor"
@@ -73,14 +79,13 @@ public enum Field: String, Sendable, CaseIterable, Equatable {
   public var allowed: String {
     switch self {
     case .family: return ScheduleFamily.allCases.map(\.rawValue).joined(separator: ", ")
-    case .normalize, .zeroTerminalSNR: return "on or off"
+    case .normalize: return "on or off"
+    case .parameter(let p): return p.allowed
     case .previewGamma: return "a number in (0, 1], or \"t\" to follow the t-cursor"
     case .cursorT: return "a number in [0, 1]"
     case .previewImage: return "a PNG file (grey, RGB, alpha, palette; 8 or 16 bit)"
     case .previewResolutions:
       return "1 to 6 distinct whole numbers in 8…1024, comma-separated (e.g. 64,128,256)"
-    case .trainSteps: return "a whole number ≥ 2"
-    case .resolution, .baseResolution: return "a whole number ≥ 1"
     case .runData, .runModel, .runSampler, .runPrediction, .runWeighting:
       // Both names of the objective's cases are accepted; the raw ones are what files hold.
       return (choices ?? []).map { $0.raw == $0.shown ? $0.raw : "\($0.raw) (\($0.shown))" }
@@ -103,8 +108,8 @@ public enum Field: String, Sendable, CaseIterable, Equatable {
     case .family: return s.family.rawValue
     case .inputScale: return short(c.inputScale)
     case .normalize: return c.normalize ? "on" : "off"
-    case .zeroTerminalSNR: return s.zeroTerminalSNR ? "on" : "off"
-    case .trainSteps: return String(s.trainSteps)
+    case .parameter(let p) where p.kind == .flag: return s[p] != 0 ? "on" : "off"
+    case .parameter(let p) where p.kind == .whole: return String(Int(s[p]))
     case .previewGamma:
       return state.document.fixedPreviewGamma.map(short) ?? "at t (\(short4(state.previewGamma)))"
     case .cursorT: return short4(state.cursorT)
@@ -126,8 +131,8 @@ public enum Field: String, Sendable, CaseIterable, Equatable {
     case .inputScale: return d.current.inputScale
     case .previewGamma: return d.fixedPreviewGamma ?? 0.7
     case .cursorT: return cursorT
-    case .family, .normalize, .zeroTerminalSNR, .previewImage, .previewResolutions: return .nan
-    default: return d.current.spec[scheduleField!]
+    case .parameter(let p): return p.kind == .flag ? .nan : d.current.spec[p]
+    default: return .nan
     }
   }
 
@@ -138,34 +143,25 @@ public enum Field: String, Sendable, CaseIterable, Equatable {
     case .inputScale: d.current.inputScale = v
     case .previewGamma: d.fixedPreviewGamma = v
     case .cursorT: cursorT = v
-    case .family, .normalize, .zeroTerminalSNR, .previewImage, .previewResolutions: break
-    default: d.current.spec[scheduleField!] = v
+    case .parameter(let p) where p.kind != .flag: d.current.spec[p] = v
+    default: break
     }
   }
 
   /// How a field steps: by adding, or by multiplying (values that span decades).
-  enum Step { case add(fine: Double, coarse: Double), multiply(fine: Double, coarse: Double) }
+  typealias Step = ScheduleField.Step
 
   var step: Step {
     switch self {
-    case .start, .end: return .add(fine: 0.05, coarse: 0.5)
-    case .tau: return .add(fine: 0.1, coarse: 1)
+    case .parameter(let p): return p.step
     case .inputScale: return .add(fine: 0.05, coarse: 0.25)
-    case .clipMin, .sigmaMin, .betaStart, .betaEnd: return .multiply(fine: 2, coarse: 10)
-    case .resolution, .baseResolution: return .multiply(fine: 2, coarse: 4)
-    case .trainSteps: return .add(fine: 100, coarse: 1000)
-    case .sigmaMax: return .multiply(fine: 1.25, coarse: 2)
-    case .rho: return .add(fine: 0.5, coarse: 2)
-    case .laplaceMu: return .add(fine: 0.5, coarse: 2)
-    case .laplaceBeta: return .add(fine: 0.05, coarse: 0.5)
-    case .shift: return .add(fine: 0.25, coarse: 1)
     case .previewGamma: return .add(fine: 0.05, coarse: 0.2)
     case .cursorT: return .add(fine: 0.01, coarse: 0.1)
     case .runResolution, .runBatch: return .multiply(fine: 2, coarse: 4)
     case .runSteps, .runLearningRate, .runSampleSteps: return .multiply(fine: 2, coarse: 10)
     case .runSeed: return .add(fine: 1, coarse: 10)
     case .runGuidance: return .add(fine: 0.25, coarse: 1)
-    case .family, .normalize, .zeroTerminalSNR, .previewImage, .previewResolutions, .runData,
+    case .family, .normalize, .previewImage, .previewResolutions, .runData,
       .runModel, .runPrediction, .runWeighting, .runSampler:
       return .add(fine: 1, coarse: 1)
     }
@@ -196,23 +192,15 @@ public enum Field: String, Sendable, CaseIterable, Equatable {
         throw EntryError(field: self, text: t)
       }
       d.current.spec.family = f
-    case .normalize, .zeroTerminalSNR:
-      let on: Bool
-      switch t.lowercased() {
-      case "on", "true", "yes", "1": on = true
-      case "off", "false", "no", "0": on = false
-      default: throw EntryError(field: self, text: t)
-      }
-      if self == .normalize {
-        d.current.normalize = on
-      } else {
-        d.current.spec.zeroTerminalSNR = on
-      }
+    case .normalize:
+      d.current.normalize = try onOff(t)
+    case .parameter(let p) where p.kind == .flag:
+      d.current.spec[p] = try onOff(t) ? 1 : 0
     case .previewGamma where t.lowercased() == "t":
       d.fixedPreviewGamma = nil
     default:
       guard let v = Double(t), v.isFinite else { throw EntryError(field: self, text: t) }
-      if isWhole, v != v.rounded() {
+      if wholeNumber, v != v.rounded() {
         throw EntryError(field: self, text: t)
       }
       if self == .previewGamma, !(v > 0 && v <= 1) { throw EntryError(field: self, text: t) }
@@ -220,6 +208,23 @@ public enum Field: String, Sendable, CaseIterable, Equatable {
       setNumber(v, &d, cursorT: &cursorT)
     }
   }
+
+  /// A switch row's typed text: on/true/yes/1 or off/false/no/0.
+  private func onOff(_ t: String) throws(EntryError) -> Bool {
+    switch t.lowercased() {
+    case "on", "true", "yes", "1": return true
+    case "off", "false", "no", "0": return false
+    default: throw EntryError(field: self, text: t)
+    }
+  }
+}
+
+extension Field {
+  // Setup.swift's `isWhole` (training rows, being rewritten on branch `settings`) names these
+  // three schedule rows; every other use reads the declared kind (`wholeNumber`).
+  static let trainSteps = Field.parameter(.trainSteps)
+  static let resolution = Field.parameter(.resolution)
+  static let baseResolution = Field.parameter(.baseResolution)
 }
 
 /// Typed text that is not a value of the field.

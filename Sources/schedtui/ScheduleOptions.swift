@@ -17,82 +17,41 @@ struct ScheduleOptions: ParsableArguments {
       valueName: "name"))
   var family: ScheduleFamily?
 
-  // .unconditional so that `--start -3` reads −3 rather than an unknown option `-3`. The options
-  // are named after their properties (`clipMin` is `--clip-min`), as ScheduleField.option says.
-  @Option(
-    parsing: .unconditional,
-    help: "cosine/sigmoid: start of the base curve (cosine: [0, 1); default 0, sigmoid −3).")
+  // One option per schedule field, named and explained by the field's declaration (the family
+  // files in Schedules/Families); ArgumentParser needs each as a property, found by
+  // `givenValues` through its name. `ScheduleFieldReachabilityTests` fails for a declared field
+  // without one. .unconditional so that `--start -3` reads −3 rather than an unknown option `-3`.
+  @Option(name: .field(.start), parsing: .unconditional, help: .field(.start))
   var start: Double?
-
-  @Option(
-    parsing: .unconditional,
-    help: "cosine/sigmoid: end of the base curve (> start; cosine ≤ 1; default 1, sigmoid 3).")
+  @Option(name: .field(.end), parsing: .unconditional, help: .field(.end))
   var end: Double?
-
-  @Option(parsing: .unconditional, help: "cosine/sigmoid: temperature τ > 0 (default 1).")
+  @Option(name: .field(.tau), parsing: .unconditional, help: .field(.tau))
   var tau: Double?
-
-  @Option(
-    parsing: .unconditional,
-    help: "Lower clip of γ, in (0, 1) (default 1e-9).")
+  @Option(name: .field(.clipMin), parsing: .unconditional, help: .field(.clipMin))
   var clipMin: Double?
-
-  @Option(
-    parsing: .unconditional,
-    help: "ddpm-*: number of steps T ≥ 2 (default 1000).")
+  @Option(name: .field(.trainSteps), parsing: .unconditional, help: .field(.trainSteps))
   var trainSteps: Int?
-
-  @Option(
-    parsing: .unconditional,
-    help: "ddpm-linear/-scaled-linear: first β in (0, 1) (default 1e-4; 8.5e-4 scaled).")
+  @Option(name: .field(.betaStart), parsing: .unconditional, help: .field(.betaStart))
   var betaStart: Double?
-
-  @Option(
-    parsing: .unconditional,
-    help: "ddpm-linear/-scaled-linear: last β in (0, 1) (default 0.02; 0.012 scaled).")
+  @Option(name: .field(.betaEnd), parsing: .unconditional, help: .field(.betaEnd))
   var betaEnd: Double?
-
-  @Option(
-    parsing: .unconditional,
-    help: "shifted-cosine: the resolution the plain cosine is meant for (default 64).")
+  @Option(name: .field(.baseResolution), parsing: .unconditional, help: .field(.baseResolution))
   var baseResolution: Double?
-
-  @Option(
-    name: .customLong("target-resolution"), parsing: .unconditional,
-    help: "shifted-cosine: the resolution being trained (default 64).")
+  @Option(name: .field(.resolution), parsing: .unconditional, help: .field(.resolution))
   var resolution: Double?
-
-  @Option(
-    parsing: .unconditional,
-    help: "edm: smallest σ > 0 (default 0.002).")
+  @Option(name: .field(.sigmaMin), parsing: .unconditional, help: .field(.sigmaMin))
   var sigmaMin: Double?
-
-  @Option(
-    parsing: .unconditional,
-    help: "edm: largest σ > sigma-min (default 80).")
+  @Option(name: .field(.sigmaMax), parsing: .unconditional, help: .field(.sigmaMax))
   var sigmaMax: Double?
-
-  @Option(parsing: .unconditional, help: "edm: Karras' ρ > 0 (default 7).")
+  @Option(name: .field(.rho), parsing: .unconditional, help: .field(.rho))
   var rho: Double?
-
-  @Option(
-    parsing: .unconditional,
-    help: "laplace: location μ of logSNR (default 0).")
+  @Option(name: .field(.laplaceMu), parsing: .unconditional, help: .field(.laplaceMu))
   var laplaceMu: Double?
-
-  @Option(
-    parsing: .unconditional,
-    help: "laplace: scale β > 0 of logSNR (default 0.5).")
+  @Option(name: .field(.laplaceBeta), parsing: .unconditional, help: .field(.laplaceBeta))
   var laplaceBeta: Double?
-
-  @Option(
-    parsing: .unconditional,
-    help: "rectified-flow: SD3 timestep shift s > 0 (default 1; SD3 uses 3).")
+  @Option(name: .field(.shift), parsing: .unconditional, help: .field(.shift))
   var shift: Double?
-
-  @Flag(
-    name: .customLong("zero-terminal-snr"),
-    help: "Rescale to zero terminal SNR (Lin et al. 2023); any family.")
+  @Flag(name: .field(.zeroTerminalSNR), help: .field(.zeroTerminalSNR))
   var zeroTerminalSNR = false
 
   @Option(
@@ -115,16 +74,22 @@ struct ScheduleOptions: ParsableArguments {
   var preset: String?
 
   /// The schedule parameters given on the command line, as ``ScheduleSpec``'s subscript takes
-  /// them (`--zero-terminal-snr` as 1).
+  /// them (`--zero-terminal-snr` as 1), in the order the options are declared.
+  ///
+  /// Read by name: the option of field `laplaceMu` is the property `laplaceMu`, whose wrapper
+  /// Mirror shows as `_laplaceMu`, so no second list of the fields can fall out of step.
   var givenValues: [(field: ScheduleField, value: Double)] {
-    let values: [(ScheduleField, Double?)] = [
-      (.start, start), (.end, end), (.tau, tau), (.clipMin, clipMin),
-      (.trainSteps, trainSteps.map(Double.init)), (.betaStart, betaStart), (.betaEnd, betaEnd),
-      (.baseResolution, baseResolution), (.resolution, resolution), (.sigmaMin, sigmaMin),
-      (.sigmaMax, sigmaMax), (.rho, rho), (.laplaceMu, laplaceMu), (.laplaceBeta, laplaceBeta),
-      (.shift, shift), (.zeroTerminalSNR, zeroTerminalSNR ? 1 : nil),
-    ]
-    return values.compactMap { field, value in value.map { (field, $0) } }
+    Mirror(reflecting: self).children.compactMap { child in
+      guard let label = child.label, label.hasPrefix("_"),
+        let field = ScheduleField(rawValue: String(label.dropFirst()))
+      else { return nil }
+      switch child.value {
+      case let option as Option<Double?>: return option.wrappedValue.map { (field, $0) }
+      case let option as Option<Int?>: return option.wrappedValue.map { (field, Double($0)) }
+      case let flag as Flag<Bool>: return flag.wrappedValue ? (field, 1) : nil
+      default: preconditionFailure("\(label): a schedule option of a type givenValues cannot read")
+      }
+    }
   }
 
   /// The schedule options given on the command line, with their option names.
@@ -253,4 +218,16 @@ struct ScheduleOptions: ParsableArguments {
     if isDir.boolValue { return "it is a folder" }
     return "permission denied or I/O error"
   }
+}
+
+extension NameSpecification {
+  /// The option a schedule field declares: `--laplace-mu`.
+  static func field(_ f: ScheduleField) -> NameSpecification {
+    .customLong(String(f.option.dropFirst(2)))
+  }
+}
+
+extension ArgumentHelp {
+  /// The `--help` line a schedule field declares.
+  static func field(_ f: ScheduleField) -> ArgumentHelp { ArgumentHelp(f.help) }
 }

@@ -25,7 +25,7 @@ import Testing
       Config(schedule: ScheduleSpec(family: .sigmoid, start: 0, end: 3, tau: 0.5), inputScale: 0.3,
              normalize: false)))
     var rf = ScheduleSpec(family: .rectifiedFlow)
-    rf.shift = 3
+    rf[.shift] = 3
     out.append(("rectified-flow shift 3", Config(schedule: rf, inputScale: 2)))
     return out
   }()

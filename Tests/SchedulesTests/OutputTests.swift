@@ -67,7 +67,7 @@ import Testing
     let t4 = try #require(Preset.named("table4-linear-b0.4"))
     #expect(t4.inputScale == 0.4 && t4.fid.map(\.value) == [3.79, 6.89, 3.52])
     let sd3 = try #require(Preset.named("sd3-rf-shift3"))
-    #expect(sd3.spec.family == .rectifiedFlow && sd3.spec.shift == 3)
+    #expect(sd3.spec.family == .rectifiedFlow && sd3.spec[.shift] == 3)
   }
 
   @Test("the preset list renders in all three formats")

@@ -48,7 +48,7 @@ import Testing
   @Test("a Laplace μ that rounds γ to 1 is refused, naming laplaceMu and where it stops working")
   func laplaceMu() throws {
     var spec = ScheduleSpec(family: .laplace)
-    spec.laplaceMu = 800
+    spec[.laplaceMu] = 800
     let process = try NoiseProcess(schedule: Schedule(spec))
     do {
       try process.checkOutputs()

@@ -50,7 +50,7 @@ import Testing
   @Test("EDM with σmax 1e6, 5 steps: the warning counts the 3 equal clipped σ")
   func countsClipped() throws {
     var spec = ScheduleSpec(family: .edm)
-    spec.sigmaMax = 1e6
+    spec[.sigmaMax] = 1e6
     let list = try SamplerSigmas(process: NoiseProcess(schedule: Schedule(spec)), count: 5)
     let clipped = list.sigmas.filter { $0 == list.sigmas[0] }.count
     #expect(clipped == 3)

@@ -20,7 +20,7 @@ import Testing
     settings.conversion = try #require(SigmaConversion(rawValue: g["sigmas"]?.stringValue ?? ""))
     if scheduler == "flow-match" {
       var spec = ScheduleSpec(family: .rectifiedFlow)
-      if let shift = g["shift"]?.doubleValue { spec.shift = shift }
+      if let shift = g["shift"]?.doubleValue { spec[.shift] = shift }
       return (spec, settings)
     }
     settings.scheduler = try #require(DiffusersScheduler(rawValue: scheduler))

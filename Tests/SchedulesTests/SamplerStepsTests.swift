@@ -10,7 +10,7 @@ import Testing
   {
     var spec = ScheduleSpec(family: family)
     spec.zeroTerminalSNR = zeroSNR
-    if let shift { spec.shift = shift }
+    if let shift { spec[.shift] = shift }
     return try NoiseProcess(schedule: Schedule(spec))
   }
 
@@ -116,7 +116,7 @@ import Testing
     #expect(quirk.text.contains("ends at σ = 0.008929, where 0.002994"), "\(quirk.text)")
     // The dynamic shift is applied once.
     var spec = ScheduleSpec(family: .rectifiedFlow)
-    spec.shift = 1
+    spec[.shift] = 1
     let dynamic = try SamplerSteps(
       process: NoiseProcess(schedule: Schedule(spec)),
       settings: SamplerSettings(steps: 4, imageSide: 1024))

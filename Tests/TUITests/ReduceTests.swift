@@ -11,7 +11,7 @@ import Testing
   @Test("+ on τ adds 0.1; undo restores 1; redo brings 1.1 back")
   func undoRedo() {
     var s = cosineState()
-    select(.tau, &s)
+    select(.parameter(.tau), &s)
     reduce(&s, .adjust(steps: 1, coarse: false))
     #expect(s.document.current.spec.tau == 1.1)
     reduce(&s, .adjust(steps: 1, coarse: true))
@@ -29,7 +29,7 @@ import Testing
   @Test("a new edit after undo drops the redo history")
   func redoCleared() {
     var s = cosineState()
-    select(.tau, &s)
+    select(.parameter(.tau), &s)
     reduce(&s, .adjust(steps: 1, coarse: false))
     reduce(&s, .undo)
     reduce(&s, .adjust(steps: -1, coarse: false))
@@ -50,9 +50,9 @@ import Testing
   @Test("typing an exact value replaces it; Enter commits, and undo reverts it")
   func typedEntry() {
     var s = cosineState()
-    select(.start, &s)
+    select(.parameter(.start), &s)
     reduce(&s, .beginEdit)
-    #expect(s.modal == .edit(.start, TextEntry(text: "0", selected: true)))
+    #expect(s.modal == .edit(.parameter(.start), TextEntry(text: "0", selected: true)))
     reduce(&s, .backspace)
     for c in "0.2" { reduce(&s, .type(c)) }
     reduce(&s, .commit)
@@ -65,13 +65,13 @@ import Testing
   @Test("typed text that is not a number is refused in the edit line and changes nothing")
   func typedGarbage() {
     var s = cosineState()
-    select(.tau, &s)
+    select(.parameter(.tau), &s)
     let before = s.document
     reduce(&s, .beginEdit)
     reduce(&s, .backspace)
     for c in "abc" { reduce(&s, .type(c)) }
     reduce(&s, .commit)
-    guard case .edit(.tau, let entry) = s.modal else {
+    guard case .edit(.parameter(.tau), let entry) = s.modal else {
       Issue.record("the edit line closed on a bad value")
       return
     }
@@ -86,7 +86,7 @@ import Testing
   @Test("a number the schedule refuses (τ = 0) shows the schedule's error and changes nothing")
   func typedInvalidSchedule() {
     var s = cosineState()
-    select(.tau, &s)
+    select(.parameter(.tau), &s)
     let before = s.document
     reduce(&s, .beginEdit)
     reduce(&s, .backspace)
@@ -126,7 +126,7 @@ import Testing
   func pins() {
     var s = cosineState()
     reduce(&s, .pin)
-    select(.tau, &s)
+    select(.parameter(.tau), &s)
     reduce(&s, .adjust(steps: 1, coarse: true))
     reduce(&s, .pin)
     #expect(s.document.pins.map(\.colorIndex) == [0, 1])
@@ -301,12 +301,12 @@ import Testing
 
   @Test("a Laplace μ of 800 (γ rounds to 1) is refused in the edit line, naming the field")
   func laplaceMu() {
-    let s = typed("800", into: .laplaceMu, of: .laplace)
+    let s = typed("800", into: .parameter(.laplaceMu), of: .laplace)
     guard case .edit(_, let entry) = s.modal else {
       Issue.record("μ = 800 was accepted")
       return
     }
     #expect(entry.error?.contains("μ") == true, "\(entry.error ?? "")")
-    #expect(s.document.current.spec.laplaceMu == 0)
+    #expect(s.document.current.spec[.laplaceMu] == 0)
   }
 }

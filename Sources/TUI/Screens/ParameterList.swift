@@ -58,7 +58,7 @@ func adjust(_ state: inout AppState, _ field: Field, steps: Int, coarse: Bool) {
     d.current.spec.end = defaults.end
     d.current.spec.tau = defaults.tau
   case .normalize: d.current.normalize.toggle()
-  case .zeroTerminalSNR: d.current.spec.zeroTerminalSNR.toggle()
+  case .parameter(let p) where p.kind == .flag: d.current.spec[p] = d.current.spec[p] == 0 ? 1 : 0
   case .runData, .runModel, .runPrediction, .runWeighting, .runSampler:
     field.cycle(&d.setup, by: steps)
   case .cursorT:
