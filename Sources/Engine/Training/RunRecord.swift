@@ -156,7 +156,8 @@ extension RunSummary {
     let prototype = RunSummary(
       config: config, steps: 0, batch: 0, trainSeconds: 0, examplesPerSecond: 0, finalLoss: 0,
       lossByLogSNR: [LossBins.Row(logSNRLow: 0, logSNRHigh: 0, meanLoss: 0, examples: 0)],
-      frechetDistance: 0, trainingDataFrechetDistance: 0, copyRate: 0, completed: true)
+      frechetDistance: 0, trainingDataFrechetDistance: 0, copyRate: 0, completed: true,
+      blasCore: "")
     // The prototype is a fixed value of Codable types: encoding it cannot fail.
     return try! SnakeCaseJSON.decoder(prototype: prototype)
   }()
@@ -174,6 +175,6 @@ extension RunSummary: Equatable {
       && same(a.finalLoss, b.finalLoss) && a.lossByLogSNR == b.lossByLogSNR
       && same(a.frechetDistance, b.frechetDistance)
       && same(a.trainingDataFrechetDistance, b.trainingDataFrechetDistance)
-      && same(a.copyRate, b.copyRate) && a.completed == b.completed
+      && same(a.copyRate, b.copyRate) && a.completed == b.completed && a.blasCore == b.blasCore
   }
 }

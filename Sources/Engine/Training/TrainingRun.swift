@@ -58,6 +58,9 @@ public struct RunSummary: Codable, Sendable {
   /// (``CopyDetector``); digits only, nil for patches or without samples.
   public var copyRate: Double?
   public var completed: Bool
+  /// The OpenBLAS core the run's sgemm used and how it was chosen (``BLASCore/description``);
+  /// nil in summaries written before it was recorded.
+  public var blasCore: String? = nil
 }
 
 /// One training run: the engine behind `schedtui train`, the explorer's training screen and
@@ -364,7 +367,7 @@ public final class TrainingRun {
         ? .nan : recentLosses.reduce(0, +) / Double(recentLosses.count),
       lossByLogSNR: bins.rows, frechetDistance: fid, trainingDataFrechetDistance: floor,
       copyRate: copyRate,
-      completed: completed)
+      completed: completed, blasCore: BLASCore.description)
   }
 
   func saveCheckpoint() throws {
