@@ -58,12 +58,16 @@ public enum ModelKind: String, Vocabulary {
   case mlpS = "mlp-s"
   /// ConvRes-S: a small convolutional residual network; any resolution. See Engine's `ConvResS`.
   case convResS = "convres-s"
+  /// UNet-S: a small U-Net (three resolutions, pixels folded 2×2 at the stem); sides a multiple
+  /// of 8. See Engine's `UNetS`.
+  case unetS = "unet-s"
 
   public static let option = "--model"
   public var help: String {
     switch self {
     case .mlpS: return "a 512-wide MLP on the flattened image, up to 32 px"
     case .convResS: return "a small convolutional residual network, any resolution"
+    case .unetS: return "a small U-Net, most of its work at low resolution; sides a multiple of 8"
     }
   }
 }
@@ -79,24 +83,28 @@ extension ModelKind {
     switch self {
     case .mlpS: return 5000
     case .convResS: return 1000
+    case .unetS: return 1500
     }
   }
   public var defaultBatch: Int {
     switch self {
     case .mlpS: return 256
     case .convResS: return 32
+    case .unetS: return 32
     }
   }
   public var defaultLearningRate: Double {
     switch self {
     case .mlpS: return 1e-3
     case .convResS: return 5e-4
+    case .unetS: return 5e-4
     }
   }
   public var defaultEvalSamples: Int {
     switch self {
     case .mlpS: return 500
     case .convResS: return 250
+    case .unetS: return 250
     }
   }
 }

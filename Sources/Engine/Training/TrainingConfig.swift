@@ -161,6 +161,7 @@ extension ModelKind {
     switch self {
     case .mlpS: return 32
     case .convResS: return nil
+    case .unetS: return nil
     }
   }
 
@@ -176,6 +177,7 @@ extension ModelKind {
     switch self {
     case .mlpS: return 500
     case .convResS: return 32
+    case .unetS: return 32
     }
   }
 }

@@ -273,7 +273,8 @@ import Testing
     c.resolution = 64
     #expect(throws: DatasetError.invalid(
       field: "model", value: "mlp-s at 64×64",
-      allowed: "mlp-s up to 32 pixels; convres-s at any resolution")) { try c.validate() }
+      allowed: "mlp-s up to 32 pixels; convres-s at any resolution; unet-s at any resolution"))
+    { try c.validate() }
     c.model = .convResS
     #expect(throws: Never.self) { try c.validate() }
   }
