@@ -171,6 +171,8 @@ enum TrainBenchmark {
     c.batch = batch
     c.steps = steps + 3
     c.schedule = ScheduleSpec(family: .cosine)
+    // Patches' sides (16, 32, 64) for the RGB images, so the config accepts 64×64.
+    if rgb { c.data = .patches }
     let data = rgb ? randomRGB(resolution: resolution) : try Dataset.digits(resolution: resolution)
     let trainer = try Trainer(config: c, dataset: data)
     for _ in 0..<3 { _ = trainer.step() }

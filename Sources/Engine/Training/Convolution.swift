@@ -40,10 +40,16 @@ extension Layers {
     B: Int, _ body: (_ worker: Int, _ b0: Int, _ b1: Int) -> Void
   ) -> Int {
     let threads = BLAS.threads
-    let workers = Swift.min(threads, convMaxWorkers, B)
+    let workers = Swift.min(convMaxWorkers, B)
     if workers <= 1 {
       body(0, 0, B)
       return 1
+    }
+    // One thread runs the same shares in turn: the weight gradient is then summed in the same
+    // order whatever the thread count, so a seed gives the same loss on 1 and 2 threads.
+    if threads < workers {
+      for w in 0..<workers { body(w, B * w / workers, B * (w + 1) / workers) }
+      return workers
     }
     BLAS.threads = Swift.max(1, threads / workers)
     defer { BLAS.threads = threads }
