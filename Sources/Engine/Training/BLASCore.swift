@@ -125,6 +125,10 @@ public enum BLASCore {
     let env = ProcessInfo.processInfo.environment
     let core = inUse
     if let detected = env[markerVariable] {
+      // OpenBLAS ignores a core it was built without: say so rather than claim the choice.
+      if let asked = env[coreVariable], asked.lowercased() != core.lowercased() {
+        return "\(core) (schedtui asked for \(asked); this OpenBLAS kept \(detected))"
+      }
       return "\(core) (set by schedtui; OpenBLAS chose \(detected))"
     }
     if let user = env[coreVariable], !user.isEmpty {
