@@ -21,6 +21,8 @@ let package = Package(
     .systemLibrary(
       name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
     .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+    // CPUID and XGETBV (C source, not a system library): which OpenBLAS core this CPU and OS run.
+    .target(name: "CCPUID"),
 
     // MARK: - Pure schedule math
     .target(
@@ -28,7 +30,7 @@ let package = Package(
       dependencies: [.product(name: "RealModule", package: "swift-numerics")]),
 
     // MARK: - Engine: images, noising, tensors, training
-    .target(name: "Engine", dependencies: ["Schedules", "COpenBLAS", "CPNG"]),
+    .target(name: "Engine", dependencies: ["Schedules", "COpenBLAS", "CPNG", "CCPUID"]),
 
     // MARK: - Terminal UI
     .target(name: "TUI", dependencies: ["Schedules", "Engine"]),

@@ -8,7 +8,12 @@ through the same sinusoidal embedding, label dropout 0.1), eps-prediction MSE, b
 grad-norm clip at 1, AdamW (beta .9/.999, wd .01), and the EMA update: what schedtui's
 Trainer.step does. Prints one `RESULT {json}` line with examples/s per model.
 
-Usage: bench_train_torch.py --threads N [--mlp-steps S] [--conv-steps S]
+With --unet-steps S > 0 it also times UNet-S (the same network as Engine's UNetS, the same
+parameter count) on random RGB images at 32x32 and 64x64, batch 32, and, with --conv64-steps,
+ConvRes-S on the same 64x64 RGB data.
+
+Usage: bench_train_torch.py --threads N [--mlp-steps S] [--conv-steps S] [--unet-steps S]
+                            [--conv64-steps S]
 """
 import argparse, json, math, os, time
 
@@ -74,6 +79,57 @@ class ConvResS(nn.Module):
         return self.conv_out(F.silu(h))
 
 
+class UBlock(nn.Module):
+    """UNet-S's residual block: ConvRes-S's, with a 1x1 skip when the width changes."""
+
+    def __init__(self, ci, co, cond=128):
+        super().__init__()
+        self.conv1 = nn.Conv2d(ci, co, 3, padding=1)
+        self.cond = nn.Linear(cond, co)
+        self.conv2 = nn.Conv2d(co, co, 3, padding=1)
+        self.skip = nn.Conv2d(ci, co, 1) if ci != co else None
+
+    def forward(self, h, e):
+        u = self.conv1(F.silu(h)) + self.cond(e)[:, :, None, None]
+        return (h if self.skip is None else self.skip(h)) + self.conv2(F.silu(u))
+
+
+class UNetS(nn.Module):
+    """Engine's UNetS: 2x2 pixel folding, blocks at H/2, H/4, H/8 (32, 64, 128 channels),
+    average pooling down, nearest up, skips concatenated after the up-sampled features."""
+
+    def __init__(self, c=3, widths=(32, 64, 128), cond=128, classes=10):
+        super().__init__()
+        f0, f1, f2 = widths
+        self.cond1 = nn.Linear(64, cond)
+        self.cond2 = nn.Linear(cond, cond)
+        self.emb = nn.Embedding(classes + 1, cond)
+        self.conv_in = nn.Conv2d(4 * c, f0, 3, padding=1)
+        self.enc0 = UBlock(f0, f0, cond)
+        self.enc1 = UBlock(f0, f1, cond)
+        self.mid0 = UBlock(f1, f2, cond)
+        self.mid1 = UBlock(f2, f2, cond)
+        self.dec1 = UBlock(f2 + f1, f1, cond)
+        self.dec0 = UBlock(f1 + f0, f0, cond)
+        self.conv_out = nn.Conv2d(f0, 4 * c, 3, padding=1)
+
+    def forward(self, x, logsnr, y):
+        e = self.cond2(F.silu(self.cond1(sinusoidal(logsnr)))) + self.emb(y)
+        h = self.conv_in(F.pixel_unshuffle(x, 2))
+        s0 = self.enc0(h, e)
+        s1 = self.enc1(F.avg_pool2d(s0, 2), e)
+        m = self.mid1(self.mid0(F.avg_pool2d(s1, 2), e), e)
+        d1 = self.dec1(torch.cat([F.interpolate(m, scale_factor=2, mode="nearest"), s1], 1), e)
+        d0 = self.dec0(torch.cat([F.interpolate(d1, scale_factor=2, mode="nearest"), s0], 1), e)
+        return F.pixel_shuffle(self.conv_out(F.silu(d0)), 2)
+
+
+def random_rgb(resolution, count=1024):
+    g = torch.Generator().manual_seed(1)
+    x = torch.rand(count, 3, resolution, resolution, generator=g) * 2 - 1
+    return x, torch.randint(0, 10, (count,), generator=g)
+
+
 def load_digits(resolution):
     root = os.path.join(os.path.dirname(__file__), "..", "assets", "digits", "digits.csv")
     a = np.loadtxt(root, delimiter=",", dtype=np.float32)
@@ -128,6 +184,8 @@ def main():
     ap.add_argument("--threads", type=int, required=True)
     ap.add_argument("--mlp-steps", type=int, default=60)
     ap.add_argument("--conv-steps", type=int, default=6)
+    ap.add_argument("--unet-steps", type=int, default=0)
+    ap.add_argument("--conv64-steps", type=int, default=0)
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
@@ -135,9 +193,20 @@ def main():
     mlp = bench(MLPS(), x8, y, 256, a.mlp_steps, flat=True)
     x32, y = load_digits(32)
     conv = bench(ConvResS(), x32, y, 32, a.conv_steps, flat=False)
-    print("RESULT " + json.dumps({
+    result = {
         "torch": torch.__version__, "threads": a.threads,
-        "mlp_examples_per_second": mlp, "conv_examples_per_second": conv}))
+        "mlp_examples_per_second": mlp, "conv_examples_per_second": conv}
+    if a.unet_steps > 0:
+        result["unet_parameters"] = sum(p.numel() for p in UNetS().parameters())
+        for r in (32, 64):
+            xr, yr = random_rgb(r)
+            result[f"unet{r}_examples_per_second"] = bench(
+                UNetS(), xr, yr, 32, a.unet_steps, flat=False)
+    if a.conv64_steps > 0:
+        x64, y64 = random_rgb(64)
+        result["conv64_examples_per_second"] = bench(
+            ConvResS(c=3), x64, y64, 32, a.conv64_steps, flat=False)
+    print("RESULT " + json.dumps(result))
 
 
 if __name__ == "__main__":

@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 
 /// One benchmark: `schedtui-bench <name> [options]` runs it.
@@ -26,6 +27,7 @@ enum BenchmarkRunner {
     for benchmark in selected {
       print("== \(benchmark.name): \(benchmark.summary)")
       print("load before: \(BenchTools.loadAverage())")
+      print("OpenBLAS core: \(BLASCore.description)")
       do {
         status = max(status, try benchmark.run(Array(arguments.dropFirst())))
       } catch {

@@ -4,4 +4,5 @@ let registry: [Benchmark] = [
   NoiseBenchmark.benchmark,
   FrameBench.benchmark,
   TrainBenchmark.benchmark,
+  SgemmBenchmark.benchmark,
 ]

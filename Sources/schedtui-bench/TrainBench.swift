@@ -2,13 +2,16 @@ import Engine
 import Foundation
 import Schedules
 
-/// `schedtui-bench train`: training examples/s of the two reference denoisers against the same
+/// `schedtui-bench train`: training examples/s of the reference denoisers against the same
 /// step in PyTorch (scripts/bench_train_torch.py) at the same thread count, sgemm's share of the
 /// step, achieved GFLOP/s against this machine's sgemm peak, and examples/s per thread count.
+/// UNet-S runs on random RGB images at 32×32 and 64×64 (batch 32), and ConvRes-S once more on
+/// the 64×64 ones, for the UNet-S / ConvRes-S ratio.
 enum TrainBenchmark {
   static let benchmark = Benchmark(
     name: "train",
-    summary: "MLP-S 8×8 b256 and ConvRes-S 32×32 b32 examples/s vs PyTorch; sgemm share and peak",
+    summary:
+      "MLP-S 8×8 b256, ConvRes-S 32×32 b32, UNet-S 32² and 64² RGB b32 examples/s vs PyTorch",
     run: run)
 
   static func run(_ arguments: [String]) throws -> Int32 {
@@ -16,20 +19,31 @@ enum TrainBenchmark {
       arguments,
       allowed: [
         "threads": "2", "mlp-steps": "60", "conv-steps": "6", "sweep": "1", "profile": "0",
-        "rounds": "2",
+        "rounds": "2", "unet-steps": "4", "conv64-steps": "2",
       ])
     let threads = try BenchTools.positive(o, "threads")
     let mlpSteps = try BenchTools.positive(o, "mlp-steps")
     let convSteps = try BenchTools.positive(o, "conv-steps")
     let rounds = try BenchTools.positive(o, "rounds")
+    let unetSteps = try BenchTools.positive(o, "unet-steps")
+    let conv64Steps = try BenchTools.positive(o, "conv64-steps")
     let cores = ProcessInfo.processInfo.activeProcessorCount
     if o["profile"] != "0" {
       // For `perf record`: one model only, no reference, no peak.
       BLAS.threads = threads
-      let kind: ModelKind = o["profile"] == "conv" ? .convResS : .mlpS
-      let m = try measure(
-        model: kind, resolution: kind == .mlpS ? 8 : 32, batch: kind == .mlpS ? 256 : 32,
-        steps: kind == .mlpS ? mlpSteps : convSteps)
+      let m: Measurement
+      let kind: ModelKind
+      switch o["profile"] {
+      case "unet":
+        kind = .unetS
+        m = try measure(model: kind, resolution: 64, batch: 32, steps: unetSteps, rgb: true)
+      case "conv":
+        kind = .convResS
+        m = try measure(model: kind, resolution: 32, batch: 32, steps: convSteps)
+      default:
+        kind = .mlpS
+        m = try measure(model: kind, resolution: 8, batch: 256, steps: mlpSteps)
+      }
       print(
         String(
           format: "%@: %.1f examples/s, sgemm %.0f%%", kind.rawValue, m.examplesPerSecond,
@@ -50,8 +64,10 @@ enum TrainBenchmark {
     // on the machine; each side keeps its best round.
     var mlp = Measurement(examplesPerSecond: 0, secondsPerStep: 0, sgemmShare: 0, gflops: 0)
     var conv = mlp
+    var (unet32, unet64, conv64) = (mlp, mlp, mlp)
     var torchMLP = 0.0
     var torchConv = 0.0
+    var (torchUNet32, torchUNet64, torchConv64) = (0.0, 0.0, 0.0)
     var torchVersion = ""
     var torchMissing: String?
     for _ in 0..<rounds {
@@ -59,19 +75,42 @@ enum TrainBenchmark {
       if m.examplesPerSecond > mlp.examplesPerSecond { mlp = m }
       let c = try measure(model: .convResS, resolution: 32, batch: 32, steps: convSteps)
       if c.examplesPerSecond > conv.examplesPerSecond { conv = c }
+      let u32 = try measure(model: .unetS, resolution: 32, batch: 32, steps: unetSteps, rgb: true)
+      if u32.examplesPerSecond > unet32.examplesPerSecond { unet32 = u32 }
+      let u64 = try measure(model: .unetS, resolution: 64, batch: 32, steps: unetSteps, rgb: true)
+      if u64.examplesPerSecond > unet64.examplesPerSecond { unet64 = u64 }
+      // ConvRes-S at 64×64 is slow (about 8× UNet-S's work): once, in the first round.
+      let c64Steps = conv64.examplesPerSecond == 0 ? conv64Steps : 0
+      if c64Steps > 0 {
+        conv64 = try measure(
+          model: .convResS, resolution: 64, batch: 32, steps: c64Steps, rgb: true)
+      }
       switch BenchTools.runPythonReference(
         "bench_train_torch.py",
-        ["--threads", "\(threads)", "--mlp-steps", "\(mlpSteps)", "--conv-steps", "\(convSteps)"])
+        [
+          "--threads", "\(threads)", "--mlp-steps", "\(mlpSteps)", "--conv-steps", "\(convSteps)",
+          "--unet-steps", "\(unetSteps)", "--conv64-steps", "\(c64Steps)",
+        ])
       {
       case .success(let json):
         torchMLP = max(torchMLP, json["mlp_examples_per_second"] as? Double ?? 0)
         torchConv = max(torchConv, json["conv_examples_per_second"] as? Double ?? 0)
+        torchUNet32 = max(torchUNet32, json["unet32_examples_per_second"] as? Double ?? 0)
+        torchUNet64 = max(torchUNet64, json["unet64_examples_per_second"] as? Double ?? 0)
+        torchConv64 = max(torchConv64, json["conv64_examples_per_second"] as? Double ?? 0)
+        if let n = json["unet_parameters"] as? Int {
+          print("PyTorch UNet-S parameters (RGB): \(n)")
+        }
         torchVersion = (json["torch"] as? String) ?? "?"
       case .failure(let error):
         torchMissing = "\(error)"
       }
     }
-    for (name, m) in [("MLP-S 8×8, batch 256", mlp), ("ConvRes-S 32×32, batch 32", conv)] {
+    for (name, m) in [
+      ("MLP-S 8×8, batch 256", mlp), ("ConvRes-S 32×32, batch 32", conv),
+      ("UNet-S 32×32 RGB, batch 32", unet32), ("UNet-S 64×64 RGB, batch 32", unet64),
+      ("ConvRes-S 64×64 RGB, batch 32", conv64),
+    ] {
       print(
         String(
           format: "%@: %.1f examples/s (%.2f ms/step); sgemm %.0f%% of the step at %.1f GFLOP/s "
@@ -83,14 +122,21 @@ enum TrainBenchmark {
     } else {
       print(
         String(
-          format: "PyTorch %@ (%d threads): MLP-S %.1f examples/s, ConvRes-S %.1f examples/s",
-          torchVersion, threads, torchMLP, torchConv))
+          format: "PyTorch %@ (%d threads): MLP-S %.1f examples/s, ConvRes-S %.1f examples/s, "
+            + "UNet-S 32×32 %.1f, 64×64 %.1f examples/s, ConvRes-S 64×64 %.1f examples/s",
+          torchVersion, threads, torchMLP, torchConv, torchUNet32, torchUNet64, torchConv64))
       print(
         String(
           format:
-            "ratio schedtui / PyTorch: MLP-S %.2f× (goal ≥ 1.2), ConvRes-S %.2f× (goal ≥ 1.0)",
-          mlp.examplesPerSecond / torchMLP, conv.examplesPerSecond / torchConv))
+            "ratio schedtui / PyTorch: MLP-S %.2f×, ConvRes-S %.2f×, UNet-S %.2f× "
+            + "(64×64; 32×32: %.2f×; goals ≥ 1.5, 1.2, 1.2)",
+          mlp.examplesPerSecond / torchMLP, conv.examplesPerSecond / torchConv,
+          unet64.examplesPerSecond / torchUNet64, unet32.examplesPerSecond / torchUNet32))
     }
+    print(
+      String(
+        format: "UNet-S / ConvRes-S at 64×64: %.2f× (goal ≥ 6; PyTorch's: %.2f×)",
+        unet64.examplesPerSecond / conv64.examplesPerSecond, torchUNet64 / torchConv64))
 
     if o["sweep"] == "1" {
       for t in 1...cores where t != threads {
@@ -114,17 +160,21 @@ enum TrainBenchmark {
     var gflops: Double
   }
 
-  /// Times `steps` training steps (after 3 untimed) of the reference model on digits.
-  static func measure(model: ModelKind, resolution: Int, batch: Int, steps: Int) throws
-    -> Measurement
-  {
+  /// Times `steps` training steps (after 3 untimed) of the reference model on digits, or with
+  /// `rgb` on 1,024 random RGB images with 10 classes (speed does not depend on the pixels).
+  static func measure(
+    model: ModelKind, resolution: Int, batch: Int, steps: Int, rgb: Bool = false
+  ) throws -> Measurement {
     var c = TrainingConfig()
     c.model = model
     c.resolution = resolution
     c.batch = batch
     c.steps = steps + 3
     c.schedule = ScheduleSpec(family: .cosine)
-    let trainer = try Trainer(config: c, dataset: Dataset.digits(resolution: resolution))
+    // Patches' sides (16, 32, 64) for the RGB images, so the config accepts 64×64.
+    if rgb { c.data = .patches }
+    let data = rgb ? randomRGB(resolution: resolution) : try Dataset.digits(resolution: resolution)
+    let trainer = try Trainer(config: c, dataset: data)
     for _ in 0..<3 { _ = trainer.step() }
     BLAS.profile = (0, 0, 0)
     BLAS.profiling = true
@@ -138,6 +188,16 @@ enum TrainBenchmark {
     return Measurement(
       examplesPerSecond: Double(steps * batch) / seconds, secondsPerStep: seconds / Double(steps),
       sgemmShare: p.seconds / threads / seconds, gflops: p.flops / (p.seconds / threads) / 1e9)
+  }
+
+  static func randomRGB(resolution r: Int) -> Dataset {
+    var rng = SplitMix64(seed: 1)
+    let n = 1024
+    let pixels = (0..<(n * 3 * r * r)).map { _ in Float.random(in: -1..<1, using: &rng) }
+    let labels = (0..<n).map { Int32($0 % 10) }
+    return Dataset(
+      name: "random RGB", channels: 3, height: r, width: r, classes: 10, train: pixels,
+      trainLabels: labels, heldOut: Array(pixels[0..<(3 * r * r)]), heldOutLabels: [0])
   }
 
   /// GFLOP/s of the best of 5 sgemm calls on 1024×1024 matrices.

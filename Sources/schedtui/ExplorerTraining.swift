@@ -59,7 +59,7 @@ final class ExplorerTraining {
     return .trainingStarted(
       label: setting.label,
       details: "\(c.model.rawValue), \(c.data.rawValue) \(c.resolution)², batch \(c.batch), "
-        + "\(c.prediction.rawValue) × \(c.weighting.rawValue)",
+        + "\(c.prediction.rawValue) × \(c.weighting.rawValue), BLAS core \(BLASCore.inUse)",
       totalSteps: c.steps, folder: folder)
   }
 

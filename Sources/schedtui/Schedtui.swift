@@ -26,6 +26,8 @@ struct Schedtui: ParsableCommand {
   )
 
   static func main() {
+    // Before any BLAS call: may restart the process with a faster OpenBLAS core (BLASCore).
+    BLASCore.reexecWithBetterCoreIfNeeded()
     do {
       var command = try parseAsRoot()
       try command.run()

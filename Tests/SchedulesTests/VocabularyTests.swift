@@ -52,7 +52,7 @@ func generatedSection(_ name: String, in text: String) -> String? {
 
   @Test("the names a user types: by hand, as the README and the papers call them")
   func names() {
-    #expect(ModelKind.names == ["mlp-s", "convres-s"])
+    #expect(ModelKind.names == ["mlp-s", "convres-s", "unet-s"])
     #expect(DataKind.names == ["digits", "patches"])
     #expect(SamplerKind.names == ["ddpm", "ddim"])
     #expect(OptimizerKind.names == ["adamw", "lamb"])

@@ -46,7 +46,7 @@ import Testing
     reduce(&s, .cancel)
     type("unet", into: .runModel, &s)
     guard case .edit(_, let entry2) = s.modal else { Issue.record("edit line closed"); return }
-    #expect(entry2.error == "model = \"unet\" is not allowed: mlp-s, convres-s")
+    #expect(entry2.error == "model = \"unet\" is not allowed: mlp-s, convres-s, unet-s")
     reduce(&s, .cancel)
     type("-1", into: .runSeed, &s)
     #expect(s.modal != nil && s.document.setup.seed == 0)

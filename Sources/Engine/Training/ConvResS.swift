@@ -13,13 +13,14 @@ public final class ConvResS: Denoiser {
   public let shape: ModelShape
   public let layout: ParameterLayout
   let C: Int, H: Int, W: Int, F: Int, Cd: Int, E: Int, rows: Int, blocks: Int
-  let t1w: Int, t1b: Int, t2w: Int, t2b: Int, emb: Int, inW: Int, inB: Int, outW: Int, outB: Int
+  let cond: Conditioning
+  let inW: Int, inB: Int, outW: Int, outB: Int
   let c1w: [Int], c1b: [Int], pw: [Int], pb: [Int], c2w: [Int], c2b: [Int]
 
   let acts = Scratch()
-  let xc: Int, temb: Int, t1: Int, t1s: Int, e: Int, af: Int, outc: Int, out: Int
+  let xc: Int, af: Int, outc: Int, out: Int
   let h: [Int], a: [Int], u: [Int], s: [Int], proj: [Int]
-  let scratch: Int, dA: Int, dU: Int, dH: Int, dOutC: Int, dE: Int, dProj: Int, dT: Int, dT1: Int
+  let scratch: Int, dA: Int, dU: Int, dH: Int, dOutC: Int, dE: Int, dProj: Int
   var labels: [Int32] = []
   var B = 0
 
@@ -34,11 +35,7 @@ public final class ConvResS: Denoiser {
     rows = shape.classes + 1
     blocks = shape.blocks
     var l = ParameterLayout()
-    t1w = l.add("cond1.w", [Cd, E])
-    t1b = l.add("cond1.b", [Cd])
-    t2w = l.add("cond2.w", [Cd, Cd])
-    t2b = l.add("cond2.b", [Cd])
-    emb = l.add("class.emb", [rows, Cd])
+    cond = Conditioning(E: E, Cd: Cd, rows: rows, layout: &l, acts: acts)
     inW = l.add("convIn.w", [F, C * 9])
     inB = l.add("convIn.b", [F])
     var c1w: [Int] = []
@@ -60,13 +57,9 @@ public final class ConvResS: Denoiser {
     outB = l.add("convOut.b", [C])
     layout = l
 
-    let (C, HW, F, Cd, E) = (C, H * W, F, Cd, E)
+    let (C, HW, F, Cd) = (C, H * W, F, Cd)
     let fmap: (Int) -> Int = { $0 * F * HW }
     xc = acts.add { $0 * C * HW }
-    temb = acts.add { $0 * E }
-    t1 = acts.add { $0 * Cd }
-    t1s = acts.add { $0 * Cd }
-    e = acts.add { $0 * Cd }
     let store = acts
     h = (0...blocks).map { _ in store.add(fmap) }
     a = (0..<blocks).map { _ in store.add(fmap) }
@@ -84,8 +77,6 @@ public final class ConvResS: Denoiser {
     dOutC = acts.add { $0 * C * HW }
     dE = acts.add { $0 * Cd }
     dProj = acts.add { $0 * F }
-    dT = acts.add { $0 * Cd }
-    dT1 = acts.add { $0 * Cd }
   }
 
   public func forward(
@@ -98,15 +89,8 @@ public final class ConvResS: Denoiser {
     let A = acts
     let HW = H * W
     let N = B * HW
-    // Conditioning vector e.
-    Layers.sinusoidalForward(out: A[temb], logSNR: logSNR, B: B, E: E)
-    Layers.linearForward(
-      out: A[t1], inp: A[temb], weight: P + t1w, bias: P + t1b, B: B, C: E, OC: Cd)
-    Layers.siluForward(out: A[t1s], inp: A[t1], N: B * Cd)
-    Layers.linearForward(
-      out: A[e], inp: A[t1s], weight: P + t2w, bias: P + t2b, B: B, C: Cd, OC: Cd)
-    Layers.embeddingForward(
-      out: A[e], labels: yIn, table: P + emb, B: B, C: Cd, rows: rows, accumulate: true)
+    cond.forward(P: P, A: A, logSNR: logSNR, labels: yIn, B: B)
+    let e = cond.e
     // Image path, (channels, batch, pixels) layout.
     Layers.swapLeadingAxes(out: A[xc], inp: xIn, A: B, B: C, P: HW)
     Layers.conv3x3Forward(
@@ -161,19 +145,10 @@ public final class ConvResS: Denoiser {
         weight: P + c2w[k], scratch: A[scratch], B: B, C: F, H: H, W: W, OC: F,
         accumulateInput: false)
       Layers.siluBackward(dinp: A[dU], inp: A[u[k]], dout: A[dA], N: n, accumulate: false)
-      // u = conv1(a) + proj broadcast: dproj[b, c] = Σ_pixels dU[c, b, :].
-      let du = A[dU]
-      let dp = A[dProj]
-      for c in 0..<F {
-        for b in 0..<B {
-          let row = du + (c * B + b) * HW
-          var sum: Float = 0
-          for i in 0..<HW { sum += row[i] }
-          dp[b * F + c] = sum
-        }
-      }
+      // u = conv1(a) + proj broadcast over the pixels.
+      Layers.perChannelSums(dv: A[dProj], du: A[dU], F: F, B: B, P: HW)
       Layers.linearBackward(
-        dinp: A[dE], dweight: G + pw[k], dbias: G + pb[k], dout: A[dProj], inp: A[e],
+        dinp: A[dE], dweight: G + pw[k], dbias: G + pb[k], dout: A[dProj], inp: A[cond.e],
         weight: P + pw[k], B: B, C: Cd, OC: F)
       Layers.conv3x3Backward(
         dinp: A[dA], dweight: G + c1w[k], dbias: G + c1b[k], dout: A[dU], inp: A[a[k]],
@@ -184,18 +159,6 @@ public final class ConvResS: Denoiser {
     Layers.conv3x3Backward(
       dinp: nil, dweight: G + inW, dbias: G + inB, dout: A[dH], inp: A[xc], weight: P + inW,
       scratch: A[scratch], B: B, C: C, H: H, W: W, OC: F)
-    // e = cond2(SiLU(cond1(temb))) + E[y].
-    labels.withUnsafeBufferPointer { y in
-      Layers.embeddingBackward(dtable: G + emb, labels: y.baseAddress!, dout: A[dE], B: B, C: Cd)
-    }
-    A[dT].update(repeating: 0, count: B * Cd)
-    Layers.linearBackward(
-      dinp: A[dT], dweight: G + t2w, dbias: G + t2b, dout: A[dE], inp: A[t1s], weight: P + t2w,
-      B: B, C: Cd, OC: Cd)
-    A[dT1].update(repeating: 0, count: B * Cd)
-    Layers.siluBackward(dinp: A[dT1], inp: A[t1], dout: A[dT], N: B * Cd)
-    Layers.linearBackward(
-      dinp: nil, dweight: G + t1w, dbias: G + t1b, dout: A[dT1], inp: A[temb], weight: P + t1w,
-      B: B, C: E, OC: Cd)
+    cond.backward(P: P, G: G, A: A, dE: A[dE], labels: labels, B: B)
   }
 }

@@ -18,6 +18,9 @@ public struct ModelShape: Codable, Sendable, Equatable {
   public var convChannels: Int = 64
   public var conditioning: Int = 128
   public var blocks: Int = 4
+  /// UNet-S channels at its three levels, H/2, H/4 and H/8 (32, 64, 128); it shares
+  /// `conditioning` and `embedding` with ConvRes-S.
+  public var unetChannels: [Int] = [32, 64, 128]
 
   public init(kind: ModelKind, channels: Int, height: Int, width: Int, classes: Int) {
     self.kind = kind
@@ -63,6 +66,7 @@ public func makeDenoiser(_ shape: ModelShape) -> any Denoiser {
   switch shape.kind {
   case .mlpS: return MLPS(shape)
   case .convResS: return ConvResS(shape)
+  case .unetS: return UNetS(shape)
   }
 }
 

@@ -176,7 +176,8 @@ extension RunSummary {
     var prototype = RunSummary(
       config: config, steps: 0, batch: 0, trainSeconds: 0, examplesPerSecond: 0, finalLoss: 0,
       lossByLogSNR: [LossBins.Row(logSNRLow: 0, logSNRHigh: 0, meanLoss: 0, examples: 0)],
-      frechetDistance: 0, trainingDataFrechetDistance: 0, copyRate: 0, completed: true)
+      frechetDistance: 0, trainingDataFrechetDistance: 0, copyRate: 0, completed: true,
+      blasCore: "")
     prototype.heldOutErrorByLogSNR = [HeldOutScore.Point(logSNR: 0, error: 0)]
     prototype.heldOutBitsPerDim = 0
     prototype.heldOutBound = VDMBound.Terms(
@@ -245,7 +246,7 @@ extension RunSummary: Equatable {
       && same(a.finalLoss, b.finalLoss) && a.lossByLogSNR == b.lossByLogSNR
       && same(a.frechetDistance, b.frechetDistance)
       && same(a.trainingDataFrechetDistance, b.trainingDataFrechetDistance)
-      && same(a.copyRate, b.copyRate) && a.completed == b.completed
+      && same(a.copyRate, b.copyRate) && a.completed == b.completed && a.blasCore == b.blasCore
       && a.heldOutErrorByLogSNR == b.heldOutErrorByLogSNR
       && same(a.heldOutBitsPerDim, b.heldOutBitsPerDim) && a.heldOutBound == b.heldOutBound
   }

@@ -202,6 +202,7 @@ extension ModelKind {
     switch self {
     case .mlpS: return 32
     case .convResS: return nil
+    case .unetS: return nil
     }
   }
 
@@ -217,6 +218,7 @@ extension ModelKind {
     switch self {
     case .mlpS: return 500
     case .convResS: return 32
+    case .unetS: return 32
     }
   }
 }

@@ -65,6 +65,9 @@ public struct RunSummary: Codable, Sendable {
   /// schedules, b and objectives (``VDMBound``); its terms are ``heldOutBound``.
   public var heldOutBitsPerDim: Double? = nil
   public var heldOutBound: VDMBound.Terms? = nil
+  /// The OpenBLAS core the run's sgemm used and how it was chosen (``BLASCore/description``);
+  /// nil in summaries written before it was recorded.
+  public var blasCore: String? = nil
 }
 
 /// One training run: the engine behind `schedtui train`, the explorer's training screen and
@@ -430,7 +433,7 @@ public final class TrainingRun {
         ? .nan : recentLosses.reduce(0, +) / Double(recentLosses.count),
       lossByLogSNR: bins.rows, frechetDistance: fid, trainingDataFrechetDistance: floor,
       copyRate: copyRate,
-      completed: completed)
+      completed: completed, blasCore: BLASCore.description)
   }
 
   func saveCheckpoint() throws {

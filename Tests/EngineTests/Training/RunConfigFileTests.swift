@@ -273,7 +273,7 @@ import Testing
     c.resolution = 64
     #expect(throws: FieldError(
       field: "--model", value: "mlp-s at 64×64",
-      allowed: "mlp-s up to 32 pixels; convres-s at any resolution", source: .commandLine)) {
+      allowed: "mlp-s up to 32 pixels; convres-s at any resolution; unet-s at any resolution", source: .commandLine)) {
       try c.validate()
     }
     c.model = .convResS

@@ -15,13 +15,13 @@ import Testing
     #expect(result.worstRelative < 2e-2)
   }
 
-  func check(_ model: any Denoiser, B: Int) -> GradientCheck {
+  func check(_ model: any Denoiser, B: Int, scale: Double = 0.5) -> GradientCheck {
     var rng = SplitMixForTests(seed: 11)
     let D = model.shape.pixels
     let x = rng.values(B * D)
     let logSNR = (0..<B).map { _ in Float((rng.nextUnit() * 2 - 1) * 10) }
     let labels = (0..<B).map { Int32($0 % (model.shape.classes + 1)) }  // includes "no class"
-    let p0 = rng.values(model.layout.count, scale: 0.5)
+    let p0 = rng.values(model.layout.count, scale: scale)
     func forward(_ p: [Float]) -> [Float] {
       let out = model.forward(params: p, x: x, logSNR: logSNR, labels: labels, B: B)
       return Array(UnsafeBufferPointer(start: out, count: B * D))

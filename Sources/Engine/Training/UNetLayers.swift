@@ -1,0 +1,242 @@
+// The layers UNet-S adds to the convolution and linear layers: pixel folding (space to depth and
+// back), 2×2 average pooling, nearest-neighbour up-sampling, channel concatenation, the 1×1
+// convolution of a residual block that changes width, and the per-channel sums that carry a
+// conditioning projection's gradient. All work on the (channels, batch, H, W) layout the
+// convolutions use. Backward functions ACCUMULATE (+=), as in Layers.swift.
+
+extension Layers {
+  // MARK: - Pixel folding
+
+  /// out (4C, B, H/2, W/2) = each 2×2 block of inp (C, B, H, W) folded into four channels:
+  /// out[4c + 2·dy + dx, b, y, x] = inp[c, b, 2y + dy, 2x + dx] (simple diffusion's stem, and
+  /// PyTorch's `pixel_unshuffle` channel order). H and W are even.
+  public static func spaceToDepthForward(
+    out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, C: Int, B: Int, H: Int, W: Int
+  ) {
+    foldWalk(C: C, B: B, H: H, W: W) { folded, plain in out[folded] = inp[plain] }
+  }
+
+  /// Backward of ``spaceToDepthForward(out:inp:C:B:H:W:)``: dinp += unfold(dout).
+  public static func spaceToDepthBackward(
+    dinp: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>, C: Int, B: Int, H: Int, W: Int
+  ) {
+    foldWalk(C: C, B: B, H: H, W: W) { folded, plain in dinp[plain] += dout[folded] }
+  }
+
+  /// out (C, B, H, W) = the inverse of ``spaceToDepthForward(out:inp:C:B:H:W:)`` applied to
+  /// inp (4C, B, H/2, W/2): the output head's `pixel_shuffle`.
+  public static func depthToSpaceForward(
+    out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, C: Int, B: Int, H: Int, W: Int
+  ) {
+    foldWalk(C: C, B: B, H: H, W: W) { folded, plain in out[plain] = inp[folded] }
+  }
+
+  /// Backward of ``depthToSpaceForward(out:inp:C:B:H:W:)``: dinp += fold(dout).
+  public static func depthToSpaceBackward(
+    dinp: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>, C: Int, B: Int, H: Int, W: Int
+  ) {
+    foldWalk(C: C, B: B, H: H, W: W) { folded, plain in dinp[folded] += dout[plain] }
+  }
+
+  /// Calls `body(folded, plain)` for every pixel: its index in the folded (4C, B, H/2, W/2)
+  /// tensor and in the plain (C, B, H, W) one. The four functions above are this one walk.
+  @inline(__always)
+  static func foldWalk(C: Int, B: Int, H: Int, W: Int, _ body: (Int, Int) -> Void) {
+    precondition(H % 2 == 0 && W % 2 == 0, "pixel folding needs even sides, got \(H)×\(W)")
+    let (h, w) = (H / 2, W / 2)
+    for c in 0..<C {
+      for k in 0..<4 {
+        let (dy, dx) = (k / 2, k % 2)
+        for b in 0..<B {
+          let folded = ((c * 4 + k) * B + b) * h * w
+          let plain = (c * B + b) * H * W
+          for y in 0..<h {
+            for x in 0..<w {
+              body(folded + y * w + x, plain + (2 * y + dy) * W + 2 * x + dx)
+            }
+          }
+        }
+      }
+    }
+  }
+
+  // MARK: - Down- and up-sampling
+
+  /// out (planes, H/2, W/2) = the mean of each 2×2 block of inp (planes, H, W); planes = C·B.
+  public static func avgPool2Forward(
+    out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, planes: Int, H: Int, W: Int
+  ) {
+    let (h, w) = (H / 2, W / 2)
+    for p in 0..<planes {
+      let src = inp + p * H * W
+      let dst = out + p * h * w
+      for y in 0..<h {
+        let r0 = src + 2 * y * W
+        let r1 = r0 + W
+        for x in 0..<w {
+          dst[y * w + x] = 0.25 * (r0[2 * x] + r0[2 * x + 1] + r1[2 * x] + r1[2 * x + 1])
+        }
+      }
+    }
+  }
+
+  /// Backward of ``avgPool2Forward(out:inp:planes:H:W:)``: each input pixel gets a quarter of
+  /// its block's dout, dinp += dout/4.
+  public static func avgPool2Backward(
+    dinp: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>, planes: Int, H: Int, W: Int
+  ) {
+    let (h, w) = (H / 2, W / 2)
+    for p in 0..<planes {
+      let dst = dinp + p * H * W
+      let src = dout + p * h * w
+      for y in 0..<h {
+        let r0 = dst + 2 * y * W
+        let r1 = r0 + W
+        for x in 0..<w {
+          let g = 0.25 * src[y * w + x]
+          r0[2 * x] += g
+          r0[2 * x + 1] += g
+          r1[2 * x] += g
+          r1[2 * x + 1] += g
+        }
+      }
+    }
+  }
+
+  /// out (planes, 2h, 2w) = inp (planes, h, w) with each pixel repeated over a 2×2 block
+  /// (nearest neighbour).
+  public static func upsample2Forward(
+    out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, planes: Int, h: Int, w: Int
+  ) {
+    let W = 2 * w
+    for p in 0..<planes {
+      let src = inp + p * h * w
+      let dst = out + p * 4 * h * w
+      for y in 0..<h {
+        let r0 = dst + 2 * y * W
+        let r1 = r0 + W
+        for x in 0..<w {
+          let v = src[y * w + x]
+          r0[2 * x] = v
+          r0[2 * x + 1] = v
+          r1[2 * x] = v
+          r1[2 * x + 1] = v
+        }
+      }
+    }
+  }
+
+  /// Backward of ``upsample2Forward(out:inp:planes:h:w:)``: dinp += the sum of each 2×2 block
+  /// of dout.
+  public static func upsample2Backward(
+    dinp: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>, planes: Int, h: Int, w: Int
+  ) {
+    let W = 2 * w
+    for p in 0..<planes {
+      let src = dout + p * 4 * h * w
+      let dst = dinp + p * h * w
+      for y in 0..<h {
+        let r0 = src + 2 * y * W
+        let r1 = r0 + W
+        for x in 0..<w {
+          dst[y * w + x] += r0[2 * x] + r0[2 * x + 1] + r1[2 * x] + r1[2 * x + 1]
+        }
+      }
+    }
+  }
+
+  // MARK: - Concatenation
+
+  /// out (C1 + C2, N) = [a (C1, N); b (C2, N)]: channels are outermost, so this is two copies.
+  public static func concatChannelsForward(
+    out: UnsafeMutablePointer<Float>, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
+    C1: Int, C2: Int, N: Int
+  ) {
+    out.update(from: a, count: C1 * N)
+    (out + C1 * N).update(from: b, count: C2 * N)
+  }
+
+  /// Backward of ``concatChannelsForward(out:a:b:C1:C2:N:)``: da += dout's first C1 channels,
+  /// db += the rest.
+  public static func concatChannelsBackward(
+    da: UnsafeMutablePointer<Float>, db: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>,
+    C1: Int, C2: Int, N: Int
+  ) {
+    addInto(da, dout, C1 * N)
+    addInto(db, dout + C1 * N, C2 * N)
+  }
+
+  /// y += x over n values (8 lanes at a time in release builds).
+  static func addInto(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ n: Int) {
+    parallelRanges(n) { lo, hi in
+      var i = lo
+      #if !DEBUG
+        while i + 8 <= hi {
+          store8(load8(y, i) + load8(x, i), y, i)
+          i += 8
+        }
+      #endif
+      while i < hi {
+        y[i] += x[i]
+        i += 1
+      }
+    }
+  }
+
+  // MARK: - 1×1 convolution
+
+  /// out (OC, N) = weight (OC, C) · inp (C, N) + bias (OC): a 1×1 convolution over the N = B·H·W
+  /// pixels, one sgemm. With `accumulate`, added to out.
+  public static func conv1x1Forward(
+    out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+    bias: UnsafePointer<Float>, N: Int, C: Int, OC: Int, accumulate: Bool = false
+  ) {
+    BLAS.sgemm(
+      transA: false, transB: false, m: OC, n: N, k: C, a: weight, lda: C, b: inp, ldb: N,
+      beta: accumulate ? 1 : 0, c: out, ldc: N)
+    for o in 0..<OC {
+      let row = out + o * N
+      let v = bias[o]
+      for i in 0..<N { row[i] += v }
+    }
+  }
+
+  /// Backward of ``conv1x1Forward(out:inp:weight:bias:N:C:OC:accumulate:)``: dout is (OC, N).
+  /// Accumulates dinp (C, N) += Wᵀ · dout, dweight (OC, C) += dout · inpᵀ, dbias += Σ dout.
+  public static func conv1x1Backward(
+    dinp: UnsafeMutablePointer<Float>, dweight: UnsafeMutablePointer<Float>,
+    dbias: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>, inp: UnsafePointer<Float>,
+    weight: UnsafePointer<Float>, N: Int, C: Int, OC: Int
+  ) {
+    BLAS.sgemm(
+      transA: true, transB: false, m: C, n: N, k: OC, a: weight, lda: C, b: dout, ldb: N,
+      beta: 1, c: dinp, ldc: N)
+    BLAS.sgemm(
+      transA: false, transB: true, m: OC, n: C, k: N, a: dout, lda: N, b: inp, ldb: N,
+      beta: 1, c: dweight, ldc: C)
+    for o in 0..<OC {
+      let row = dout + o * N
+      var sum: Float = 0
+      for i in 0..<N { sum += row[i] }
+      dbias[o] += sum
+    }
+  }
+
+  // MARK: - Per-channel conditioning
+
+  /// dv (B, F) = Σ over the P pixels of du (F, B, P): the gradient of a per-example,
+  /// per-channel vector that ``addPerChannelSiLUForward(s:u:v:F:B:P:)`` broadcast over pixels.
+  /// Overwrites dv.
+  public static func perChannelSums(
+    dv: UnsafeMutablePointer<Float>, du: UnsafePointer<Float>, F: Int, B: Int, P: Int
+  ) {
+    for c in 0..<F {
+      for b in 0..<B {
+        let row = du + (c * B + b) * P
+        var sum: Float = 0
+        for i in 0..<P { sum += row[i] }
+        dv[b * F + c] = sum
+      }
+    }
+  }
+}

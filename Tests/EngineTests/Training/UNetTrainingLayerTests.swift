@@ -1,0 +1,201 @@
+@testable import Engine
+import Foundation
+import TestSupport
+import Testing
+
+/// UNet-S's layers against finite differences (the file name keeps them in scripts/test's
+/// release step, which filters on "TrainingLayerTests").
+@Suite struct UNetTrainingLayerTests {
+  func report(_ name: String, _ check: GradientCheck) {
+    print(
+      "gradient check \(name): \(check.checked) values, largest relative difference "
+        + "\(check.worstRelative)")
+    #expect(check.worstRelative < 2e-2, "\(name): \(check.worstRelative)")
+  }
+
+  /// A gradient check of a layer y = f(x) whose backward accumulates into dinp.
+  func checkLayer(
+    _ name: String, inputs: Int, outputs: Int,
+    forward: @escaping (UnsafeMutablePointer<Float>, UnsafePointer<Float>) -> Void,
+    backward: @escaping (UnsafeMutablePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>)
+      -> Void
+  ) {
+    var rng = SplitMixForTests(seed: 21)
+    let p = rng.values(inputs)
+    let check = GradientCheck(
+      parameters: p,
+      forward: { p in
+        var out = [Float](repeating: 0, count: outputs)
+        p.withUnsafeBufferPointer { forward(&out, $0.baseAddress!) }
+        return out
+      },
+      backward: { p, r in
+        // Start from ones: backward must add, not overwrite.
+        let grads = [Float](repeating: 1, count: p.count).withCopy { G in
+          p.withUnsafeBufferPointer { backward(G, r, $0.baseAddress!) }
+        }
+        return grads.map { $0 - 1 }
+      })
+    report(name, check)
+  }
+
+  @Test("pixel folding and unfolding: gradients match, and unfold(fold(x)) is x")
+  func folding() {
+    let (C, B, H, W) = (2, 2, 4, 6)
+    let n = C * B * H * W
+    checkLayer(
+      "space to depth", inputs: n, outputs: n,
+      forward: { Layers.spaceToDepthForward(out: $0, inp: $1, C: C, B: B, H: H, W: W) },
+      backward: { g, r, _ in
+        Layers.spaceToDepthBackward(dinp: g, dout: r, C: C, B: B, H: H, W: W)
+      })
+    checkLayer(
+      "depth to space", inputs: n, outputs: n,
+      forward: { Layers.depthToSpaceForward(out: $0, inp: $1, C: C, B: B, H: H, W: W) },
+      backward: { g, r, _ in
+        Layers.depthToSpaceBackward(dinp: g, dout: r, C: C, B: B, H: H, W: W)
+      })
+    var rng = SplitMixForTests(seed: 22)
+    let x = rng.values(n)
+    var folded = [Float](repeating: 0, count: n)
+    var back = [Float](repeating: 0, count: n)
+    Layers.spaceToDepthForward(out: &folded, inp: x, C: C, B: B, H: H, W: W)
+    Layers.depthToSpaceForward(out: &back, inp: folded, C: C, B: B, H: H, W: W)
+    #expect(back == x)
+    // PyTorch's pixel_unshuffle order: channel 4c + 2·dy + dx holds pixel (2y + dy, 2x + dx).
+    #expect(folded[((0 * 4 + 3) * B + 1) * 2 * 3 + 1 * 3 + 2] == x[(0 * B + 1) * H * W + 3 * W + 5])
+  }
+
+  @Test("2×2 average pooling and nearest up-sampling: gradients match")
+  func sampling() {
+    let (planes, H, W) = (3, 4, 6)
+    checkLayer(
+      "avgpool 2×2", inputs: planes * H * W, outputs: planes * H * W / 4,
+      forward: { Layers.avgPool2Forward(out: $0, inp: $1, planes: planes, H: H, W: W) },
+      backward: { g, r, _ in
+        Layers.avgPool2Backward(dinp: g, dout: r, planes: planes, H: H, W: W)
+      })
+    checkLayer(
+      "upsample 2×", inputs: planes * H * W, outputs: planes * H * W * 4,
+      forward: { Layers.upsample2Forward(out: $0, inp: $1, planes: planes, h: H, w: W) },
+      backward: { g, r, _ in
+        Layers.upsample2Backward(dinp: g, dout: r, planes: planes, h: H, w: W)
+      })
+  }
+
+  @Test("channel concatenation: each part gets its own gradient")
+  func concat() {
+    let (C1, C2, N) = (2, 3, 5)
+    checkLayer(
+      "concat", inputs: (C1 + C2) * N, outputs: (C1 + C2) * N,
+      forward: { Layers.concatChannelsForward(out: $0, a: $1, b: $1 + C1 * N, C1: C1, C2: C2, N: N) },
+      backward: { g, r, _ in
+        Layers.concatChannelsBackward(da: g, db: g + C1 * N, dout: r, C1: C1, C2: C2, N: N)
+      })
+  }
+
+  @Test("1×1 convolution: gradients of input, weight and bias match")
+  func conv1x1() {
+    let (N, C, OC) = (7, 3, 4)
+    let (nIn, nW) = (C * N, OC * C)
+    checkLayer(
+      "conv1x1", inputs: nIn + nW + OC, outputs: OC * N,
+      forward: { out, p in
+        Layers.conv1x1Forward(
+          out: out, inp: p, weight: p + nIn, bias: p + nIn + nW, N: N, C: C, OC: OC)
+      },
+      backward: { g, r, p in
+        Layers.conv1x1Backward(
+          dinp: g, dweight: g + nIn, dbias: g + nIn + nW, dout: r, inp: p, weight: p + nIn,
+          N: N, C: C, OC: OC)
+      })
+  }
+
+  @Test("a UNet-S block that changes width (1×1 skip): every gradient matches, e included")
+  func block() {
+    let (Ci, Co, h, w, Cd, B) = (2, 3, 4, 4, 3, 2)
+    var layout = ParameterLayout()
+    let acts = Scratch()
+    let block = UNetBlock("b", Ci: Ci, Co: Co, h: h, w: w, Cd: Cd, layout: &layout, acts: acts)
+    #expect(block.skip != nil)
+    let (nIn, nE, nP) = (Ci * B * h * w, B * Cd, layout.count)
+    let work = (0..<3).map { _ in Tensor([B * block.workPerExample]) }
+    let dProj = Tensor([B * Co])
+    let scratch = Tensor([block.convScratch])
+    acts.grow(B)
+    // p = [inp | e | parameters]
+    checkLayer(
+      "UNet block", inputs: nIn + nE + nP, outputs: Co * B * h * w,
+      forward: { out, p in
+        block.forward(P: p + nIn + nE, A: acts, inp: p, e: p + nIn, scratch: scratch.data, B: B)
+        out.update(from: acts[block.out], count: Co * B * h * w)
+      },
+      backward: { g, r, p in
+        block.forward(P: p + nIn + nE, A: acts, inp: p, e: p + nIn, scratch: scratch.data, B: B)
+        block.backward(
+          P: p + nIn + nE, G: g + nIn + nE, A: acts, inp: p, e: p + nIn, dout: r, dinp: g,
+          dE: g + nIn, work: (work[0].data, work[1].data, work[2].data, dProj.data),
+          scratch: scratch.data, B: B)
+      })
+  }
+}
+
+@Suite struct UNetTrainingModelTests {
+  @Test("UNet-S (tiny, 8×8, 2 channels): every parameter's gradient matches finite differences")
+  func gradients() {
+    var shape = ModelShape(kind: .unetS, channels: 2, height: 8, width: 8, classes: 2)
+    shape.unetChannels = [2, 3, 4]
+    shape.conditioning = 4
+    shape.embedding = 4
+    let model = UNetS(shape)
+    // Smaller weights than the shallower models' 0.5: through seven blocks, float32 rounding in
+    // the finite differences of the smallest gradients came within 2e-2 at 0.5.
+    let result = TrainingModelGradientTests().check(model, B: 2, scale: 0.3)
+    print(
+      "gradient check UNet-S: \(result.checked) values, largest relative difference "
+        + "\(result.worstRelative)")
+    #expect(result.checked == model.layout.count)
+    #expect(result.worstRelative < 2e-2)
+  }
+
+  /// Changes the process-wide BLAS thread count, which would change the arithmetic of any
+  /// training test running beside it (Swift Testing runs suites in parallel): so it runs only
+  /// when asked, alone: `SCHEDTUI_THREAD_TESTS=1 swift test --filter UNetTrainingModelTests`.
+  @Test(
+    "UNet-S: a fixed seed gives the same losses on 1 and 2 threads, bit for bit",
+    .enabled(if: ProcessInfo.processInfo.environment["SCHEDTUI_THREAD_TESTS"] != nil))
+  func threads() throws {
+    func losses(threads: Int) throws -> [Double] {
+      let saved = BLAS.threads
+      BLAS.threads = threads
+      defer { BLAS.threads = saved }
+      var c = tinyConfig(steps: 4, seed: 5)
+      c.model = .unetS
+      c.resolution = 16
+      let data = try Dataset.digits(resolution: 16)
+      var shape = c.modelShape(for: data)
+      shape.unetChannels = [4, 8, 8]
+      shape.conditioning = 8
+      let t = try Trainer(config: c, dataset: data, shape: shape)
+      return (0..<3).map { _ in t.step().loss }
+    }
+    let one = try losses(threads: 1)
+    let two = try losses(threads: 2)
+    #expect(one == two)
+  }
+
+  @Test("UNet-S at 64×64 RGB has the hand-counted parameters")
+  func referenceSize() {
+    let model = UNetS(ModelShape(kind: .unetS, channels: 3, height: 64, width: 64, classes: 10))
+    func block(_ ci: Int, _ co: Int) -> Int {
+      co * ci * 9 + co + co * 128 + co + co * co * 9 + co + (ci == co ? 0 : co * ci + co)
+    }
+    // cond 64·128+128 + 128·128+128, class 11·128, stem 32·12·9+32, six blocks, head 12·32·9+12.
+    let count =
+      64 * 128 + 128 + 128 * 128 + 128 + 11 * 128 + 32 * 12 * 9 + 32
+      + block(32, 32) + block(32, 64) + block(64, 128) + block(128, 128) + block(192, 64)
+      + block(96, 32) + 12 * 32 * 9 + 12
+    #expect(model.layout.count == count)
+    print("UNet-S parameters at 64×64 RGB: \(model.layout.count)")
+  }
+}
