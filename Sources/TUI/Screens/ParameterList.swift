@@ -61,6 +61,8 @@ func adjust(_ state: inout AppState, _ field: Field, steps: Int, coarse: Bool) {
   case .zeroTerminalSNR: d.current.spec.zeroTerminalSNR.toggle()
   case .runData, .runModel, .runPrediction, .runWeighting, .runSampler:
     field.cycle(&d.setup, by: steps)
+  case .runTSampling:
+    field.cycleText(&d.setup, by: steps)
   case .cursorT:
     moveCursor(&state, steps: steps, coarse: coarse)
     return
