@@ -249,3 +249,20 @@ extension NoiseProcess {
     return Double.exp(-z * z / 2) / (std * (2 * Double.pi).squareRoot())
   }
 }
+
+/// Stored by its canonical ``TimestepSampling/name`` (summary.json, checkpoints, sweep.json), the
+/// same text a user types, so a file reads back through the same refusals.
+extension TimestepSampling: Codable {
+  public init(from decoder: any Decoder) throws {
+    let text = try decoder.singleValueContainer().decode(String.self)
+    do { self = try TimestepSampling(parsing: text) } catch {
+      throw DecodingError.dataCorrupted(
+        .init(codingPath: decoder.codingPath, debugDescription: "\(error)"))
+    }
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.singleValueContainer()
+    try c.encode(name)
+  }
+}

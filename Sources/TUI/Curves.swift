@@ -11,10 +11,13 @@ public struct CurveSet: Sendable {
   public var logSNR: [(x: Double, y: Double)]
   /// logSNR(t) at b = 1 (nil when b = 1): the scaled curve is this one moved by 2·log b.
   public var unscaledLogSNR: [(x: Double, y: Double)]?
-  /// The density of logSNR when t ~ U(0, 1): x = logSNR, y = p(logSNR).
+  /// The density of logSNR under ``sampling`` (t ~ U(0, 1) by default): x = logSNR,
+  /// y = p(logSNR).
   public var density: [(x: Double, y: Double)]
   /// The setting's b, which the flow velocity's weighting depends on.
   public var inputScale: Double
+  /// How training draws its noise levels, which ``density`` is the density of.
+  public var sampling: TimestepSampling = .uniform
 }
 
 /// Samples settings into curves.
@@ -24,10 +27,13 @@ public enum Curves {
 
   /// `samples + 1` evenly spaced points of each curve of `setting` (nil if it is invalid).
   ///
-  /// The density is Schedules' analytic p(λ) = 1 / |dλ/dt| at each sampled t, placed at the
-  /// scaled λ (b shifts the whole density by 2·log b). Where γ is clipped it is 0 (that stretch
-  /// is a point mass, reported by ``Schedules/Schedule/clippedMass``).
-  public static func sample(_ setting: Setting, samples: Int) -> CurveSet? {
+  /// The density is Schedules' exact p(λ) under `sampling` at each sampled t, placed at the
+  /// scaled λ: p_t(t)/|dλ/dt| when t is drawn (1/|dλ/dt| for uniform, and b shifts the whole
+  /// density by 2·log b), the Gaussian in λ for lognormal (which b does not move). Where γ is
+  /// clipped it is 0 (that stretch is a point mass, ``Schedules/NoiseProcess/clippedMass(sampling:)``).
+  public static func sample(
+    _ setting: Setting, samples: Int, sampling: TimestepSampling = .uniform
+  ) -> CurveSet? {
     guard let process = try? setting.process() else { return nil }
     let schedule = process.schedule
     let n = max(samples, 2)
@@ -46,7 +52,7 @@ public enum Curves {
       gamma.append((t, schedule.gamma(t)))
       let base = schedule.logSNR(t)
       logSNR.append((t, base + shift))
-      density.append((base + shift, schedule.logSNRDensity(atT: t)))
+      density.append((base + shift, process.logSNRDensity(atT: t, sampling: sampling)))
       if scaled {
         unscaled.append((t, base))
         equivalent.append((t, process.equivalentGammaAtUnitScale(t)))
@@ -55,7 +61,17 @@ public enum Curves {
     return CurveSet(
       gamma: gamma, equivalentGamma: scaled ? equivalent : nil,
       logSNR: logSNR, unscaledLogSNR: scaled ? unscaled : nil, density: density,
-      inputScale: setting.inputScale)
+      inputScale: setting.inputScale, sampling: sampling)
+  }
+
+  /// How a density's title names the sampling: `t ~ U(0,1)`, `t ~ logit-normal:0:1`,
+  /// `λ ~ lognormal:-1.2:1.2` (λ itself is drawn there).
+  public static func samplingText(_ sampling: TimestepSampling) -> String {
+    switch sampling {
+    case .uniform: return "t ~ U(0,1)"
+    case .logNormal: return "λ ~ " + sampling.name
+    default: return "t ~ " + sampling.name
+    }
   }
 
   /// The logSNR range the plots show for `sets`: the curves' logSNR over t ∈ [0.01, 0.99] (the

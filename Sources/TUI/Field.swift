@@ -10,7 +10,7 @@ public enum Field: Sendable, Hashable {
   case previewGamma, cursorT, previewImage, previewResolutions
   /// Training screen only: the run's settings (Setup.swift).
   case runData, runResolution, runModel, runPrediction, runWeighting, runSteps, runBatch
-  case runLearningRate, runSeed, runSampler, runSampleSteps, runGuidance
+  case runLearningRate, runSeed, runSampler, runSampleSteps, runGuidance, runTSampling
 
   /// The rows of the schedule screen's parameter list for `family`: the family's own parameters
   /// between the shared ones (Algorithm 1's for cosine/sigmoid, diffusers' for DDPM, …).
@@ -69,7 +69,7 @@ public enum Field: Sendable, Hashable {
     case .previewResolutions: return "resolutions"
     case .runSampleSteps: return "sample steps"
     case .runData, .runResolution, .runModel, .runPrediction, .runWeighting, .runSteps, .runBatch,
-      .runLearningRate, .runSeed, .runSampler, .runGuidance:
+      .runLearningRate, .runSeed, .runSampler, .runGuidance, .runTSampling:
       // The settings table names the run's settings, so the engine's errors use the same labels.
       return setting!.label
     }
@@ -90,7 +90,8 @@ public enum Field: Sendable, Hashable {
       // Both names of the objective's cases are accepted; the raw ones are what files hold.
       return (choices ?? []).map { $0.raw == $0.shown ? $0.raw : "\($0.raw) (\($0.shown))" }
         .joined(separator: ", ")
-    case .runResolution, .runSteps, .runBatch, .runLearningRate, .runSeed, .runGuidance:
+    case .runResolution, .runSteps, .runBatch, .runLearningRate, .runSeed, .runGuidance,
+      .runTSampling:
       return setting!.allowed
     case .runSampleSteps: return "a whole number in \(TrainingLimits.sampleSteps.text)"
     default: return "a number"
@@ -162,7 +163,7 @@ public enum Field: Sendable, Hashable {
     case .runSeed: return .add(fine: 1, coarse: 10)
     case .runGuidance: return .add(fine: 0.25, coarse: 1)
     case .family, .normalize, .previewImage, .previewResolutions, .runData,
-      .runModel, .runPrediction, .runWeighting, .runSampler:
+      .runModel, .runPrediction, .runWeighting, .runSampler, .runTSampling:
       return .add(fine: 1, coarse: 1)
     }
   }

@@ -2,7 +2,8 @@ import Foundation
 import Schedules
 
 /// The explorer's three plots as a figure for papers and notes (the paper's Figures 3 and 5):
-/// γ(t), logSNR(t) and the density of logSNR under t ~ U(0, 1), side by side, with axes, ticks,
+/// γ(t), logSNR(t) and the density of logSNR under training's t-sampling (t ~ U(0, 1) unless
+/// told), side by side, with axes, ticks,
 /// a shared legend below, for any number of settings. Drawn once as layout against
 /// ``FigureCanvas``, then written as SVG (``svg(_:width:height:)``) or rasterised
 /// (``raster(_:width:height:)``, 1-bit text from ``FigureFont``, anti-aliased lines).
@@ -25,12 +26,13 @@ public enum Figure {
 
   /// Draws the figure onto `canvas` of `width × height`.
   static func layout(
-    _ entries: [Entry], width: Double, height: Double, on canvas: inout some FigureCanvas
+    _ entries: [Entry], width: Double, height: Double, sampling: TimestepSampling = .uniform,
+    on canvas: inout some FigureCanvas
   ) {
     let black = Color(0, 0, 0)
     let grey = Color(120, 120, 120)
     canvas.rect(x: 0, y: 0, width: width, height: height, fill: Color(255, 255, 255))
-    let sampled = entries.compactMap { e in Curves.sample(e.setting, samples: 600).map { (e, $0) } }
+    let sampled = entries.compactMap { e in Curves.sample(e.setting, samples: 600, sampling: sampling).map { (e, $0) } }
     // The legend: rows of swatch + name under the panels.
     let legendColumns = max(1, Int(width / 330))
     let legendRows = (sampled.count + legendColumns - 1) / legendColumns
@@ -47,7 +49,7 @@ public enum Figure {
         \.logSNR
       ),
       (
-        "density of logSNR, t ~ U(0,1)",
+        "density of logSNR, \(Curves.samplingText(sampling))",
         Axis(name: "logSNR", lower: range.lowerBound, upper: range.upperBound, maxTicks: 9),
         Axis(name: "p", lower: 0, upper: densityTop, maxTicks: 5), \.density
       ),
@@ -99,16 +101,20 @@ public enum Figure {
   }
 
   /// The figure as an SVG document.
-  public static func svg(_ entries: [Entry], width: Int = 1500, height: Int = 480) -> String {
+  public static func svg(
+    _ entries: [Entry], width: Int = 1500, height: Int = 480, sampling: TimestepSampling = .uniform
+  ) -> String {
     var canvas = SVGCanvas(width: width, height: height)
-    layout(entries, width: Double(width), height: Double(height), on: &canvas)
+    layout(entries, width: Double(width), height: Double(height), sampling: sampling, on: &canvas)
     return canvas.document
   }
 
   /// The figure as pixels (RGB in [0, 1], row-major), for a PNG writer.
-  public static func raster(_ entries: [Entry], width: Int = 1500, height: Int = 480) -> Picture {
+  public static func raster(
+    _ entries: [Entry], width: Int = 1500, height: Int = 480, sampling: TimestepSampling = .uniform
+  ) -> Picture {
     var canvas = RasterCanvas(width: width, height: height)
-    layout(entries, width: Double(width), height: Double(height), on: &canvas)
+    layout(entries, width: Double(width), height: Double(height), sampling: sampling, on: &canvas)
     return canvas.picture
   }
 }

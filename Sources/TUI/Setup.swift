@@ -6,7 +6,7 @@ import Schedules
 extension Field {
   public static let setupFields: [Field] = [
     .runData, .runResolution, .runModel, .runPrediction, .runWeighting, .runSteps, .runBatch,
-    .runLearningRate, .runSeed, .runSampler, .runSampleSteps, .runGuidance,
+    .runLearningRate, .runSeed, .runSampler, .runSampleSteps, .runGuidance, .runTSampling,
   ]
 
   var isSetup: Bool { Field.setupFields.contains(self) }
@@ -19,7 +19,7 @@ extension Field {
     .runData: "data", .runResolution: "resolution", .runModel: "model",
     .runPrediction: "prediction", .runWeighting: "weighting", .runSteps: "steps",
     .runBatch: "batch", .runLearningRate: "lr", .runSeed: "seed", .runSampler: "sampler",
-    .runGuidance: "guidance",
+    .runGuidance: "guidance", .runTSampling: "t_sampling",
   ]
 
   /// Seeds are whole numbers a JSON config can hold exactly (as the config reader allows).
@@ -64,6 +64,20 @@ extension Field {
     setChoice(all[((i + steps) % all.count + all.count) % all.count], &c)
   }
 
+  /// A text row's canonical value in `c` (the t-sampling's `logit-normal:0:1`).
+  func text(in c: TrainingConfig) -> String? {
+    guard case .text(_, let get, _)? = setting?.edit else { return nil }
+    return get(c.section)
+  }
+
+  /// A text row moved `steps` places along its presets (wrapping); a value that is not a
+  /// preset moves to the first or last.
+  func cycleText(_ c: inout TrainingConfig, by steps: Int) {
+    guard case .text(let presets, let get, let set)? = setting?.edit else { return }
+    let i = presets.firstIndex(of: get(c.section)) ?? (steps > 0 ? -1 : presets.count)
+    _ = set(&c.section, presets[((i + steps) % presets.count + presets.count) % presets.count])
+  }
+
   /// A numeric setup row's value.
   func setupNumber(_ c: TrainingConfig) -> Double {
     if self == .runSampleSteps { return Double(c.sampleSteps) }
@@ -84,6 +98,7 @@ extension Field {
     if let raw = choice(in: c) { return choices!.first { $0.raw == raw }!.shown }
     // Seeds in full: `short` writes 1.23457e+15 for a 16-digit one.
     if self == .runSeed { return "\(c.seed)" }
+    if let text = text(in: c) { return text }
     return short(setupNumber(c))
   }
 
@@ -95,6 +110,10 @@ extension Field {
         || $0.shown.lowercased() == t.lowercased() })
       else { throw EntryError(field: self, text: t) }
       setChoice(hit.raw, &c)
+      return
+    }
+    if case .text(_, _, let set)? = setting?.edit {
+      guard set(&c.section, t) else { throw EntryError(field: self, text: t) }
       return
     }
     guard let v = Double(t), v.isFinite, !isWhole || v == v.rounded() else {

@@ -48,6 +48,13 @@ struct Plot: ParsableCommand {
       "The figure file: .svg or .png.", valueName: "file"))
   var output: String
 
+  @Option(
+    name: .customLong("t-sampling"),
+    help: ArgumentHelp(
+      "How training draws t, for the density panel: \(TimestepSampling.allowed). Default: a "
+        + "--config's training.t_sampling, else uniform.", valueName: "sampling"))
+  var tSampling: String?
+
   @Option(help: "Figure width in pixels (300…8000).")
   var width = 1500
 
@@ -73,6 +80,7 @@ struct Plot: ParsableCommand {
       throw ValidationError(
         "--pin \(name) is not a preset: run `schedtui presets` to list them.")
     }
+    _ = try sampling()
     if pinsOnly && pins.isEmpty && pinConfigs.isEmpty && figure == nil {
       throw ValidationError(
         "--pins-only needs something to draw: add --pin, --pin-config or --figure.")
@@ -111,8 +119,21 @@ struct Plot: ParsableCommand {
       ]
   }
 
+  /// `--t-sampling`, else the config file's training section's, else uniform: the density the
+  /// explorer's schedule screen draws for the same config.
+  func sampling() throws -> TimestepSampling {
+    if let tSampling {
+      do { return try TimestepSampling(parsing: tSampling) } catch {
+        throw CommandLineCheck.refuse("--t-sampling", tSampling, error.allowedText)
+      }
+    }
+    guard schedule.configPath != nil else { return .uniform }
+    return try schedule.config().training?.tSampling ?? .uniform
+  }
+
   func run() throws {
     try RunFolder.checkNotRunFile(output)
+    let sampling = try sampling()
     var named: [(String, Setting)] = []
     if !pinsOnly
       && (figure == nil || schedule.family != nil || schedule.configPath != nil
@@ -139,9 +160,9 @@ struct Plot: ParsableCommand {
       Figure.Entry(name: e.0, setting: e.1, color: Figure.color(i))
     }
     if (output as NSString).pathExtension.lowercased() == "svg" {
-      try AtomicFile.write(Figure.svg(entries, width: width, height: height), to: output)
+      try AtomicFile.write(Figure.svg(entries, width: width, height: height, sampling: sampling), to: output)
     } else {
-      let picture = Figure.raster(entries, width: width, height: height)
+      let picture = Figure.raster(entries, width: width, height: height, sampling: sampling)
       let image = Image(
         width: picture.width, height: picture.height, channels: 3,
         pixels: picture.rgb)

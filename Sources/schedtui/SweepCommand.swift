@@ -25,6 +25,7 @@ struct Sweep: ParsableCommand {
         schedtui sweep
         schedtui sweep --resolutions 8,16 --scales 1,0.5 --steps 500 --out runs/quick
         schedtui sweep --families linear,sigmoid:0:3:0.7 --repeats 3
+        schedtui sweep --resolutions 8,32 --scales 1 --t-samplings uniform,logit-normal:0:1
       """)
 
   @Option(help: ArgumentHelp("Image sides, from 8, 16, 32.", valueName: "list"))
@@ -34,6 +35,12 @@ struct Sweep: ParsableCommand {
   @Option(help: ArgumentHelp(
     "Schedules: linear, cosine:START:END:TAU, sigmoid:START:END:TAU.", valueName: "list"))
   var families = "linear,cosine:0.2:1:1"
+  @Option(
+    name: .customLong("t-samplings"),
+    help: ArgumentHelp(
+      "How training draws t, a grid axis like --scales: each of \(TimestepSampling.allowed).",
+      valueName: "list"))
+  var tSamplings = "uniform"
   @Option(
     parsing: .unconditional,
     help: "Training steps per run, \(TrainingLimits.steps.text) (default: \(SweepSettings().steps)).")
@@ -171,7 +178,12 @@ struct Sweep: ParsableCommand {
     let fams = try parse(
       families, "--families", "linear, cosine:START:END:TAU, sigmoid:START:END:TAU",
       SweepLists.families)
-    return SweepGrid(resolutions: res, scales: bs, families: fams, repeats: repeats, seed: seed)
+    let samplings = try parse(
+      tSamplings, "--t-samplings", "a comma-separated list, each \(TimestepSampling.allowed)",
+      SweepLists.tSamplings)
+    return SweepGrid(
+      resolutions: res, scales: bs, families: fams, tSamplings: samplings, repeats: repeats,
+      seed: seed)
   }
 
   func run() throws {
@@ -189,7 +201,9 @@ struct Sweep: ParsableCommand {
     let total = shard.map { $0.jobCount(of: all) } ?? all
     print(
       "sweep of \(grid.resolutions.count) resolutions × \(grid.scales.count) scales × "
-        + "\(grid.families.count) schedules × \(grid.repeats) repeat(s) = \(all) runs of "
+        + "\(grid.families.count) schedules × "
+        + (grid.showsSampling ? "\(grid.tSamplings.count) t-samplings × " : "")
+        + "\(grid.repeats) repeat(s) = \(all) runs of "
         + "\(steps) steps → \(out)"
         + (shard.map { ", shard \($0): \(total) of them" } ?? "")
         + (pending < total ? " (resuming: \(total - pending) done, \(pending) to go)" : ""))
@@ -217,12 +231,14 @@ struct Sweep: ParsableCommand {
         let eta = p.remaining.map { " · ETA " + SweepProgressFormat.clock($0) } ?? ""
         print(
           "[\(p.done + 1)/\(p.total)] \(job.cell.resolution)×\(job.cell.resolution) "
-            + "\(job.cell.family) b = \(job.cell.scale) seed \(job.seed)\(eta)")
+            + "\(job.cell.family) b = \(job.cell.scale)"
+            + (grid.showsSampling ? " t-sampling \(job.cell.tSampling.name)" : "")
+            + " seed \(job.seed)\(eta)")
         fflush(nil)
       },
       writeOutputs: { state in
         let table = SweepTable(grid: state.grid, results: state.results)
-        let map = SweepHeatmap(table: table, families: state.grid.families, resolutions: state.grid.resolutions)
+        let map = SweepHeatmap(table: table, grid: state.grid)
         try PNG.write(map.image, to: (out as NSString).appendingPathComponent("heatmap.png"))
       },
       note: { print("note: \($0)") })

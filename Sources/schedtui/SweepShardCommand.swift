@@ -34,8 +34,7 @@ extension Sweep {
     do {
       report = try SweepRunner.merge(directory: dir) { state in
         let table = SweepTable(grid: state.grid, results: state.results)
-        let map = SweepHeatmap(
-          table: table, families: state.grid.families, resolutions: state.grid.resolutions)
+        let map = SweepHeatmap(table: table, grid: state.grid)
         try PNG.write(map.image, to: (dir as NSString).appendingPathComponent("heatmap.png"))
       }
     } catch let error as SweepState.LoadError {

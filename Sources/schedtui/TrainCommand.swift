@@ -58,6 +58,12 @@ struct Train: ParsableCommand {
     help: "Peak learning rate in \(TrainingLimits.learningRateInterval) (default \(VocabularyHelp.perModel(\.defaultLearningRate))).")
   var lr: Double?
   @OptionGroup(title: "Objective") var objective: ObjectiveOptions
+  @Option(
+    name: .customLong("t-sampling"),
+    help: ArgumentHelp(
+      "How training draws its noise levels: \(TimestepSampling.allowed) (default uniform).",
+      valueName: "sampling"))
+  var tSampling: String?
   @Option(help: ArgumentHelp(VocabularyHelp.optimizer + ".", valueName: "optimizer"))
   var optimizer: OptimizerKind?
   @Option(parsing: .unconditional, help: "Warm-up steps before the cosine decay (default 100).")
@@ -118,6 +124,7 @@ struct Train: ParsableCommand {
         ("--ema", ema != nil),
         ("--eval-samples", evalSamples != nil), ("--checkpoint-every", checkpointEvery != nil),
         ("--sampler", sampler != nil), ("--guidance", guidance != nil),
+        ("--t-sampling", tSampling != nil),
         ("--out", out != nil), ("--config", schedule.configPath != nil),
         ("--family", schedule.family != nil), ("--preset", schedule.preset != nil),
         ("--scale", schedule.inputScale != nil), ("--overwrite", overwrite),
@@ -176,6 +183,11 @@ struct Train: ParsableCommand {
     objective.apply(
       prediction: &c.section.prediction, weighting: &c.section.weighting,
       minSNRGamma: &c.section.minSNRGamma)
+    if let tSampling {
+      do { c.tSampling = try TimestepSampling(parsing: tSampling) } catch {
+        throw CommandLineCheck.refuse("--t-sampling", tSampling, error.allowedText)
+      }
+    }
     if let optimizer { c.section.optimizer = optimizer }
     if let warmup { c.warmup = warmup }
     if let labelDropout { c.labelDropout = labelDropout }
@@ -215,7 +227,9 @@ struct Train: ParsableCommand {
     let first = trainingRun.trainer.completedSteps
     print(
       "training \(c.model.rawValue) on \(c.dataName) \(c.resolution)×\(c.resolution), "
-        + "schedule \(c.schedule.family.rawValue), b = \(c.inputScale), \(c.steps) steps × "
+        + "schedule \(c.schedule.family.rawValue), b = \(c.inputScale), "
+        + (c.tSampling == .uniform ? "" : "t-sampling \(c.tSampling.name), ")
+        + "\(c.steps) steps × "
         + "batch \(c.batch), \(BLAS.threads) thread(s) → \(directory)"
         + (first > 0 ? " (resuming at step \(first))" : ""))
     let display = ProgressDisplay(

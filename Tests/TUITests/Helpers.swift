@@ -23,6 +23,14 @@ func selectField(_ field: Field, _ s: inout AppState) {
   #expect(s.selectedField == field)
 }
 
+/// Enter on `field`, `text` typed over the selected value, Enter: a row's typed entry.
+func typeEntry(_ text: String, into field: Field, _ s: inout AppState) {
+  selectField(field, &s)
+  reduce(&s, .beginEdit)
+  for c in text { reduce(&s, .type(c)) }
+  reduce(&s, .commit)
+}
+
 /// Reports of a run of `total` steps that has done `steps` (loss 1/k at step k) and drawn four
 /// white 8×8 samples at its last step.
 func feedRun(_ s: inout AppState, steps: Int, of total: Int) {

@@ -10,10 +10,7 @@ import Testing
 
   /// Enter on `field`, the text typed over the selected value, Enter.
   func type(_ text: String, into field: Field, _ s: inout AppState) {
-    selectField(field, &s)
-    reduce(&s, .beginEdit)
-    for c in text { reduce(&s, .type(c)) }
-    reduce(&s, .commit)
+    typeEntry(text, into: field, &s)
   }
 
   @Test("typed steps: 0 is refused naming the field and the range, 60 is kept, u undoes it")
@@ -137,9 +134,9 @@ import Testing
     let g = Renderer(theme: Theme()).render(state(), width: 80, height: 24)
     let left = g.lines.map { String($0.prefix(34)) }
     // The engine's defaults (TrainingConfig): MLP-S on 8×8 digits, x0 with min-SNR-5, 5000 steps
-    // of 256 at 1e-3, seed 0, DDPM with 100 steps and w = 1 (DECISIONS.md).
+    // of 256 at 1e-3, seed 0, DDPM with 100 steps and w = 1 (DECISIONS.md), t ~ U(0, 1).
     #expect(
-      Array(left[1...14]) == [
+      Array(left[1...15]) == [
         "┌ Run setup (s trains) ──────────┐",
         "│ data                    digits │",
         "│ image side                   8 │",
@@ -153,6 +150,7 @@ import Testing
         "│ sampler                   ddpm │",
         "│ sample steps               100 │",
         "│ guidance w                   1 │",
+        "│ t-sampling             uniform │",
         "└────────────────────────────────┘",
       ])
     #expect(g.lines.contains { $0.contains("s trains the setup at the left") })
@@ -167,15 +165,15 @@ import Testing
     let g = Renderer(theme: Theme()).render(s, width: 80, height: 24)
     let lines = g.lines
     #expect(lines[7].hasPrefix("│ steps                     5000 │"))
-    #expect(lines[14].hasPrefix("└────────────────────────────────┘"))
+    #expect(lines[15].hasPrefix("└────────────────────────────────┘"))
     // The run box starts in column 34, right of the setup; its rows are the run's.
     #expect(lines[1].dropFirst(34).hasPrefix("┌ Run (s stops)"))
     #expect(lines[7].dropFirst(34).hasPrefix("│ step       60 / 60"))
-    #expect(lines[15].hasPrefix("┌ samples"))
+    #expect(lines[16].hasPrefix("┌ samples"))
     #expect(lines.contains { $0.contains("training finished: loss 0.01667") })
     #expect(lines.contains { $0.contains("log10 loss per step") })
     // Nothing of the right column spills into the left one below the setup box.
-    for y in 15..<23 { #expect(!lines[y].prefix(34).contains("log10")) }
+    for y in 16..<23 { #expect(!lines[y].prefix(34).contains("log10")) }
   }
 
   @Test("the help names what s does on the training screen")

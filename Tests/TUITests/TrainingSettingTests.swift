@@ -65,6 +65,9 @@ import Testing
       case .choice(let names, let get, let set):
         let now = get(c.section)
         set(&c.section, try #require(names.map(\.raw).first { $0 != now }))
+      case .text(let presets, let get, let set):
+        let now = get(c.section)
+        #expect(set(&c.section, try #require(presets.first { $0 != now })))
       case .none: Issue.record("\(setting.key) has no edit")
       }
       #expect(c != TrainingConfig(), "\(setting.key) did not change")

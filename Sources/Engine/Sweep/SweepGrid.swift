@@ -76,31 +76,44 @@ public struct SweepFamily: Equatable, Hashable, Sendable, CustomStringConvertibl
   }
 }
 
-/// The grid of a sweep: resolutions × input scales × families, each cell trained `repeats` times.
+/// The grid of a sweep: resolutions × input scales × families × t-samplings, each cell trained
+/// `repeats` times.
 public struct SweepGrid: Equatable, Sendable {
   public var resolutions: [Int]
   public var scales: [Double]
   public var families: [SweepFamily]
+  /// How training draws its noise levels (`--t-samplings`); `[.uniform]`, the paper's, unless
+  /// told, which is also what a sweep from before the axis existed trained with.
+  public var tSamplings: [TimestepSampling]
   public var repeats: Int
   public var seed: UInt64
 
   public init(
-    resolutions: [Int], scales: [Double], families: [SweepFamily], repeats: Int, seed: UInt64
+    resolutions: [Int], scales: [Double], families: [SweepFamily],
+    tSamplings: [TimestepSampling] = [.uniform], repeats: Int, seed: UInt64
   ) {
     self.resolutions = resolutions
     self.scales = scales
     self.families = families
+    self.tSamplings = tSamplings
     self.repeats = repeats
     self.seed = seed
   }
 
-  /// The cells in the order they are trained: resolution, then family, then scale from 1 down.
+  /// Whether the tables and heat map name each column's t-sampling: only when the grid has one
+  /// other than uniform alone, so a paper-style sweep reads as before.
+  public var showsSampling: Bool { tSamplings != [.uniform] }
+
+  /// The cells in the order they are trained: resolution, then family, then t-sampling, then
+  /// scale from 1 down.
   public var cells: [SweepCell] {
     var out: [SweepCell] = []
     for r in resolutions {
       for f in families.indices {
-        for b in scales {
-          out.append(SweepCell(resolution: r, scale: b, family: families[f]))
+        for s in tSamplings {
+          for b in scales {
+            out.append(SweepCell(resolution: r, scale: b, family: families[f], tSampling: s))
+          }
         }
       }
     }
@@ -117,17 +130,25 @@ public struct SweepCell: Hashable, Sendable {
   public let resolution: Int
   public let scale: Double
   public let family: SweepFamily
+  public let tSampling: TimestepSampling
 
-  public init(resolution: Int, scale: Double, family: SweepFamily) {
+  public init(
+    resolution: Int, scale: Double, family: SweepFamily, tSampling: TimestepSampling = .uniform
+  ) {
     self.resolution = resolution
     self.scale = scale
     self.family = family
+    self.tSampling = tSampling
   }
 
-  /// A file-system-safe, stable name: `r16-b0.7-cosine_0.2_1_1`.
+  /// A file-system-safe, stable name: `r16-b0.7-cosine_0.2_1_1`, with `-ts_logit-normal_0_1`
+  /// after it for a t-sampling other than uniform (a uniform cell keeps the name it had before
+  /// the axis, so older sweeps resume).
   public var id: String {
     let f = family.text.replacingOccurrences(of: ":", with: "_")
-    return "r\(resolution)-b\(scale)-\(f)"
+    let base = "r\(resolution)-b\(scale)-\(f)"
+    guard tSampling != .uniform else { return base }
+    return base + "-ts_" + tSampling.name.replacingOccurrences(of: ":", with: "_")
   }
 }
 
@@ -170,6 +191,21 @@ public enum SweepLists {
         throw Problem(reason: "has '\(item)'")
       }
       out.append(b)
+    }
+    guard Set(out).count == out.count else { throw Problem(reason: "lists a value twice") }
+    return out
+  }
+
+  /// Training densities in ``TimestepSampling``'s text form, each once (by canonical name, so
+  /// `logit-normal` and `logit-normal:0:1` are the same).
+  public static func tSamplings(_ text: String) throws(Problem) -> [TimestepSampling] {
+    var out: [TimestepSampling] = []
+    for item in try items(text) {
+      do {
+        out.append(try TimestepSampling(parsing: item))
+      } catch {
+        throw Problem(reason: "has '\(item)', which is not allowed (\(error.allowedText))")
+      }
     }
     guard Set(out).count == out.count else { throw Problem(reason: "lists a value twice") }
     return out

@@ -1,4 +1,6 @@
-/// Draws a sweep's table as a heat map: a panel per schedule family, rows b, columns resolution.
+import Schedules
+/// Draws a sweep's table as a heat map: a panel per schedule family (and t-sampling, when the
+/// grid has more than uniform), rows b, columns resolution.
 ///
 /// Colour is the Fréchet distance ranked within its column (each resolution is its own
 /// experiment, so absolute distances are not comparable across columns): the best cell is bright
@@ -13,25 +15,42 @@ public struct SweepHeatmap {
   static let cellW = 72, cellH = 30, scale = 2, margin = 12
   static let labelW = 70, titleH = 26, headerH = 20, footerH = 24
 
-  public init(table: SweepTable, families: [SweepFamily], resolutions: [Int]) {
+  /// The grid's heat map: a panel per family and t-sampling.
+  public init(table: SweepTable, grid: SweepGrid) {
+    self.init(
+      table: table, families: grid.families, resolutions: grid.resolutions,
+      tSamplings: grid.tSamplings)
+  }
+
+  public init(
+    table: SweepTable, families: [SweepFamily], resolutions: [Int],
+    tSamplings: [TimestepSampling] = [.uniform]
+  ) {
     let nR = table.scales.count, nC = resolutions.count
-    // Wide enough for the longest family title above its columns.
-    let titleW = families.map { PixelFont.width(of: "\($0)", scale: Self.scale) }.max() ?? 0
+    // One panel per family × t-sampling, titled by the family and, when there is more than
+    // uniform, the sampling's name.
+    let shows = tSamplings != [.uniform]
+    let panels = families.flatMap { f in tSamplings.map { (family: f, sampling: $0) } }
+    func title(_ p: (family: SweepFamily, sampling: TimestepSampling)) -> String {
+      shows ? "\(p.family) \(p.sampling.name)" : "\(p.family)"
+    }
+    // Wide enough for the longest panel title above its columns.
+    let titleW = panels.map { PixelFont.width(of: title($0), scale: Self.scale) }.max() ?? 0
     let panelW = Self.labelW + max(nC * Self.cellW, titleW + 4)
     let panelH = Self.titleH + Self.headerH + nR * Self.cellH
     let legend =
       "frechet distance to held-out digits (lower is better). framed: best b per column. "
       + "grey: failed or copying."
     width = max(
-      Self.margin + families.count * (panelW + Self.margin),
+      Self.margin + panels.count * (panelW + Self.margin),
       2 * Self.margin + PixelFont.width(of: legend, scale: Self.scale))
     height = 2 * Self.margin + panelH + Self.footerH
     rgb = [UInt8](repeating: 255, count: width * height * 3)
     text(legend, x: Self.margin, y: Self.margin + panelH + 8, color: (60, 60, 60))
     let best = table.bestRow
-    for (fi, family) in families.enumerated() {
+    for (fi, panel) in panels.enumerated() {
       let x0 = Self.margin + fi * (panelW + Self.margin), y0 = Self.margin
-      text("\(family)", x: x0 + Self.labelW, y: y0 + 4, color: (0, 0, 0))
+      text(title(panel), x: x0 + Self.labelW, y: y0 + 4, color: (0, 0, 0))
       for (ci, r) in resolutions.enumerated() {
         text("\(r)×\(r)", x: x0 + Self.labelW + ci * Self.cellW + 8, y: y0 + Self.titleH,
              color: (0, 0, 0))
@@ -40,7 +59,10 @@ public struct SweepHeatmap {
         let cy = y0 + Self.titleH + Self.headerH + ri * Self.cellH
         text("b=\(b)", x: x0 + 4, y: cy + 10, color: (0, 0, 0))
         for (ci, r) in resolutions.enumerated() {
-          guard let col = table.columns.firstIndex(where: { $0.resolution == r && $0.family == family })
+          guard
+            let col = table.columns.firstIndex(where: {
+              $0.resolution == r && $0.family == panel.family && $0.tSampling == panel.sampling
+            })
           else { continue }
           let cx = x0 + Self.labelW + ci * Self.cellW
           let value = table.values[ri][col]

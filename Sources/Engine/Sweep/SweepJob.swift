@@ -1,3 +1,4 @@
+import Schedules
 import Foundation
 
 /// A sweep (``SweepRunner`` driving ``SweepTrainer``) on its own thread, for a UI whose drawing
@@ -96,8 +97,7 @@ public final class SweepJob: @unchecked Sendable {
   /// Writes `heatmap.png` for `state` into `directory`, as `schedtui sweep` does.
   public static func writeHeatmap(_ state: SweepState, directory: String) throws {
     let table = SweepTable(grid: state.grid, results: state.results)
-    let map = SweepHeatmap(
-      table: table, families: state.grid.families, resolutions: state.grid.resolutions)
+    let map = SweepHeatmap(table: table, grid: state.grid)
     try PNG.write(map.image, to: (directory as NSString).appendingPathComponent("heatmap.png"))
   }
 
@@ -134,9 +134,18 @@ extension SweepState {
       throw .unreadable(
         path: path, reason: "its grid is empty (resolutions, scales, families, repeats ≥ 1)")
     }
+    var samplings: [TimestepSampling] = []
+    for text in file.samplingNames {
+      do {
+        samplings.append(try TimestepSampling(parsing: text))
+      } catch {
+        throw .unreadable(
+          path: path, reason: "t_samplings: '\(text)' is not allowed (\(error.allowedText))")
+      }
+    }
     let grid = SweepGrid(
       resolutions: file.resolutions, scales: file.scales, families: families,
-      repeats: file.repeats, seed: file.seed)
+      tSamplings: samplings, repeats: file.repeats, seed: file.seed)
     return try load(path: path, matching: SweepState(grid: grid, settings: file.settings))
   }
 }

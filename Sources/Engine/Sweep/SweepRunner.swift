@@ -153,7 +153,9 @@ public struct SweepRunner {
   /// One line for the manifest: the grid.
   static func describe(_ grid: SweepGrid) -> String {
     "sweep of resolutions \(grid.resolutions) × scales \(grid.scales) × schedules "
-      + "\(grid.families.map(\.text)) × \(grid.repeats) repeat(s), seed \(grid.seed)"
+      + "\(grid.families.map(\.text))"
+      + (grid.showsSampling ? " × t-samplings \(grid.tSamplings.map(\.name))" : "")
+      + " × \(grid.repeats) repeat(s), seed \(grid.seed)"
   }
 
   /// How many run folders (`cells/<cell>/seed-<s>/` holding any run file) `directory` has.

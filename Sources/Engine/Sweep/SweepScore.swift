@@ -1,3 +1,4 @@
+import Schedules
 import Foundation
 
 /// The sweep's held-out score for `details.md`: each cell's bits/dim in Table 4's layout, and,
@@ -43,7 +44,7 @@ public struct SweepScore: Sendable {
       "|---|" + String(repeating: "---:|", count: table.columns.count),
     ]
     let cells = grid.scales.map { b in
-      table.columns.map { bits(SweepCell(resolution: $0.resolution, scale: b, family: $0.family)) }
+      table.columns.map { bits($0.cell(scale: b)) }
     }
     let lowest = table.columns.indices.map { c -> Int? in
       grid.scales.indices.filter { cells[$0][c] != nil }.min { cells[$0][c]! < cells[$1][c]! }
@@ -67,8 +68,8 @@ public struct SweepScore: Sendable {
       let label = best == table.bestScale[c] || best == lowest[c].map({ grid.scales[$0] })
         ? "the best b" : "the best other b"
       guard let best,
-        let a = curve(SweepCell(resolution: column.resolution, scale: reference, family: column.family)),
-        let bb = curve(SweepCell(resolution: column.resolution, scale: best, family: column.family)),
+        let a = curve(column.cell(scale: reference)),
+        let bb = curve(column.cell(scale: best)),
         a.count == bb.count
       else { continue }
       let wins = zip(a, bb).filter { $1.error < $0.error }.map(\.0.logSNR)

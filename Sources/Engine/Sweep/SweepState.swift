@@ -1,3 +1,4 @@
+import Schedules
 import Foundation
 
 /// What a sweep directory remembers in `sweep.json`: the grid, the training settings every cell
@@ -60,11 +61,18 @@ public struct SweepState: Equatable, Sendable {
     /// CRC-32 of this object without its cells and without this field (absent in sweeps written
     /// before checksums, which are read unchecked).
     var crc32: String?
+    /// The t-samplings' canonical names; absent when the grid trains uniform t only (as every
+    /// sweep before the axis did), so those files keep their text and checksum.
+    var tSamplings: [String]? = nil
 
     enum CodingKeys: String, CodingKey {
       case schedtuiSweepVersion = "schedtui_sweep_version"
       case resolutions, scales, families, repeats, seed, settings, cells, crc32
+      case tSamplings = "t_samplings"
     }
+
+    /// The grid's t-samplings as stored: uniform alone when the key is absent.
+    var samplingNames: [String] { tSamplings ?? [TimestepSampling.uniform.name] }
 
     var computedCRC: String {
       var plain = self
@@ -88,10 +96,13 @@ public struct SweepState: Equatable, Sendable {
     /// one cell is found and only that cell runs again. `best` is left out: it changes whenever
     /// another cell finishes.
     var crc32: String?
+    /// The cell's t-sampling, for a reader; absent for uniform. (The id names it too, and the
+    /// checksum covers the id.)
+    var tSampling: String? = nil
 
     enum CodingKeys: String, CodingKey {
       case id, resolution, scale, family, runs, failed, best, crc32
-      case fdMean = "fd_mean", fdStandardError = "fd_se"
+      case fdMean = "fd_mean", fdStandardError = "fd_se", tSampling = "t_sampling"
     }
 
     var computedCRC: String {
@@ -118,19 +129,22 @@ public struct SweepState: Equatable, Sendable {
       let summary = CellSummary(runs: runs)
       let column = table.columns.firstIndex {
         $0.resolution == cell.resolution && $0.family == cell.family
+          && $0.tSampling == cell.tSampling
       }!
       let row = grid.scales.firstIndex(of: cell.scale)!
       cells.append(
         FileCell(
           id: cell.id, resolution: cell.resolution, scale: cell.scale, family: cell.family.text,
           runs: runs, fdMean: summary?.mean, fdStandardError: summary?.standardError,
-          failed: summary?.failed, best: best[column] == row))
+          failed: summary?.failed, best: best[column] == row,
+          tSampling: cell.tSampling == .uniform ? nil : cell.tSampling.name))
       cells[cells.count - 1].crc32 = cells[cells.count - 1].computedCRC
     }
     var file = FileFormat(
       schedtuiSweepVersion: Self.version, resolutions: grid.resolutions, scales: grid.scales,
       families: grid.families.map(\.text), repeats: grid.repeats, seed: grid.seed,
-      settings: settings, cells: cells)
+      settings: settings, cells: cells,
+      tSamplings: grid.showsSampling ? grid.tSamplings.map(\.name) : nil)
     file.crc32 = file.computedCRC
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -195,6 +209,7 @@ public struct SweepState: Equatable, Sendable {
     check("resolutions", "\(file.resolutions)", "\(g.resolutions)")
     check("scales", "\(file.scales)", "\(g.scales)")
     check("families", "\(file.families)", "\(g.families.map(\.text))")
+    check("t_samplings", "\(file.samplingNames)", "\(g.tSamplings.map(\.name))")
     // More repeats than before extends the sweep (the runs done are kept); fewer would drop runs.
     if file.repeats > g.repeats {
       differences.append(.init(field: "repeats", stored: "\(file.repeats)", requested: "\(g.repeats)"))

@@ -1,10 +1,26 @@
+import Schedules
 /// The sweep's results laid out like the paper's Table 4: a row per input scale b, a column per
 /// resolution × schedule family, the best (lowest) Fréchet distance of each column marked.
 public struct SweepTable: Sendable {
   public struct Column: Equatable, Sendable {
     public let resolution: Int
     public let family: SweepFamily
-    public var title: String { "\(resolution)×\(resolution) \(family)" }
+    public var tSampling: TimestepSampling = .uniform
+    /// Whether the title names the t-sampling (``SweepGrid/showsSampling``).
+    public var showsSampling = false
+    public var title: String {
+      "\(resolution)×\(resolution) \(family)" + (showsSampling ? " \(tSampling.name)" : "")
+    }
+
+    public init(resolution: Int, family: SweepFamily) {
+      self.resolution = resolution
+      self.family = family
+    }
+
+    /// The column's cell at input scale `b`.
+    public func cell(scale b: Double) -> SweepCell {
+      SweepCell(resolution: resolution, scale: b, family: family, tSampling: tSampling)
+    }
   }
 
   public let scales: [Double]
@@ -16,13 +32,19 @@ public struct SweepTable: Sendable {
     scales = grid.scales
     var cols: [Column] = []
     for r in grid.resolutions {
-      for f in grid.families { cols.append(Column(resolution: r, family: f)) }
+      for f in grid.families {
+        for s in grid.tSamplings {
+          var column = Column(resolution: r, family: f)
+          column.tSampling = s
+          column.showsSampling = grid.showsSampling
+          cols.append(column)
+        }
+      }
     }
     columns = cols
     values = grid.scales.map { b in
       cols.map { c in
-        let cell = SweepCell(resolution: c.resolution, scale: b, family: c.family)
-        return results[cell.id].flatMap { CellSummary(runs: $0) }
+        return results[c.cell(scale: b).id].flatMap { CellSummary(runs: $0) }
       }
     }
   }
@@ -154,8 +176,8 @@ public struct SweepBins: Sendable {
     var sections: [String] = []
     for (c, column) in table.columns.enumerated() {
       guard let best = table.bestScale[c], best != reference else { continue }
-      let cellA = SweepCell(resolution: column.resolution, scale: reference, family: column.family)
-      let cellB = SweepCell(resolution: column.resolution, scale: best, family: column.family)
+      let cellA = column.cell(scale: reference)
+      let cellB = column.cell(scale: best)
       guard let a = pooled(cellA), let bb = pooled(cellB) else { continue }
       let totalA = Double(a.values.reduce(0) { $0 + $1.examples })
       let totalB = Double(bb.values.reduce(0) { $0 + $1.examples })

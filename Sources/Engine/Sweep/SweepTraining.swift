@@ -54,6 +54,7 @@ public struct SweepSettings: Equatable, Sendable {
     var c = TrainingConfig()
     c.schedule = cell.family.spec
     c.inputScale = cell.scale
+    c.tSampling = cell.tSampling
     c.data = .digits
     c.resolution = cell.resolution
     c.model = model(resolution: cell.resolution)

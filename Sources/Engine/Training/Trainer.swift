@@ -28,7 +28,7 @@ public struct StepReport: Sendable, Equatable {
 /// Trains one denoiser with the paper's Algorithm 2. Owns the weights, optimiser state, EMA
 /// and the random stream; `step()` never prints.
 ///
-/// Algorithm 2, per example: t ~ U(0, 1), ε ~ N(0, I), z_t = α·x0 + σ·ε with α = √γ(t)·b,
+/// Algorithm 2, per example: t ~ U(0, 1) (or the config's t-sampling), ε ~ N(0, I), z_t = α·x0 + σ·ε with α = √γ(t)·b,
 /// σ = √(1−γ(t)); the network sees z_t / std(z_t) when `normalize` (population std over the
 /// example's pixels), conditioned on the scaled process's logSNR λ = log(α²/σ²), and its output
 /// F is trained towards the objective's target F* with weight w(λ)·c_out² (``Objective``).
@@ -112,32 +112,77 @@ public final class Trainer {
 
   /// Forms one batch by Algorithm 2 from `x0`: fills `input` (what the network sees),
   /// `target` (F*), `lambda` and `weight`. Exposed to tests through `step()`.
+  ///
+  /// The noise level follows the config's t-sampling: uniform t takes one `uniformOpen` per
+  /// example after the noise, exactly the stream of runs from before t-sampling existed (same
+  /// seed, same losses); logit-normal and mode draw t by ``TimestepSampling/draw(uniform:normal:)``;
+  /// lognormal draws the scaled process's λ itself and needs no t.
   func noiseBatch(B: Int, D: Int) {
-    let b = config.inputScale
     eps.zero()
     rng.fillGaussian(eps.data, count: B * D)
     for i in 0..<B {
-      let t = rng.uniformOpen()
-      let gamma = process.schedule.gamma(t)
-      let alpha = gamma.squareRoot() * b
-      let sigma = Swift.max((1 - gamma).squareRoot(), Self.sigmaFloor)
-      lambda[i] = Self.conditioning(process, t: t)
-      let k = objective.coefficients(alpha: alpha, sigma: sigma)
-      weight[i] = Float(k.weight)
-      let x = x0.data + i * D
-      let e = eps.data + i * D
-      let z = input.data + i * D
-      let tg = target.data + i * D
-      let a = Float(alpha)
-      let s = Float((1 - gamma).squareRoot())
-      let te = Float(k.targetEps)
-      let tx = Float(k.targetX0)
-      for j in 0..<D {
-        z[j] = a * x[j] + s * e[j]
-        tg[j] = te * e[j] + tx * x[j]
-      }
-      if config.normalize { Trainer.normalizeExample(z, D: D) }
+      let level = drawNoiseLevel()
+      noiseExample(i, D: D, gamma: level.gamma, oneMinusGamma: level.oneMinusGamma)
+      lambda[i] = level.conditioning
     }
+  }
+
+  /// One example's γ, 1 − γ (separately, so that γ near 1 keeps its noise) and the λ the
+  /// network is conditioned on, drawn by the config's t-sampling.
+  func drawNoiseLevel() -> (gamma: Double, oneMinusGamma: Double, conditioning: Float) {
+    let sampling = config.tSampling
+    let t: Double
+    switch sampling {
+    case .uniform:
+      t = rng.uniformOpen()
+    case .mode:
+      t = sampling.draw(uniform: rng.uniformOpen(), normal: 0)
+    case .logitNormal:
+      t = sampling.draw(uniform: 0, normal: gaussian())
+    case .logNormal:
+      // λ of the scaled process: λ = log(γb²/(1−γ)), so γ = e^λ/(b² + e^λ) = sigmoid(λ − 2 ln b).
+      let drawn = sampling.draw(uniform: 0, normal: gaussian())
+      let x = drawn - 2 * Double.log(config.inputScale)
+      let clamped = Swift.min(Swift.max(drawn, -Self.logSNRLimit), Self.logSNRLimit)
+      return (Self.sigmoid(x), Self.sigmoid(-x), Float(clamped))
+    }
+    let gamma = process.schedule.gamma(t)
+    return (gamma, 1 - gamma, Self.conditioning(process, t: t))
+  }
+
+  /// A standard normal in Double by Box–Muller from two open uniforms (exact in distribution;
+  /// only the non-uniform samplings use it, so uniform runs keep their stream).
+  func gaussian() -> Double {
+    let u1 = rng.uniformOpen()
+    let u2 = rng.uniformOpen()
+    return (-2 * Double.log(u1)).squareRoot() * Double.cos(2 * Double.pi * u2)
+  }
+
+  /// 1/(1 + e^−x) without overflow at either end.
+  static func sigmoid(_ x: Double) -> Double {
+    x >= 0 ? 1 / (1 + Double.exp(-x)) : Double.exp(x) / (1 + Double.exp(x))
+  }
+
+  /// Noises example `i` at γ: z = α·x0 + σ·ε with α = √γ·b, σ = √(1−γ) (floored in the
+  /// objective's coefficients), its target and weight, normalised when the config says.
+  func noiseExample(_ i: Int, D: Int, gamma: Double, oneMinusGamma: Double) {
+    let alpha = gamma.squareRoot() * config.inputScale
+    let sigma = Swift.max(oneMinusGamma.squareRoot(), Self.sigmaFloor)
+    let k = objective.coefficients(alpha: alpha, sigma: sigma)
+    weight[i] = Float(k.weight)
+    let x = x0.data + i * D
+    let e = eps.data + i * D
+    let z = input.data + i * D
+    let tg = target.data + i * D
+    let a = Float(alpha)
+    let s = Float(oneMinusGamma.squareRoot())
+    let te = Float(k.targetEps)
+    let tx = Float(k.targetX0)
+    for j in 0..<D {
+      z[j] = a * x[j] + s * e[j]
+      tg[j] = te * e[j] + tx * x[j]
+    }
+    if config.normalize { Trainer.normalizeExample(z, D: D) }
   }
 
   /// z /= std(z) over the example's D values (numpy's population std); a constant example is

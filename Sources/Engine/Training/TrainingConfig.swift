@@ -244,7 +244,7 @@ extension TrainingConfig: Codable {
     case schedule, inputScale, normalize, prediction, weighting, minSNRGamma, dataRMS
     case labelDropout, data, resolution, model, steps
     case batch, seed, optimizer, sampleSchedule, sampler, sampleSteps, eta, guidance, evalSamples
-    case checkpointEvery, dataFolder, channels, dataFiles
+    case checkpointEvery, dataFolder, channels, dataFiles, tSampling
   }
 
   /// One stored field: its key and how it moves between a config and a container. A key that
@@ -274,6 +274,8 @@ extension TrainingConfig: Codable {
       .init(.sampler, \.sampler), .init(.sampleSteps, \.sampleSteps), .init(.eta, \.eta),
       .init(.guidance, \.guidance), .init(.evalSamples, \.evalSamples),
       .init(.checkpointEvery, \.checkpointEvery),
+      // Missing in files from before training drew t other than uniformly: uniform, as they did.
+      .init(.tSampling, \.tSampling),
     ]
   }
 

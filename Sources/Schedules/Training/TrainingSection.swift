@@ -22,6 +22,9 @@ public struct TrainingSection: Equatable, Sendable {
   public var prediction: Parameterization
   public var weighting: LossWeighting
   public var minSNRGamma: Double
+  /// How training draws its noise levels (t, or λ for lognormal): uniform t is the paper's
+  /// Algorithm 2; the others are SD3's and EDM's densities (``TimestepSampling``).
+  public var tSampling: TimestepSampling
   /// How the run samples: the sampler (its steps are the `inference` section's) and the
   /// classifier-free guidance weight w.
   public var sampler: SamplerKind
@@ -42,7 +45,7 @@ public struct TrainingSection: Equatable, Sendable {
     model: ModelKind = .mlpS, steps: Int? = nil, batch: Int? = nil, lr: Double? = nil,
     seed: UInt64 = 0, data: DataKind = .digits, resolution: Int = 8,
     prediction: Parameterization = Objective.defaultPrediction, weighting: LossWeighting? = nil,
-    minSNRGamma: Double = 5, sampler: SamplerKind = .ddpm, guidance: Double = 1,
+    minSNRGamma: Double = 5, tSampling: TimestepSampling = .uniform, sampler: SamplerKind = .ddpm, guidance: Double = 1,
     optimizer: OptimizerKind = .adamw, warmup: Int = 100, ema: Double = 0.999,
     labelDropout: Double = 0.1, evalSamples: Int? = nil, checkpointEvery: Int = 500
   ) {
@@ -59,6 +62,7 @@ public struct TrainingSection: Equatable, Sendable {
       ?? (prediction == Objective.defaultPrediction
         ? Objective.defaultWeighting : prediction.ownWeighting)
     self.minSNRGamma = minSNRGamma
+    self.tSampling = tSampling
     self.sampler = sampler
     self.guidance = guidance
     self.optimizer = optimizer

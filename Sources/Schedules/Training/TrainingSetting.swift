@@ -25,7 +25,8 @@ public struct TrainingSetting {
   /// Sets the model's own value (``ModelKind``'s budget) when neither a file nor an option gave
   /// one; nil for a setting whose default does not depend on the model.
   let modelDefault: ((inout TrainingSection) -> Void)?
-  /// How an explorer row edits the value: a number (stepped, typed) or a choice (cycled).
+  /// How an explorer row edits the value: a number (stepped, typed), a choice (cycled) or
+  /// parsed text (typed, with named values to cycle).
   public var edit: Edit = .none
   /// Where else the setting can be set, besides `train`'s option and the config key that every
   /// setting has.
@@ -54,6 +55,11 @@ public struct TrainingSetting {
     case choice(
       names: [(raw: String, shown: String)], get: (TrainingSection) -> String,
       set: (inout TrainingSection, String) -> Void)
+    /// Text with parameters (`logit-normal:0:1`): `get` writes the canonical text, `set` parses
+    /// one and returns false when the text is not a value; ←/→ cycle through `presets`.
+    case text(
+      presets: [String], get: (TrainingSection) -> String,
+      set: (inout TrainingSection, String) -> Bool)
   }
 
   /// The same setting, editable in `places` too.
@@ -120,6 +126,7 @@ extension TrainingSetting {
         "min_snr_gamma", label: "min-SNR γ", \.minSNRGamma, TrainingLimits.minSNRGammaText,
         { TrainingLimits.allowsMinSNRGamma($0) }
       ).and(.sweepOption),
+      tSampling.and(.trainingScreen),
       choice(\.sampler, label: "sampler").and(.trainingScreen),
       number(
         "guidance", label: "guidance w", \.guidance,
@@ -186,6 +193,35 @@ extension TrainingSetting {
         s.prediction = try r.choice(v)
         s.weighting = s.prediction.ownWeighting
       }, modelDefault: nil, edit: base.edit)
+  }
+
+  /// The training density of t (``TimestepSampling``), written by its canonical name; a bad
+  /// value is refused with the sampling's own wording of what is allowed. Its sweep option is
+  /// the list `--t-samplings`, a grid axis like `--scales`, not a single value.
+  static var tSampling: TrainingSetting {
+    TrainingSetting(
+      key: "t_sampling", option: "--t-sampling", label: "t-sampling",
+      allowed: TimestepSampling.allowed,
+      refusal: { s in (try? s.tSampling.validate()) == nil ? s.tSampling.name : nil },
+      write: { .string($0.tSampling.name) },
+      read: { (r, v, s) throws(ConfigError) in
+        guard case .string(let text) = v else {
+          throw r.mistyped(v, "is \(v.kindName)", TimestepSampling.allowed)
+        }
+        do throws(ScheduleError) { s.tSampling = try TimestepSampling(parsing: text) } catch {
+          throw r.notAllowed(v, error.allowedText)
+        }
+      }, modelDefault: nil,
+      edit: .text(
+        presets: [
+          TimestepSampling.uniform, .defaultLogitNormal, .defaultMode, .defaultLogNormal,
+        ].map(\.name),
+        get: { $0.tSampling.name },
+        set: { s, text in
+          guard let v = try? TimestepSampling(parsing: text) else { return false }
+          s.tSampling = v
+          return true
+        }))
   }
 
   // MARK: Kinds of setting

@@ -147,9 +147,15 @@ public final class Renderer {
       maxWidth: grid.width - x)
   }
 
-  func curves(_ setting: Setting, samples: Int) -> CurveSet? {
-    if let c = curveCache[setting], c.samples == samples { return c.curves }
-    guard let c = Curves.sample(setting, samples: samples) else { return nil }
+  /// `setting`'s curves, the density under `sampling` (the training setup's t-sampling on the
+  /// schedule screen), cached while the setting, samples and sampling stay the same.
+  func curves(
+    _ setting: Setting, samples: Int, sampling: TimestepSampling = .uniform
+  ) -> CurveSet? {
+    if let c = curveCache[setting], c.samples == samples, c.curves.sampling == sampling {
+      return c.curves
+    }
+    guard let c = Curves.sample(setting, samples: samples, sampling: sampling) else { return nil }
     if curveCache.count > 64 { curveCache.removeAll() }
     curveCache[setting] = (samples, c)
     return c

@@ -61,6 +61,8 @@ func adjust(_ state: inout AppState, _ field: Field, steps: Int, coarse: Bool) {
   case .parameter(let p) where p.kind == .flag: d.current.spec[p] = d.current.spec[p] == 0 ? 1 : 0
   case .runData, .runModel, .runPrediction, .runWeighting, .runSampler:
     field.cycle(&d.setup, by: steps)
+  case .runTSampling:
+    field.cycleText(&d.setup, by: steps)
   case .cursorT:
     moveCursor(&state, steps: steps, coarse: coarse)
     return

@@ -137,11 +137,14 @@ extension Renderer {
     // Pins first so the current schedule is painted last, on top.
     var sets: [(name: String, color: Color, curves: CurveSet)] = []
     for pin in d.pins {
-      if let c = curves(pin.setting, samples: samples) {
+      if let c = curves(pin.setting, samples: samples, sampling: d.setup.tSampling) {
         sets.append((pin.name, Theme.pinColor(pin.colorIndex), c))
       }
     }
-    guard let current = curves(d.current, samples: samples) else { return }
+    // The density is what training sees: under the training setup's t-sampling (screen 3).
+    guard let current = curves(d.current, samples: samples, sampling: d.setup.tSampling) else {
+      return
+    }
     let currentName = "current: " + d.current.label
     sets.append((currentName, Theme.current, current))
     let b = d.current.inputScale
@@ -189,7 +192,7 @@ extension Renderer {
       return
     }
     let densityChart = Chart(
-      title: "logSNR density for t ~ U(0,1) (what training sees)",
+      title: "logSNR density for \(Curves.samplingText(d.setup.tSampling)) (what training sees)",
       x: Axis(name: "logSNR", lower: range.lowerBound, upper: range.upperBound, maxTicks: 9),
       y: Axis(name: "", lower: 0, upper: top, maxTicks: 4), series: densitySeries,
       cursorX: cursorLambda.isFinite ? cursorLambda : nil)
@@ -231,7 +234,7 @@ extension Renderer {
       let density = sets.map { Series(name: $0.name, color: $0.color, points: $0.curves.density) }
       let top = Curves.densityTop(density.map(\.points), within: range)
       var chart = Chart(
-        title: "p(λ): density for t ~ U(0,1)", x: xAxis(slots[0]),
+        title: "p(λ): density for \(Curves.samplingText(setup.tSampling))", x: xAxis(slots[0]),
         y: Axis(name: "", lower: 0, upper: top, maxTicks: 4), series: density, cursorX: cursor)
       chart.showLegend = false
       draw(chart, &grid, slots[0], overT: false)
