@@ -108,7 +108,7 @@ struct Explore: ParsableCommand {
         // A run's end can start the next queued run: the loop performs those effects.
         let trained = training.poll(&state)
         let swept = sweep.poll(&state)
-        return (trained.changed || swept, trained.effects)
+        return (trained.changed || swept.changed, trained.effects + swept.effects)
       })
     let status: Int32
     if case .signal(let s) = outcome { status = 128 + s } else { status = 0 }

@@ -56,26 +56,28 @@ final class ExplorerSweep {
     }
   }
 
-  /// Turns the sweep's events into actions; true when something changed.
-  func poll(_ state: inout AppState) -> Bool {
-    guard let job, !reportedEnd else { return false }
+  /// Turns the sweep's events into actions: whether something changed, and the effects their
+  /// reduce asked for (performed by the explorer's loop, as the training job's are).
+  func poll(_ state: inout AppState) -> (changed: Bool, effects: [Effect]) {
+    guard let job, !reportedEnd else { return (false, []) }
     var changed = false
+    var effects: [Effect] = []
     let outcome = job.outcome
     for event in job.drain() {
       changed = true
       switch event {
       case .progress(let p):
-        reduce(
+        effects += reduce(
           &state,
           .sweepProgress(done: p.done, total: p.total, next: p.next?.cell, remaining: p.remaining))
       case .step(let step, let total):
-        reduce(&state, .sweepStep(step: step, total: total))
+        effects += reduce(&state, .sweepStep(step: step, total: total))
       case .evaluating:
-        reduce(&state, .sweepEvaluating)
+        effects += reduce(&state, .sweepEvaluating)
       case .saved(let sweep):
-        reduce(&state, .sweepSaved(sweep))
+        effects += reduce(&state, .sweepSaved(sweep))
       case .note(let text):
-        reduce(&state, .done(text))
+        effects += reduce(&state, .done(text))
       }
     }
     if let outcome {
@@ -83,19 +85,19 @@ final class ExplorerSweep {
       changed = true
       switch outcome {
       case .finished(let sweep):
-        reduce(&state, .sweepSaved(sweep))
-        reduce(&state, .sweepEnded("sweep finished: \(job.directory)/table.md", failed: false))
+        effects += reduce(&state, .sweepSaved(sweep))
+        effects += reduce(&state, .sweepEnded("sweep finished: \(job.directory)/table.md", failed: false))
       case .stopped(let sweep):
-        reduce(&state, .sweepSaved(sweep))
-        reduce(
+        effects += reduce(&state, .sweepSaved(sweep))
+        effects += reduce(
           &state,
           .sweepEnded(
             "sweep stopped; the runs done are saved and s resumes it", failed: false))
       case .failed(let message):
-        reduce(&state, .sweepEnded("sweep failed: \(message)", failed: true))
+        effects += reduce(&state, .sweepEnded("sweep failed: \(message)", failed: true))
       }
     }
-    return changed
+    return (changed, effects)
   }
 
   /// On leaving with a sweep going: stops it and waits up to `seconds` for the running cell to

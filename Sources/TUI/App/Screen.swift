@@ -1,8 +1,11 @@
-/// The screens, on keys 1–4. Each has a file under `Screens/` with its state, its view, its
-/// keys and its actions (a ``ScreenDefinition``), registered in ``definition``.
+/// The screens, on the number keys (``numberKeysHint``). Each has a file under `Screens/` with
+/// its state, its view, its keys and its actions (a ``ScreenDefinition``), registered in ``definition``.
 public enum Screen: Int, Sendable, CaseIterable {
   case schedule = 1
   case preview, training, sweep, runs
+
+  /// `1-5:screens`: the status-line hint, from the screens there are.
+  public static var numberKeysHint: String { "1-\(allCases.count):screens" }
 
   public var title: String {
     switch self {

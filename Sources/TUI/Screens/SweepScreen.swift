@@ -72,7 +72,7 @@ enum SweepScreen: ScreenDefinition {
     [
       "?:help", "q:quit",
       state.sweep?.isActive == true ? "s:stop sweep" : "s:start sweep", "o:open folder",
-      "↑↓:choose", "Enter:edit", "1-3:screens",
+      "↑↓:choose", "Enter:edit", Screen.numberKeysHint,
     ]
   }
 }
