@@ -134,9 +134,10 @@ extension SweepState {
       throw .unreadable(
         path: path, reason: "its grid is empty (resolutions, scales, families, repeats ≥ 1)")
     }
-    let grid = SweepGrid(
+    var grid = SweepGrid(
       resolutions: file.resolutions, scales: file.scales, families: families,
       repeats: file.repeats, seed: file.seed)
+    grid.ranking = SweepRanking(data: file.settings["data"])
     return try load(path: path, matching: SweepState(grid: grid, settings: file.settings))
   }
 }

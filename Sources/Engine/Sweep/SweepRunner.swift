@@ -279,7 +279,7 @@ public struct SweepRunner {
   ) throws {
     let table = SweepTable(grid: state.grid, results: state.results)
     let folder = directory as NSString
-    try AtomicFile.write(table.markdown, to: folder.appendingPathComponent("table.md"))
+    try AtomicFile.write(table.document, to: folder.appendingPathComponent("table.md"))
     try AtomicFile.write(table.csv, to: folder.appendingPathComponent("table.csv"))
     try AtomicFile.write(
       "## Copy rate\n\n" + table.copyMarkdown + "\n## Loss per logSNR bin\n\n"

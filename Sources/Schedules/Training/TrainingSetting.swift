@@ -112,7 +112,7 @@ extension TrainingSetting {
         { $0 > 0 && $0 <= TrainingLimits.learningRateMax }, modelDefault: \.defaultLearningRate
       ).and([.trainingScreen, .sweepOption]),
       seed.and([.trainingScreen, .sweepOption]),
-      choice(\.data, label: "data").and(.trainingScreen),
+      choice(\.data, label: "data").and([.trainingScreen, .sweepOption]),
       resolution.and(.trainingScreen),
       prediction.and([.trainingScreen, .sweepOption]),
       choice(\.weighting, label: "weighting").and([.trainingScreen, .sweepOption]),
