@@ -263,7 +263,7 @@ struct Train: ParsableCommand {
         lines.append(
           String(
             format: "Fréchet distance %.2f to the digits (the training patches: %.2f): it only "
-              + "says how digit-like patches are; judge patches by the loss", fid,
+              + "says how digit-like the photographs are; judge them by bits/dim below", fid,
             s.trainingDataFrechetDistance ?? .nan))
       }
     }
