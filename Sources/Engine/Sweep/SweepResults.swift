@@ -111,7 +111,10 @@ public enum SweepRanking: String, Equatable, Sendable {
     }
   }
 
-  /// The table's short name for the number (CSV header, heat-map legend).
+  /// The number's name as a panel title (the explorer's sweep table).
+  public var title: String { self == .frechetDistance ? "Fréchet distance" : "held-out bits/dim" }
+
+  /// The table's short name for the number (CSV header).
   public var column: String { self == .frechetDistance ? "fd" : "bits_per_dim" }
 }
 
