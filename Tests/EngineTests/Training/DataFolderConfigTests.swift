@@ -13,14 +13,20 @@ import Testing
     ).training
   }
 
-  @Test("a folder run's config.json holds the folder and reads back as a folder run")
-  func roundTrip() throws {
+  /// 12 flat RGB PNGs: the fewest a folder run takes.
+  func makeFolder() throws -> String {
     let folder = temporaryFolder("cfg-pngs")
     for k in 0..<12 {
       try PNG.write(
         Image(width: 8, height: 8, channels: 3, repeating: Float(k) / 20),
         to: folder + String(format: "/img%02d.png", k))
     }
+    return folder
+  }
+
+  @Test("a folder run's config.json holds the folder and reads back as a folder run")
+  func roundTrip() throws {
+    let folder = try makeFolder()
     var c = tinyConfig(steps: 2)
     c.dataFolder = folder
     c.resolution = 16
@@ -52,5 +58,21 @@ import Testing
         return m.contains("training.data") && m.contains("\"digits\", \"patches\", or the path of a folder")
       }
     }
+  }
+
+  @Test("train --config of a folder run's config.json trains on the folder again")
+  func trainFromConfig() throws {
+    let folder = try makeFolder()
+    let out = temporaryFolder("cfg-cli")
+    let tiny = ["--steps", "2", "--batch", "8", "--eval-samples", "0", "--warmup", "1"]
+    let first = try SchedtuiCommand.run(
+      ["train", "--data", folder, "--resolution", "8", "--out", out + "/a"] + tiny)
+    #expect(first.status == 0, "\(first.error)")
+    let again = try SchedtuiCommand.run(
+      ["train", "--config", out + "/a/config.json", "--out", out + "/b"] + tiny)
+    #expect(again.status == 0, "\(again.error)")
+    let record = try RunRecord.read(folder: out + "/b")
+    #expect(record.summary.config.dataFolder == folder)
+    #expect(record.summary.config.dataFiles?.count == 12 && record.summary.config.resolution == 8)
   }
 }
