@@ -52,7 +52,9 @@ public struct SweepHeatmap {
             label = v.failed ? "failed" : "copying"
           } else if let v = value {
             fill = Self.viridis(Self.rank(of: v.mean, in: table, column: col))
-            label = SweepTable.fixed(v.mean, v.mean < 10 && table.ranking == .bitsPerDim ? 3 : v.mean < 100 ? 2 : 1)
+            // As the table prints it, but one decimal from 100 up (the cell is 72 pixels wide).
+            let digits = v.mean < 10 && table.ranking == .bitsPerDim ? 3 : v.mean < 100 ? 2 : 1
+            label = SweepTable.fixed(v.mean, digits)
           } else {
             fill = (20, 20, 20)
             label = ""
