@@ -123,7 +123,8 @@ public enum DataKind: String, Vocabulary {
   public var help: String {
     switch self {
     case .digits: return "the 1,797 handwritten digits (10 classes) at 8, 16 or 32 px"
-    case .patches: return "grey patches of the bundled photographs (no labels) at 16, 32 or 64 px"
+    case .patches:
+      return "the bundled photographs, as grey patches cut from assets/images (no labels) at 16, 32 or 64 px"
     }
   }
 

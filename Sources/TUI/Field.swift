@@ -86,7 +86,10 @@ public enum Field: Sendable, Hashable {
     case .previewImage: return "a PNG file (grey, RGB, alpha, palette; 8 or 16 bit)"
     case .previewResolutions:
       return "1 to 6 distinct whole numbers in 8…1024, comma-separated (e.g. 64,128,256)"
-    case .runData, .runModel, .runSampler, .runPrediction, .runWeighting:
+    case .runData:
+      // A built-in name cycles; a folder is typed (Setup.swift).
+      return (choices ?? []).map(\.raw).joined(separator: ", ") + ", or the path of a folder of PNG images"
+    case .runModel, .runSampler, .runPrediction, .runWeighting:
       // Both names of the objective's cases are accepted; the raw ones are what files hold.
       return (choices ?? []).map { $0.raw == $0.shown ? $0.raw : "\($0.raw) (\($0.shown))" }
         .joined(separator: ", ")
@@ -232,11 +235,15 @@ extension Field {
 public struct EntryError: Error, Equatable, CustomStringConvertible {
   public var field: Field
   public var text: String
+  /// What is allowed when the row's own wording does not say why (a folder's refusal: "a folder
+  /// holding PNG images; it has none"); nil: ``Field/allowed``.
+  public var allowed: String? = nil
 
   /// The explorer's field error: the row's label, the text as typed, what the row allows.
   public var fieldError: FieldError {
     FieldError(
-      field: field.label, value: JSONValue.quote(text), allowed: field.allowed, source: .explorer)
+      field: field.label, value: JSONValue.quote(text), allowed: allowed ?? field.allowed,
+      source: .explorer)
   }
 
   public var description: String { fieldError.description }

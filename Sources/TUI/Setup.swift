@@ -1,3 +1,4 @@
+import Foundation
 import Engine
 import Schedules
 
@@ -95,6 +96,7 @@ extension Field {
 
   /// The row's value as the list shows it.
   func setupText(_ c: TrainingConfig) -> String {
+    if self == .runData, let folder = c.dataFolder { return folder }
     if let raw = choice(in: c) { return choices!.first { $0.raw == raw }!.shown }
     // Seeds in full: `short` writes 1.23457e+15 for a 16-digit one.
     if self == .runSeed { return "\(c.seed)" }
@@ -108,7 +110,10 @@ extension Field {
     if let all = choices {
       guard let hit = all.first(where: { $0.raw.lowercased() == t.lowercased()
         || $0.shown.lowercased() == t.lowercased() })
-      else { throw EntryError(field: self, text: t) }
+      else {
+        if self == .runData { return try setFolder(t, &c) }
+        throw EntryError(field: self, text: t)
+      }
       setChoice(hit.raw, &c)
       return
     }
@@ -133,6 +138,21 @@ extension Field {
       }
     }
     setSetupNumber(v, &c)
+  }
+}
+
+extension Field {
+  /// The data row given a folder's path: refused now, with the loader's reason (no such folder,
+  /// no PNGs, fewer than 12, a file too large), rather than when training starts. A side the
+  /// folder cannot be resized to becomes 32, as `schedtui train --data DIR` defaults.
+  func setFolder(_ path: String, _ c: inout TrainingConfig) throws(EntryError) {
+    let folder = (path as NSString).expandingTildeInPath
+    do { _ = try Dataset.folderFiles(folder) } catch {
+      let reason = (error as? FieldError)?.allowed ?? "\(error)"
+      throw EntryError(field: self, text: path, allowed: reason)
+    }
+    c.dataFolder = folder
+    if !Dataset.folderResolutions.contains(c.resolution) { c.resolution = 32 }
   }
 }
 

@@ -16,6 +16,11 @@ struct Sweep: ParsableCommand {
       resolution is judged the same way; lower is better). A cell whose samples are no better \
       than noise is marked failed instead of ranked.
 
+      --data patches (the bundled photographs) or --data DIR (a folder of PNGs, as `train`) \
+      trains every cell on that data instead; it has no classifier, so the table ranks by the \
+      held-out bound in bits per dimension (and says so), and the noise and mean-digit \
+      baselines are skipped. For the digits, the bits/dim table is shown below the distances.
+
       Writes to --out: table.md and table.csv (rows b, columns resolution × schedule, best per \
       column marked), heatmap.png, config.json (the shared setup), sweep.json (every cell's runs) and \
       cells/<cell>/seed-<s>/ (each run's own files, its config.json among them). Running the same command again resumes: finished cells are not \
@@ -26,8 +31,13 @@ struct Sweep: ParsableCommand {
         schedtui sweep --resolutions 8,16 --scales 1,0.5 --steps 500 --out runs/quick
         schedtui sweep --families linear,sigmoid:0:3:0.7 --repeats 3
         schedtui sweep --resolutions 8,32 --scales 1 --t-samplings uniform,logit-normal:0:1
+        schedtui sweep --data ~/photos --resolutions 16,32 --scales 1,0.5
       """)
 
+  @Option(help: ArgumentHelp(
+    "Data: digits (default), patches (the bundled photographs), or a folder of PNG images.",
+    valueName: "name|dir"))
+  var data = DataKind.digits.rawValue
   @Option(help: ArgumentHelp("Image sides, from 8, 16, 32.", valueName: "list"))
   var resolutions = "8,16,32"
   @Option(help: ArgumentHelp("Input scales b > 0.", valueName: "list"))
@@ -157,6 +167,7 @@ struct Sweep: ParsableCommand {
     s.evalSamples = evalSamples
     s.sampleSteps = sampleSteps
     s.keepCheckpoints = keepCheckpoints
+    s.data = DataSource(data)
     return s
   }
 
@@ -181,16 +192,22 @@ struct Sweep: ParsableCommand {
     let samplings = try parse(
       tSamplings, "--t-samplings", "a comma-separated list, each \(TimestepSampling.allowed)",
       SweepLists.tSamplings)
-    return SweepGrid(
+    var grid = SweepGrid(
       resolutions: res, scales: bs, families: fams, tSamplings: samplings, repeats: repeats,
       seed: seed)
+    grid.ranking = sweepSettings().ranking
+    return grid
   }
 
   func run() throws {
     if let merge { return try runMerge(merge) }
     threads.apply()
     let grid = try grid()
-    let settings = sweepSettings()
+    var settings = sweepSettings()
+    if case .folder(let folder) = settings.data {
+      // Which files the sweep is over, before any cell runs: sweep.json records them.
+      settings.dataFiles = try Dataset.folderFiles(folder)
+    }
     let shard = try shardValue()
     var runner = try SweepRunner(
       directory: out, grid: grid, settings: settings.recorded(resolutions: grid.resolutions),
@@ -252,7 +269,7 @@ struct Sweep: ParsableCommand {
       throw ExitCode(130)
     }
     if let shard { return printShardDone(shard, runner: runner) }
-    print("\n" + table.markdown)
+    print("\n" + table.document)
     for (column, best) in zip(table.columns, table.bestScale) {
       print("best b at \(column.title): " + (best.map { "\($0)" } ?? "none (every cell failed)"))
     }

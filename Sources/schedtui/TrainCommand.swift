@@ -155,6 +155,7 @@ struct Train: ParsableCommand {
       switch DataSource(data) {
       case .builtIn(let kind):
         c.data = kind
+        c.dataFolder = nil  // over a --config file's folder
         if resolution == nil, !fromFile { c.resolution = kind.resolutions[0] }
       case .folder(let folder):
         c.dataFolder = folder
@@ -279,7 +280,7 @@ struct Train: ParsableCommand {
         lines.append(
           String(
             format: "Fréchet distance %.2f to the digits (the training patches: %.2f): it only "
-              + "says how digit-like patches are; judge patches by the loss", fid,
+              + "says how digit-like the photographs are; judge them by bits/dim below", fid,
             s.trainingDataFrechetDistance ?? .nan))
       }
     }

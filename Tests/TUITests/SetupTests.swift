@@ -1,3 +1,4 @@
+import Foundation
 import Engine
 import Schedules
 import Testing
@@ -179,5 +180,30 @@ import Testing
   @Test("the help names what s does on the training screen")
   func help() {
     #expect(KeyMap.helpBindings.contains { $0.label == "s" && $0.help.contains("screen 3") })
+  }
+
+  @Test("the data row takes a typed folder path; a folder without enough PNGs is refused, named")
+  func dataFolder() throws {
+    let folder = NSTemporaryDirectory() + "schedtui-setup-\(getpid())"
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    var s = state()
+    type(folder, into: .runData, &s)
+    guard case .edit(_, let entry) = s.modal else { Issue.record("edit line closed"); return }
+    #expect(entry.error == "data = \"\(folder)\" is not allowed: a folder holding PNG images; it has none")
+    #expect(s.document.setup.dataFolder == nil)
+    reduce(&s, .cancel)
+    for k in 0..<12 {
+      try PNG.write(
+        Image(width: 4, height: 4, channels: 1, repeating: 0.5),
+        to: folder + String(format: "/img%02d.png", k))
+    }
+    type(folder, into: .runData, &s)
+    #expect(s.modal == nil)
+    #expect(s.document.setup.dataFolder == folder && s.document.setup.resolution == 8)
+    #expect(Field.runData.text(in: s) == folder)
+    // ←/→ leave the folder for the built-in data.
+    Field.runData.cycle(&s.document.setup, by: 1)
+    #expect(s.document.setup.dataFolder == nil && s.document.setup.data == .patches)
   }
 }

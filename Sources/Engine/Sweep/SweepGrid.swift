@@ -87,6 +87,9 @@ public struct SweepGrid: Equatable, Sendable {
   public var tSamplings: [TimestepSampling]
   public var repeats: Int
   public var seed: UInt64
+  /// What the tables rank by: the Fréchet distance for the digits, bits/dim for data without a
+  /// classifier. Not part of the cells' identity; set from the data (``SweepRanking/init(data:)``).
+  public var ranking: SweepRanking = .frechetDistance
 
   public init(
     resolutions: [Int], scales: [Double], families: [SweepFamily],

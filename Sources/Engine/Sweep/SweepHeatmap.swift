@@ -2,7 +2,7 @@ import Schedules
 /// Draws a sweep's table as a heat map: a panel per schedule family (and t-sampling, when the
 /// grid has more than uniform), rows b, columns resolution.
 ///
-/// Colour is the Fréchet distance ranked within its column (each resolution is its own
+/// Colour is the table's number (Fréchet distance, or bits/dim: ``SweepRanking``) ranked within its column (each resolution is its own
 /// experiment, so absolute distances are not comparable across columns): the best cell is bright
 /// yellow, the worst dark purple (viridis ends), failed and copying cells grey, cells not yet run black. The
 /// best cell of each column gets a black frame. Every cell carries its number.
@@ -39,8 +39,9 @@ public struct SweepHeatmap {
     let panelW = Self.labelW + max(nC * Self.cellW, titleW + 4)
     let panelH = Self.titleH + Self.headerH + nR * Self.cellH
     let legend =
-      "frechet distance to held-out digits (lower is better). framed: best b per column. "
-      + "grey: failed or copying."
+      (table.ranking == .frechetDistance
+        ? "frechet distance to held-out digits" : "held-out bits/dim (no classifier)")
+      + " (lower is better). framed: best b per column. grey: failed or copying."
     width = max(
       Self.margin + panels.count * (panelW + Self.margin),
       2 * Self.margin + PixelFont.width(of: legend, scale: Self.scale))
@@ -73,7 +74,9 @@ public struct SweepHeatmap {
             label = v.failed ? "failed" : "copying"
           } else if let v = value {
             fill = Self.viridis(Self.rank(of: v.mean, in: table, column: col))
-            label = SweepTable.fixed(v.mean, v.mean < 100 ? 2 : 1)
+            // As the table prints it, but one decimal from 100 up (the cell is 72 pixels wide).
+            let digits = v.mean < 10 && table.ranking == .bitsPerDim ? 3 : v.mean < 100 ? 2 : 1
+            label = SweepTable.fixed(v.mean, digits)
           } else {
             fill = (20, 20, 20)
             label = ""

@@ -143,9 +143,10 @@ extension SweepState {
           path: path, reason: "t_samplings: '\(text)' is not allowed (\(error.allowedText))")
       }
     }
-    let grid = SweepGrid(
+    var grid = SweepGrid(
       resolutions: file.resolutions, scales: file.scales, families: families,
       tSamplings: samplings, repeats: file.repeats, seed: file.seed)
+    grid.ranking = SweepRanking(data: file.settings["data"])
     return try load(path: path, matching: SweepState(grid: grid, settings: file.settings))
   }
 }

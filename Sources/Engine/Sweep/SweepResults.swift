@@ -1,4 +1,5 @@
 import Foundation
+import Schedules
 
 /// The outcome of one training run of one cell, as the sweep stores it.
 public struct SweepRun: Codable, Equatable, Sendable {
@@ -6,8 +7,9 @@ public struct SweepRun: Codable, Equatable, Sendable {
   /// Fréchet distance of the run's samples to the held-out digits (lower is better); nil when the run
   /// produced no samples (it diverged: `note` says how).
   public var fd: Double?
-  /// Fréchet distance of pure Gaussian noise, mapped like samples, for the same evaluator.
-  public var noiseFD: Double
+  /// Fréchet distance of pure Gaussian noise, mapped like samples, for the same evaluator; nil
+  /// where there is no classifier to say it (data other than the digits: ``SweepRanking``).
+  public var noiseFD: Double?
   /// Fréchet distance of the mean training digit repeated: what a model that learned only the
   /// average would score. nil in sweeps written before it was recorded.
   public var meanFD: Double?
@@ -26,7 +28,7 @@ public struct SweepRun: Codable, Equatable, Sendable {
   public var errorByLogSNR: [HeldOutScore.Point]? = nil
 
   public init(
-    seed: UInt64, fd: Double?, noiseFD: Double, meanFD: Double? = nil, trainSeconds: Double,
+    seed: UInt64, fd: Double?, noiseFD: Double?, meanFD: Double? = nil, trainSeconds: Double,
     finalLoss: Double, note: String? = nil, copyRate: Double? = nil,
     lossByLogSNR: [LossBins.Row]? = nil
   ) {
@@ -46,10 +48,29 @@ public struct SweepRun: Codable, Equatable, Sendable {
   /// digit. Half, not just "below", because a network that learned little more than the mean
   /// image already beats both by a little; that is not learning digits.
   public static let failFraction = 0.5
-  public var baselineFD: Double { min(noiseFD, meanFD ?? .infinity) }
-  public var failed: Bool {
-    guard let fd else { return true }
-    return !(fd.isFinite && fd < Self.failFraction * baselineFD)
+  public var baselineFD: Double { min(noiseFD ?? .infinity, meanFD ?? .infinity) }
+  public var failed: Bool { failed(by: .frechetDistance) }
+
+  /// Failed as `ranking` judges: by the distance against its baselines, or, by bits/dim, when
+  /// the run has no finite bound (it diverged). Bits/dim has no "learned nothing" bar of its
+  /// own: an untrained ε network already scores a sane bound (DECISIONS 2026-12-04), so the
+  /// table ranks every bound and the reader compares.
+  public func failed(by ranking: SweepRanking) -> Bool {
+    switch ranking {
+    case .frechetDistance:
+      guard let fd else { return true }
+      return !(fd.isFinite && fd < Self.failFraction * baselineFD)
+    case .bitsPerDim:
+      return !(bitsPerDim?.isFinite ?? false)
+    }
+  }
+
+  /// The number `ranking` ranks by.
+  public func value(by ranking: SweepRanking) -> Double? {
+    switch ranking {
+    case .frechetDistance: return fd
+    case .bitsPerDim: return bitsPerDim
+    }
   }
   /// Most of the run's samples are copies of training digits: it is not ranked either.
   public var copying: Bool { (copyRate ?? 0) > CopyDetector.copyingRate }
@@ -60,6 +81,41 @@ public struct SweepRun: Codable, Equatable, Sendable {
     case lossByLogSNR = "loss_by_log_snr"
     case bitsPerDim = "bits_per_dim", errorByLogSNR = "error_by_log_snr"
   }
+}
+
+/// What a sweep's table ranks by. The digits have a classifier, so their headline is the
+/// Fréchet distance of samples in its features; any other data (the bundled photographs, a
+/// folder) has none, and the held-out bound in bits/dim, which compares across b, schedules and
+/// losses for any data, ranks instead.
+public enum SweepRanking: String, Equatable, Sendable {
+  case frechetDistance
+  case bitsPerDim
+
+  /// The ranking for the data `sweep.json` records under `data` (nil or `digits`: from before
+  /// other data could be swept, or the digits).
+  public init(data: String?) {
+    self = data == nil || data == DataKind.digits.rawValue ? .frechetDistance : .bitsPerDim
+  }
+
+  /// The table's caption: what its numbers are and why they rank.
+  public var caption: String {
+    switch self {
+    case .frechetDistance:
+      return "Fréchet distance of each cell's samples to the held-out digits in the digits "
+        + "classifier's features (lower is better), mean ± standard error over repeats, best b "
+        + "per column in bold; failed: no better than half the noise or mean-digit baseline."
+    case .bitsPerDim:
+      return "Ranked by the held-out bound in bits per dimension (lower is better; this data "
+        + "has no classifier, so there is no Fréchet distance), mean ± standard error over "
+        + "repeats, best b per column in bold; failed: the run diverged."
+    }
+  }
+
+  /// The number's name as a panel title (the explorer's sweep table).
+  public var title: String { self == .frechetDistance ? "Fréchet distance" : "held-out bits/dim" }
+
+  /// The table's short name for the number (CSV header).
+  public var column: String { self == .frechetDistance ? "fd" : "bits_per_dim" }
 }
 
 /// Mean and standard error of a cell's repeats; failed when most of its runs failed, copying
@@ -74,14 +130,14 @@ public struct CellSummary: Equatable, Sendable {
   /// Mean copy rate over the runs that recorded one.
   public let copyRate: Double?
 
-  public init?(runs: [SweepRun]) {
+  public init?(runs: [SweepRun], ranking: SweepRanking = .frechetDistance) {
     guard !runs.isEmpty else { return nil }
-    let good = runs.filter { !$0.failed }
+    let good = runs.filter { !$0.failed(by: ranking) }
     failed = good.count * 2 <= runs.count
     copying = !failed && good.filter(\.copying).count * 2 > good.count
     let rates = runs.compactMap(\.copyRate)
     copyRate = rates.isEmpty ? nil : rates.reduce(0, +) / Double(rates.count)
-    let values = (failed ? runs : good).compactMap(\.fd)
+    let values = (failed ? runs : good).compactMap { $0.value(by: ranking) }
     let n = Double(values.count)
     let m = values.isEmpty ? .nan : values.reduce(0, +) / n
     mean = m

@@ -290,7 +290,7 @@ public struct SweepRunner {
       ? ""
       : "**Incomplete: \(total - missing) of \(total) runs finished.** Cells without all "
         + "their runs are blank or averaged over fewer seeds; the best may change.\n\n"
-    try AtomicFile.write(note + table.markdown, to: folder.appendingPathComponent("table.md"))
+    try AtomicFile.write(note + table.document, to: folder.appendingPathComponent("table.md"))
     try AtomicFile.write(table.csv, to: folder.appendingPathComponent("table.csv"))
     try AtomicFile.write(
       "## Copy rate\n\n" + table.copyMarkdown + "\n## Loss per logSNR bin\n\n"

@@ -90,6 +90,11 @@ public struct SweepState: Equatable, Sendable {
     var runs: [SweepRun]
     var fdMean: Double?
     var fdStandardError: Double?
+    /// The held-out bound's mean and standard error over the cell's runs (absent in sweeps
+    /// written before it was recorded; ranked by when the data has no classifier).
+    var bitsMean: Double? = nil
+    var bitsStandardError: Double? = nil
+    /// Failed and best as the sweep's ranking (``SweepRanking``) judges.
     var failed: Bool?
     var best: Bool?
     /// CRC-32 of the cell's runs (their compact JSON with sorted keys), so a changed number in
@@ -103,6 +108,7 @@ public struct SweepState: Equatable, Sendable {
     enum CodingKeys: String, CodingKey {
       case id, resolution, scale, family, runs, failed, best, crc32
       case fdMean = "fd_mean", fdStandardError = "fd_se", tSampling = "t_sampling"
+      case bitsMean = "bits_per_dim_mean", bitsStandardError = "bits_per_dim_se"
     }
 
     var computedCRC: String {
@@ -126,7 +132,9 @@ public struct SweepState: Equatable, Sendable {
     var cells: [FileCell] = []
     for cell in grid.cells {
       guard let runs = results[cell.id] else { continue }
-      let summary = CellSummary(runs: runs)
+      let summary = CellSummary(runs: runs, ranking: grid.ranking)
+      let fd = grid.ranking == .frechetDistance ? summary : nil
+      let bits = CellSummary(runs: runs, ranking: .bitsPerDim)
       let column = table.columns.firstIndex {
         $0.resolution == cell.resolution && $0.family == cell.family
           && $0.tSampling == cell.tSampling
@@ -135,8 +143,10 @@ public struct SweepState: Equatable, Sendable {
       cells.append(
         FileCell(
           id: cell.id, resolution: cell.resolution, scale: cell.scale, family: cell.family.text,
-          runs: runs, fdMean: summary?.mean, fdStandardError: summary?.standardError,
-          failed: summary?.failed, best: best[column] == row,
+          runs: runs, fdMean: fd?.mean, fdStandardError: fd?.standardError,
+          bitsMean: bits.flatMap { $0.mean.isFinite ? $0.mean : nil },
+          bitsStandardError: bits?.standardError, failed: summary?.failed,
+          best: best[column] == row,
           tSampling: cell.tSampling == .uniform ? nil : cell.tSampling.name))
       cells[cells.count - 1].crc32 = cells[cells.count - 1].computedCRC
     }

@@ -1,6 +1,7 @@
 import Schedules
 /// The sweep's results laid out like the paper's Table 4: a row per input scale b, a column per
-/// resolution × schedule family, the best (lowest) Fréchet distance of each column marked.
+/// resolution × schedule family, the best (lowest) number of each column marked: the Fréchet
+/// distance for the digits, bits/dim for data without a classifier (``SweepRanking``).
 public struct SweepTable: Sendable {
   public struct Column: Equatable, Sendable {
     public let resolution: Int
@@ -27,8 +28,16 @@ public struct SweepTable: Sendable {
   public let columns: [Column]
   /// `values[row][column]`: nil while the cell has not run yet.
   public let values: [[CellSummary?]]
+  public let ranking: SweepRanking
+  let results: [String: [SweepRun]]
+  let grid: SweepGrid
 
-  public init(grid: SweepGrid, results: [String: [SweepRun]]) {
+  /// The table `grid.ranking` ranks by, or by `ranking` when given (the digits' second table).
+  public init(grid: SweepGrid, results: [String: [SweepRun]], ranking: SweepRanking? = nil) {
+    let ranking = ranking ?? grid.ranking
+    self.ranking = ranking
+    self.results = results
+    self.grid = grid
     scales = grid.scales
     var cols: [Column] = []
     for r in grid.resolutions {
@@ -44,7 +53,7 @@ public struct SweepTable: Sendable {
     columns = cols
     values = grid.scales.map { b in
       cols.map { c in
-        return results[c.cell(scale: b).id].flatMap { CellSummary(runs: $0) }
+        return results[c.cell(scale: b).id].flatMap { CellSummary(runs: $0, ranking: ranking) }
       }
     }
   }
@@ -65,11 +74,14 @@ public struct SweepTable: Sendable {
   /// The best input scale per column, for the explorer and the README reading.
   public var bestScale: [Double?] { bestRow.map { $0.map { scales[$0] } } }
 
-  static func format(_ v: CellSummary?) -> String {
+  /// Bits/dim take three decimals: two runs' bounds differ in the second.
+  var digits: Int { ranking == .bitsPerDim ? 3 : 2 }
+
+  func format(_ v: CellSummary?) -> String {
     guard let v else { return "…" }
     if v.failed && v.mean.isNaN { return "failed" }
-    let m = fixed(v.mean, 2)
-    let value = v.standardError.map { "\(m) ± \(fixed($0, 2))" } ?? m
+    let m = Self.fixed(v.mean, digits)
+    let value = v.standardError.map { "\(m) ± \(Self.fixed($0, digits))" } ?? m
     // A failed or copying cell keeps its number in brackets, so a reader sees how far off it was.
     if v.failed { return "failed (\(value))" }
     if v.copying { return "copying (\(value))" }
@@ -96,7 +108,7 @@ public struct SweepTable: Sendable {
     lines.append("|---|" + columns.map { _ in "---:" }.joined(separator: "|") + "|")
     for (r, b) in scales.enumerated() {
       let cells = columns.indices.map { c -> String in
-        let s = Self.format(values[r][c])
+        let s = format(values[r][c])
         return best[c] == r ? "**\(s)**" : s
       }
       lines.append("| \(b) | " + cells.joined(separator: " | ") + " |")
@@ -109,7 +121,9 @@ public struct SweepTable: Sendable {
   public var csv: String {
     func quote(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
     var header = ["b"]
-    for c in columns { header += [quote("\(c.title) fd"), quote("\(c.title) se")] }
+    for c in columns {
+      header += [quote("\(c.title) \(ranking.column)"), quote("\(c.title) se")]
+    }
     var lines = [header.joined(separator: ",")]
     for (r, b) in scales.enumerated() {
       var row = ["\(b)"]
@@ -129,6 +143,19 @@ public struct SweepTable: Sendable {
 }
 
 extension SweepTable {
+  /// `table.md`: the caption saying what ranks, the table; for the digits, the held-out
+  /// bits/dim in the same layout below it (shown, not ranked by: the Fréchet distance stays
+  /// the digits' headline).
+  public var document: String {
+    var text = ranking.caption + "\n\n" + markdown
+    if ranking == .frechetDistance {
+      let bits = SweepTable(grid: grid, results: results, ranking: .bitsPerDim)
+      text += "\nHeld-out bound in bits per dimension (lower is better; comparable across b, "
+        + "schedules and losses; details.md has the error per logSNR):\n\n" + bits.markdown
+    }
+    return text
+  }
+
   /// The copy rate of every cell in the table's layout (mean over repeats, in %), so a reader
   /// sees how close each cell's samples sit to the training digits (held-out digits: 5 %).
   public var copyMarkdown: String {

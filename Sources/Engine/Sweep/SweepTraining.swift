@@ -32,8 +32,27 @@ public struct SweepSettings: Equatable, Sendable {
   /// sweep.json (it does not change the experiment).
   public var keepCheckpoints = false
   public var sampleSteps = 100
+  /// What every cell trains on: the digits (the paper's Table 4), the bundled photographs or a
+  /// folder of PNGs (`--data DIR`, as `train`).
+  public var data: DataSource = .builtIn(.digits)
+  /// A folder's files when the sweep started (``Dataset/folderFiles(_:)``), recorded in
+  /// `sweep.json` so a resume on changed files is refused.
+  public var dataFiles: DataFiles? = nil
 
   public init() {}
+
+  /// Only the digits have a classifier; other data ranks by bits/dim.
+  public var ranking: SweepRanking {
+    data == .builtIn(.digits) ? .frechetDistance : .bitsPerDim
+  }
+
+  /// The data's name as `sweep.json` records it: the built-in name or the folder's path.
+  public var dataName: String {
+    switch data {
+    case .builtIn(let kind): return kind.rawValue
+    case .folder(let folder): return folder
+    }
+  }
 
   public static func defaultModel(resolution: Int) -> ModelKind { .mlpS }
   public static func defaultLearningRate(model: ModelKind) -> Double {
@@ -55,7 +74,10 @@ public struct SweepSettings: Equatable, Sendable {
     c.schedule = cell.family.spec
     c.inputScale = cell.scale
     c.tSampling = cell.tSampling
-    c.data = .digits
+    switch data {
+    case .builtIn(let kind): c.data = kind
+    case .folder(let folder): c.dataFolder = folder
+    }
     c.resolution = cell.resolution
     c.model = model(resolution: cell.resolution)
     c.optimizer.learningRate = learningRate(resolution: cell.resolution)
@@ -83,12 +105,13 @@ public struct SweepSettings: Equatable, Sendable {
   /// What `sweep.json` records, so that a resumed sweep is the same experiment.
   public func recorded(resolutions: [Int]) -> [String: String] {
     var s: [String: String] = [
-      "data": "digits", "steps": "\(steps)", "batch": "\(batch)",
+      "data": dataName, "steps": "\(steps)", "batch": "\(batch)",
       "eval_samples": "\(evalSamples)", "sample_steps": "\(sampleSteps)",
       "prediction": prediction.rawValue, "weighting": weighting.rawValue, "guidance": "\(guidance)",
     ]
     // Recorded only when changed, so sweeps from before the option resume unchanged.
     if minSNRGamma != SweepSettings().minSNRGamma { s["min_snr_gamma"] = "\(minSNRGamma)" }
+    if let dataFiles { s["data_files"] = "\(dataFiles.count) files, hash \(dataFiles.hash)" }
     for r in resolutions {
       s["model_\(r)"] = model(resolution: r).rawValue
       s["lr_\(r)"] = "\(learningRate(resolution: r))"
@@ -131,8 +154,11 @@ public final class SweepTrainer {
     } else {
       run = try TrainingRun(config: settings.config(cell: job.cell, seed: job.seed), directory: job.directory)
     }
-    let noiseFD = try noiseDistance(resolution: job.cell.resolution)
-    let meanFD = try meanDistance(resolution: job.cell.resolution)
+    // The baselines are the digits classifier's: pure noise and the mean digit say nothing
+    // about other data, so they are skipped there (the run ranks by bits/dim).
+    let digits = settings.data == .builtIn(.digits)
+    let noiseFD = digits ? try noiseDistance(resolution: job.cell.resolution) : nil
+    let meanFD = digits ? try meanDistance(resolution: job.cell.resolution) : nil
     do {
       let summary = try run.run(progress: progress, shouldStop: shouldStop)
       guard summary.completed else { throw Interrupted() }

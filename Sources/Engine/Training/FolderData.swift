@@ -56,13 +56,7 @@ extension Dataset {
     }
     let names = try pngNames(in: folder)
     var images: [Image] = []
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    func mix(_ bytes: some Sequence<UInt8>) {
-      for b in bytes {
-        hash ^= UInt64(b)
-        hash = hash &* 0x100_0000_01b3
-      }
-    }
+    var hash = FilesHash()
     for name in names {
       let path = (folder as NSString).appendingPathComponent(name)
       let data = try readPNG(path)
@@ -70,8 +64,7 @@ extension Dataset {
       do { image = try PNG.decode(data, path: path).removingAlpha() } catch {
         throw DatasetError.unreadable(path: path, reason: error.description)
       }
-      mix(Array(name.utf8) + [0])
-      withUnsafeBytes(of: CRC32.checksum(data).bigEndian) { mix($0) }
+      hash.add(name: name, bytes: data)
       images.append(image)
     }
     let C = channels ?? (images.contains { $0.channels >= 3 } ? 3 : 1)
@@ -87,8 +80,36 @@ extension Dataset {
       name: folder, channels: C, height: resolution, width: resolution, classes: 0,
       train: train, trainLabels: .init(repeating: 0, count: train.count / D), heldOut: held,
       heldOutLabels: .init(repeating: 0, count: held.count / D))
-    dataset.files = DataFiles(count: names.count, hash: String(format: "%016llx", hash))
+    dataset.files = DataFiles(count: names.count, hash: hash.text)
     return dataset
+  }
+
+  /// The files ``folder(_:resolution:channels:)`` would record, without decoding them: what a
+  /// sweep stores in `sweep.json` before any cell loads the folder, so a resume on changed files
+  /// is refused. Refuses what loading refuses by name and size (not undecodable contents).
+  public static func folderFiles(_ folder: String) throws -> DataFiles {
+    let names = try pngNames(in: folder)
+    var hash = FilesHash()
+    for name in names {
+      hash.add(name: name, bytes: try readPNG((folder as NSString).appendingPathComponent(name)))
+    }
+    return DataFiles(count: names.count, hash: hash.text)
+  }
+
+  /// FNV-1a (64 bit) over each file's relative path, a 0 byte and its bytes' CRC-32 (big-endian).
+  struct FilesHash {
+    var value: UInt64 = 0xcbf2_9ce4_8422_2325
+    mutating func mix(_ bytes: some Sequence<UInt8>) {
+      for b in bytes {
+        value ^= UInt64(b)
+        value = value &* 0x100_0000_01b3
+      }
+    }
+    mutating func add(name: String, bytes: Data) {
+      mix(Array(name.utf8) + [0])
+      withUnsafeBytes(of: CRC32.checksum(bytes).bigEndian) { mix($0) }
+    }
+    var text: String { String(format: "%016llx", value) }
   }
 
   /// The relative paths of every `.png` under `folder`, sorted; refuses a missing folder, one

@@ -23,8 +23,8 @@ public struct TrainingConfig: Sendable, Equatable {
   /// σ_d for the EDM preconditioning and weighting; nil until the trainer measures it from the
   /// training split (√ of the mean squared pixel value), after which it is recorded with the run.
   public var dataRMS: Double? = nil
-  /// A folder of PNGs to train on instead of `data` (`--data DIR`, ``Dataset/folder``).
-  public var dataFolder: String? = nil
+  // The data folder (`--data DIR`, ``Dataset/folder``) is the section's (`c.dataFolder`), so
+  // a run folder's config.json carries it.
   /// Folder data's channels, 1 or 3; nil until the images decide (3 when any is in colour),
   /// after which the run records it.
   public var channels: Int? = nil
@@ -94,16 +94,16 @@ public struct TrainingConfig: Sendable, Equatable {
   /// 1 channel without labels, a folder its recorded channels without labels.
   public var modelShape: ModelShape {
     ModelShape(
-      kind: self.model, channels: dataFolder == nil ? 1 : channels ?? 3,
+      kind: self.model, channels: self.dataFolder == nil ? 1 : channels ?? 3,
       height: self.resolution, width: self.resolution,
-      classes: dataFolder == nil ? self.data.classes : 0)
+      classes: self.dataFolder == nil ? self.data.classes : 0)
   }
 
   /// Where the images come from.
-  public var source: DataSource { dataFolder.map(DataSource.folder) ?? .builtIn(self.data) }
+  public var source: DataSource { self.dataFolder.map(DataSource.folder) ?? .builtIn(self.data) }
 
   /// The data's name for messages and tables: the built-in name or the folder's path.
-  public var dataName: String { dataFolder ?? self.data.rawValue }
+  public var dataName: String { self.dataFolder ?? self.data.rawValue }
 
   /// The sampler settings the run samples with: sampler, steps, η, guidance (0 for unlabelled
   /// data: there is no class to guide towards) and the inference schedule.
@@ -131,7 +131,7 @@ public struct TrainingConfig: Sendable, Equatable {
     func refuse(_ field: String, _ value: Any, _ allowed: String) -> FieldError {
       FieldError(field: field, value: "\(value)", allowed: allowed, source: source)
     }
-    if dataFolder != nil {
+    if self.dataFolder != nil {
       // A folder takes any side the resize can make; the section's own check is the built-in
       // data's sizes, so it runs on a copy whose resolution is one the data allows.
       var builtIn = section
@@ -284,7 +284,7 @@ extension TrainingConfig: Codable {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     for field in Self.storedFields { try field.decode(c, &self) }
     dataRMS = try c.decodeIfPresent(Double.self, forKey: .dataRMS)
-    dataFolder = try c.decodeIfPresent(String.self, forKey: .dataFolder)
+    self.dataFolder = try c.decodeIfPresent(String.self, forKey: .dataFolder)
     channels = try c.decodeIfPresent(Int.self, forKey: .channels)
     dataFiles = try c.decodeIfPresent(DataFiles.self, forKey: .dataFiles)
     if let w = try c.decodeIfPresent(LossWeighting.self, forKey: .weighting) {
@@ -306,7 +306,7 @@ extension TrainingConfig: Codable {
     for field in Self.storedFields { try field.encode(self, &c) }
     try c.encode(self.weighting, forKey: .weighting)
     try c.encodeIfPresent(dataRMS, forKey: .dataRMS)
-    try c.encodeIfPresent(dataFolder, forKey: .dataFolder)
+    try c.encodeIfPresent(self.dataFolder, forKey: .dataFolder)
     try c.encodeIfPresent(channels, forKey: .channels)
     try c.encodeIfPresent(dataFiles, forKey: .dataFiles)
   }

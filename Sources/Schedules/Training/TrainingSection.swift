@@ -15,7 +15,10 @@ public struct TrainingSection: Equatable, Sendable {
   /// Seed of every random draw (JSON integers beyond 2^53 do not survive a Double).
   public var seed: UInt64
   public var data: DataKind
-  /// Image side in pixels, one of `data.resolutions`.
+  /// A folder of PNG images to train on instead of `data` (`--data DIR`; in a file, `data`
+  /// holding anything but a built-in name: ``TrainingSetting/data``); nil for built-in data.
+  public var dataFolder: String? = nil
+  /// Image side in pixels, one of `data.resolutions` (8 to 64 for a folder).
   public var resolution: Int
   /// The objective: what the network outputs and how the loss weights noise levels
   /// (``Objective``); `minSNRGamma` is used only by the min-snr weighting.

@@ -118,7 +118,7 @@ extension TrainingSetting {
         { $0 > 0 && $0 <= TrainingLimits.learningRateMax }, modelDefault: \.defaultLearningRate
       ).and([.trainingScreen, .sweepOption]),
       seed.and([.trainingScreen, .sweepOption]),
-      choice(\.data, label: "data").and(.trainingScreen),
+      data.and([.trainingScreen, .sweepOption]),
       resolution.and(.trainingScreen),
       prediction.and([.trainingScreen, .sweepOption]),
       choice(\.weighting, label: "weighting").and([.trainingScreen, .sweepOption]),
@@ -163,6 +163,34 @@ extension TrainingSetting {
       }, modelDefault: nil,
       edit: .number(
         whole: true, get: { Double($0.resolution) }, set: { $0.resolution = clampedWhole($1) }))
+  }
+
+  /// The data: a built-in name, or the path of a folder of PNG images, as `--data` reads it.
+  /// One key rather than a `data_folder` beside `data`: every older file (a built-in name) reads
+  /// as before, a file cannot name both, and a folder run's config.json, which holds the path,
+  /// trains on the folder again (DECISIONS 2026-12-04). Whether the folder exists is the data
+  /// loader's check, when the run starts.
+  static var data: TrainingSetting {
+    let base = choice(\.data, label: "data")
+    let allowed = base.allowed + ", or the path of a folder of PNG images"
+    guard case .choice(let names, _, _) = base.edit else { preconditionFailure() }
+    return TrainingSetting(
+      key: base.key, option: base.option, label: base.label, allowed: allowed,
+      refusal: { $0.dataFolder == "" ? "\"\"" : nil },
+      write: { .string($0.dataFolder ?? $0.data.name) },
+      read: { (r, v, s) throws(ConfigError) in
+        guard case .string(let text) = v else { throw r.mistyped(v, "is \(v.kindName)", allowed) }
+        guard !text.isEmpty else { throw r.notAllowed(v, allowed) }
+        s.dataFolder = DataKind(name: text) == nil ? text : nil
+        s.data = DataKind(name: text) ?? s.data
+      }, modelDefault: nil,
+      // ←/→ cycle the built-in data (leaving a folder); a folder is typed (the explorer's row).
+      edit: .choice(
+        names: names, get: { $0.data.name },
+        set: { s, raw in
+          s.data = DataKind(name: raw)!
+          s.dataFolder = nil
+        }))
   }
 
   /// Seeds are whole numbers a JSON config holds exactly (JSON numbers are doubles).

@@ -416,7 +416,7 @@ extension Renderer {
 
   func sweepTablePanel(_ state: AppState, _ table: SweepTable, _ grid: inout Grid, _ r: Rect) {
     let g = theme.glyphs
-    grid.box(r, title: "Fréchet distance (lower is better)", theme.border, glyphs: g)
+    grid.box(r, title: table.ranking.title + " (lower is better)", theme.border, glyphs: g)
     let inner = r.inset(1)
     guard inner.height >= 3, inner.width >= 10 else { return }
     let cw = sweepColumnWidth(table, fit: inner.width)

@@ -1,0 +1,78 @@
+import Foundation
+import Schedules
+import Testing
+
+@testable import Engine
+
+/// A folder run's `config.json` carries its folder in `training.data`, so `train --config` of
+/// it trains on the folder again (it trained on the digits before); older files read as before.
+@Suite struct DataFolderConfigTests {
+  func section(_ json: String) throws -> TrainingSection? {
+    try Config.decode(
+      #"{"schedtui_config_version": 1, "schedule": {"family": "cosine"}, "training": "# + json + "}", file: "run.json"
+    ).training
+  }
+
+  /// 12 flat RGB PNGs: the fewest a folder run takes.
+  func makeFolder() throws -> String {
+    let folder = temporaryFolder("cfg-pngs")
+    for k in 0..<12 {
+      try PNG.write(
+        Image(width: 8, height: 8, channels: 3, repeating: Float(k) / 20),
+        to: folder + String(format: "/img%02d.png", k))
+    }
+    return folder
+  }
+
+  @Test("a folder run's config.json holds the folder and reads back as a folder run")
+  func roundTrip() throws {
+    let folder = try makeFolder()
+    var c = tinyConfig(steps: 2)
+    c.dataFolder = folder
+    c.resolution = 16
+    let dir = temporaryFolder("cfg-run")
+    _ = try TrainingRun(config: c, directory: dir).run()
+    let text = try String(contentsOfFile: dir + "/config.json", encoding: .utf8)
+    let again = TrainingConfig(try Config.decode(text, file: dir + "/config.json"))
+    #expect(again.dataFolder == folder && again.resolution == 16)
+    #expect(again.source == .folder(folder))
+  }
+
+  @Test("a built-in name is the built-in data; an older file reads unchanged")
+  func builtIn() throws {
+    let t = try #require(try section(#"{"data": "patches", "resolution": 32}"#))
+    #expect(t.data == .patches && t.dataFolder == nil)
+    let old = try #require(try section(#"{"data": "digits"}"#))
+    #expect(old.data == .digits && old.dataFolder == nil)
+    let folder = try #require(try section(#"{"data": "photos/tiles", "resolution": 32}"#))
+    #expect(folder.dataFolder == "photos/tiles")
+  }
+
+  @Test("data that is not a name or a path is refused, naming training.data and what is allowed")
+  func refused() {
+    for bad in [#"{"data": ""}"#, #"{"data": 3}"#] {
+      #expect {
+        _ = try section(bad)
+      } throws: { error in
+        let m = "\(error)"
+        return m.contains("training.data") && m.contains("\"digits\", \"patches\", or the path of a folder")
+      }
+    }
+  }
+
+  @Test("train --config of a folder run's config.json trains on the folder again")
+  func trainFromConfig() throws {
+    let folder = try makeFolder()
+    let out = temporaryFolder("cfg-cli")
+    let tiny = ["--steps", "2", "--batch", "8", "--eval-samples", "0", "--warmup", "1"]
+    let first = try SchedtuiCommand.run(
+      ["train", "--data", folder, "--resolution", "8", "--out", out + "/a"] + tiny)
+    #expect(first.status == 0, "\(first.error)")
+    let again = try SchedtuiCommand.run(
+      ["train", "--config", out + "/a/config.json", "--out", out + "/b"] + tiny)
+    #expect(again.status == 0, "\(again.error)")
+    let record = try RunRecord.read(folder: out + "/b")
+    #expect(record.summary.config.dataFolder == folder)
+    #expect(record.summary.config.dataFiles?.count == 12 && record.summary.config.resolution == 8)
+  }
+}
