@@ -75,7 +75,7 @@ extension TrainingLimits {
       ("seed", "--seed", "training.seed", "0 … 2^53 − 1"),
       ("γ of min-SNR-γ", "--min-snr-gamma", "training.min_snr_gamma", "[1e-6, 1e6]"),
       ("guidance weight w", "--guidance", "training.guidance", guidance.text),
-      ("sampling steps of a run", "--sample-steps", "inference.steps", sampleSteps.text),
+      ("sampling steps of a run", "sweep --sample-steps", "inference.steps", sampleSteps.text),
       (
         "samples for the Fréchet distance", "--eval-samples", "training.eval_samples",
         "0 (none) or \(evalSamples.text)"
