@@ -43,7 +43,7 @@ struct Sweep: ParsableCommand {
   @Option(help: ArgumentHelp("Input scales b > 0.", valueName: "list"))
   var scales = SweepSettings.defaultScales
   @Option(help: ArgumentHelp(
-    "Schedules: linear, cosine:START:END:TAU, sigmoid:START:END:TAU.", valueName: "list"))
+    "Schedules: \(SweepFamily.allowed).", valueName: "list"))
   var families = "linear,cosine:0.2:1:1"
   @Option(
     name: .customLong("t-samplings"),
@@ -187,7 +187,7 @@ struct Sweep: ParsableCommand {
     let res = try parse(resolutions, "--resolutions", "8, 16, 32", SweepLists.resolutions)
     let bs = try parse(scales, "--scales", "numbers in (0, 10]", SweepLists.scales)
     let fams = try parse(
-      families, "--families", "linear, cosine:START:END:TAU, sigmoid:START:END:TAU",
+      families, "--families", SweepFamily.allowed,
       SweepLists.families)
     let samplings = try parse(
       tSamplings, "--t-samplings", "a comma-separated list, each \(TimestepSampling.allowed)",

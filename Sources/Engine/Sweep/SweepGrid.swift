@@ -8,6 +8,10 @@ public struct SweepFamily: Equatable, Hashable, Sendable, CustomStringConvertibl
   public let text: String
   public let spec: ScheduleSpec
 
+  /// What `--families` (and the sweep screen's row) take, one wording.
+  public static let allowed =
+    "linear, cosine:START:END:TAU, sigmoid:START:END:TAU, rectified-flow[:SHIFT]"
+
   public enum ParseError: Error, Equatable, CustomStringConvertible {
     case invalid(text: String, reason: String)
 
@@ -20,8 +24,8 @@ public struct SweepFamily: Equatable, Hashable, Sendable, CustomStringConvertibl
       case .invalid(let text, let reason):
         return FieldError(
           field: "--families", value: "'\(text)'",
-          allowed: "linear, cosine:START:END:TAU, sigmoid:START:END:TAU (for example "
-            + "cosine:0.2:1:1)", reason: reason, source: .commandLine
+          allowed: SweepFamily.allowed + " (for example cosine:0.2:1:1)", reason: reason,
+          source: .commandLine
         ).description
       }
     }
@@ -49,6 +53,18 @@ public struct SweepFamily: Equatable, Hashable, Sendable, CustomStringConvertibl
         values.append(v)
       }
       spec = ScheduleSpec(family: family, start: values[0], end: values[1], tau: values[2])
+    case .rectifiedFlow:
+      // Today's trainers' schedule (SD3, Flux): its one parameter is the static shift S.
+      guard parts.count <= 2 else {
+        throw .invalid(text: text, reason: "takes at most one number, the shift SHIFT")
+      }
+      spec = ScheduleSpec(family: .rectifiedFlow)
+      if parts.count == 2 {
+        guard let v = Double(parts[1]), v.isFinite else {
+          throw .invalid(text: text, reason: "has '\(parts[1])', which is not a number")
+        }
+        spec[.shift] = v
+      }
     default:
       throw .invalid(text: text, reason: "is not one of the paper's sweep families")
     }
@@ -65,6 +81,8 @@ public struct SweepFamily: Equatable, Hashable, Sendable, CustomStringConvertibl
   public var description: String {
     switch spec.family {
     case .linear: return "1 - t"
+    case .rectifiedFlow:
+      return spec[.shift] == 1 ? "rectified-flow" : "rectified-flow@\(Self.short(spec[.shift]))"
     default:
       return "\(spec.family.rawValue)@\(Self.short(spec.start)),\(Self.short(spec.end)),"
         + "\(Self.short(spec.tau))"

@@ -99,7 +99,7 @@ public struct SweepSetup: Sendable, Equatable {
       switch self {
       case .resolutions: return "comma list of 8, 16, 32"
       case .scales: return "comma list of numbers in (0, 10]"
-      case .families: return "linear, cosine:START:END:TAU, sigmoid:START:END:TAU"
+      case .families: return SweepFamily.allowed
       case .steps: return setting!.allowed
       case .folder: return "a folder; an existing sweep there is resumed"
       }
