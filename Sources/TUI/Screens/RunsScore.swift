@@ -40,13 +40,20 @@ extension Renderer {
         ))
     }
     guard lo < hi else { return }
-    let ys = series.flatMap { $0.points.map(\.y) }.filter(\.isFinite)
-    let ylo = ((ys.min() ?? -4) * 2).rounded(.down) / 2
-    let yhi = ((ys.max() ?? 0) * 2).rounded(.up) / 2
+    let (ylo, yhi) = Renderer.halfDecades(series, whenEmpty: -4)
     var chart = Chart(
       title: "log10 held-out x̂0 error", x: Axis(name: "logSNR λ", lower: lo, upper: hi),
-      y: Axis(name: "", lower: ylo, upper: max(yhi, ylo + 0.5), maxTicks: 3), series: series)
+      y: Axis(name: "", lower: ylo, upper: yhi, maxTicks: 3), series: series)
     chart.showLegend = false
     draw(chart, &grid, r, overT: false)
+  }
+
+  /// The y range of the runs screen's log10 charts: the finite values' extent widened to half
+  /// decades, at least half a decade tall; [whenEmpty, 0] when nothing is finite.
+  static func halfDecades(_ series: [Series], whenEmpty: Double) -> (Double, Double) {
+    let ys = series.flatMap { $0.points.map(\.y) }.filter(\.isFinite)
+    let low = ((ys.min() ?? whenEmpty) * 2).rounded(.down) / 2
+    let high = ((ys.max() ?? 0) * 2).rounded(.up) / 2
+    return (low, max(high, low + 0.5))
   }
 }

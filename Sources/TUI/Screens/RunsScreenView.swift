@@ -195,12 +195,10 @@ extension Renderer {
     }
     let range = lo...hi
     let (top, bottom) = r.splitTop(r.height * 11 / 20)
-    let ys = bins.flatMap { $0.points.map(\.y) }.filter(\.isFinite)
-    let ylo = ((ys.min() ?? -2) * 2).rounded(.down) / 2
-    let yhi = ((ys.max() ?? 0) * 2).rounded(.up) / 2
+    let (ylo, yhi) = Renderer.halfDecades(bins, whenEmpty: -2)
     var binChart = Chart(
       title: "log10 loss per logSNR bin", x: Axis(name: "", lower: lo, upper: hi),
-      y: Axis(name: "", lower: ylo, upper: max(yhi, ylo + 0.5), maxTicks: 4), series: bins)
+      y: Axis(name: "", lower: ylo, upper: yhi, maxTicks: 4), series: bins)
     binChart.showLegend = false
     draw(binChart, &grid, top, overT: false)
     var densityChart = Chart(
