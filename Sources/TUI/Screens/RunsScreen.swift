@@ -11,11 +11,13 @@ enum RunsScreen: ScreenDefinition {
       [
         (.up, .select(-1)), (.down, .select(1)), (.char("k"), .select(-1)),
         (.char("j"), .select(1)), (.char(" "), .toggleMark),
-      ]),
-    KeyBinding("a", label: "5: a", "mark all / none", .markAll),
+      ]
+    ).hinted("choose", keys: "↑↓").hinted("mark", keys: "Space", for: .toggleMark),
+    KeyBinding("a", label: "5: a", "mark all / none", .markAll).hinted("all", keys: "a"),
     KeyBinding(
       label: "5: Enter e", help: "load / export its schedule and setup",
-      [(.enter, .loadRun), (.char("e"), .beginPrompt(.exportRun))]),
+      [(.enter, .loadRun), (.char("e"), .beginPrompt(.exportRun))]
+    ).hinted("load", keys: "Enter").hinted("export", keys: "e", for: .beginPrompt(.exportRun)),
   ]
 
   static func draw(_ renderer: Renderer, _ state: AppState, _ grid: inout Grid, _ body: Rect) {
@@ -78,10 +80,10 @@ enum RunsScreen: ScreenDefinition {
     }
   }
 
-  static func hints(_ state: AppState) -> [String] {
+  static func hints(_ state: AppState) -> [Action] {
     [
-      "?:help", "q:quit", "↑↓:choose", "Space:mark", "a:all", "Enter:load", "e:export",
-      state.training?.isActive == true ? "s:stop" : "S:queue pins",
+      .toggleHelp, .requestQuit, .select(-1), .toggleMark, .markAll, .loadRun,
+      .beginPrompt(.exportRun), state.training?.isActive == true ? .toggleTraining : .queuePinned,
     ]
   }
 }

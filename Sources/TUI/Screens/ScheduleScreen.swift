@@ -6,7 +6,7 @@ import Schedules
 enum ScheduleScreen: ScreenDefinition {
   /// `w` and `W` work from every screen (they show this one).
   static let globalKeys: [KeyBinding] = [
-    KeyBinding("w", "weighting plot p(λ)·w(λ) on/off", .toggleWeighting),
+    KeyBinding("w", "weighting plot p(λ)·w(λ) on/off", .toggleWeighting).hinted("weighting"),
     KeyBinding("W", "next loss weighting (ε, x0, v, …)", .cycleWeighting),
   ]
 
@@ -38,15 +38,16 @@ enum ScheduleScreen: ScreenDefinition {
     return []
   }
 
-  static func hints(_ state: AppState) -> [String] {
+  static func hints(_ state: AppState) -> [Action] {
     state.focus == .parameters
       ? [
-        "?:help", "q:quit", "↑↓:choose", "←→:change", "L/H:coarse", "Enter:type", "p:pin",
-        "t:presets", "w:weighting", "e:export", "o:open", "u:undo", "Tab:plots",
+        .toggleHelp, .requestQuit, .select(-1), .adjust(steps: 1, coarse: false),
+        .adjust(steps: 1, coarse: true), .beginEdit, .pin, .openPresets, .toggleWeighting,
+        .beginPrompt(.exportConfig), .beginPrompt(.importConfig), .undo, .focusNext,
       ]
       : [
-        "?:help", "q:quit", "←→:move t", "L/H:coarse", "Enter:type t", "Tab:parameters",
-        "p:pin", "t:presets", "u:undo",
+        .toggleHelp, .requestQuit, .adjust(steps: 1, coarse: false),
+        .adjust(steps: 1, coarse: true), .beginEdit, .focusNext, .pin, .openPresets, .undo,
       ]
   }
 }

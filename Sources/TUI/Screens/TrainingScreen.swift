@@ -6,8 +6,9 @@ import Engine
 enum TrainingScreen: ScreenDefinition {
   /// `s` trains from every screen (and shows this one); the sweep screen's own `s` overrides it.
   static let globalKeys: [KeyBinding] = [
-    KeyBinding("s", "train screen 3's setup / stop (+ queue)", .toggleTraining),
-    KeyBinding("S", "queue a run per pin + current schedule", .queuePinned),
+    KeyBinding("s", "train screen 3's setup / stop (+ queue)", .toggleTraining)
+      .hinted { $0.training?.isActive == true ? "stop" : "train" },
+    KeyBinding("S", "queue a run per pin + current schedule", .queuePinned).hinted("queue pins"),
   ]
 
   static func fields(_ state: AppState) -> [Field] { Field.setupFields }
@@ -45,11 +46,10 @@ enum TrainingScreen: ScreenDefinition {
     }
   }
 
-  static func hints(_ state: AppState) -> [String] {
+  static func hints(_ state: AppState) -> [Action] {
     [
-      "?:help", "q:quit",
-      state.training?.isActive == true ? "s:stop" : "s:train", "↑↓:choose", "←→:change",
-      "Enter:type", "e:export", "u:undo",
+      .toggleHelp, .requestQuit, .toggleTraining, .select(-1), .adjust(steps: 1, coarse: false),
+      .beginEdit, .beginPrompt(.exportConfig), .undo,
     ]
   }
 }
