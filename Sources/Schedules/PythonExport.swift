@@ -60,6 +60,20 @@ public struct PythonExport: Sendable {
 
         """
     }
+    var shift = ""
+    if schedule.logSNROffset != 0 {
+      constants += [
+        "# \(schedule.shift.summary): logSNR moved by \(num(schedule.logSNROffset)) on every t.",
+        "LOGSNR_SHIFT = \(num(schedule.logSNROffset))",
+      ]
+      shift = """
+                if lam is None:
+                    lam = _logit(xp, g)
+                lam = lam + LOGSNR_SHIFT
+                g = _sigmoid(xp, lam)
+
+        """
+    }
     let o = objective
     // A config holds no free text (names are enum values): never ''' nor a backslash.
     let configText = config.encoded()
@@ -156,7 +170,7 @@ public struct PythonExport: Sendable {
           with _quiet():
               t = xp.clip(t, 0.0, 1.0)
               g, lam = _family(xp, t)
-      \(rescale)        if lam is None:
+      \(rescale)\(shift)        if lam is None:
                   lam = _logit(xp, g)
               low = xp.isnan(g) | (g <= CLIP_MIN)
               high = (~low) & (g >= 1)
