@@ -17,13 +17,17 @@ struct Export: ParsableCommand {
 
       --diffusers DIR writes DIR/scheduler_config.json for diffusers' DDPMScheduler, carrying γ as \
       trained_betas on --steps T steps (ᾱ_i = γ(i/T), β_i = 1 − ᾱ_i/ᾱ_{i−1}), plus \
-      DIR/schedtui_config.json. With --scale b ≠ 1 and normalisation on, the exported γ is the \
+      DIR/schedtui_config.json. A rectified-flow schedule is written as a \
+      FlowMatchEulerDiscreteScheduler config instead: its shift as `shift`, its Flux μ as \
+      use_dynamic_shifting with base_shift/max_shift/base_image_seq_len/max_image_seq_len and \
+      time_shift_type. With --scale b ≠ 1 and normalisation on, the exported γ is the \
       equivalent b = 1 schedule γb²/(γb² + 1 − γ), which is exact. Warnings (capped β, zero \
       terminal SNR) go to standard error. Files are written atomically.
 
       Examples:
         schedtui export --family cosine --start 0.2 --end 1 --tau 1 --scale 0.5 --output c.json
-        schedtui export --preset sd3-rf-shift3 --diffusers out/scheduler
+        schedtui export --preset sd3 --diffusers out/scheduler
+        schedtui export --preset sd3 --train-flags kohya
         schedtui export --config c.json --diffusers out/scheduler --steps 1000 \\
           --prediction-type v_prediction
       """)
@@ -139,6 +143,28 @@ struct Export: ParsableCommand {
       process = try config.noiseProcess()
     } catch {
       throw ValidationError(options.schedule.describe(error))
+    }
+    if config.schedule.family == .rectifiedFlow {
+      if let p = options.predictionType {
+        throw ValidationError(
+          "--prediction-type \(p.rawValue) is not allowed with a rectified-flow schedule: its "
+            + "export is a FlowMatchEulerDiscreteScheduler, which has no prediction_type (it "
+            + "steps with a velocity); drop the option.")
+      }
+      let export: FlowMatchExport
+      do {
+        export = try FlowMatchExport(
+          process: process, trainSteps: options.steps ?? SamplerSteps.flowTrainSteps,
+          prediction: config.training?.prediction)
+      } catch {
+        throw ValidationError(options.schedule.describe(error))
+      }
+      return (
+        [
+          ("schedtui_config.json", config.encoded()),
+          ("scheduler_config.json", export.schedulerConfig),
+        ], export.warnings
+      )
     }
     guard
       let prediction = options.predictionType

@@ -27,6 +27,12 @@ import Testing
     var rf = ScheduleSpec(family: .rectifiedFlow)
     rf[.shift] = 3
     out.append(("rectified-flow shift 3", Config(schedule: rf, inputScale: 2)))
+    // The shift on other families, and Flux's μ (from an image side, linear) with zero SNR.
+    out.append(("cosine shift 2", Config(schedule: ScheduleSpec(family: .cosine, shift: 2))))
+    var flux = ScheduleSpec(family: .sigmoid, start: 0, end: 3, tau: 0.5, zeroTerminalSNR: true)
+    flux[.imageSide] = 512
+    flux[.timeShift] = 1
+    out.append(("sigmoid zero-SNR Flux μ 512 px linear", Config(schedule: flux, inputScale: 0.7)))
     return out
   }()
 

@@ -215,3 +215,65 @@ import Testing
     }
   }
 }
+
+/// The FlowMatchEulerDiscreteScheduler export's keys, against hand-worked values (the σ diffusers
+/// makes from it are compared with the real diffusers by `scripts/check_diffusers_export.py`).
+@Suite struct FlowMatchExportTests {
+  static func export(_ spec: ScheduleSpec, b: Double = 1, normalize: Bool = true) throws
+    -> FlowMatchExport
+  {
+    try FlowMatchExport(
+      process: NoiseProcess(schedule: Schedule(spec), inputScale: b, normalize: normalize))
+  }
+
+  @Test("a static shift is `shift`; b = 0.5 with normalisation is folded in: shift 2/0.5 = 4")
+  func staticShift() throws {
+    let plain = try Self.export(ScheduleSpec(family: .rectifiedFlow, shift: 3)).json
+    #expect(plain["_class_name"]?.stringValue == "FlowMatchEulerDiscreteScheduler")
+    #expect(plain["shift"]?.doubleValue == 3)
+    #expect(plain["use_dynamic_shifting"] == .bool(false))
+    let folded = try Self.export(ScheduleSpec(family: .rectifiedFlow, shift: 2), b: 0.5)
+    #expect(folded.json["shift"]?.doubleValue == 4)
+    #expect(folded.warnings.contains { $0.contains("folded") })
+  }
+
+  @Test("an image side is use_dynamic_shifting with its constants; b moves base and max shift")
+  func dynamicShift() throws {
+    var spec = ScheduleSpec(family: .rectifiedFlow)
+    spec[.imageSide] = 1024
+    let json = try Self.export(spec).json
+    #expect(json["use_dynamic_shifting"] == .bool(true))
+    #expect(json["base_shift"]?.doubleValue == 0.5 && json["max_shift"]?.doubleValue == 1.15)
+    #expect(json["base_image_seq_len"] == .int(256) && json["max_image_seq_len"] == .int(4096))
+    #expect(json["time_shift_type"]?.stringValue == "exponential")
+    // b = 0.7: exponential μ − ln 0.7 on both ends; linear μ/0.7.
+    let exp = try Self.export(spec, b: 0.7).json
+    #expect(isClose(exp["base_shift"]!.doubleValue!, 0.5 - log(0.7), rtol: 1e-15))
+    #expect(isClose(exp["max_shift"]!.doubleValue!, 1.15 - log(0.7), rtol: 1e-15))
+    spec[.timeShift] = 1
+    let linear = try Self.export(spec, b: 0.7).json
+    #expect(isClose(linear["max_shift"]!.doubleValue!, 1.15 / 0.7, rtol: 1e-15))
+    #expect(linear["time_shift_type"]?.stringValue == "linear")
+  }
+
+  @Test("a μ given as a number is base_shift = max_shift = μ, with a warning saying so")
+  func givenMu() throws {
+    var spec = ScheduleSpec(family: .rectifiedFlow)
+    spec[.fluxMu] = 0.8
+    let export = try Self.export(spec)
+    #expect(export.json["base_shift"]?.doubleValue == 0.8)
+    #expect(export.json["max_shift"]?.doubleValue == 0.8)
+    #expect(export.warnings.contains { $0.contains("every image size") })
+  }
+
+  @Test("what FlowMatch cannot hold is refused, named: zero terminal SNR, b without normalisation, another family")
+  func refusals() {
+    #expect(throws: ScheduleError.self) {
+      try Self.export(ScheduleSpec(family: .rectifiedFlow, zeroTerminalSNR: true))
+    }
+    #expect(throws: ScheduleError.self) {
+      try Self.export(ScheduleSpec(family: .rectifiedFlow), b: 0.5, normalize: false)
+    }
+    #expect(throws: ScheduleError.self) { try Self.export(ScheduleSpec(family: .cosine)) }
+  }
+}
