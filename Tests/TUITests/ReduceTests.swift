@@ -167,6 +167,20 @@ import Testing
     #expect(s.document.pins.count == 2)
   }
 
+  @Test("loading a trainer's preset (sd3) sets the schedule and the setup's t-sampling, output, weighting")
+  func trainerPresetLoadsTraining() throws {
+    var s = AppState(current: Setting(spec: ScheduleSpec(family: .cosine)), presets: PresetItem.paper)
+    let i = try #require(s.presets.firstIndex { $0.name.hasPrefix("rectified flow, shift 3, logit-normal") })
+    reduce(&s, .openPresets)
+    reduce(&s, .select(i))
+    reduce(&s, .commit)
+    #expect(s.modal == nil)
+    #expect(s.document.current.spec[.shift] == 3)
+    #expect(s.document.setup.tSampling == .logitNormal(mean: 0, std: 1))
+    #expect(s.document.setup.section.prediction == .flow)
+    #expect(s.document.setup.section.weighting == .flowMSE)
+  }
+
   @Test("an export prompt offers a default path and hands the file work to the shell")
   func exportPrompt() {
     var s = cosineState()
