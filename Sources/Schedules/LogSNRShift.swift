@@ -173,8 +173,11 @@ public struct LogSNRShift: Equatable, Sendable {
     }
   }
 
-  /// The static shift that moves logSNR as far (S, e^μ or μ).
-  public var equivalentStaticShift: Double { Double.exp(-offset / 2) }
+  /// The static shift that moves logSNR as far (S, e^μ or μ; S and μ themselves exactly).
+  public var equivalentStaticShift: Double {
+    guard let mu else { return staticShift }
+    return timeShift == .exponential ? Double.exp(mu) : mu
+  }
 
   /// Whether diffusers would need `use_dynamic_shifting` (a μ rather than a static shift).
   public var isDynamic: Bool { mu != nil }

@@ -277,3 +277,74 @@ import Testing
     #expect(throws: ScheduleError.self) { try Self.export(ScheduleSpec(family: .cosine)) }
   }
 }
+
+/// `export --train-flags`: the flags read from the scripts' argument definitions
+/// (diffusers train_dreambooth_sd3.py / _flux.py parse_args, kohya flux_train_utils.py and
+/// train_util.py), checked for the presets users start from and the sign flip of the mean.
+@Suite struct TrainFlagsTests {
+  static func flags(
+    _ trainer: TrainFlags.Trainer, preset: String, tSampling: TimestepSampling? = nil,
+    prediction: Parameterization? = nil
+  ) throws -> [TrainFlags.Script] {
+    let p = try #require(Preset.named(preset))
+    let t = try #require(p.training)
+    return try TrainFlags(
+      trainer, process: p.config.noiseProcess(), tSampling: tSampling ?? t.tSampling,
+      prediction: prediction ?? t.prediction, weighting: t.weighting
+    ).scripts
+  }
+
+  @Test("sd3 in diffusers: logit_normal 0 1 with the velocity target; the shift is the scheduler config's")
+  func sd3Diffusers() throws {
+    let scripts = try Self.flags(.diffusers, preset: "sd3")
+    #expect(scripts.count == 2)
+    #expect(
+      scripts[0].flags == [
+        "--weighting_scheme", "logit_normal", "--logit_mean", "0", "--logit_std", "1",
+        "--precondition_outputs", "0",
+      ])
+    #expect(scripts[0].missing.isEmpty)
+    #expect(scripts[0].notes.contains { $0.contains("shift 3 with use_dynamic_shifting false") })
+    // The Flux script trains FLUX.1-dev's unshifted table: the shift is named, not approximated.
+    #expect(scripts[1].missing.contains { $0.contains("unshifted σ table") })
+  }
+
+  @Test("a logit-normal mean flips sign in the scripts that index descending timesteps, not in kohya's sigmoid")
+  func meanFlips() throws {
+    let shifted = TimestepSampling.logitNormal(mean: 0.5, std: 1.2)
+    let diffusers = try Self.flags(.diffusers, preset: "sd3", tSampling: shifted)
+    #expect(diffusers[0].flags.starts(with: ["--weighting_scheme", "logit_normal", "--logit_mean", "-0.5"]))
+    let kohya = try Self.flags(.kohya, preset: "sd3", tSampling: shifted)[0]
+    #expect(kohya.flags.starts(with: ["--timestep_sampling", "sigma", "--weighting_scheme", "logit_normal", "--logit_mean", "-0.5"]))
+    #expect(kohya.flags.contains("--discrete_flow_shift"))
+  }
+
+  @Test("kohya: sd3 is shift with --discrete_flow_shift 3, flux-dev-1024 is flux_shift, both raw")
+  func kohya() throws {
+    let sd3 = try Self.flags(.kohya, preset: "sd3")[0]
+    #expect(
+      sd3.flags == [
+        "--timestep_sampling", "shift", "--sigmoid_scale", "1", "--discrete_flow_shift", "3",
+        "--model_prediction_type", "raw",
+      ])
+    let flux = try Self.flags(.kohya, preset: "flux-dev-1024")[0]
+    #expect(
+      flux.flags == [
+        "--timestep_sampling", "flux_shift", "--sigmoid_scale", "1", "--model_prediction_type", "raw",
+      ])
+  }
+
+  @Test("what a trainer has no equivalent for is named: lognormal, an ε output; other families are refused")
+  func missing() throws {
+    let lognormal = try Self.flags(.kohya, preset: "sd3", tSampling: .logNormal(mean: -1.2, std: 1.2))[0]
+    #expect(lognormal.missing.contains { $0.contains("lognormal") })
+    let eps = try Self.flags(.diffusers, preset: "sd3", prediction: .eps)
+    #expect(eps.allSatisfy { s in s.missing.contains { $0.contains("eps output") } })
+    let edm = try #require(Preset.named("edm"))
+    #expect(throws: ScheduleError.self) {
+      try TrainFlags(
+        .kohya, process: edm.config.noiseProcess(), tSampling: .uniform, prediction: .edm,
+        weighting: .edm)
+    }
+  }
+}
