@@ -126,6 +126,9 @@ public enum Field: Sendable, Hashable {
     case .parameter(let p) where !p.choices.isEmpty:
       let i = Int(s[p])
       return p.choices.indices.contains(i) ? p.choices[i] : short(s[p])
+    case .parameter(.fluxMu) where s[.imageSide] != 0:
+      // `--flux-mu auto`: the image side chooses μ.
+      return (try? LogSNRShift(s).mu).map { "auto " + short4($0) } ?? "auto"
     case .previewGamma:
       return state.document.fixedPreviewGamma.map(short) ?? "at t (\(short4(state.previewGamma)))"
     case .cursorT: return short4(state.cursorT)
@@ -217,6 +220,14 @@ public enum Field: Sendable, Hashable {
         throw EntryError(field: self, text: t)
       }
       d.current.spec[p] = Double(i)
+    case .parameter(.fluxMu) where t.lowercased().hasPrefix("auto"):
+      // μ from the image side, as `--flux-mu auto`: only once there is one.
+      guard d.current.spec[.imageSide] != 0 else {
+        throw EntryError(
+          field: self, text: t,
+          allowed: "a number here: auto takes μ from the image side row, which is 0 (none)")
+      }
+      d.current.spec[.fluxMu] = 0
     case .previewGamma where t.lowercased() == "t":
       d.fixedPreviewGamma = nil
     default:
