@@ -238,6 +238,11 @@ enum Overlays {
       let p = state.presets[selected]
       var d = state.document
       d.current = p.setting
+      if let t = p.training {
+        d.setup.tSampling = t.tSampling
+        d.setup.section.prediction = t.prediction
+        d.setup.section.weighting = t.weighting
+      }
       if let problem = commitDocument(&state, d) {
         state.message = StatusMessage(problem.description, isError: true)
       } else {

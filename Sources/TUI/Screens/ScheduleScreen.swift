@@ -11,7 +11,7 @@ enum ScheduleScreen: ScreenDefinition {
   ]
 
   static func fields(_ state: AppState) -> [Field] {
-    Field.scheduleFields(for: state.document.current.spec.family)
+    Field.scheduleFields(for: state.document.current.spec)
   }
 
   static func draw(_ renderer: Renderer, _ state: AppState, _ grid: inout Grid, _ body: Rect) {
@@ -96,9 +96,13 @@ extension Renderer {
       let vx = r.maxX - 2 - v.count
       grid.write(v, x: vx, y: y, theme.text.with(.bold))
     }
-    // b in today's words (schedtui equivalents): SD3's shift, Flux's μ, simple diffusion's d.
+    // b and the schedule's shift in today's words (schedtui equivalents): SD3's shift, Flux's μ,
+    // simple diffusion's d.
     let y = r.y + 1 + rows.count
-    if y < r.maxY - 1, let e = try? ShiftEquivalents(inputScale: p.inputScale) {
+    if y < r.maxY - 1,
+      let e = try? ShiftEquivalents(
+        inputScale: p.inputScale, shift: p.schedule.shift.equivalentStaticShift)
+    {
       grid.write(
         " " + g.text(e.compactLine), x: r.x + 1, y: y, theme.dim, maxWidth: r.width - 2)
     }
