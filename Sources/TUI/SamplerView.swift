@@ -140,9 +140,11 @@ extension Renderer {
       return
     }
     let room = r.maxX - x
-    let separator = " · "
-    let full = notes.map(\.text).joined(separator: separator)
-    let texts = full.count <= room ? notes.map(\.text) : notes.map(\.short)
+    // Measured as drawn (an ASCII terminal spells λ and → out).
+    let separator = g.text(" · ")
+    let sentences = notes.map { g.text($0.text) }
+    let fits = sentences.joined(separator: separator).count <= room
+    let texts = fits ? sentences : notes.map { g.text($0.short) }
     for (i, (note, text)) in zip(notes, texts).enumerated() {
       let rest = notes.count - i - 1
       let more = rest > 0 ? " +\(rest)" : ""
@@ -151,10 +153,11 @@ extension Renderer {
       if x + piece.count + (rest > 0 ? more.count : 0) > r.maxX {
         if i == 0 {
           // Not even the first fits whole: cut it, keeping its start.
-          let cut = max(0, room - 1 - more.count)
+          let ellipsis = g.text("…")
+          let cut = max(0, room - ellipsis.count - more.count)
           x = grid.write(
-            g.text(String(text.prefix(cut)) + "…"), x: x, y: r.y,
-            note.serious ? theme.error : theme.text)
+            String(text.prefix(cut)) + ellipsis, x: x, y: r.y,
+            note.serious ? theme.error : theme.text, maxWidth: r.maxX - x)
         }
         grid.write(
           i == 0 ? more : " +\(notes.count - i)", x: x, y: r.y, theme.dim,
@@ -162,8 +165,7 @@ extension Renderer {
         return
       }
       x = grid.write(
-        g.text(piece), x: x, y: r.y, note.serious ? theme.error : theme.text,
-        maxWidth: r.maxX - x)
+        piece, x: x, y: r.y, note.serious ? theme.error : theme.text, maxWidth: r.maxX - x)
     }
   }
 }

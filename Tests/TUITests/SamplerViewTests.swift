@@ -77,6 +77,17 @@ import Testing
           + "−5.364 → −4.233, σ 14.61 → 8.303)"), "\(line)")
   }
 
+  @Test("on an ASCII terminal the notes line is measured as spelled and stays in the line")
+  func ascii() {
+    let s = leadingAfterTrailing()
+    let lines = Renderer(theme: Theme(glyphs: .ascii, colorMode: .none)).render(
+      s, width: 80, height: 24
+    ).lines
+    for l in lines { #expect(l.unicodeScalars.allSatisfy(\.isASCII) && l.count <= 80, "\(l)") }
+    #expect(lines[22].contains("sampler: starts at logSNR -5.819, not -16.64"), "\(lines[22])")
+    #expect(lines[1].contains("^"))
+  }
+
   @Test("without a list (b ≠ 1 on a diffusers table) the line says why, naming b")
   func noList() {
     var s = explorer(.ddpmScaledLinear)

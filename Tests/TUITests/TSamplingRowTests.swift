@@ -63,7 +63,7 @@ import Testing
     }
   }
 
-  @Test("the schedule screen's density and p(λ) panel name the setup's t-sampling")
+  @Test("the schedule screen's density and p(λ) panel name the current setting's t-sampling")
   func screenTitle() {
     var s = explorer(.rectifiedFlow)
     s.document.current.sampling = .logitNormal(mean: 0, std: 1)

@@ -116,12 +116,10 @@ extension Renderer {
     if fields.count > room {
       let at = min(state.selectedRow, fields.count - 1)
       first = min(max(at - room / 2, 0), fields.count - room)
-      if first > 0 {
-        grid.write("↑\(first)", x: r.maxX - 3 - "\(first)".count, y: r.y, theme.dim)
-      }
       let after = fields.count - first - room
-      if after > 0 {
-        grid.write("↓\(after)", x: r.maxX - 3 - "\(after)".count, y: r.maxY - 1, theme.dim)
+      for (count, arrow, y) in [(first, "↑", r.y), (after, "↓", r.maxY - 1)] where count > 0 {
+        let mark = g.text(arrow) + "\(count)"
+        grid.write(mark, x: r.maxX - 2 - mark.count, y: y, theme.dim)
       }
     }
     for (i, f) in fields.enumerated() where i >= first {
