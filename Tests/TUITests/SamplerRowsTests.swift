@@ -53,6 +53,7 @@ import Testing
       (.sampler(.spacing), "sideways", "spacing = \"sideways\" is not allowed: linspace, leading or trailing"),
       (.sampler(.sigmas), "karas", "σ conversion = \"karas\" is not allowed: schedule, karras, exponential or beta"),
       (.sampler(.scheduler), "heun", "scheduler = \"heun\" is not allowed: euler, ddim or dpm-solver"),
+      (.sampler(.stepsOffset), "0.5", "steps offset = \"0.5\" is not allowed: a whole number"),
     ]
     for (field, text, message) in refusals {
       var t = s
@@ -64,6 +65,19 @@ import Testing
       #expect(entry.error?.hasPrefix(message) == true, "\(entry.error ?? "")")
       #expect(t.document == s.document)
     }
+  }
+
+  @Test("Karras ρ appears with Karras; ρ ≤ 0 is refused, 5 is kept and drawn")
+  func karrasRho() {
+    var s = explorer(.ddpmScaledLinear)
+    typeEntry("karras", into: .sampler(.sigmas), &s)
+    typeEntry("-1", into: .sampler(.karrasRho), &s)
+    guard case .edit(_, let entry) = s.modal else { Issue.record("-1 accepted"); return }
+    #expect(entry.error == "Karras ρ = \"-1\" is not allowed: a number > 0 (diffusers uses 7)")
+    reduce(&s, .cancel)
+    typeEntry("5", into: .sampler(.karrasRho), &s)
+    #expect(s.document.current.sampler.karrasRho == 5)
+    #expect(s.document.current.samplerLabel == "karras ρ=5")
   }
 
   @Test("a sampler value the list refuses is refused with SamplerSteps' words, the row named")
@@ -136,6 +150,13 @@ import Testing
     #expect(s.document.current.sampling == .defaultMode)
     #expect(s.trainingConfig.tSampling == .defaultMode)
     #expect(s.document.trainingConfig(for: pin.setting).tSampling == .defaultLogitNormal)
+    // A preset brings its schedule and its (the paper's uniform) t-sampling, not a sampler.
+    s.presets = PresetItem.paper
+    reduce(&s, .openPresets)
+    reduce(&s, .commit)
+    #expect(s.document.current.spec == PresetItem.paper[0].setting.spec)
+    #expect(s.document.current.sampling == .uniform)
+    #expect(s.document.current.sampler.steps == 10 && s.document.current.sampler.spacing == .trailing)
   }
 
   @Test("ticks sit on the curve at each level, marks at p(λ): 1 − t on 4 grid levels (by hand)")
