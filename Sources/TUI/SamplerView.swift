@@ -101,7 +101,9 @@ public struct SamplerMarks: Sendable {
       let t = lambda == -.infinity ? 1 : process.t(forLogSNR: lambda)
       ticks.append((t, lambda))
       if lambda.isFinite {
-        densityMarks.append((lambda, process.logSNRDensity(atLogSNR: lambda, sampling: setting.sampling)))
+        // At the tick's t: p(λ) without a second inversion, and a level a float32 rounding
+        // past the table's end gets the end's density, as the notes read it.
+        densityMarks.append((lambda, process.logSNRDensity(atT: t, sampling: setting.sampling)))
       }
     }
     notes = list.notes(training: process, sampling: setting.sampling)
