@@ -104,7 +104,7 @@ public struct SamplerError: Error, Equatable, Sendable, CustomStringConvertible 
 
 /// How a sampler walks a schedule: the number of steps and, for the lists diffusers makes, its
 /// scheduler's settings. Which ones apply depends on the family (see ``SamplerSteps``).
-public struct SamplerSettings: Sendable, Equatable {
+public struct SamplerSettings: Sendable, Hashable {
   public var steps: Int
   /// ddpm-*: the diffusers scheduler reproduced.
   public var scheduler: DiffusersScheduler

@@ -2,18 +2,38 @@ import Engine
 import Foundation
 import Schedules
 
-/// A schedule with its input scale and normalisation: what the explorer edits, pins and exports.
+/// A schedule with its input scale and normalisation, the density training draws its noise
+/// levels by, and the sampler that walks it: what the explorer edits, pins and exports. A pin
+/// keeps all of it, so two t-samplings or two samplers compare on one plot.
 public struct Setting: Equatable, Hashable, Sendable {
   public var spec: ScheduleSpec
   /// The paper's b.
   public var inputScale: Double
   /// Algorithm 2's `normalize`: divide x_t by its standard deviation.
   public var normalize: Bool
+  /// How training draws t (or λ): the density plot's, and what `s` trains with.
+  public var sampling: TimestepSampling
+  /// The list a sampler visits (`schedtui sigmas`): the ticks on the logSNR and density plots.
+  /// Settings that do not apply to the family are kept but not used (``appliedSampler``).
+  public var sampler: Schedules.SamplerSettings
 
-  public init(spec: ScheduleSpec, inputScale: Double = 1, normalize: Bool = true) {
+  public init(
+    spec: ScheduleSpec, inputScale: Double = 1, normalize: Bool = true,
+    sampling: TimestepSampling = .uniform, sampler: Schedules.SamplerSettings = .init()
+  ) {
     self.spec = spec
     self.inputScale = inputScale
     self.normalize = normalize
+    self.sampling = sampling
+    self.sampler = sampler
+  }
+
+  /// A run's or a config's schedule, b, normalisation and t-sampling (the sampler is the
+  /// explorer's own: a config has none).
+  public init(_ c: TrainingConfig, sampler: Schedules.SamplerSettings = .init()) {
+    self.init(
+      spec: c.schedule, inputScale: c.inputScale, normalize: c.normalize,
+      sampling: c.tSampling, sampler: sampler)
   }
 
   /// The setting's process; throws a parameter problem, naming the field. What the process
@@ -41,6 +61,7 @@ public struct Setting: Equatable, Hashable, Sendable {
     default: parts.append(s.family.rawValue)
     }
     if inputScale != 1 { parts.append("b=\(short(inputScale))") }
+    if sampling != .uniform { parts.append(sampling.name) }
     return parts.joined(separator: " ")
   }
 }
@@ -352,7 +373,9 @@ extension PresetItem {
     let fid = p.fid.map { "\($0.resolution): \(short($0.value))" }.joined(separator: ", ")
     var item = PresetItem(
       group: group, name: p.summary + (fid.isEmpty ? "" : "   FID \(fid)"),
-      setting: Setting(spec: spec, inputScale: p.inputScale), pinName: pinName(p))
+      setting: Setting(
+        spec: spec, inputScale: p.inputScale, sampling: p.training?.tSampling ?? .uniform),
+      pinName: pinName(p))
     item.training = p.training
     return item
   }

@@ -92,6 +92,9 @@ public struct Chart: Sendable {
   /// An x value whose column is highlighted (the t-cursor).
   public var cursorX: Double?
   public var showLegend = true
+  /// Points drawn as short vertical ticks over the curves, in their series' colour (a
+  /// sampler's levels); a y beyond the axis is drawn at its edge. Not in the legend.
+  public var marks: [Series] = []
 
   public init(title: String, x: Axis, y: Axis, series: [Series], cursorX: Double? = nil) {
     self.title = title
@@ -185,6 +188,18 @@ public struct Chart: Sendable {
   func curves(_ plot: Rect) -> BrailleCanvas {
     var canvas = BrailleCanvas(columns: plot.width, rows: plot.height)
     for s in series { plotSeries(s, on: &canvas, plot) }
+    let bottom = plot.height * 4 - 1
+    // Three dots on a short plot, longer on a tall one (7 at 12 rows), so they stay visible.
+    let half = max(1, plot.height / 4)
+    for m in marks {
+      for p in m.points where p.x.isFinite && !p.y.isNaN && p.x >= x.lower && p.x <= x.upper {
+        let column = dotX(p.x, plot)
+        let row = min(max(dotY(p.y, plot), 0), bottom)
+        // Centred on the point; held inside the plot at its edges.
+        let top = min(max(row - half, 0), max(bottom - 2 * half, 0))
+        canvas.line(column, top, column, min(top + 2 * half, bottom), m.color)
+      }
+    }
     return canvas
   }
 

@@ -11,6 +11,10 @@ public enum Field: Sendable, Hashable {
   /// Training screen only: the run's settings (Setup.swift).
   case runData, runResolution, runModel, runPrediction, runWeighting, runSteps, runBatch
   case runLearningRate, runSeed, runSampler, runSampleSteps, runGuidance, runTSampling
+  /// Schedule screen: a number of the current t-sampling, and a sampler setting
+  /// (SamplingRows.swift; the t-sampling itself is `runTSampling`, shared with screen 3).
+  case tSamplingParameter(TimestepSampling.Parameter)
+  case sampler(SamplerField)
 
   /// The rows of the schedule screen's parameter list for `family`: the family's own parameters
   /// between the shared ones (Algorithm 1's for cosine/sigmoid, diffusers' for DDPM, …).
@@ -39,7 +43,10 @@ public enum Field: Sendable, Hashable {
   }
 
   /// Whether typed text must be a whole number: a setup row's own rule, or the parameter's kind.
-  var wholeNumber: Bool { scheduleField.map { $0.kind == .whole } ?? isWhole }
+  var wholeNumber: Bool {
+    if self == .sampler(.steps) || self == .sampler(.stepsOffset) { return true }
+    return scheduleField.map { $0.kind == .whole } ?? isWhole
+  }
 
   /// The rows of the preview screen's parameter list.
   public static let previewFields: [Field] = [
@@ -77,6 +84,8 @@ public enum Field: Sendable, Hashable {
     case .previewImage: return "image"
     case .previewResolutions: return "resolutions"
     case .runSampleSteps: return "sample steps"
+    case .tSamplingParameter(let p): return p.label
+    case .sampler(let f): return f.label
     case .runData, .runResolution, .runModel, .runPrediction, .runWeighting, .runSteps, .runBatch,
       .runLearningRate, .runSeed, .runSampler, .runGuidance, .runTSampling:
       // The settings table names the run's settings, so the engine's errors use the same labels.
@@ -106,6 +115,8 @@ public enum Field: Sendable, Hashable {
       .runTSampling:
       return setting!.allowed
     case .runSampleSteps: return "a whole number in \(TrainingLimits.sampleSteps.text)"
+    case .tSamplingParameter(let p): return p.allowed
+    case .sampler(let f): return Field.samplerAllowed(f)
     default: return "a number"
     }
   }
@@ -114,7 +125,8 @@ public enum Field: Sendable, Hashable {
 
   /// The value as shown in the list.
   public func text(in state: AppState) -> String {
-    if isSetup { return setupText(state.document.setup) }
+    // The setup as `s` trains it: the t-sampling row shows the current setting's.
+    if isSetup { return setupText(state.document.trainingConfig) }
     let c = state.document.current
     let s = c.spec
     switch self {
@@ -129,6 +141,8 @@ public enum Field: Sendable, Hashable {
     case .parameter(.fluxMu) where s[.imageSide] != 0:
       // `--flux-mu auto`: the image side chooses μ.
       return (try? LogSNRShift(s).mu).map { "auto " + short4($0) } ?? "auto"
+    case .tSamplingParameter(let p): return short(c.sampling[p])
+    case .sampler(let f): return Field.samplerText(f, c.sampler)
     case .previewGamma:
       return state.document.fixedPreviewGamma.map(short) ?? "at t (\(short4(state.previewGamma)))"
     case .cursorT: return short4(state.cursorT)
@@ -151,6 +165,8 @@ public enum Field: Sendable, Hashable {
     case .previewGamma: return d.fixedPreviewGamma ?? 0.7
     case .cursorT: return cursorT
     case .parameter(let p): return p.kind == .flag ? .nan : d.current.spec[p]
+    case .tSamplingParameter(let p): return d.current.sampling[p]
+    case .sampler(let f): return Field.samplerNumber(f, d.current.sampler)
     default: return .nan
     }
   }
@@ -163,6 +179,8 @@ public enum Field: Sendable, Hashable {
     case .previewGamma: d.fixedPreviewGamma = v
     case .cursorT: cursorT = v
     case .parameter(let p) where p.kind != .flag: d.current.spec[p] = v
+    case .tSamplingParameter(let p): d.current.sampling[p] = v
+    case .sampler(let f): Field.setSamplerNumber(f, v, &d.current.sampler)
     default: break
     }
   }
@@ -180,6 +198,10 @@ public enum Field: Sendable, Hashable {
     case .runSteps, .runLearningRate, .runSampleSteps: return .multiply(fine: 2, coarse: 10)
     case .runSeed: return .add(fine: 1, coarse: 10)
     case .runGuidance: return .add(fine: 0.25, coarse: 1)
+    case .tSamplingParameter(let p): return p.step
+    case .sampler(.karrasRho): return .add(fine: 0.5, coarse: 2)
+    case .sampler(.steps): return .add(fine: 1, coarse: 10)
+    case .sampler: return .add(fine: 1, coarse: 1)
     case .family, .normalize, .previewImage, .previewResolutions, .runData,
       .runModel, .runPrediction, .runWeighting, .runSampler, .runTSampling:
       return .add(fine: 1, coarse: 1)
@@ -204,6 +226,13 @@ public enum Field: Sendable, Hashable {
   /// what is allowed. Validation of the whole schedule happens afterwards in ``reduce(_:_:)``.
   func parse(_ text: String, into d: inout Document, cursorT: inout Double) throws(EntryError) {
     let t = text.trimmingCharacters(in: .whitespaces)
+    if self == .runTSampling {
+      // One value on screens 1 and 3: the current setting's, which `s` trains with.
+      var c = d.trainingConfig
+      try parseSetup(t, &c)
+      d.current.sampling = c.tSampling
+      return
+    }
     if isSetup { return try parseSetup(t, &d.setup) }
     switch self {
     case .family:
@@ -230,6 +259,8 @@ public enum Field: Sendable, Hashable {
       d.current.spec[.fluxMu] = 0
     case .previewGamma where t.lowercased() == "t":
       d.fixedPreviewGamma = nil
+    case .tSamplingParameter, .sampler:
+      try parseSampling(t, &d.current)
     default:
       guard let v = Double(t), v.isFinite else { throw EntryError(field: self, text: t) }
       if wholeNumber, v != v.rounded() {

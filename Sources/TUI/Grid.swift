@@ -297,7 +297,7 @@ public struct Glyphs: Sendable {
   static let asciiSpelling: [Unicode.Scalar: String] = [
     "γ": "g", "τ": "tau", "×": "x", "·": "*", "−": "-", "–": "-", "…": "...", "→": "->",
     "←": "<-", "↑": "^", "↓": "v", "≥": ">=", "≤": "<=", "●": "*", "■": "*", "√": "sqrt",
-    "ε": "eps", "β": "beta", "σ": "sigma", "ρ": "rho", "μ": "mu", "λ": "logSNR", "²": "^2",
+    "ε": "eps", "β": "beta", "σ": "sigma", "ρ": "rho", "μ": "mu", "λ": "logSNR", "²": "^2", "Δ": "d",
   ]
 }
 

@@ -163,12 +163,14 @@ extension SweepSetup.Row {
 }
 
 extension Document {
-  /// What `s` trains: the setup with the current schedule, b and normalisation.
+  /// What `s` trains: the setup with the current schedule, b, normalisation and t-sampling
+  /// (the setup's own are not used: the current setting holds them, and its pins their own).
   public var trainingConfig: TrainingConfig {
     var c = setup
     c.schedule = current.spec
     c.inputScale = current.inputScale
     c.normalize = current.normalize
+    c.tSampling = current.sampling
     return c
   }
 }

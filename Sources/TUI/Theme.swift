@@ -22,6 +22,13 @@ public struct Theme: Sendable {
     Color(255, 130, 170), Color(180, 230, 60), Color(190, 140, 90), Color(170, 170, 170),
   ]
   public static func pinColor(_ index: Int) -> Color { pinColors[index % pinColors.count] }
+  /// A sampler's ticks and stems: its curve's colour lifted towards white, so the levels stand
+  /// out on the curve they sit on; the current setting's are white.
+  public static func tickColor(_ curve: Color) -> Color {
+    if curve == current { return Color(255, 255, 255) }
+    let lift = { (v: UInt32) in UInt8(min(255, (v & 0xFF) + (255 - (v & 0xFF)) * 3 / 5)) }
+    return Color(lift(curve.raw >> 16), lift(curve.raw >> 8), lift(curve.raw))
+  }
 
   public var text: Style { .plain }
   public var dim: Style { Style(fg: Color(140, 140, 140)) }

@@ -10,6 +10,7 @@ import TUI
 /// Kinds of frame, each timed separately (median and p99 over `--runs`):
 /// - cursor: the t-cursor moved (curves and preview panels come from the renderer's caches);
 /// - edit: τ changed (the current schedule is sampled again; the preview is fixed at γ = 0.7);
+///   "uncached" takes a τ never drawn before each frame, so no cache answers;
 /// - preview γ: the preview's γ changed, on the schedule screen (its preview column) and on the
 ///   preview screen (2): each resolution is one multiply-add per pixel and an area average; the
 ///   probe is not in the frame;
@@ -78,6 +79,16 @@ enum FrameBench {
     }
     let editChanged = changed
 
+    // A τ never drawn before each frame: the caches cannot answer, so the curves (and the
+    // sampler's levels and notes, where there are) are computed as after a real edit.
+    var freshTau = 3.0
+    let freshEdit = BenchTools.time(runs: runs) {
+      freshTau += 0.000_1
+      state.document.current.spec.tau = freshTau
+      frame()
+    }
+    state.document.current.spec.tau = tau
+
     var gamma = 0.05
     let previewColumn = BenchTools.time(runs: runs) {
       gamma = gamma >= 0.95 ? 0.05 : gamma + 0.0137
@@ -144,6 +155,7 @@ enum FrameBench {
     report("floor: clear + diff", floor, nil, cells: nil)
     report("cursor move", cursor, floor, cells: cursorChanged)
     report("edit τ", edit, floor, cells: editChanged)
+    report("edit τ, uncached", freshEdit, floor, cells: nil)
     report("preview γ (screen 1)", previewColumn, floor, cells: columnChanged)
     report("preview γ (screen 2)", previewScreen, floor, cells: screenChanged)
     report("γ frame + idle probe", probe, floor, cells: nil)

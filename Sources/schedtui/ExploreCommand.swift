@@ -71,11 +71,11 @@ struct Explore: ParsableCommand {
       throw ExitCode(2)
     }
     let files = ExplorerFiles(template: config)
+    // The config's schedule, b, normalisation and training t-sampling (its training section's
+    // or the engine's default).
     var state = AppState(
-      current: Setting(
-        spec: config.schedule, inputScale: config.inputScale,
-        normalize: config.normalize),
-      presets: PresetItem.paper, previewResolutions: try resolutions())
+      current: Setting(TrainingConfig(config)), presets: PresetItem.paper,
+      previewResolutions: try resolutions())
     // The training screen starts from the config's training section or the engine's defaults.
     state.document.setup = TrainingConfig(config)
     if let path = schedule.configPath { state.defaultConfigPath = path }
@@ -179,9 +179,7 @@ final class ExplorerFiles {
       do {
         let c = try ScheduleOptions.loadConfig(path)
         template = c
-        return .imported(
-          Setting(spec: c.schedule, inputScale: c.inputScale, normalize: c.normalize),
-          setup: TrainingConfig(c), path: path)
+        return .imported(Setting(TrainingConfig(c)), setup: TrainingConfig(c), path: path)
       } catch {
         return .failed("\(error); nothing changed")
       }

@@ -23,9 +23,10 @@ struct Sigmas: ParsableCommand {
       prints), the schedule's shift included.
 
       Notes say where the list starts, its largest logSNR step, levels the training rarely or \
-      never drew (against --train-config, else the same schedule) and the diffusers quirks the \
-      list carries. --check prints only the notes and exits 1 if one is serious. With --format \
-      text, comfy or sdcpp the notes go to standard error.
+      never drew (against --train-config, else the same schedule, with the config's \
+      training.t_sampling as the training density) and the diffusers quirks the list carries. \
+      --check prints only the notes and exits 1 if one is serious. With --format text, comfy or \
+      sdcpp the notes go to standard error.
 
       Examples:
         schedtui sigmas --family ddpm-scaled-linear --steps 10 --spacing trailing
@@ -131,13 +132,18 @@ struct Sigmas: ParsableCommand {
       throw ValidationError(error.fieldError(.commandLine).description)
     }
     var training = process
+    // The density the rare-level note reads: the training config's t-sampling, else this
+    // config's, else uniform (as `schedtui plot` and the explorer draw it).
+    var sampling = config.training?.tSampling ?? .uniform
     if let trainConfig {
       do {
-        training = try ScheduleOptions.loadConfig(trainConfig).noiseProcess()
+        let trained = try ScheduleOptions.loadConfig(trainConfig)
+        training = try trained.noiseProcess()
+        sampling = trained.training?.tSampling ?? .uniform
       } catch let error as ScheduleError {
         throw ValidationError(error.fieldError(.file(trainConfig)).description)
       }
     }
-    return (list, list.notes(training: training))
+    return (list, list.notes(training: training, sampling: sampling))
   }
 }

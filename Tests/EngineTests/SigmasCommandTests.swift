@@ -75,6 +75,28 @@ import Testing
     #expect(error.hasPrefix(message), "\(error)")
   }
 
+  @Test("the rarely-trained note reads --train-config's t-sampling: SD3's logit-normal on shift 3")
+  func trainConfigSampling() throws {
+    // Shift 3, logit-normal 0:1: λ ~ N(−2 ln 3, 2²), peak 1/(2√(2π)) = 0.1995 at λ = −2.197
+    // (by hand); the last level, σ 0.008929 (λ 9.42, z = 5.8), is under 1% of it. Under uniform
+    // t the same level is not.
+    let file = FileManager.default.temporaryDirectory
+      .appendingPathComponent("sigmas-sd3-\(getpid()).json").path
+    defer { try? FileManager.default.removeItem(atPath: file) }
+    try Data(
+      #"{"schedtui_config_version": 1, "schedule": {"family": "rectified-flow", "shift": 3}, "training": {"t_sampling": "logit-normal:0:1"}}"#
+        .utf8
+    ).write(to: URL(fileURLWithPath: file))
+    let flow = ["sigmas", "--family", "rectified-flow", "--shift", "3", "--steps", "10", "--check"]
+    let uniform = try SchedtuiCommand.run(flow)
+    #expect(!uniform.output.contains("under 1% of its peak"), "\(uniform.output)")
+    let sd3 = try SchedtuiCommand.run(flow + ["--train-config", file])
+    #expect(
+      sd3.output.contains(
+        "1 of 9 levels lie where the training density of logSNR (logit-normal:0:1) is under 1% "
+          + "of its peak (0.1995 at logSNR −2.197): step 9 (logSNR 9.419)"), "\(sd3.output)")
+  }
+
   @Test("comfy and sdcpp print one line; notes go to standard error")
   func formats() throws {
     let comfy = try Self.run(["--steps", "2", "--format", "comfy"])

@@ -47,6 +47,27 @@ import Testing
     }
   }
 
+  /// Plot 12×4 cells (24×16 dots) as in `layout`: x = 0.5 is dot column round(0.5·23) = 12,
+  /// cell 6; y = 0.5 is dot row round(0.5·15) = 8, cell row 2; a 3-dot tick covers rows 7…9,
+  /// cells 1 and 2. A y above the axis is held at the top: rows 0…2, cell 0.
+  @Test("marks are vertical ticks at their points, held inside the plot, not in the legend")
+  func marks() {
+    var grid = Grid(width: 14, height: 7)
+    let red = Color(255, 0, 0)
+    var chart = Chart(
+      title: "T", x: Axis(name: "t", lower: 0, upper: 1, ticks: [0, 1]),
+      y: Axis(name: "T", lower: 0, upper: 1, ticks: [0, 1]), series: [])
+    chart.marks = [Series(name: "levels", color: red, points: [(0.5, 0.5), (0.25, 7)])]
+    let layout = chart.draw(into: &grid, rect: grid.bounds, glyphs: .unicode, theme: theme.chart)
+    #expect(layout.legend == nil)
+    let p = layout.plot
+    let cells = (0..<p.height).flatMap { row in
+      (0..<p.width).filter { grid[p.x + $0, p.y + row].style.fg == red }.map { ($0, row) }
+    }
+    // 0.25 → dot column round(0.25·23) = 6, cell 3.
+    #expect(cells.map { "\($0.0),\($0.1)" }.sorted() == ["3,0", "6,1", "6,2"])
+  }
+
   @Test("the legend takes the emptiest corner and hides when it would cover > 1/4 of the plot")
   func legend() {
     var grid = Grid(width: 40, height: 14)

@@ -77,7 +77,8 @@ import Testing
     #expect(entry(s)?.text == "b.json")
     #expect(
       reduce(&s, .commit) == [
-        .exportConfig(s.document.current, setup: s.document.setup, path: "b.json", replace: false)
+        .exportConfig(
+          s.document.current, setup: s.document.trainingConfig, path: "b.json", replace: false)
       ])
   }
 

@@ -167,7 +167,7 @@ import Testing
     #expect(s.document.pins.count == 2)
   }
 
-  @Test("loading a trainer's preset (sd3) sets the schedule and the setup's t-sampling, output, weighting")
+  @Test("loading a trainer's preset (sd3) sets the schedule, its t-sampling and the setup's output and weighting")
   func trainerPresetLoadsTraining() throws {
     var s = AppState(current: Setting(spec: ScheduleSpec(family: .cosine)), presets: PresetItem.paper)
     let i = try #require(s.presets.firstIndex { $0.name.hasPrefix("rectified flow, shift 3, logit-normal") })
@@ -176,9 +176,14 @@ import Testing
     reduce(&s, .commit)
     #expect(s.modal == nil)
     #expect(s.document.current.spec[.shift] == 3)
-    #expect(s.document.setup.tSampling == .logitNormal(mean: 0, std: 1))
+    // The t-sampling is the setting's (what `s` trains with), the output and weighting the setup's.
+    #expect(s.document.current.sampling == .logitNormal(mean: 0, std: 1))
+    #expect(s.trainingConfig.tSampling == .logitNormal(mean: 0, std: 1))
     #expect(s.document.setup.section.prediction == .flow)
     #expect(s.document.setup.section.weighting == .flowMSE)
+    // A pin of the preset keeps its t-sampling, so its density is SD3's on the plot.
+    reduce(&s, .pin)
+    #expect(s.document.pins.last?.setting.sampling == .logitNormal(mean: 0, std: 1))
   }
 
   @Test("the shift rows: Flux μ shows auto with an image side; auto without one, and shift with μ, are refused by name")

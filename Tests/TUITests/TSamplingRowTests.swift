@@ -13,16 +13,16 @@ import Testing
     var s = explorer(on: .training)
     typeEntry("logit-normal:0.50:1.0", into: .runTSampling, &s)
     #expect(s.modal == nil)
-    #expect(s.document.setup.tSampling == .logitNormal(mean: 0.5, std: 1))
+    #expect(s.document.current.sampling == .logitNormal(mean: 0.5, std: 1))
     #expect(Field.runTSampling.text(in: s) == "logit-normal:0.5:1")
     reduce(&s, .undo)
-    #expect(s.document.setup.tSampling == .uniform)
+    #expect(s.document.current.sampling == .uniform)
     typeEntry("mode:3", into: .runTSampling, &s)
     guard case .edit(_, let entry) = s.modal else { Issue.record("edit line closed"); return }
     // The row's label, the text as typed, and the allowed forms with mode's range.
     #expect(entry.error?.hasPrefix("t-sampling = \"mode:3\" is not allowed: uniform, ") == true)
     #expect(entry.error?.contains("mode:S (−1 < S < 1.75") == true)
-    #expect(s.document.setup.tSampling == .uniform)
+    #expect(s.document.current.sampling == .uniform)
   }
 
   @Test("←/→ cycle uniform → logit-normal → mode → lognormal and wrap")
@@ -32,11 +32,11 @@ import Testing
     var seen: [String] = []
     for _ in 0..<4 {
       reduce(&s, .adjust(steps: 1, coarse: false))
-      seen.append(s.document.setup.tSampling.name)
+      seen.append(s.document.current.sampling.name)
     }
     #expect(seen == ["logit-normal:0:1", "mode:1.29", "lognormal:-1.2:1.2", "uniform"])
     reduce(&s, .adjust(steps: -1, coarse: false))
-    #expect(s.document.setup.tSampling.name == "lognormal:-1.2:1.2")
+    #expect(s.document.current.sampling.name == "lognormal:-1.2:1.2")
   }
 
   @Test("on rectified flow with shift 3, logit-normal 0:1 makes λ Gaussian: N(−2·ln 3, 2²)")
@@ -63,12 +63,10 @@ import Testing
     }
   }
 
-  @Test("the schedule screen's density and p(λ) panel name the setup's t-sampling")
+  @Test("the schedule screen's density and p(λ) panel name the current setting's t-sampling")
   func screenTitle() {
     var s = explorer(.rectifiedFlow)
-    var setup = s.document.setup
-    setup.tSampling = .logitNormal(mean: 0, std: 1)
-    s.document.setup = setup
+    s.document.current.sampling = .logitNormal(mean: 0, std: 1)
     let text = Renderer(theme: Theme()).render(s, width: 160, height: 48).lines.joined()
     #expect(text.contains("logSNR density for t ~ logit-normal:0:1"))
     #expect(!text.contains("t ~ U(0,1)"))

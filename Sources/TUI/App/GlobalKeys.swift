@@ -96,7 +96,7 @@ enum GlobalKeys {
       return screen.definition.shown(&state)
     case .toggleHelp: state.modal = .help(page: 0)
     case .pin:
-      addPins(&state, [(state.document.current.label, state.document.current)])
+      addPins(&state, [(state.document.current.pinName, state.document.current)])
     case .clearPins: clearPins(&state)
     case .removeLastPin:
       guard !state.document.pins.isEmpty else {
@@ -131,7 +131,7 @@ enum GlobalKeys {
       state.modal = .prompt(kind, TextEntry(text: path, selected: true))
     case .imported(let setting, let setup, let path):
       var d = state.document
-      d.current = setting
+      d.current = setting.keepingSampler(of: d.current)
       if let setup { d.setup = setup }
       if let problem = commitDocument(&state, d) {
         state.message = StatusMessage("\(path): \(problem); nothing changed", isError: true)

@@ -193,10 +193,10 @@ enum Overlays {
       let (d, replace) = (state.document, entry.replaceConfirmed)
       if kind == .exportConfig {
         state.defaultConfigPath = path
-        return [.exportConfig(d.current, setup: d.setup, path: path, replace: replace)]
+        return [.exportConfig(d.current, setup: d.trainingConfig, path: path, replace: replace)]
       }
       state.defaultDiffusersPath = path
-      return [.exportDiffusers(d.current, setup: d.setup, path: path, replace: replace)]
+      return [.exportDiffusers(d.current, setup: d.trainingConfig, path: path, replace: replace)]
     case .importConfig:
       state.defaultConfigPath = path
       return [.importConfig(path: path)]
@@ -237,9 +237,9 @@ enum Overlays {
       guard state.presets.indices.contains(selected) else { return }
       let p = state.presets[selected]
       var d = state.document
-      d.current = p.setting
+      // The preset's t-sampling is in its setting; its output and weighting go to the setup.
+      d.current = p.setting.keepingSampler(of: d.current)
       if let t = p.training {
-        d.setup.tSampling = t.tSampling
         d.setup.section.prediction = t.prediction
         d.setup.section.weighting = t.weighting
       }
@@ -252,11 +252,16 @@ enum Overlays {
     case .pinPreset, .pin:
       guard state.presets.indices.contains(selected) else { return }
       let p = state.presets[selected]
-      addPins(&state, [(p.pinName, p.setting)])
+      addPins(&state, [(p.pinName, p.setting.keepingSampler(of: state.document.current))])
     case .pinPresetGroup:
       guard state.presets.indices.contains(selected) else { return }
       let group = state.presets[selected].group
-      addPins(&state, state.presets.filter { $0.group == group }.map { ($0.pinName, $0.setting) })
+      let current = state.document.current
+      addPins(
+        &state,
+        state.presets.filter { $0.group == group }.map {
+          ($0.pinName, $0.setting.keepingSampler(of: current))
+        })
     case .focusNext, .focusPrevious:
       // Tab / Shift-Tab jump to the first preset of the next / previous group.
       guard state.presets.indices.contains(selected) else { return }

@@ -13,6 +13,8 @@ public final class Renderer {
   public static let minimumHeight = 20
 
   private var curveCache: [Setting: (samples: Int, curves: CurveSet)] = [:]
+  /// The sampler lists and notes of the last settings drawn (SamplerView.swift).
+  var samplerCache: [Setting: SamplerMarks] = [:]
   /// What the last frame drew where a pointer can act: rows of a list, plots. Recorded while
   /// drawing, so a click or a wheel turn acts on exactly what is under the pointer.
   public private(set) var targets: [(rect: Rect, target: PointerTarget)] = []

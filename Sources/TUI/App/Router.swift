@@ -45,6 +45,7 @@ func commitDocument(_ state: inout AppState, _ d: Document) -> FieldError? {
       field: Field.previewGamma.label, value: short(g), allowed: "a number in (0, 1]",
       source: .explorer)
   }
+  if let problem = samplingProblem(state.document.current, d.current) { return problem }
   if d.setup != state.document.setup {
     // The engine's own check, on what `s` would train, with the rows' labels.
     do { try d.trainingConfig.validate(source: .explorer) } catch { return error }

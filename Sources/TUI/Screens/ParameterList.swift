@@ -65,7 +65,11 @@ func adjust(_ state: inout AppState, _ field: Field, steps: Int, coarse: Bool) {
   case .runData, .runModel, .runPrediction, .runWeighting, .runSampler:
     field.cycle(&d.setup, by: steps)
   case .runTSampling:
-    field.cycleText(&d.setup, by: steps)
+    var c = d.trainingConfig
+    field.cycleText(&c, by: steps)
+    d.current.sampling = c.tSampling
+  case .sampler(let f) where Field.samplerChoices(f) != nil:
+    field.cycleSampler(f, &d.current, by: steps)
   case .cursorT:
     moveCursor(&state, steps: steps, coarse: coarse)
     return
@@ -86,12 +90,16 @@ func adjust(_ state: inout AppState, _ field: Field, steps: Int, coarse: Bool) {
 extension Renderer {
   /// Splits a `width`-column left column off `body` and draws the screen's parameter list at
   /// its top; returns the rest of the column, below the list, and the area at its right.
+  /// With `leaving` > 0 the list keeps that many lines below it free and scrolls (its
+  /// selected row in view) when its rows need more.
   func parameterColumn(
-    _ state: AppState, _ grid: inout Grid, _ body: Rect, width: Int, title: String = "Parameters"
+    _ state: AppState, _ grid: inout Grid, _ body: Rect, width: Int, title: String = "Parameters",
+    leaving: Int = 0
   ) -> (below: Rect, right: Rect) {
     let (left, right) = body.splitLeft(width)
     let fields = state.fields
-    let (params, below) = left.splitTop(fields.count + 2)
+    let height = leaving > 0 ? min(fields.count + 2, max(left.height - leaving, 5)) : fields.count + 2
+    let (params, below) = left.splitTop(height)
     parameterList(state, fields, &grid, params, title: title)
     return (below, right)
   }
@@ -104,8 +112,21 @@ extension Renderer {
     let focused = state.focus == .parameters
     grid.box(r, title: title, focused ? theme.focusedBorder : theme.border, glyphs: g)
     let selected = state.selectedField
-    for (i, f) in fields.enumerated() {
-      let y = r.y + 1 + i
+    // More rows than room: a window that keeps the selected row in view, the rows above and
+    // below it counted on the borders.
+    let room = max(r.height - 2, 1)
+    var first = 0
+    if fields.count > room {
+      let at = min(state.selectedRow, fields.count - 1)
+      first = min(max(at - room / 2, 0), fields.count - room)
+      let after = fields.count - first - room
+      for (count, arrow, y) in [(first, "↑", r.y), (after, "↓", r.maxY - 1)] where count > 0 {
+        let mark = g.text(arrow) + "\(count)"
+        grid.write(mark, x: r.maxX - 2 - mark.count, y: y, theme.dim)
+      }
+    }
+    for (i, f) in fields.enumerated() where i >= first {
+      let y = r.y + 1 + i - first
       guard y < r.maxY - 1 else { break }
       let inner = r.width - 2
       let label = g.text(f.label)

@@ -71,7 +71,7 @@ enum RunsScreen: ScreenDefinition {
       return
     }
     var d = state.document
-    d.current = e.setting
+    d.current = e.setting.keepingSampler(of: d.current)
     d.setup = e.record.summary.config
     if let problem = commitDocument(&state, d) {
       state.message = StatusMessage("\(e.name): \(problem); nothing changed", isError: true)
@@ -114,15 +114,12 @@ public struct RunEntry: Sendable, Equatable {
   }
 
   public static func describe(_ c: TrainingConfig) -> String {
-    let setting = Setting(spec: c.schedule, inputScale: c.inputScale, normalize: c.normalize)
-    return "\(setting.label) · \(c.resolution)² · \(c.steps) steps"
+    return "\(Setting(c).label) · \(c.resolution)² · \(c.steps) steps"
   }
 
-  /// The schedule, b and normalisation the run trained: what Enter loads and `e` exports.
-  public var setting: Setting {
-    let c = record.summary.config
-    return Setting(spec: c.schedule, inputScale: c.inputScale, normalize: c.normalize)
-  }
+  /// The schedule, b, normalisation and t-sampling the run trained: what Enter loads and `e`
+  /// exports.
+  public var setting: Setting { Setting(record.summary.config) }
 }
 
 /// The runs screen's list: this session's runs and the finished runs in the runs folder, and

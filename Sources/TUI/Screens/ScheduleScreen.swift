@@ -10,8 +10,10 @@ enum ScheduleScreen: ScreenDefinition {
     KeyBinding("W", "next loss weighting (ε, x0, v, …)", .cycleWeighting),
   ]
 
+  /// The schedule's rows, then its training density's and its sampler's.
   static func fields(_ state: AppState) -> [Field] {
-    Field.scheduleFields(for: state.document.current.spec)
+    let current = state.document.current
+    return Field.scheduleFields(for: current.spec) + Field.samplingFields(for: current)
   }
 
   static func draw(_ renderer: Renderer, _ state: AppState, _ grid: inout Grid, _ body: Rect) {
@@ -56,7 +58,8 @@ extension Renderer {
   func scheduleScreen(_ state: AppState, _ grid: inout Grid, _ body: Rect) {
     let panelWidth = body.width >= 120 ? 34 : 30
     // Under the parameters: the t-cursor readout and the pins.
-    let (below, right) = parameterColumn(state, &grid, body, width: panelWidth)
+    // The t-cursor readout (7 lines) and two lines of pins stay: the list scrolls instead.
+    let (below, right) = parameterColumn(state, &grid, body, width: panelWidth, leaving: 11)
     let (cursorBox, pinsBox) = below.splitTop(7)
     cursorReadout(state, &grid, cursorBox)
     pinList(state, &grid, pinsBox)
@@ -138,20 +141,27 @@ extension Renderer {
 
   func plots(_ state: AppState, _ grid: inout Grid, _ area: Rect) {
     let d = state.document
+    // The last line: the current sampler's notes.
+    let (area, notesLine) = area.splitTop(area.height - 1)
     let samples = max(64, area.width * 2)
-    // Pins first so the current schedule is painted last, on top.
+    // Pins first so the current schedule is painted last, on top. Each density is what its
+    // training sees, under its own t-sampling; each sampler's levels are its own.
     var sets: [(name: String, color: Color, curves: CurveSet)] = []
+    var marks: [(color: Color, marks: SamplerMarks)] = []
     for pin in d.pins {
-      if let c = curves(pin.setting, samples: samples, sampling: d.setup.tSampling) {
+      if let c = curves(pin.setting, samples: samples, sampling: pin.setting.sampling) {
         sets.append((pin.name, Theme.pinColor(pin.colorIndex), c))
+        marks.append((Theme.pinColor(pin.colorIndex), samplerMarks(pin.setting)))
       }
     }
-    // The density is what training sees: under the training setup's t-sampling (screen 3).
-    guard let current = curves(d.current, samples: samples, sampling: d.setup.tSampling) else {
+    guard let current = curves(d.current, samples: samples, sampling: d.current.sampling) else {
       return
     }
-    let currentName = "current: " + d.current.label
+    let currentName = "current: " + d.current.pinName
     sets.append((currentName, Theme.current, current))
+    let currentMarks = samplerMarks(d.current)
+    marks.append((Theme.current, currentMarks))
+    samplerNotesLine(d.current, currentMarks, &grid, notesLine)
     let b = d.current.inputScale
     let cursor = state.cursorT
 
@@ -179,10 +189,14 @@ extension Renderer {
       ? "b = 1: no shift"
       : "b = \(short(b)): shifted by 2·log b = \(Chart.format(2 * Foundation.log(b), decimals: 3))"
     let range = Curves.logSNRBounds(sets.map(\.curves))
-    let logChart = Chart(
+    var logChart = Chart(
       title: "logSNR(t)   \(shiftText)", x: Axis(name: "t", lower: 0, upper: 1),
       y: Axis(name: "", lower: range.lowerBound, upper: range.upperBound, maxTicks: 5),
       series: logSeries, cursorX: cursor)
+    // The sampler's levels as ticks on each curve.
+    logChart.marks = marks.map {
+      Series(name: "", color: Theme.tickColor($0.color), points: $0.marks.ticks)
+    }
     draw(logChart, &grid, rows[1], overT: true)
 
     let densitySeries = sets.map {
@@ -196,11 +210,16 @@ extension Renderer {
         rows[2])
       return
     }
-    let densityChart = Chart(
-      title: "logSNR density for \(Curves.samplingText(d.setup.tSampling)) (what training sees)",
+    var densityChart = Chart(
+      title: "logSNR density for \(Curves.samplingText(d.current.sampling)) (what training sees)",
       x: Axis(name: "logSNR", lower: range.lowerBound, upper: range.upperBound, maxTicks: 9),
       y: Axis(name: "", lower: 0, upper: top, maxTicks: 4), series: densitySeries,
       cursorX: cursorLambda.isFinite ? cursorLambda : nil)
+    // Which training levels the sampler uses: its levels as ticks on the density, at p(λ) (a
+    // stem from the axis would hide the densities being compared once there are 20 of them).
+    densityChart.marks = marks.map {
+      Series(name: "", color: Theme.tickColor($0.color), points: $0.marks.densityMarks)
+    }
     draw(densityChart, &grid, rows[2], overT: false)
   }
 
@@ -239,7 +258,8 @@ extension Renderer {
       let density = sets.map { Series(name: $0.name, color: $0.color, points: $0.curves.density) }
       let top = Curves.densityTop(density.map(\.points), within: range)
       var chart = Chart(
-        title: "p(λ): density for \(Curves.samplingText(setup.tSampling))", x: xAxis(slots[0]),
+        title: "p(λ): density for \(Curves.samplingText(state.document.current.sampling))",
+        x: xAxis(slots[0]),
         y: Axis(name: "", lower: 0, upper: top, maxTicks: 4), series: density, cursorX: cursor)
       chart.showLegend = false
       draw(chart, &grid, slots[0], overT: false)
