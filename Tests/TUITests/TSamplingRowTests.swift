@@ -70,5 +70,11 @@ import Testing
     let text = Renderer(theme: Theme()).render(s, width: 160, height: 48).lines.joined()
     #expect(text.contains("logSNR density for t ~ logit-normal:0:1"))
     #expect(!text.contains("t ~ U(0,1)"))
+    // A pin under another t-sampling: the title no longer names one density for all curves.
+    s.document.pins.append(
+      Pin(name: "uniform", setting: Setting(spec: ScheduleSpec(family: .linear)), colorIndex: 0))
+    let mixed = Renderer(theme: Theme()).render(s, width: 160, height: 48).lines.joined()
+    #expect(mixed.contains("logSNR density, each under its own t-sampling"))
+    #expect(!mixed.contains("logSNR density for t ~"))
   }
 }

@@ -211,7 +211,9 @@ extension Renderer {
       return
     }
     var densityChart = Chart(
-      title: "logSNR density for \(Curves.samplingText(d.current.sampling)) (what training sees)",
+      title: d.pins.allSatisfy({ $0.setting.sampling == d.current.sampling })
+        ? "logSNR density for \(Curves.samplingText(d.current.sampling)) (what training sees)"
+        : "logSNR density, each under its own t-sampling (what training sees)",
       x: Axis(name: "logSNR", lower: range.lowerBound, upper: range.upperBound, maxTicks: 9),
       y: Axis(name: "", lower: 0, upper: top, maxTicks: 4), series: densitySeries,
       cursorX: cursorLambda.isFinite ? cursorLambda : nil)
