@@ -51,7 +51,8 @@ struct Schedtui: ParsableCommand {
       return false
     }
     switch folder {
-    case .holdsRun, .otherKind, .sweepWithoutState, .notAFolder, .foreignFiles, .runFile:
+    case .holdsRun, .otherKind, .sweepWithoutState, .notAFolder, .foreignFiles, .runFile,
+      .foreignFile, .foreignFolder:
       return true
     case .locked, .damaged, .cannotUse: return false
     }
