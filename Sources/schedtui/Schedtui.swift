@@ -52,7 +52,7 @@ struct Schedtui: ParsableCommand {
     }
     switch folder {
     case .holdsRun, .otherKind, .sweepWithoutState, .notAFolder, .foreignFiles, .runFile,
-      .foreignFile, .foreignFolder:
+      .foreignFile, .foreignFolder, .otherSweep:
       return true
     case .locked, .damaged, .cannotUse: return false
     }
