@@ -67,7 +67,7 @@ struct Explore: ParsableCommand {
   func run() throws {
     let config = try schedule.config()
     if let refusal = CursesTerminal.refusal() {
-      FileHandle.standardError.write(Data((refusal + "\n").utf8))
+      printError(refusal)
       throw ExitCode(2)
     }
     let files = ExplorerFiles(template: config)
@@ -119,10 +119,9 @@ struct Explore: ParsableCommand {
     CursesTerminal.exitOnNextSignal()
     let stopped = training.stopForExit(within: 30) && sweep.stopForExit(within: 30)
     if !stopped {
-      FileHandle.standardError.write(
-        Data(
-          ("schedtui: the background work did not stop within 30 s; leaving without waiting "
-            + "(the last checkpoint written is kept)\n").utf8))
+      printError(
+        "schedtui: the background work did not stop within 30 s; leaving without waiting "
+          + "(the last checkpoint written is kept)")
       _exit(status == 0 ? 1 : status)
     }
     if status != 0 { throw ExitCode(status) }

@@ -78,10 +78,9 @@ final class ExplorerTraining {
     while job.outcome == nil && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
     guard case .finished(let summary)? = job.outcome else { return job.outcome != nil }
     if !summary.completed, let folder {
-      FileHandle.standardError.write(
-        Data(
-          ("schedtui: training stopped at step \(summary.steps); continue it with "
-            + "`schedtui train --resume \(folder)`\n").utf8))
+      printError(
+        "schedtui: training stopped at step \(summary.steps); continue it with "
+          + "`schedtui train --resume \(folder)`")
     }
     return true
   }

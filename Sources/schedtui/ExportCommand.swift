@@ -138,7 +138,7 @@ struct Export: ParsableCommand {
     if let dir = diffusers, let (files, warnings) = diffusersFiles {
       try Export.writeFolder(dir, files: files)
       for w in warnings {
-        FileHandle.standardError.write(Data("warning: \(w)\n".utf8))
+        printError("warning: \(w)")
       }
       report("wrote \(dir)/scheduler_config.json (\(files.count) files)")
     }

@@ -122,8 +122,7 @@ struct Sigmas: ParsableCommand {
     print(text, terminator: "")
     if format != .json {
       for note in notes {
-        FileHandle.standardError.write(
-          Data("\(note.serious ? "serious" : "note"): \(note.text)\n".utf8))
+        printError("\(note.serious ? "serious" : "note"): \(note.text)")
       }
     }
   }
