@@ -12,10 +12,10 @@ enum RunsScreen: ScreenDefinition {
         (.up, .select(-1)), (.down, .select(1)), (.char("k"), .select(-1)),
         (.char("j"), .select(1)), (.char(" "), .toggleMark),
       ]),
-    KeyBinding("a", label: "5: a", "mark all / none", .markAll),
+    // `[` `]` share a's row of the help, which must fit one page at 120×40.
     KeyBinding(
-      label: "5: [ ]", help: "scroll the lines naming folders left out",
-      [(.char("["), .scrollProblems(-1)), (.char("]"), .scrollProblems(1))]),
+      label: "5: a [ ]", help: "mark all / none; [ ] scroll left out",
+      [(.char("a"), .markAll), (.char("["), .scrollProblems(-1)), (.char("]"), .scrollProblems(1))]),
     KeyBinding(
       label: "5: Enter e", help: "load / export its schedule and setup",
       [(.enter, .loadRun), (.char("e"), .beginPrompt(.exportRun))]),
