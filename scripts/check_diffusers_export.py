@@ -1,6 +1,13 @@
 #!/usr/bin/env python3
 """Check schedtui's diffusers export with the real diffusers package (needs torch; not in CI).
 
+Rectified-flow schedules are exported as FlowMatchEulerDiscreteScheduler configs (FLOW_CASES):
+the folder is loaded with FlowMatchEulerDiscreteScheduler.from_pretrained and its σ compared with
+schedtui's: the training table (`sigmas` after __init__, static shift) or the scheduler's own
+time_shift at the μ Flux's calculate_shift gives from the config's base/max values (dynamic), both
+against σ = 1/(1 + e^(λ/2)) of `schedtui curve` at t = i/T; and set_timesteps(N[, mu]) against
+`schedtui sigmas --steps N` for the same schedule (b = 1 only: `sigmas` refuses b on a flow).
+
 For several schedules: `schedtui export --diffusers DIR`, `schedtui curve --points T+1 --format json`
 for the same schedule, then DDPMScheduler.from_pretrained(DIR) and compare its alphas_cumprod[i-1]
 with gamma(i/T) (with input scale b != 1: the equivalent gamma' = sigmoid(logSNR_b)).
@@ -21,7 +28,8 @@ import tempfile
 
 import numpy as np
 import torch  # noqa: F401  (diffusers needs it; fail early and clearly)
-from diffusers import DDPMScheduler
+from diffusers import DDPMScheduler, FlowMatchEulerDiscreteScheduler
+from diffusers.pipelines.flux.pipeline_flux import calculate_shift
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 EXE = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, ".build", "debug", "schedtui")
@@ -33,7 +41,6 @@ CASES = [
     ["--preset", "table1-256"],                 # b = 0.5, normalised: exported as gamma'
     ["--preset", "table4-cosine-b0.3"],
     ["--preset", "edm"],
-    ["--preset", "sd3-rf-shift3"],
     ["--preset", "laplace"],
     ["--preset", "simple-diffusion-256"],
     ["--preset", "sd-scaled-linear"],           # discrete: exported on its own T = 1000
@@ -41,6 +48,66 @@ CASES = [
     ["--family", "cosine", "--start", "0.2", "--end", "1", "--tau", "1", "--zero-terminal-snr"],
     ["--family", "sigmoid", "--start", "-3", "--end", "3", "--tau", "1.1", "--steps", "250"],
 ]
+
+
+FLOW_CASES = [
+    (["--family", "rectified-flow", "--shift", "3"], None),
+    (["--preset", "sd3-rf-shift3"], None),
+    (["--family", "rectified-flow", "--flux-mu", "auto", "--image-side", "1024"], 1024),
+    (["--family", "rectified-flow", "--flux-mu", "auto", "--image-side", "512"], 512),
+    (["--family", "rectified-flow", "--flux-mu", "auto", "--image-side", "512",
+      "--time-shift", "linear"], 512),
+    (["--family", "rectified-flow", "--flux-mu", "auto", "--image-side", "768",
+      "--base-shift", "0.3", "--max-shift", "1.4", "--max-seq-len", "8192"], 768),
+    (["--family", "rectified-flow", "--flux-mu", "0.8"], 640),
+    (["--family", "rectified-flow", "--flux-mu", "1.3", "--time-shift", "linear"], 640),
+    (["--family", "rectified-flow", "--shift", "2", "--scale", "0.5"], None),
+    (["--family", "rectified-flow", "--flux-mu", "auto", "--image-side", "1024", "--scale", "0.7"],
+     1024),
+    (["--family", "rectified-flow", "--flux-mu", "auto", "--image-side", "1024", "--scale", "0.7",
+      "--time-shift", "linear"], 1024),
+]
+
+
+def check_flow(case, side):
+    """One FlowMatch export against the real scheduler; returns (ok, worst relative error)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "scheduler")
+        run(["export"] + case + ["--diffusers", out])
+        cfg = json.load(open(os.path.join(out, "scheduler_config.json")))
+        assert cfg["_class_name"] == "FlowMatchEulerDiscreteScheduler", cfg["_class_name"]
+        sched = FlowMatchEulerDiscreteScheduler.from_pretrained(out)
+    T = sched.config.num_train_timesteps
+    curve = json.loads(run(["curve"] + case + ["--points", str(T + 1), "--format", "json"]).stdout)
+    lam = np.array([x if x is not None else math.inf for x in curve["logsnr"][1:]], dtype=float)
+    mine = 1 / (1 + np.exp(lam / 2))
+    t = np.arange(1, T + 1) / T
+    mu = None
+    if sched.config.use_dynamic_shifting:
+        # The pipeline's μ for a side×side image, from the exported constants.
+        mu = calculate_shift((side // 16) ** 2, sched.config.base_image_seq_len,
+                             sched.config.max_image_seq_len, sched.config.base_shift,
+                             sched.config.max_shift)
+        theirs = sched.time_shift(mu, 1.0, torch.tensor(t, dtype=torch.float64)).numpy()
+        tol = 1e-12
+    else:
+        theirs = sched.sigmas.double().numpy()[::-1]  # __init__'s table runs from t = 1 down
+        tol = 4e-7  # float32
+    # t = 1: diffusers' σ = 1, schedtui clips γ at clip_min (σ = 0.99997).
+    rel = np.abs(mine[:-1] - theirs[:-1]) / theirs[:-1]
+    worst = float(rel.max())
+    ok = worst <= tol
+    if "--scale" not in case:
+        for n in (1, 4, 28):
+            sched.set_timesteps(n, mu=mu)
+            listed = json.loads(run(["sigmas"] + case + ["--steps", str(n)]).stdout)["sigmas"]
+            got = np.array(listed, dtype=float)
+            want = sched.sigmas.double().numpy()
+            close = len(got) == len(want) and np.allclose(got, want, rtol=5e-7, atol=2.5e-7)
+            ok = ok and close
+            if not close:
+                print("   set_timesteps(%d) differs: %s vs %s" % (n, got[:4], want[:4]))
+    return ok, worst, tol
 
 
 def run(args):
@@ -92,7 +159,14 @@ def main():
               f"worst err/float32 bound {ratio:.2f}; "
               f"capped steps: {int(capped.sum())}; warnings: {len(warnings)}")
     print(f"{len(CASES) - failures}/{len(CASES)} exports match; worst error/bound = {worst_ratio:.2f}")
-    sys.exit(1 if failures else 0)
+    flow_failures = 0
+    for case, side in FLOW_CASES:
+        ok, worst, tol = check_flow(case, side)
+        flow_failures += not ok
+        print(f"{'ok  ' if ok else 'FAIL'} FlowMatch {' '.join(case):86s} max rel err {worst:.1e} "
+              f"(allowed {tol:.0e})")
+    print(f"{len(FLOW_CASES) - flow_failures}/{len(FLOW_CASES)} FlowMatch exports match")
+    sys.exit(1 if failures or flow_failures else 0)
 
 
 if __name__ == "__main__":

@@ -111,12 +111,22 @@ def rectified_flow(t, shift):
     return clip((1 - ts) ** 2 / ((1 - ts) ** 2 + ts ** 2))
 
 
-def zero_snr(gamma_fn):
+def zero_snr(gamma_fn, clipped=True):
     # Lin et al. 2023 on sqrt(gamma) with sqrt(gamma(0)), sqrt(gamma(1)) of the clipped schedule.
+    # clipped=False leaves the result unclipped, for a shift that comes before the clip.
     a0, a1 = math.sqrt(gamma_fn(0.0)), math.sqrt(gamma_fn(1.0))
     def g(t):
         r = max(math.sqrt(gamma_fn(t)) - a1, 0.0) * a0 / (a0 - a1)
-        return clip(r * r)
+        return clip(r * r) if clipped else r * r
+    return g
+
+
+def shifted(gamma_fn, shift):
+    # The shift every family reads (DECISIONS 2026-12-04): logSNR - 2 ln S, i.e.
+    # gamma' = gamma / (gamma + S^2 (1 - gamma)), on the (rescaled) curve, then the clip.
+    def g(t):
+        gam = gamma_fn(t)
+        return clip(gam / (gam + shift * shift * (1 - gam)))
     return g
 
 
@@ -171,8 +181,13 @@ def family_cases():
          zero_snr(lambda t: float(edm(t, 0.002, 80, 7)))),
         ("sigmoid", dict(start=0, end=3, tau=0.5, zero_terminal_snr=True),
          zero_snr(lambda t: float(sigmoid_schedule(t, 0, 3, 0.5)))),
+        # The zero-terminal-SNR rescale runs on the unshifted curve, then the shift moves it.
         ("rectified-flow", dict(shift=3, zero_terminal_snr=True),
-         zero_snr(lambda t: float(rectified_flow(t, 3)))),
+         shifted(zero_snr(lambda t: float(rectified_flow(t, 1)), clipped=False), 3)),
+        ("cosine", dict(start=0, end=1, tau=1, shift=2),
+         shifted(lambda t: float(cosine_schedule(t, 0, 1, 1)), 2)),
+        ("cosine", dict(start=0.2, end=1, tau=1, shift=0.5, zero_terminal_snr=True),
+         shifted(zero_snr(lambda t: float(cosine_schedule(t, 0.2, 1, 1)), clipped=False), 0.5)),
     ]
     for kind, kw in [("ddpm-linear", {}), ("ddpm-scaled-linear", dict(beta_start=0.00085, beta_end=0.012)),
                      ("ddpm-cosine", {})]:

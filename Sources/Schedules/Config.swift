@@ -128,17 +128,12 @@ public struct Config: Equatable, Sendable {
     return .object(members)
   }
 
-  /// A schedule object: `family`, then exactly the fields that family reads.
+  /// A schedule object: `family`, then the fields that family reads (the shift fields only
+  /// where they are not at their default: ``ScheduleSpec/storedFields``).
   public static func json(_ spec: ScheduleSpec) -> JSONValue {
     var members: [(key: String, value: JSONValue)] = [("family", .string(spec.family.rawValue))]
-    for field in ScheduleSpec.allFields(of: spec.family) {
-      let value: JSONValue
-      switch field {
-      case .trainSteps: value = .int(spec.trainSteps)
-      case .zeroTerminalSNR: value = .bool(spec.zeroTerminalSNR)
-      default: value = .double(spec[field])
-      }
-      members.append((field.jsonKey, value))
+    for field in spec.storedFields {
+      members.append((field.jsonKey, field.json(spec[field])))
     }
     return .object(members)
   }
@@ -227,12 +222,20 @@ public struct Config: Equatable, Sendable {
     let fields = ScheduleSpec.allFields(of: family)
     for field in fields {
       try reader.read(field.jsonKey) { (r, v) throws(ConfigError) in
-        switch field {
-        case .trainSteps:
+        switch field.kind {
+        case _ where field == .trainSteps:
           spec.trainSteps = try r.integer(v, allowed: "a whole number in [2, 1000000]")
-        case .zeroTerminalSNR:
-          spec.zeroTerminalSNR = try r.bool(v)
-        default:
+        case .flag:
+          spec[field] = try r.bool(v) ? 1 : 0
+        case .whole:
+          spec[field] = Double(try r.integer(v, allowed: field.allowed))
+        case .choice(let names):
+          let allowed = names.joined(separator: " or ")
+          guard case .string(let name) = v, let i = names.firstIndex(of: name) else {
+            throw r.notAllowed(v, allowed)
+          }
+          spec[field] = Double(i)
+        case .number:
           spec[field] = try r.double(v, allowed: "a number")
         }
       }
@@ -295,12 +298,15 @@ extension ScheduleSpec: Codable {
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: Key.self)
     try c.encode(family, forKey: Key(stringValue: "family"))
-    for field in ScheduleSpec.allFields(of: family) {
+    for field in storedFields {
       let key = Key(stringValue: field.jsonKey)
-      switch field {
-      case .trainSteps: try c.encode(trainSteps, forKey: key)
-      case .zeroTerminalSNR: try c.encode(zeroTerminalSNR, forKey: key)
-      default: try c.encode(self[field], forKey: key)
+      switch field.kind {
+      case .whole: try c.encode(Int(self[field]), forKey: key)
+      case .flag: try c.encode(self[field] != 0, forKey: key)
+      case .choice:
+        guard case .string(let name) = field.json(self[field]) else { fallthrough }
+        try c.encode(name, forKey: key)
+      case .number: try c.encode(self[field], forKey: key)
       }
     }
   }
@@ -316,10 +322,17 @@ extension ScheduleSpec: Codable {
     for field in ScheduleField.allCases {
       guard let key = c.allKeys.first(where: { folded($0.stringValue) == folded(field.rawValue) })
       else { continue }
-      switch field {
-      case .trainSteps: trainSteps = try c.decode(Int.self, forKey: key)
-      case .zeroTerminalSNR: zeroTerminalSNR = try c.decode(Bool.self, forKey: key)
-      default: self[field] = try c.decode(Double.self, forKey: key)
+      switch field.kind {
+      case .whole: self[field] = Double(try c.decode(Int.self, forKey: key))
+      case .flag: self[field] = try c.decode(Bool.self, forKey: key) ? 1 : 0
+      case .choice(let names):
+        let name = try c.decode(String.self, forKey: key)
+        guard let i = names.firstIndex(of: name) else {
+          throw DecodingError.dataCorruptedError(
+            forKey: key, in: c, debugDescription: "\(name) is not one of \(names)")
+        }
+        self[field] = Double(i)
+      case .number: self[field] = try c.decode(Double.self, forKey: key)
       }
     }
   }

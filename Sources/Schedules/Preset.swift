@@ -15,15 +15,58 @@ public struct Preset: Equatable, Sendable {
   public let resolution: Int?
   /// FID reported by the paper, per resolution (64, 128, 256), where it reports one.
   public let fid: [FID]
+  /// How the source trains: its t-sampling, output and loss weighting (today's trainers' presets).
+  public let training: Training?
+  /// Where exactly the numbers come from: a paper's section or a repository's file.
+  public let citation: String?
+
+  /// A preset's training side: what `train --preset`, `export` (its config, `--python`,
+  /// `--train-flags`), `curve`/`plot` (the density) and the explorer's setup rows take from it.
+  public struct Training: Equatable, Sendable {
+    public let tSampling: TimestepSampling
+    public let prediction: Parameterization
+    public let weighting: LossWeighting
+
+    public init(tSampling: TimestepSampling, prediction: Parameterization, weighting: LossWeighting) {
+      self.tSampling = tSampling
+      self.prediction = prediction
+      self.weighting = weighting
+    }
+
+    /// `logit-normal:0:1, flow output, flow-mse`.
+    public var summary: String {
+      "\(tSampling.name), \(prediction.rawValue) output, \(weighting.rawValue)"
+    }
+  }
+
+  init(
+    name: String, source: String, summary: String, spec: ScheduleSpec, inputScale: Double,
+    resolution: Int?, fid: [FID], training: Training? = nil, citation: String? = nil
+  ) {
+    self.name = name
+    self.source = source
+    self.summary = summary
+    self.spec = spec
+    self.inputScale = inputScale
+    self.resolution = resolution
+    self.fid = fid
+    self.training = training
+    self.citation = citation
+  }
 
   public struct FID: Equatable, Sendable {
     public let resolution: Int
     public let value: Double
   }
 
-  /// A config holding this preset (default inference section, no training section).
+  /// A config holding this preset: the default inference section, and a training section with
+  /// the preset's t-sampling, output and weighting if it has a training side (else none).
   public var config: Config {
-    Config(schedule: spec, inputScale: inputScale)
+    Config(
+      schedule: spec, inputScale: inputScale,
+      training: training.map {
+        TrainingSection(prediction: $0.prediction, weighting: $0.weighting, tSampling: $0.tSampling)
+      })
   }
 
   /// The preset called `name`, if any.
@@ -32,7 +75,7 @@ public struct Preset: Equatable, Sendable {
   }
 
   /// Every preset, in table order.
-  public static let all: [Preset] = table1 + table3 + table4 + others
+  public static let all: [Preset] = table1 + table3 + table4 + others + trainers
 
   // MARK: - The paper's tables (Chen 2023)
 
@@ -166,7 +209,6 @@ public struct Preset: Equatable, Sendable {
         "simple-diffusion-512", "Hoogeboom et al. 2023", "shifted cosine, base 64, resolution 512",
         ScheduleSpec(family: .shiftedCosine, baseResolution: 64, resolution: 512), 512
       ),
-      ("edm", "Karras et al. 2022", "EDM σ ∈ [0.002, 80], ρ = 7", ScheduleSpec(family: .edm), nil),
       (
         "laplace", "Hang et al. 2024", "Laplace logSNR, μ = 0, β = 0.5",
         ScheduleSpec(family: .laplace), nil

@@ -16,6 +16,8 @@
 ///                     target_eps, target_x0, weight
 /// weight(lam)         ``Objective/weight(logSNR:)``
 /// loss(F, x0, t, eps) per example weight·mean((F − F*)²), F* = target_eps·ε + target_x0·x0
+/// draw_t(u, n)        t of one training draw per example, by the config's training t-sampling
+///                     (``TimestepSampling/draw(uniform:normal:)``; lognormal's λ mapped to t)
 /// ```
 ///
 /// Each family is written as the same formula ``Schedule`` evaluates, in the same order of
@@ -60,6 +62,33 @@ public struct PythonExport: Sendable {
 
         """
     }
+    var shift = ""
+    if schedule.logSNROffset != 0 {
+      constants += [
+        "# \(schedule.shift.summary): logSNR moved by \(num(schedule.logSNROffset)) on every t.",
+        "LOGSNR_SHIFT = \(num(schedule.logSNROffset))",
+      ]
+      shift = """
+                if lam is None:
+                    lam = _logit(xp, g)
+                lam = lam + LOGSNR_SHIFT
+                g = _sigmoid(xp, lam)
+
+        """
+    }
+    let sampling = config.training?.tSampling ?? .uniform
+    let drawBody: String
+    switch sampling {
+    case .uniform:
+      drawBody = "    return u"
+    case .logitNormal(let m, let sd):
+      drawBody = "    return 1 / (1 + xp.exp(-(\(num(m)) + \(num(sd)) * n)))"
+    case .mode(let scale):
+      drawBody =
+        "    c = xp.cos(math.pi * u / 2)\n    return 1 - u - \(num(scale)) * (c * c - 1 + u)"
+    case .logNormal(let m, let sd):
+      drawBody = "    return t_of_logsnr(-2 * (\(num(m)) + \(num(sd)) * n))"
+    }
     let o = objective
     // A config holds no free text (names are enum values): never ''' nor a backslash.
     let configText = config.encoded()
@@ -100,6 +129,8 @@ public struct PythonExport: Sendable {
       # True: sigma_d was not fixed at export; measure it on your training data with
       # set_data_rms(x0), as schedtui's trainer measures it on its own.
       DATA_RMS_FROM_DATA = \(dataRMSFromData ? "True" : "False")
+      # How training draws t (the config's training.t_sampling; uniform without one): draw_t.
+      T_SAMPLING = "\(sampling.name)"
 
       \(constants.joined(separator: "\n"))
 
@@ -156,7 +187,7 @@ public struct PythonExport: Sendable {
           with _quiet():
               t = xp.clip(t, 0.0, 1.0)
               g, lam = _family(xp, t)
-      \(rescale)        if lam is None:
+      \(rescale)\(shift)        if lam is None:
                   lam = _logit(xp, g)
               low = xp.isnan(g) | (g <= CLIP_MIN)
               high = (~low) & (g >= 1)
@@ -286,6 +317,30 @@ public struct PythonExport: Sendable {
               w = weight(lam, weighting)
           c["weight"] = w * c["out"] * c["out"]
           return c
+
+
+      def draw_t(u, n):
+          \"\"\"t for one training draw per example, by T_SAMPLING, from a uniform u in [0, 1) and a
+          standard normal n of the same shape (each sampling reads one of them), as schedtui's
+          trainer draws: uniform u; logit-normal:M:S sigmoid(M + S*n); mode:S
+          1 - u - S*(cos(pi*u/2)^2 - 1 + u); lognormal:PMEAN:PSTD draws the scaled process's
+          logSNR -2*(PMEAN + PSTD*n) and returns t_of_logsnr of it.\"\"\"
+          xp, u = _f64(u)
+          _, n = _f64(n)
+      \(drawBody)
+
+
+      def t_of_logsnr(lam):
+          \"\"\"The t where logsnr(t) = lam, by bisection on the non-increasing curve (60 halvings);
+          outside the schedule's range, the nearest end.\"\"\"
+          xp, lam = _f64(lam)
+          lo, hi = xp.zeros_like(lam), xp.ones_like(lam)
+          for _ in range(60):
+              mid = (lo + hi) / 2
+              above = logsnr(mid) > lam
+              lo = xp.where(above, mid, lo)
+              hi = xp.where(above, hi, mid)
+          return hi
 
 
       def loss(output, x0, t, eps):

@@ -37,14 +37,15 @@ public enum SigmaConversion: String, CaseIterable, Sendable {
   }
 }
 
-/// FlowMatchEulerDiscreteScheduler's `time_shift_type` for its dynamic shift μ.
+/// FlowMatchEulerDiscreteScheduler's `time_shift_type` for its dynamic shift μ (the schedule's
+/// `timeShift` field, ``LogSNRShift``).
 public enum FlowTimeShift: String, CaseIterable, Sendable {
   case exponential, linear
 }
 
 /// A sampler setting, declared once: its option, label and what it allows.
 public enum SamplerField: String, CaseIterable, Sendable {
-  case steps, scheduler, spacing, stepsOffset, sigmas, karrasRho, imageSide, timeShift, format
+  case steps, scheduler, spacing, stepsOffset, sigmas, karrasRho, format
 
   public var option: String {
     switch self {
@@ -54,8 +55,6 @@ public enum SamplerField: String, CaseIterable, Sendable {
     case .stepsOffset: return "--steps-offset"
     case .sigmas: return "--sigmas"
     case .karrasRho: return "--karras-rho"
-    case .imageSide: return "--image-side"
-    case .timeShift: return "--time-shift"
     case .format: return "--format"
     }
   }
@@ -68,8 +67,6 @@ public enum SamplerField: String, CaseIterable, Sendable {
     case .stepsOffset: return "steps offset"
     case .sigmas: return "σ conversion"
     case .karrasRho: return "Karras ρ"
-    case .imageSide: return "image side"
-    case .timeShift: return "time shift"
     case .format: return "format"
     }
   }
@@ -118,20 +115,14 @@ public struct SamplerSettings: Sendable, Equatable {
   public var conversion: SigmaConversion
   /// Karras' ρ; diffusers fixes 7.
   public var karrasRho: Double
-  /// rectified-flow: the image side in pixels that sets the dynamic shift μ (Flux's
-  /// calculate_shift over (side/16)² tokens); nil is the family's static shift.
-  public var imageSide: Int?
-  public var timeShift: FlowTimeShift
 
   public static let diffusersRho = 7.0
   /// The largest list for the continuous families (as `export --sigmas`).
   public static let maxContinuousSteps = 100_000
-  public static let imageSides = 16...16384
 
   public init(
     steps: Int = 28, scheduler: DiffusersScheduler = .euler, spacing: TimestepSpacing? = nil,
-    stepsOffset: Int = 0, conversion: SigmaConversion = .schedule, karrasRho: Double = 7,
-    imageSide: Int? = nil, timeShift: FlowTimeShift = .exponential
+    stepsOffset: Int = 0, conversion: SigmaConversion = .schedule, karrasRho: Double = 7
   ) {
     self.steps = steps
     self.scheduler = scheduler
@@ -139,8 +130,6 @@ public struct SamplerSettings: Sendable, Equatable {
     self.stepsOffset = stepsOffset
     self.conversion = conversion
     self.karrasRho = karrasRho
-    self.imageSide = imageSide
-    self.timeShift = timeShift
   }
 
   /// The spacing used: the given one or the scheduler's default.

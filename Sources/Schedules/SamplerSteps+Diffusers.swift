@@ -7,7 +7,6 @@ extension SamplerSteps {
   static func diffusers(_ spec: ScheduleSpec, _ s: SamplerSettings) throws(SamplerError)
     -> SamplerSteps
   {
-    try refuseFlowSettings(s)
     let T = spec.trainSteps
     let n = s.steps
     guard (1...T).contains(n) else {

@@ -13,58 +13,49 @@ extension SamplerSteps {
     FluxShift().mu(imageSide: side)
   }
 
-  static func flowMatch(_ spec: ScheduleSpec, _ s: SamplerSettings) throws(SamplerError)
+  static func flowMatch(_ schedule: Schedule, _ s: SamplerSettings) throws(SamplerError)
     -> SamplerSteps
   {
-    try refuseTableSettings(s, family: spec.family)
+    try refuseTableSettings(s, family: schedule.spec.family)
     let n = s.steps
     guard (1...SamplerSettings.maxContinuousSteps).contains(n) else {
       throw SamplerError(.steps, n, "a whole number in [1, \(SamplerSettings.maxContinuousSteps)]")
     }
     let T = Double(flowTrainSteps)
-    let shift = spec[.shift]
+    let shift = schedule.shift
     var quirks: [String] = []
     var sigmas: [Double]
-    if let side = s.imageSide {
-      guard SamplerSettings.imageSides.contains(side) else {
-        throw SamplerError(
-          .imageSide, side, "a whole number of pixels in \(SamplerSettings.imageSides)")
-      }
-      guard shift == 1 else {
-        throw SamplerError(
-          .imageSide, side,
-          "not given with a static shift (here \(fmt(shift))): with use_dynamic_shifting, "
-            + "diffusers applies μ instead of the shift; use --shift 1 with --image-side")
-      }
-      // use_dynamic_shifting: __init__ leaves σ unshifted, so σ_min = 1/T (float32).
-      let mu = flowMu(imageSide: side)
+    if let mu = shift.mu {
+      // use_dynamic_shifting: __init__ leaves σ unshifted, so σ_min = 1/T (float32), and
+      // set_timesteps(mu=μ) applies the time shift once.
       let sigmaMin = Double(Float(1 / T))
       sigmas = linspace(T, sigmaMin * T, n).map { t in
         let x = t / T
-        switch s.timeShift {
+        switch shift.timeShift {
         case .exponential: return Double.exp(mu) / (Double.exp(mu) + (1 / x - 1))
         case .linear: return mu / (mu + (1 / x - 1))
         }
       }
-      quirks.append(
-        "dynamic shift μ = \(fmt(mu)) for a \(side)-pixel side ((\(side)/16)² = "
-          + "\((side / 16) * (side / 16)) tokens, Flux's calculate_shift), \(s.timeShift.rawValue) "
-          + "time shift")
-    } else {
-      if s.timeShift != .exponential {
-        throw SamplerError(
-          .timeShift, s.timeShift.rawValue,
-          "not given without --image-side (the static shift "
-            + "has no time-shift type)")
+      if let side = shift.imageSide {
+        quirks.append(
+          "dynamic shift μ = \(fmt(mu)) for a \(side)-pixel side ((\(side)/16)² = "
+            + "\((side / 16) * (side / 16)) tokens, Flux's calculate_shift), "
+            + "\(shift.timeShift.rawValue) time shift")
+      } else {
+        quirks.append(
+          "dynamic shift μ = \(fmt(mu)) as given (set_timesteps(mu=\(fmt(mu)))), "
+            + "\(shift.timeShift.rawValue) time shift")
       }
-      func shifted(_ x: Double) -> Double { shift * x / (1 + (shift - 1) * x) }
+    } else {
+      let S = shift.staticShift
+      func shifted(_ x: Double) -> Double { S * x / (1 + (S - 1) * x) }
       // __init__ shifts its T levels (float32), and keeps the last as sigma_min …
       let initMin = Double(Float(shifted(Double(Float(1 / T)))))
       // … which set_timesteps spaces to and then shifts again.
       sigmas = linspace(T, initMin * T, n).map { shifted($0 / T) }
-      if shift != 1 {
+      if S != 1 {
         quirks.append(
-          "FlowMatchEulerDiscreteScheduler(shift=\(fmt(shift))) ends at σ = "
+          "FlowMatchEulerDiscreteScheduler(shift=\(fmt(S))) ends at σ = "
             + "\(fmt(shifted(initMin))), where \(fmt(initMin)) (the shifted 1/\(Int(T))) was "
             + "meant: it shifts σ_min in __init__ and again in set_timesteps")
       }
@@ -94,7 +85,6 @@ extension SamplerSteps {
   {
     let family = process.schedule.spec.family
     try refuseTableSettings(s, family: family)
-    try refuseFlowSettings(s)
     let n = s.steps
     guard (1...SamplerSettings.maxContinuousSteps).contains(n) else {
       throw SamplerError(.steps, n, "a whole number in [1, \(SamplerSettings.maxContinuousSteps)]")

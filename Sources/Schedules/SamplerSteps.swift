@@ -11,8 +11,9 @@ import RealModule
 ///   Euler and DPM-Solver set ᾱ_{T−1} = 2⁻²⁴ so the first σ is 4096, not ∞; DDIM keeps
 ///   ᾱ_{T−1} = 0 (σ = ∞, its level is pure noise).
 /// - `rectified-flow`: FlowMatchEulerDiscreteScheduler (T = 1000): σ are the flow's t' (x_t =
-///   (1−t')x0 + t'ε), timesteps 1000·t'. The static shift is applied to its σ_min in `__init__`
-///   and again in `set_timesteps` (a diffusers quirk, reproduced); the dynamic μ is not.
+///   (1−t')x0 + t'ε), timesteps 1000·t'. The schedule's static shift is applied to σ_min in
+///   `__init__` and again in `set_timesteps` (a diffusers quirk, reproduced); its Flux μ (given,
+///   or from the image side) is `use_dynamic_shifting` with `set_timesteps(mu=μ)`.
 /// - every other family: today's `export --sigmas`, σ_i = e^(−λ_b(t_i)/2) at t_i = 1 − i/N, with
 ///   timesteps t_i; a conversion runs between the schedule's σ at t = 0 and t = 1.
 ///
@@ -55,10 +56,19 @@ public struct SamplerSteps: Sendable {
             + "scale; `export --diffusers` folds b into trained_betas")
       }
     }
+    if spec.family.isDiscrete, process.schedule.shift.offset != 0 {
+      throw SamplerError(
+        property: process.schedule.shift.isDynamic ? "fluxMu" : "shift",
+        process.schedule.shift.isDynamic
+          ? shortNumber(process.schedule.shift.mu!) : shortNumber(spec[.shift]),
+        "none for a diffusers list (\(spec.family.rawValue)): diffusers' "
+          + "\(s.scheduler.className) has no shift; `export --diffusers` folds it into "
+          + "trained_betas")
+    }
     if spec.family.isDiscrete {
       self = try SamplerSteps.diffusers(spec, s)
     } else if spec.family == .rectifiedFlow {
-      self = try SamplerSteps.flowMatch(spec, s)
+      self = try SamplerSteps.flowMatch(process.schedule, s)
     } else {
       self = try SamplerSteps.uniform(process, s)
     }
@@ -91,14 +101,6 @@ public struct SamplerSteps: Sendable {
     if let spacing = s.spacing { throw SamplerError(.spacing, spacing.rawValue, what) }
     if s.stepsOffset != 0 { throw SamplerError(.stepsOffset, s.stepsOffset, what) }
     if s.scheduler != .euler { throw SamplerError(.scheduler, s.scheduler.rawValue, what) }
-  }
-
-  static func refuseFlowSettings(_ s: SamplerSettings) throws(SamplerError) {
-    let what = "not given: it applies to the rectified-flow family's FlowMatch list"
-    if let side = s.imageSide { throw SamplerError(.imageSide, side, what) }
-    if s.timeShift != .exponential {
-      throw SamplerError(.timeShift, s.timeShift.rawValue, what)
-    }
   }
 
   // MARK: - Conversions (diffusers' _convert_to_karras / _exponential / _beta)

@@ -42,6 +42,10 @@ public struct Schedule: Sendable {
   let rescale: Rescale?
   /// `spec.clipMin`, kept out of the spec's field table since every evaluation reads it.
   let clipMin: Double
+  /// The shift fields (SD3's S, Flux's μ), validated: a constant move of logSNR.
+  public let shift: LogSNRShift
+  /// `shift.offset`, read by every evaluation.
+  let logSNROffset: Double
 
   /// √γ' = (√γ − sqrtEnd)·scale, scale = √γ₀/(√γ₀ − √γ₁).
   struct Rescale: Sendable {
@@ -57,9 +61,14 @@ public struct Schedule: Sendable {
     try Schedule.check(spec.clipMin, "clipMin", "a number in (0, 1)") { $0 > 0 && $0 < 1 }
     let definition = spec.family.definition
     let curve = try definition.curve.init(spec)
-    let plain = Schedule(spec: spec, curve: curve, rescale: nil)
+    let shift = try LogSNRShift(spec)
+    // The rescale pins the unshifted curve's ends; the shift then moves the rescaled logSNR, so
+    // a zero-terminal-SNR schedule stays one and λ − 2·ln S holds at every t.
+    var unshifted = spec
+    for field in ScheduleField.shiftGroup { unshifted[field] = field.defaultValue }
+    let plain = Schedule(spec: unshifted, curve: curve, rescale: nil, shift: nil)
     guard spec.zeroTerminalSNR, !definition.isDiscrete else {
-      self = plain
+      self.init(spec: spec, curve: curve, rescale: nil, shift: shift)
       return
     }
     let g0 = plain.gamma(0)
@@ -71,14 +80,18 @@ public struct Schedule: Sendable {
         field: "zeroTerminalSNR", value: "true",
         allowed: "false for a schedule whose γ(0) = γ(1) = \(g0)")
     }
-    self.init(spec: spec, curve: curve, rescale: Rescale(sqrtEnd: a1, scale: a0 / (a0 - a1)))
+    self.init(
+      spec: spec, curve: curve, rescale: Rescale(sqrtEnd: a1, scale: a0 / (a0 - a1)), shift: shift)
   }
 
-  private init(spec: ScheduleSpec, curve: any FamilyCurve, rescale: Rescale?) {
+  /// `shift` nil: no shift (the unshifted curve the rescale is measured on).
+  private init(spec: ScheduleSpec, curve: any FamilyCurve, rescale: Rescale?, shift: LogSNRShift?) {
     self.spec = spec
     self.curve = curve
     self.rescale = rescale
     self.clipMin = spec.clipMin
+    self.shift = shift ?? (try! LogSNRShift(ScheduleSpec(family: spec.family)))
+    self.logSNROffset = shift?.offset ?? 0
   }
 
   // MARK: - Evaluation
@@ -200,6 +213,11 @@ public struct Schedule: Sendable {
         ? 0
         : r.scale * r.scale * (root - r.sqrtEnd) / root * p.dLogSNR * p.gamma * (1 - p.gamma)
       p = Point(gamma: g, logSNR: logit(g), dLogSNR: dGamma / (g * (1 - g)))
+    }
+    if logSNROffset != 0 {
+      // λ' = λ + offset (LogSNRShift): dλ/dt is unchanged, γ' = sigmoid(λ').
+      let lambda = p.logSNR + logSNROffset
+      p = Point(gamma: sigmoid(lambda), logSNR: lambda, dLogSNR: p.dLogSNR)
     }
     if p.gamma.isNaN || p.gamma <= clipMin {
       let g = clipMin

@@ -81,6 +81,14 @@ extension ScheduleSpec {
     fields(of: family) + ScheduleField.common
   }
 
+  /// The fields a config writes for this spec: every one its family reads, except a shift
+  /// field at its default (``ScheduleField/shiftGroup``).
+  public var storedFields: [ScheduleField] {
+    ScheduleSpec.allFields(of: family).filter {
+      !ScheduleField.shiftGroup.contains($0) || self[$0] != $0.defaultValue
+    }
+  }
+
   /// This spec with every field its family does not read reset to that family's default, so two
   /// specs that describe the same schedule compare equal (and a config round-trips exactly).
   public var canonical: ScheduleSpec {
@@ -102,7 +110,7 @@ extension ScheduleSpec {
           newValue == newValue.rounded() && abs(newValue) < 1e15, "\(field) \(newValue)")
         values[field.rawValue] = newValue
       case .flag: values[field.rawValue] = newValue != 0 ? 1 : 0
-      case .number: values[field.rawValue] = newValue
+      case .number, .choice: values[field.rawValue] = newValue
       }
     }
   }

@@ -78,15 +78,27 @@ public enum PresetOutput {
           ]
           if let r = p.resolution { members.append(("resolution", .int(r))) }
           members.append(("fid", .object(p.fid.map { ("\($0.resolution)", .double($0.value)) })))
+          if let t = p.training {
+            members.append((
+              "training",
+              .object([
+                ("t_sampling", .string(t.tSampling.name)),
+                ("prediction", .string(t.prediction.rawValue)),
+                ("weighting", .string(t.weighting.rawValue)),
+              ])
+            ))
+          }
+          if let c = p.citation { members.append(("citation", .string(c))) }
           return .object(members)
         }
       ).rendered() + "\n"
     case .csv:
-      var out = "name,source,family,input_scale,fid64,fid128,fid256,summary\n"
+      var out = "name,source,family,input_scale,fid64,fid128,fid256,summary,training,citation\n"
       for p in presets {
         let fids = resolutions.map { fid(p, $0).map { "\($0)" } ?? "" }
         out +=
-          ([p.name, p.source, p.spec.family.rawValue, "\(p.inputScale)"] + fids + [p.summary])
+          ([p.name, p.source, p.spec.family.rawValue, "\(p.inputScale)"] + fids
+            + [p.summary, p.training?.summary ?? "", p.citation ?? ""])
           .map(csvField).joined(separator: ",") + "\n"
       }
       return out
@@ -97,7 +109,12 @@ public enum PresetOutput {
           [p.name, shortNumber(p.inputScale)]
             + resolutions.map { fid(p, $0).map { "\($0)" } ?? "–" } + [p.summary, p.source]
         }
-      return TextTable.render(rows, rightAligned: false)
+      // The trainers' presets cite a section or a file each: one indented line under the table.
+      let cited = presets.filter { $0.citation != nil }
+      let notes = cited.isEmpty ? "" : "\nSources:\n" + cited.map {
+        "  \($0.name): \($0.citation!)\n"
+      }.joined()
+      return TextTable.render(rows, rightAligned: false) + notes
     }
   }
 

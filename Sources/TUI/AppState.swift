@@ -96,6 +96,9 @@ public struct PresetItem: Equatable, Sendable {
   public var setting: Setting
   /// The name a pin of it gets in the legend (short).
   public var pinName: String
+  /// A trainer's preset's t-sampling, output and weighting, which loading it puts in the
+  /// training setup (screen 3 and the density plot's t-sampling).
+  public var training: Preset.Training? = nil
 
   public init(group: String, name: String, setting: Setting, pinName: String? = nil) {
     self.group = group
@@ -347,9 +350,11 @@ extension PresetItem {
     var spec = p.spec
     if let r = p.resolution { spec.resolution = Double(r) }
     let fid = p.fid.map { "\($0.resolution): \(short($0.value))" }.joined(separator: ", ")
-    return PresetItem(
+    var item = PresetItem(
       group: group, name: p.summary + (fid.isEmpty ? "" : "   FID \(fid)"),
       setting: Setting(spec: spec, inputScale: p.inputScale), pinName: pinName(p))
+    item.training = p.training
+    return item
   }
 
   /// A short legend name: "cosine s=0.2 e=1 τ=2", "1−t b=0.3", "Table 1 256²".

@@ -21,6 +21,15 @@ public enum Field: Sendable, Hashable {
     return [.family] + own
       + [.inputScale, .parameter(.clipMin), .normalize, .parameter(.resolution),
         .parameter(.zeroTerminalSNR)]
+      + ScheduleField.shiftGroup.map(Field.parameter)
+  }
+
+  /// ``scheduleFields(for:)`` for `spec`: Flux's calculate_shift constants only once an image
+  /// side asks for them (four rows that mean nothing without one, on a 24-line terminal).
+  public static func scheduleFields(for spec: ScheduleSpec) -> [Field] {
+    let all = scheduleFields(for: spec.family)
+    guard spec[.imageSide] == 0 else { return all }
+    return all.filter { !ScheduleField.fluxSequenceFields.contains($0.scheduleField ?? .clipMin) }
   }
 
   /// The schedule parameter this field edits, if it is one.
@@ -114,6 +123,12 @@ public enum Field: Sendable, Hashable {
     case .normalize: return c.normalize ? "on" : "off"
     case .parameter(let p) where p.kind == .flag: return s[p] != 0 ? "on" : "off"
     case .parameter(let p) where p.kind == .whole: return String(Int(s[p]))
+    case .parameter(let p) where !p.choices.isEmpty:
+      let i = Int(s[p])
+      return p.choices.indices.contains(i) ? p.choices[i] : short(s[p])
+    case .parameter(.fluxMu) where s[.imageSide] != 0:
+      // `--flux-mu auto`: the image side chooses μ.
+      return (try? LogSNRShift(s).mu).map { "auto " + short4($0) } ?? "auto"
     case .previewGamma:
       return state.document.fixedPreviewGamma.map(short) ?? "at t (\(short4(state.previewGamma)))"
     case .cursorT: return short4(state.cursorT)
@@ -200,6 +215,19 @@ public enum Field: Sendable, Hashable {
       d.current.normalize = try onOff(t)
     case .parameter(let p) where p.kind == .flag:
       d.current.spec[p] = try onOff(t) ? 1 : 0
+    case .parameter(let p) where !p.choices.isEmpty:
+      guard let i = p.choices.firstIndex(of: t.lowercased()) else {
+        throw EntryError(field: self, text: t)
+      }
+      d.current.spec[p] = Double(i)
+    case .parameter(.fluxMu) where t.lowercased().hasPrefix("auto"):
+      // μ from the image side, as `--flux-mu auto`: only once there is one.
+      guard d.current.spec[.imageSide] != 0 else {
+        throw EntryError(
+          field: self, text: t,
+          allowed: "a number here: auto takes μ from the image side row, which is 0 (none)")
+      }
+      d.current.spec[.fluxMu] = 0
     case .previewGamma where t.lowercased() == "t":
       d.fixedPreviewGamma = nil
     default:

@@ -36,11 +36,13 @@ struct Curve: ParsableCommand {
   @Option(
     name: .customLong("t-sampling"),
     help: ArgumentHelp(
-      "How training draws t, for the density column: \(TimestepSampling.allowed). Default uniform.",
+      "How training draws t, for the density column: \(TimestepSampling.allowed). Default: "
+        + "the --config's or --preset's training t-sampling, else uniform.",
       valueName: "sampling"))
-  var tSampling = "uniform"
+  var tSampling: String?
 
   func sampling() throws -> TimestepSampling {
+    guard let tSampling else { return try schedule.config().training?.tSampling ?? .uniform }
     do { return try TimestepSampling(parsing: tSampling) } catch {
       throw CommandLineCheck.refuse("--t-sampling", tSampling, error.allowedText)
     }

@@ -4,6 +4,7 @@ import Foundation
 import Schedules
 
 extension DiffusersExport.PredictionType: ExpressibleByArgument {}
+extension TrainFlags.Trainer: ExpressibleByArgument {}
 
 /// `schedtui export`: the chosen schedule as a schedtui JSON config and/or a diffusers folder.
 struct Export: ParsableCommand {
@@ -17,13 +18,17 @@ struct Export: ParsableCommand {
 
       --diffusers DIR writes DIR/scheduler_config.json for diffusers' DDPMScheduler, carrying γ as \
       trained_betas on --steps T steps (ᾱ_i = γ(i/T), β_i = 1 − ᾱ_i/ᾱ_{i−1}), plus \
-      DIR/schedtui_config.json. With --scale b ≠ 1 and normalisation on, the exported γ is the \
+      DIR/schedtui_config.json. A rectified-flow schedule is written as a \
+      FlowMatchEulerDiscreteScheduler config instead: its shift as `shift`, its Flux μ as \
+      use_dynamic_shifting with base_shift/max_shift/base_image_seq_len/max_image_seq_len and \
+      time_shift_type. With --scale b ≠ 1 and normalisation on, the exported γ is the \
       equivalent b = 1 schedule γb²/(γb² + 1 − γ), which is exact. Warnings (capped β, zero \
       terminal SNR) go to standard error. Files are written atomically.
 
       Examples:
         schedtui export --family cosine --start 0.2 --end 1 --tau 1 --scale 0.5 --output c.json
-        schedtui export --preset sd3-rf-shift3 --diffusers out/scheduler
+        schedtui export --preset sd3 --diffusers out/scheduler
+        schedtui export --preset sd3 --train-flags kohya
         schedtui export --config c.json --diffusers out/scheduler --steps 1000 \\
           --prediction-type v_prediction
       """)
@@ -77,8 +82,25 @@ struct Export: ParsableCommand {
         + "noisy and the objective's coefficients.", valueName: "file.py"))
   var python: String?
 
+  @Option(
+    name: .customLong("train-flags"),
+    help: ArgumentHelp(
+      "Print the flags that reproduce this rectified-flow setting's t-sampling, shift, output "
+        + "and weighting in diffusers' SD3/Flux training scripts or kohya's Flux trainer; what "
+        + "has no equivalent is named.", valueName: "diffusers|kohya"))
+  var trainFlags: TrainFlags.Trainer?
+
+  @Option(
+    name: .customLong("t-sampling"),
+    help: ArgumentHelp(
+      "--train-flags: how training draws t, \(TimestepSampling.allowed) (default: the config's "
+        + "or preset's training t-sampling, else uniform).", valueName: "sampling"))
+  var tSampling: String?
+
   @OptionGroup(
-    title: "Objective, for --python (default: the config's training section, else as train's)")
+    title:
+      "Objective, for --python and --train-flags (default: the config's training section, else "
+      + "as train's)")
   var objective: ObjectiveOptions
 
   @Option(
@@ -87,12 +109,18 @@ struct Export: ParsableCommand {
   var dataRMS: Double?
 
   func validate() throws {
-    guard output != nil || diffusers != nil || sigmas != nil || python != nil else {
+    guard output != nil || diffusers != nil || sigmas != nil || python != nil || trainFlags != nil
+    else {
       throw ValidationError(
         "Say where to write: --output FILE (JSON config), --diffusers DIR, --sigmas N (σ list, "
-          + "to standard output without --output) and/or --python FILE.py.")
+          + "to standard output without --output), --python FILE.py and/or --train-flags "
+          + "diffusers|kohya.")
+    }
+    if tSampling != nil, trainFlags == nil {
+      throw ValidationError("--t-sampling only applies with --train-flags diffusers|kohya.")
     }
     try validateHandOff()
+    if let trainFlags { _ = try Export.trainFlags(trainFlags, schedule.config(), options: self) }
     if diffusers == nil {
       if steps != nil { throw ValidationError("--steps only applies with --diffusers DIR.") }
       if predictionType != nil {
@@ -130,6 +158,7 @@ struct Export: ParsableCommand {
     // Everything is computed before anything is written: a failure writes nothing.
     let diffusersFiles = try diffusers.map { _ in try Export.diffusersFiles(config, options: self) }
     let handOff = try handOffFiles(config)
+    let flags = try trainFlags.map { try Export.trainFlags($0, config, options: self) }
     if let output, sigmas == nil {
       try AtomicFile.write(config.encoded(), to: output)
       print("wrote \(output)")
@@ -142,6 +171,30 @@ struct Export: ParsableCommand {
       }
       report("wrote \(dir)/scheduler_config.json (\(files.count) files)")
     }
+    if let flags { print(flags.text, terminator: "") }
+  }
+
+  /// `--train-flags`: the config's t-sampling and objective (the options over its training
+  /// section) in the trainer's flags.
+  static func trainFlags(_ trainer: TrainFlags.Trainer, _ config: Config, options: Export) throws
+    -> TrainFlags
+  {
+    let section = config.training ?? TrainingSection()
+    var (prediction, weighting, gamma) = (section.prediction, section.weighting, section.minSNRGamma)
+    options.objective.apply(prediction: &prediction, weighting: &weighting, minSNRGamma: &gamma)
+    var sampling = section.tSampling
+    if let text = options.tSampling {
+      do { sampling = try TimestepSampling(parsing: text) } catch {
+        throw CommandLineCheck.refuse("--t-sampling", text, error.allowedText)
+      }
+    }
+    do {
+      return try TrainFlags(
+        trainer, process: config.noiseProcess(), tSampling: sampling, prediction: prediction,
+        weighting: weighting)
+    } catch {
+      throw ValidationError(options.schedule.describe(error))
+    }
   }
 
   /// The folder's files (name, text) and the warnings, for `config`.
@@ -153,6 +206,28 @@ struct Export: ParsableCommand {
       process = try config.noiseProcess()
     } catch {
       throw ValidationError(options.schedule.describe(error))
+    }
+    if config.schedule.family == .rectifiedFlow {
+      if let p = options.predictionType {
+        throw ValidationError(
+          "--prediction-type \(p.rawValue) is not allowed with a rectified-flow schedule: its "
+            + "export is a FlowMatchEulerDiscreteScheduler, which has no prediction_type (it "
+            + "steps with a velocity); drop the option.")
+      }
+      let export: FlowMatchExport
+      do {
+        export = try FlowMatchExport(
+          process: process, trainSteps: options.steps ?? SamplerSteps.flowTrainSteps,
+          prediction: config.training?.prediction)
+      } catch {
+        throw ValidationError(options.schedule.describe(error))
+      }
+      return (
+        [
+          ("schedtui_config.json", config.encoded()),
+          ("scheduler_config.json", export.schedulerConfig),
+        ], export.warnings
+      )
     }
     guard
       let prediction = options.predictionType

@@ -29,8 +29,11 @@ extension Export {
         throw ValidationError("--python and --output are the same file \(python).")
       }
     } else {
-      if let option = objective.given.first ?? (dataRMS != nil ? "--data-rms" : nil) {
-        throw ValidationError("\(option) only applies with --python FILE.py.")
+      if let option = objective.given.first, trainFlags == nil {
+        throw ValidationError("\(option) only applies with --python FILE.py or --train-flags.")
+      }
+      if dataRMS != nil {
+        throw ValidationError("--data-rms only applies with --python FILE.py.")
       }
     }
     if let dataRMS, !(dataRMS.isFinite && dataRMS > 0) {

@@ -49,10 +49,24 @@ struct ScheduleOptions: ParsableArguments {
   var laplaceMu: Double?
   @Option(name: .field(.laplaceBeta), parsing: .unconditional, help: .field(.laplaceBeta))
   var laplaceBeta: Double?
-  @Option(name: .field(.shift), parsing: .unconditional, help: .field(.shift))
-  var shift: Double?
   @Flag(name: .field(.zeroTerminalSNR), help: .field(.zeroTerminalSNR))
   var zeroTerminalSNR = false
+  @Option(name: .field(.shift), parsing: .unconditional, help: .field(.shift))
+  var shift: Double?
+  @Option(name: .field(.fluxMu), parsing: .unconditional, help: .field(.fluxMu))
+  var fluxMu: FluxMuArgument?
+  @Option(name: .field(.timeShift), help: .field(.timeShift))
+  var timeShift: FlowTimeShift?
+  @Option(name: .field(.imageSide), parsing: .unconditional, help: .field(.imageSide))
+  var imageSide: Int?
+  @Option(name: .field(.fluxBaseShift), parsing: .unconditional, help: .field(.fluxBaseShift))
+  var fluxBaseShift: Double?
+  @Option(name: .field(.fluxMaxShift), parsing: .unconditional, help: .field(.fluxMaxShift))
+  var fluxMaxShift: Double?
+  @Option(name: .field(.fluxBaseSeqLen), parsing: .unconditional, help: .field(.fluxBaseSeqLen))
+  var fluxBaseSeqLen: Int?
+  @Option(name: .field(.fluxMaxSeqLen), parsing: .unconditional, help: .field(.fluxMaxSeqLen))
+  var fluxMaxSeqLen: Int?
 
   @Option(
     name: .customLong("scale"), parsing: .unconditional, help: "Input scale b > 0 (default 1).")
@@ -87,6 +101,12 @@ struct ScheduleOptions: ParsableArguments {
       case let option as Option<Double?>: return option.wrappedValue.map { (field, $0) }
       case let option as Option<Int?>: return option.wrappedValue.map { (field, Double($0)) }
       case let flag as Flag<Bool>: return flag.wrappedValue ? (field, 1) : nil
+      case let option as Option<FlowTimeShift?>:
+        return option.wrappedValue.map { (field, Double(FlowTimeShift.allCases.firstIndex(of: $0)!)) }
+      // `auto` stores nothing: the image side chooses μ (checked in `config()`).
+      case let option as Option<FluxMuArgument?>:
+        if case .value(let mu)? = option.wrappedValue { return (field, mu) }
+        return nil
       default: preconditionFailure("\(label): a schedule option of a type givenValues cannot read")
       }
     }
@@ -166,6 +186,11 @@ struct ScheduleOptions: ParsableArguments {
           "\(option) is not used by family \(family.rawValue) (it takes \(takes)).")
       }
       for (field, value) in givenValues { spec[field] = value }
+      if fluxMu == .auto, imageSide == nil {
+        throw ValidationError(
+          "--flux-mu auto needs --image-side PX: Flux's calculate_shift chooses μ from the "
+            + "image side, \(LogSNRShift.imageSides.text) pixels.")
+      }
       c = Config(schedule: spec)
     }
     if let inputScale { c.inputScale = inputScale }
@@ -219,6 +244,24 @@ struct ScheduleOptions: ParsableArguments {
     return "permission denied or I/O error"
   }
 }
+
+/// `--flux-mu`: a number, or `auto` (μ from `--image-side`).
+enum FluxMuArgument: Equatable, ExpressibleByArgument {
+  case value(Double)
+  case auto
+
+  init?(argument: String) {
+    if argument.lowercased() == "auto" {
+      self = .auto
+    } else if let v = Double(argument) {
+      self = .value(v)
+    } else {
+      return nil
+    }
+  }
+}
+
+extension FlowTimeShift: ExpressibleByArgument {}
 
 extension NameSpecification {
   /// The option a schedule field declares: `--laplace-mu`.

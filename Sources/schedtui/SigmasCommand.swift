@@ -5,7 +5,6 @@ import Schedules
 extension DiffusersScheduler: ExpressibleByArgument {}
 extension TimestepSpacing: ExpressibleByArgument {}
 extension SigmaConversion: ExpressibleByArgument {}
-extension FlowTimeShift: ExpressibleByArgument {}
 extension SamplerFormat: ExpressibleByArgument {}
 
 /// `schedtui sigmas`: the noise levels a sampler visits, as diffusers makes them, with notes.
@@ -17,9 +16,11 @@ struct Sigmas: ParsableCommand {
       ddpm-* families: diffusers 0.42.1's set_timesteps of EulerDiscreteScheduler, \
       DDIMScheduler or DPMSolverMultistepScheduler (--scheduler) on the T-step table \
       (--train-steps), with --spacing, --steps-offset and a σ conversion (--sigmas). \
-      rectified-flow: FlowMatchEulerDiscreteScheduler with the family's --shift, or the dynamic \
-      μ of a --image-side (then --shift must be 1); its σ are the flow's t'. Other families: \
-      σ_i = e^(−λ(t_i)/2) at t_i = 1 − i/N, then 0 (what `export --sigmas N` prints).
+      rectified-flow: FlowMatchEulerDiscreteScheduler with the schedule's --shift, or \
+      use_dynamic_shifting with its Flux μ (--flux-mu MU, or --flux-mu auto --image-side PX \
+      through calculate_shift; --time-shift exponential or linear); its σ are the flow's t'. \
+      Other families: σ_i = e^(−λ(t_i)/2) at t_i = 1 − i/N, then 0 (what `export --sigmas N` \
+      prints), the schedule's shift included.
 
       Notes say where the list starts, its largest logSNR step, levels the training rarely or \
       never drew (against --train-config, else the same schedule) and the diffusers quirks the \
@@ -32,7 +33,10 @@ struct Sigmas: ParsableCommand {
           --spacing leading --check
         schedtui sigmas --family ddpm-scaled-linear --steps 20 --sigmas karras --format comfy
         schedtui sigmas --family rectified-flow --shift 3 --steps 4
-        schedtui sigmas --family rectified-flow --image-side 1024 --steps 28 --format sdcpp
+        schedtui sigmas --family rectified-flow --flux-mu auto --image-side 1024 --steps 28 \
+          --format sdcpp
+        schedtui sigmas --family rectified-flow --flux-mu auto --image-side 512 \
+          --time-shift linear --steps 4
       """)
 
   @OptionGroup var schedule: ScheduleOptions
@@ -70,19 +74,6 @@ struct Sigmas: ParsableCommand {
         + "edm's schedule parameter)."))
   var karrasRho: Double?
 
-  @Option(
-    name: .customLong("image-side"), parsing: .unconditional,
-    help: ArgumentHelp(
-      "rectified-flow: image side in pixels for the dynamic shift μ (Flux's calculate_shift "
-        + "over (side/16)² tokens), \(SamplerSettings.imageSides.lowerBound) … "
-        + "\(SamplerSettings.imageSides.upperBound)."))
-  var imageSide: Int?
-
-  @Option(
-    name: .customLong("time-shift"),
-    help: "rectified-flow with --image-side: time_shift_type, exponential (default) or linear.")
-  var timeShift: FlowTimeShift?
-
   @Option(help: "Output: json (default), text (one σ per line), comfy or sdcpp.")
   var format: SamplerFormat = .json
 
@@ -99,9 +90,6 @@ struct Sigmas: ParsableCommand {
   func validate() throws {
     if karrasRho != nil, conversion != .karras {
       throw ValidationError("--karras-rho only applies with --sigmas karras.")
-    }
-    if timeShift != nil, imageSide == nil {
-      throw ValidationError("--time-shift only applies with --image-side (the dynamic shift).")
     }
     _ = try make()
   }
@@ -134,8 +122,7 @@ struct Sigmas: ParsableCommand {
     let settings = SamplerSettings(
       steps: steps ?? config.inference.steps, scheduler: scheduler ?? .euler, spacing: spacing,
       stepsOffset: stepsOffset ?? 0, conversion: conversion,
-      karrasRho: karrasRho ?? SamplerSettings.diffusersRho, imageSide: imageSide,
-      timeShift: timeShift ?? .exponential)
+      karrasRho: karrasRho ?? SamplerSettings.diffusersRho)
     let list: SamplerSteps
     do {
       list = try SamplerSteps(process: process, settings: settings)

@@ -150,7 +150,9 @@ struct Train: ParsableCommand {
   /// defaults), then the options given here.
   func trainingConfig() throws -> TrainingConfig {
     var c = TrainingConfig(try schedule.config())
-    let fromFile = (try? schedule.config())?.training != nil
+    // A --config file's training section is the run's (its own model and budget); a preset's
+    // training side only brings its t-sampling, output and weighting.
+    let fromFile = schedule.configPath != nil && (try? schedule.config())?.training != nil
     if let data {
       switch DataSource(data) {
       case .builtIn(let kind):

@@ -27,6 +27,12 @@ import Testing
     var rf = ScheduleSpec(family: .rectifiedFlow)
     rf[.shift] = 3
     out.append(("rectified-flow shift 3", Config(schedule: rf, inputScale: 2)))
+    // The shift on other families, and Flux's μ (from an image side, linear) with zero SNR.
+    out.append(("cosine shift 2", Config(schedule: ScheduleSpec(family: .cosine, shift: 2))))
+    var flux = ScheduleSpec(family: .sigmoid, start: 0, end: 3, tau: 0.5, zeroTerminalSNR: true)
+    flux[.imageSide] = 512
+    flux[.timeShift] = 1
+    out.append(("sigmoid zero-SNR Flux μ 512 px linear", Config(schedule: flux, inputScale: 0.7)))
     return out
   }()
 
@@ -35,7 +41,9 @@ import Testing
     + (0...100).map { Double($0) / 100 }
 
   /// Runs `driver` with the module at hand and returns what it printed as JSON.
-  static func runPython(module: String, input: JSONValue) throws -> JSONValue {
+  static func runPython(module: String, input: JSONValue, driver: String = driver) throws
+    -> JSONValue
+  {
     let dir = URL(fileURLWithPath: temporaryFolder("python"))
     try module.write(
       to: dir.appendingPathComponent("schedule_export.py"), atomically: true, encoding: .utf8)
@@ -190,6 +198,48 @@ import Testing
     #expect(meta.first?.stringValue == "edm" && meta[1].stringValue == "eps-mse")
     #expect(meta[2].doubleValue == 3 && meta[3].doubleValue == 0.6)
     #expect(meta[4].doubleValue == config.inputScale)
+  }
+
+  /// The module's draw_t against ``TimestepSampling/draw(uniform:normal:)`` on the same (u, n),
+  /// for each sampling; lognormal's t must give back the drawn logSNR through logsnr(t).
+  @Test("draw_t draws as the trainer does, for each t-sampling (lognormal through t_of_logsnr)")
+  func drawT() throws {
+    let us = [0.0, 0.05, 0.3, 0.5, 0.77, 0.999]
+    let ns = [-2.5, -1.0, 0.0, 0.4, 1.3, 2.2]
+    let samplings: [TimestepSampling] = [
+      .uniform, .logitNormal(mean: 0.5, std: 1.2), .mode(scale: 1.29),
+      .logNormal(mean: -0.8, std: 1.6),
+    ]
+    for sampling in samplings {
+      let config = Config(
+        schedule: ScheduleSpec(family: .rectifiedFlow, shift: 3), inputScale: 0.7,
+        training: TrainingSection(tSampling: sampling))
+      let module = try PythonExport(
+        config: config, objective: Objective(prediction: .flow, inputScale: 0.7), source: "test")
+      let driver = """
+        import json, sys
+        import numpy as np
+        sys.path.insert(0, sys.argv[1])
+        import schedule_export as m
+        t = m.draw_t(np.array(\(us)), np.array(\(ns)))
+        fin = lambda v: [float(x) if np.isfinite(x) else None for x in v]
+        print(json.dumps(dict(name=m.T_SAMPLING, t=fin(t), lam=fin(m.logsnr(t)))))
+        """
+      let out = try Self.runPython(module: module.text, input: .null, driver: driver)
+      #expect(out["name"]?.stringValue == sampling.name)
+      let t = Self.doubles(out["t"])
+      let lam = Self.doubles(out["lam"])
+      let process = try config.noiseProcess()
+      for i in us.indices {
+        let drawn = sampling.draw(uniform: us[i], normal: ns[i])
+        if case .logNormal = sampling {
+          #expect(isClose(lam[i], drawn, rtol: 1e-9, atol: 1e-9), "\(sampling) λ \(drawn)")
+          #expect(isClose(process.logSNR(t[i]), drawn, rtol: 1e-9, atol: 1e-9))
+        } else {
+          #expect(isClose(t[i], drawn, rtol: 1e-14, atol: 1e-15), "\(sampling) u=\(us[i]) n=\(ns[i])")
+        }
+      }
+    }
   }
 }
 

@@ -70,6 +70,36 @@ import Testing
     #expect(sd3.spec.family == .rectifiedFlow && sd3.spec[.shift] == 3)
   }
 
+  /// The numbers each trainer's preset cites (SD3 paper §5.1/§5.3.2; FLUX.1-dev's scheduler
+  /// config with calculate_shift: μ = 0.5 + (L − 256)·0.65/3840, L = (side/16)²; EDM Table 1;
+  /// NVlabs/edm2 train_edm2.py), checked by hand here.
+  @Test("today's trainers' presets: SD3, Flux at 1024² and 512², EDM, EDM2 — schedule, density, output")
+  func trainers() throws {
+    let sd3 = try #require(Preset.named("sd3"))
+    #expect(sd3.spec.family == .rectifiedFlow && sd3.spec[.shift] == 3)
+    #expect(sd3.training == .init(tSampling: .logitNormal(mean: 0, std: 1), prediction: .flow, weighting: .flowMSE))
+    for (side, mu) in [(1024, 1.15), (512, 0.5 + (1024 - 256) * 0.65 / 3840)] {
+      let flux = try #require(Preset.named("flux-dev-\(side)"))
+      let schedule = try Schedule(flux.spec)
+      #expect(isClose(try #require(schedule.shift.mu), mu, rtol: 1e-14), "\(side)")
+      #expect(schedule.shift.timeShift == .exponential)
+      #expect(flux.training?.prediction == .flow)
+    }
+    for (name, mean, std) in [("edm", -1.2, 1.2), ("edm2-img512", -0.4, 1.0), ("edm2-img64", -0.8, 1.6)] {
+      let p = try #require(Preset.named(name))
+      #expect(p.spec == ScheduleSpec(family: .edm), "\(name)")
+      #expect(p.training == .init(tSampling: .logNormal(mean: mean, std: std), prediction: .edm, weighting: .edm))
+    }
+    for p in Preset.trainers {
+      #expect(p.citation?.isEmpty == false, "\(p.name) cites no source")
+      // Their config carries the training side, which train, export and curve read.
+      let section = try #require(p.config.training, "\(p.name)")
+      #expect(section.tSampling == p.training?.tSampling && section.prediction == p.training?.prediction)
+    }
+    // The paper's presets stay schedule-only.
+    #expect(Preset.named("table1-256")?.config.training == nil)
+  }
+
   @Test("the preset list renders in all three formats")
   func renders() throws {
     let json = try JSONValue.parse(PresetOutput.render(Preset.all, format: .json))
@@ -78,6 +108,10 @@ import Testing
     #expect(csv.count == 13)
     #expect(csv[1].hasPrefix("table3-linear,Table 3,linear,1.0,2.04,4.51,7.21,"))
     #expect(PresetOutput.csvField("a, \"b\"") == "\"a, \"\"b\"\"\"")
+    let sd3 = try #require(json.arrayValue?.first { $0["name"]?.stringValue == "sd3" })
+    #expect(sd3["training"]?["t_sampling"]?.stringValue == "logit-normal:0:1")
+    #expect(sd3["citation"]?.stringValue?.contains("§5.3.2") == true)
+    #expect(PresetOutput.render(Preset.all, format: .table).contains("Sources:\n  sd3: SD3 paper"))
   }
 }
 

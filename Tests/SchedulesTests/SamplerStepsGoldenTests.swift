@@ -21,6 +21,7 @@ import Testing
     if scheduler == "flow-match" {
       var spec = ScheduleSpec(family: .rectifiedFlow)
       if let shift = g["shift"]?.doubleValue { spec[.shift] = shift }
+      if let side = g["image_side"]?.doubleValue { spec[.imageSide] = side }
       return (spec, settings)
     }
     settings.scheduler = try #require(DiffusersScheduler(rawValue: scheduler))
@@ -53,7 +54,6 @@ import Testing
       let process = try NoiseProcess(schedule: Schedule(spec))
       for run in try #require(g["runs"]?.arrayValue) {
         s.steps = Int(try #require(run["steps"]?.doubleValue))
-        if let side = g["image_side"]?.doubleValue { s.imageSide = Int(side) }
         let label =
           "\(g["scheduler"]!.stringValue!) \(spec.family.rawValue) \(s) "
           + "zsnr=\(spec.zeroTerminalSNR)"

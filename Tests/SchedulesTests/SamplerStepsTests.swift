@@ -36,7 +36,6 @@ import Testing
         SamplerSettings(scheduler: .ddim, conversion: .karras),
         "--sigmas karras is not allowed: schedule with --scheduler ddim"
       ),
-      (SamplerSettings(imageSide: 1024), "--image-side 1024 is not allowed: not given"),
     ])
   func refusesTable(settings: SamplerSettings, message: String) throws {
     let text = Self.refusal(try Self.process(.ddpmScaledLinear), settings)
@@ -69,9 +68,11 @@ import Testing
         "--spacing trailing is not allowed: not given: it applies to the ddpm-* tables, not to "
           + "cosine's uniform t grid") == true,
       "\(text ?? "")")
-    let flow = Self.refusal(
-      try Self.process(.rectifiedFlow, shift: 3), SamplerSettings(steps: 4, imageSide: 1024))
-    #expect(flow?.contains("use --shift 1 with --image-side") == true, "\(flow ?? "")")
+    // A shift on a ddpm-* table: diffusers' discrete schedulers have none.
+    let table = Self.refusal(try Self.process(.ddpmScaledLinear, shift: 2), SamplerSettings())
+    #expect(
+      table?.hasPrefix("--shift 2 is not allowed: none for a diffusers list") == true,
+      "\(table ?? "accepted")")
   }
 
   @Test("leading at 10 steps on zero-SNR SD says where it starts, seriously; trailing does not")
@@ -116,10 +117,9 @@ import Testing
     #expect(quirk.text.contains("ends at σ = 0.008929, where 0.002994"), "\(quirk.text)")
     // The dynamic shift is applied once.
     var spec = ScheduleSpec(family: .rectifiedFlow)
-    spec[.shift] = 1
+    spec[.imageSide] = 1024
     let dynamic = try SamplerSteps(
-      process: NoiseProcess(schedule: Schedule(spec)),
-      settings: SamplerSettings(steps: 4, imageSide: 1024))
+      process: NoiseProcess(schedule: Schedule(spec)), settings: SamplerSettings(steps: 4))
     #expect(isClose(SamplerSteps.flowMu(imageSide: 1024), 1.15, rtol: 1e-12))
     #expect(!dynamic.quirks.contains { $0.contains("again") })
   }

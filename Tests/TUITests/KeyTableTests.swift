@@ -124,3 +124,55 @@ import Testing
     #expect(renderer.action(for: click, in: s) == .toggleHelp)
   }
 }
+
+/// The status line's hints come from the key tables (``KeyMap/hints(for:in:separator:)``):
+/// every action a screen hints at has a hint line whose key sends it there, and a key a screen
+/// takes for itself is never hinted at with the global meaning.
+@Suite struct KeyHintTests {
+  static func states() -> [(String, AppState)] {
+    var out: [(String, AppState)] = []
+    for screen in Screen.allCases {
+      for focus in [Focus.parameters, .plots] {
+        var s = AppState(current: Setting(spec: ScheduleSpec(family: .cosine)))
+        s.screen = screen
+        s.focus = focus
+        out.append(("screen \(screen.rawValue), focus \(focus)", s))
+      }
+    }
+    return out
+  }
+
+  @Test("every hinted action of every screen resolves to a key that sends it")
+  func everyHintResolves() {
+    for (name, state) in Self.states() {
+      let actions = state.screen.definition.hints(state)
+      let texts = KeyMap.hints(for: actions, in: state)
+      #expect(texts.count == actions.count, "\(name): \(actions) → \(texts)")
+      for text in texts {
+        // "keys:word": the keys part is a key the help lists in a table of this context.
+        let keys = text.split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
+        #expect(!keys.isEmpty && text.count > keys.count + 1, "\(name): \(text)")
+      }
+    }
+  }
+
+  @Test("hints follow the state and the screen's own keys")
+  func hintsFollowState() {
+    var s = AppState(current: Setting(spec: ScheduleSpec(family: .cosine)))
+    s.screen = .sweep
+    // On the sweep screen s starts the sweep: the global "s:train" must not be offered there.
+    #expect(KeyMap.hints(for: [.toggleTraining], in: s).isEmpty)
+    #expect(KeyMap.hints(for: [.toggleSweep, .show(.schedule)], in: s)
+      == ["s:start sweep", "1-\(Screen.allCases.count):screens"])
+    s.screen = .training
+    #expect(KeyMap.hints(for: [.toggleTraining, .beginEdit], in: s) == ["s:train", "Enter:type"])
+    s.screen = .schedule
+    s.focus = .plots
+    #expect(
+      KeyMap.hints(for: [.adjust(steps: 1, coarse: false), .beginEdit, .focusNext], in: s)
+        == ["←→:move t", "Enter:type t", "Tab:parameters"])
+    s.modal = .confirmQuit
+    #expect(KeyMap.hints(for: [.confirm(true), .confirm(false)], in: s, separator: ": ")
+      == ["y: quit", "n: stay"])
+  }
+}

@@ -167,6 +167,39 @@ import Testing
     #expect(s.document.pins.count == 2)
   }
 
+  @Test("loading a trainer's preset (sd3) sets the schedule and the setup's t-sampling, output, weighting")
+  func trainerPresetLoadsTraining() throws {
+    var s = AppState(current: Setting(spec: ScheduleSpec(family: .cosine)), presets: PresetItem.paper)
+    let i = try #require(s.presets.firstIndex { $0.name.hasPrefix("rectified flow, shift 3, logit-normal") })
+    reduce(&s, .openPresets)
+    reduce(&s, .select(i))
+    reduce(&s, .commit)
+    #expect(s.modal == nil)
+    #expect(s.document.current.spec[.shift] == 3)
+    #expect(s.document.setup.tSampling == .logitNormal(mean: 0, std: 1))
+    #expect(s.document.setup.section.prediction == .flow)
+    #expect(s.document.setup.section.weighting == .flowMSE)
+  }
+
+  @Test("the shift rows: Flux μ shows auto with an image side; auto without one, and shift with μ, are refused by name")
+  func shiftRows() {
+    var s = AppState(current: Setting(spec: ScheduleSpec(family: .rectifiedFlow)))
+    #expect(s.fields.contains(.parameter(.shift)) && !s.fields.contains(.parameter(.fluxMaxShift)))
+    typeEntry("auto", into: .parameter(.fluxMu), &s)
+    #expect(s.modal != nil || s.message?.isError == true, "auto without an image side was taken")
+    s.modal = nil
+    typeEntry("1024", into: .parameter(.imageSide), &s)
+    #expect(s.document.current.spec[.imageSide] == 1024)
+    // The Flux constants appear with the image side; μ reads auto 1.15.
+    #expect(s.fields.contains(.parameter(.fluxMaxShift)))
+    #expect(Field.parameter(.fluxMu).text(in: s) == "auto 1.15")
+    typeEntry("linear", into: .parameter(.timeShift), &s)
+    #expect(s.document.current.spec[.timeShift] == 1)
+    // A static shift with the image side's μ: refused, the document keeps μ's schedule.
+    typeEntry("3", into: .parameter(.shift), &s)
+    #expect(s.document.current.spec[.shift] == 1)
+  }
+
   @Test("an export prompt offers a default path and hands the file work to the shell")
   func exportPrompt() {
     var s = cosineState()

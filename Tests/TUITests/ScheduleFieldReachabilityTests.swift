@@ -18,17 +18,28 @@ import Testing
   /// range: cosine's end ≤ 1, β < 1, σmax > σmin, …).
   static func probe(_ field: ScheduleField, of family: ScheduleFamily) -> Double {
     let d = ScheduleSpec(family: family)[field]
+    if field == .imageSide { return 512 }
     switch field.kind {
     case .flag: return 1
+    case .choice: return d == 0 ? 1 : 0
     case .whole: return d + 1
     case .number: return d == 0 ? 0.5 : d * 0.9
     }
   }
 
-  /// `value` as a user types it: `1001` for a whole number, `on` for a flag.
+  /// The other fields a probe needs to be valid: the linear time shift needs a μ, Flux's
+  /// calculate_shift constants an image side.
+  static func companions(_ field: ScheduleField) -> [(ScheduleField, Double)] {
+    if field == .timeShift { return [(.fluxMu, 0.5)] }
+    if ScheduleField.fluxSequenceFields.contains(field) { return [(.imageSide, 512)] }
+    return []
+  }
+
+  /// `value` as a user types it: `1001` for a whole number, `on` for a flag, a choice's name.
   static func typed(_ value: Double, _ field: ScheduleField) -> String {
     switch field.kind {
     case .flag: return value != 0 ? "on" : "off"
+    case .choice(let names): return names[Int(value)]
     case .whole: return String(Int(value))
     case .number: return "\(value)"
     }
@@ -51,7 +62,9 @@ import Testing
     for (family, field) in Self.pairs {
       let value = Self.probe(field, of: family)
       let file = folder.appendingPathComponent("\(family)-\(field).json").path
-      let given = field.kind == .flag ? [field.option] : [field.option, Self.typed(value, field)]
+      let given =
+        (field.kind == .flag ? [field.option] : [field.option, Self.typed(value, field)])
+        + Self.companions(field).flatMap { [$0.0.option, Self.typed($0.1, $0.0)] }
       let (status, _, error) = try Binary.run(
         Binary.path, ["export", "--family", family.rawValue] + given + ["--output", file])
       #expect(status == 0, "\(family) \(field.option): \(error)")
@@ -81,7 +94,9 @@ import Testing
   @Test("every declared field is a row of the explorer, labelled as declared, that edits it")
   func explorerRow() {
     for (family, field) in Self.pairs {
-      var s = AppState(current: Setting(spec: ScheduleSpec(family: family)))
+      var spec = ScheduleSpec(family: family)
+      for (other, value) in Self.companions(field) { spec[other] = value }
+      var s = AppState(current: Setting(spec: spec))
       let row = Field.parameter(field)
       #expect(s.fields.contains(row), "\(family): no explorer row for \(field.label)")
       guard s.fields.contains(row) else { continue }

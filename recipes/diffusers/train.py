@@ -6,10 +6,13 @@ FILE.py` (--schedule FILE.py), or from a schedtui config (--config my.json, expo
 schedtui binary); the module used is kept as --out/schedule.py. Either way
 this loop noises, normalises, conditions and weights exactly as schedtui's engine does:
 
-    t ~ U(0, 1), eps ~ N(0, I), network input = S.noisy(x0, t, eps), conditioned on
+    t = S.draw_t(u, n) (the config's training t-sampling: uniform, SD3's logit-normal or mode,
+    EDM's log-normal), eps ~ N(0, I), network input = S.noisy(x0, t, eps), conditioned on
     S.condition(t) (the scaled process's logSNR, clamped to +-40), loss = S.loss(F, x0, t, eps)
 
-Sampling is deterministic DDIM on t = 1 -> 0 with the objective's own eps_hat and x0_hat.
+The schedule's shift (SD3's S, Flux's μ) is in the module's logsnr, and a flow output's
+velocity target in its coefficients, so a flow-matching config (`schedtui export --preset sd3
+--output sd3.json`) trains here as in schedtui. Sampling is deterministic DDIM on t = 1 -> 0 with the objective's own eps_hat and x0_hat.
 
     accelerate launch --num_processes 8 recipes/diffusers/train.py --schedule s.py --data imgs/
     accelerate launch --multi_gpu --num_processes 2 recipes/diffusers/train.py --cpu ...  (gloo)
@@ -170,7 +173,9 @@ def main():
         f"{accelerator.num_processes} process(es) ({accelerator.distributed_type}, "
         f"backend {backend}), "
         f"{len(data)} images, schedule {S.FAMILY} b={S.INPUT_SCALE} normalize={S.NORMALIZE}, "
-        f"objective {S.PREDICTION} + {S.WEIGHTING}, sigma_d {S.DATA_RMS:.4f}")
+        f"objective {S.PREDICTION} + {S.WEIGHTING}, sigma_d {S.DATA_RMS:.4f}, "
+        f"t-sampling {getattr(S, 'T_SAMPLING', 'uniform')}, "
+        f"logSNR shift {getattr(S, 'LOGSNR_SHIFT', 0.0):.4g}")
 
     step = 0
     ckpt_root = os.path.join(args.out, "checkpoints")
@@ -189,7 +194,11 @@ def main():
         for (x0,) in loader:
             if step >= args.steps:
                 break
-            t = torch.rand(x0.shape[0], dtype=torch.float64, device=device)
+            u = torch.rand(x0.shape[0], dtype=torch.float64, device=device)
+            n = torch.randn(x0.shape[0], dtype=torch.float64, device=device)
+            # The config's training density (SD3's logit-normal, EDM's log-normal, …): the
+            # module's draw_t; modules exported before it had none and trained on uniform t.
+            t = S.draw_t(u, n) if hasattr(S, "draw_t") else u
             eps = torch.randn(x0.shape, dtype=torch.float64, device=device)
             x_in = S.noisy(x0.double(), t, eps).float()
             F = unet(x_in, S.condition(t).float()).sample

@@ -1,35 +1,37 @@
 import Foundation
 
-/// Lays out samples as one picture: a grid of images, each enlarged by pixel replication, with
-/// a 1-pixel dark gap; values in [−1, 1] map to 0…255.
+/// Lays out samples as one picture: a grid of images, each enlarged by pixel replication,
+/// separated by one-pixel lines; values in [−1, 1] map to [0, 1]. `samples.png` and the
+/// explorer's sample panel are both this layout (with and without the outer frame).
 public enum SampleGrid {
-  /// 8-bit pixels (height, width, channels) of a grid of `count` images (C, H, W), `columns`
-  /// wide, each scaled `scale`×.
-  public static func pixels(
+  /// Values in [0, 1], (height, width, channels) interleaved, of a grid of `count` images
+  /// (C, H, W each), `columns` wide, each scaled `scale`×, on `background`: the gaps between
+  /// images, and a one-pixel frame around them all when `frame`.
+  public static func tile(
     _ images: [Float], count: Int, channels: Int, height: Int, width: Int, columns: Int,
-    scale: Int
-  ) -> (width: Int, height: Int, channels: Int, bytes: [UInt8]) {
+    scale: Int, frame: Bool, background: Float
+  ) -> (width: Int, height: Int, values: [Float]) {
     let cols = Swift.max(1, Swift.min(columns, count))
     let rows = (count + cols - 1) / cols
     let cellW = width * scale + 1
     let cellH = height * scale + 1
-    let W = cols * cellW + 1
-    let H = rows * cellH + 1
-    var bytes = [UInt8](repeating: 32, count: W * H * channels)
+    let edge = frame ? 1 : 0
+    let W = cols * cellW - 1 + 2 * edge
+    let H = rows * cellH - 1 + 2 * edge
+    var values = [Float](repeating: background, count: W * H * channels)
     for n in 0..<count {
-      let ox = (n % cols) * cellW + 1
-      let oy = (n / cols) * cellH + 1
+      let ox = (n % cols) * cellW + edge
+      let oy = (n / cols) * cellH + edge
       for y in 0..<(height * scale) {
         for x in 0..<(width * scale) {
           for c in 0..<channels {
             let v = images[((n * channels + c) * height + y / scale) * width + x / scale]
-            let b = UInt8(Swift.min(Swift.max((v + 1) * 127.5, 0), 255).rounded())
-            bytes[((oy + y) * W + ox + x) * channels + c] = b
+            values[((oy + y) * W + ox + x) * channels + c] = Swift.min(Swift.max((v + 1) / 2, 0), 1)
           }
         }
       }
     }
-    return (W, H, channels, bytes)
+    return (W, H, values)
   }
 
   /// Writes `count` images of a model's shape as a PNG grid, atomically: 10 columns when the
@@ -37,12 +39,12 @@ public enum SampleGrid {
   public static func writePNG(_ images: [Float], count: Int, shape: ModelShape, to path: String)
     throws
   {
-    let grid = pixels(
+    let grid = tile(
       images, count: count, channels: shape.channels, height: shape.height, width: shape.width,
-      columns: shape.classes == 0 ? 8 : 10, scale: Swift.max(1, 32 / shape.height))
+      columns: shape.classes == 0 ? 8 : 10, scale: Swift.max(1, 32 / shape.height), frame: true,
+      background: 32 / 255)
     let image = Image(
-      width: grid.width, height: grid.height, channels: grid.channels,
-      pixels: grid.bytes.map { Float($0) / 255 })
+      width: grid.width, height: grid.height, channels: shape.channels, pixels: grid.values)
     try PNG.write(image, to: path)
   }
 

@@ -27,9 +27,31 @@ public struct ScheduleField: Hashable, Sendable, CustomStringConvertible {
   /// The option's line in `--help`.
   public let help: String
 
-  /// What values the field holds; the config stores a whole number as an integer and a flag as a
-  /// boolean, the command line takes a flag without a value.
-  public enum Kind: Sendable, Equatable { case number, whole, flag }
+  /// What values the field holds; the config stores a whole number as an integer, a flag as a
+  /// boolean and a choice as its name (the value is the name's index); the command line takes a
+  /// flag without a value and a choice by name.
+  public enum Kind: Sendable, Equatable {
+    case number, whole, flag
+    case choice([String])
+  }
+
+  /// The names of a choice field (empty for the other kinds).
+  public var choices: [String] {
+    if case .choice(let names) = kind { return names }
+    return []
+  }
+
+  /// `value` as a config stores it.
+  public func json(_ value: Double) -> JSONValue {
+    switch kind {
+    case .whole: return .int(Int(value))
+    case .flag: return .bool(value != 0)
+    case .choice(let names):
+      let i = Int(value)
+      return names.indices.contains(i) ? .string(names[i]) : .double(value)
+    case .number: return .double(value)
+    }
+  }
 
   /// How a value steps: by adding, or by multiplying (values that span decades).
   public enum Step: Sendable, Equatable {
@@ -72,7 +94,7 @@ public struct ScheduleField: Hashable, Sendable, CustomStringConvertible {
   }
 
   /// Every field of every registered family (each once, as first declared, in registry order),
-  /// then the two every family reads.
+  /// then the ones every family reads.
   public static let allCases: [ScheduleField] = {
     var out: [ScheduleField] = []
     for field in ScheduleFamily.registry.flatMap(\.fields) where !out.contains(field) {
@@ -81,8 +103,9 @@ public struct ScheduleField: Hashable, Sendable, CustomStringConvertible {
     return out + common
   }()
 
-  /// The fields every family reads, after its own.
-  public static let common: [ScheduleField] = [.clipMin, .zeroTerminalSNR]
+  /// The fields every family reads, after its own: the clip, zero terminal SNR and the shifts
+  /// of the logSNR axis (``LogSNRShift``).
+  public static let common: [ScheduleField] = [.clipMin, .zeroTerminalSNR] + shiftGroup
 
   // Identity is the Swift name: a default or a wording never makes two fields.
   public static func == (a: ScheduleField, b: ScheduleField) -> Bool { a.rawValue == b.rawValue }

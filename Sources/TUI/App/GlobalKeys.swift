@@ -12,23 +12,28 @@ enum GlobalKeys {
   static let head: [KeyBinding] =
     [
       KeyBinding(
-        keys: [.char("?"), .function(1)], label: "? F1", help: "this help", action: .toggleHelp)
+        keys: [.char("?"), .function(1)], label: "? F1", help: "this help", action: .toggleHelp
+      ).hinted("help")
     ]
     + Screen.allCases.map { s in
       KeyBinding(
         keys: [.char(Character("\(s.rawValue)"))], label: "\(s.rawValue)",
-        help: "\(s.title.lowercased()) screen", action: .show(s))
+        help: "\(s.title.lowercased()) screen", action: .show(s)
+      ).hinted("screens", keys: "1-\(Screen.allCases.count)")
     }
     + [
-      KeyBinding(keys: [.tab], label: "Tab", help: "focus params ↔ plots", action: .focusNext),
+      KeyBinding(keys: [.tab], label: "Tab", help: "focus params ↔ plots", action: .focusNext)
+        .hinted { $0.focus == .parameters ? "plots" : "parameters" },
       KeyBinding(keys: [.backTab], label: "Shift-Tab", help: "focus back", action: .focusPrevious),
       KeyBinding(
-        keys: [.up, .char("k")], label: "↑ k", help: "previous parameter", action: .select(-1)),
+        keys: [.up, .char("k")], label: "↑ k", help: "previous parameter", action: .select(-1)
+      ).hinted("choose", keys: "↑↓"),
       KeyBinding(
         keys: [.down, .char("j")], label: "↓ j", help: "next parameter", action: .select(1)),
       KeyBinding(
         keys: [.right, .char("l"), .char("+"), .char("="), .wheelUp], label: "→ l +",
-        help: "increase / t-cursor →", action: .adjust(steps: 1, coarse: false)),
+        help: "increase / t-cursor →", action: .adjust(steps: 1, coarse: false)
+      ).hinted(keys: "←→") { $0.focus == .plots ? "move t" : "change" },
       KeyBinding(
         keys: [.left, .char("h"), .char("-"), .wheelDown], label: "← h −",
         help: "decrease / t-cursor ←", action: .adjust(steps: -1, coarse: false)),
@@ -42,7 +47,8 @@ enum GlobalKeys {
         action: .focusPlots(t: nil)),
       KeyBinding(
         keys: [.shiftRight, .char("L"), .char("]"), .pageUp], label: "L ] PgUp",
-        help: "coarse increase", action: .adjust(steps: 1, coarse: true)),
+        help: "coarse increase", action: .adjust(steps: 1, coarse: true)
+      ).hinted("coarse", keys: "L/H"),
       KeyBinding(
         keys: [.shiftLeft, .char("H"), .char("["), .pageDown], label: "H [ PgDn",
         help: "coarse decrease", action: .adjust(steps: -1, coarse: true)),
@@ -52,22 +58,24 @@ enum GlobalKeys {
       KeyBinding(
         keys: [.char(","), .char("<")], label: ", <", help: "t-cursor ← (anywhere)",
         action: .moveCursor(steps: -1, coarse: false)),
-      KeyBinding(keys: [.enter], label: "Enter", help: "type exact value / t", action: .beginEdit),
+      KeyBinding(keys: [.enter], label: "Enter", help: "type exact value / t", action: .beginEdit)
+        .hinted { $0.focus == .plots ? "type t" : "type" },
     ]
 
   static let tail: [KeyBinding] = [
-    KeyBinding("p", "pin current schedule", .pin),
+    KeyBinding("p", "pin current schedule", .pin).hinted("pin"),
     KeyBinding("x", "remove the last pin", .removeLastPin),
     KeyBinding("c", "clear all pins", .clearPins),
-    KeyBinding("t", "presets: Tables 1, 3, 4", .openPresets),
-    KeyBinding("e", "export JSON config", .beginPrompt(.exportConfig)),
+    KeyBinding("t", "presets: Tables 1, 3, 4", .openPresets).hinted("presets"),
+    KeyBinding("e", "export JSON config", .beginPrompt(.exportConfig)).hinted("export"),
     KeyBinding("d", "export diffusers folder", .beginPrompt(.exportDiffusers)),
-    KeyBinding("o", "open a JSON config", .beginPrompt(.importConfig)),
-    KeyBinding("u", "undo", .undo),
+    KeyBinding("o", "open a JSON config", .beginPrompt(.importConfig)).hinted("open"),
+    KeyBinding("u", "undo", .undo).hinted("undo"),
     KeyBinding(keys: [.ctrl("r"), .char("U")], label: "Ctrl-R U", help: "redo", action: .redo),
     KeyBinding(
       keys: [.char("q"), .escape, .ctrl("c")], label: "q Esc Ctrl-C",
-      help: "quit (Esc: close first)", action: .requestQuit),
+      help: "quit (Esc: close first)", action: .requestQuit
+    ).hinted("quit"),
   ]
 
   /// The actions of the global keys, and the results of file effects; the last stop of the

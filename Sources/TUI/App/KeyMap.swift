@@ -34,6 +34,9 @@ public struct KeyBinding: Sendable {
   public var catchall: Catchall?
   /// Per-key actions of a line such as "←→ Home End" (move the caret four ways).
   var perKey: [Key: Action] = [:]
+  /// How the status line hints at this line's actions, for those it hints at
+  /// (``hinted(_:keys:for:)``).
+  var hints: [(action: Action, hint: KeyHint)] = []
 
   public init(keys: [Key], label: String, help: String, action: Action) {
     self.keys = keys
@@ -59,6 +62,28 @@ public struct KeyBinding: Sendable {
     self.catchall = catchall
   }
 
+  /// This line, hinted at in the status line as `keys:word` ("p:pin") for `action` (default:
+  /// the line's own); `keys` defaults to the label's first key.
+  func hinted(_ word: String, keys: String? = nil, for action: Action? = nil) -> KeyBinding {
+    hinted(keys: keys, for: action) { _ in word }
+  }
+
+  /// This line with a hint whose word depends on the state ("s:train" / "s:stop").
+  func hinted(
+    keys: String? = nil, for action: Action? = nil,
+    _ word: @escaping @Sendable (AppState) -> String
+  ) -> KeyBinding {
+    var b = self
+    let shown = keys ?? String(label.split(separator: " ").first ?? "")
+    b.hints.append((action ?? self.action, KeyHint(keys: shown, word: word)))
+    return b
+  }
+
+  /// The line's keys that send `action`, in order.
+  func keys(sending action: Action) -> [Key] {
+    keys.filter { (perKey[$0] ?? self.action) == action }
+  }
+
   /// Whether the help's line covers `key`: listed, or caught.
   public func covers(_ key: Key) -> Bool { action(for: key) != nil }
 
@@ -70,6 +95,19 @@ public struct KeyBinding: Sendable {
     case (.everyKey, _): return action
     default: return nil
     }
+  }
+}
+
+/// A key line's hint in the status line: `keys:word`, the words from the state where they change
+/// with it. Screens name the actions to hint at (``ScreenDefinition/hints(_:)``) and the text
+/// comes from the table that dispatches them, so a hint cannot name a key that does something
+/// else or nothing.
+public struct KeyHint: Sendable {
+  public var keys: String
+  var word: @Sendable (AppState) -> String
+
+  func text(_ state: AppState, separator: String = ":") -> String {
+    keys + separator + word(state)
   }
 }
 
@@ -121,6 +159,22 @@ public enum KeyMap {
 
   /// Every table, in the order the help lists them: ``screenTables``, then the overlays'.
   public static var helpTables: [KeyTable] { screenTables + Overlays.keyTables }
+
+  /// The hints for `actions` from the tables that apply in `state`: for each, the first line
+  /// with a hint for it whose key really sends it here (a screen's own key overrides a global
+  /// one); an action with none is left out. In order.
+  static func hints(for actions: [Action], in state: AppState, separator: String = ":") -> [String] {
+    let lines = tables(for: state).flatMap(\.bindings)
+    return actions.compactMap { a in
+      for line in lines {
+        guard let hint = line.hints.first(where: { $0.action == a })?.hint,
+          let key = line.keys(sending: a).first, action(for: key, in: state) == a
+        else { continue }
+        return hint.text(state, separator: separator)
+      }
+      return nil
+    }
+  }
 
   /// The global table (keys of every screen).
   public static var bindings: [KeyBinding] { GlobalKeys.table.bindings }

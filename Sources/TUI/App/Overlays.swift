@@ -34,24 +34,29 @@ enum Overlays {
         [
           (.up, .select(-1)), (.char("k"), .select(-1)), (.wheelUp, .select(-1)),
           (.down, .select(1)), (.char("j"), .select(1)), (.wheelDown, .select(1)),
-        ]),
+        ]
+      ).hinted("choose", keys: "↑↓"),
       KeyBinding(
         label: "PgUp PgDn", help: "ten presets up / down",
         [(.pageUp, .select(-10)), (.pageDown, .select(10))]),
       KeyBinding(
         label: "Tab S-Tab", help: "next / previous group",
-        [(.tab, .focusNext), (.backTab, .focusPrevious)]),
-      KeyBinding(keys: [.enter], label: "Enter", help: "load the preset", action: .commit),
+        [(.tab, .focusNext), (.backTab, .focusPrevious)]
+      ).hinted("next group", keys: "Tab"),
+      KeyBinding(keys: [.enter], label: "Enter", help: "load the preset", action: .commit)
+        .hinted("load"),
       KeyBinding(
         label: "p a", help: "pin it / pin its group (a figure)",
-        [(.char("p"), .pinPreset), (.char("a"), .pinPresetGroup)]),
-      KeyBinding("c", "clear all pins", .clearPins),
+        [(.char("p"), .pinPreset), (.char("a"), .pinPresetGroup)]
+      ).hinted("pin", keys: "p").hinted("pin group", keys: "a", for: .pinPresetGroup),
+      KeyBinding("c", "clear all pins", .clearPins).hinted("clear"),
       KeyBinding(
         label: "u Ctrl-R U", help: "undo / redo",
         [(.char("u"), .undo), (.ctrl("r"), .redo), (.char("U"), .redo)]),
       KeyBinding(
         keys: [.escape, .char("t"), .char("q")], label: "Esc t q", help: "close the list",
-        action: .cancel),
+        action: .cancel
+      ).hinted("close"),
       KeyBinding(keys: [.ctrl("c")], label: "Ctrl-C", help: "quit", action: .requestQuit),
     ])
 
@@ -60,10 +65,12 @@ enum Overlays {
     [
       KeyBinding(
         keys: [.char("y"), .char("Y"), .char("q"), .ctrl("c")], label: "y Y q Ctrl-C",
-        help: "quit anyway", action: .confirm(true)),
+        help: "quit anyway", action: .confirm(true)
+      ).hinted("quit"),
       KeyBinding(
         keys: [.char("n"), .char("N"), .escape], label: "n N Esc", help: "stay",
-        action: .confirm(false)),
+        action: .confirm(false)
+      ).hinted("stay"),
     ])
 
   static let helpKeys = KeyTable(
@@ -231,6 +238,11 @@ enum Overlays {
       let p = state.presets[selected]
       var d = state.document
       d.current = p.setting
+      if let t = p.training {
+        d.setup.tSampling = t.tSampling
+        d.setup.section.prediction = t.prediction
+        d.setup.section.weighting = t.weighting
+      }
       if let problem = commitDocument(&state, d) {
         state.message = StatusMessage(problem.description, isError: true)
       } else {

@@ -1,11 +1,8 @@
-/// The screens, on the number keys (``numberKeysHint``). Each has a file under `Screens/` with
+/// The screens, on the number keys. Each has a file under `Screens/` with
 /// its state, its view, its keys and its actions (a ``ScreenDefinition``), registered in ``definition``.
 public enum Screen: Int, Sendable, CaseIterable {
   case schedule = 1
   case preview, training, sweep, runs
-
-  /// `1-5:screens`: the status-line hint, from the screens there are.
-  public static var numberKeysHint: String { "1-\(allCases.count):screens" }
 
   public var title: String {
     switch self {
@@ -53,8 +50,9 @@ protocol ScreenDefinition {
   /// Work to do each time the screen is shown (its number key): the runs screen reads the runs
   /// folder again. None by default.
   static func shown(_ state: inout AppState) -> [Effect]
-  /// The status line's hints with no overlay open, most important first.
-  static func hints(_ state: AppState) -> [String]
+  /// What the status line hints at with no overlay open, most important first: actions, whose
+  /// keys and words come from the key tables (``KeyMap/hints(for:in:separator:)``).
+  static func hints(_ state: AppState) -> [Action]
 }
 
 extension ScreenDefinition {

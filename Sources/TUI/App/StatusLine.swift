@@ -38,11 +38,20 @@ extension Renderer {
           + "other keys close · q quits"
         : " any key: close help   q: quit"
     case .presets:
-      hints = " ↑↓ choose · Tab next group · Enter load · p pin · a pin group · c clear · Esc close"
-    case .confirmQuit: hints = " y: quit · n: stay"
+      hints =
+        " "
+        + KeyMap.hints(
+          for: [
+            .select(-1), .focusNext, .commit, .pinPreset, .pinPresetGroup, .clearPins, .cancel,
+          ], in: state, separator: " "
+        ).joined(separator: " · ")
+    case .confirmQuit:
+      hints =
+        " " + KeyMap.hints(for: [.confirm(true), .confirm(false)], in: state, separator: ": ")
+        .joined(separator: " · ")
     default:
       // As many of the screen's hints as fit, most important first; ? leads to all of them.
-      let items = state.screen.definition.hints(state)
+      let items = KeyMap.hints(for: state.screen.definition.hints(state), in: state)
       var line = ""
       for item in items where line.count + item.count + 1 <= width { line += " " + item }
       hints = line

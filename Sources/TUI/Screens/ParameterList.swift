@@ -59,6 +59,9 @@ func adjust(_ state: inout AppState, _ field: Field, steps: Int, coarse: Bool) {
     d.current.spec.tau = defaults.tau
   case .normalize: d.current.normalize.toggle()
   case .parameter(let p) where p.kind == .flag: d.current.spec[p] = d.current.spec[p] == 0 ? 1 : 0
+  case .parameter(let p) where !p.choices.isEmpty:
+    let n = p.choices.count
+    d.current.spec[p] = Double(((Int(d.current.spec[p]) + steps) % n + n) % n)
   case .runData, .runModel, .runPrediction, .runWeighting, .runSampler:
     field.cycle(&d.setup, by: steps)
   case .runTSampling:

@@ -6,10 +6,11 @@ import Schedules
 enum PreviewScreen: ScreenDefinition {
   /// The preview's keys work from every screen (a big schedule screen shows the preview too).
   static let globalKeys: [KeyBinding] = [
-    KeyBinding("i", "preview: next bundled image", .cycleImage(1)),
+    KeyBinding("i", "preview: next bundled image", .cycleImage(1)).hinted("image", keys: "i/I"),
     KeyBinding("I", "preview: previous bundled image", .cycleImage(-1)),
-    KeyBinding("O", "preview: open a PNG image", .beginPrompt(.openImage)),
-    KeyBinding("r", "preview: type the resolutions", .beginPrompt(.previewResolutions)),
+    KeyBinding("O", "preview: open a PNG image", .beginPrompt(.openImage)).hinted("open PNG"),
+    KeyBinding("r", "preview: type the resolutions", .beginPrompt(.previewResolutions))
+      .hinted("resolutions"),
     // ←→ on its rows are the parameter list's keys (the global table's); listed for what
     // they do there.
     KeyBinding(
@@ -50,10 +51,10 @@ enum PreviewScreen: ScreenDefinition {
     return []
   }
 
-  static func hints(_ state: AppState) -> [String] {
+  static func hints(_ state: AppState) -> [Action] {
     [
-      "?:help", "q:quit", "↑↓:choose", "←→:change", "Enter:type", "i/I:image", "O:open PNG",
-      "r:resolutions", "u:undo",
+      .toggleHelp, .requestQuit, .select(-1), .adjust(steps: 1, coarse: false), .beginEdit,
+      .cycleImage(1), .beginPrompt(.openImage), .beginPrompt(.previewResolutions), .undo,
     ]
   }
 }

@@ -11,14 +11,17 @@ enum RunsScreen: ScreenDefinition {
       [
         (.up, .select(-1)), (.down, .select(1)), (.char("k"), .select(-1)),
         (.char("j"), .select(1)), (.char(" "), .toggleMark),
-      ]),
+      ]
+    ).hinted("choose", keys: "↑↓").hinted("mark", keys: "Space", for: .toggleMark),
     // `[` `]` share a's row of the help, which must fit one page at 120×40.
     KeyBinding(
       label: "5: a [ ]", help: "mark all / none; [ ] scroll left out",
-      [(.char("a"), .markAll), (.char("["), .scrollProblems(-1)), (.char("]"), .scrollProblems(1))]),
+      [(.char("a"), .markAll), (.char("["), .scrollProblems(-1)), (.char("]"), .scrollProblems(1))]
+    ).hinted("all", keys: "a").hinted("left out", keys: "[ ]", for: .scrollProblems(1)),
     KeyBinding(
       label: "5: Enter e", help: "load / export its schedule and setup",
-      [(.enter, .loadRun), (.char("e"), .beginPrompt(.exportRun))]),
+      [(.enter, .loadRun), (.char("e"), .beginPrompt(.exportRun))]
+    ).hinted("load", keys: "Enter").hinted("export", keys: "e", for: .beginPrompt(.exportRun)),
   ]
 
   static func draw(_ renderer: Renderer, _ state: AppState, _ grid: inout Grid, _ body: Rect) {
@@ -87,11 +90,11 @@ enum RunsScreen: ScreenDefinition {
     }
   }
 
-  static func hints(_ state: AppState) -> [String] {
+  static func hints(_ state: AppState) -> [Action] {
     [
-      "?:help", "q:quit", "↑↓:choose", "Space:mark", "a:all", "Enter:load", "e:export",
-      state.training?.isActive == true ? "s:stop" : "S:queue pins",
-    ] + (state.runs.problems.count > 1 ? ["[ ]:left out"] : [])
+      .toggleHelp, .requestQuit, .select(-1), .toggleMark, .markAll, .loadRun,
+      .beginPrompt(.exportRun), state.training?.isActive == true ? .toggleTraining : .queuePinned,
+    ] + (state.runs.problems.count > 1 ? [.scrollProblems(1)] : [])
   }
 }
 

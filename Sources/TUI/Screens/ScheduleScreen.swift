@@ -6,12 +6,12 @@ import Schedules
 enum ScheduleScreen: ScreenDefinition {
   /// `w` and `W` work from every screen (they show this one).
   static let globalKeys: [KeyBinding] = [
-    KeyBinding("w", "weighting plot p(λ)·w(λ) on/off", .toggleWeighting),
+    KeyBinding("w", "weighting plot p(λ)·w(λ) on/off", .toggleWeighting).hinted("weighting"),
     KeyBinding("W", "next loss weighting (ε, x0, v, …)", .cycleWeighting),
   ]
 
   static func fields(_ state: AppState) -> [Field] {
-    Field.scheduleFields(for: state.document.current.spec.family)
+    Field.scheduleFields(for: state.document.current.spec)
   }
 
   static func draw(_ renderer: Renderer, _ state: AppState, _ grid: inout Grid, _ body: Rect) {
@@ -38,15 +38,16 @@ enum ScheduleScreen: ScreenDefinition {
     return []
   }
 
-  static func hints(_ state: AppState) -> [String] {
+  static func hints(_ state: AppState) -> [Action] {
     state.focus == .parameters
       ? [
-        "?:help", "q:quit", "↑↓:choose", "←→:change", "L/H:coarse", "Enter:type", "p:pin",
-        "t:presets", "w:weighting", "e:export", "o:open", "u:undo", "Tab:plots",
+        .toggleHelp, .requestQuit, .select(-1), .adjust(steps: 1, coarse: false),
+        .adjust(steps: 1, coarse: true), .beginEdit, .pin, .openPresets, .toggleWeighting,
+        .beginPrompt(.exportConfig), .beginPrompt(.importConfig), .undo, .focusNext,
       ]
       : [
-        "?:help", "q:quit", "←→:move t", "L/H:coarse", "Enter:type t", "Tab:parameters",
-        "p:pin", "t:presets", "u:undo",
+        .toggleHelp, .requestQuit, .adjust(steps: 1, coarse: false),
+        .adjust(steps: 1, coarse: true), .beginEdit, .focusNext, .pin, .openPresets, .undo,
       ]
   }
 }
@@ -95,9 +96,13 @@ extension Renderer {
       let vx = r.maxX - 2 - v.count
       grid.write(v, x: vx, y: y, theme.text.with(.bold))
     }
-    // b in today's words (schedtui equivalents): SD3's shift, Flux's μ, simple diffusion's d.
+    // b and the schedule's shift in today's words (schedtui equivalents): SD3's shift, Flux's μ,
+    // simple diffusion's d.
     let y = r.y + 1 + rows.count
-    if y < r.maxY - 1, let e = try? ShiftEquivalents(inputScale: p.inputScale) {
+    if y < r.maxY - 1,
+      let e = try? ShiftEquivalents(
+        inputScale: p.inputScale, shift: p.schedule.shift.equivalentStaticShift)
+    {
       grid.write(
         " " + g.text(e.compactLine), x: r.x + 1, y: y, theme.dim, maxWidth: r.width - 2)
     }

@@ -7,11 +7,14 @@ import Foundation
 enum SweepScreen: ScreenDefinition {
   /// Keys that mean something else here than on the other screens.
   static let keys: [KeyBinding] = [
-    KeyBinding("s", label: "4: s", "start / resume / stop the sweep", .toggleSweep),
-    KeyBinding("o", label: "4: o", "open a sweep folder (view)", .beginPrompt(.openSweep)),
+    KeyBinding("s", label: "4: s", "start / resume / stop the sweep", .toggleSweep)
+      .hinted(keys: "s") { $0.sweep?.isActive == true ? "stop sweep" : "start sweep" },
+    KeyBinding("o", label: "4: o", "open a sweep folder (view)", .beginPrompt(.openSweep))
+      .hinted("open folder", keys: "o"),
     KeyBinding(
       label: "4: ↑↓ Enter", help: "choose / edit a setup row",
-      [(.up, .select(-1)), (.down, .select(1)), (.enter, .beginEdit)]),
+      [(.up, .select(-1)), (.down, .select(1)), (.enter, .beginEdit)]
+    ).hinted("choose", keys: "↑↓").hinted("edit", keys: "Enter", for: .beginEdit),
   ]
 
   static func draw(_ renderer: Renderer, _ state: AppState, _ grid: inout Grid, _ body: Rect) {
@@ -68,11 +71,10 @@ enum SweepScreen: ScreenDefinition {
     return []
   }
 
-  static func hints(_ state: AppState) -> [String] {
+  static func hints(_ state: AppState) -> [Action] {
     [
-      "?:help", "q:quit",
-      state.sweep?.isActive == true ? "s:stop sweep" : "s:start sweep", "o:open folder",
-      "↑↓:choose", "Enter:edit", Screen.numberKeysHint,
+      .toggleHelp, .requestQuit, .toggleSweep, .beginPrompt(.openSweep), .select(-1), .beginEdit,
+      .show(.schedule),
     ]
   }
 }

@@ -6,8 +6,9 @@ import Engine
 enum TrainingScreen: ScreenDefinition {
   /// `s` trains from every screen (and shows this one); the sweep screen's own `s` overrides it.
   static let globalKeys: [KeyBinding] = [
-    KeyBinding("s", "train screen 3's setup / stop (+ queue)", .toggleTraining),
-    KeyBinding("S", "queue a run per pin + current schedule", .queuePinned),
+    KeyBinding("s", "train screen 3's setup / stop (+ queue)", .toggleTraining)
+      .hinted { $0.training?.isActive == true ? "stop" : "train" },
+    KeyBinding("S", "queue a run per pin + current schedule", .queuePinned).hinted("queue pins"),
   ]
 
   static func fields(_ state: AppState) -> [Field] { Field.setupFields }
@@ -45,11 +46,10 @@ enum TrainingScreen: ScreenDefinition {
     }
   }
 
-  static func hints(_ state: AppState) -> [String] {
+  static func hints(_ state: AppState) -> [Action] {
     [
-      "?:help", "q:quit",
-      state.training?.isActive == true ? "s:stop" : "s:train", "↑↓:choose", "←→:change",
-      "Enter:type", "e:export", "u:undo",
+      .toggleHelp, .requestQuit, .toggleTraining, .select(-1), .adjust(steps: 1, coarse: false),
+      .beginEdit, .beginPrompt(.exportConfig), .undo,
     ]
   }
 }
@@ -129,8 +129,6 @@ public struct TrainingStatus: Sendable, Equatable {
 }
 
 extension Picture {
-  /// `count` square images (C·H·W each, values in [−1, 1], 1 or 3 channels) tiled into a
-  /// near-square grid with a one-pixel gap (grey 0.2), as one picture; nil if the sizes do not fit.
   /// `count` samples of a model of `shape` (its channels, not the data's name: digits and
   /// patches are both grey), tiled as ``init(tiling:count:channels:)`` does.
   public init?(samples images: [Float], count: Int, shape: ModelShape) {
@@ -138,29 +136,23 @@ extension Picture {
     self.init(tiling: images, count: count, channels: shape.channels)
   }
 
+  /// `count` square images (C·H·W each, values in [−1, 1], 1 or 3 channels) tiled into a
+  /// near-square grid with a one-pixel gap (grey 0.2) and no frame, by ``SampleGrid/tile``;
+  /// nil if the sizes do not fit.
   public init?(tiling images: [Float], count: Int, channels: Int) {
-    guard count > 0, images.count % count == 0 else { return nil }
+    guard count > 0, channels == 1 || channels == 3, images.count % count == 0 else { return nil }
     let perImage = images.count / count
     let side = Int(Double(perImage / channels).squareRoot())
     guard side * side * channels == perImage else { return nil }
-    let columns = Int(Double(count).squareRoot().rounded(.up))
-    let rows = (count + columns - 1) / columns
-    let w = columns * (side + 1) - 1
-    let h = rows * (side + 1) - 1
-    var rgb = [Float](repeating: 0.2, count: w * h * 3)
-    for k in 0..<count {
-      let ox = (k % columns) * (side + 1)
-      let oy = (k / columns) * (side + 1)
-      for y in 0..<side {
-        for x in 0..<side {
-          for c in 0..<3 {
-            let v = images[k * perImage + min(c, channels - 1) * side * side + y * side + x]
-            rgb[3 * ((oy + y) * w + ox + x) + c] = max(0, min(1, (v + 1) / 2))
-          }
-        }
-      }
+    let grid = SampleGrid.tile(
+      images, count: count, channels: channels, height: side, width: side,
+      columns: Int(Double(count).squareRoot().rounded(.up)), scale: 1, frame: false,
+      background: 0.2)
+    if channels == 3 {
+      self.init(width: grid.width, height: grid.height, rgb: grid.values)
+    } else {
+      self.init(width: grid.width, height: grid.height, grey: grid.values)
     }
-    self.init(width: w, height: h, rgb: rgb)
   }
 }
 

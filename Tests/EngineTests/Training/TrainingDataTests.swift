@@ -27,6 +27,22 @@ import Testing
     #expect(text == "0,0.5,1\n0.75,0,1\n")
   }
 
+  /// Two 1×1 RGB images, 2 columns, each enlarged 2×, framed: 1 + 2 + 1 + 2 + 1 = 7 wide, 4 high.
+  @Test("the sample grid: images enlarged, a one-pixel gap and frame, [−1, 1] → [0, 1]")
+  func sampleGridTile() {
+    let images: [Float] = [-1, 0, 1, 0.5, -2, 3]  // image 0 (−1, 0, 1), image 1 (0.5, −2, 3)
+    let g = SampleGrid.tile(
+      images, count: 2, channels: 3, height: 1, width: 1, columns: 2, scale: 2, frame: true,
+      background: 0.125)
+    #expect(g.width == 7 && g.height == 4)
+    func px(_ x: Int, _ y: Int) -> [Float] { Array(g.values[3 * (y * 7 + x)..<3 * (y * 7 + x + 1)]) }
+    #expect(px(0, 0) == [0.125, 0.125, 0.125])  // the frame
+    #expect(px(1, 1) == [0, 0.5, 1] && px(2, 2) == [0, 0.5, 1])  // image 0, both copies
+    #expect(px(3, 1) == [0.125, 0.125, 0.125])  // the gap
+    #expect(px(4, 1) == [0.75, 0, 1] && px(5, 2) == [0.75, 0, 1])  // image 1, clamped
+    #expect(px(6, 3) == [0.125, 0.125, 0.125])
+  }
+
   @Test("a JSON config's training section becomes the run's settings")
   func fromConfig() throws {
     let text = """
