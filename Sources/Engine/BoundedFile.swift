@@ -10,11 +10,19 @@ public enum BoundedFile {
 
     public var description: String {
       switch self {
-      case .tooLarge(let path, let size, let limit):
+      case .tooLarge(let path, _, _): return "\(path) \(reason)"
+      case .unreadable(let path, _): return "cannot read \(path) (\(reason))"
+      }
+    }
+
+    /// What is wrong, without the path (for a message that names the file already).
+    public var reason: String {
+      switch self {
+      case .tooLarge(_, let size, let limit):
         let has = size.map { "is \(BoundedFile.bytes($0))" } ?? "has more than \(BoundedFile.bytes(limit))"
-        return "\(path) \(has); the limit is \(BoundedFile.bytes(limit))"
-      case .unreadable(let path, let reason):
-        return "cannot read \(path) (\(reason))"
+        return "it \(has); the limit is \(BoundedFile.bytes(limit))"
+      case .unreadable(_, let reason):
+        return reason
       }
     }
   }

@@ -23,6 +23,14 @@ public enum FolderError: Error, CustomStringConvertible, Equatable, Sendable {
   /// `path` is one of the files of the run or sweep in `folder`, which only that run or sweep
   /// writes.
   case runFile(path: String, folder: String, kind: FolderManifest.Kind)
+  /// A sweep shard was started in a folder whose sweep (`file`: sweep.json, another shard's
+  /// file, config.json) differs from it in `differences`.
+  case otherSweep(path: String, file: String, differences: [String])
+  /// `path` (given with `option`) is a regular file that is not a `kind` schedtui wrote.
+  case foreignFile(path: String, option: String, kind: String, reason: String)
+  /// The folder `path` (given with `option`) holds `files` and is no schedtui export;
+  /// `overwritable` when `--overwrite` would let the export replace them.
+  case foreignFolder(path: String, option: String, files: [String], overwritable: Bool)
 
   public var description: String {
     switch self {
@@ -63,6 +71,25 @@ public enum FolderError: Error, CustomStringConvertible, Equatable, Sendable {
       return "\(path) is a file of the \(kind == .run ? "training run" : "sweep") in \(folder); "
         + "only that \(kind == .run ? "run" : "sweep") writes it (another command would leave "
         + "it broken): give another output path"
+    case .otherSweep(let path, let file, let differences):
+      let shown = differences.prefix(6).joined(separator: "; ")
+        + (differences.count > 6 ? "; and \(differences.count - 6) more" : "")
+      return "\(path) holds the shards of a different sweep (\(file): \(shown)); every shard of "
+        + "one sweep takes the same options, so this shard would mix two experiments. Run it "
+        + "with the options of the sweep there, or give it another --out folder (nothing was "
+        + "written)"
+    case .foreignFile(let path, let option, let kind, let reason):
+      return "\(option) \(path) exists and is not \(kind) (\(reason)); schedtui replaces "
+        + "only files it wrote: pass --overwrite to replace it, or give another path"
+    case .foreignFolder(let path, let option, let files, let overwritable):
+      let shown = files.prefix(5).joined(separator: ", ")
+        + (files.count > 5 ? " and \(files.count - 5) more" : "")
+      return "\(option) \(path) holds files that schedtui did not write (\(shown)) and no "
+        + "schedtui_config.json; "
+        + (overwritable
+          ? "pass --overwrite to replace its scheduler_config.json, or choose another folder"
+          : "schedtui writes only into a new or empty folder or one of its own exports (not "
+            + "even with --overwrite): choose another folder")
     }
   }
 }

@@ -82,12 +82,32 @@ public struct FieldError: Error, Equatable, Sendable, CustomStringConvertible {
     for ch in text {
       count += 1
       guard count <= limit else { continue }
-      for scalar in ch.unicodeScalars {
-        let v = scalar.value
-        out += v < 0x20 || (0x7F...0x9F).contains(v) ? "\\u{\(String(v, radix: 16, uppercase: true))}" : String(scalar)
-      }
+      for scalar in ch.unicodeScalars { out += escaped(scalar) }
     }
     return count <= limit ? out : out + "… (\(count) characters)"
+  }
+
+  /// A whole message or output line as the command line prints it: every control character but
+  /// newline and tab shown escaped (`\u{1B}`), nothing cut. A path or value from the user or a
+  /// file may hold ESC or BEL, which a terminal would obey (set its title, change colours).
+  public static func terminalSafe(_ text: String) -> String {
+    guard text.unicodeScalars.contains(where: { isControl($0) && $0 != "\n" && $0 != "\t" }) else {
+      return text
+    }
+    var out = ""
+    for scalar in text.unicodeScalars {
+      out += scalar == "\n" || scalar == "\t" ? String(scalar) : escaped(scalar)
+    }
+    return out
+  }
+
+  static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+    scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+  }
+
+  /// A control character as `\u{1B}`; any other character as itself.
+  static func escaped(_ scalar: Unicode.Scalar) -> String {
+    isControl(scalar) ? "\\u{\(String(scalar.value, radix: 16, uppercase: true))}" : String(scalar)
   }
 
   // MARK: - As a config error

@@ -1,4 +1,5 @@
 import Foundation
+import Engine
 import Schedules
 
 /// The explorer's three plots as a figure for papers and notes (the paper's Figures 3 and 5):
@@ -148,6 +149,7 @@ struct SVGCanvas: FigureCanvas {
     <svg xmlns="http://www.w3.org/2000/svg" width="\(width)" height="\(height)" \
     viewBox="0 0 \(width) \(height)" font-family="DejaVu Sans, Helvetica, Arial, sans-serif" \
     font-size="13">
+    \(OutputFile.svgMark)
     \(body)</svg>
 
     """

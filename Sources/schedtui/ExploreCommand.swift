@@ -67,7 +67,7 @@ struct Explore: ParsableCommand {
   func run() throws {
     let config = try schedule.config()
     if let refusal = CursesTerminal.refusal() {
-      FileHandle.standardError.write(Data((refusal + "\n").utf8))
+      printError(refusal)
       throw ExitCode(2)
     }
     let files = ExplorerFiles(template: config)
@@ -119,10 +119,9 @@ struct Explore: ParsableCommand {
     CursesTerminal.exitOnNextSignal()
     let stopped = training.stopForExit(within: 30) && sweep.stopForExit(within: 30)
     if !stopped {
-      FileHandle.standardError.write(
-        Data(
-          ("schedtui: the background work did not stop within 30 s; leaving without waiting "
-            + "(the last checkpoint written is kept)\n").utf8))
+      printError(
+        "schedtui: the background work did not stop within 30 s; leaving without waiting "
+          + "(the last checkpoint written is kept)")
       _exit(status == 0 ? 1 : status)
     }
     if status != 0 { throw ExitCode(status) }
@@ -157,17 +156,24 @@ final class ExplorerFiles {
       return .exists(.exportDiffusers, path: path)
     case .exportRun(_, _, let path, false) where FileManager.default.fileExists(atPath: path):
       return .exists(.exportRun, path: path)
-    case .exportConfig(let setting, let setup, let path, _),
-      .exportRun(let setting, let setup, let path, _):
+    case .exportConfig(let setting, let setup, let path, let confirmed),
+      .exportRun(let setting, let setup, let path, let confirmed):
       let c = config(for: setting, setup: setup)
       do {
+        // The question asked was the user's --overwrite; a run's own file is never replaced.
+        try OutputFile.checkReplace(path, kind: .config, overwrite: confirmed, option: "export")
         try c.validate(file: path)
         try AtomicFile.write(c.encoded(), to: path)
         return .done("wrote \(path) (read it back with: schedtui curve --config \(path))")
       } catch {
         return .failed("export failed: \(error)")
       }
-    case .exportDiffusers(let setting, let setup, let path, _):
+    case .exportDiffusers(let setting, let setup, let path, let confirmed):
+      do {
+        try OutputFile.checkDiffusersFolder(path, overwrite: confirmed, option: "export")
+      } catch {
+        return .failed("diffusers export to \(path): \(error); nothing written")
+      }
       return exportDiffusers(config(for: setting, setup: setup), to: path)
     case .startTraining, .stopTraining, .scanRuns:
       return .failed("training is handled by ExplorerTraining")

@@ -41,6 +41,9 @@ struct Export: ParsableCommand {
   @Option(help: ArgumentHelp("Write a diffusers scheduler folder here.", valueName: "dir"))
   var diffusers: String?
 
+  @Flag(help: ArgumentHelp(OutputFile.overwriteHelp))
+  var overwrite = false
+
   @Option(
     parsing: .unconditional,
     help: "diffusers: number of steps T in [2, 1000000] (default: T of a ddpm-* family, else 1000)."
@@ -137,8 +140,19 @@ struct Export: ParsableCommand {
   }
 
   func run() throws {
-    // No output may be a file of a run or sweep folder: checked before anything is computed.
-    for path in [output, python].compactMap({ $0 }) { try RunFolder.checkNotRunFile(path) }
+    // No output may replace a file schedtui did not write (nor, ever, a run's or sweep's
+    // file): checked before anything is computed.
+    if let output {
+      try OutputFile.checkReplace(
+        output, kind: sigmas == nil ? .config : .sigmaList, overwrite: overwrite,
+        option: "--output")
+    }
+    if let python {
+      try OutputFile.checkReplace(python, kind: .python, overwrite: overwrite, option: "--python")
+    }
+    if let diffusers {
+      try OutputFile.checkDiffusersFolder(diffusers, overwrite: overwrite, option: "--diffusers")
+    }
     var config = try schedule.config()
     if let inferenceSteps { config.inference.steps = inferenceSteps }
     // Everything is computed before anything is written: a failure writes nothing.
@@ -153,7 +167,7 @@ struct Export: ParsableCommand {
     if let dir = diffusers, let (files, warnings) = diffusersFiles {
       try Export.writeFolder(dir, files: files)
       for w in warnings {
-        FileHandle.standardError.write(Data("warning: \(w)\n".utf8))
+        printError("warning: \(w)")
       }
       report("wrote \(dir)/scheduler_config.json (\(files.count) files)")
     }

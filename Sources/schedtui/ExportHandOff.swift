@@ -91,7 +91,7 @@ extension Export {
       } else {
         FileHandle.standardOutput.write(Data(list.json.utf8))
       }
-      for w in list.warnings { FileHandle.standardError.write(Data("warning: \(w)\n".utf8)) }
+      for w in list.warnings { printError("warning: \(w)") }
     }
     if let path = python, let module = files.python {
       try AtomicFile.write(module.text, to: path)
@@ -102,7 +102,7 @@ extension Export {
   /// A "wrote …" line: on standard output, unless the σ list goes there.
   func report(_ line: String) {
     if sigmas != nil && output == nil {
-      FileHandle.standardError.write(Data((line + "\n").utf8))
+      printError(line)
     } else {
       print(line)
     }

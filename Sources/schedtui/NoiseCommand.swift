@@ -63,6 +63,9 @@ struct Noise: ParsableCommand {
   @Option(help: "Where to write the figure (a .png file).")
   var output: String
 
+  @Flag(help: ArgumentHelp(OutputFile.overwriteHelp))
+  var overwrite = false
+
   func validate() throws {
     switch (gamma, time) {
     case (nil, nil), (.some, .some):
@@ -102,7 +105,7 @@ struct Noise: ParsableCommand {
   }
 
   func run() throws {
-    try RunFolder.checkNotRunFile(output)
+    try OutputFile.checkReplace(output, kind: .png, overwrite: overwrite, option: "--output")
     let resolutions = try NoiseFigure.parseResolutions(self.resolutions)
     // γ directly, or γ(t) of the chosen schedule; b and normalisation from the shared options.
     let config = try schedule.config()

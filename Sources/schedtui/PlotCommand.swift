@@ -48,6 +48,9 @@ struct Plot: ParsableCommand {
       "The figure file: .svg or .png.", valueName: "file"))
   var output: String
 
+  @Flag(help: ArgumentHelp(OutputFile.overwriteHelp))
+  var overwrite = false
+
   @Option(
     name: .customLong("t-sampling"),
     help: ArgumentHelp(
@@ -132,7 +135,9 @@ struct Plot: ParsableCommand {
   }
 
   func run() throws {
-    try RunFolder.checkNotRunFile(output)
+    let svg = (output as NSString).pathExtension.lowercased() == "svg"
+    try OutputFile.checkReplace(
+      output, kind: svg ? .svg : .png, overwrite: overwrite, option: "--output")
     let sampling = try sampling()
     var named: [(String, Setting)] = []
     if !pinsOnly
@@ -159,7 +164,7 @@ struct Plot: ParsableCommand {
     let entries = named.enumerated().map { i, e in
       Figure.Entry(name: e.0, setting: e.1, color: Figure.color(i))
     }
-    if (output as NSString).pathExtension.lowercased() == "svg" {
+    if svg {
       try AtomicFile.write(Figure.svg(entries, width: width, height: height, sampling: sampling), to: output)
     } else {
       let picture = Figure.raster(entries, width: width, height: height, sampling: sampling)

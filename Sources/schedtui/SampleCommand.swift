@@ -64,6 +64,9 @@ struct Sample: ParsableCommand {
     help: ArgumentHelp("Output file: .png (grid) or .csv (one sample per row).", valueName: "file"))
   var output: String
 
+  @Flag(help: ArgumentHelp(OutputFile.overwriteHelp))
+  var overwrite = false
+
   func validate() throws {
     try CommandLineCheck.whole("--count", count, 1...100_000)
     try CommandLineCheck.whole("--steps", steps, TrainingLimits.sampleSteps)
@@ -129,7 +132,9 @@ struct Sample: ParsableCommand {
   }
 
   func run() throws {
-    try RunFolder.checkNotRunFile(output)
+    let csv = (output as NSString).pathExtension.lowercased() == "csv"
+    try OutputFile.checkReplace(
+      output, kind: csv ? .samplesCSV : .png, overwrite: overwrite, option: "--output")
     threads.apply()
     let trained = try TrainedModel(directory: runDirectory)
     let unlabelled = trained.model.shape.classes == 0
@@ -147,7 +152,7 @@ struct Sample: ParsableCommand {
     }
     let labels = label.map { [Int32](repeating: Int32($0), count: count) } ?? trained.labels(count)
     let images = try trained.sample(labels: labels, settings: settings, seed: seed)
-    if (output as NSString).pathExtension.lowercased() == "csv" {
+    if csv {
       try AtomicFile.write(
         SampleGrid.csv(images, count: count, pixels: trained.model.shape.pixels), to: output)
     } else {

@@ -33,10 +33,19 @@ struct Schedtui: ParsableCommand {
       try command.run()
     } catch {
       if isUsage(error) {
-        FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
+        printError("Error: \(error)")
         Foundation.exit(ExitCode.validationFailure.rawValue)
       }
-      exit(withError: error)
+      // ArgumentParser's own text (usage, help, its errors), through the one escaping rule:
+      // its messages repeat what was typed, paths included.
+      let code = exitCode(for: error)
+      let message = fullMessage(for: error)
+      if code == .success {
+        if !message.isEmpty { print(message) }
+      } else {
+        printError(message)
+      }
+      Foundation.exit(code.rawValue)
     }
   }
 
@@ -51,7 +60,8 @@ struct Schedtui: ParsableCommand {
       return false
     }
     switch folder {
-    case .holdsRun, .otherKind, .sweepWithoutState, .notAFolder, .foreignFiles, .runFile:
+    case .holdsRun, .otherKind, .sweepWithoutState, .notAFolder, .foreignFiles, .runFile,
+      .foreignFile, .foreignFolder, .otherSweep:
       return true
     case .locked, .damaged, .cannotUse: return false
     }

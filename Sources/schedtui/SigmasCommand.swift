@@ -111,8 +111,7 @@ struct Sigmas: ParsableCommand {
     print(text, terminator: "")
     if format != .json {
       for note in notes {
-        FileHandle.standardError.write(
-          Data("\(note.serious ? "serious" : "note"): \(note.text)\n".utf8))
+        printError("\(note.serious ? "serious" : "note"): \(note.text)")
       }
     }
   }

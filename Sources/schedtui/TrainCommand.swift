@@ -224,7 +224,7 @@ struct Train: ParsableCommand {
     }
     trainingRun.scoreGrid = try scoreGrid()
     for note in trainingRun.notes {
-      FileHandle.standardError.write(Data("note: \(note)\n".utf8))
+      printError("note: \(note)")
     }
     let c = trainingRun.config
     let first = trainingRun.trainer.completedSteps

@@ -175,14 +175,50 @@ import Testing
     #expect(status != 0 && out.contains("--shard 3/2 is not allowed: K = 3 is outside 1…2"))
   }
 
+  @Test("a shard of another sweep is refused when it starts (64), naming the file and what differs (issue 22, finding 7)")
+  func refusesOtherSweepShard() throws {
+    let dir = temporaryFolder("sweep-other-shard")
+    var (status, out) = try Self.run(Self.grid + ["--out", dir, "--shard", "1/4"])
+    #expect(status == 0, "\(out)")
+    let config = FileManager.default.contents(atPath: dir + "/config.json")
+    let other = Self.grid.map { $0 == "1,0.5" ? "1,0.25" : $0 }  // other --scales
+    (status, out) = try Self.run(other + ["--out", dir, "--shard", "2/4"])
+    #expect(status == 64, "\(out)")
+    #expect(out.contains("shards/shard-1-of-4.json") && out.contains("scales"), "\(out)")
+    #expect(out.contains("different sweep"), "\(out)")
+    #expect(FileManager.default.contents(atPath: dir + "/config.json") == config)
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/shards") == ["shard-1-of-4.json"])
+    // The same shard with the sweep's own options goes ahead.
+    (status, out) = try Self.run(Self.grid + ["--out", dir, "--shard", "2/4"])
+    #expect(status == 0, "\(out)")
+  }
+
+  @Test("a shard whose config.json differs from the folder's is refused, naming the key")
+  func refusesOtherSetup() throws {
+    let dir = temporaryFolder("sweep-other-setup")
+    var (status, out) = try Self.run(Self.grid + ["--out", dir, "--shard", "1/4"])
+    #expect(status == 0, "\(out)")
+    // Only config.json is left to tell (as when another shard wrote it and has not yet written
+    // its own file).
+    try FileManager.default.removeItem(atPath: dir + "/shards")
+    let other = Self.grid.map { $0 == "3" ? "2" : $0 }  // --steps 2 instead of 3
+    (status, out) = try Self.run(other + ["--out", dir, "--shard", "2/4"])
+    #expect(status == 64, "\(out)")
+    #expect(out.contains("config.json") && out.contains("training.steps 3 (this shard's: 2)"), "\(out)")
+  }
+
   @Test("shards of two different sweeps in one folder are not merged; the file and field are named")
   func refusesMixedShards() throws {
     let dir = temporaryFolder("sweep-mixed")
     var (status, out) = try Self.run(Self.grid + ["--out", dir, "--shard", "1/4"])
     #expect(status == 0, "\(out)")
+    // A shard of another sweep, run elsewhere and copied in (a shard started here is refused).
+    let elsewhere = temporaryFolder("sweep-mixed-elsewhere")
     let other = Self.grid.map { $0 == "3" ? "2" : $0 }  // --steps 2 instead of 3
-    (status, out) = try Self.run(other + ["--out", dir, "--shard", "2/4"])
+    (status, out) = try Self.run(other + ["--out", elsewhere, "--shard", "2/4"])
     #expect(status == 0, "\(out)")
+    try FileManager.default.copyItem(
+      atPath: elsewhere + "/shards/shard-2-of-4.json", toPath: dir + "/shards/shard-2-of-4.json")
     (status, out) = try Self.run(["--merge", dir])
     #expect(status != 0)
     #expect(out.contains("shards/shard-2-of-4.json holds a different sweep: steps = 2"), "\(out)")
@@ -204,6 +240,10 @@ import Testing
     #expect(out.contains("4 of 8 runs") && out.contains("--partial"), "\(out)")
     let table = try String(contentsOfFile: dir + "/table.md", encoding: .utf8)
     #expect(table.contains("Incomplete: 4 of 8 runs"), "\(table)")
+    // Shard 1 of 2 ran every cell's first seed: each cell is partial, in both tables.
+    #expect(table.contains("(1 of 2 runs)"), "\(table)")
+    let csv = try String(contentsOfFile: dir + "/table.csv", encoding: .utf8)
+    #expect(csv.split(separator: "\n")[1].hasSuffix(",1 of 2"), "\(csv)")
     let (accepted, out2) = try SweepShardCommandTests.run(["--merge", dir, "--partial"])
     #expect(accepted == 0, "\(out2)")
   }

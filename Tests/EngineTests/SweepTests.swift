@@ -1,4 +1,4 @@
-import Engine
+@testable import Engine
 import Foundation
 import Schedules
 import Testing
@@ -65,14 +65,45 @@ import Testing
     #expect(md[2] == "| 1.0 | failed (65.00 ± 5.00) | **21.00 ± 1.00** |")
     #expect(md[3] == "| 0.5 | **32.00 ± 2.00** | 26.00 ± 1.00 |")
     let csv = t.csv.split(separator: "\n").map(String.init)
-    #expect(csv[1] == "1.0,failed,,21.0,1.0")
-    #expect(csv[3] == "best,0.5,,1.0,")
+    #expect(csv[1] == "1.0,failed,,2 of 2,21.0,1.0,2 of 2")
+    #expect(csv[3] == "best,0.5,,,1.0,,")
   }
 
-  @Test("cells not yet run show as pending, not as numbers")
+  @Test("cells not yet run show as pending; a cell with part of its runs says how many (issue 22, finding 7)")
   func pendingCells() {
     let t = SweepTable(grid: grid, results: ["r8-b1.0-linear": [run(10)]])
-    #expect(t.markdown.contains("| 1.0 | **10.00** | … |"))
+    #expect(t.markdown.contains("| 1.0 | **10.00 (1 of 2 runs)** | … |"))
+    let csv = t.csv.split(separator: "\n").map(String.init)
+    #expect(csv[0].hasSuffix("\"16×16 1 - t runs\""))
+    #expect(csv[1] == "1.0,10.0,,1 of 2,,,0 of 2")
+    #expect(t.isPartial(0, 0) && !t.isPartial(0, 1))
+  }
+
+  @Test("the heat map stripes a partial cell and only it, and its legend says so (issue 22, finding 7)")
+  func partialHeatmap() {
+    let whole: [String: [SweepRun]] = [
+      "r8-b1.0-linear": [run(10), run(12, seed: 8)], "r8-b0.5-linear": [run(20), run(22, seed: 8)],
+    ]
+    var part = whole
+    // The same mean (21), so the fill and the number are the same: only the stripes differ.
+    part["r8-b0.5-linear"] = [run(21)]
+    let a = SweepHeatmap(table: SweepTable(grid: grid, results: whole), grid: grid)
+    let b = SweepHeatmap(table: SweepTable(grid: grid, results: part), grid: grid)
+    #expect(b.height == a.height)
+    // The b = 0.5 row of the 8×8 column differs; the b = 1.0 row above is unchanged.
+    let x0 = SweepHeatmap.margin + SweepHeatmap.labelW
+    let top = SweepHeatmap.margin + SweepHeatmap.titleH + SweepHeatmap.headerH
+    func cell(_ m: SweepHeatmap, row: Int) -> [UInt8] {
+      var out: [UInt8] = []
+      for y in (top + row * SweepHeatmap.cellH)..<(top + (row + 1) * SweepHeatmap.cellH) {
+        let start = (y * m.width + x0) * 3
+        out += m.rgb[start..<(start + SweepHeatmap.cellW * 3)]
+      }
+      return out
+    }
+    #expect(cell(a, row: 0) == cell(b, row: 0))
+    #expect(cell(a, row: 1) != cell(b, row: 1))
+    #expect(b.width > a.width, "the legend names the stripes")
   }
 }
 

@@ -12,6 +12,14 @@ import Testing
     #expect(FieldError.readable(long) == String(repeating: "x", count: 200) + "… (5000 characters)")
   }
 
+  @Test("a whole printed line: control characters escaped but newlines and tabs, nothing cut")
+  func terminalSafe() {
+    #expect(FieldError.terminalSafe("wrote a\u{1B}]0;x\u{07}.json\n\tnext") == "wrote a\\u{1B}]0;x\\u{7}.json\n\tnext")
+    #expect(FieldError.terminalSafe("\r\u{9B}") == "\\u{D}\\u{9B}")
+    let long = String(repeating: "x", count: 5000)
+    #expect(FieldError.terminalSafe(long) == long)
+  }
+
   @Test("a file's value in a message: quoted, and cut with its length beyond 80 characters")
   func quoted() {
     #expect(JSONValue.quoteForMessage("linear") == "\"linear\"")

@@ -281,6 +281,25 @@ func pinnedExplorer() -> AppState {
     Renderer(theme: Theme(glyphs: .unicode, colorMode: .none)).render(s, width: w, height: h).lines
   }
 
+  @Test("the folders left out are listed whole below the runs, wrapped; [ ] scroll them (issue 22, finding 10)")
+  func problemsListed() {
+    var s = explorer(on: .runs)
+    let problems = (1...30).map { "bad\($0): summary.json is damaged (not valid JSON); not listed" }
+    reduce(&s, .runsScanned([record("/r/b1", fd: 12.5)], problems: problems))
+    var text = render(s, 120, 40).joined(separator: "\n")
+    #expect(text.contains("! bad1: summary.json is damaged (not"))
+    #expect(text.contains("  valid JSON); not listed"), "the reason is wrapped, not cut")
+    #expect(text.contains("30 left out in all: ] [ scroll"))
+    #expect(!text.contains("bad30:"))
+    press([.char("]")], &s)
+    #expect(s.runs.problemsShown == 1)
+    text = render(s, 120, 40).joined(separator: "\n")
+    #expect(!text.contains("! bad1:") && text.contains("! bad2:"))
+    for _ in 0..<40 { press([.char("]")], &s) }
+    #expect(s.runs.problemsShown == 29)
+    #expect(render(s, 120, 40).joined(separator: "\n").contains("! bad30:"))
+  }
+
   @Test("both runs' names and distances are in the list and the table at every size", arguments: [
     (80, 24), (120, 40), (200, 60),
   ])

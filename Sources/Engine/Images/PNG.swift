@@ -143,7 +143,7 @@ public enum PNG {
     }
     png_image_free(&png)
     guard written != 0 else { throw .cannotWrite(path: "", reason: message(png)) }
-    return out.prefix(size)
+    return marked(out.prefix(size))
   }
 
   /// Writes `image` as an 8-bit PNG to `path`, atomically (a reader sees the old file or the

@@ -42,6 +42,8 @@ public struct SweepHeatmap {
       (table.ranking == .frechetDistance
         ? "frechet distance to held-out digits" : "held-out bits/dim (no classifier)")
       + " (lower is better). framed: best b per column. grey: failed or copying."
+      + (table.runCounts.joined().contains { (1..<table.repeats).contains($0) }
+        ? " striped: not all runs finished." : "")
     width = max(
       Self.margin + panels.count * (panelW + Self.margin),
       2 * Self.margin + PixelFont.width(of: legend, scale: Self.scale))
@@ -85,6 +87,8 @@ public struct SweepHeatmap {
           if best[col] == ri { frame(x: cx, y: cy, w: Self.cellW, h: Self.cellH) }
           let lum = 0.3 * Double(fill.0) + 0.6 * Double(fill.1) + 0.1 * Double(fill.2)
           let ink: (UInt8, UInt8, UInt8) = lum > 128 ? (0, 0, 0) : (255, 255, 255)
+          // A cell averaging only part of its runs is striped in its ink (a partial merge).
+          if table.isPartial(ri, col) { stripes(x: cx + 3, y: cy + 3, w: Self.cellW - 6, h: Self.cellH - 6, color: ink) }
           let tw = PixelFont.width(of: label, scale: Self.scale)
           text(label, x: cx + (Self.cellW - tw) / 2, y: cy + 10, color: ink)
         }
@@ -126,6 +130,13 @@ public struct SweepHeatmap {
 
   mutating func rect(x: Int, y: Int, w: Int, h: Int, color: (UInt8, UInt8, UInt8)) {
     for yy in y..<(y + h) { for xx in x..<(x + w) { set(xx, yy, color) } }
+  }
+
+  /// Diagonal lines every 8 pixels across a rectangle.
+  mutating func stripes(x: Int, y: Int, w: Int, h: Int, color: (UInt8, UInt8, UInt8)) {
+    for yy in 0..<h {
+      for xx in 0..<w where (xx + yy) % 8 == 0 { set(x + xx, y + yy, color) }
+    }
   }
 
   mutating func frame(x: Int, y: Int, w: Int, h: Int) {

@@ -106,6 +106,7 @@ public struct SweepRunner {
         throw FolderError.sweepWithoutState(path: directory, runs: runs)
       }
     }
+    if shard != nil { try Self.checkShardFolder(directory, fresh: fresh, setup: setup) }
     if let shard {
       // Runs merged into sweep.json count as done; the shard's own file adds what it did since.
       var state = loaded?.state ?? fresh
@@ -141,6 +142,35 @@ public struct SweepRunner {
       try FolderManifest(kind: .sweep, what: SweepRunner.describe(grid)).write(in: directory)
     }
     try Self.write(setup, in: directory)
+  }
+
+  /// A shard joins the sweep already in its folder: `sweep.json` (a merge), every shard's file
+  /// and `config.json` (the shared setup) must describe the sweep this shard runs. The first
+  /// that does not is refused naming what differs, before anything is written; a shard of
+  /// another grid once replaced the folder's config.json and was caught only by the merge.
+  /// A file that cannot be read is left to the code that reads it (and to the merge).
+  static func checkShardFolder(_ directory: String, fresh: SweepState, setup: Config?) throws {
+    let folder = directory as NSString
+    let shardFiles =
+      ((try? FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("shards")))
+      ?? []).filter { $0.hasSuffix(".json") }.sorted().map { "shards/" + $0 }
+    for name in ["sweep.json"] + shardFiles where RunFolder.exists(directory, name) {
+      do {
+        _ = try SweepState.loadChecked(path: folder.appendingPathComponent(name), matching: fresh)
+      } catch {
+        guard case .mismatch(_, let differences) = error else { continue }
+        throw FolderError.otherSweep(
+          path: directory, file: name,
+          differences: differences.map { "\($0.field) \($0.stored) (this shard's: \($0.requested))" })
+      }
+    }
+    let configPath = folder.appendingPathComponent(TrainingRun.configFileName)
+    guard let setup, let data = try? BoundedFile.read(configPath, limit: 4 << 20) else { return }
+    let differences = RunConfigEdit.differ(data, Data(setup.encoded().utf8), whose: "this shard's")
+    if !differences.isEmpty {
+      throw FolderError.otherSweep(
+        path: directory, file: TrainingRun.configFileName, differences: differences)
+    }
   }
 
   static func write(_ setup: Config?, in directory: String) throws {

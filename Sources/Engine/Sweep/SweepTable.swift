@@ -29,6 +29,10 @@ public struct SweepTable: Sendable {
   /// `values[row][column]`: nil while the cell has not run yet.
   public let values: [[CellSummary?]]
   public let ranking: SweepRanking
+  /// `runCounts[row][column]`: the cell's finished runs, of ``repeats``; a cell with fewer is
+  /// partial (a merge of part of the shards, a sweep under way) and marked as such.
+  public let runCounts: [[Int]]
+  public let repeats: Int
   let results: [String: [SweepRun]]
   let grid: SweepGrid
 
@@ -51,6 +55,8 @@ public struct SweepTable: Sendable {
       }
     }
     columns = cols
+    repeats = grid.repeats
+    runCounts = grid.scales.map { b in cols.map { results[$0.cell(scale: b).id]?.count ?? 0 } }
     values = grid.scales.map { b in
       cols.map { c in
         return results[c.cell(scale: b).id].flatMap { CellSummary(runs: $0, ranking: ranking) }
@@ -101,14 +107,24 @@ public struct SweepTable: Sendable {
     return digits == 0 ? "\(sign)\(whole)" : "\(sign)\(whole).\(frac)"
   }
 
-  /// Markdown: best per column in bold; failed cells say so, with their distance in brackets.
+  /// Whether the cell has some runs but not all of them.
+  public func isPartial(_ row: Int, _ column: Int) -> Bool {
+    (1..<repeats).contains(runCounts[row][column])
+  }
+
+  /// " (1 of 3 runs)" after a partial cell's number; "" otherwise (a cell with none shows "…").
+  func partialNote(_ r: Int, _ c: Int) -> String {
+    isPartial(r, c) ? " (\(runCounts[r][c]) of \(repeats) runs)" : ""
+  }
+
+  /// Markdown: best per column in bold; a partial cell says how many of its runs it averages; failed cells say so, with their distance in brackets.
   public var markdown: String {
     let best = bestRow
     var lines = ["| b | " + columns.map(\.title).joined(separator: " | ") + " |"]
     lines.append("|---|" + columns.map { _ in "---:" }.joined(separator: "|") + "|")
     for (r, b) in scales.enumerated() {
       let cells = columns.indices.map { c -> String in
-        let s = format(values[r][c])
+        let s = format(values[r][c]) + partialNote(r, c)
         return best[c] == r ? "**\(s)**" : s
       }
       lines.append("| \(b) | " + cells.joined(separator: " | ") + " |")
@@ -116,27 +132,31 @@ public struct SweepTable: Sendable {
     return lines.joined(separator: "\n") + "\n"
   }
 
-  /// CSV in the same layout: a mean and a standard-error column per table column, empty where
-  /// not run, `failed` where failed, and a last row `best` naming each column's best b.
+  /// CSV in the same layout: a mean, a standard-error and a runs column per table column (the
+  /// mean empty where not run, `failed` where failed; runs "k of n", so a partial cell is told
+  /// from a whole one), and a last row `best` naming each column's best b.
   public var csv: String {
     func quote(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
     var header = ["b"]
     for c in columns {
-      header += [quote("\(c.title) \(ranking.column)"), quote("\(c.title) se")]
+      header += [
+        quote("\(c.title) \(ranking.column)"), quote("\(c.title) se"), quote("\(c.title) runs"),
+      ]
     }
     var lines = [header.joined(separator: ",")]
     for (r, b) in scales.enumerated() {
       var row = ["\(b)"]
       for c in columns.indices {
-        guard let v = values[r][c] else { row += ["", ""]; continue }
-        if v.failed { row += ["failed", ""]; continue }
-        if v.copying { row += ["copying", ""]; continue }
-        row += ["\(v.mean)", v.standardError.map { "\($0)" } ?? ""]
+        let runs = "\(runCounts[r][c]) of \(repeats)"
+        guard let v = values[r][c] else { row += ["", "", runs]; continue }
+        if v.failed { row += ["failed", "", runs]; continue }
+        if v.copying { row += ["copying", "", runs]; continue }
+        row += ["\(v.mean)", v.standardError.map { "\($0)" } ?? "", runs]
       }
       lines.append(row.joined(separator: ","))
     }
     var bestLine = ["best"]
-    for b in bestScale { bestLine += [b.map { "\($0)" } ?? "", ""] }
+    for b in bestScale { bestLine += [b.map { "\($0)" } ?? "", "", ""] }
     lines.append(bestLine.joined(separator: ","))
     return lines.joined(separator: "\n") + "\n"
   }

@@ -29,9 +29,12 @@ enum RunConfigEdit {
     ]
   }
 
-  /// `training.lr 0.5 (the checkpoint's: 0.001)` for each value the file sets differently; keys
-  /// the file lacks (files from before a field existed) are not differences.
-  static func differ(_ file: Data, _ expected: Data) -> [String] {
+  /// `training.lr 0.5 (the checkpoint's: 0.001)` for each value the file sets differently (`whose`
+  /// names the expected side); keys the file lacks (files from before a field existed) are not
+  /// differences.
+  static func differ(_ file: Data, _ expected: Data, whose: String = "the checkpoint's")
+    -> [String]
+  {
     guard
       let a = try? JSONSerialization.jsonObject(with: file, options: [.fragmentsAllowed]),
       let b = try? JSONSerialization.jsonObject(with: expected)
@@ -44,11 +47,11 @@ enum RunConfigEdit {
         return
       }
       guard let y else {
-        out.append("\(key) \(text(x)) (not a field the checkpoint's setup has)")
+        out.append("\(key) \(text(x)) (not a field \(whose) setup has)")
         return
       }
       if (x as? NSObject)?.isEqual(y) != true {
-        out.append("\(key) \(text(x)) (the checkpoint's: \(text(y)))")
+        out.append("\(key) \(text(x)) (\(whose): \(text(y)))")
       }
     }
     walk(a, b, "")

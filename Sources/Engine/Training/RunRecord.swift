@@ -25,6 +25,9 @@ public struct RunRecord: Sendable, Equatable {
   public var samples: Image?
   /// When `summary.json` was written: the list's order.
   public var finished: Date
+  /// What could not be read beside the summary (an unreadable `metrics.jsonl` or
+  /// `samples.png`), each with its reason: the run is listed without it.
+  public var notes: [String] = []
 
   public init(
     folder: String, summary: RunSummary, losses: [LossPoint], samples: Image?, finished: Date
@@ -48,7 +51,7 @@ public struct RunRecord: Sendable, Equatable {
     // A run's summary is a few kilobytes; a 100 MB one froze the runs screen for 7 s.
     let data: Data
     do { data = try BoundedFile.read(path, limit: summaryByteLimit) } catch {
-      throw .damaged(path: path, reason: "\(error)")
+      throw .damaged(path: path, reason: error.reason)
     }
     let summary: RunSummary
     do {
@@ -63,11 +66,28 @@ public struct RunRecord: Sendable, Equatable {
       throw .damaged(path: path, reason: "config: \(error)")
     }
     let finished = summaryDate(folder) ?? Date(timeIntervalSince1970: 0)
-    return RunRecord(
-      folder: folder, summary: summary,
-      losses: readLosses((folder as NSString).appendingPathComponent("metrics.jsonl")),
-      samples: try? PNG.read(path: (folder as NSString).appendingPathComponent("samples.png")),
-      finished: finished)
+    var notes: [String] = []
+    let losses: [LossPoint]
+    do { losses = try readLosses((folder as NSString).appendingPathComponent("metrics.jsonl")) } catch {
+      losses = []
+      notes.append("metrics.jsonl cannot be read (\(error.reason)): no loss curve")
+    }
+    let samplesPath = (folder as NSString).appendingPathComponent("samples.png")
+    var samples: Image?
+    if FileManager.default.fileExists(atPath: samplesPath) {
+      do { samples = try PNG.read(path: samplesPath) } catch {
+        notes.append("samples.png cannot be read (\(readableReason(error))): no samples")
+      }
+    }
+    var record = RunRecord(
+      folder: folder, summary: summary, losses: losses, samples: samples, finished: finished)
+    record.notes = notes
+    return record
+  }
+
+  /// An error's text without the folder's path (the runs screen names the run before it).
+  static func readableReason(_ error: Error) -> String {
+    FieldError.readable("\(error)", limit: 160)
   }
 
   /// The largest summary.json read (the runs screen reads every run's).
@@ -79,29 +99,101 @@ public struct RunRecord: Sendable, Equatable {
     return (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
   }
 
-  /// `metrics.jsonl`'s (step, loss) pairs in step order; lines that are not such an object
-  /// (a line cut short by a crash, say), or whose step or loss no run writes, are skipped.
-  static func readLosses(_ path: String) -> [LossPoint] {
-    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
-    var points: [LossPoint] = []
-    for line in text.split(separator: "\n") {
-      // NSNumber.intValue wraps or traps on 1e300: the step is checked as a Double first.
-      guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-        let rawStep = (object["step"] as? NSNumber)?.doubleValue,
-        rawStep.rounded() == rawStep, rawStep >= 1,
-        rawStep <= Double(TrainingLimits.steps.upperBound),
-        let loss = (object["loss"] as? NSNumber)?.doubleValue,
-        RunSummary.plausible.loss.contains(loss)
-      else { continue }
-      points.append(LossPoint(step: Int(rawStep), loss: loss))
+  /// The most points of a loss curve kept from `metrics.jsonl`: a chart is at most a few
+  /// hundred cells wide, and a 10-million-step run logs 212 MB.
+  public static let maxLossPoints = 2048
+
+  /// `metrics.jsonl`'s (step, loss) pairs in step order, at most `keep` (to `2 × keep` before the
+  /// last thinning) of them: every line while they fit, then every 2nd, 4th, … line, always
+  /// with the last line's point; the file is streamed and only kept lines are decoded, so a
+  /// 212 MB file costs a scan for newlines, not 10 million JSON parses (it took 28 s). Lines
+  /// that are not such an object (a line cut short by a crash, say), or whose step or loss no
+  /// run writes, are skipped. A missing file has no points; one that cannot be read throws.
+  static func readLosses(_ path: String, keep: Int = maxLossPoints)
+    throws(BoundedFile.ReadError) -> [LossPoint]
+  {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else {
+      if errno == ENOENT { return [] }
+      throw .unreadable(path: path, reason: String(cString: strerror(errno)))
+    }
+    defer { close(fd) }
+    var kept: [(line: Int, point: LossPoint)] = []
+    var stride = 1
+    var line = 0
+    // The start of a line to decode that the previous chunk cut (a long line is dropped).
+    var carry: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 1 << 20)
+    func take(_ bytes: UnsafeRawBufferPointer) {
+      defer { line += 1 }
+      guard line % stride == 0 else { return }
+      let text = carry.isEmpty ? Data(bytes) : Data(carry) + Data(bytes)
+      carry = []
+      guard let point = lossPoint(text) else { return }
+      kept.append((line, point))
+      if kept.count > 2 * keep {
+        stride *= 2
+        kept.removeAll { $0.line % stride != 0 }
+      }
+    }
+    while true {
+      let n = Foundation.read(fd, &buffer, buffer.count)
+      if n < 0 {
+        if errno == EINTR { continue }
+        throw .unreadable(path: path, reason: String(cString: strerror(errno)))
+      }
+      if n == 0 { break }
+      buffer.withUnsafeBytes { raw in
+        var start = 0
+        while start < n, let hit = memchr(raw.baseAddress! + start, 0x0A, n - start) {
+          let end = UnsafeRawPointer(hit) - raw.baseAddress!
+          take(UnsafeRawBufferPointer(rebasing: raw[start..<end]))
+          start = end + 1
+        }
+        if start < n, line % stride == 0, carry.count < 1 << 16 {
+          carry += raw[start..<n]
+        }
+      }
+    }
+    // A last line without its newline.
+    if !carry.isEmpty { take(UnsafeRawBufferPointer(start: nil, count: 0)) }
+    var points = kept.map(\.point)
+    // The last line's point, which the thinning may have skipped: where the curve ends.
+    if let last = lastLine(fd), let point = lossPoint(last), point.step > (points.map(\.step).max() ?? 0) {
+      points.append(point)
     }
     return points.sorted { $0.step < $1.step }
   }
 
+  /// A `{"step": …, "loss": …}` line's point; nil for anything else.
+  static func lossPoint(_ line: Data) -> LossPoint? {
+    // NSNumber.intValue wraps or traps on 1e300: the step is checked as a Double first.
+    guard let object = try? JSONSerialization.jsonObject(with: line) as? [String: Any],
+      let rawStep = (object["step"] as? NSNumber)?.doubleValue,
+      rawStep.rounded() == rawStep, rawStep >= 1,
+      rawStep <= Double(TrainingLimits.steps.upperBound),
+      let loss = (object["loss"] as? NSNumber)?.doubleValue,
+      RunSummary.plausible.loss.contains(loss)
+    else { return nil }
+    return LossPoint(step: Int(rawStep), loss: loss)
+  }
+
+  /// The last non-empty line in the final 4 KiB of the open file `fd`.
+  static func lastLine(_ fd: Int32) -> Data? {
+    let size = lseek(fd, 0, SEEK_END)
+    guard size > 0 else { return nil }
+    let count = Int(min(size, 4096))
+    var tail = [UInt8](repeating: 0, count: count)
+    guard pread(fd, &tail, count, off_t(size) - off_t(count)) == count else { return nil }
+    return tail.split(separator: 0x0A).last.map { Data($0) }
+  }
+
   /// Every finished run in the sub-folders of `runsFolder`, oldest first, and a line for each
-  /// sub-folder that looks like a run but cannot be read (an unfinished run is not a problem:
-  /// it is skipped silently, as it has nothing to compare yet). A missing `runsFolder` holds
-  /// no runs. A run in `known` whose `summary.json` has not changed since it was read is taken
+  /// sub-folder left out or listed without a file, "NAME: what and why" (a damaged or
+  /// unreadable summary, a folder that cannot be read, one without a summary, an unreadable
+  /// metrics.jsonl or samples.png), with the name made safe to print (``FieldError/readable``).
+  /// Plain files and hidden entries are not runs and are passed over. A missing `runsFolder`
+  /// holds no runs. A run in `known` whose `summary.json` has not changed since it was read is taken
   /// from there instead of being read again (the explorer scans each time its runs screen
   /// opens; decoding every `samples.png` each time would grow with the folder).
   public static func scan(
@@ -109,24 +201,41 @@ public struct RunRecord: Sendable, Equatable {
   ) -> (runs: [RunRecord], problems: [String]) {
     let byFolder = Dictionary(known.map { ($0.folder, $0) }, uniquingKeysWith: { a, _ in a })
     let fm = FileManager.default
-    guard let names = try? fm.contentsOfDirectory(atPath: runsFolder) else { return ([], []) }
+    let names: [String]
+    do { names = try fm.contentsOfDirectory(atPath: runsFolder) } catch {
+      guard fm.fileExists(atPath: runsFolder) else { return ([], []) }
+      return ([], ["\(FieldError.readable(runsFolder, limit: 80)): cannot be listed (\(readableReason(error)))"])
+    }
     var runs: [RunRecord] = []
     var problems: [String] = []
     for name in names.sorted() where !name.hasPrefix(".") {
       let folder = (runsFolder as NSString).appendingPathComponent(name)
-      var isDirectory: ObjCBool = false
-      guard fm.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue
-      else { continue }
+      let shown = FieldError.readable(name, limit: 60)
+      var st = stat()
+      guard stat(folder, &st) == 0 else {
+        problems.append("\(shown): cannot be read (\(String(cString: strerror(errno))))")
+        continue
+      }
+      guard (st.st_mode & S_IFMT) == S_IFDIR else { continue }
+      guard access(folder, R_OK | X_OK) == 0 else {
+        problems.append("\(shown): the folder cannot be read (\(String(cString: strerror(errno)))); not listed")
+        continue
+      }
       if let old = byFolder[folder], old.finished == summaryDate(folder) {
         runs.append(old)
+        problems += old.notes.map { "\(shown): \($0)" }
         continue
       }
       do {
-        runs.append(try read(folder: folder))
+        let record = try read(folder: folder)
+        runs.append(record)
+        problems += record.notes.map { "\(shown): \($0)" }
       } catch .notFinished {
-        continue
+        problems.append("\(shown): no summary.json (not finished, or not a run); not listed")
       } catch {
-        problems.append(error.description)
+        guard case .damaged(_, let reason) = error else { continue }
+        problems.append(
+          "\(shown): summary.json is damaged (\(FieldError.readable(reason, limit: 160))); not listed")
       }
     }
     runs.sort { ($0.finished, $0.folder) < ($1.finished, $1.folder) }

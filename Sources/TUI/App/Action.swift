@@ -60,6 +60,11 @@ public enum Action: Sendable, Equatable {
   /// The shell scanned the runs folder (``Effect/scanRuns``): its finished runs, and a line
   /// for each folder that could not be read.
   case runsScanned([RunRecord], problems: [String])
+  /// The shell started reading the runs folder on its own thread (``Effect/scanRuns``); the
+  /// list shows "reading…" until ``runsScanned(_:problems:)`` comes.
+  case runsReading
+  /// `[` `]` on the runs screen: scroll the lines naming the folders left out.
+  case scrollProblems(Int)
   /// On the runs screen: Space marks or unmarks the chosen run; `a` marks all or none; Enter
   /// loads the chosen run's schedule and setup; a click chooses row `n`.
   case toggleMark, markAll, loadRun
@@ -131,7 +136,7 @@ extension Action {
     case .failed, .done, .imported, .exists, .trainingStarted, .trainingStep, .trainingSamples,
       .trainingEvaluating, .trainingEnded, .trainingStopped, .sweepStarted, .sweepProgress,
       .sweepStep, .sweepEvaluating, .sweepSaved, .sweepEnded, .sweepOpened, .previewLoaded,
-      .runSaved, .runsScanned:
+      .runSaved, .runsScanned, .runsReading:
       return true
     default: return false
     }

@@ -13,7 +13,11 @@ enum RunsScreen: ScreenDefinition {
         (.char("j"), .select(1)), (.char(" "), .toggleMark),
       ]
     ).hinted("choose", keys: "↑↓").hinted("mark", keys: "Space", for: .toggleMark),
-    KeyBinding("a", label: "5: a", "mark all / none", .markAll).hinted("all", keys: "a"),
+    // `[` `]` share a's row of the help, which must fit one page at 120×40.
+    KeyBinding(
+      label: "5: a [ ]", help: "mark all / none; [ ] scroll left out",
+      [(.char("a"), .markAll), (.char("["), .scrollProblems(-1)), (.char("]"), .scrollProblems(1))]
+    ).hinted("all", keys: "a").hinted("left out", keys: "[ ]", for: .scrollProblems(1)),
     KeyBinding(
       label: "5: Enter e", help: "load / export its schedule and setup",
       [(.enter, .loadRun), (.char("e"), .beginPrompt(.exportRun))]
@@ -37,6 +41,9 @@ enum RunsScreen: ScreenDefinition {
       state.runs.marked = state.runs.marked.count == all.count ? [] : all
     case .loadRun where state.screen == .runs:
       loadRun(&state)
+    case .scrollProblems(let delta) where state.screen == .runs:
+      state.runs.problemsShown = min(
+        max(state.runs.problemsShown + delta, 0), max(0, state.runs.problems.count - 1))
     default:
       return nil
     }
@@ -57,6 +64,9 @@ enum RunsScreen: ScreenDefinition {
           colorIndex: item?.colorIndex, thisSession: true))
     case .runsScanned(let records, let problems):
       state.runs.merge(scanned: records, problems: problems)
+      state.runs.reading = false
+    case .runsReading:
+      state.runs.reading = true
     default:
       return nil
     }
@@ -84,7 +94,7 @@ enum RunsScreen: ScreenDefinition {
     [
       .toggleHelp, .requestQuit, .select(-1), .toggleMark, .markAll, .loadRun,
       .beginPrompt(.exportRun), state.training?.isActive == true ? .toggleTraining : .queuePinned,
-    ]
+    ] + (state.runs.problems.count > 1 ? [.scrollProblems(1)] : [])
   }
 }
 
@@ -131,8 +141,13 @@ public struct RunsList: Sendable, Equatable {
   public var selected = 0
   /// Folders of the marked runs, in the order they were marked (the comparison's order).
   public var marked: [String] = []
-  /// Sub-folders of ``folder`` that could not be read, from the last scan.
+  /// Sub-folders of ``folder`` left out or listed without a file, from the last scan: "NAME:
+  /// what and why", one a folder.
   public var problems: [String] = []
+  /// The first of ``problems`` on screen (`[` `]` scroll them).
+  public var problemsShown = 0
+  /// The folder is being read on the shell's thread: the list says "reading…".
+  public var reading = false
 
   public init(folder: String) { self.folder = folder }
 
@@ -171,6 +186,7 @@ public struct RunsList: Sendable, Equatable {
     marked.removeAll { !present.contains($0) }
     selected = min(selected, max(0, entries.count - 1))
     self.problems = problems
+    problemsShown = min(problemsShown, max(0, problems.count - 1))
   }
 
   public var selectedEntry: RunEntry? {

@@ -70,8 +70,17 @@ extension Renderer {
         y += 1
       }
     }
+    if runs.reading, y < inner.maxY {
+      grid.write(
+        g.text("reading \(runs.folder)…"), x: inner.x, y: y, theme.dim, maxWidth: inner.width)
+      y += 1
+    }
+    // The folders left out, each named with its reason, below the runs: up to half the panel
+    // (at least 2 lines), scrolled with [ ].
+    let problemLines = problemLines(runs, width: inner.width)
+    let problemRows = problemLines.isEmpty ? 0 : min(problemLines.count, max(2, (inner.maxY - y) / 2))
     // Rows visible: scrolled so the selection shows.
-    let rows = max(0, inner.maxY - y - (runs.problems.isEmpty ? 0 : 1))
+    let rows = max(0, inner.maxY - y - problemRows)
     let first = rows == 0 ? 0 : max(0, min(runs.selected - rows + 1, runs.entries.count - rows))
     for (i, e) in runs.entries.enumerated().dropFirst(first).prefix(rows) {
       let selected = i == runs.selected
@@ -88,11 +97,35 @@ extension Renderer {
       addTarget(Rect(x: inner.x, y: y, width: inner.width, height: 1), .runRow(i))
       y += 1
     }
-    if let problem = runs.problems.first, inner.height > 0 {
-      let more = runs.problems.count > 1 ? " (+\(runs.problems.count - 1) more)" : ""
-      grid.write(
-        g.text(problem + more), x: inner.x, y: inner.maxY - 1, theme.error, maxWidth: inner.width)
+    var shown = Array(problemLines.prefix(problemRows))
+    if problemLines.count > problemRows, let last = shown.indices.last {
+      shown[last] = "… \(runs.problems.count) left out in all: ] [ scroll"
     }
+    for (i, line) in shown.enumerated() where problemRows > 0 {
+      let row = inner.maxY - problemRows + i
+      guard row >= inner.y else { continue }
+      grid.write(g.text(line), x: inner.x, y: row, theme.error, maxWidth: inner.width)
+    }
+  }
+
+  /// The problems from ``RunsList/problemsShown`` on, each wrapped to `width` (a word longer
+  /// than the line is cut across lines, not off), the first one of each headed "!".
+  func problemLines(_ runs: RunsList, width: Int) -> [String] {
+    guard width > 2 else { return [] }
+    var lines: [String] = []
+    for problem in runs.problems.dropFirst(runs.problemsShown) {
+      var pieces: [String] = []
+      for line in wrap(problem, width: width - 2) {
+        var rest = Substring(line)
+        while rest.count > width - 2 {
+          pieces.append(String(rest.prefix(width - 2)))
+          rest = rest.dropFirst(width - 2)
+        }
+        pieces.append(String(rest))
+      }
+      for (i, piece) in pieces.enumerated() { lines.append((i == 0 ? "! " : "  ") + piece) }
+    }
+    return lines
   }
 
   /// Final loss, held-out distance, copy rate, speed and time of each compared run.

@@ -71,10 +71,13 @@ import Testing
 
     let (found, problems) = RunRecord.scan(runs)
     #expect(found.map(\.name) == ["second", "first"])
-    #expect(problems.count == 1)
+    // Each folder left out is named with its reason (issue 22, finding 10); the stray file and
+    // the hidden folder are not runs.
+    #expect(problems.count == 2, "\(problems)")
     let problem = problems.first ?? ""
-    #expect(problem.contains(runs + "/broken/summary.json"))
+    #expect(problem.hasPrefix("broken: summary.json is damaged ("), "\(problem)")
     #expect(!problem.contains("DecodingError") && !problem.contains("CodingKeys"))
+    #expect(problems.last?.hasPrefix("stopped: no summary.json (not finished") == true, "\(problems)")
   }
 
   @Test("summary.json round-trips with every field set, acronyms included (logSNR, RMS, SNR)")
@@ -181,6 +184,64 @@ import Testing
       {"step": 2, "loss": 1e309}
       {"step": 3, "loss": 0.25}
       """.write(toFile: path, atomically: true, encoding: .utf8)
-    #expect(RunRecord.readLosses(path).map(\.step) == [1, 3])
+    #expect(try RunRecord.readLosses(path).map(\.step) == [1, 3])
+  }
+}
+
+/// Issue 22, findings 5 and 10: a big metrics.jsonl is read as a bounded sample of its points,
+/// and the runs list names every folder it leaves out, and every file it could not read.
+@Suite struct RunScanTests {
+  @Test("a 100,000-line metrics.jsonl gives at most 2 × keep points, its first and last among them")
+  func boundedLosses() throws {
+    let path = temporaryFolder("losses") + "/metrics.jsonl"
+    // loss = 1/step: each kept point can be checked against the line it came from.
+    var text = ""
+    for step in 1...100_000 {
+      text += step == 50_000 ? "{\"step\": 5\n" : "{\"step\": \(step), \"loss\": \(1 / Double(step))}\n"
+    }
+    text.removeLast()  // the last line without its newline, as a crash can leave it
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    let points = try RunRecord.readLosses(path, keep: 100)
+    #expect((100...200).contains(points.count), "\(points.count)")
+    #expect(points.first?.step == 1 && points.last?.step == 100_000)
+    #expect(points.allSatisfy { abs($0.loss * Double($0.step) - 1) < 1e-12 })
+    #expect(zip(points, points.dropFirst()).allSatisfy { $0.step < $1.step })
+    // Evenly thinned: every gap is the stride, or twice it where the cut line was (the last
+    // point, the file's last line, ends the curve wherever it falls).
+    let gaps = zip(points, points.dropFirst()).map { $1.step - $0.step }.dropLast()
+    #expect(gaps.max()! <= 2 * gaps.min()!, "\(gaps.min()!) … \(gaps.max()!)")
+    // A small file is read whole.
+    #expect(try RunRecord.readLosses(path, keep: 200_000).count == 99_999)
+  }
+
+  @Test("every folder left out and every unreadable file is named with its reason; ESC is escaped")
+  func namesEachProblem() throws {
+    let runs = temporaryFolder("runs-problems")
+    let fm = FileManager.default
+    for (name, summary) in [("a-broken", "{"), ("b-huge", String(repeating: " ", count: (4 << 20) + 1))] {
+      try fm.createDirectory(atPath: runs + "/" + name, withIntermediateDirectories: true)
+      try summary.write(toFile: runs + "/" + name + "/summary.json", atomically: true, encoding: .utf8)
+    }
+    let hostile = "c-\u{1B}]0;owned\u{07}"
+    try fm.createDirectory(atPath: runs + "/" + hostile, withIntermediateDirectories: true)
+    // A finished run whose metrics.jsonl and samples.png cannot be read (folders in their place).
+    let run = runs + "/d-run"
+    var c = tinyConfig(steps: 2)
+    c.checkpointEvery = 2
+    _ = try TrainingRun(config: c, directory: run).run()
+    for name in ["metrics.jsonl", "samples.png"] {
+      try fm.removeItem(atPath: run + "/" + name)
+      try fm.createDirectory(atPath: run + "/" + name, withIntermediateDirectories: true)
+    }
+    let (found, problems) = RunRecord.scan(runs)
+    #expect(found.map(\.name) == ["d-run"])
+    #expect(problems.count == 5, "\(problems)")
+    #expect(problems[0].hasPrefix("a-broken: summary.json is damaged ("), "\(problems[0])")
+    #expect(problems[1].hasPrefix("b-huge: summary.json is damaged (it is 4.2 MB"), "\(problems[1])")
+    #expect(problems[1].contains("the limit is 4 MiB"), "\(problems[1])")
+    #expect(problems[2] == "c-\\u{1B}]0;owned\\u{7}: no summary.json (not finished, or not a run); not listed")
+    #expect(problems[3].hasPrefix("d-run: metrics.jsonl cannot be read ("), "\(problems[3])")
+    #expect(problems[4].hasPrefix("d-run: samples.png cannot be read ("), "\(problems[4])")
+    #expect(!problems.joined().contains("\u{1B}") && !problems.joined().contains("\u{07}"))
   }
 }
