@@ -155,7 +155,8 @@ struct Train: ParsableCommand {
       switch DataSource(data) {
       case .builtIn(let kind):
         c.data = kind
-        c.dataFolder = nil  // over a --config file's folder
+        c.dataFolder = nil  // over a --config file's folder (and its channels)
+        c.channels = nil
         if resolution == nil, !fromFile { c.resolution = kind.resolutions[0] }
       case .folder(let folder):
         c.dataFolder = folder
