@@ -105,8 +105,9 @@ public enum SweepRanking: String, Equatable, Sendable {
         + "classifier's features (lower is better), mean ± standard error over repeats, best b "
         + "per column in bold; failed: no better than half the noise or mean-digit baseline."
     case .bitsPerDim:
-      return "Ranked by the held-out bound in bits per dimension (lower is better; this data "
-        + "has no classifier, so there is no Fréchet distance), mean ± standard error over "
+      return "Ranked by the held-out bound in bits per dimension (VDM's, each run to its own "
+        + "λmax; lower is better; this data has no classifier, so there is no Fréchet "
+        + "distance), mean ± standard error over "
         + "repeats, best b per column in bold; failed: the run diverged."
     }
   }
