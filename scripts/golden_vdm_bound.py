@@ -40,3 +40,24 @@ for lmax in [12.0, 8.0]:
     outer = integrate.quad(lambda e: -np.log(stats.norm.cdf(a + e)) * stats.norm.pdf(e), -12, 12,
                            epsabs=1e-12, limit=200)[0]
     print(f"lmax {lmax}: inner {inner!r} outer {outer!r} nats")
+
+# lmax chosen as the model's (VDMBound.bestLogSNRMaxIndex): for the optimal Gaussian denoiser
+# with the 8-bit reconstruction, the bound over lmin = -12 as a function of lmax on the 0.5
+# steps (the closed-form diffusion above, quad for the reconstruction): its minimum and the
+# value at 12. Continuous data cannot snap to the levels, so e^l * error -> 1 and the bound
+# rises again once the discretised reconstruction has stopped falling.
+def discrete_inner(lmax):
+    a = (1 / 255) / np.exp(-lmax / 2)
+    return integrate.quad(lambda e: -np.log(stats.norm.sf(abs(e) - a) - stats.norm.sf(abs(e) + a))
+                          * stats.norm.pdf(e), -12, 12, epsabs=1e-12, limit=200)[0]
+a2 = 1 / (1 + np.exp(12)); sg2 = 1 / (1 + np.exp(-12))
+prior = 0.5 * (a2 * s**2 + sg2 - 1 - np.log(sg2))
+def bound_bits(lmax):
+    diff = 0.5 * np.log((1 + s**2 * np.exp(lmax)) / (1 + s**2 * np.exp(-12)))
+    return (diff + prior + discrete_inner(lmax)) / LN2
+best = min((bound_bits(l), l) for l in np.arange(-10, 12.01, 0.5))
+print(f"chosen lmax {best[1]} bound {best[0]!r} bits; at 12: {bound_bits(12.0)!r} bits")
+# A floored denoiser error s^2/(1 + s^2 e^l) + c, c = e^-4: the continuous bound's derivative in
+# lmax is 1/2 (e^l error - 1), zero where 1/(1 + s^2 u) = c u, u = e^l.
+u = 2 * (np.sqrt(1 + np.exp(4)) - 1)
+print(f"floored c = e^-4: lambda* = {np.log(u)!r}")

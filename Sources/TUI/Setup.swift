@@ -159,7 +159,13 @@ extension Field {
 extension SweepSetup.Row {
   /// The training setting a sweep-screen row edits (its allowed values are the table's), if it
   /// is one.
-  public var setting: TrainingSetting? { self == .steps ? TrainingSetting[key: "steps"] : nil }
+  public var setting: TrainingSetting? {
+    switch self {
+    case .steps: return TrainingSetting[key: "steps"]
+    case .data: return TrainingSetting[key: "data"]
+    default: return nil
+    }
+  }
 }
 
 extension Document {

@@ -157,7 +157,8 @@ struct Train: ParsableCommand {
       switch DataSource(data) {
       case .builtIn(let kind):
         c.data = kind
-        c.dataFolder = nil  // over a --config file's folder
+        c.dataFolder = nil  // over a --config file's folder (and its channels)
+        c.channels = nil
         if resolution == nil, !fromFile { c.resolution = kind.resolutions[0] }
       case .folder(let folder):
         c.dataFolder = folder
@@ -300,14 +301,23 @@ struct Train: ParsableCommand {
     let points = (shown.isEmpty ? curve : shown).map {
       String(format: "%g: %.4g", $0.logSNR, $0.error)
     }
-    return [
+    var lines = [
       String(
         format: "held-out bound %.3f bits/dim (diffusion %.3f + prior %.4f + reconstruction "
           + "%.3f; λ %g…%g, %d images; lower is better, comparable across schedules, b and "
           + "losses)", bound.total, bound.diffusion, bound.prior, bound.reconstruction,
-        bound.logSNRMin, bound.logSNRMax, bound.images),
-      "held-out error ‖x̂0 − x0‖²/D by logSNR: " + points.joined(separator: ", "),
+        bound.logSNRMin, bound.logSNRMax, bound.images)
     ]
+    if let top = bound.gridMax, let full = bound.fullRange {
+      // Said, not hidden: where the network stops paying for itself (VDMBound).
+      lines.append(
+        String(
+          format: "  λmax %g: the bound is lowest with the network up to there and the 8-bit "
+            + "reconstruction from z/α above; with the network up to λ %g it is %.4g bits/dim",
+          bound.logSNRMax, top, full))
+    }
+    lines.append("held-out error ‖x̂0 − x0‖²/D by logSNR: " + points.joined(separator: ", "))
+    return lines
   }
 }
 

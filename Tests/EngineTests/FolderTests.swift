@@ -171,6 +171,25 @@ import Testing
     #expect(!FileManager.default.fileExists(atPath: dir + "/cells"))
   }
 
+  @Test("runs scored to λ = 12 by an older schedtui are named on resume; new ones are not")
+  func olderBoundNamed() throws {
+    let dir = temporaryFolder("olderbound")
+    var runner = try SweepRunner(directory: dir, grid: grid, settings: ["steps": "10"])
+    _ = try runner.run(train: { job in
+      try AtomicFile.write("{}", to: job.directory + "/summary.json")
+      var run = fakeTrain(job)
+      run.bitsPerDim = 9404  // as before: a bound to λ = 12, no λmax stored
+      if job.cell.scale == 1 { run.bitsPerDimLogSNRMax = 2.5 }
+      return run
+    })
+    let again = try SweepRunner(directory: dir, grid: grid, settings: ["steps": "10"])
+    #expect(again.notes.count == 1, "\(again.notes)")
+    #expect(again.notes.first?.hasPrefix("1 run(s) in sweep.json were scored to λ = 12") == true)
+    let clean = try SweepRunner(
+      directory: try finishedSweep("nobits"), grid: grid, settings: ["steps": "10"])
+    #expect(clean.notes.isEmpty)
+  }
+
   @Test("a cell whose stored distance was changed is not ranked: it runs again")
   func damagedCellRunsAgain() throws {
     let dir = try finishedSweep("damagedcell")

@@ -252,7 +252,11 @@ import Testing
   func schemaTrainingKeys() throws {
     let schema = try JSONValue.parse(String(contentsOf: Self.schemaURL, encoding: .utf8))
     let allowed = schema["properties"]?["training"]?["properties"]?.keys ?? []
-    let written = Config(schedule: ScheduleSpec(family: .linear), training: TrainingSection())
+    // A folder run's section, so the optional `channels` is written too.
+    var section = TrainingSection()
+    section.dataFolder = "photos"
+    section.channels = 3
+    let written = Config(schedule: ScheduleSpec(family: .linear), training: section)
       .json["training"]?.keys ?? []
     #expect(allowed == written)
     #expect(allowed.contains("sampler") && allowed.contains("guidance"))

@@ -1,4 +1,5 @@
 import Engine
+import Foundation
 import Schedules
 import Testing
 
@@ -69,6 +70,71 @@ import Testing
     #expect(s.sweep == nil)
   }
 
+  @Test("the data row: a folder ranks by bits/dim and records its files; a bad one is refused")
+  func dataRow() throws {
+    var setup = SweepSetup()
+    #expect(try setup.grid().ranking == .frechetDistance)
+    setup.data = "patches"
+    #expect(try setup.grid().ranking == .bitsPerDim)
+    #expect(try setup.settings().data == .builtIn(.patches))
+    let folder = NSTemporaryDirectory() + "schedtui-sweep-pngs-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    for k in 0..<12 {
+      let pixels = [Float](repeating: Float(k) / 255, count: 4 * 4 * 3)
+      try PNG.write(
+        Image(width: 4, height: 4, channels: 3, pixels: pixels), to: folder + "/p\(k).png")
+    }
+    setup.data = folder
+    let settings = try setup.settings()
+    #expect(settings.data == .folder(folder))
+    #expect(settings.dataFiles == (try Dataset.folderFiles(folder)))
+    #expect(settings.dataFiles?.count == 12)
+    #expect(try setup.grid().ranking == .bitsPerDim)
+    // A missing folder is the data row's problem, with the loader's reason, when the sweep
+    // would start (the grid alone, drawn every frame, does not read the folder).
+    setup.data = folder + "/nowhere"
+    #expect(try setup.grid().ranking == .bitsPerDim)
+    do {
+      _ = try setup.settings()
+      Issue.record("a missing folder was accepted")
+    } catch {
+      #expect(error.field == "data")
+      #expect(error.description.contains("nowhere"))
+    }
+    // The prompt refuses it in place, keeping the old value.
+    var s = sweepScreen()
+    s.selectedRow = SweepSetup.Row.allCases.firstIndex(of: .data)!
+    reduce(&s, .beginEdit)
+    for _ in 0..<"digits".count { reduce(&s, .backspace) }
+    for c in folder + "/nowhere" { reduce(&s, .type(c)) }
+    reduce(&s, .commit)
+    guard case .prompt(.sweepSetup(.data), let entry) = s.modal else {
+      Issue.record("the prompt closed on a missing folder")
+      return
+    }
+    #expect(entry.error?.hasPrefix("data = ") == true)
+    #expect(s.sweepSetup.data == "digits")
+  }
+
+  @Test("the t-samplings row is the grid's densities, refused by item when one is not allowed")
+  func tSamplingsRow() throws {
+    var setup = SweepSetup()
+    #expect(try setup.grid().tSamplings == [.uniform])
+    setup.tSamplings = "uniform, logit-normal:0:1"
+    let grid = try setup.grid()
+    #expect(grid.tSamplings == [.uniform, try TimestepSampling(parsing: "logit-normal:0:1")])
+    #expect(grid.cells.count == 3 * 4 * 2 * 2)
+    setup.tSamplings = "uniform,logit-normal:0:-1"
+    do {
+      _ = try setup.grid()
+      Issue.record("a negative spread was accepted")
+    } catch {
+      #expect(error.field == "t-samplings")
+      #expect(error.description.contains("logit-normal:0:-1"))
+    }
+  }
+
   @Test("Enter edits the selected row; a bad value stays in the line with the reason")
   func editRows() throws {
     var s = sweepScreen()
@@ -76,7 +142,7 @@ import Testing
     reduce(&s, .select(-1))
     #expect(s.selectedRow == SweepSetup.Row.allCases.count - 1)
     reduce(&s, .select(-2))
-    #expect(SweepSetup.Row.allCases[s.selectedRow] == .families)
+    #expect(SweepSetup.Row.allCases[s.selectedRow] == .tSamplings)
     reduce(&s, .select(1))
     reduce(&s, .beginEdit)
     #expect(

@@ -72,7 +72,9 @@ enum SweepFixture {
     #expect(
       lines[1] == "┌ Sweep setup (Enter edits) ─┐┌ Fréchet distance (lower is better) ────────────┐")
     #expect(
-      lines[2] == "│ resolutions        8,16,32 ││         8×8    8×8  16×16  16×16  32×32  32×32 │")
+      lines[2] == "│ data                digits ││         8×8    8×8  16×16  16×16  32×32  32×32 │")
+    #expect(lines[3].hasPrefix("│ resolutions        8,16,32 │"))
+    #expect(lines[6].hasPrefix("│ t-samplings        uniform │"))
     // Narrow columns cut the schedule names with an ellipsis.
     #expect(lines[3].hasSuffix("││ b     1 - t cosin…  1 - t cosin…  1 - t cosin… │"))
     #expect(lines[4].hasSuffix("││ 1    10.50  12.00*     …      …      …      …  │"))
@@ -80,12 +82,14 @@ enum SweepFixture {
     #expect(lines[6].hasSuffix("││ 0.5   9.10   ▶ 25%     …      …      …      …  │"))
     #expect(lines[7].hasSuffix("│ 0.3  failed     …      …      …      …      …  │"))
     #expect(lines[8].hasSuffix("│ best b=0.7    b=1   none   none   none   none  │"))
-    #expect(lines[10].hasPrefix("│ runs    6 / 24 "))
-    #expect(lines[11].hasPrefix("│ ETA     12:34 "))
-    #expect(lines[12].hasPrefix("│ cell    8×8, b = 0.5 "))
-    #expect(lines[14].hasPrefix("│ step    250 / 1000 "))
+    // The setup's seven rows push the progress box down to line 10.
+    #expect(lines[11].hasPrefix("│ status  running "))
+    #expect(lines[12].hasPrefix("│ runs    6 / 24 "))
+    #expect(lines[13].hasPrefix("│ ETA     12:34 "))
+    #expect(lines[14].hasPrefix("│ cell    8×8, b = 0.5 "))
+    #expect(lines[16].hasPrefix("│ step    250 / 1000 "))
     // A quarter of the 14-cell progress bar is filled.
-    #expect(lines[15].hasPrefix("│         ███░░░░░░░░░░░ "))
+    #expect(lines[17].hasPrefix("│         ███░░░░░░░░░░░ "))
     #expect(lines[11].contains("logSNR(t) at each b: shifted by 2·log b"))
     #expect(lines[23].hasPrefix(" ?:help q:quit s:stop sweep o:open folder"))
   }
@@ -111,8 +115,8 @@ enum SweepFixture {
     #expect(lines[9].contains("* best b per column · … pending · ▶ running · failed: no better"))
     #expect(lines.contains { $0.contains("━━ 1 - t (b = 1, 0.7, 0.5, 0.3)") })
     #expect(lines.contains { $0.contains("━━ cosine@0.2,1,1 (b = 1, 0.7, 0.5, 0.3)") })
-    #expect(lines[12].hasPrefix("│ cell    8×8, b = 0.5 "))
-    #expect(lines[13].hasPrefix("│         cosine@0.2,1,1 "))
+    #expect(lines[14].hasPrefix("│ cell    8×8, b = 0.5 "))
+    #expect(lines[15].hasPrefix("│         cosine@0.2,1,1 "))
   }
 
   @Test("at 200×60 the chart stands beside the table, and the table keeps its full names")

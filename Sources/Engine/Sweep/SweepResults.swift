@@ -26,6 +26,10 @@ public struct SweepRun: Codable, Equatable, Sendable {
   /// older sweeps and for a diverged run.
   public var bitsPerDim: Double? = nil
   public var errorByLogSNR: [HeldOutScore.Point]? = nil
+  /// Where the run's bound ended (``VDMBound/Terms/logSNRMax``). nil beside a `bitsPerDim`
+  /// marks a run scored before each bound took its own λmax: its number is the bound to λ = 12
+  /// and does not compare with today's (``SweepRunner/notes`` says so on resume).
+  public var bitsPerDimLogSNRMax: Double? = nil
 
   public init(
     seed: UInt64, fd: Double?, noiseFD: Double?, meanFD: Double? = nil, trainSeconds: Double,
@@ -80,6 +84,7 @@ public struct SweepRun: Codable, Equatable, Sendable {
     case trainSeconds = "train_seconds", finalLoss = "final_loss", copyRate = "copy_rate"
     case lossByLogSNR = "loss_by_log_snr"
     case bitsPerDim = "bits_per_dim", errorByLogSNR = "error_by_log_snr"
+    case bitsPerDimLogSNRMax = "bits_per_dim_log_snr_max"
   }
 }
 
@@ -105,8 +110,9 @@ public enum SweepRanking: String, Equatable, Sendable {
         + "classifier's features (lower is better), mean ± standard error over repeats, best b "
         + "per column in bold; failed: no better than half the noise or mean-digit baseline."
     case .bitsPerDim:
-      return "Ranked by the held-out bound in bits per dimension (lower is better; this data "
-        + "has no classifier, so there is no Fréchet distance), mean ± standard error over "
+      return "Ranked by the held-out bound in bits per dimension (VDM's, each run to its own "
+        + "λmax; lower is better; this data has no classifier, so there is no Fréchet "
+        + "distance), mean ± standard error over "
         + "repeats, best b per column in bold; failed: the run diverged."
     }
   }

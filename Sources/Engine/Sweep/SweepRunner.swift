@@ -120,6 +120,7 @@ public struct SweepRunner {
       }
       // A shard's file holds only its own runs.
       self.state = state.filtered { shard.owns(jobNumber: $0) }
+      notes += Self.olderBoundNote(self.state)
       try Self.write(setup, in: directory)
       return
     }
@@ -138,6 +139,7 @@ public struct SweepRunner {
       }
       state = fresh
     }
+    notes += Self.olderBoundNote(state)
     if manifest == nil || loaded == nil {
       try FolderManifest(kind: .sweep, what: SweepRunner.describe(grid)).write(in: directory)
     }
@@ -181,6 +183,20 @@ public struct SweepRunner {
   }
 
   /// One line for the manifest: the grid.
+  /// Runs stored with a bound to λ = 12 (before each run's bound took its own λmax) do not
+  /// compare with runs scored now: said, rather than mixed silently into the ranking.
+  static func olderBoundNote(_ state: SweepState) -> [String] {
+    let older = state.results.values.joined().filter {
+      $0.bitsPerDim != nil && $0.bitsPerDimLogSNRMax == nil
+    }.count
+    guard older > 0 else { return [] }
+    return [
+      "\(older) run(s) in sweep.json were scored to λ = 12, before each run's bound took its "
+        + "own λmax: their bits/dim do not compare with new runs' (run the sweep again with "
+        + "--overwrite to rank by bits/dim)"
+    ]
+  }
+
   static func describe(_ grid: SweepGrid) -> String {
     "sweep of resolutions \(grid.resolutions) × scales \(grid.scales) × schedules "
       + "\(grid.families.map(\.text))"

@@ -169,6 +169,7 @@ public final class SweepTrainer {
         copyRate: summary.copyRate, lossByLogSNR: summary.lossByLogSNR)
       result.bitsPerDim = summary.heldOutBitsPerDim
       result.errorByLogSNR = summary.heldOutErrorByLogSNR
+      result.bitsPerDimLogSNRMax = summary.heldOutBound?.logSNRMax
       return result
     } catch TrainingError.diverged(let step, let loss, _) {
       return SweepRun(

@@ -290,7 +290,8 @@ extension RunSummary {
     prototype.heldOutErrorByLogSNR = [HeldOutScore.Point(logSNR: 0, error: 0)]
     prototype.heldOutBitsPerDim = 0
     prototype.heldOutBound = VDMBound.Terms(
-      diffusion: 0, prior: 0, reconstruction: 0, logSNRMin: 0, logSNRMax: 0, images: 0)
+      diffusion: 0, prior: 0, reconstruction: 0, logSNRMin: 0, logSNRMax: 0, images: 0,
+      fullRange: 0, gridMax: 0)
     // The prototype is a fixed value of Codable types: encoding it cannot fail.
     return try! SnakeCaseJSON.decoder(prototype: prototype)
   }()

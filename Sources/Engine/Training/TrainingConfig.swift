@@ -23,11 +23,8 @@ public struct TrainingConfig: Sendable, Equatable {
   /// σ_d for the EDM preconditioning and weighting; nil until the trainer measures it from the
   /// training split (√ of the mean squared pixel value), after which it is recorded with the run.
   public var dataRMS: Double? = nil
-  // The data folder (`--data DIR`, ``Dataset/folder``) is the section's (`c.dataFolder`), so
-  // a run folder's config.json carries it.
-  /// Folder data's channels, 1 or 3; nil until the images decide (3 when any is in colour),
-  /// after which the run records it.
-  public var channels: Int? = nil
+  // The data folder (`--data DIR`, ``Dataset/folder``) and its channels are the section's
+  // (`c.dataFolder`, `c.channels`), so a run folder's config.json carries them.
   /// Folder data's files as read (count and hash), recorded when the run starts.
   public var dataFiles: DataFiles? = nil
 
@@ -94,7 +91,7 @@ public struct TrainingConfig: Sendable, Equatable {
   /// 1 channel without labels, a folder its recorded channels without labels.
   public var modelShape: ModelShape {
     ModelShape(
-      kind: self.model, channels: self.dataFolder == nil ? 1 : channels ?? 3,
+      kind: self.model, channels: self.dataFolder == nil ? 1 : self.channels ?? 3,
       height: self.resolution, width: self.resolution,
       classes: self.dataFolder == nil ? self.data.classes : 0)
   }
@@ -142,10 +139,6 @@ public struct TrainingConfig: Sendable, Equatable {
         throw refuse(
           TrainingSetting[key: "resolution"].name(for: source), self.resolution,
           "\(sizes.lowerBound) to \(sizes.upperBound) for a folder of images")
-      }
-      if let channels, channels != 1 && channels != 3 {
-        let field = source == .commandLine ? "--channels" : "channels"
-        throw refuse(field, channels, "1 (grey) or 3 (RGB)")
       }
     } else {
       try section.validate(source: source)
@@ -285,7 +278,7 @@ extension TrainingConfig: Codable {
     for field in Self.storedFields { try field.decode(c, &self) }
     dataRMS = try c.decodeIfPresent(Double.self, forKey: .dataRMS)
     self.dataFolder = try c.decodeIfPresent(String.self, forKey: .dataFolder)
-    channels = try c.decodeIfPresent(Int.self, forKey: .channels)
+    self.channels = try c.decodeIfPresent(Int.self, forKey: .channels)
     dataFiles = try c.decodeIfPresent(DataFiles.self, forKey: .dataFiles)
     if let w = try c.decodeIfPresent(LossWeighting.self, forKey: .weighting) {
       self.weighting = w
@@ -307,7 +300,7 @@ extension TrainingConfig: Codable {
     try c.encode(self.weighting, forKey: .weighting)
     try c.encodeIfPresent(dataRMS, forKey: .dataRMS)
     try c.encodeIfPresent(self.dataFolder, forKey: .dataFolder)
-    try c.encodeIfPresent(channels, forKey: .channels)
+    try c.encodeIfPresent(self.channels, forKey: .channels)
     try c.encodeIfPresent(dataFiles, forKey: .dataFiles)
   }
 }

@@ -89,7 +89,18 @@ public struct LogSNRGrid: Codable, Sendable, Equatable {
 /// reconstruction  = E −log P(x0 | z_λmax)/D, P the discretised Gaussian
 ///                   N(z/α, σ²/α² = e^{−λmax}) integrated over x0's bin (outer bins open)
 /// ```
-/// every term in nats per dimension here, bits per dimension (÷ ln 2) in ``Terms``. λ is the
+/// every term in nats per dimension here, bits per dimension (÷ ln 2) in ``Terms``.
+///
+/// λmax is the model's, as in VDM, where the ends of the schedule are learned to minimise the
+/// bound: the generative model denoises with the network down to λmax and then emits the
+/// discretised Gaussian around z/α, a model for every λmax, each with its own valid bound; the
+/// even fine point of the grid with the lowest bound is taken (``bestLogSNRMaxIndex``). Raising
+/// λmax by dλ costs ½e^λ·e(λ)dλ of diffusion and saves what the reconstruction term falls by,
+/// ½dλ for continuous data, less for 8-bit data once e^{−λ/2} nears the bin (and little for
+/// values at ±1, whose outer bins are open). So a network whose error stops falling (a direct
+/// x0 output cannot pass its input through: DECISIONS.md) stops near where its error crosses
+/// e^{−λ}, z/α's, instead of being charged e^λ times its floor up to the grid's top; that
+/// bound, with the network used to the top, is kept beside it (``Terms/fullRange``). λ is the
 /// logSNR of the data x0 itself: a run with input scale b observes x0 at λ exactly when its own
 /// z = b√γ·x0 + √(1−γ)·ε has γb²/(1−γ) = e^λ, and that z is the VP z_λ times a constant, so
 /// the run's network is a denoiser of z_λ and the bound is one on the same x0 for every b.
@@ -99,15 +110,22 @@ public enum VDMBound {
     public var diffusion: Double
     public var prior: Double
     public var reconstruction: Double
-    /// The λ range integrated over: the grid's ends.
+    /// The λ range integrated over: the grid's bottom and the model's top (where the bound is
+    /// lowest, ``VDMBound``; the grid's top in files from before it was chosen).
     public var logSNRMin: Double
     public var logSNRMax: Double
     /// Held-out images the expectation was taken over.
     public var images: Int
+    /// The bound in bits/dim with the network used up to the grid's top, whatever its error
+    /// there; equal to ``total`` when ``logSNRMax`` is the grid's top. nil in files from before
+    /// the top was chosen (their ``total`` is this number).
+    public var fullRange: Double?
+    /// The grid's top, when ``logSNRMax`` is below it.
+    public var gridMax: Double?
 
     public init(
       diffusion: Double, prior: Double, reconstruction: Double, logSNRMin: Double,
-      logSNRMax: Double, images: Int
+      logSNRMax: Double, images: Int, fullRange: Double? = nil, gridMax: Double? = nil
     ) {
       self.diffusion = diffusion
       self.prior = prior
@@ -115,6 +133,8 @@ public enum VDMBound {
       self.logSNRMin = logSNRMin
       self.logSNRMax = logSNRMax
       self.images = images
+      self.fullRange = fullRange
+      self.gridMax = gridMax
     }
 
     public var total: Double { diffusion + prior + reconstruction }
@@ -193,17 +213,53 @@ public enum VDMBound {
     return (1 - edgeFraction) * inner + edgeFraction * outer
   }
 
-  /// The bound in bits per dimension from errors e(λ) on `grid.fine`, the data's mean square
-  /// and share of values at ±1 (both of the quantised held-out images).
+  /// The bound in bits per dimension from held-out errors e(λ) on `grid.fine`, the data's mean
+  /// square and share of values at ±1 (both of the quantised held-out images), up to the grid's
+  /// top or, `choosingLogSNRMax`, up to the fine point (an even index ≥ 2, as Simpson needs)
+  /// where it is lowest.
   public static func terms(
-    grid: LogSNRGrid, fineErrors: [Double], meanSquare: Double, edgeFraction: Double, images: Int
+    grid: LogSNRGrid, fineErrors: [Double], meanSquare: Double, edgeFraction: Double, images: Int,
+    choosingLogSNRMax: Bool = false
   ) -> Terms {
     let bits = 1 / log(2.0)
+    let fine = grid.fine
+    let top = fine.count - 1
+    let k =
+      choosingLogSNRMax
+      ? bestLogSNRMaxIndex(lambdas: fine, errors: fineErrors, edgeFraction: edgeFraction) : top
+    let prior = bits * priorNats(logSNRMin: grid.min, meanSquare: meanSquare)
+    func bound(upTo k: Int) -> (diffusion: Double, reconstruction: Double) {
+      (
+        bits * diffusionNats(lambdas: Array(fine[...k]), errors: Array(fineErrors[...k])),
+        bits * reconstructionNats(logSNRMax: fine[k], edgeFraction: edgeFraction)
+      )
+    }
+    let chosen = bound(upTo: k)
+    let full = k == top ? chosen : bound(upTo: top)
     return Terms(
-      diffusion: bits * diffusionNats(lambdas: grid.fine, errors: fineErrors),
-      prior: bits * priorNats(logSNRMin: grid.min, meanSquare: meanSquare),
-      reconstruction: bits * reconstructionNats(logSNRMax: grid.max, edgeFraction: edgeFraction),
-      logSNRMin: grid.min, logSNRMax: grid.max, images: images)
+      diffusion: chosen.diffusion, prior: prior, reconstruction: chosen.reconstruction,
+      logSNRMin: grid.min, logSNRMax: fine[k], images: images,
+      fullRange: prior + full.diffusion + full.reconstruction, gridMax: k == top ? nil : grid.max)
+  }
+
+  /// The index k (even, ≥ 2) of `lambdas` at which prior + diffusion over lambdas[0…k] +
+  /// reconstruction at lambdas[k] is lowest, in nats; the prior is the same for every k, so it
+  /// is left out. Ties keep the higher λ (the network used as far as it does no harm).
+  public static func bestLogSNRMaxIndex(
+    lambdas: [Double], errors: [Double], edgeFraction: Double
+  ) -> Int {
+    precondition(lambdas.count == errors.count && lambdas.count >= 3 && lambdas.count % 2 == 1)
+    let h = (lambdas[lambdas.count - 1] - lambdas[0]) / Double(lambdas.count - 1)
+    func f(_ i: Int) -> Double { 0.5 * exp(lambdas[i]) * errors[i] }
+    var best = (index: 2, nats: Double.infinity)
+    var diffusion = 0.0
+    for k in stride(from: 2, to: lambdas.count, by: 2) {
+      // Simpson on one more pair of intervals: the composite rule's sum, built up pairwise.
+      diffusion += h / 3 * (f(k - 2) + 4 * f(k - 1) + f(k))
+      let nats = diffusion + reconstructionNats(logSNRMax: lambdas[k], edgeFraction: edgeFraction)
+      if nats <= best.nats { best = (k, nats) }
+    }
+    return best.index
   }
 
   static func sigmoid(_ x: Double) -> Double {

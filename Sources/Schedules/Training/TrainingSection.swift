@@ -18,6 +18,9 @@ public struct TrainingSection: Equatable, Sendable {
   /// A folder of PNG images to train on instead of `data` (`--data DIR`; in a file, `data`
   /// holding anything but a built-in name: ``TrainingSetting/data``); nil for built-in data.
   public var dataFolder: String? = nil
+  /// A folder's channels, 1 or 3; nil until the images decide (3 when any is in colour), after
+  /// which the run records what they decided.
+  public var channels: Int? = nil
   /// Image side in pixels, one of `data.resolutions` (8 to 64 for a folder).
   public var resolution: Int
   /// The objective: what the network outputs and how the loss weights noise levels
@@ -101,7 +104,7 @@ public struct TrainingSection: Equatable, Sendable {
   }
 
   var json: JSONValue {
-    .object(TrainingSetting.all.map { ($0.key, $0.write(self)) })
+    .object(TrainingSetting.all.compactMap { s in s.write(self).map { (s.key, $0) } })
   }
 
   static func decode(_ reader: inout ObjectReader) throws(ConfigError) -> TrainingSection {

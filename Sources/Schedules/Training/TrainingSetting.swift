@@ -19,7 +19,8 @@ public struct TrainingSetting {
   public let allowed: String
   /// The value as a message shows it when it is not allowed, nil when it is.
   let refusal: (TrainingSection) -> String?
-  let write: (TrainingSection) -> JSONValue
+  /// The value as the section's JSON holds it; nil leaves the key out (an unset optional).
+  let write: (TrainingSection) -> JSONValue?
   /// Reads the key's value (types and names only: ranges are ``refusal``'s).
   let read: (ObjectReader, JSONValue, inout TrainingSection) throws(ConfigError) -> Void
   /// Sets the model's own value (``ModelKind``'s budget) when neither a file nor an option gave
@@ -118,8 +119,9 @@ extension TrainingSetting {
         { $0 > 0 && $0 <= TrainingLimits.learningRateMax }, modelDefault: \.defaultLearningRate
       ).and([.trainingScreen, .sweepOption]),
       seed.and([.trainingScreen, .sweepOption]),
-      data.and([.trainingScreen, .sweepOption]),
+      data.and([.trainingScreen, .sweepOption, .sweepScreen]),
       resolution.and(.trainingScreen),
+      channels,
       prediction.and([.trainingScreen, .sweepOption]),
       choice(\.weighting, label: "weighting").and([.trainingScreen, .sweepOption]),
       number(
@@ -190,6 +192,29 @@ extension TrainingSetting {
         set: { s, raw in
           s.data = DataKind(name: raw)!
           s.dataFolder = nil
+        }))
+  }
+
+  /// A folder's channels, 1 or 3; nil (the key left out) lets the images decide: 3 when any is
+  /// in colour. Stored so that a run folder's config.json, a resume and a comparison see a run
+  /// forced to grey on colour images as what it is (the images alone would say RGB).
+  static var channels: TrainingSetting {
+    let allowed = "1 (grey) or 3 (RGB), for a folder of images only (built-in data is grey)"
+    return TrainingSetting(
+      key: "channels", option: "--channels", label: "channels", allowed: allowed,
+      refusal: { s in
+        guard let c = s.channels else { return nil }
+        return (c == 1 || c == 3) && s.dataFolder != nil ? nil : "\(c)"
+      },
+      write: { s in s.channels.map { .int($0) } },
+      read: { (r, v, s) throws(ConfigError) in s.channels = try r.integer(v, allowed: allowed) },
+      modelDefault: nil,
+      edit: .text(
+        presets: ["auto", "1", "3"], get: { $0.channels.map(String.init) ?? "auto" },
+        set: { s, text in
+          guard text == "auto" || text == "1" || text == "3" else { return false }
+          s.channels = Int(text)
+          return true
         }))
   }
 

@@ -60,6 +60,8 @@ enum SweepScreen: ScreenDefinition {
     setup[row] = value
     do {
       _ = try setup.grid()
+      // A folder is read once, here, rather than on every frame by grid().
+      if row == .data { _ = try setup.settings() }
     } catch where error.field == row.label {
       entry.error = error.description
       return nil
@@ -84,13 +86,15 @@ enum SweepScreen: ScreenDefinition {
 public struct SweepSetup: Sendable, Equatable {
   /// The editable rows, top to bottom.
   public enum Row: Int, CaseIterable, Sendable {
-    case resolutions, scales, families, steps, folder
+    case data, resolutions, scales, families, tSamplings, steps, folder
 
     public var label: String {
       switch self {
       case .resolutions: return "resolutions"
       case .scales: return "scales b"
       case .families: return "schedules"
+      case .data: return "data"
+      case .tSamplings: return "t-samplings"
       case .steps: return "steps/cell"
       case .folder: return "folder"
       }
@@ -102,6 +106,8 @@ public struct SweepSetup: Sendable, Equatable {
       case .resolutions: return "comma list of 8, 16, 32"
       case .scales: return "comma list of numbers in (0, 10]"
       case .families: return SweepFamily.allowed
+      case .data: return setting!.allowed
+      case .tSamplings: return "comma list, each \(TimestepSampling.allowed)"
       case .steps: return setting!.allowed
       case .folder: return "a folder; an existing sweep there is resumed"
       }
@@ -111,6 +117,11 @@ public struct SweepSetup: Sendable, Equatable {
   public var resolutions = "8,16,32"
   public var scales = SweepSettings.defaultScales
   public var families = "linear,cosine:0.2:1:1"
+  /// `digits`, `patches` or a folder of PNGs, as `schedtui sweep --data` reads it: the digits
+  /// rank by the Fréchet distance, anything else by the held-out bits/dim.
+  public var data = DataKind.digits.rawValue
+  /// The training densities, `--t-samplings`' text (uniform alone: the paper's Algorithm 2).
+  public var tSamplings = TimestepSampling.uniform.name
   public var steps = "\(SweepSettings().steps)"
   public var folder = "runs/sweep"
 
@@ -127,6 +138,8 @@ public struct SweepSetup: Sendable, Equatable {
     case .resolutions: return \.resolutions
     case .scales: return \.scales
     case .families: return \.families
+    case .data: return \.data
+    case .tSamplings: return \.tSamplings
     case .steps: return \.steps
     case .folder: return \.folder
     }
@@ -154,20 +167,50 @@ public struct SweepSetup: Sendable, Equatable {
     let res = try parse(.resolutions, SweepLists.resolutions)
     let bs = try parse(.scales, SweepLists.scales)
     let fams = try parse(.families, SweepLists.families)
-    _ = try settings()
+    let samplings = try parse(.tSamplings, SweepLists.tSamplings)
+    // The data decides the ranking without reading a folder (drawn every frame); the folder
+    // itself is read when the row is committed and when the sweep starts (``settings()``).
+    var s = SweepSettings()
+    s.data = try dataSource()
+    _ = try stepCount()
     guard !folder.trimmingCharacters(in: .whitespaces).isEmpty else {
       throw SweepSetup.problem(.folder, folder, reason: "is empty")
     }
-    return SweepGrid(resolutions: res, scales: bs, families: fams, repeats: SweepSettings.defaultRepeats, seed: 0)
+    var grid = SweepGrid(
+      resolutions: res, scales: bs, families: fams, tSamplings: samplings,
+      repeats: SweepSettings.defaultRepeats, seed: 0)
+    grid.ranking = s.ranking
+    return grid
   }
 
-  /// The training settings: the engine's sweep defaults with the typed steps.
+  /// The training settings: the engine's sweep defaults with the typed data and steps. A
+  /// folder is read (names and bytes, not decoded) so a missing, empty or too small one is
+  /// refused here, and its files are recorded as `schedtui sweep` records them.
   public func settings() throws(FieldError) -> SweepSettings {
+    var s = SweepSettings()
+    s.steps = try stepCount()
+    s.data = try dataSource()
+    if case .folder(let path) = s.data {
+      do {
+        s.dataFiles = try Dataset.folderFiles(path)
+      } catch {
+        throw SweepSetup.problem(.data, data, reason: "\(error)")
+      }
+    }
+    return s
+  }
+
+  func stepCount() throws(FieldError) -> Int {
     guard let n = Int(steps.trimmingCharacters(in: .whitespaces)), TrainingLimits.steps.contains(n)
     else { throw SweepSetup.problem(.steps, steps) }
-    var s = SweepSettings()
-    s.steps = n
-    return s
+    return n
+  }
+
+  /// The data row as `sweep --data` reads it: a built-in name or a folder's path.
+  func dataSource() throws(FieldError) -> DataSource {
+    let text = data.trimmingCharacters(in: .whitespaces)
+    guard !text.isEmpty else { throw SweepSetup.problem(.data, data, reason: "is empty") }
+    return DataSource(text)
   }
 }
 

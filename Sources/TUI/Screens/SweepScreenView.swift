@@ -221,9 +221,12 @@ extension Renderer {
         right(text + " ", c, bestY, Style(fg: Renderer.bestColor, bg: .default, .bold))
       }
     }
+    // What "failed" means depends on what ranks (SweepRanking): by bits/dim only a diverged run.
     let legend = g.text(
-      "* best b per column · … pending · ▶ running · failed: no better than noise or mean "
-        + "digit · copying: mostly copies of training digits")
+      table.ranking == .bitsPerDim
+        ? "* best b per column · … pending · ▶ running · failed: the run diverged"
+        : "* best b per column · … pending · ▶ running · failed: no better than noise or mean "
+          + "digit · copying: mostly copies of training digits")
     if bestY + 1 < inner.maxY {
       grid.write(
         legend, x: inner.x + 1, y: inner.maxY - 1, theme.dim, maxWidth: inner.width - 1)

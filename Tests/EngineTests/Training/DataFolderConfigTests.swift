@@ -75,4 +75,42 @@ import Testing
     #expect(record.summary.config.dataFolder == folder)
     #expect(record.summary.config.dataFiles?.count == 12 && record.summary.config.resolution == 8)
   }
+  @Test("a run forced to --channels 1 on colour images keeps it through config.json")
+  func channelsInConfig() throws {
+    let folder = try makeFolder()
+    let out = temporaryFolder("cfg-ch")
+    let tiny = ["--steps", "2", "--batch", "8", "--eval-samples", "0", "--warmup", "1"]
+    let first = try SchedtuiCommand.run(
+      ["train", "--data", folder, "--resolution", "8", "--channels", "1", "--out", out + "/a"]
+        + tiny)
+    #expect(first.status == 0, "\(first.error)")
+    let text = try String(contentsOfFile: out + "/a/config.json", encoding: .utf8)
+    let section = try #require(try Config.decode(text, file: "config.json").training)
+    #expect(section.channels == 1)
+    let again = try SchedtuiCommand.run(
+      ["train", "--config", out + "/a/config.json", "--out", out + "/b"] + tiny)
+    #expect(again.status == 0, "\(again.error)")
+    // The images are in colour: without the stored key they would have trained RGB.
+    #expect(try RunRecord.read(folder: out + "/b").summary.config.channels == 1)
+    // A run that let the images decide records what they decided.
+    let rgb = try SchedtuiCommand.run(
+      ["train", "--data", folder, "--resolution", "8", "--out", out + "/c"] + tiny)
+    #expect(rgb.status == 0, "\(rgb.error)")
+    let c = try String(contentsOfFile: out + "/c/config.json", encoding: .utf8)
+    #expect(try Config.decode(c, file: "config.json").training?.channels == 3)
+  }
+
+  @Test("training.channels: absent lets the images decide; 2, or any value on built-in data, is refused")
+  func channelsRefused() throws {
+    #expect(try section(#"{"data": "photos"}"#)?.channels == nil)
+    #expect(try section(#"{"data": "photos", "channels": 3}"#)?.channels == 3)
+    for bad in [#"{"data": "photos", "channels": 2}"#, #"{"data": "digits", "channels": 1}"#] {
+      #expect {
+        _ = try section(bad)
+      } throws: { error in
+        let m = "\(error)"
+        return m.contains("training.channels") && m.contains("1 (grey) or 3 (RGB)")
+      }
+    }
+  }
 }

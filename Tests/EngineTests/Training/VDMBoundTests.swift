@@ -78,6 +78,62 @@ import Testing
     }
   }
 
+  /// The optimal denoiser of continuous Gaussian data keeps e^λ·e(λ) → 1 (it cannot snap to
+  /// the 8-bit levels, which do not exist in its data), while the 8-bit reconstruction term stops
+  /// falling once e^{−λ/2} is well below the bin: the bound has an interior minimum. SciPy
+  /// (closed-form diffusion ½·ln((1 + s²e^L)/(1 + s²e^{−12})), quad for the reconstruction) puts
+  /// it at L = 8.5 on the 0.5 steps, 8.04226 bits/dim, against 8.16357 at 12
+  /// (`scripts/golden_vdm_bound.py`).
+  @Test("the optimal Gaussian denoiser: λmax and the bound at SciPy's minimum")
+  func optimalGaussianMinimum() {
+    let grid = LogSNRGrid.standard
+    let e = grid.fine.map(gaussianError)
+    let plain = VDMBound.terms(
+      grid: grid, fineErrors: e, meanSquare: s * s, edgeFraction: 0, images: 1)
+    let chosen = VDMBound.terms(
+      grid: grid, fineErrors: e, meanSquare: s * s, edgeFraction: 0, images: 1,
+      choosingLogSNRMax: true)
+    #expect(plain.logSNRMax == 12 && plain.gridMax == nil && plain.fullRange == plain.total)
+    #expect(isClose(plain.total, 8.163567695461447, rtol: 1e-5), "\(plain.total)")
+    #expect(chosen.logSNRMax == 8.5 && chosen.gridMax == 12)
+    #expect(isClose(chosen.total, 8.042257421769408, rtol: 1e-5), "\(chosen.total)")
+    #expect(chosen.fullRange == plain.total)
+  }
+
+  /// A denoiser with an error floor c on top of the optimal one, e(λ) = s²/(1 + s²e^λ) + c: with
+  /// the continuous reconstruction the bound's derivative in λmax is ½(e^λ·e(λ) − 1) (diffusion
+  /// ½e^λ·e, reconstruction −½), zero where 1/(1 + s²u) = c·u, u = e^λ: for s = 0.5, c = e^{−4}
+  /// u = 2(√(1 + e⁴) − 1) = 12.92, λ* = 2.559 (by hand). The discretised reconstruction differs
+  /// from the continuous one by a constant there (σ/α = 0.28 ≫ the bin), so λ* is the same.
+  @Test("a floored denoiser stops where its error crosses z/α's: λmax at the analytic λ*")
+  func flooredStopsAtCrossing() {
+    let c = exp(-4.0)
+    let grid = LogSNRGrid.standard
+    let floored = grid.fine.map { gaussianError($0) + c }
+    let star = log(2 * ((1 + exp(4.0)).squareRoot() - 1))
+    #expect(abs(star - 2.559) < 0.001)
+    let k = VDMBound.bestLogSNRMaxIndex(lambdas: grid.fine, errors: floored, edgeFraction: 0)
+    // Candidates are every second fine point (step 0.5): the nearest to λ* is 2.5.
+    #expect(grid.fine[k] == 2.5, "λmax \(grid.fine[k])")
+    // The terms are the denoiser's own up to λmax.
+    let t = VDMBound.terms(
+      grid: grid, fineErrors: floored, meanSquare: s * s, edgeFraction: 0, images: 1,
+      choosingLogSNRMax: true)
+    #expect(t.logSNRMax == 2.5 && t.gridMax == 12)
+    let upTo = Array(grid.fine.prefix(k + 1))
+    let want = VDMBound.diffusionNats(lambdas: upTo, errors: Array(floored.prefix(k + 1)))
+    #expect(isClose(t.diffusion, want / log(2.0), rtol: 1e-12))
+    #expect(
+      isClose(
+        t.reconstruction,
+        VDMBound.reconstructionNats(logSNRMax: 2.5, edgeFraction: 0) / log(2.0), rtol: 1e-12))
+    // Up to the grid's top the floor is charged e^12·c: thousands of bits/dim.
+    let plain = VDMBound.terms(
+      grid: grid, fineErrors: floored, meanSquare: s * s, edgeFraction: 0, images: 1)
+    #expect(t.fullRange == plain.total)
+    #expect(t.total < 10 && plain.total > 1000, "\(t.total) vs \(plain.total)")
+  }
+
   @Test("values are quantised to the nearest of 256 levels in [−1, 1]")
   func quantize() {
     #expect(VDMBound.quantize(-1) == -1 && VDMBound.quantize(1) == 1)
