@@ -46,8 +46,8 @@ enum TrainBenchmark {
       }
       print(
         String(
-          format: "%@: %.1f examples/s, sgemm %.0f%%", kind.rawValue, m.examplesPerSecond,
-          m.sgemmShare * 100))
+          format: "%@: %.1f examples/s, sgemm %.0f%% of the step at %.1f GFLOP/s",
+          kind.rawValue, m.examplesPerSecond, m.sgemmShare * 100, m.gflops))
       return 0
     }
 
