@@ -40,14 +40,18 @@ enum TrainBenchmark {
       case "conv":
         kind = .convResS
         m = try measure(model: kind, resolution: 32, batch: 32, steps: convSteps)
+      case "conv64":
+        kind = .convResS
+        m = try measure(model: kind, resolution: 64, batch: 32, steps: conv64Steps, rgb: true)
       default:
         kind = .mlpS
         m = try measure(model: kind, resolution: 8, batch: 256, steps: mlpSteps)
       }
       print(
         String(
-          format: "%@: %.1f examples/s, sgemm %.0f%% of the step at %.1f GFLOP/s",
-          kind.rawValue, m.examplesPerSecond, m.sgemmShare * 100, m.gflops))
+          format: "%@: %.1f examples/s, %.2f per CPU-second, sgemm %.0f%% of the step at "
+            + "%.1f GFLOP/s", kind.rawValue, m.examplesPerSecond, m.examplesPerCPUSecond,
+          m.sgemmShare * 100, m.gflops))
       return 0
     }
 
@@ -62,7 +66,8 @@ enum TrainBenchmark {
 
     // Rounds alternate schedtui and PyTorch so that both see the same load from other work
     // on the machine; each side keeps its best round.
-    var mlp = Measurement(examplesPerSecond: 0, secondsPerStep: 0, sgemmShare: 0, gflops: 0)
+    var mlp = Measurement(
+      examplesPerSecond: 0, secondsPerStep: 0, sgemmShare: 0, gflops: 0, examplesPerCPUSecond: 0)
     var conv = mlp
     var (unet32, unet64, conv64) = (mlp, mlp, mlp)
     var torchMLP = 0.0
@@ -113,8 +118,9 @@ enum TrainBenchmark {
     ] {
       print(
         String(
-          format: "%@: %.1f examples/s (%.2f ms/step); sgemm %.0f%% of the step at %.1f GFLOP/s "
-            + "(%.0f%% of peak %.1f)", name, m.examplesPerSecond, m.secondsPerStep * 1000,
+          format: "%@: %.1f examples/s (%.2f ms/step, %.2f examples per CPU-second); sgemm "
+            + "%.0f%% of the step at %.1f GFLOP/s (%.0f%% of peak %.1f)", name,
+          m.examplesPerSecond, m.secondsPerStep * 1000, m.examplesPerCPUSecond,
           m.sgemmShare * 100, m.gflops, m.gflops / peak * 100, peak))
     }
     if let torchMissing {
@@ -135,8 +141,9 @@ enum TrainBenchmark {
     }
     print(
       String(
-        format: "UNet-S / ConvRes-S at 64×64: %.2f× (goal ≥ 6; PyTorch's: %.2f×)",
-        unet64.examplesPerSecond / conv64.examplesPerSecond, torchUNet64 / torchConv64))
+        format: "UNet-S / ConvRes-S at 64×64: %.2f× (goal ≥ 6; PyTorch's: %.2f×); by CPU time "
+          + "%.2f×", unet64.examplesPerSecond / conv64.examplesPerSecond,
+        torchUNet64 / torchConv64, unet64.examplesPerCPUSecond / conv64.examplesPerCPUSecond))
 
     if o["sweep"] == "1" {
       for t in 1...cores where t != threads {
@@ -158,6 +165,9 @@ enum TrainBenchmark {
     var secondsPerStep: Double
     var sgemmShare: Double
     var gflops: Double
+    /// Examples per second of CPU time (all of the process's threads, spinning included): what
+    /// a step costs whatever else the machine runs, where examples/s falls with the load.
+    var examplesPerCPUSecond: Double
   }
 
   /// Times `steps` training steps (after 3 untimed) of the reference model on digits, or with
@@ -178,16 +188,27 @@ enum TrainBenchmark {
     for _ in 0..<3 { _ = trainer.step() }
     BLAS.profile = (0, 0, 0)
     BLAS.profiling = true
+    let cpuStart = cpuSeconds()
     let start = DispatchTime.now().uptimeNanoseconds
     for _ in 0..<steps { _ = trainer.step() }
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+    let cpu = cpuSeconds() - cpuStart
     BLAS.profiling = false
     // profile.seconds is thread-seconds (see BLAS.profile): per thread of the step.
     let p = BLAS.profile
     let threads = Double(BLAS.threads)
     return Measurement(
       examplesPerSecond: Double(steps * batch) / seconds, secondsPerStep: seconds / Double(steps),
-      sgemmShare: p.seconds / threads / seconds, gflops: p.flops / (p.seconds / threads) / 1e9)
+      sgemmShare: p.seconds / threads / seconds, gflops: p.flops / (p.seconds / threads) / 1e9,
+      examplesPerCPUSecond: Double(steps * batch) / cpu)
+  }
+
+  /// User and system time of the whole process so far.
+  static func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) * 1e-6 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
   }
 
   static func randomRGB(resolution r: Int) -> Dataset {
