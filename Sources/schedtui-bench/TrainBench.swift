@@ -73,6 +73,8 @@ enum TrainBenchmark {
     var torchMLP = 0.0
     var torchConv = 0.0
     var (torchUNet32, torchUNet64, torchConv64) = (0.0, 0.0, 0.0)
+    // Examples per CPU-second of PyTorch's best rounds, by model key ("mlp", "unet64", …).
+    var torchCPU: [String: Double] = [:]
     var torchVersion = ""
     var torchMissing: String?
     for _ in 0..<rounds {
@@ -103,6 +105,11 @@ enum TrainBenchmark {
         torchUNet32 = max(torchUNet32, json["unet32_examples_per_second"] as? Double ?? 0)
         torchUNet64 = max(torchUNet64, json["unet64_examples_per_second"] as? Double ?? 0)
         torchConv64 = max(torchConv64, json["conv64_examples_per_second"] as? Double ?? 0)
+        for key in ["mlp", "conv", "unet32", "unet64", "conv64"] {
+          if let v = json["\(key)_examples_per_cpu_second"] as? Double {
+            torchCPU[key] = max(torchCPU[key] ?? 0, v)
+          }
+        }
         if let n = json["unet_parameters"] as? Int {
           print("PyTorch UNet-S parameters (RGB): \(n)")
         }
@@ -138,6 +145,16 @@ enum TrainBenchmark {
             + "(64×64; 32×32: %.2f×; goals ≥ 1.5, 1.2, 1.2)",
           mlp.examplesPerSecond / torchMLP, conv.examplesPerSecond / torchConv,
           unet64.examplesPerSecond / torchUNet64, unet32.examplesPerSecond / torchUNet32))
+      // Under load, the wall ratio depends on who got the cores; CPU time does not, but it
+      // counts spin-waiting (PyTorch's OpenMP threads) as work (README "Speed").
+      func cpuRatio(_ m: Measurement, _ key: String) -> Double {
+        m.examplesPerCPUSecond / (torchCPU[key] ?? .nan)
+      }
+      print(
+        String(
+          format: "ratio by CPU time: MLP-S %.2f×, ConvRes-S %.2f×, UNet-S %.2f× (32×32: %.2f×)",
+          cpuRatio(mlp, "mlp"), cpuRatio(conv, "conv"), cpuRatio(unet64, "unet64"),
+          cpuRatio(unet32, "unet32")))
     }
     print(
       String(
