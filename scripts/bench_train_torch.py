@@ -6,7 +6,7 @@ the paper's Algorithm 2 with the cosine schedule (t ~ U(0,1), eps ~ N(0,I),
 x_t = sqrt(g) x0 + sqrt(1-g) eps, per-example std normalisation, conditioning on the logSNR
 through the same sinusoidal embedding, label dropout 0.1), eps-prediction MSE, backward, global
 grad-norm clip at 1, AdamW (beta .9/.999, wd .01), and the EMA update: what schedtui's
-Trainer.step does. Prints one `RESULT {json}` line with examples/s per model.
+Trainer.step does. Prints one `RESULT {json}` line with examples/s and examples per CPU-second per model.
 
 With --unet-steps S > 0 it also times UNet-S (the same network as Engine's UNetS, the same
 parameter count) on random RGB images at 32x32 and 64x64, batch 32, and, with --conv64-steps,
@@ -173,10 +173,17 @@ def bench(model, x_all, y_all, batch, steps, flat):
     for _ in range(3):
         step()
     start = time.perf_counter()
+    cpu_start = time.process_time()  # every thread of the process, as schedtui-bench's
     for _ in range(steps):
         step()
     seconds = time.perf_counter() - start
+    cpu = time.process_time() - cpu_start
+    cpu_rates[len(cpu_rates)] = batch * steps / cpu
     return batch * steps / seconds
+
+
+# Examples per CPU-second of each bench() call, in call order.
+cpu_rates = {}
 
 
 def main():
@@ -206,6 +213,10 @@ def main():
         x64, y64 = random_rgb(64)
         result["conv64_examples_per_second"] = bench(
             ConvResS(c=3), x64, y64, 32, a.conv64_steps, flat=False)
+    names = ["mlp", "conv"] + (["unet32", "unet64"] if a.unet_steps > 0 else []) + (
+        ["conv64"] if a.conv64_steps > 0 else [])
+    for i, name in enumerate(names):
+        result[f"{name}_examples_per_cpu_second"] = cpu_rates[i]
     print("RESULT " + json.dumps(result))
 
 

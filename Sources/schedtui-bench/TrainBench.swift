@@ -40,14 +40,18 @@ enum TrainBenchmark {
       case "conv":
         kind = .convResS
         m = try measure(model: kind, resolution: 32, batch: 32, steps: convSteps)
+      case "conv64":
+        kind = .convResS
+        m = try measure(model: kind, resolution: 64, batch: 32, steps: conv64Steps, rgb: true)
       default:
         kind = .mlpS
         m = try measure(model: kind, resolution: 8, batch: 256, steps: mlpSteps)
       }
       print(
         String(
-          format: "%@: %.1f examples/s, sgemm %.0f%%", kind.rawValue, m.examplesPerSecond,
-          m.sgemmShare * 100))
+          format: "%@: %.1f examples/s, %.2f per CPU-second, sgemm %.0f%% of the step at "
+            + "%.1f GFLOP/s", kind.rawValue, m.examplesPerSecond, m.examplesPerCPUSecond,
+          m.sgemmShare * 100, m.gflops))
       return 0
     }
 
@@ -62,12 +66,15 @@ enum TrainBenchmark {
 
     // Rounds alternate schedtui and PyTorch so that both see the same load from other work
     // on the machine; each side keeps its best round.
-    var mlp = Measurement(examplesPerSecond: 0, secondsPerStep: 0, sgemmShare: 0, gflops: 0)
+    var mlp = Measurement(
+      examplesPerSecond: 0, secondsPerStep: 0, sgemmShare: 0, gflops: 0, examplesPerCPUSecond: 0)
     var conv = mlp
     var (unet32, unet64, conv64) = (mlp, mlp, mlp)
     var torchMLP = 0.0
     var torchConv = 0.0
     var (torchUNet32, torchUNet64, torchConv64) = (0.0, 0.0, 0.0)
+    // Examples per CPU-second of PyTorch's best rounds, by model key ("mlp", "unet64", …).
+    var torchCPU: [String: Double] = [:]
     var torchVersion = ""
     var torchMissing: String?
     for _ in 0..<rounds {
@@ -98,6 +105,11 @@ enum TrainBenchmark {
         torchUNet32 = max(torchUNet32, json["unet32_examples_per_second"] as? Double ?? 0)
         torchUNet64 = max(torchUNet64, json["unet64_examples_per_second"] as? Double ?? 0)
         torchConv64 = max(torchConv64, json["conv64_examples_per_second"] as? Double ?? 0)
+        for key in ["mlp", "conv", "unet32", "unet64", "conv64"] {
+          if let v = json["\(key)_examples_per_cpu_second"] as? Double {
+            torchCPU[key] = max(torchCPU[key] ?? 0, v)
+          }
+        }
         if let n = json["unet_parameters"] as? Int {
           print("PyTorch UNet-S parameters (RGB): \(n)")
         }
@@ -113,8 +125,9 @@ enum TrainBenchmark {
     ] {
       print(
         String(
-          format: "%@: %.1f examples/s (%.2f ms/step); sgemm %.0f%% of the step at %.1f GFLOP/s "
-            + "(%.0f%% of peak %.1f)", name, m.examplesPerSecond, m.secondsPerStep * 1000,
+          format: "%@: %.1f examples/s (%.2f ms/step, %.2f examples per CPU-second); sgemm "
+            + "%.0f%% of the step at %.1f GFLOP/s (%.0f%% of peak %.1f)", name,
+          m.examplesPerSecond, m.secondsPerStep * 1000, m.examplesPerCPUSecond,
           m.sgemmShare * 100, m.gflops, m.gflops / peak * 100, peak))
     }
     if let torchMissing {
@@ -132,11 +145,22 @@ enum TrainBenchmark {
             + "(64×64; 32×32: %.2f×; goals ≥ 1.5, 1.2, 1.2)",
           mlp.examplesPerSecond / torchMLP, conv.examplesPerSecond / torchConv,
           unet64.examplesPerSecond / torchUNet64, unet32.examplesPerSecond / torchUNet32))
+      // Under load, the wall ratio depends on who got the cores; CPU time does not, but it
+      // counts spin-waiting (PyTorch's OpenMP threads) as work (README "Speed").
+      func cpuRatio(_ m: Measurement, _ key: String) -> Double {
+        m.examplesPerCPUSecond / (torchCPU[key] ?? .nan)
+      }
+      print(
+        String(
+          format: "ratio by CPU time: MLP-S %.2f×, ConvRes-S %.2f×, UNet-S %.2f× (32×32: %.2f×)",
+          cpuRatio(mlp, "mlp"), cpuRatio(conv, "conv"), cpuRatio(unet64, "unet64"),
+          cpuRatio(unet32, "unet32")))
     }
     print(
       String(
-        format: "UNet-S / ConvRes-S at 64×64: %.2f× (goal ≥ 6; PyTorch's: %.2f×)",
-        unet64.examplesPerSecond / conv64.examplesPerSecond, torchUNet64 / torchConv64))
+        format: "UNet-S / ConvRes-S at 64×64: %.2f× (goal ≥ 6; PyTorch's: %.2f×); by CPU time "
+          + "%.2f×", unet64.examplesPerSecond / conv64.examplesPerSecond,
+        torchUNet64 / torchConv64, unet64.examplesPerCPUSecond / conv64.examplesPerCPUSecond))
 
     if o["sweep"] == "1" {
       for t in 1...cores where t != threads {
@@ -158,6 +182,9 @@ enum TrainBenchmark {
     var secondsPerStep: Double
     var sgemmShare: Double
     var gflops: Double
+    /// Examples per second of CPU time (all of the process's threads, spinning included): what
+    /// a step costs whatever else the machine runs, where examples/s falls with the load.
+    var examplesPerCPUSecond: Double
   }
 
   /// Times `steps` training steps (after 3 untimed) of the reference model on digits, or with
@@ -178,16 +205,27 @@ enum TrainBenchmark {
     for _ in 0..<3 { _ = trainer.step() }
     BLAS.profile = (0, 0, 0)
     BLAS.profiling = true
+    let cpuStart = cpuSeconds()
     let start = DispatchTime.now().uptimeNanoseconds
     for _ in 0..<steps { _ = trainer.step() }
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+    let cpu = cpuSeconds() - cpuStart
     BLAS.profiling = false
     // profile.seconds is thread-seconds (see BLAS.profile): per thread of the step.
     let p = BLAS.profile
     let threads = Double(BLAS.threads)
     return Measurement(
       examplesPerSecond: Double(steps * batch) / seconds, secondsPerStep: seconds / Double(steps),
-      sgemmShare: p.seconds / threads / seconds, gflops: p.flops / (p.seconds / threads) / 1e9)
+      sgemmShare: p.seconds / threads / seconds, gflops: p.flops / (p.seconds / threads) / 1e9,
+      examplesPerCPUSecond: Double(steps * batch) / cpu)
+  }
+
+  /// User and system time of the whole process so far.
+  static func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) * 1e-6 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
   }
 
   static func randomRGB(resolution r: Int) -> Dataset {

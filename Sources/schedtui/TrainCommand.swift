@@ -41,8 +41,22 @@ struct Train: ParsableCommand {
   var channels: Int?
   @Option(
     help: ArgumentHelp(
-      VocabularyHelp.model + ". Default: mlp-s up to 32 px, convres-s above.", valueName: "model"))
-  var model: ModelKind?
+      VocabularyHelp.model + "; auto (the default): " + Train.automaticModelText,
+      valueName: "model"))
+  var model: String?
+
+  /// What `--model auto` picks (``ModelKind/automatic(resolution:)``).
+  static let automaticModelText =
+    "mlp-s up to 32 px, unet-s above (sides a multiple of 8), convres-s at other sides above 32 px."
+
+  /// `--model`: nil for auto (or not given).
+  func modelKind() throws -> ModelKind? {
+    guard let model, model != "auto" else { return nil }
+    guard let kind = ModelKind(name: model) else {
+      throw CommandLineCheck.refuse("--model", model, "auto, " + ModelKind.namesList)
+    }
+    return kind
+  }
   @Option(
     parsing: .unconditional,
     help: "Optimiser steps, \(TrainingLimits.steps.text) (default \(VocabularyHelp.perModel(\.defaultSteps))).")
@@ -173,10 +187,10 @@ struct Train: ParsableCommand {
       c.channels = channels
     }
     if let resolution { c.resolution = resolution }
-    if let model {
+    if let model = try modelKind() {
       c.model = model
-    } else if !fromFile {
-      c.model = .default(resolution: c.resolution)
+    } else if model != nil || !fromFile {
+      c.model = .automatic(resolution: c.resolution)
     }
     // Without a training section, the budget is the model's (a file's section has its own).
     if !fromFile { c.section.takeModelBudget() }

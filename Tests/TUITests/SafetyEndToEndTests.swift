@@ -44,6 +44,8 @@ func finishedTinyRun(in dir: String) throws -> String {
       (["sample", "--run", "x", "--output", "x.png", "--guidance", "-1"],
        "--guidance -1.0 is not allowed"),
       (["sweep", "--batch", "-3"], "--batch -3 is not allowed"),
+      (["train", "--model", "unet"],
+       "--model unet is not allowed: auto, mlp-s, convres-s, unet-s"),
     ])
   func negativeNumbers(args: [String], message: String) throws {
     let (status, _, err) = try Binary.run(Binary.path, args)

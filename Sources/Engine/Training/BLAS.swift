@@ -20,10 +20,37 @@ public enum BLAS {
   nonisolated(unsafe) public static var profile = (seconds: 0.0, flops: 0.0, calls: 0)
   static let profileLock = NSLock()
 
-  /// The number of threads OpenBLAS uses for one product.
+  /// The threads the engine may use (`--threads`): OpenBLAS's count for one product, except
+  /// inside ``onCallingThread(_:)``, where the engine's own workers use them instead.
   public static var threads: Int {
+    get { requestedThreads }
+    set {
+      requestedThreads = Swift.max(1, newValue)
+      openBLASThreads = requestedThreads
+    }
+  }
+  nonisolated(unsafe) static var requestedThreads = Int(openblas_get_num_threads())
+
+  /// The threads OpenBLAS uses for the next product.
+  static var openBLASThreads: Int {
     get { Int(openblas_get_num_threads()) }
     set { openblas_set_num_threads(Int32(Swift.max(1, newValue))) }
+  }
+
+  /// Runs `body` with OpenBLAS on the calling thread only: the convolutional denoisers' passes,
+  /// which spread their work over ``Layers/convWorkers(B:_:)`` and give OpenBLAS threads only
+  /// inside them.
+  ///
+  /// After a threaded product, OpenBLAS's helper threads spin (`sched_yield`) for about 0.1 s
+  /// waiting for the next one. A U-Net step interleaves small threaded products (1×1
+  /// convolutions, the conditioning) with worker-parallel convolutions, so those helpers
+  /// spun on the cores the workers needed: 17% of a 64×64 UNet-S step was kernel time in
+  /// `sched_yield` (perf, DECISIONS.md 2026-12-04). With no threaded product, they sleep.
+  public static func onCallingThread<T>(_ body: () throws -> T) rethrows -> T {
+    let saved = openBLASThreads
+    if saved != 1 { openBLASThreads = 1 }
+    defer { if saved != 1 { openBLASThreads = saved } }
+    return try body()
   }
 
   /// C = α · op(A) · op(B) + β · C, all row-major.
@@ -45,7 +72,7 @@ public enum BLAS {
       Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     if profiling {
       let seconds =
-        Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9 * Double(threads)
+        Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9 * Double(openBLASThreads)
       profileLock.lock()
       profile.seconds += seconds
       profile.flops += 2 * Double(m) * Double(n) * Double(k)

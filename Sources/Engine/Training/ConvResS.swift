@@ -9,7 +9,7 @@
 /// ```
 /// Inside, activations are laid out (channels, batch, H, W) so that each convolution is a few
 /// large sgemm calls; the input and output are (B, C·H·W) like every denoiser's.
-public final class ConvResS: Denoiser {
+public final class ConvResS: ConvolutionalDenoiser {
   public let shape: ModelShape
   public let layout: ParameterLayout
   let C: Int, H: Int, W: Int, F: Int, Cd: Int, E: Int, rows: Int, blocks: Int
@@ -79,7 +79,7 @@ public final class ConvResS: Denoiser {
     dProj = acts.add { $0 * F }
   }
 
-  public func forward(
+  public func forwardPass(
     params P: UnsafePointer<Float>, x xIn: UnsafePointer<Float>, logSNR: UnsafePointer<Float>,
     labels yIn: UnsafePointer<Int32>, B: Int
   ) -> UnsafePointer<Float> {
@@ -120,7 +120,7 @@ public final class ConvResS: Denoiser {
     return UnsafePointer(A[out])
   }
 
-  public func backward(
+  public func backwardPass(
     params P: UnsafePointer<Float>, grads G: UnsafeMutablePointer<Float>,
     dout: UnsafePointer<Float>
   ) {

@@ -51,8 +51,9 @@ extension Layers {
       for w in 0..<workers { body(w, B * w / workers, B * (w + 1) / workers) }
       return workers
     }
-    BLAS.threads = Swift.max(1, threads / workers)
-    defer { BLAS.threads = threads }
+    let saved = BLAS.openBLASThreads
+    BLAS.openBLASThreads = Swift.max(1, threads / workers)
+    defer { BLAS.openBLASThreads = saved }
     withoutActuallyEscaping(body) { body in
       nonisolated(unsafe) let body = body
       DispatchQueue.concurrentPerform(iterations: workers) { w in
@@ -237,7 +238,14 @@ extension Layers {
     let perWorker = 2 * convScratchCount(C: CM, H: H, W: W) / convMaxWorkers
     nonisolated(unsafe) let dinp = dinp
     nonisolated(unsafe) let dweight = dweight
+    // Each worker's share of the bias gradient, added in worker order below.
+    nonisolated(unsafe) let shares = UnsafeMutablePointer<Float>.allocate(
+      capacity: convMaxWorkers * OC)
+    defer { shares.deallocate() }
     let workers = convWorkers(B: B) { w, bLo, bHi in
+      for o in 0..<OC {
+        shares[w * OC + o] = rowSum(dout + o * N + bLo * HW, (bHi - bLo) * HW)
+      }
       let col = scratch + w * perWorker
       let doutCol = col + colCount
       let dw = w == 0 ? dweight : doutCol + colCount
@@ -271,11 +279,8 @@ extension Layers {
       let dw = scratch + w * perWorker + 2 * colCount
       for i in 0..<(OC * C * 9) { dweight[i] += dw[i] }
     }
-    for o in 0..<OC {
-      let row = dout + o * N
-      var sum: Float = 0
-      for i in 0..<N { sum += row[i] }
-      dbias[o] += sum
+    for w in 0..<workers {
+      for o in 0..<OC { dbias[o] += shares[w * OC + o] }
     }
   }
 }

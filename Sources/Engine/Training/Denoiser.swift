@@ -61,6 +61,34 @@ public protocol Denoiser: AnyObject {
   func initialize(params: UnsafeMutablePointer<Float>, using rng: inout some RandomNumberGenerator)
 }
 
+/// A denoiser made of 3×3 convolutions (ConvRes-S, UNet-S): its passes spread their work over
+/// the convolutions' workers (``Layers/convWorkers(B:_:)``) and keep OpenBLAS on the calling
+/// thread otherwise (``BLAS/onCallingThread(_:)``), so OpenBLAS's own threads never spin on
+/// the cores the workers need. `forward` and `backward` are the passes run that way.
+public protocol ConvolutionalDenoiser: Denoiser {
+  func forwardPass(
+    params: UnsafePointer<Float>, x: UnsafePointer<Float>, logSNR: UnsafePointer<Float>,
+    labels: UnsafePointer<Int32>, B: Int
+  ) -> UnsafePointer<Float>
+  func backwardPass(
+    params: UnsafePointer<Float>, grads: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>)
+}
+
+extension ConvolutionalDenoiser {
+  public func forward(
+    params: UnsafePointer<Float>, x: UnsafePointer<Float>, logSNR: UnsafePointer<Float>,
+    labels: UnsafePointer<Int32>, B: Int
+  ) -> UnsafePointer<Float> {
+    BLAS.onCallingThread { forwardPass(params: params, x: x, logSNR: logSNR, labels: labels, B: B) }
+  }
+
+  public func backward(
+    params: UnsafePointer<Float>, grads: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>
+  ) {
+    BLAS.onCallingThread { backwardPass(params: params, grads: grads, dout: dout) }
+  }
+}
+
 /// Builds the denoiser `shape.kind` names.
 public func makeDenoiser(_ shape: ModelShape) -> any Denoiser {
   switch shape.kind {

@@ -199,10 +199,15 @@ extension ModelKind {
     }
   }
 
-  /// The first model, in declaration order, built for `resolution`: MLP-S up to 32 px (it learns
-  /// digits there with the default objective, README "Training"), ConvRes-S above.
-  public static func `default`(resolution: Int) -> ModelKind {
-    allCases.first { $0.largestResolution.map { resolution <= $0 } ?? true }!
+  /// The model `--model auto` trains, and `schedtui train` without `--model` (README
+  /// "Training", DECISIONS.md 2026-12-04): MLP-S up to 32 px (at 32 px on the patches it
+  /// matched UNet-S's held-out error in the same time, with samples closer to photographs, and
+  /// it learns the digits); above, UNet-S where the side is a multiple of 8 (at 32 px it beat
+  /// ConvRes-S at every logSNR in the same time, and at 64 px a step costs a seventh of
+  /// ConvRes-S's), ConvRes-S at the other sides.
+  public static func automatic(resolution: Int) -> ModelKind {
+    if resolution <= mlpS.largestResolution! { return .mlpS }
+    return resolution % 8 == 0 ? .unetS : .convResS
   }
 
   /// Examples per forward pass when sampling: ConvRes-S's activations are large (see

@@ -35,8 +35,12 @@ struct UNetBlock {
     proj = acts.add { $0 * Co }
   }
 
-  /// Floats of the convolutions' scratch this block needs (backward's, the larger).
-  var convScratch: Int { 2 * Layers.convScratchCount(C: Swift.max(Ci, Co), H: h, W: w) }
+  /// Floats of the convolutions' scratch this block needs (the 3×3 backward's, the largest).
+  var convScratch: Int {
+    Swift.max(
+      2 * Layers.convScratchCount(C: Swift.max(Ci, Co), H: h, W: w),
+      Layers.conv1x1ScratchCount(C: Ci, OC: Co))
+  }
   /// Floats per example of the widest gradient work buffer this block needs.
   var workPerExample: Int { Swift.max(Ci, Co) * h * w }
 
@@ -56,8 +60,8 @@ struct UNetBlock {
       B: B, C: Co, H: h, W: w, OC: Co)
     if let skip {
       Layers.conv1x1Forward(
-        out: A[out], inp: inp, weight: P + skip.w, bias: P + skip.b, N: N, C: Ci, OC: Co,
-        accumulate: true)
+        out: A[out], inp: inp, weight: P + skip.w, bias: P + skip.b, B: B, P: h * w, C: Ci,
+        OC: Co, accumulate: true)
     } else {
       Layers.addInto(A[out], inp, Co * N)
     }
@@ -79,7 +83,7 @@ struct UNetBlock {
     if let skip {
       Layers.conv1x1Backward(
         dinp: dinp, dweight: G + skip.w, dbias: G + skip.b, dout: dout, inp: inp,
-        weight: P + skip.w, N: N, C: Ci, OC: Co)
+        weight: P + skip.w, scratch: scratch, B: B, P: h * w, C: Ci, OC: Co)
     } else {
       Layers.addInto(dinp, dout, Co * N)
     }

@@ -185,41 +185,62 @@ extension Layers {
 
   // MARK: - 1×1 convolution
 
-  /// out (OC, N) = weight (OC, C) · inp (C, N) + bias (OC): a 1×1 convolution over the N = B·H·W
-  /// pixels, one sgemm. With `accumulate`, added to out.
+  /// out (OC, B, P) = weight (OC, C) · inp (C, B, P) + bias (OC): a 1×1 convolution over the
+  /// P pixels of B images. With `accumulate`, added to out.
+  ///
+  /// Split between ``convWorkers(B:_:)`` like the 3×3 convolutions (each worker's images are a
+  /// run of columns of every channel row): on OpenBLAS's own threads these products were too
+  /// small to keep two cores busy, and left its helpers spinning (``BLAS/onCallingThread(_:)``).
   public static func conv1x1Forward(
     out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-    bias: UnsafePointer<Float>, N: Int, C: Int, OC: Int, accumulate: Bool = false
+    bias: UnsafePointer<Float>, B: Int, P: Int, C: Int, OC: Int, accumulate: Bool = false
   ) {
-    BLAS.sgemm(
-      transA: false, transB: false, m: OC, n: N, k: C, a: weight, lda: C, b: inp, ldb: N,
-      beta: accumulate ? 1 : 0, c: out, ldc: N)
-    for o in 0..<OC {
-      let row = out + o * N
-      let v = bias[o]
-      for i in 0..<N { row[i] += v }
+    let N = B * P
+    nonisolated(unsafe) let out = out
+    convWorkers(B: B) { _, bLo, bHi in
+      let q = bLo * P
+      let n = (bHi - bLo) * P
+      BLAS.sgemm(
+        transA: false, transB: false, m: OC, n: n, k: C, a: weight, lda: C, b: inp + q, ldb: N,
+        beta: accumulate ? 1 : 0, c: out + q, ldc: N)
+      for o in 0..<OC {
+        let row = out + o * N + q
+        let v = bias[o]
+        for i in 0..<n { row[i] += v }
+      }
     }
   }
 
-  /// Backward of ``conv1x1Forward(out:inp:weight:bias:N:C:OC:accumulate:)``: dout is (OC, N).
-  /// Accumulates dinp (C, N) += Wᵀ · dout, dweight (OC, C) += dout · inpᵀ, dbias += Σ dout.
+  /// Floats of scratch ``conv1x1Backward(dinp:dweight:dbias:dout:inp:weight:scratch:B:P:C:OC:)``
+  /// needs: a private weight gradient for each worker but the first.
+  public static func conv1x1ScratchCount(C: Int, OC: Int) -> Int { (convMaxWorkers - 1) * OC * C }
+
+  /// Backward of ``conv1x1Forward(out:inp:weight:bias:B:P:C:OC:accumulate:)``: dout is
+  /// (OC, B, P). Accumulates dinp (C, B, P) += Wᵀ · dout, dweight (OC, C) += dout · inpᵀ,
+  /// dbias += Σ dout. Worker 0 adds into dweight and the others into their part of scratch
+  /// (``conv1x1ScratchCount(C:OC:)`` floats), added afterwards in worker order: the same sums
+  /// in the same order on one thread or two.
   public static func conv1x1Backward(
     dinp: UnsafeMutablePointer<Float>, dweight: UnsafeMutablePointer<Float>,
     dbias: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>, inp: UnsafePointer<Float>,
-    weight: UnsafePointer<Float>, N: Int, C: Int, OC: Int
+    weight: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>,
+    B: Int, P: Int, C: Int, OC: Int
   ) {
-    BLAS.sgemm(
-      transA: true, transB: false, m: C, n: N, k: OC, a: weight, lda: C, b: dout, ldb: N,
-      beta: 1, c: dinp, ldc: N)
-    BLAS.sgemm(
-      transA: false, transB: true, m: OC, n: C, k: N, a: dout, lda: N, b: inp, ldb: N,
-      beta: 1, c: dweight, ldc: C)
-    for o in 0..<OC {
-      let row = dout + o * N
-      var sum: Float = 0
-      for i in 0..<N { sum += row[i] }
-      dbias[o] += sum
+    let N = B * P
+    nonisolated(unsafe) let dinp = dinp
+    nonisolated(unsafe) let dweight = dweight
+    let workers = convWorkers(B: B) { w, bLo, bHi in
+      let q = bLo * P
+      let n = (bHi - bLo) * P
+      BLAS.sgemm(
+        transA: true, transB: false, m: C, n: n, k: OC, a: weight, lda: C, b: dout + q, ldb: N,
+        beta: 1, c: dinp + q, ldc: N)
+      BLAS.sgemm(
+        transA: false, transB: true, m: OC, n: C, k: n, a: dout + q, lda: N, b: inp + q, ldb: N,
+        beta: w == 0 ? 1 : 0, c: w == 0 ? dweight : scratch + (w - 1) * OC * C, ldc: C)
     }
+    for w in 1..<workers { addInto(dweight, scratch + (w - 1) * OC * C, OC * C) }
+    for o in 0..<OC { dbias[o] += rowSum(dout + o * N, N) }
   }
 
   // MARK: - Per-channel conditioning
@@ -232,10 +253,7 @@ extension Layers {
   ) {
     for c in 0..<F {
       for b in 0..<B {
-        let row = du + (c * B + b) * P
-        var sum: Float = 0
-        for i in 0..<P { sum += row[i] }
-        dv[b * F + c] = sum
+        dv[b * F + c] = rowSum(du + (c * B + b) * P, P)
       }
     }
   }

@@ -16,7 +16,7 @@
 /// up-sampling nearest neighbour; (F0, F1, F2) = `shape.unetChannels`, (32, 64, 128) by default.
 /// The output is the objective's F like every denoiser's. Activations are (channels, batch,
 /// H, W) inside; input and output are (B, C·H·W).
-public final class UNetS: Denoiser {
+public final class UNetS: ConvolutionalDenoiser {
   public let shape: ModelShape
   public let layout: ParameterLayout
   let C: Int, H: Int, W: Int, Cd: Int
@@ -101,7 +101,7 @@ public final class UNetS: Denoiser {
 
   var levels: [(h: Int, w: Int)] { [(H / 2, W / 2), (H / 4, W / 4), (H / 8, W / 8)] }
 
-  public func forward(
+  public func forwardPass(
     params P: UnsafePointer<Float>, x xIn: UnsafePointer<Float>, logSNR: UnsafePointer<Float>,
     labels yIn: UnsafePointer<Int32>, B: Int
   ) -> UnsafePointer<Float> {
@@ -143,7 +143,7 @@ public final class UNetS: Denoiser {
     return UnsafePointer(A[out])
   }
 
-  public func backward(
+  public func backwardPass(
     params P: UnsafePointer<Float>, grads G: UnsafeMutablePointer<Float>,
     dout: UnsafePointer<Float>
   ) {

@@ -243,10 +243,12 @@ import Testing
 
 /// What the engine knows per model, switched over exhaustively (issue 12, part 1).
 @Suite struct ModelDefaultsTests {
-  @Test("MLP-S up to 32 px, ConvRes-S above; budgets as README \"Training\" states them")
+  @Test("auto: MLP-S up to 32 px, UNet-S above at sides a multiple of 8, ConvRes-S at the others; budgets as README \"Training\" states them")
   func defaults() {
-    #expect([8, 16, 32].map(ModelKind.default(resolution:)) == [.mlpS, .mlpS, .mlpS])
-    #expect(ModelKind.default(resolution: 64) == .convResS)
+    let sides = [8, 16, 24, 32, 36, 40, 48, 60, 64]
+    #expect(
+      sides.map(ModelKind.automatic(resolution:))
+        == [.mlpS, .mlpS, .mlpS, .mlpS, .convResS, .unetS, .unetS, .convResS, .unetS])
     #expect(ModelKind.mlpS.defaultSteps == 5000 && ModelKind.convResS.defaultSteps == 1000)
     #expect(ModelKind.mlpS.defaultBatch == 256 && ModelKind.convResS.defaultBatch == 32)
     #expect(ModelKind.mlpS.defaultLearningRate == 1e-3)

@@ -1,5 +1,6 @@
 @testable import Engine
 import Foundation
+import Schedules
 import TestSupport
 import Testing
 
@@ -94,20 +95,25 @@ import Testing
       })
   }
 
-  @Test("1×1 convolution: gradients of input, weight and bias match")
+  @Test("1×1 convolution: gradients of input, weight and bias match (batch split in two)")
   func conv1x1() {
-    let (N, C, OC) = (7, 3, 4)
+    // Three images of 5 pixels: the workers' shares (1 and 2 images) are unequal runs of columns.
+    let (B, P, C, OC) = (3, 5, 3, 4)
+    let N = B * P
     let (nIn, nW) = (C * N, OC * C)
+    let scratch = UnsafeMutablePointer<Float>.allocate(
+      capacity: Layers.conv1x1ScratchCount(C: C, OC: OC))
+    defer { scratch.deallocate() }
     checkLayer(
       "conv1x1", inputs: nIn + nW + OC, outputs: OC * N,
       forward: { out, p in
         Layers.conv1x1Forward(
-          out: out, inp: p, weight: p + nIn, bias: p + nIn + nW, N: N, C: C, OC: OC)
+          out: out, inp: p, weight: p + nIn, bias: p + nIn + nW, B: B, P: P, C: C, OC: OC)
       },
       backward: { g, r, p in
         Layers.conv1x1Backward(
           dinp: g, dweight: g + nIn, dbias: g + nIn + nW, dout: r, inp: p, weight: p + nIn,
-          N: N, C: C, OC: OC)
+          scratch: scratch, B: B, P: P, C: C, OC: OC)
       })
   }
 
@@ -160,28 +166,37 @@ import Testing
 
   /// Changes the process-wide BLAS thread count, which would change the arithmetic of any
   /// training test running beside it (Swift Testing runs suites in parallel): so it runs only
-  /// when asked, alone: `SCHEDTUI_THREAD_TESTS=1 swift test --filter UNetTrainingModelTests`.
+  /// when asked, alone, as scripts/test's release step does:
+  /// `SCHEDTUI_THREAD_TESTS=1 swift test --filter UNetTrainingModelTests/threads`.
   @Test(
-    "UNet-S: a fixed seed gives the same losses on 1 and 2 threads, bit for bit",
-    .enabled(if: ProcessInfo.processInfo.environment["SCHEDTUI_THREAD_TESTS"] != nil))
-  func threads() throws {
+    "UNet-S and ConvRes-S: a fixed seed gives the same losses on 1 and 2 threads, bit for bit",
+    .enabled(if: ProcessInfo.processInfo.environment["SCHEDTUI_THREAD_TESTS"] != nil),
+    .serialized, arguments: [ModelKind.unetS, .convResS])
+  func threads(model: ModelKind) throws {
     func losses(threads: Int) throws -> [Double] {
       let saved = BLAS.threads
       BLAS.threads = threads
       defer { BLAS.threads = saved }
       var c = tinyConfig(steps: 4, seed: 5)
-      c.model = .unetS
+      c.model = model
       c.resolution = 16
       let data = try Dataset.digits(resolution: 16)
       var shape = c.modelShape(for: data)
+      // Narrow, but every kind of layer: UNet-S's 1×1 skips (4 → 8) and both models'
+      // convolutions split between two workers (batch 8).
       shape.unetChannels = [4, 8, 8]
+      shape.convChannels = 4
+      shape.blocks = 2
       shape.conditioning = 8
       let t = try Trainer(config: c, dataset: data, shape: shape)
-      return (0..<3).map { _ in t.step().loss }
+      return (0..<4).map { _ in t.step().loss }
     }
     let one = try losses(threads: 1)
     let two = try losses(threads: 2)
+    print("\(model.rawValue) losses on 1 thread \(one), on 2 \(two)")
     #expect(one == two)
+    // The steps trained (a loss that did not move would make the comparison empty).
+    #expect(Set(one).count == one.count)
   }
 
   @Test("UNet-S at 64×64 RGB has the hand-counted parameters")
