@@ -38,7 +38,9 @@ struct Sweep: ParsableCommand {
     "Data: digits (default), patches (the bundled photographs), or a folder of PNG images.",
     valueName: "name|dir"))
   var data = DataKind.digits.rawValue
-  @Option(help: ArgumentHelp("Image sides, from 8, 16, 32.", valueName: "list"))
+  @Option(help: ArgumentHelp(
+    "Image sides, from \(SweepLists.resolutionsText) (digits up to 32, patches from 16).",
+    valueName: "list"))
   var resolutions = "8,16,32"
   @Option(help: ArgumentHelp("Input scales b > 0.", valueName: "list"))
   var scales = SweepSettings.defaultScales
@@ -184,7 +186,7 @@ struct Sweep: ParsableCommand {
           ).description)
       }
     }
-    let res = try parse(resolutions, "--resolutions", "8, 16, 32", SweepLists.resolutions)
+    let res = try parse(resolutions, "--resolutions", SweepLists.resolutionsText, SweepLists.resolutions)
     let bs = try parse(scales, "--scales", "numbers in (0, 10]", SweepLists.scales)
     let fams = try parse(
       families, "--families", SweepFamily.allowed,

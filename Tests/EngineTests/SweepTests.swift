@@ -265,6 +265,23 @@ import Testing
     #expect(throws: SweepLists.Problem(reason: "has 'cos', which is not a known family")) {
       try SweepLists.families("linear,cos")
     }
+    #expect(throws: SweepLists.Problem(reason: "has '128'")) { try SweepLists.resolutions("64,128") }
+  }
+
+  /// Table 4 starts at 64 px: the photographs and a folder sweep there with `train`'s own
+  /// choice of model (MLP-S stops at 32 px); the digits' 64 is the per-cell check's to refuse.
+  @Test("a sweep takes 64 px, where --model auto trains UNet-S as train does")
+  func sixtyFour() throws {
+    #expect(try SweepLists.resolutions("16,64") == [16, 64])
+    let settings = SweepSettings()
+    #expect(settings.model(resolution: 32) == .mlpS)
+    #expect(settings.model(resolution: 64) == .unetS)
+    var patches = settings
+    patches.data = .builtIn(.patches)
+    let cell = SweepCell(
+      resolution: 64, scale: 1, family: try SweepLists.families("linear")[0])
+    #expect(try patches.config(cell: cell, seed: 0).model == .unetS)
+    #expect(throws: FieldError.self) { try settings.config(cell: cell, seed: 0) }
   }
 }
 

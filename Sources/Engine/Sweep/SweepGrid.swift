@@ -183,7 +183,11 @@ public enum SweepLists {
     public init(reason: String) { self.reason = reason }
   }
 
-  public static let resolutions = [8, 16, 32]
+  /// Every side some data takes (digits 8–32, patches 16–64, a folder 8–64); whether a cell's
+  /// data takes its side is the training check's, per cell, before the first run.
+  public static let resolutions = [8, 16, 32, 64]
+  /// "8, 16, 32, 64": the allowed sides as messages and help state them.
+  public static let resolutionsText = resolutions.map(String.init).joined(separator: ", ")
 
   /// The trimmed items; refuses an empty item and a repeated one.
   static func items(_ text: String) throws(Problem) -> [String] {

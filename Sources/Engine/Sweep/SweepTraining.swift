@@ -54,7 +54,10 @@ public struct SweepSettings: Equatable, Sendable {
     }
   }
 
-  public static func defaultModel(resolution: Int) -> ModelKind { .mlpS }
+  /// `--model auto`: the model `schedtui train` picks at that side (``ModelKind/automatic(resolution:)``).
+  public static func defaultModel(resolution: Int) -> ModelKind {
+    ModelKind.automatic(resolution: resolution)
+  }
   public static func defaultLearningRate(model: ModelKind) -> Double {
     model.defaultLearningRate
   }

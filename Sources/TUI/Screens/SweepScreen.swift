@@ -103,7 +103,7 @@ public struct SweepSetup: Sendable, Equatable {
     /// What a typed value may be, for the edit line.
     public var allowed: String {
       switch self {
-      case .resolutions: return "comma list of 8, 16, 32"
+      case .resolutions: return "comma list of " + SweepLists.resolutionsText
       case .scales: return "comma list of numbers in (0, 10]"
       case .families: return SweepFamily.allowed
       case .data: return setting!.allowed
