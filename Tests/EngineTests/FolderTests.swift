@@ -236,6 +236,23 @@ import Testing
     } throws: { "\($0)".contains("damaged: the CRC-32 of its grid and settings") }
   }
 
+  /// A sweep.json above 64 MiB is refused by its size, before a byte is decoded (the explorer's
+  /// `o` read it whole on its UI thread). The file is sparse: no 64 MiB is written.
+  @Test("a sweep.json over the 64 MiB limit is refused by its size, naming the limit")
+  func hugeSweepFile() throws {
+    let dir = try finishedSweep("hugejson")
+    let path = dir + "/sweep.json"
+    let handle = try #require(FileHandle(forWritingAtPath: path))
+    try handle.truncate(atOffset: UInt64(SweepState.fileLimit) + 1)
+    try handle.close()
+    #expect {
+      try SweepState.open(path: path)
+    } throws: {
+      let text = "\($0)"
+      return text.contains(path) && text.contains("the limit is 64 MiB (67108864 bytes)")
+    }
+  }
+
   @Test("a cell whose checkpoint is damaged starts again instead of failing the sweep")
   func damagedCellCheckpoint() throws {
     let dir = temporaryFolder("cellckpt")

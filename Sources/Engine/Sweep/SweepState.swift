@@ -170,15 +170,23 @@ public struct SweepState: Equatable, Sendable {
     try loadChecked(path: path, matching: requested).state
   }
 
+  /// The largest `sweep.json` read: a run's entry is a few KB, so 64 MiB holds over 10,000
+  /// runs; a larger file (or a device that never ends) is refused by its size before it is read,
+  /// as configs and summaries are, instead of freezing the explorer's `o` or a resume.
+  public static let fileLimit = 64 << 20
+
   /// `sweep.json` decoded, its grid-and-settings checksum checked (cells are checked by the
   /// caller, one by one). Errors name the file and the field, never Swift's decoding types.
   static func readFile(path: String) throws(LoadError) -> FileFormat {
     let data: Data
     let file: FileFormat
     do {
-      data = try Data(contentsOf: URL(fileURLWithPath: path))
+      data = try BoundedFile.read(path, limit: fileLimit)
     } catch {
-      throw .unreadable(path: path, reason: "cannot read it (\(error.localizedDescription))")
+      switch error {
+      case .tooLarge: throw .unreadable(path: path, reason: error.reason)
+      case .unreadable(_, let reason): throw .unreadable(path: path, reason: "cannot read it (\(reason))")
+      }
     }
     do {
       let decoder = JSONDecoder()
