@@ -300,6 +300,24 @@ func pinnedExplorer() -> AppState {
     #expect(render(s, 120, 40).joined(separator: "\n").contains("! bad30:"))
   }
 
+  @Test("the run training now is not listed as a folder left out; an unfinished other run is")
+  func trainingRunNotAProblem() {
+    var s = explorer(on: .runs)
+    reduce(
+      &s,
+      .trainingStarted(label: "1−t", details: "", totalSteps: 100, folder: "runs/20261204-now-1-t_b1"))
+    let problems = [
+      "20261204-now-1-t_b1: no summary.json (not finished, or not a run); not listed",
+      "20261203-old: no summary.json (not finished, or not a run); not listed",
+    ]
+    reduce(&s, .runsScanned([], problems: problems))
+    #expect(s.runs.problems == [problems[1]])
+    // Once it has ended, a folder without a summary is named again.
+    reduce(&s, .trainingEnded("stopped", failed: false))
+    reduce(&s, .runsScanned([], problems: problems))
+    #expect(s.runs.problems == problems)
+  }
+
   @Test("both runs' names and distances are in the list and the table at every size", arguments: [
     (80, 24), (120, 40), (200, 60),
   ])

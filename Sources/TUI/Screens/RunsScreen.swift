@@ -63,7 +63,12 @@ enum RunsScreen: ScreenDefinition {
           record: record, name: item?.name ?? RunEntry.describe(record.summary.config),
           colorIndex: item?.colorIndex, thisSession: true))
     case .runsScanned(let records, let problems):
-      state.runs.merge(scanned: records, problems: problems)
+      // The run training now has no summary yet: the queue line above the list names it, so
+      // it is not listed as a folder left out.
+      let training = state.training?.isActive == true
+        ? state.training?.folder.map { ($0 as NSString).lastPathComponent } : nil
+      let left = problems.filter { p in training.map { !p.hasPrefix("\($0): no summary.json") } ?? true }
+      state.runs.merge(scanned: records, problems: left)
       state.runs.reading = false
     case .runsReading:
       state.runs.reading = true
