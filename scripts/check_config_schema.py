@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Validate configs against assets/config.schema.json (draft 2020-12) with python's jsonschema.
 
+The schema is `schedtui schema`'s output (checked first: the committed file must equal it).
 Good configs: every preset exported by `schedtui export --preset NAME --output`, one config per
 family from the options, and a hand-written one with every section. Bad configs (wrong type,
 unknown family, field of another family, unknown field, newer version, out of range) must be
@@ -32,6 +33,17 @@ FULL = {
                  "guidance": 2.5},
 }
 
+# The settings and shift fields that landed after the first schema (flow, UNet-S, Flux's μ).
+FLOW = {
+    "schedtui_config_version": 1,
+    "schedule": {"family": "rectified-flow", "image_side": 1024, "time_shift": "linear",
+                 "base_shift": 0.5, "max_shift": 1.15, "base_image_seq_len": 256,
+                 "max_image_seq_len": 4096},
+    "training": {"model": "unet-s", "prediction": "flow", "weighting": "flow-mse",
+                 "t_sampling": "logit-normal:0:1", "eval_samples": 0, "warmup": 0, "ema": 0,
+                 "checkpoint_every": 1, "min_snr_gamma": 5},
+}
+
 BAD = [
     ("wrong type", {"schedtui_config_version": 1, "schedule": {"family": "cosine", "tau": "2"}}),
     ("unknown family", {"schedtui_config_version": 1, "schedule": {"family": "karras"}}),
@@ -45,6 +57,20 @@ BAD = [
     ("bad sampler", dict(FULL, training={"sampler": "euler"})),
     ("guidance > 20", dict(FULL, training={"guidance": 21})),
     ("missing schedule", {"schedtui_config_version": 1}),
+    ("bad prediction", dict(FULL, training={"prediction": "flowx"})),
+    ("eval_samples 1", dict(FULL, training={"eval_samples": 1})),
+    ("t_sampling unknown", dict(FULL, training={"t_sampling": "gauss"})),
+    ("t_sampling extra number", dict(FULL, training={"t_sampling": "mode:1:2"})),
+    ("ema 1", dict(FULL, training={"ema": 1})),
+    ("lr 0", dict(FULL, training={"lr": 0})),
+    ("resolution 12", dict(FULL, training={"resolution": 12})),
+    ("clip_min 1", {"schedtui_config_version": 1, "schedule": {"family": "linear", "clip_min": 1}}),
+    ("cosine start < 0", {"schedtui_config_version": 1, "schedule": {"family": "cosine", "start": -0.5}}),
+    ("image_side 8", {"schedtui_config_version": 1, "schedule": {"family": "rectified-flow", "image_side": 8}}),
+    ("time_shift unknown", {"schedtui_config_version": 1, "schedule": {"family": "rectified-flow", "time_shift": "log"}}),
+    ("shift 0", {"schedtui_config_version": 1, "schedule": {"family": "edm", "shift": 0}}),
+    ("inference steps 0", dict(FULL, inference={"steps": 0})),
+    ("input_scale 0", dict(FULL, input_scale=0)),
 ]
 
 
@@ -54,6 +80,11 @@ def run(args, check=True):
 
 def main():
     failures = 0
+    generated = run(["schema"]).stdout
+    if generated != open(os.path.join(ROOT, "assets", "config.schema.json")).read():
+        failures += 1
+        print("FAIL assets/config.schema.json differs from `schedtui schema`; regenerate it with "
+              "`swift run schedtui schema > assets/config.schema.json`")
     good = []
     with tempfile.TemporaryDirectory() as tmp:
         presets = json.loads(run(["presets", "--format", "json"]).stdout)
@@ -67,6 +98,7 @@ def main():
             run(["export", "--family", f, "--output", path])
             good.append(("--family " + f, json.load(open(path))))
         good.append(("full hand-written config", FULL))
+        good.append(("flow, UNet-S and Flux's shift fields", FLOW))
         for name, cfg in good:
             errors = list(VALIDATOR.iter_errors(cfg))
             if errors:

@@ -14,6 +14,7 @@ public enum TrainingLimits {
   public static let batch = 1...4096
   /// The peak learning rate: a number in (0, `learningRateMax`].
   public static let learningRateMax = 1.0
+  public static let learningRate = Bounds(exclusiveMin: 0, max: learningRateMax)
   /// Seeds are whole numbers a JSON config holds exactly (JSON numbers are doubles), and only
   /// one text reads as each: 0 … 2^53 − 1 (2^53 + 1 reads as 2^53).
   public static let seedMax: UInt64 = 1 << 53 - 1
@@ -22,10 +23,9 @@ public enum TrainingLimits {
   /// learned nothing and reported "final loss 0.0000".
   public static let minSNRGammaMin = 1e-6
   public static let minSNRGammaMax = 1e6
+  public static let minSNRGamma = Bounds(min: minSNRGammaMin, max: minSNRGammaMax)
   /// Whether `gamma` is an allowed γ of min-SNR-γ (every reader of the value asks this).
-  public static func allowsMinSNRGamma(_ gamma: Double) -> Bool {
-    gamma.isFinite && gamma >= minSNRGammaMin && gamma <= minSNRGammaMax
-  }
+  public static func allowsMinSNRGamma(_ gamma: Double) -> Bool { minSNRGamma.contains(gamma) }
   /// Classifier-free guidance weight w.
   public static let guidance: ClosedRange<Double> = 0...20
   /// Sampler steps for a run's samples and `schedtui sample`.
@@ -56,7 +56,7 @@ extension TrainingLimits {
   /// `20` for 20.0, `0.5` for 0.5.
   static func short(_ x: Double) -> String { shortNumber(x) }
   /// `(0, 1]`: the learning rate's range.
-  public static var learningRateInterval: String { "(0, \(short(learningRateMax))]" }
+  public static var learningRateInterval: String { learningRate.text }
   /// `a number in (0, 1]`, as every message states it.
   public static var learningRateText: String { "a number in \(learningRateInterval)" }
   /// `a whole number in 0 … 2^53 − 1`: every seed a JSON number holds exactly.

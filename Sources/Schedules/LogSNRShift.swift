@@ -5,6 +5,7 @@ extension ScheduleField {
   /// σ' = Sσ/(1 + (S−1)σ), FlowMatchEulerDiscreteScheduler's `shift`).
   public static let shift = ScheduleField(
     "shift", label: "shift s", default: 1, allowed: "a finite number > 0",
+    bounds: Bounds(exclusiveMin: 0),
     step: .add(fine: 0.25, coarse: 1),
     help: "SD3's static shift S > 0 on any family: logSNR − 2·ln S (default 1; SD3 uses 3).")
 
@@ -27,7 +28,8 @@ extension ScheduleField {
   public static let imageSide = ScheduleField(
     "imageSide", label: "image side", default: 0,
     allowed: "0 (none) or a whole number of pixels in \(LogSNRShift.imageSides.text)",
-    kind: .whole, step: .add(fine: 16, coarse: 256),
+    bounds: Bounds(LogSNRShift.imageSides, alsoZero: true), kind: .whole,
+    step: .add(fine: 16, coarse: 256),
     help: "Image side in pixels for Flux's μ = calculate_shift((side/16)² tokens) "
       + "(--flux-mu auto); \(LogSNRShift.imageSides.text).")
 
@@ -41,12 +43,15 @@ extension ScheduleField {
     help: "With --image-side: Flux's max_shift, μ at the max sequence length (default 1.15).")
   public static let fluxBaseSeqLen = ScheduleField(
     "fluxBaseSeqLen", jsonKey: "base_image_seq_len", option: "--base-seq-len",
-    label: "base seq len", default: 256, allowed: "a whole number ≥ 1", kind: .whole,
+    label: "base seq len", default: 256, allowed: "a whole number ≥ 1",
+    bounds: Bounds(min: 1), kind: .whole,
     step: .multiply(fine: 2, coarse: 4),
     help: "With --image-side: Flux's base_image_seq_len in tokens (default 256, a 256-px image).")
   public static let fluxMaxSeqLen = ScheduleField(
     "fluxMaxSeqLen", jsonKey: "max_image_seq_len", option: "--max-seq-len",
-    label: "max seq len", default: 4096, allowed: "a whole number > base seq len", kind: .whole,
+    label: "max seq len", default: 4096, allowed: "a whole number > base seq len",
+    // > base seq len ≥ 1: the cross-field rule is FluxShift's; on its own it is at least 2.
+    bounds: Bounds(min: 2), kind: .whole,
     step: .multiply(fine: 2, coarse: 4),
     help: "With --image-side: Flux's max_image_seq_len in tokens (default 4096, 1024 px).")
 
@@ -94,11 +99,12 @@ public struct LogSNRShift: Equatable, Sendable {
   /// Reads and checks the shift fields of `spec`; errors name the field, value and range.
   public init(_ spec: ScheduleSpec) throws(ScheduleError) {
     let s = spec[.shift]
-    try Schedule.check(s, "shift", ScheduleField.shift.allowed) { $0 > 0 }
+    try Schedule.check(s, "shift", ScheduleField.shift.allowed, ScheduleField.shift.bounds.contains)
     let choice = Int(spec[.timeShift])
     guard spec[.timeShift] == Double(choice), FlowTimeShift.allCases.indices.contains(choice) else {
       throw .invalid(
-        field: "timeShift", value: shortNumber(spec[.timeShift]), allowed: ScheduleField.timeShift.allowed)
+        field: "timeShift", value: shortNumber(spec[.timeShift]),
+        allowed: ScheduleField.timeShift.allowed)
     }
     let timeShift = FlowTimeShift.allCases[choice]
     let flux = FluxShift(
@@ -110,7 +116,7 @@ public struct LogSNRShift: Equatable, Sendable {
     var mu: Double? = givenMu != 0 ? givenMu : nil
     var imageSide: Int? = nil
     if side != 0 {
-      guard side == side.rounded(), LogSNRShift.imageSides.contains(Int(exactly: side) ?? 0) else {
+      guard side == side.rounded(), ScheduleField.imageSide.bounds.contains(side) else {
         throw .invalid(
           field: "imageSide", value: shortNumber(side), allowed: ScheduleField.imageSide.allowed)
       }

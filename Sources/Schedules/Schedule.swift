@@ -58,7 +58,7 @@ public struct Schedule: Sendable {
   /// Throws ``ScheduleError/invalid(field:value:allowed:)`` naming the first field that is NaN,
   /// out of range, or makes the schedule degenerate (start = end, τ ≤ 0, σmin ≥ σmax, T < 2, …).
   public init(_ spec: ScheduleSpec) throws(ScheduleError) {
-    try Schedule.check(spec.clipMin, "clipMin", "a number in (0, 1)") { $0 > 0 && $0 < 1 }
+    try ScheduleField.clipMin.check(spec.clipMin)
     let definition = spec.family.definition
     let curve = try definition.curve.init(spec)
     let shift = try LogSNRShift(spec)

@@ -45,6 +45,16 @@ public enum TimestepSampling: Hashable, Sendable {
   /// The names, as a user types them.
   public static let names = ["uniform", "logit-normal", "mode", "lognormal"]
 
+  /// The JSON Schema's pattern of the typed forms: each kind's name, then optionally as many
+  /// `:number`s as it takes (whether they are numbers in range is schedtui's check).
+  public static var pattern: String {
+    let forms = Kind.allCases.map { kind in
+      let n = kind.defaultSampling.parameters.count
+      return kind.rawValue + (n == 0 ? "" : "(" + String(repeating: ":[^:]+", count: n) + ")?")
+    }
+    return "^(" + forms.joined(separator: "|") + ")$"
+  }
+
   /// Reads `uniform`, `logit-normal[:M:S]`, `mode[:S]` or `lognormal[:PMEAN:PSTD]`; throws
   /// naming `tSampling`, the text and what is allowed.
   public init(parsing text: String) throws(ScheduleError) {

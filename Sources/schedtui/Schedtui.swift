@@ -20,7 +20,7 @@ struct Schedtui: ParsableCommand {
       """,
     subcommands: [
       Explore.self, Curve.self, Export.self, Presets.self, Noise.self, Plot.self,
-      Train.self, Sample.self, Sweep.self, Sigmas.self, Equivalents.self,
+      Train.self, Sample.self, Sweep.self, Sigmas.self, Equivalents.self, Schema.self,
     ],
     defaultSubcommand: Explore.self
   )

@@ -15,7 +15,8 @@ extension ScheduleField {
     "end", label: "end", default: 1, step: .add(fine: 0.05, coarse: 0.5),
     help: "cosine/sigmoid: end of the base curve (> start; cosine ≤ 1; default 1, sigmoid 3).")
   public static let tau = ScheduleField(
-    "tau", label: "τ", default: 1, step: .add(fine: 0.1, coarse: 1),
+    "tau", label: "τ", default: 1, bounds: Bounds(exclusiveMin: 0),
+    step: .add(fine: 0.1, coarse: 1),
     help: "cosine/sigmoid: temperature τ > 0 (default 1).")
 }
 
@@ -24,14 +25,17 @@ extension ScheduleField {
 enum Cosine {
   static let definition = FamilyDefinition(
     family: .cosine, help: "the paper's cosine with start, end and τ",
+    formula: "Algorithm 1: γ = (v_e − cos((t(e−s)+s)π/2)^{2τ}) / (v_e − v_s)",
     fields: [.start, .end, .tau],
+    // Beyond [0, 1] cos(u·π/2) turns negative and cos^(2τ) is NaN (or no longer decreasing).
+    bounds: [.start: Bounds(min: 0, exclusiveMax: 1), .end: Bounds(max: 1)],
     curve: Curve.self)
 
   /// The checks cosine and sigmoid share: finite start and end, τ > 0, start < end.
   static func checkStartEndTau(_ spec: ScheduleSpec) throws(ScheduleError) {
-    try Schedule.check(spec.start, "start", "a finite number") { _ in true }
-    try Schedule.check(spec.end, "end", "a finite number") { _ in true }
-    try Schedule.check(spec.tau, "tau", "a number > 0") { $0 > 0 }
+    try ScheduleField.start.check(spec.start)
+    try ScheduleField.end.check(spec.end)
+    try ScheduleField.tau.check(spec.tau)
     guard spec.start < spec.end else {
       throw .invalid(
         field: "end", value: "\(spec.end)",
@@ -45,9 +49,11 @@ enum Cosine {
 
     init(_ spec: ScheduleSpec) throws(ScheduleError) {
       try Cosine.checkStartEndTau(spec)
-      // Beyond [0, 1] cos(u·π/2) turns negative and cos^(2τ) is NaN (or no longer decreasing).
-      try Schedule.check(spec.start, "start", "a number in [0, 1) for cosine") { $0 >= 0 && $0 < 1 }
-      try Schedule.check(spec.end, "end", "a number in (start, 1] for cosine") { $0 <= 1 }
+      let bounds = Cosine.definition.bounds
+      try ScheduleField.start.check(spec.start, within: bounds[.start], " for cosine")
+      try Schedule.check(spec.end, "end", "a number in (start, 1] for cosine") {
+        bounds[.end]!.contains($0)
+      }
       vStart = Double.pow(Double.cos(spec.start * .pi / 2), 2 * spec.tau)
       vEnd = Double.pow(Double.cos(spec.end * .pi / 2), 2 * spec.tau)
       guard vStart > vEnd else {

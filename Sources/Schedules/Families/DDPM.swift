@@ -13,15 +13,17 @@ extension ScheduleField {
   /// Discrete DDPM families: number of training steps T.
   public static let trainSteps = ScheduleField(
     "trainSteps", label: "train steps T", default: 1000, allowed: "a whole number ≥ 2",
-    kind: .whole, step: .add(fine: 100, coarse: 1000),
+    bounds: Bounds(DDPM.trainStepsRange), kind: .whole, step: .add(fine: 100, coarse: 1000),
     help: "ddpm-*: number of steps T ≥ 2 (default 1000).")
   /// Discrete DDPM linear families: first β.
   public static let betaStart = ScheduleField(
-    "betaStart", label: "β start", default: 0.0001, step: .multiply(fine: 2, coarse: 10),
+    "betaStart", label: "β start", default: 0.0001,
+    bounds: Bounds(exclusiveMin: 0, exclusiveMax: 1), step: .multiply(fine: 2, coarse: 10),
     help: "ddpm-linear/-scaled-linear: first β in (0, 1) (default 1e-4; 8.5e-4 scaled).")
   /// Discrete DDPM linear families: last β.
   public static let betaEnd = ScheduleField(
-    "betaEnd", label: "β end", default: 0.02, step: .multiply(fine: 2, coarse: 10),
+    "betaEnd", label: "β end", default: 0.02,
+    bounds: Bounds(exclusiveMin: 0, exclusiveMax: 1), step: .multiply(fine: 2, coarse: 10),
     help: "ddpm-linear/-scaled-linear: last β in (0, 1) (default 0.02; 0.012 scaled).")
 }
 
@@ -30,16 +32,21 @@ extension ScheduleField {
 /// within a step is what a constant β inside that step gives, so the discrete process is embedded
 /// exactly. Zero terminal SNR runs on the T-step table as diffusers' `rescale_zero_terminal_snr`.
 enum DDPM {
+  /// T: two steps at least (one step has no interior), and a table of at most a million.
+  static let trainStepsRange = 2...1_000_000
   static let linear = FamilyDefinition(
     family: .ddpmLinear, help: "diffusers' DDPM linear β",
+    formula: "diffusers `linear`: β = linspace(β₀, β₁, T)",
     fields: [.trainSteps, .betaStart, .betaEnd], isDiscrete: true,
     curve: Curve.self)
   static let scaledLinear = FamilyDefinition(
     family: .ddpmScaledLinear, help: "diffusers' scaled linear β (Stable Diffusion)",
+    formula: "diffusers `scaled_linear`: β = linspace(√β₀, √β₁, T)²",
     fields: [.trainSteps, .betaStart.defaulting(to: 0.00085), .betaEnd.defaulting(to: 0.012)],
     isDiscrete: true, curve: Curve.self)
   static let cosine = FamilyDefinition(
     family: .ddpmCosine, help: "diffusers' squaredcos_cap_v2 (Nichol & Dhariwal)",
+    formula: "diffusers `squaredcos_cap_v2`: s = 0.008, β ≤ 0.999",
     fields: [.trainSteps], isDiscrete: true,
     curve: Curve.self)
 
@@ -124,7 +131,7 @@ extension Schedule {
   /// diffusers' β for a discrete family on T = `spec.trainSteps` steps, in `Double` (diffusers
   /// builds the linear ones in float32; see the tests for the tolerance that follows).
   public static func diffusersBetas(_ spec: ScheduleSpec) throws(ScheduleError) -> [Double] {
-    try checkInt(spec.trainSteps, "trainSteps", 2...1_000_000)
+    try checkInt(spec.trainSteps, "trainSteps", DDPM.trainStepsRange)
     let steps = spec.trainSteps
     // torch.linspace(start, end, T): start + i·(end − start)/(T − 1).
     func linspace(_ a: Double, _ b: Double) -> [Double] {
@@ -132,8 +139,8 @@ extension Schedule {
     }
     switch spec.family {
     case .ddpmLinear, .ddpmScaledLinear:
-      try check(spec[.betaStart], "betaStart", "a number in (0, 1)") { $0 > 0 && $0 < 1 }
-      try check(spec[.betaEnd], "betaEnd", "a number in (0, 1)") { $0 > 0 && $0 < 1 }
+      try ScheduleField.betaStart.check(spec[.betaStart])
+      try ScheduleField.betaEnd.check(spec[.betaEnd])
       if spec.family == .ddpmLinear { return linspace(spec[.betaStart], spec[.betaEnd]) }
       return linspace(spec[.betaStart].squareRoot(), spec[.betaEnd].squareRoot()).map { $0 * $0 }
     case .ddpmCosine:

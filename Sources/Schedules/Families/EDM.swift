@@ -7,13 +7,16 @@ extension ScheduleFamily {
 
 extension ScheduleField {
   public static let sigmaMin = ScheduleField(
-    "sigmaMin", label: "σ min", default: 0.002, step: .multiply(fine: 2, coarse: 10),
+    "sigmaMin", label: "σ min", default: 0.002, bounds: Bounds(exclusiveMin: 0),
+    step: .multiply(fine: 2, coarse: 10),
     help: "edm: smallest σ > 0 (default 0.002).")
   public static let sigmaMax = ScheduleField(
-    "sigmaMax", label: "σ max", default: 80, step: .multiply(fine: 1.25, coarse: 2),
+    "sigmaMax", label: "σ max", default: 80, bounds: Bounds(exclusiveMin: 0),
+    step: .multiply(fine: 1.25, coarse: 2),
     help: "edm: largest σ > sigma-min (default 80).")
   public static let rho = ScheduleField(
-    "rho", label: "ρ", default: 7, step: .add(fine: 0.5, coarse: 2),
+    "rho", label: "ρ", default: 7, bounds: Bounds(exclusiveMin: 0),
+    step: .add(fine: 0.5, coarse: 2),
     help: "edm: Karras' ρ > 0 (default 7).")
 }
 
@@ -22,6 +25,7 @@ extension ScheduleField {
 enum EDM {
   static let definition = FamilyDefinition(
     family: .edm, help: "Karras et al.'s σ schedule with ρ",
+    formula: "σ = (σmin^{1/ρ} + t(σmax^{1/ρ} − σmin^{1/ρ}))^ρ, γ = 1/(1+σ²) (t = 0 → σmin)",
     fields: [.sigmaMin, .sigmaMax, .rho],
     curve: Curve.self)
 
@@ -31,11 +35,11 @@ enum EDM {
     let a, b: Double
 
     init(_ spec: ScheduleSpec) throws(ScheduleError) {
-      try Schedule.check(spec[.sigmaMin], "sigmaMin", "a number > 0") { $0 > 0 }
+      try ScheduleField.sigmaMin.check(spec[.sigmaMin])
       try Schedule.check(
         spec[.sigmaMax], "sigmaMax", "a number > σmin (\(spec[.sigmaMin]))"
       ) { $0 > spec[.sigmaMin] }
-      try Schedule.check(spec[.rho], "rho", "a number > 0") { $0 > 0 }
+      try ScheduleField.rho.check(spec[.rho])
       a = Double.pow(spec[.sigmaMin], 1 / spec[.rho])
       b = Double.pow(spec[.sigmaMax], 1 / spec[.rho])
       guard a < b, b.isFinite else {
@@ -58,7 +62,8 @@ enum EDM {
       func num(_ x: Double) -> String { JSONValue.number(x) }
       return PythonSnippet(
         constants: [
-          "RHO = \(num(rho))", "A = \(num(a))  # sigma_min^(1/ρ)", "B = \(num(b))  # sigma_max^(1/ρ)",
+          "RHO = \(num(rho))", "A = \(num(a))  # sigma_min^(1/ρ)",
+          "B = \(num(b))  # sigma_max^(1/ρ)",
         ],
         body: """
               lam = -2 * (RHO * xp.log(A + t * (B - A)))

@@ -10,7 +10,8 @@ extension ScheduleField {
     "laplaceMu", label: "μ", default: 0, step: .add(fine: 0.5, coarse: 2),
     help: "laplace: location μ of logSNR (default 0).")
   public static let laplaceBeta = ScheduleField(
-    "laplaceBeta", label: "β (scale)", default: 0.5, step: .add(fine: 0.05, coarse: 0.5),
+    "laplaceBeta", label: "β (scale)", default: 0.5, bounds: Bounds(exclusiveMin: 0),
+    step: .add(fine: 0.05, coarse: 0.5),
     help: "laplace: scale β > 0 of logSNR (default 0.5).")
 }
 
@@ -18,6 +19,7 @@ extension ScheduleField {
 enum Laplace {
   static let definition = FamilyDefinition(
     family: .laplace, help: "Hang et al. 2024's Laplace logSNR",
+    formula: "logSNR = μ − β·sgn(½−t)·ln(1 − 2\\|t−½\\|) (Hang et al. 2024)",
     fields: [.laplaceMu, .laplaceBeta],
     curve: Curve.self)
 
@@ -25,8 +27,8 @@ enum Laplace {
     let mu, beta: Double
 
     init(_ spec: ScheduleSpec) throws(ScheduleError) {
-      try Schedule.check(spec[.laplaceMu], "laplaceMu", "a finite number") { _ in true }
-      try Schedule.check(spec[.laplaceBeta], "laplaceBeta", "a number > 0") { $0 > 0 }
+      try ScheduleField.laplaceMu.check(spec[.laplaceMu])
+      try ScheduleField.laplaceBeta.check(spec[.laplaceBeta])
       (mu, beta) = (spec[.laplaceMu], spec[.laplaceBeta])
     }
 

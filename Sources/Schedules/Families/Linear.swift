@@ -6,7 +6,8 @@ extension ScheduleFamily {
 /// γ(t) = 1 − t: no parameters of its own.
 enum Linear {
   static let definition = FamilyDefinition(
-    family: .linear, help: "γ = 1 − t (the paper's Algorithm 1)", fields: [],
+    family: .linear, help: "γ = 1 − t (the paper's Algorithm 1)",
+    formula: "γ = 1 − t (Algorithm 1)", fields: [],
     curve: Curve.self)
 
   struct Curve: FamilyCurve {

@@ -12,6 +12,7 @@ extension ScheduleFamily {
 enum RectifiedFlow {
   static let definition = FamilyDefinition(
     family: .rectifiedFlow, help: "rectified flow, x_t = (1−t)x0 + tε (SD3, Flux)",
+    formula: "x_t = (1−t)x0 + tε: γ = (1−t)²/((1−t)² + t²), logSNR = 2 log((1−t)/t)",
     fields: [],
     curve: Curve.self)
 

@@ -44,9 +44,14 @@ struct FamilyDefinition: Sendable {
   let family: ScheduleFamily
   /// One line for `--help`, the explorer's help and the README's table.
   let help: String
+  /// γ(t) or logSNR(t) as the README's Schedules table writes it (Markdown).
+  let formula: String
   /// The fields the family reads besides the common ones (``ScheduleField/common``), in the
   /// order the config, the explorer and errors list them.
   let fields: [ScheduleField]
+  /// Where the family allows less than a field's own ``ScheduleField/bounds`` (cosine's start in
+  /// [0, 1)): its validation and the JSON Schema read these.
+  var bounds: [ScheduleField: Bounds] = [:]
   /// True for a family defined on T discrete steps: it applies zero terminal SNR to its own
   /// table (as diffusers does), so ``Schedule`` does not rescale it again.
   var isDiscrete = false

@@ -21,6 +21,10 @@ public struct ScheduleField: Hashable, Sendable, CustomStringConvertible {
   public let defaultValue: Double
   /// What the explorer's edit line says may be typed.
   public let allowed: String
+  /// The range of the value on its own (cross-field rules such as end > start are the family's
+  /// validation): the family's check, the JSON Schema's bounds and `allowed` where it is not
+  /// given all read it. A family may narrow it (``FamilyDefinition/bounds``).
+  public let bounds: Bounds
   public let kind: Kind
   /// How the explorer's ←/→ move the value.
   public let step: Step
@@ -63,8 +67,8 @@ public struct ScheduleField: Hashable, Sendable, CustomStringConvertible {
   /// that key with dashes (`--laplace-mu`) unless given.
   public init(
     _ rawValue: String, jsonKey: String? = nil, option: String? = nil, label: String,
-    default defaultValue: Double, allowed: String = "a number", kind: Kind = .number,
-    step: Step, help: String
+    default defaultValue: Double, allowed: String = "a number", bounds: Bounds = .any,
+    kind: Kind = .number, step: Step, help: String
   ) {
     self.rawValue = rawValue
     let key = jsonKey ?? String(rawValue.flatMap { $0.isUppercase ? "_" + $0.lowercased() : "\($0)" })
@@ -73,6 +77,7 @@ public struct ScheduleField: Hashable, Sendable, CustomStringConvertible {
     self.label = label
     self.defaultValue = defaultValue
     self.allowed = allowed
+    self.bounds = bounds
     self.kind = kind
     self.step = step
     self.help = help
@@ -82,7 +87,16 @@ public struct ScheduleField: Hashable, Sendable, CustomStringConvertible {
   public func defaulting(to value: Double) -> ScheduleField {
     ScheduleField(
       rawValue, jsonKey: jsonKey, option: option, label: label, default: value,
-      allowed: allowed, kind: kind, step: step, help: help)
+      allowed: allowed, bounds: bounds, kind: kind, step: step, help: help)
+  }
+
+  /// Refuses `value` outside `bounds` (the field's own unless a family narrows them), naming
+  /// the field and saying what is allowed: `a number in (0, 1)`, then `suffix`.
+  func check(_ value: Double, within bounds: Bounds? = nil, _ suffix: String = "")
+    throws(ScheduleError)
+  {
+    let b = bounds ?? self.bounds
+    try Schedule.check(value, rawValue, b.wording(whole: kind == .whole) + suffix, b.contains)
   }
 
   /// The declared field called `rawValue` (its Swift name), if any family declares one.
@@ -115,7 +129,8 @@ public struct ScheduleField: Hashable, Sendable, CustomStringConvertible {
 
   /// Lower clip of γ (Algorithm 1's `clip_min`); every family.
   public static let clipMin = ScheduleField(
-    "clipMin", label: "clipMin", default: 1e-9, step: .multiply(fine: 2, coarse: 10),
+    "clipMin", label: "clipMin", default: 1e-9, bounds: Bounds(exclusiveMin: 0, exclusiveMax: 1),
+    step: .multiply(fine: 2, coarse: 10),
     help: "Lower clip of γ, in (0, 1) (default 1e-9).")
 
   /// Rescale to zero terminal SNR (Lin et al. 2023); every family.

@@ -9,13 +9,14 @@ extension ScheduleField {
   /// Shifted cosine: the resolution the plain cosine is meant for.
   public static let baseResolution = ScheduleField(
     "baseResolution", label: "base resolution", default: 64, allowed: "a whole number ≥ 1",
-    step: .multiply(fine: 2, coarse: 4),
+    bounds: Bounds(exclusiveMin: 0), step: .multiply(fine: 2, coarse: 4),
     help: "shifted-cosine: the resolution the plain cosine is meant for (default 64).")
   /// Shifted cosine: the resolution being trained. `--target-resolution` so that it does not
   /// collide with the training commands' `--resolution`.
   public static let resolution = ScheduleField(
     "resolution", option: "--target-resolution", label: "resolution", default: 64,
-    allowed: "a whole number ≥ 1", step: .multiply(fine: 2, coarse: 4),
+    allowed: "a whole number ≥ 1", bounds: Bounds(exclusiveMin: 0),
+    step: .multiply(fine: 2, coarse: 4),
     help: "shifted-cosine: the resolution being trained (default 64).")
 }
 
@@ -24,6 +25,7 @@ enum ShiftedCosine {
   static let definition = FamilyDefinition(
     family: .shiftedCosine,
     help: "simple diffusion's cosine shifted by 2 log(base/resolution)",
+    formula: "logSNR = −2 log tan(πt/2) + 2 log(base/resolution) (simple diffusion)",
     fields: [.baseResolution, .resolution],
     curve: Curve.self)
 
@@ -32,8 +34,8 @@ enum ShiftedCosine {
     let offset: Double
 
     init(_ spec: ScheduleSpec) throws(ScheduleError) {
-      try Schedule.check(spec[.baseResolution], "baseResolution", "a number > 0") { $0 > 0 }
-      try Schedule.check(spec.resolution, "resolution", "a number > 0") { $0 > 0 }
+      try ScheduleField.baseResolution.check(spec[.baseResolution])
+      try ScheduleField.resolution.check(spec.resolution)
       offset = 2 * Double.log(spec[.baseResolution] / spec.resolution)
     }
 

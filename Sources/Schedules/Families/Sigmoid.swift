@@ -9,6 +9,7 @@ extension ScheduleFamily {
 enum Sigmoid {
   static let definition = FamilyDefinition(
     family: .sigmoid, help: "the paper's sigmoid with start, end and τ",
+    formula: "Algorithm 1: γ = (v_e − σ((t(e−s)+s)/τ)) / (v_e − v_s)",
     fields: [.start.defaulting(to: -3), .end.defaulting(to: 3), .tau],
     curve: Curve.self)
 

@@ -32,6 +32,9 @@ public struct TrainingSetting {
   /// Where else the setting can be set, besides `train`'s option and the config key that every
   /// setting has.
   public var places: Places = []
+  /// The setting's JSON Schema (`config.schema.json`): a choice's names, a number's bounds, a
+  /// text's pattern. Each kind of setting below writes its own from what it checks.
+  public var schema: [(key: String, value: JSONValue)] = []
 
   /// The places a setting may be edited beyond `train` and the config.
   public struct Places: OptionSet, Sendable {
@@ -67,6 +70,13 @@ public struct TrainingSetting {
   func and(_ places: Places) -> TrainingSetting {
     var out = self
     out.places = places
+    return out
+  }
+
+  /// The same setting with its JSON Schema.
+  func withSchema(_ members: [(key: String, value: JSONValue)]) -> TrainingSetting {
+    var out = self
+    out.schema = members
     return out
   }
 
@@ -115,8 +125,8 @@ extension TrainingSetting {
         "batch", label: "batch", \.batch, in: TrainingLimits.batch, modelDefault: \.defaultBatch
       ).and([.trainingScreen, .sweepOption]),
       number(
-        "lr", label: "learning rate", \.lr, TrainingLimits.learningRateText,
-        { $0 > 0 && $0 <= TrainingLimits.learningRateMax }, modelDefault: \.defaultLearningRate
+        "lr", label: "learning rate", \.lr, TrainingLimits.learningRate,
+        modelDefault: \.defaultLearningRate
       ).and([.trainingScreen, .sweepOption]),
       seed.and([.trainingScreen, .sweepOption]),
       data.and([.trainingScreen, .sweepOption, .sweepScreen]),
@@ -125,46 +135,47 @@ extension TrainingSetting {
       prediction.and([.trainingScreen, .sweepOption]),
       choice(\.weighting, label: "weighting").and([.trainingScreen, .sweepOption]),
       number(
-        "min_snr_gamma", label: "min-SNR γ", \.minSNRGamma, TrainingLimits.minSNRGammaText,
-        { TrainingLimits.allowsMinSNRGamma($0) }
+        "min_snr_gamma", label: "min-SNR γ", \.minSNRGamma, TrainingLimits.minSNRGamma,
+        allowed: TrainingLimits.minSNRGammaText
       ).and(.sweepOption),
       tSampling.and(.trainingScreen),
       choice(\.sampler, label: "sampler").and(.trainingScreen),
-      number(
-        "guidance", label: "guidance w", \.guidance,
-        "a number in \(TrainingLimits.guidance.interval)", { TrainingLimits.guidance.contains($0) }
-      ).and([.trainingScreen, .sweepOption]),
+      number("guidance", label: "guidance w", \.guidance, Bounds(TrainingLimits.guidance))
+        .and([.trainingScreen, .sweepOption]),
       choice(\.optimizer, label: "optimiser"),
-      whole("warmup", label: "warm-up", \.warmup, "a whole number ≥ 0") { $0 >= 0 },
-      number("ema", label: "EMA decay", \.ema, "a number in [0, 1)") { $0 >= 0 && $0 < 1 },
-      number("label_dropout", label: "label dropout", \.labelDropout, "a number in [0, 1)") {
-        $0 >= 0 && $0 < 1
-      },
+      whole("warmup", label: "warm-up", \.warmup, Bounds(min: 0)),
+      number("ema", label: "EMA decay", \.ema, Bounds(min: 0, exclusiveMax: 1)),
+      number(
+        "label_dropout", label: "label dropout", \.labelDropout, Bounds(min: 0, exclusiveMax: 1)),
       whole(
         "eval_samples", label: "eval samples", \.evalSamples,
-        "0 (no metric) or a whole number in \(TrainingLimits.evalSamples.text)",
-        { $0 == 0 || TrainingLimits.evalSamples.contains($0) }, modelDefault: \.defaultEvalSamples
+        Bounds(TrainingLimits.evalSamples, alsoZero: true),
+        allowed: "0 (no metric) or a whole number in \(TrainingLimits.evalSamples.text)",
+        modelDefault: \.defaultEvalSamples
       ).and(.sweepOption),
-      whole("checkpoint_every", label: "checkpoint every", \.checkpointEvery, "a whole number ≥ 1")
-      { $0 >= 1 },
+      whole("checkpoint_every", label: "checkpoint every", \.checkpointEvery, Bounds(min: 1)),
     ]
   }
 
   /// The image side: what is allowed depends on the data (checked by ``TrainingSection/validate(source:)``
   /// with the data's sizes; ``allowed`` lists every data's).
   static var resolution: TrainingSetting {
-    TrainingSetting(
-      key: "resolution", option: "--resolution", label: "image side",
-      allowed: DataKind.allCases.map {
-        $0.resolutions.map(String.init).joined(separator: ", ") + " (\($0.name))"
-      }.joined(separator: " or "),
+    let allowed = DataKind.allCases.map {
+      $0.resolutions.map(String.init).joined(separator: ", ") + " (\($0.name))"
+    }.joined(separator: " or ")
+    return TrainingSetting(
+      key: "resolution", option: "--resolution", label: "image side", allowed: allowed,
       refusal: { $0.data.resolutions.contains($0.resolution) ? nil : "\($0.resolution)" },
       write: { .int($0.resolution) },
       read: { (r, v, s) throws(ConfigError) in
-        s.resolution = try r.integer(v, allowed: TrainingSetting.resolution.allowed)
+        s.resolution = try r.integer(v, allowed: allowed)
       }, modelDefault: nil,
       edit: .number(
-        whole: true, get: { Double($0.resolution) }, set: { $0.resolution = clampedWhole($1) }))
+        whole: true, get: { Double($0.resolution) }, set: { $0.resolution = clampedWhole($1) })
+    ).withSchema([
+      ("enum", .array(Set(DataKind.allCases.flatMap(\.resolutions)).sorted().map { .int($0) })),
+      ("description", .string("image side: " + allowed)),
+    ])
   }
 
   /// The data: a built-in name, or the path of a folder of PNG images, as `--data` reads it.
@@ -192,7 +203,10 @@ extension TrainingSetting {
         set: { s, raw in
           s.data = DataKind(name: raw)!
           s.dataFolder = nil
-        }))
+        })
+    ).withSchema([
+      ("description", .string(allowed)), ("type", .string("string")), ("minLength", .int(1)),
+    ])
   }
 
   /// A folder's channels, 1 or 3; nil (the key left out) lets the images decide: 3 when any is
@@ -215,7 +229,8 @@ extension TrainingSetting {
           guard text == "auto" || text == "1" || text == "3" else { return false }
           s.channels = Int(text)
           return true
-        }))
+        })
+    ).withSchema([("enum", .array([.int(1), .int(3)]))])
   }
 
   /// Seeds are whole numbers a JSON config holds exactly (JSON numbers are doubles).
@@ -233,7 +248,9 @@ extension TrainingSetting {
       }, modelDefault: nil,
       edit: .number(
         whole: true, get: { Double($0.seed) },
-        set: { s, v in s.seed = UInt64(max(0, min(v.rounded(), Double(TrainingLimits.seedMax)))) }))
+        set: { s, v in s.seed = UInt64(max(0, min(v.rounded(), Double(TrainingLimits.seedMax)))) })
+    ).withSchema(
+      [("type", .string("integer")), ("minimum", .int(0)), ("maximum", .int(Int(TrainingLimits.seedMax)))])
   }
 
   /// The network's output; read alone it brings its own weighting (``Parameterization/ownWeighting``).
@@ -245,7 +262,8 @@ extension TrainingSetting {
       read: { (r, v, s) throws(ConfigError) in
         s.prediction = try r.choice(v)
         s.weighting = s.prediction.ownWeighting
-      }, modelDefault: nil, edit: base.edit)
+      }, modelDefault: nil, edit: base.edit
+    ).withSchema(base.schema)
   }
 
   /// The training density of t (``TimestepSampling``), written by its canonical name; a bad
@@ -274,7 +292,11 @@ extension TrainingSetting {
           guard let v = try? TimestepSampling(parsing: text) else { return false }
           s.tSampling = v
           return true
-        }))
+        })
+    ).withSchema([
+      ("description", .string("how training draws its noise levels: " + TimestepSampling.allowed)),
+      ("type", .string("string")), ("pattern", .string(TimestepSampling.pattern)),
+    ])
   }
 
   // MARK: Kinds of setting
@@ -284,15 +306,19 @@ extension TrainingSetting {
     in range: ClosedRange<Int>, modelDefault: ((ModelKind) -> Int)? = nil
   ) -> TrainingSetting {
     whole(
-      key, label: label, path, "a whole number in \(range.text)", { range.contains($0) },
+      key, label: label, path, Bounds(range), allowed: "a whole number in \(range.text)",
       modelDefault: modelDefault)
   }
 
+  /// A whole number within `bounds`, refused in `allowed`'s words (the bounds' own by default:
+  /// `a whole number ≥ 0`).
   static func whole(
     _ key: String, label: String, _ path: WritableKeyPath<TrainingSection, Int>,
-    _ allowed: String, _ ok: @escaping (Int) -> Bool, modelDefault: ((ModelKind) -> Int)? = nil
+    _ bounds: Bounds, allowed: String? = nil, modelDefault: ((ModelKind) -> Int)? = nil
   ) -> TrainingSetting {
-    TrainingSetting(
+    let allowed = allowed ?? bounds.wording(whole: true)
+    let ok = { (v: Int) in bounds.contains(Double(v)) }
+    return TrainingSetting(
       key: key, option: option(key), label: label, allowed: allowed,
       refusal: { ok($0[keyPath: path]) ? nil : "\($0[keyPath: path])" },
       write: { .int($0[keyPath: path]) },
@@ -300,21 +326,25 @@ extension TrainingSetting {
       modelDefault: modelDefault.map { value in { $0[keyPath: path] = value($0.model) } },
       edit: .number(
         whole: true, get: { Double($0[keyPath: path]) },
-        set: { $0[keyPath: path] = clampedWhole($1) }))
+        set: { $0[keyPath: path] = clampedWhole($1) })
+    ).withSchema(bounds.schema(type: "integer"))
   }
 
+  /// A number within `bounds`, refused in `allowed`'s words (the bounds' own by default:
+  /// `a number in [0, 1)`).
   static func number(
     _ key: String, label: String, _ path: WritableKeyPath<TrainingSection, Double>,
-    _ allowed: String, _ ok: @escaping (Double) -> Bool,
-    modelDefault: ((ModelKind) -> Double)? = nil
+    _ bounds: Bounds, allowed: String? = nil, modelDefault: ((ModelKind) -> Double)? = nil
   ) -> TrainingSetting {
-    TrainingSetting(
+    let allowed = allowed ?? bounds.wording()
+    return TrainingSetting(
       key: key, option: option(key), label: label, allowed: allowed,
-      refusal: { let v = $0[keyPath: path]; return v.isFinite && ok(v) ? nil : "\(v)" },
+      refusal: { let v = $0[keyPath: path]; return bounds.contains(v) ? nil : "\(v)" },
       write: { .double($0[keyPath: path]) },
       read: { (r, v, s) throws(ConfigError) in s[keyPath: path] = try r.double(v, allowed: allowed) },
       modelDefault: modelDefault.map { value in { $0[keyPath: path] = value($0.model) } },
-      edit: .number(whole: false, get: { $0[keyPath: path] }, set: { $0[keyPath: path] = $1 }))
+      edit: .number(whole: false, get: { $0[keyPath: path] }, set: { $0[keyPath: path] = $1 })
+    ).withSchema(bounds.schema(type: "number"))
   }
 
   /// A vocabulary: its option and key are the vocabulary's own (`--model`, `training.model`);
@@ -331,7 +361,8 @@ extension TrainingSetting {
       modelDefault: nil,
       edit: .choice(
         names: V.allCases.map { ($0.name, $0.displayName) }, get: { $0[keyPath: path].name },
-        set: { s, raw in s[keyPath: path] = V(name: raw)! }))
+        set: { s, raw in s[keyPath: path] = V(name: raw)! })
+    ).withSchema([("enum", .array(V.names.map(JSONValue.string)))])
   }
 
   /// A whole number from a Double, clamped into what an Int holds.
