@@ -80,13 +80,14 @@ public enum ModelKind: String, Vocabulary {
 extension ModelKind {
   /// Default steps, batch, peak learning rate and Fréchet samples. A ConvRes-S step at 32×32
   /// costs about 600 times an MLP-S example here, so its budget is smaller. UNet-S's is sized
-  /// so that a 64×64 run, samples included, takes under 5 minutes on 2 quiet cores (README
-  /// "Training"); 100 samples fill the samples grid.
+  /// so that a 64×64 run, samples included, takes under 5 minutes on 2 quiet cores: 1,500 steps
+  /// took 3:44 there (500 took 1:33 and left blobs; README "Training", DECISIONS 2026-12-04);
+  /// 100 samples fill the samples grid.
   public var defaultSteps: Int {
     switch self {
     case .mlpS: return 5000
     case .convResS: return 1000
-    case .unetS: return 500
+    case .unetS: return 1500
     }
   }
   public var defaultBatch: Int {
