@@ -25,6 +25,24 @@ import Testing
     #expect(s.document.current.sampling == .uniform)
   }
 
+  @Test("screen 3 has the t-sampling's numbers and the shift rows, which edit the current setting")
+  func trainingScreenRows() {
+    var s = explorer(on: .training)
+    s.document.current.sampling = .logitNormal(mean: 0, std: 1)
+    #expect(s.fields.suffix(4) == [
+      .tSamplingParameter(s.document.current.sampling.parameters[0]),
+      .tSamplingParameter(s.document.current.sampling.parameters[1]),
+      .parameter(.shift), .parameter(.fluxMu),
+    ])
+    typeEntry("3", into: .parameter(.shift), &s)
+    #expect(s.modal == nil && s.document.current.spec[.shift] == 3)
+    #expect(s.trainingConfig.schedule[.shift] == 3)
+    typeEntry("0", into: .parameter(.shift), &s)
+    guard case .edit(_, let entry) = s.modal else { Issue.record("0 was taken"); return }
+    #expect(entry.error?.hasPrefix("shift s = 0") == true)
+    #expect(s.document.current.spec[.shift] == 3)
+  }
+
   @Test("←/→ cycle uniform → logit-normal → mode → lognormal and wrap")
   func cycles() {
     var s = explorer(on: .training)

@@ -11,7 +11,13 @@ enum TrainingScreen: ScreenDefinition {
     KeyBinding("S", "queue a run per pin + current schedule", .queuePinned).hinted("queue pins"),
   ]
 
-  static func fields(_ state: AppState) -> [Field] { Field.setupFields }
+  /// The setup, then the noise distribution a trainer tunes beside it: the t-sampling's numbers
+  /// and the logSNR shifts (SD3's shift, Flux's μ), which edit the current setting as on the
+  /// schedule screen (issue 18: the same rows on both screens).
+  static func fields(_ state: AppState) -> [Field] {
+    Field.setupFields + state.document.current.sampling.parameters.map(Field.tSamplingParameter)
+      + [.parameter(.shift), .parameter(.fluxMu)]
+  }
 
   static func draw(_ renderer: Renderer, _ state: AppState, _ grid: inout Grid, _ body: Rect) {
     renderer.trainingScreen(state, &grid, body)
