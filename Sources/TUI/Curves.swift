@@ -124,8 +124,9 @@ extension Curves {
       inputScale: inputScale)
   }
 
-  /// The effective weighting over logSNR of training with t ~ U(0, 1) and `objective`: the
-  /// density of λ times the objective's weight,
+  /// The effective weighting over logSNR of training with the curves' own t-sampling (the
+  /// density `curves.density` was drawn under) and `objective`: the density of λ times the
+  /// objective's weight,
   ///
   /// ```
   /// E_t[w(λ_t)·‖ε̂ − ε‖²] = ∫ p(λ)·w(λ)·E‖ε̂ − ε‖² dλ

@@ -105,7 +105,9 @@ struct Export: ParsableCommand {
 
   @Option(
     name: .customLong("data-rms"), parsing: .unconditional,
-    help: "--python: σ_d, the data's RMS, > 0, used by edm (default 1).")
+    help: ArgumentHelp(
+      "--python: σ_d, the data's RMS, > 0, used by edm (default: measured on the config's "
+        + "training data as train does, or 1 without a training section)."))
   var dataRMS: Double?
 
   func validate() throws {
