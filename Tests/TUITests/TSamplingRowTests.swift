@@ -25,10 +25,12 @@ import Testing
     #expect(s.document.current.sampling == .uniform)
   }
 
-  @Test("screen 3 has the t-sampling's numbers and the shift rows, which edit the current setting")
+  @Test("screen 3 has the t-sampling's numbers and, on rectified flow, the shift rows, which edit the current setting")
   func trainingScreenRows() {
     var s = explorer(on: .training)
     s.document.current.sampling = .logitNormal(mean: 0, std: 1)
+    #expect(!s.fields.contains(.parameter(.shift)), "no shift in play on 1 − t")
+    s.document.current.spec = ScheduleSpec(family: .rectifiedFlow)
     #expect(s.fields.suffix(4) == [
       .tSamplingParameter(s.document.current.sampling.parameters[0]),
       .tSamplingParameter(s.document.current.sampling.parameters[1]),

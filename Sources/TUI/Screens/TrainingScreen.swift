@@ -1,5 +1,6 @@
 import Foundation
 import Engine
+import Schedules
 
 /// Screen 3: the run setup (the document's ``TrainingConfig``, as parameter rows) at the left;
 /// the run started from the explorer, its loss and its latest samples at the right.
@@ -12,11 +13,18 @@ enum TrainingScreen: ScreenDefinition {
   ]
 
   /// The setup, then the noise distribution a trainer tunes beside it: the t-sampling's numbers
-  /// and the logSNR shifts (SD3's shift, Flux's μ), which edit the current setting as on the
-  /// schedule screen (issue 18: the same rows on both screens).
+  /// and, on rectified flow or once a shift is set, the logSNR shifts (SD3's shift, Flux's μ),
+  /// which edit the current setting as on the schedule screen (issue 18: the same rows on both
+  /// screens). Without a shift in play they stay off, so at 80×24 the samples keep their room
+  /// under the setup.
   static func fields(_ state: AppState) -> [Field] {
-    Field.setupFields + state.document.current.sampling.parameters.map(Field.tSamplingParameter)
-      + [.parameter(.shift), .parameter(.fluxMu)]
+    let c = state.document.current
+    let shifted =
+      c.spec.family == .rectifiedFlow || c.spec[.shift] != ScheduleField.shift.defaultValue
+      || c.spec[.fluxMu] != ScheduleField.fluxMu.defaultValue
+      || c.spec[.imageSide] != ScheduleField.imageSide.defaultValue
+    return Field.setupFields + c.sampling.parameters.map(Field.tSamplingParameter)
+      + (shifted ? [.parameter(.shift), .parameter(.fluxMu)] : [])
   }
 
   static func draw(_ renderer: Renderer, _ state: AppState, _ grid: inout Grid, _ body: Rect) {
