@@ -34,26 +34,26 @@ extension ScheduleField {
       + "(--flux-mu auto); \(LogSNRShift.imageSides.text).")
 
   public static let fluxBaseShift = ScheduleField(
-    "fluxBaseShift", jsonKey: "base_shift", label: "base shift", default: 0.5,
+    "fluxBaseShift", jsonKey: "base_shift", label: "base shift", default: FluxShift().baseShift,
     allowed: "a finite number < max shift", step: .add(fine: 0.05, coarse: 0.25),
-    help: "With --image-side: Flux's base_shift, μ at the base sequence length (default 0.5).")
+    help: "With --image-side: Flux's base_shift, μ at the base sequence length (default \(FluxShift().baseShift)).")
   public static let fluxMaxShift = ScheduleField(
-    "fluxMaxShift", jsonKey: "max_shift", label: "max shift", default: 1.15,
+    "fluxMaxShift", jsonKey: "max_shift", label: "max shift", default: FluxShift().maxShift,
     allowed: "a finite number > base shift", step: .add(fine: 0.05, coarse: 0.25),
-    help: "With --image-side: Flux's max_shift, μ at the max sequence length (default 1.15).")
+    help: "With --image-side: Flux's max_shift, μ at the max sequence length (default \(FluxShift().maxShift)).")
   public static let fluxBaseSeqLen = ScheduleField(
     "fluxBaseSeqLen", jsonKey: "base_image_seq_len", option: "--base-seq-len",
-    label: "base seq len", default: 256, allowed: "a whole number ≥ 1",
+    label: "base seq len", default: FluxShift().baseSequence, allowed: "a whole number ≥ 1",
     bounds: Bounds(min: 1), kind: .whole,
     step: .multiply(fine: 2, coarse: 4),
-    help: "With --image-side: Flux's base_image_seq_len in tokens (default 256, a 256-px image).")
+    help: "With --image-side: Flux's base_image_seq_len in tokens (default \(Int(FluxShift().baseSequence)), a 256-px image).")
   public static let fluxMaxSeqLen = ScheduleField(
     "fluxMaxSeqLen", jsonKey: "max_image_seq_len", option: "--max-seq-len",
-    label: "max seq len", default: 4096, allowed: "a whole number > base seq len",
+    label: "max seq len", default: FluxShift().maxSequence, allowed: "a whole number > base seq len",
     // > base seq len ≥ 1: the cross-field rule is FluxShift's; on its own it is at least 2.
     bounds: Bounds(min: 2), kind: .whole,
     step: .multiply(fine: 2, coarse: 4),
-    help: "With --image-side: Flux's max_image_seq_len in tokens (default 4096, 1024 px).")
+    help: "With --image-side: Flux's max_image_seq_len in tokens (default \(Int(FluxShift().maxSequence)), 1024 px).")
 
   /// The shift fields, which every family reads after its own; a config writes one only when
   /// it is not at its default (a cosine config need not spell out that nothing is shifted).

@@ -27,22 +27,22 @@ struct Equivalents: ParsableCommand {
 
   @Option(
     name: .customLong("base-shift"), parsing: .unconditional,
-    help: "Flux's base_shift, μ at the base sequence length (default 0.5).")
+    help: "Flux's base_shift, μ at the base sequence length (default \(FluxShift().baseShift)).")
   var baseShift: Double = FluxShift().baseShift
 
   @Option(
     name: .customLong("max-shift"), parsing: .unconditional,
-    help: "Flux's max_shift, μ at the max sequence length (default 1.15).")
+    help: "Flux's max_shift, μ at the max sequence length (default \(FluxShift().maxShift)).")
   var maxShift: Double = FluxShift().maxShift
 
   @Option(
     name: .customLong("base-seq-len"), parsing: .unconditional,
-    help: "Flux's base_image_seq_len in latent tokens (default 256, a 256-px image).")
+    help: "Flux's base_image_seq_len in latent tokens (default \(Int(FluxShift().baseSequence)), a 256-px image).")
   var baseSequence: Double = FluxShift().baseSequence
 
   @Option(
     name: .customLong("max-seq-len"), parsing: .unconditional,
-    help: "Flux's max_image_seq_len in latent tokens (default 4096, a 1024-px image).")
+    help: "Flux's max_image_seq_len in latent tokens (default \(Int(FluxShift().maxSequence)), a 1024-px image).")
   var maxSequence: Double = FluxShift().maxSequence
 
   @Option(
