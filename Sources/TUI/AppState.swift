@@ -301,13 +301,10 @@ public struct AppState: Sendable, Equatable {
   public var shouldQuit = false
   /// The last training run started from the explorer, if any.
   public var training: TrainingStatus?
-  /// The sweep screen's setup, and the sweep it last started or opened.
-  public var sweepSetup = SweepSetup()
-  public var sweep: SweepStatus?
   /// The runs `s` or `S` asked for, the one training now among them (``TrainingQueue``).
   public var queue: TrainingQueue?
-  /// The runs screen's list: this session's runs and those found in the runs folder.
-  public var runs = RunsList(folder: "runs")
+  /// Each screen's own state, declared in the screen's file (``ScreenState``).
+  public var screens = ScreenStates()
   public var presets: [PresetItem]
   /// The schedule screen's third plot shows the effective weighting p(λ)·w(λ) instead of the
   /// density alone (`w`), for this loss weighting (`W` cycles it). A view setting: not undone.

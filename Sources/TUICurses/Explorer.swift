@@ -12,7 +12,9 @@ public enum ExplorerLoop {
   }
 
   /// Runs until the user quits or a termination signal arrives; the terminal is restored before
-  /// this returns. `perform` does an effect's file work and returns the action reporting it.
+  /// this returns. `perform` does an effect's file work and returns the action reporting it;
+  /// a screen's own work (``Effect/work(_:)``) runs on a thread of its own (``WorkRunner``)
+  /// and its report is reduced on the loop's next turn.
   /// `tick` runs every 100 ms on this thread (training reports are polled there); it returns
   /// whether the state changed and the effects its reports asked for (the next queued run),
   /// which are performed as a key's are.
@@ -22,11 +24,18 @@ public enum ExplorerLoop {
     tick: (inout AppState) -> (changed: Bool, effects: [Effect]) = { _ in (false, []) }
   ) -> (AppState, Outcome) {
     var state = initial
-    /// Effects report back with actions, which may ask for more work.
+    let works = WorkRunner()
+    /// Effects report back with actions, which may ask for more work; a screen's file work
+    /// runs on its own thread and reports on a later tick.
     func apply(_ effects: [Effect]) {
       var effects = effects
       while !effects.isEmpty {
-        effects += reduce(&state, perform(effects.removeFirst()))
+        let effect = effects.removeFirst()
+        if case .work(let work) = effect {
+          works.start(work)
+        } else {
+          effects += reduce(&state, perform(effect))
+        }
       }
     }
     defer { terminal.end() }
@@ -41,6 +50,10 @@ public enum ExplorerLoop {
       let ticked = tick(&state)
       apply(ticked.effects)
       if ticked.changed { dirty = true }
+      for report in works.finished() {
+        apply(reduce(&state, report))
+        dirty = true
+      }
       if dirty {
         let (w, h) = terminal.size
         if grid.width != w || grid.height != h { grid = Grid(width: w, height: h) }

@@ -93,10 +93,8 @@ struct Explore: ParsableCommand {
       switch effect {
       case .startTraining(let setting, let config): return training.start(setting, config)
       case .stopTraining: return training.stop()
-      case .scanRuns: return training.scan()
       case .startSweep(let setup): return sweep.start(setup)
       case .stopSweep: return sweep.stop()
-      case .openSweep(let path): return sweep.open(path)
       case .loadPreview(let path, let resolutions):
         return ExplorerPreview.perform(path, resolutions, renderer)
       default: return files.perform(effect)
@@ -175,12 +173,14 @@ final class ExplorerFiles {
         return .failed("diffusers export to \(path): \(error); nothing written")
       }
       return exportDiffusers(config(for: setting, setup: setup), to: path)
-    case .startTraining, .stopTraining, .scanRuns:
+    case .startTraining, .stopTraining:
       return .failed("training is handled by ExplorerTraining")
-    case .startSweep, .stopSweep, .openSweep:
+    case .startSweep, .stopSweep:
       return .failed("sweeps are handled by ExplorerSweep")
     case .loadPreview:
       return .failed("the preview image is handled by ExplorerPreview")
+    case .work:
+      return .failed("a screen's file work is run by ExplorerLoop's WorkRunner")
     case .importConfig(let path):
       do {
         let c = try ScheduleOptions.loadConfig(path)

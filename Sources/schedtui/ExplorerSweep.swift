@@ -3,8 +3,8 @@ import Foundation
 import TUI
 
 /// The explorer's sweep: Engine's ``SweepJob`` on its own thread, its events drained on the UI
-/// thread's tick and turned into actions (ncurses stays on one thread), and the read-only view
-/// of a sweep folder.
+/// thread's tick and turned into actions (ncurses stays on one thread). (A sweep folder opened
+/// to view is read by the sweep screen's own work, ``SweepOpen``.)
 final class ExplorerSweep {
   var job: SweepJob?
   var reportedEnd = true
@@ -37,23 +37,6 @@ final class ExplorerSweep {
   func stop() -> Action {
     job?.cancel()
     return .done("stopping the sweep: the running cell keeps its checkpoint")
-  }
-
-  /// Reads `path` (a sweep folder or its sweep.json); a bad or missing file changes nothing.
-  func open(_ path: String) -> Action {
-    var isFolder: ObjCBool = false
-    let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
-    let file = exists && !isFolder.boolValue
-      ? path : (path as NSString).appendingPathComponent("sweep.json")
-    guard FileManager.default.fileExists(atPath: file) else {
-      return .failed("cannot open the sweep: \(file) does not exist; nothing changed")
-    }
-    do {
-      let state = try SweepState.open(path: file)
-      return .sweepOpened(state, folder: (file as NSString).deletingLastPathComponent)
-    } catch {
-      return .failed("cannot open the sweep: \(error); nothing changed")
-    }
   }
 
   /// Turns the sweep's events into actions: whether something changed, and the effects their

@@ -85,46 +85,11 @@ final class ExplorerTraining {
     return true
   }
 
-  /// The runs of the last scan, reused while their summaries are unchanged.
-  var scanned: [RunRecord] = []
-  /// The scan going on its own thread, and whether another was asked for meanwhile.
-  var scanJob: BackgroundWork<Never, (runs: [RunRecord], problems: [String])>?
-  var rescan = false
-
-  /// Starts reading the runs folder on its own thread (a 212 MB metrics.jsonl froze the UI for
-  /// 28 s when read here); ``poll(_:)`` reports what it found. Asked again while a scan runs,
-  /// it scans once more when that one ends (runs may have been written since it began).
-  func scan() -> Action {
-    if scanJob != nil {
-      rescan = true
-      return .runsReading
-    }
-    let job = BackgroundWork<Never, (runs: [RunRecord], problems: [String])>()
-    let folder = runsFolder, known = scanned
-    job.start { _ in RunRecord.scan(folder, known: known) }
-    scanJob = job
-    return .runsReading
-  }
-
-  /// The scan's result once it is done; starts the scan asked for meanwhile.
-  func pollScan(_ state: inout AppState) -> Bool {
-    guard let job = scanJob, let (runs, problems) = job.outcome else { return false }
-    scanJob = nil
-    scanned = runs
-    reduce(&state, .runsScanned(runs, problems: problems))
-    if rescan {
-      rescan = false
-      reduce(&state, scan())
-    }
-    return true
-  }
-
   /// Turns the run's events into actions; returns whether something changed and the effects
   /// those actions asked for (the next queued run).
   func poll(_ state: inout AppState) -> (changed: Bool, effects: [Effect]) {
-    let scanned = pollScan(&state)
-    guard let job, !reportedEnd else { return (scanned, []) }
-    var changed = scanned
+    guard let job, !reportedEnd else { return (false, []) }
+    var changed = false
     var effects: [Effect] = []
     for event in job.drain() {
       changed = true

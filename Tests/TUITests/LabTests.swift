@@ -169,8 +169,9 @@ func pinnedExplorer() -> AppState {
   @Test("showing screen 5 asks for the runs folder; a scan adds found runs and keeps names")
   func scanMerges() {
     var s = explorer()
-    #expect(reduce(&s, .show(.runs)) == [.scanRuns])
+    #expect(reduce(&s, .show(.runs)) == [RunsScan(folder: "runs", known: []).effect])
     #expect(s.screen == .runs)
+    #expect(s.runs.reading)
     reduce(&s, .queuePinned)  // no pins: refused, nothing queued
     s.queue = TrainingQueue(items: [.init(name: "mine", setting: s.document.current, colorIndex: 3)])
     reduce(&s, .runSaved(record("/runs/b", finished: 2)))

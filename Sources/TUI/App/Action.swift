@@ -55,20 +55,6 @@ public enum Action: Sendable, Equatable {
   case toggleTraining
   /// `S`: queue one run per pin and the current setting (``TrainingQueue``).
   case queuePinned
-  /// The shell read a finished run's folder (before it reports the run's end).
-  case runSaved(RunRecord)
-  /// The shell scanned the runs folder (``Effect/scanRuns``): its finished runs, and a line
-  /// for each folder that could not be read.
-  case runsScanned([RunRecord], problems: [String])
-  /// The shell started reading the runs folder on its own thread (``Effect/scanRuns``); the
-  /// list shows "reading…" until ``runsScanned(_:problems:)`` comes.
-  case runsReading
-  /// `[` `]` on the runs screen: scroll the lines naming the folders left out.
-  case scrollProblems(Int)
-  /// On the runs screen: Space marks or unmarks the chosen run; `a` marks all or none; Enter
-  /// loads the chosen run's schedule and setup; a click chooses row `n`.
-  case toggleMark, markAll, loadRun
-  case selectRun(Int)
   // Reports of the training run, posted by the shell.
   /// `folder`: where the run writes its files (nil: it keeps none).
   case trainingStarted(label: String, details: String, totalSteps: Int, folder: String? = nil)
@@ -78,19 +64,6 @@ public enum Action: Sendable, Equatable {
   case trainingEnded(String, failed: Bool)
   /// The user's stop took effect: the run ended early, as `text` says.
   case trainingStopped(String)
-  /// `s` on the sweep screen: start (or resume) the sweep set up, or stop the running one.
-  case toggleSweep
-  // Reports of the sweep, posted by the shell.
-  case sweepStarted(folder: String, SweepState)
-  /// Before each run: runs done, runs in all, the cell about to run (nil at the end), ETA.
-  case sweepProgress(done: Int, total: Int, next: SweepCell?, remaining: Double?)
-  case sweepStep(step: Int, total: Int)
-  case sweepEvaluating
-  /// The folder was saved with these results.
-  case sweepSaved(SweepState)
-  case sweepEnded(String, failed: Bool)
-  /// A sweep folder was read for viewing.
-  case sweepOpened(SweepState, folder: String)
   // Results of effects.
   /// A config was read: its setting and, from its `training` section (or the engine's
   /// defaults), the training setup; nil keeps the setup as it is.
@@ -99,6 +72,8 @@ public enum Action: Sendable, Equatable {
   case exists(PromptKind, path: String)
   case failed(String)
   case done(String)
+  /// An action a screen declares in its own file (``ScreenMessage``).
+  case screen(ScreenAction)
 }
 
 /// File work the shell does after a reduce, reporting back with `.imported`, `.done` or `.failed`.
@@ -117,15 +92,13 @@ public enum Effect: Sendable, Equatable {
   /// The config is the setting with the training screen's setup (``AppState/trainingConfig``).
   case startTraining(Setting, TrainingConfig)
   case stopTraining
-  /// List the finished runs in the runs folder (reported with ``Action/runsScanned(_:problems:)``).
-  case scanRuns
   /// Start (or resume) this sweep in the background / stop the running one.
   case startSweep(SweepSetup)
   case stopSweep
-  /// Read a sweep folder's sweep.json (or the file itself) for viewing.
-  case openSweep(path: String)
   /// Load a PNG for the preview at these resolutions (replacing the preview only if it loads).
   case loadPreview(image: String, resolutions: [Int])
+  /// File work a screen declares in its own file (``ScreenWork``), done off the UI thread.
+  case work(WorkEffect)
 }
 
 extension Action {
@@ -134,10 +107,9 @@ extension Action {
   var isReport: Bool {
     switch self {
     case .failed, .done, .imported, .exists, .trainingStarted, .trainingStep, .trainingSamples,
-      .trainingEvaluating, .trainingEnded, .trainingStopped, .sweepStarted, .sweepProgress,
-      .sweepStep, .sweepEvaluating, .sweepSaved, .sweepEnded, .sweepOpened, .previewLoaded,
-      .runSaved, .runsScanned, .runsReading:
+      .trainingEvaluating, .trainingEnded, .trainingStopped, .previewLoaded:
       return true
+    case .screen(let a): return a.message.isReport
     default: return false
     }
   }

@@ -45,7 +45,7 @@ public struct KeyBinding: Sendable {
     self.action = action
   }
 
-  /// A line for one character key, written as itself unless `label` says otherwise ("4: s").
+  /// A line for one character key, written as itself unless `label` says otherwise.
   public init(_ c: Character, label: String? = nil, _ help: String, _ action: Action) {
     self.init(keys: [.char(c)], label: label ?? String(c), help: help, action: action)
   }
@@ -134,7 +134,7 @@ public enum KeyMap {
   /// screen's own keys (which override), then the global keys.
   public static func tables(for state: AppState) -> [KeyTable] {
     if let modal = state.modal { return [Overlays.keys(for: modal)] }
-    let own = state.screen.definition.keys
+    let own = state.screen.keys
     return (own.isEmpty ? [] : [KeyTable(title: state.screen.title, own)]) + [GlobalKeys.table]
   }
 
@@ -152,7 +152,7 @@ public enum KeyMap {
   public static var screenTables: [KeyTable] {
     [GlobalKeys.table]
       + Screen.allCases.compactMap { s in
-        let own = s.definition.keys
+        let own = s.keys
         return own.isEmpty ? nil : KeyTable(title: s.title, own)
       }
   }

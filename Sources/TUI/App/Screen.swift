@@ -4,13 +4,15 @@ public enum Screen: Int, Sendable, CaseIterable {
   case schedule = 1
   case preview, training, sweep, runs
 
-  public var title: String {
-    switch self {
-    case .schedule: return "Schedule"
-    case .preview: return "Preview"
-    case .training: return "Training"
-    case .sweep: return "Sweep"
-    case .runs: return "Runs"
+  public var title: String { definition.title }
+
+  /// The screen's own keys (``ScreenDefinition/keys``), each line's label led by the screen's
+  /// number ("4: s"), as the help lists them.
+  var keys: [KeyBinding] {
+    definition.keys.map { line in
+      var line = line
+      line.label = "\(rawValue): \(line.label)"
+      return line
     }
   }
 
@@ -33,8 +35,11 @@ public enum Screen: Int, Sendable, CaseIterable {
 /// checks `state.screen` for what it does only while shown; what no screen takes goes to the
 /// parameter list and then to the global keys.
 protocol ScreenDefinition {
+  /// The screen's name in the header, the help and the screen keys' lines.
+  static var title: String { get }
   /// Keys that mean something only while this screen is shown; they override the global keys
-  /// (the sweep screen's `s` and `o`).
+  /// (the sweep screen's `s` and `o`). Their labels leave out the screen's number, which
+  /// ``Screen/keys`` adds.
   static var keys: [KeyBinding] { get }
   /// Keys of this screen's that work from every screen; part of ``GlobalKeys/table``.
   static var globalKeys: [KeyBinding] { get }

@@ -4,6 +4,7 @@ import Schedules
 /// Screen 2: the image noised at the current γ at every resolution side by side, with the
 /// probe's numbers, and the preview's own rows (noise γ, image, resolutions) at the left.
 enum PreviewScreen: ScreenDefinition {
+  static let title = "Preview"
   /// The preview's keys work from every screen (a big schedule screen shows the preview too).
   static let globalKeys: [KeyBinding] = [
     KeyBinding("i", "preview: next bundled image", .cycleImage(1)).hinted("image", keys: "i/I"),

@@ -5,9 +5,10 @@ import Schedules
 /// Screen 5: the runs this session trained and the finished runs in the runs folder, and the
 /// comparison of the marked ones.
 enum RunsScreen: ScreenDefinition {
+  static let title = "Runs"
   static let keys: [KeyBinding] = [
     KeyBinding(
-      label: "5: ↑↓ Space", help: "choose a run; mark it to compare",
+      label: "↑↓ Space", help: "choose a run; mark it to compare",
       [
         (.up, .select(-1)), (.down, .select(1)), (.char("k"), .select(-1)),
         (.char("j"), .select(1)), (.char(" "), .toggleMark),
@@ -15,11 +16,11 @@ enum RunsScreen: ScreenDefinition {
     ).hinted("choose", keys: "↑↓").hinted("mark", keys: "Space", for: .toggleMark),
     // `[` `]` share a's row of the help, which must fit one page at 120×40.
     KeyBinding(
-      label: "5: a [ ]", help: "mark all / none; [ ] scroll left out",
+      label: "a [ ]", help: "mark all / none; [ ] scroll left out",
       [(.char("a"), .markAll), (.char("["), .scrollProblems(-1)), (.char("]"), .scrollProblems(1))]
     ).hinted("all", keys: "a").hinted("left out", keys: "[ ]", for: .scrollProblems(1)),
     KeyBinding(
-      label: "5: Enter e", help: "load / export its schedule and setup",
+      label: "Enter e", help: "load / export its schedule and setup",
       [(.enter, .loadRun), (.char("e"), .beginPrompt(.exportRun))]
     ).hinted("load", keys: "Enter").hinted("export", keys: "e", for: .beginPrompt(.exportRun)),
   ]
@@ -29,40 +30,60 @@ enum RunsScreen: ScreenDefinition {
   }
 
   static func reduce(_ state: inout AppState, _ action: Action) -> [Effect]? {
-    switch action {
-    case .select(let delta) where state.screen == .runs:
+    if case .select(let delta) = action, state.screen == .runs {
       state.runs.selected = min(max(state.runs.selected + delta, 0), max(0, state.runs.entries.count - 1))
-    case .selectRun(let row) where state.screen == .runs:
+      return []
+    }
+    guard let message = action.message(RunsAction.self), !message.isReport, state.screen == .runs
+    else { return nil }
+    switch message {
+    case .selectRun(let row):
       if state.runs.entries.indices.contains(row) { state.runs.selected = row }
-    case .toggleMark where state.screen == .runs:
+    case .toggleMark:
       state.runs.toggleMark()
-    case .markAll where state.screen == .runs:
+    case .markAll:
       let all = state.runs.entries.map(\.record.folder)
       state.runs.marked = state.runs.marked.count == all.count ? [] : all
-    case .loadRun where state.screen == .runs:
+    case .loadRun:
       loadRun(&state)
-    case .scrollProblems(let delta) where state.screen == .runs:
+    case .scrollProblems(let delta):
       state.runs.problemsShown = min(
         max(state.runs.problemsShown + delta, 0), max(0, state.runs.problems.count - 1))
-    default:
-      return nil
+    case .saved, .scanned:
+      break
     }
     return []
   }
 
   /// The folder is read each time the screen opens: runs written since (by another explorer,
-  /// or `schedtui train --out`) appear.
-  static func shown(_ state: inout AppState) -> [Effect] { [.scanRuns] }
+  /// or `schedtui train --out`) appear. Asked again while a scan runs, it scans once more when
+  /// that one ends (runs may have been written since it began).
+  static func shown(_ state: inout AppState) -> [Effect] {
+    if state.runs.reading {
+      state.runs.rescan = true
+      return []
+    }
+    return [scan(&state)]
+  }
+
+  /// Starts reading the runs folder off the UI thread (a 212 MB metrics.jsonl froze the UI for
+  /// 28 s when read on it): the list says "reading…" until ``RunsAction/scanned(_:problems:)``.
+  static func scan(_ state: inout AppState) -> Effect {
+    state.runs.reading = true
+    state.runs.rescan = false
+    return RunsScan(folder: state.runs.folder, known: state.runs.entries.map(\.record)).effect
+  }
 
   static func reduceReport(_ state: inout AppState, _ action: Action) -> [Effect]? {
-    switch action {
-    case .runSaved(let record):
+    guard let message = action.message(RunsAction.self), message.isReport else { return nil }
+    switch message {
+    case .saved(let record):
       let item = state.queue?.current
       state.runs.add(
         RunEntry(
           record: record, name: item?.name ?? RunEntry.describe(record.summary.config),
           colorIndex: item?.colorIndex, thisSession: true))
-    case .runsScanned(let records, let problems):
+    case .scanned(let records, let problems):
       // The run training now has no summary yet: the queue line above the list names it, so
       // it is not listed as a folder left out.
       let training = state.training?.isActive == true
@@ -70,8 +91,7 @@ enum RunsScreen: ScreenDefinition {
       let left = problems.filter { p in training.map { !p.hasPrefix("\($0): no summary.json") } ?? true }
       state.runs.merge(scanned: records, problems: left)
       state.runs.reading = false
-    case .runsReading:
-      state.runs.reading = true
+      if state.runs.rescan { return [scan(&state)] }
     default:
       return nil
     }
@@ -100,6 +120,61 @@ enum RunsScreen: ScreenDefinition {
       .toggleHelp, .requestQuit, .select(-1), .toggleMark, .markAll, .loadRun,
       .beginPrompt(.exportRun), state.training?.isActive == true ? .toggleTraining : .queuePinned,
     ] + (state.runs.problems.count > 1 ? [.scrollProblems(1)] : [])
+  }
+}
+
+/// The runs screen's actions.
+enum RunsAction: ScreenMessage {
+  /// Space marks or unmarks the chosen run; `a` marks all or none; Enter loads the chosen
+  /// run's schedule and setup; a click chooses row `n`.
+  case toggleMark, markAll, loadRun
+  case selectRun(Int)
+  /// `[` `]`: scroll the lines naming the folders left out.
+  case scrollProblems(Int)
+  /// The shell read a finished run's folder (before it reports the run's end).
+  case saved(RunRecord)
+  /// The runs folder was read (``RunsScan``): its finished runs, and a line for each folder
+  /// that could not be read.
+  case scanned([RunRecord], problems: [String])
+
+  var isReport: Bool {
+    switch self {
+    case .saved, .scanned: return true
+    default: return false
+    }
+  }
+}
+
+extension Action {
+  public static var toggleMark: Action { RunsAction.toggleMark.action }
+  public static var markAll: Action { RunsAction.markAll.action }
+  public static var loadRun: Action { RunsAction.loadRun.action }
+  public static func selectRun(_ row: Int) -> Action { RunsAction.selectRun(row).action }
+  public static func scrollProblems(_ delta: Int) -> Action { RunsAction.scrollProblems(delta).action }
+  public static func runSaved(_ record: RunRecord) -> Action { RunsAction.saved(record).action }
+  public static func runsScanned(_ records: [RunRecord], problems: [String]) -> Action {
+    RunsAction.scanned(records, problems: problems).action
+  }
+}
+
+/// Reads the runs folder (``RunRecord/scan(_:known:)``), reusing the runs already listed whose
+/// summaries are unchanged.
+struct RunsScan: ScreenWork {
+  var folder: String
+  var known: [RunRecord]
+
+  func run() -> Action {
+    let (runs, problems) = RunRecord.scan(folder, known: known)
+    return .runsScanned(runs, problems: problems)
+  }
+}
+
+extension AppState {
+  /// The runs screen's list: this session's runs and those found in the runs folder.
+  public var runs: RunsList {
+    get { screens[RunsList.self] }
+    _modify { yield &screens[RunsList.self] }
+    set { screens[RunsList.self] = newValue }
   }
 }
 
@@ -139,7 +214,9 @@ public struct RunEntry: Sendable, Equatable {
 
 /// The runs screen's list: this session's runs and the finished runs in the runs folder, and
 /// which are marked for comparison.
-public struct RunsList: Sendable, Equatable {
+public struct RunsList: ScreenState {
+  public static var initial: RunsList { RunsList(folder: "runs") }
+
   /// Where the explorer writes its runs and looks for earlier ones (`--runs`).
   public var folder: String
   public var entries: [RunEntry] = []
@@ -151,8 +228,10 @@ public struct RunsList: Sendable, Equatable {
   public var problems: [String] = []
   /// The first of ``problems`` on screen (`[` `]` scroll them).
   public var problemsShown = 0
-  /// The folder is being read on the shell's thread: the list says "reading…".
+  /// The folder is being read off the UI thread (``RunsScan``): the list says "reading…".
   public var reading = false
+  /// The screen was shown again while it was read: read it again when that ends.
+  var rescan = false
 
   public init(folder: String) { self.folder = folder }
 

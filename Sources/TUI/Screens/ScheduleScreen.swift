@@ -4,6 +4,7 @@ import Schedules
 /// Screen 1: the schedule's parameters, the t-cursor readout and the pins at the left; γ(t),
 /// logSNR(t) and the logSNR density (or the effective weighting, `w`) at the right.
 enum ScheduleScreen: ScreenDefinition {
+  static let title = "Schedule"
   /// `w` and `W` work from every screen (they show this one).
   static let globalKeys: [KeyBinding] = [
     KeyBinding("w", "weighting plot p(λ)·w(λ) on/off", .toggleWeighting).hinted("weighting"),

@@ -5,14 +5,15 @@ import Foundation
 /// Screen 4: a sweep's setup (typed rows) and progress at the left; the table like the paper's
 /// Table 4, filling in as runs finish, and the schedules' logSNR curves at the right.
 enum SweepScreen: ScreenDefinition {
+  static let title = "Sweep"
   /// Keys that mean something else here than on the other screens.
   static let keys: [KeyBinding] = [
-    KeyBinding("s", label: "4: s", "start / resume / stop the sweep", .toggleSweep)
+    KeyBinding("s", "start / resume / stop the sweep", .toggleSweep)
       .hinted(keys: "s") { $0.sweep?.isActive == true ? "stop sweep" : "start sweep" },
-    KeyBinding("o", label: "4: o", "open a sweep folder (view)", .beginPrompt(.openSweep))
+    KeyBinding("o", "open a sweep folder (view)", .beginPrompt(.openSweep))
       .hinted("open folder", keys: "o"),
     KeyBinding(
-      label: "4: ↑↓ Enter", help: "choose / edit a setup row",
+      label: "↑↓ Enter", help: "choose / edit a setup row",
       [(.up, .select(-1)), (.down, .select(1)), (.enter, .beginEdit)]
     ).hinted("choose", keys: "↑↓").hinted("edit", keys: "Enter", for: .beginEdit),
   ]
@@ -39,7 +40,7 @@ enum SweepScreen: ScreenDefinition {
     case .beginPrompt(.openSweep) where state.sweep?.isActive == true:
       state.message = StatusMessage(
         "a sweep is running: stop it (s) before opening another folder", isError: true)
-    case .toggleSweep:
+    case _ where action == .toggleSweep:
       return toggleSweep(&state)
     default:
       return nil
@@ -48,7 +49,9 @@ enum SweepScreen: ScreenDefinition {
   }
 
   static func reduceReport(_ state: inout AppState, _ action: Action) -> [Effect]? {
-    reduceSweepReport(&state, action) ? [] : nil
+    guard let report = action.message(SweepAction.self), report.isReport else { return nil }
+    reduceSweepReport(&state, report)
+    return []
   }
 
   /// Enter in the prompt of a setup row: the typed value, kept when its row parses (a problem
@@ -78,6 +81,97 @@ enum SweepScreen: ScreenDefinition {
       .toggleHelp, .requestQuit, .toggleSweep, .beginPrompt(.openSweep), .select(-1), .beginEdit,
       .show(.schedule),
     ]
+  }
+}
+
+/// The sweep screen's actions: `s`, and the reports of the sweep the shell runs
+/// (``Effect/startSweep(_:)``) or the folder it read (``SweepOpen``).
+enum SweepAction: ScreenMessage {
+  /// `s` on the sweep screen: start (or resume) the sweep set up, or stop the running one.
+  case toggle
+  case started(folder: String, SweepState)
+  /// Before each run: runs done, runs in all, the cell about to run (nil at the end), ETA.
+  case progress(done: Int, total: Int, next: SweepCell?, remaining: Double?)
+  case step(step: Int, total: Int)
+  case evaluating
+  /// The folder was saved with these results.
+  case saved(SweepState)
+  case ended(String, failed: Bool)
+  /// A sweep folder was read for viewing.
+  case opened(SweepState, folder: String)
+
+  var isReport: Bool { self != .toggle }
+}
+
+extension Action {
+  public static var toggleSweep: Action { SweepAction.toggle.action }
+  public static func sweepStarted(folder: String, _ sweep: SweepState) -> Action {
+    SweepAction.started(folder: folder, sweep).action
+  }
+  public static func sweepProgress(done: Int, total: Int, next: SweepCell?, remaining: Double?)
+    -> Action
+  { SweepAction.progress(done: done, total: total, next: next, remaining: remaining).action }
+  public static func sweepStep(step: Int, total: Int) -> Action {
+    SweepAction.step(step: step, total: total).action
+  }
+  public static var sweepEvaluating: Action { SweepAction.evaluating.action }
+  public static func sweepSaved(_ sweep: SweepState) -> Action { SweepAction.saved(sweep).action }
+  public static func sweepEnded(_ text: String, failed: Bool) -> Action {
+    SweepAction.ended(text, failed: failed).action
+  }
+  public static func sweepOpened(_ sweep: SweepState, folder: String) -> Action {
+    SweepAction.opened(sweep, folder: folder).action
+  }
+}
+
+/// Reads a sweep folder's sweep.json (or the file itself) for viewing; a bad or missing file
+/// changes nothing.
+struct SweepOpen: ScreenWork {
+  var path: String
+
+  func run() -> Action {
+    var isFolder: ObjCBool = false
+    let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
+    let file = exists && !isFolder.boolValue
+      ? path : (path as NSString).appendingPathComponent("sweep.json")
+    guard FileManager.default.fileExists(atPath: file) else {
+      return .failed("cannot open the sweep: \(file) does not exist; nothing changed")
+    }
+    do {
+      let state = try SweepState.open(path: file)
+      return .sweepOpened(state, folder: (file as NSString).deletingLastPathComponent)
+    } catch {
+      return .failed("cannot open the sweep: \(error); nothing changed")
+    }
+  }
+}
+
+extension Effect {
+  /// Read a sweep folder for viewing (``SweepOpen``).
+  public static func openSweep(path: String) -> Effect { SweepOpen(path: path).effect }
+}
+
+/// The sweep screen's own state: the setup it would start, and the sweep it last started or
+/// opened.
+struct SweepScreenState: ScreenState {
+  static var initial: SweepScreenState { SweepScreenState() }
+  var setup = SweepSetup()
+  var status: SweepStatus?
+}
+
+extension AppState {
+  /// The sweep screen's setup.
+  public var sweepSetup: SweepSetup {
+    get { screens[SweepScreenState.self].setup }
+    _modify { yield &screens[SweepScreenState.self].setup }
+    set { screens[SweepScreenState.self].setup = newValue }
+  }
+
+  /// The sweep the sweep screen last started or opened.
+  public var sweep: SweepStatus? {
+    get { screens[SweepScreenState.self].status }
+    _modify { yield &screens[SweepScreenState.self].status }
+    set { screens[SweepScreenState.self].status = newValue }
   }
 }
 
@@ -215,7 +309,7 @@ public struct SweepSetup: Sendable, Equatable {
 }
 
 /// What the sweep screen shows of a sweep the shell started (``Effect/startSweep(_:)``) or opened
-/// (``Effect/openSweep(path:)``): the grid with every result so far, and where the run is.
+/// (``SweepOpen``): the grid with every result so far, and where the run is.
 public struct SweepStatus: Sendable, Equatable {
   public enum Phase: Sendable, Equatable {
     case running
@@ -253,39 +347,38 @@ public struct SweepStatus: Sendable, Equatable {
   public var isActive: Bool { phase == .running || phase == .stopping }
 }
 
-/// Applies a sweep report; returns whether `action` was one.
-func reduceSweepReport(_ state: inout AppState, _ action: Action) -> Bool {
-  switch action {
-  case .sweepStarted(let folder, let sweep):
+/// Applies a sweep report.
+func reduceSweepReport(_ state: inout AppState, _ report: SweepAction) {
+  switch report {
+  case .started(let folder, let sweep):
     state.sweep = SweepStatus(phase: .running, folder: folder, sweep: sweep)
-  case .sweepProgress(let done, let total, let next, let remaining):
+  case .progress(let done, let total, let next, let remaining):
     state.sweep?.done = done
     state.sweep?.total = total
     state.sweep?.running = next
     state.sweep?.step = 0
     state.sweep?.evaluating = false
     state.sweep?.remaining = remaining
-  case .sweepStep(let step, let total):
+  case .step(let step, let total):
     state.sweep?.step = step
     state.sweep?.totalSteps = total
-  case .sweepEvaluating:
+  case .evaluating:
     state.sweep?.evaluating = true
-  case .sweepSaved(let sweep):
+  case .saved(let sweep):
     state.sweep?.sweep = sweep
     state.sweep?.done = sweep.results.values.reduce(0) { $0 + $1.count }
-  case .sweepEnded(let text, let failed):
+  case .ended(let text, let failed):
     state.sweep?.phase = .ended(text, failed: failed)
     state.sweep?.running = nil
     state.message = StatusMessage(text, isError: failed)
-  case .sweepOpened(let sweep, let folder):
+  case .opened(let sweep, let folder):
     state.sweep = SweepStatus(phase: .opened, folder: folder, sweep: sweep)
     state.screen = .sweep
     let s = state.sweep!
     state.message = StatusMessage("opened \(folder): \(s.done) of \(s.total) runs done")
-  default:
-    return false
+  case .toggle:
+    break
   }
-  return true
 }
 
 /// `s` on the sweep screen: stop the running sweep, or start (resume) the one set up.

@@ -5,6 +5,7 @@ import Schedules
 /// Screen 3: the run setup (the document's ``TrainingConfig``, as parameter rows) at the left;
 /// the run started from the explorer, its loss and its latest samples at the right.
 enum TrainingScreen: ScreenDefinition {
+  static let title = "Training"
   /// `s` trains from every screen (and shows this one); the sweep screen's own `s` overrides it.
   static let globalKeys: [KeyBinding] = [
     KeyBinding("s", "train screen 3's setup / stop (+ queue)", .toggleTraining)
