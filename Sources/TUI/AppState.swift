@@ -299,10 +299,6 @@ public struct AppState: Sendable, Equatable {
   public var message: StatusMessage?
   /// Set when the explorer should end; the shell exits after drawing nothing more.
   public var shouldQuit = false
-  /// The last training run started from the explorer, if any.
-  public var training: TrainingStatus?
-  /// The runs `s` or `S` asked for, the one training now among them (``TrainingQueue``).
-  public var queue: TrainingQueue?
   /// Each screen's own state, declared in the screen's file (``ScreenState``).
   public var screens = ScreenStates()
   public var presets: [PresetItem]

@@ -51,19 +51,6 @@ public enum Action: Sendable, Equatable {
   case requestQuit
   /// `y`/`n` in the quit confirmation.
   case confirm(Bool)
-  /// `s`: start a training run with the current setting, or stop the running one.
-  case toggleTraining
-  /// `S`: queue one run per pin and the current setting (``TrainingQueue``).
-  case queuePinned
-  // Reports of the training run, posted by the shell.
-  /// `folder`: where the run writes its files (nil: it keeps none).
-  case trainingStarted(label: String, details: String, totalSteps: Int, folder: String? = nil)
-  case trainingStep(step: Int, loss: Double, examplesPerSecond: Double)
-  case trainingSamples(step: Int, Picture)
-  case trainingEvaluating
-  case trainingEnded(String, failed: Bool)
-  /// The user's stop took effect: the run ended early, as `text` says.
-  case trainingStopped(String)
   // Results of effects.
   /// A config was read: its setting and, from its `training` section (or the engine's
   /// defaults), the training setup; nil keeps the setup as it is.
@@ -106,8 +93,7 @@ extension Action {
   /// status message, where any other action (a key) clears the last one.
   var isReport: Bool {
     switch self {
-    case .failed, .done, .imported, .exists, .trainingStarted, .trainingStep, .trainingSamples,
-      .trainingEvaluating, .trainingEnded, .trainingStopped, .previewLoaded:
+    case .failed, .done, .imported, .exists, .previewLoaded:
       return true
     case .screen(let a): return a.message.isReport
     default: return false

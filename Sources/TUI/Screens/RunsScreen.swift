@@ -174,7 +174,6 @@ extension AppState {
   public var runs: RunsList {
     get { screens[RunsList.self] }
     _modify { yield &screens[RunsList.self] }
-    set { screens[RunsList.self] = newValue }
   }
 }
 

@@ -164,14 +164,12 @@ extension AppState {
   public var sweepSetup: SweepSetup {
     get { screens[SweepScreenState.self].setup }
     _modify { yield &screens[SweepScreenState.self].setup }
-    set { screens[SweepScreenState.self].setup = newValue }
   }
 
   /// The sweep the sweep screen last started or opened.
   public var sweep: SweepStatus? {
     get { screens[SweepScreenState.self].status }
     _modify { yield &screens[SweepScreenState.self].status }
-    set { screens[SweepScreenState.self].status = newValue }
   }
 }
 

@@ -33,8 +33,8 @@ enum TrainingScreen: ScreenDefinition {
   }
 
   static func reduce(_ state: inout AppState, _ action: Action) -> [Effect]? {
-    switch action {
-    case .toggleTraining:
+    switch action.message(TrainingAction.self) {
+    case .toggle?:
       switch toggleJob(&state, .training) {
       case .stop?:
         state.training?.phase = .stopping
@@ -46,7 +46,7 @@ enum TrainingScreen: ScreenDefinition {
           &state, TrainingQueue(items: [.init(name: current.label, setting: current, colorIndex: nil)]))
       case nil: return []
       }
-    case .queuePinned:
+    case .queuePinned?:
       return queuePinned(&state)
     default:
       return nil
@@ -54,11 +54,10 @@ enum TrainingScreen: ScreenDefinition {
   }
 
   static func reduceReport(_ state: inout AppState, _ action: Action) -> [Effect]? {
-    guard reduceTraining(&state, action) else { return nil }
-    switch action {
-    case .trainingEnded(_, let failed): return advanceQueue(&state, failed: failed)
-    default: return []
-    }
+    guard let report = action.message(TrainingAction.self), report.isReport else { return nil }
+    reduceTraining(&state, report)
+    if case .ended(_, let failed) = report { return advanceQueue(&state, failed: failed) }
+    return []
   }
 
   static func hints(_ state: AppState) -> [Action] {
@@ -66,6 +65,71 @@ enum TrainingScreen: ScreenDefinition {
       .toggleHelp, .requestQuit, .toggleTraining, .select(-1), .adjust(steps: 1, coarse: false),
       .beginEdit, .beginPrompt(.exportConfig), .undo,
     ]
+  }
+}
+
+/// The training screen's actions: `s` and `S`, and the reports of the run the shell started
+/// (``Effect/startTraining(_:_:)``), drained from its job on the shell's tick.
+enum TrainingAction: ScreenMessage {
+  /// `s`: start a training run with the current setting, or stop the running one.
+  case toggle
+  /// `S`: queue one run per pin and the current setting (``TrainingQueue``).
+  case queuePinned
+  /// `folder`: where the run writes its files (nil: it keeps none).
+  case started(label: String, details: String, totalSteps: Int, folder: String?)
+  case step(step: Int, loss: Double, examplesPerSecond: Double)
+  case samples(step: Int, Picture)
+  case evaluating
+  case ended(String, failed: Bool)
+  /// The user's stop took effect: the run ended early, as `text` says.
+  case stopped(String)
+
+  var isReport: Bool { self != .toggle && self != .queuePinned }
+}
+
+extension Action {
+  public static var toggleTraining: Action { TrainingAction.toggle.action }
+  public static var queuePinned: Action { TrainingAction.queuePinned.action }
+  public static func trainingStarted(
+    label: String, details: String, totalSteps: Int, folder: String? = nil
+  ) -> Action {
+    TrainingAction.started(label: label, details: details, totalSteps: totalSteps, folder: folder)
+      .action
+  }
+  public static func trainingStep(step: Int, loss: Double, examplesPerSecond: Double) -> Action {
+    TrainingAction.step(step: step, loss: loss, examplesPerSecond: examplesPerSecond).action
+  }
+  public static func trainingSamples(step: Int, _ picture: Picture) -> Action {
+    TrainingAction.samples(step: step, picture).action
+  }
+  public static var trainingEvaluating: Action { TrainingAction.evaluating.action }
+  public static func trainingEnded(_ text: String, failed: Bool) -> Action {
+    TrainingAction.ended(text, failed: failed).action
+  }
+  public static func trainingStopped(_ text: String) -> Action {
+    TrainingAction.stopped(text).action
+  }
+}
+
+/// The training screen's own state: the last run started from the explorer, and the runs `s`
+/// or `S` asked for (``TrainingQueue``).
+struct TrainingScreenState: ScreenState {
+  static var initial: TrainingScreenState { TrainingScreenState() }
+  var status: TrainingStatus?
+  var queue: TrainingQueue?
+}
+
+extension AppState {
+  /// The last training run started from the explorer, if any.
+  public var training: TrainingStatus? {
+    get { screens[TrainingScreenState.self].status }
+    _modify { yield &screens[TrainingScreenState.self].status }
+  }
+
+  /// The runs `s` or `S` asked for, the one training now among them.
+  public var queue: TrainingQueue? {
+    get { screens[TrainingScreenState.self].queue }
+    _modify { yield &screens[TrainingScreenState.self].queue }
   }
 }
 
@@ -171,31 +235,30 @@ extension Picture {
   }
 }
 
-/// Applies a training report; returns whether `action` was one.
-func reduceTraining(_ state: inout AppState, _ action: Action) -> Bool {
-  switch action {
-  case .trainingStarted(let label, let details, let total, let folder):
+/// Applies a training report.
+func reduceTraining(_ state: inout AppState, _ report: TrainingAction) {
+  switch report {
+  case .started(let label, let details, let total, let folder):
     state.training = TrainingStatus(label: label, details: details, totalSteps: total)
     state.training?.folder = folder
-  case .trainingStep(let step, let loss, let rate):
+  case .step(let step, let loss, let rate):
     state.training?.step = step
     state.training?.losses.append((step, loss))
     state.training?.examplesPerSecond = rate
-  case .trainingSamples(let step, let picture):
+  case .samples(let step, let picture):
     state.training?.samples = picture
     state.training?.samplesStep = step
-  case .trainingEvaluating:
+  case .evaluating:
     state.training?.phase = .evaluating
-  case .trainingEnded(let text, let failed):
+  case .ended(let text, let failed):
     state.training?.phase = failed ? .failed(text) : .finished(text)
     state.message = StatusMessage(text, isError: failed)
-  case .trainingStopped(let text):
+  case .stopped(let text):
     state.training?.phase = .stopped(text)
     state.message = StatusMessage(text, isError: false)
-  default:
-    return false
+  case .toggle, .queuePinned:
+    break
   }
-  return true
 }
 
 extension Renderer {
