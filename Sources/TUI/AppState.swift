@@ -302,10 +302,6 @@ public struct AppState: Sendable, Equatable {
   /// Each screen's own state, declared in the screen's file (``ScreenState``).
   public var screens = ScreenStates()
   public var presets: [PresetItem]
-  /// The schedule screen's third plot shows the effective weighting p(λ)·w(λ) instead of the
-  /// density alone (`w`), for this loss weighting (`W` cycles it). A view setting: not undone.
-  public var showWeighting = false
-  public var weighting: LossWeighting = .epsMSE
   /// The preview's resolutions, drawn side by side at the same on-screen size.
   public var previewResolutions: [Int]
   /// The preview's image file, and the bundled images `i` / `I` cycle through (set by the shell).

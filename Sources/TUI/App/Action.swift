@@ -35,12 +35,6 @@ public enum Action: Sendable, Equatable {
   case undo, redo
   case show(Screen)
   case toggleHelp
-  /// `i` / `I`: the next / previous bundled image in the preview.
-  case cycleImage(Int)
-  /// The shell loaded the preview's image at these resolutions.
-  case previewLoaded(path: String, resolutions: [Int])
-  /// `w`: the weighting plot on or off; `W`: the next loss weighting (and the plot on).
-  case toggleWeighting, cycleWeighting
   case pin
   case clearPins
   case removeLastPin
@@ -93,7 +87,7 @@ extension Action {
   /// status message, where any other action (a key) clears the last one.
   var isReport: Bool {
     switch self {
-    case .failed, .done, .imported, .exists, .previewLoaded:
+    case .failed, .done, .imported, .exists:
       return true
     case .screen(let a): return a.message.isReport
     default: return false

@@ -26,6 +26,7 @@ enum PreviewScreen: ScreenDefinition {
   }
 
   static func reduce(_ state: inout AppState, _ action: Action) -> [Effect]? {
+    if let own = action.message(PreviewAction.self) { return reducePreview(&state, own) }
     switch action {
     case .adjust(let steps, _):
       guard let field = state.selectedField else { return nil }
@@ -38,16 +39,22 @@ enum PreviewScreen: ScreenDefinition {
     case .beginEdit where state.selectedField == .previewResolutions:
       state.modal = .prompt(
         .previewResolutions, TextEntry(text: state.previewResolutionList, selected: true))
+    default:
+      return nil
+    }
+    return []
+  }
+
+  static func reducePreview(_ state: inout AppState, _ action: PreviewAction) -> [Effect] {
+    switch action {
     case .cycleImage(let delta):
       return cycleImage(&state, delta)
-    case .previewLoaded(let path, let resolutions):
+    case .loaded(let path, let resolutions):
       state.previewImagePath = path
       state.previewResolutions = resolutions
       let name = Field.previewImage.text(in: state)
       state.message = StatusMessage(
         "preview: \(name) at \(resolutions.map(String.init).joined(separator: ", "))")
-    default:
-      return nil
     }
     return []
   }
@@ -109,6 +116,26 @@ func cycleImage(_ state: inout AppState, _ delta: Int) -> [Effect] {
   return [.loadPreview(image: all[next], resolutions: state.previewResolutions)]
 }
 
+
+/// The preview's actions.
+enum PreviewAction: ScreenMessage {
+  /// `i` / `I`: the next / previous bundled image.
+  case cycleImage(Int)
+  /// The shell loaded the preview's image at these resolutions.
+  case loaded(path: String, resolutions: [Int])
+
+  var isReport: Bool {
+    if case .loaded = self { return true }
+    return false
+  }
+}
+
+extension Action {
+  public static func cycleImage(_ delta: Int) -> Action { PreviewAction.cycleImage(delta).action }
+  public static func previewLoaded(path: String, resolutions: [Int]) -> Action {
+    PreviewAction.loaded(path: path, resolutions: resolutions).action
+  }
+}
 
 extension Renderer {
   func previewScreen(_ state: AppState, _ grid: inout Grid, _ body: Rect) {

@@ -22,11 +22,11 @@ enum ScheduleScreen: ScreenDefinition {
   }
 
   static func reduce(_ state: inout AppState, _ action: Action) -> [Effect]? {
-    switch action {
-    case .toggleWeighting:
+    switch action.message(ScheduleAction.self) {
+    case .toggleWeighting?:
       state.showWeighting.toggle()
       if state.showWeighting { state.screen = .schedule }
-    case .cycleWeighting:
+    case .cycleWeighting?:
       if state.showWeighting {
         let all = LossWeighting.allCases
         state.weighting = all[(all.firstIndex(of: state.weighting)! + 1) % all.count]
@@ -35,7 +35,7 @@ enum ScheduleScreen: ScreenDefinition {
       state.screen = .schedule
       state.message = StatusMessage(
         "weighting \(state.weighting.displayName): \(state.weighting.help)")
-    default:
+    case nil:
       return nil
     }
     return []
@@ -52,6 +52,39 @@ enum ScheduleScreen: ScreenDefinition {
         .toggleHelp, .requestQuit, .adjust(steps: 1, coarse: false),
         .adjust(steps: 1, coarse: true), .beginEdit, .focusNext, .pin, .openPresets, .undo,
       ]
+  }
+}
+
+/// The schedule screen's actions.
+enum ScheduleAction: ScreenMessage {
+  /// `w`: the weighting plot on or off; `W`: the next loss weighting (and the plot on).
+  case toggleWeighting, cycleWeighting
+}
+
+extension Action {
+  public static var toggleWeighting: Action { ScheduleAction.toggleWeighting.action }
+  public static var cycleWeighting: Action { ScheduleAction.cycleWeighting.action }
+}
+
+/// The schedule screen's view settings (not undone): the third plot shows the effective
+/// weighting p(λ)·w(λ) instead of the density alone (`w`), for this loss weighting (`W`).
+struct ScheduleScreenState: ScreenState {
+  static var initial: ScheduleScreenState { ScheduleScreenState() }
+  var showWeighting = false
+  var weighting: LossWeighting = .epsMSE
+}
+
+extension AppState {
+  /// `w`: the third plot shows p(λ)·w(λ).
+  public var showWeighting: Bool {
+    get { screens[ScheduleScreenState.self].showWeighting }
+    _modify { yield &screens[ScheduleScreenState.self].showWeighting }
+  }
+
+  /// The weighting the third plot multiplies by (`W` cycles it).
+  public var weighting: LossWeighting {
+    get { screens[ScheduleScreenState.self].weighting }
+    _modify { yield &screens[ScheduleScreenState.self].weighting }
   }
 }
 
