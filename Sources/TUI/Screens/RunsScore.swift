@@ -24,20 +24,8 @@ extension Renderer {
 
   /// log10 of each compared run's held-out ‖x̂0 − x0‖²/D against λ.
   func runsScoreChart(_ runs: RunsList, _ compared: [RunEntry], _ grid: inout Grid, _ r: Rect) {
-    var series: [Series] = []
-    var lo = Double.infinity
-    var hi = -Double.infinity
-    for e in compared {
-      let curve = e.record.summary.heldOutErrorByLogSNR ?? []
-      for p in curve {
-        lo = min(lo, p.logSNR)
-        hi = max(hi, p.logSNR)
-      }
-      series.append(
-        Series(
-          name: e.name, color: runs.color(of: e),
-          points: curve.map { ($0.logSNR, $0.error > 0 ? Foundation.log10($0.error) : -.infinity) }
-        ))
+    let (series, lo, hi) = Renderer.log10ByLogSNR(runs, compared) { e in
+      (e.record.summary.heldOutErrorByLogSNR ?? []).map { ($0.logSNR, $0.logSNR, $0.error) }
     }
     guard lo < hi else { return }
     let (ylo, yhi) = Renderer.halfDecades(series, whenEmpty: -4)

@@ -198,28 +198,38 @@ extension Renderer {
     draw(chart, &grid, r, overT: false)
   }
 
+  /// One series a compared run, in its colour: log10 of a positive value measured over a span
+  /// of λ (a bin, or a single λ when `low == high`), at the span's middle (−∞ for a value of 0);
+  /// and the λ range the spans cover.
+  static func log10ByLogSNR(
+    _ runs: RunsList, _ compared: [RunEntry],
+    _ values: (RunEntry) -> [(low: Double, high: Double, value: Double)]
+  ) -> (series: [Series], lo: Double, hi: Double) {
+    var lo = Double.infinity
+    var hi = -Double.infinity
+    let series = compared.map { e in
+      let spans = values(e)
+      for s in spans {
+        lo = min(lo, s.low)
+        hi = max(hi, s.high)
+      }
+      return Series(
+        name: e.name, color: runs.color(of: e),
+        points: spans.map { ((($0.low + $0.high) / 2), $0.value > 0 ? Foundation.log10($0.value) : -.infinity) })
+    }
+    return (series, lo, hi)
+  }
+
   /// The loss per logSNR bin of each run (over its last 20 % of steps) above the density p(λ)
   /// each run's schedule trained with, on the same λ axis: where a schedule puts its examples
   /// and how hard the model finds them there.
   func runsBinCharts(_ runs: RunsList, _ compared: [RunEntry], _ grid: inout Grid, _ r: Rect) {
-    var bins: [Series] = []
-    var densities: [Series] = []
-    var lo = Double.infinity
-    var hi = -Double.infinity
-    for e in compared {
-      let rows = e.record.summary.lossByLogSNR
-      for row in rows {
-        lo = min(lo, row.logSNRLow)
-        hi = max(hi, row.logSNRHigh)
-      }
-      bins.append(
-        Series(
-          name: e.name, color: runs.color(of: e),
-          points: rows.map {
-            (($0.logSNRLow + $0.logSNRHigh) / 2, $0.meanLoss > 0 ? Foundation.log10($0.meanLoss) : -.infinity)
-          }))
-      if let curves = curves(e.setting, samples: 200) {
-        densities.append(Series(name: e.name, color: runs.color(of: e), points: curves.density))
+    let (bins, lo, hi) = Renderer.log10ByLogSNR(runs, compared) { e in
+      e.record.summary.lossByLogSNR.map { ($0.logSNRLow, $0.logSNRHigh, $0.meanLoss) }
+    }
+    let densities = compared.compactMap { e in
+      curves(e.setting, samples: 200).map {
+        Series(name: e.name, color: runs.color(of: e), points: $0.density)
       }
     }
     guard lo < hi else {
