@@ -175,11 +175,11 @@ func pinnedExplorer() -> AppState {
     reduce(&s, .queuePinned)  // no pins: refused, nothing queued
     s.queue = TrainingQueue(items: [.init(name: "mine", setting: s.document.current, colorIndex: 3)])
     reduce(&s, .runSaved(record("/runs/b", finished: 2)))
-    reduce(&s, .runsScanned([record("/runs/a", finished: 1), record("/runs/b", finished: 2)], problems: ["x"]))
+    reduce(&s, .runsScanned([record("/runs/a", finished: 1), record("/runs/b", finished: 2)], problems: [RunProblem(.damaged, "x", "why")]))
     #expect(s.runs.entries.map(\.record.folder) == ["/runs/a", "/runs/b"])
     #expect(s.runs.entries[1].name == "mine" && s.runs.entries[1].colorIndex == 3)
     #expect(s.runs.entries[0].name == "1−t · 8² · 100 steps")
-    #expect(s.runs.problems == ["x"])
+    #expect(s.runs.problems == [RunProblem(.damaged, "x", "why")])
     // A folder that went away drops out (and out of the marks).
     reduce(&s, .runsScanned([record("/runs/a", finished: 1)], problems: []))
     #expect(s.runs.entries.map(\.record.folder) == ["/runs/a", "/runs/b"])  // b is this session's
@@ -285,7 +285,9 @@ func pinnedExplorer() -> AppState {
   @Test("the folders left out are listed whole below the runs, wrapped; [ ] scroll them (issue 22, finding 10)")
   func problemsListed() {
     var s = explorer(on: .runs)
-    let problems = (1...30).map { "bad\($0): summary.json is damaged (not valid JSON); not listed" }
+    let problems = (1...30).map {
+      RunProblem(.damaged, "bad\($0)", "summary.json is damaged (not valid JSON); not listed")
+    }
     reduce(&s, .runsScanned([record("/r/b1", fd: 12.5)], problems: problems))
     var text = render(s, 120, 40).joined(separator: "\n")
     #expect(text.contains("! bad1: summary.json is damaged (not"))
@@ -307,12 +309,14 @@ func pinnedExplorer() -> AppState {
     reduce(
       &s,
       .trainingStarted(label: "1−t", details: "", totalSteps: 100, folder: "runs/20261204-now-1-t_b1"))
+    let why = "no summary.json (not finished, or not a run); not listed"
+    // The run's own folder with another kind of problem is still named.
     let problems = [
-      "20261204-now-1-t_b1: no summary.json (not finished, or not a run); not listed",
-      "20261203-old: no summary.json (not finished, or not a run); not listed",
+      RunProblem(.noSummary, "20261204-now-1-t_b1", why), RunProblem(.noSummary, "20261203-old", why),
+      RunProblem(.unreadable, "20261204-now-1-t_b1", "cannot be read (Permission denied)"),
     ]
     reduce(&s, .runsScanned([], problems: problems))
-    #expect(s.runs.problems == [problems[1]])
+    #expect(s.runs.problems == [problems[1], problems[2]])
     // Once it has ended, a folder without a summary is named again.
     reduce(&s, .trainingEnded("stopped", failed: false))
     reduce(&s, .runsScanned([], problems: problems))

@@ -134,7 +134,8 @@ enum ScratchScreen: ScreenDefinition {
     defer { try? FileManager.default.removeItem(atPath: folder) }
     #expect(
       RunsScan(folder: folder, known: []).run()
-        == .runsScanned([], problems: ["half: no summary.json (not finished, or not a run); not listed"]))
+        == .runsScanned(
+          [], problems: [RunProblem(.noSummary, "half", "no summary.json (not finished, or not a run); not listed")]))
   }
 
   @Test("opening a sweep folder is the sweep screen's work: a missing one changes nothing and says where it looked")

@@ -199,43 +199,51 @@ public struct RunRecord: Sendable, Equatable {
   public static func scan(
     _ runsFolder: String, known: [RunRecord] = []
   ) -> (runs: [RunRecord], problems: [String]) {
+    let (runs, problems) = survey(runsFolder, known: known)
+    return (runs, problems.map(\.description))
+  }
+
+  /// ``scan(_:known:)`` with each problem typed (``RunProblem``): what kind, which folder, why.
+  public static func survey(
+    _ runsFolder: String, known: [RunRecord] = []
+  ) -> (runs: [RunRecord], problems: [RunProblem]) {
     let byFolder = Dictionary(known.map { ($0.folder, $0) }, uniquingKeysWith: { a, _ in a })
     let fm = FileManager.default
     let names: [String]
     do { names = try fm.contentsOfDirectory(atPath: runsFolder) } catch {
       guard fm.fileExists(atPath: runsFolder) else { return ([], []) }
-      return ([], ["\(FieldError.readable(runsFolder, limit: 80)): cannot be listed (\(readableReason(error)))"])
+      return ([], [RunProblem(.unlistable, runsFolder, limit: 80, "cannot be listed (\(readableReason(error)))")])
     }
     var runs: [RunRecord] = []
-    var problems: [String] = []
+    var problems: [RunProblem] = []
     for name in names.sorted() where !name.hasPrefix(".") {
       let folder = (runsFolder as NSString).appendingPathComponent(name)
-      let shown = FieldError.readable(name, limit: 60)
       var st = stat()
       guard stat(folder, &st) == 0 else {
-        problems.append("\(shown): cannot be read (\(String(cString: strerror(errno))))")
+        problems.append(RunProblem(.unreadable, name, "cannot be read (\(String(cString: strerror(errno))))"))
         continue
       }
       guard (st.st_mode & S_IFMT) == S_IFDIR else { continue }
       guard access(folder, R_OK | X_OK) == 0 else {
-        problems.append("\(shown): the folder cannot be read (\(String(cString: strerror(errno)))); not listed")
+        problems.append(
+          RunProblem(.unreadable, name, "the folder cannot be read (\(String(cString: strerror(errno)))); not listed"))
         continue
       }
       if let old = byFolder[folder], old.finished == summaryDate(folder) {
         runs.append(old)
-        problems += old.notes.map { "\(shown): \($0)" }
+        problems += old.notes.map { RunProblem(.missingFile, name, $0) }
         continue
       }
       do {
         let record = try read(folder: folder)
         runs.append(record)
-        problems += record.notes.map { "\(shown): \($0)" }
+        problems += record.notes.map { RunProblem(.missingFile, name, $0) }
       } catch .notFinished {
-        problems.append("\(shown): no summary.json (not finished, or not a run); not listed")
+        problems.append(RunProblem(.noSummary, name, "no summary.json (not finished, or not a run); not listed"))
       } catch {
         guard case .damaged(_, let reason) = error else { continue }
         problems.append(
-          "\(shown): summary.json is damaged (\(FieldError.readable(reason, limit: 160))); not listed")
+          RunProblem(.damaged, name, "summary.json is damaged (\(FieldError.readable(reason, limit: 160))); not listed"))
       }
     }
     runs.sort { ($0.finished, $0.folder) < ($1.finished, $1.folder) }
@@ -244,6 +252,41 @@ public struct RunRecord: Sendable, Equatable {
 }
 
 /// Why a run folder could not be read for the runs list.
+/// A sub-folder of a runs folder that ``RunRecord/survey(_:known:)`` left out or listed without
+/// a file: what kind of problem, which folder, and why.
+public struct RunProblem: Sendable, Equatable, CustomStringConvertible {
+  public enum Kind: Sendable, Equatable {
+    /// The runs folder itself cannot be listed (``folder`` is its path).
+    case unlistable
+    /// The entry, or the folder's contents, cannot be read: not listed.
+    case unreadable
+    /// No summary.json: a run not finished (or going now), or not a run. Not listed.
+    case noSummary
+    /// summary.json cannot be decoded: not listed.
+    case damaged
+    /// A run listed without its metrics.jsonl or samples.png (``RunRecord/notes``).
+    case missingFile
+  }
+
+  public var kind: Kind
+  /// The sub-folder's name as on disk.
+  public var folder: String
+  /// What and why: "no summary.json (not finished, or not a run); not listed".
+  public var reason: String
+  /// How long the folder's printed name may be.
+  var limit = 60
+
+  public init(_ kind: Kind, _ folder: String, limit: Int = 60, _ reason: String) {
+    self.kind = kind
+    self.folder = folder
+    self.limit = limit
+    self.reason = reason
+  }
+
+  /// "NAME: what and why", the name made safe to print (``FieldError/readable``).
+  public var description: String { "\(FieldError.readable(folder, limit: limit)): \(reason)" }
+}
+
 public enum RunRecordError: Error, Equatable, CustomStringConvertible {
   /// No `summary.json`: the run has not finished (or the folder is not a run).
   case notFinished(folder: String)

@@ -88,7 +88,7 @@ enum RunsScreen: ScreenDefinition {
       // it is not listed as a folder left out.
       let training = state.training?.isActive == true
         ? state.training?.folder.map { ($0 as NSString).lastPathComponent } : nil
-      let left = problems.filter { p in training.map { !p.hasPrefix("\($0): no summary.json") } ?? true }
+      let left = problems.filter { !($0.kind == .noSummary && $0.folder == training) }
       state.runs.merge(scanned: records, problems: left)
       state.runs.reading = false
       if state.runs.rescan { return [scan(&state)] }
@@ -135,7 +135,7 @@ enum RunsAction: ScreenMessage {
   case saved(RunRecord)
   /// The runs folder was read (``RunsScan``): its finished runs, and a line for each folder
   /// that could not be read.
-  case scanned([RunRecord], problems: [String])
+  case scanned([RunRecord], problems: [RunProblem])
 
   var isReport: Bool {
     switch self {
@@ -152,19 +152,19 @@ extension Action {
   public static func selectRun(_ row: Int) -> Action { RunsAction.selectRun(row).action }
   public static func scrollProblems(_ delta: Int) -> Action { RunsAction.scrollProblems(delta).action }
   public static func runSaved(_ record: RunRecord) -> Action { RunsAction.saved(record).action }
-  public static func runsScanned(_ records: [RunRecord], problems: [String]) -> Action {
+  public static func runsScanned(_ records: [RunRecord], problems: [RunProblem]) -> Action {
     RunsAction.scanned(records, problems: problems).action
   }
 }
 
-/// Reads the runs folder (``RunRecord/scan(_:known:)``), reusing the runs already listed whose
+/// Reads the runs folder (``RunRecord/survey(_:known:)``), reusing the runs already listed whose
 /// summaries are unchanged.
 struct RunsScan: ScreenWork {
   var folder: String
   var known: [RunRecord]
 
   func run() -> Action {
-    let (runs, problems) = RunRecord.scan(folder, known: known)
+    let (runs, problems) = RunRecord.survey(folder, known: known)
     return .runsScanned(runs, problems: problems)
   }
 }
@@ -222,9 +222,9 @@ public struct RunsList: ScreenState {
   public var selected = 0
   /// Folders of the marked runs, in the order they were marked (the comparison's order).
   public var marked: [String] = []
-  /// Sub-folders of ``folder`` left out or listed without a file, from the last scan: "NAME:
-  /// what and why", one a folder.
-  public var problems: [String] = []
+  /// Sub-folders of ``folder`` left out or listed without a file, from the last scan (shown
+  /// "NAME: what and why").
+  public var problems: [RunProblem] = []
   /// The first of ``problems`` on screen (`[` `]` scroll them).
   public var problemsShown = 0
   /// The folder is being read off the UI thread (``RunsScan``): the list says "reading…".
@@ -247,7 +247,7 @@ public struct RunsList: ScreenState {
 
   /// Takes a scan of the runs folder: new folders are added (unmarked); entries this session
   /// trained keep their names and colours; entries whose folder has gone are dropped.
-  public mutating func merge(scanned: [RunRecord], problems: [String]) {
+  public mutating func merge(scanned: [RunRecord], problems: [RunProblem]) {
     let byFolder = Dictionary(entries.map { ($0.record.folder, $0) }, uniquingKeysWith: { a, _ in a })
     var merged: [RunEntry] = []
     for record in scanned {

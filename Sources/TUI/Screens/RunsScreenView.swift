@@ -115,7 +115,7 @@ extension Renderer {
     var lines: [String] = []
     for problem in runs.problems.dropFirst(runs.problemsShown) {
       var pieces: [String] = []
-      for line in wrap(problem, width: width - 2) {
+      for line in wrap(problem.description, width: width - 2) {
         var rest = Substring(line)
         while rest.count > width - 2 {
           pieces.append(String(rest.prefix(width - 2)))
