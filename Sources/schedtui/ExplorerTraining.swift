@@ -116,14 +116,10 @@ final class ExplorerTraining {
           completed: s.completed, steps: s.steps, finalLoss: s.finalLoss,
           examplesPerSecond: s.examplesPerSecond, frechetDistance: s.frechetDistance,
           copyRate: s.copyRate)
-        if s.completed {
-          // The runs list reads the run from its files, as it reads earlier sessions' runs.
-          switch Result(catching: { () throws(RunRecordError) in
-            try RunRecord.read(folder: folder ?? "")
-          }) {
-          case .success(let record): effects += reduce(&state, .runSaved(record))
-          case .failure(let error): reduce(&state, .failed("\(error)"))
-          }
+        if s.completed, let folder {
+          // The runs list reads the run from its files, as it reads earlier sessions' runs, off
+          // this thread; named as the queue's run now, before its end moves the queue on.
+          effects.append(RunRead(folder: folder, as: state.queue?.current).effect)
         }
         effects += reduce(
           &state, s.completed ? .trainingEnded(text, failed: false) : .trainingStopped(text))

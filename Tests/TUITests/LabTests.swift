@@ -90,7 +90,7 @@ func pinnedExplorer() -> AppState {
     let q = s.queue!
     for (i, item) in q.items.enumerated() {
       reduce(&s, .trainingStarted(label: item.setting.label, details: "", totalSteps: 10))
-      reduce(&s, .runSaved(record("/runs/\(i)", inputScale: item.setting.inputScale)))
+      reduce(&s, .runSaved(record("/runs/\(i)", inputScale: item.setting.inputScale), as: s.queue?.current))
       let next = reduce(&s, .trainingEnded("training finished", failed: false))
       if i + 1 < q.items.count {
         let c = s.document.trainingConfig(for: q.items[i + 1].setting)
@@ -121,7 +121,7 @@ func pinnedExplorer() -> AppState {
     var s = pinnedExplorer()
     reduce(&s, .queuePinned)
     reduce(&s, .trainingStarted(label: "a", details: "", totalSteps: 10))
-    reduce(&s, .runSaved(record("/runs/a")))
+    reduce(&s, .runSaved(record("/runs/a"), as: s.queue?.current))
     reduce(&s, .trainingEnded("training finished", failed: false))
     reduce(&s, .trainingStarted(label: "b", details: "", totalSteps: 10))
     #expect(reduce(&s, .toggleTraining) == [.stopTraining])
@@ -174,7 +174,7 @@ func pinnedExplorer() -> AppState {
     #expect(s.runs.reading)
     reduce(&s, .queuePinned)  // no pins: refused, nothing queued
     s.queue = TrainingQueue(items: [.init(name: "mine", setting: s.document.current, colorIndex: 3)])
-    reduce(&s, .runSaved(record("/runs/b", finished: 2)))
+    reduce(&s, .runSaved(record("/runs/b", finished: 2), as: s.queue?.current))
     reduce(&s, .runsScanned([record("/runs/a", finished: 1), record("/runs/b", finished: 2)], problems: [RunProblem(.damaged, "x", "why")]))
     #expect(s.runs.entries.map(\.record.folder) == ["/runs/a", "/runs/b"])
     #expect(s.runs.entries[1].name == "mine" && s.runs.entries[1].colorIndex == 3)

@@ -153,4 +153,30 @@ enum ScratchScreen: ScreenDefinition {
     reduce(&s, report)
     #expect(s.sweep == before)
   }
+
+  @Test("a finished run's folder is read as screen work; landing after the queue moved on, it keeps its pin's name and colour")
+  func runReadWork() throws {
+    var s = explorer()
+    s.queue = TrainingQueue(items: [
+      .init(name: "pin a", setting: s.document.current, colorIndex: 2),
+      .init(name: "current", setting: s.document.current, colorIndex: nil),
+    ])
+    let read = RunRead(folder: "/runs/a", as: s.queue?.current)
+    s.queue?.position = 1  // the next run started before the read came back
+    reduce(&s, .runSaved(record("/runs/a"), as: read.item))
+    #expect(s.runs.entries.map(\.name) == ["pin a"])
+    #expect(s.runs.entries.map(\.colorIndex) == [2])
+    // A folder that is not a finished run says so and lists nothing.
+    let folder = NSTemporaryDirectory() + "schedtui-run-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    let report = RunRead(folder: folder, as: nil).run()
+    guard case .failed(let text) = report else {
+      Issue.record("read an unfinished run: \(report)")
+      return
+    }
+    #expect(text.contains("summary.json"), "\(text)")
+    reduce(&s, report)
+    #expect(s.runs.entries.count == 1 && s.message?.isError == true)
+  }
 }

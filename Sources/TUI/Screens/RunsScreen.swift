@@ -77,8 +77,7 @@ enum RunsScreen: ScreenDefinition {
   static func reduceReport(_ state: inout AppState, _ action: Action) -> [Effect]? {
     guard let message = action.message(RunsAction.self), message.isReport else { return nil }
     switch message {
-    case .saved(let record):
-      let item = state.queue?.current
+    case .saved(let record, let item):
       state.runs.add(
         RunEntry(
           record: record, name: item?.name ?? RunEntry.describe(record.summary.config),
@@ -131,8 +130,9 @@ enum RunsAction: ScreenMessage {
   case selectRun(Int)
   /// `[` `]`: scroll the lines naming the folders left out.
   case scrollProblems(Int)
-  /// The shell read a finished run's folder (before it reports the run's end).
-  case saved(RunRecord)
+  /// A finished run's folder was read (``RunRead``), to list as the queue's `item` (nil: named
+  /// from its setup, in the current setting's colour).
+  case saved(RunRecord, as: TrainingQueue.Item?)
   /// The runs folder was read (``RunsScan``): its finished runs, and a line for each folder
   /// that could not be read.
   case scanned([RunRecord], problems: [RunProblem])
@@ -151,7 +151,9 @@ extension Action {
   public static var loadRun: Action { RunsAction.loadRun.action }
   public static func selectRun(_ row: Int) -> Action { RunsAction.selectRun(row).action }
   public static func scrollProblems(_ delta: Int) -> Action { RunsAction.scrollProblems(delta).action }
-  public static func runSaved(_ record: RunRecord) -> Action { RunsAction.saved(record).action }
+  public static func runSaved(_ record: RunRecord, as item: TrainingQueue.Item?) -> Action {
+    RunsAction.saved(record, as: item).action
+  }
   public static func runsScanned(_ records: [RunRecord], problems: [RunProblem]) -> Action {
     RunsAction.scanned(records, problems: problems).action
   }
@@ -166,6 +168,26 @@ struct RunsScan: ScreenWork {
   func run() -> Action {
     let (runs, problems) = RunRecord.survey(folder, known: known)
     return .runsScanned(runs, problems: problems)
+  }
+}
+
+/// Reads a run's folder when it has finished (its summary, loss curve and samples: a
+/// metrics.jsonl can be large), to list it as the queue's `item` it was trained as.
+public struct RunRead: ScreenWork {
+  public var folder: String
+  public var item: TrainingQueue.Item?
+
+  public init(folder: String, as item: TrainingQueue.Item?) {
+    self.folder = folder
+    self.item = item
+  }
+
+  public func run() -> Action {
+    do {
+      return .runSaved(try RunRecord.read(folder: folder), as: item)
+    } catch {
+      return .failed("\(error)")
+    }
   }
 }
 
