@@ -14,17 +14,18 @@ public enum ExplorerLoop {
   /// Runs until the user quits or a termination signal arrives; the terminal is restored before
   /// this returns. `perform` does an effect's file work and returns the action reporting it;
   /// a screen's own work (``Effect/work(_:)``) runs on a thread of its own (``WorkRunner``)
-  /// and its report is reduced on the loop's next turn.
+  /// and its report is reduced on the loop's next turn (`perform` may start work on `works`
+  /// too: the shell reads an opened config there).
   /// `tick` runs every 100 ms on this thread (training reports are polled there); it returns
   /// whether the state changed and the effects its reports asked for (the next queued run),
   /// which are performed as a key's are.
   public static func run(
     state initial: AppState, renderer: Renderer, terminal: CursesTerminal,
     perform: (Effect) -> Action,
-    tick: (inout AppState) -> (changed: Bool, effects: [Effect]) = { _ in (false, []) }
+    tick: (inout AppState) -> (changed: Bool, effects: [Effect]) = { _ in (false, []) },
+    works: WorkRunner = WorkRunner()
   ) -> (AppState, Outcome) {
     var state = initial
-    let works = WorkRunner()
     /// Effects report back with actions, which may ask for more work; a screen's file work
     /// runs on its own thread and reports on a later tick.
     func apply(_ effects: [Effect]) {

@@ -70,7 +70,8 @@ struct Explore: ParsableCommand {
       printError(refusal)
       throw ExitCode(2)
     }
-    let files = ExplorerFiles(template: config)
+    let works = WorkRunner()
+    let files = ExplorerFiles(template: config, works: works)
     // The config's schedule, b, normalisation and training t-sampling (its training section's
     // or the engine's default).
     var state = AppState(
@@ -107,7 +108,7 @@ struct Explore: ParsableCommand {
         let trained = training.poll(&state)
         let swept = sweep.poll(&state)
         return (trained.changed || swept.changed, trained.effects + swept.effects)
-      })
+      }, works: works)
     let status: Int32
     if case .signal(let s) = outcome { status = 128 + s } else { status = 0 }
     // Leaving with work going (the user confirmed, or a signal came): stop it and wait for its
@@ -130,12 +131,16 @@ struct Explore: ParsableCommand {
 /// for exports, so its inference schedule survives an edit-and-export round trip; the training
 /// section and the sampling steps are the training screen's setup.
 final class ExplorerFiles {
-  var template: Config
+  let template: ConfigTemplate
+  let works: WorkRunner
 
-  init(template: Config) { self.template = template }
+  init(template: Config, works: WorkRunner) {
+    self.template = ConfigTemplate(template)
+    self.works = works
+  }
 
   func config(for setting: Setting, setup: TrainingConfig) -> Config {
-    var c = template
+    var c = template.config
     c.schedule = setting.spec
     c.inputScale = setting.inputScale
     c.normalize = setting.normalize
@@ -182,14 +187,45 @@ final class ExplorerFiles {
     case .work:
       return .failed("a screen's file work is run by ExplorerLoop's WorkRunner")
     case .importConfig(let path):
-      do {
-        let c = try ScheduleOptions.loadConfig(path)
-        template = c
-        return .imported(Setting(TrainingConfig(c)), setup: TrainingConfig(c), path: path)
-      } catch {
-        return .failed("\(error); nothing changed")
-      }
+      // A config may be 4 MiB: read off the UI thread, reported when read.
+      works.start(WorkEffect(ConfigRead(path: path, template: template)))
+      return .done("reading \(path)…")
     }
+  }
+}
+
+/// The last config opened (or given with --config): the template exports start from. Set by
+/// the thread that read it, read by the UI thread's exports.
+final class ConfigTemplate: @unchecked Sendable {
+  private let lock = NSLock()
+  private var value: Config
+
+  init(_ config: Config) { value = config }
+
+  var config: Config {
+    get { lock.withLock { value } }
+    set { lock.withLock { value = newValue } }
+  }
+}
+
+/// `o`'s file work: reads a config and makes it the template (as opening it always has, even
+/// when the explorer then refuses its schedule), reporting it with `.imported`.
+struct ConfigRead: ScreenWork {
+  var path: String
+  let template: ConfigTemplate
+
+  func run() -> Action {
+    do {
+      let c = try ScheduleOptions.loadConfig(path)
+      template.config = c
+      return .imported(Setting(TrainingConfig(c)), setup: TrainingConfig(c), path: path)
+    } catch {
+      return .failed("\(error); nothing changed")
+    }
+  }
+
+  static func == (a: ConfigRead, b: ConfigRead) -> Bool {
+    a.path == b.path && a.template === b.template
   }
 }
 

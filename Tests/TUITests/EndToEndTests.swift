@@ -80,6 +80,24 @@ struct EndToEndTests {
     try s.quit()
   }
 
+  @Test("o opens a config (read off the UI thread): it becomes the current setting, u undoes it")
+  func openConfig() throws {
+    let s = try TmuxSession.explorer(args: "--family sigmoid --start 0 --end 3 --tau 0.5 --scale 0.7")
+    try FileManager.default.createDirectory(atPath: s.dir, withIntermediateDirectories: true)
+    try "{ \"schedtui_config_version\": 1, \"schedule\": { \"family\": \"cosine\", \"tau\": 2 } }"
+      .write(toFile: s.dir + "/good.json", atomically: true, encoding: .utf8)
+    try s.send("o")
+    try s.waitFor(text: "Open JSON config:")
+    for _ in 0..<20 { try s.send("BSpace") }
+    try s.type("good.json")
+    try s.send("Enter")
+    let opened = try s.waitFor("the opened config's schedule") { $0[0].hasSuffix("cosine s=0 e=1 τ=2") }
+    #expect(opened.contains { $0.contains("good.json") })
+    try s.send("u")
+    try s.waitFor("undo to bring the old schedule back") { $0[0].hasSuffix("sigmoid s=0 e=3 τ=0.5 b=0.7") }
+    try s.quit()
+  }
+
   @Test("resizing re-lays out; a too small window says so")
   func resize() throws {
     let s = try TmuxSession.explorer(width: 100, height: 30)
