@@ -66,31 +66,30 @@ struct EndToEndTests {
     let gamma = try #require(Double(row.split(separator: " ", omittingEmptySubsequences: true)[1]))
     #expect(abs(gamma - (0.9975274 - 0.9525741) / (0.9975274 - 0.5)) < 1e-6)
 
-    try FileManager.default.createDirectory(atPath: s.dir, withIntermediateDirectories: true)
-    try "{ \"schedtui_config_version\": 1, \"schedule\": { \"family\": \"cosine\", \"tau\": -1 } }"
-      .write(toFile: s.dir + "/bad.json", atomically: true, encoding: .utf8)
-    try s.send("o")
-    try s.waitFor(text: "Open JSON config:")
-    for _ in 0..<20 { try s.send("BSpace") }
-    try s.type("bad.json")
-    try s.send("Enter")
+    try open("bad.json", "{ \"family\": \"cosine\", \"tau\": -1 }", in: s)
     let after = try s.waitFor(text: "nothing changed")
     #expect(after.contains { $0.contains("bad.json") })
     #expect(after[0].hasSuffix("sigmoid s=0 e=3 τ=0.5 b=0.7"))
     try s.quit()
   }
 
-  @Test("o opens a config (read off the UI thread): it becomes the current setting, u undoes it")
-  func openConfig() throws {
-    let s = try TmuxSession.explorer(args: "--family sigmoid --start 0 --end 3 --tau 0.5 --scale 0.7")
+  /// Writes a config `name` with this `schedule` object in the session's folder and opens it
+  /// with `o`, typing its name over the suggested path.
+  func open(_ name: String, _ schedule: String, in s: TmuxSession) throws {
     try FileManager.default.createDirectory(atPath: s.dir, withIntermediateDirectories: true)
-    try "{ \"schedtui_config_version\": 1, \"schedule\": { \"family\": \"cosine\", \"tau\": 2 } }"
-      .write(toFile: s.dir + "/good.json", atomically: true, encoding: .utf8)
+    try "{ \"schedtui_config_version\": 1, \"schedule\": \(schedule) }"
+      .write(toFile: s.dir + "/" + name, atomically: true, encoding: .utf8)
     try s.send("o")
     try s.waitFor(text: "Open JSON config:")
     for _ in 0..<20 { try s.send("BSpace") }
-    try s.type("good.json")
+    try s.type(name)
     try s.send("Enter")
+  }
+
+  @Test("o opens a config (read off the UI thread): it becomes the current setting, u undoes it")
+  func openConfig() throws {
+    let s = try TmuxSession.explorer(args: "--family sigmoid --start 0 --end 3 --tau 0.5 --scale 0.7")
+    try open("good.json", "{ \"family\": \"cosine\", \"tau\": 2 }", in: s)
     let opened = try s.waitFor("the opened config's schedule") { $0[0].hasSuffix("cosine s=0 e=1 τ=2") }
     #expect(opened.contains { $0.contains("good.json") })
     try s.send("u")
