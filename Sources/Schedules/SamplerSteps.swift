@@ -42,7 +42,11 @@ public struct SamplerSteps: Sendable {
   public let noisiestTimestep: Double
   /// diffusers' own behaviours this list carries, one sentence each with its numbers.
   public let quirks: [String]
+}
 
+// The lists' constructor in an extension, so the struct keeps Swift's memberwise init (kind,
+// sigmas, …, quirks), which each kind's builder returns.
+extension SamplerSteps {
   public init(process: NoiseProcess, settings s: SamplerSettings) throws(SamplerError) {
     let spec = process.schedule.spec
     guard s.karrasRho.isFinite, s.karrasRho > 0 else {
@@ -72,19 +76,6 @@ public struct SamplerSteps: Sendable {
     } else {
       self = try SamplerSteps.uniform(process, s)
     }
-  }
-
-  init(
-    kind: Kind, sigmas: [Double], timesteps: [Double], logSNR: [Double],
-    noisiestLogSNR: Double, noisiestTimestep: Double, quirks: [String]
-  ) {
-    self.kind = kind
-    self.sigmas = sigmas
-    self.timesteps = timesteps
-    self.logSNR = logSNR
-    self.noisiestLogSNR = noisiestLogSNR
-    self.noisiestTimestep = noisiestTimestep
-    self.quirks = quirks
   }
 
   /// λ = −2 log σ of a variance-exploding σ.

@@ -8,12 +8,6 @@ public struct Series: Sendable {
   public var name: String
   public var color: Color
   public var points: [(x: Double, y: Double)]
-
-  public init(name: String, color: Color, points: [(x: Double, y: Double)]) {
-    self.name = name
-    self.color = color
-    self.points = points
-  }
 }
 
 /// An axis: its name, its visible range, and the values that get a tick and a label.
@@ -95,14 +89,6 @@ public struct Chart: Sendable {
   /// Points drawn as short vertical ticks over the curves, in their series' colour (a
   /// sampler's levels); a y beyond the axis is drawn at its edge. Not in the legend.
   public var marks: [Series] = []
-
-  public init(title: String, x: Axis, y: Axis, series: [Series], cursorX: Double? = nil) {
-    self.title = title
-    self.x = x
-    self.y = y
-    self.series = series
-    self.cursorX = cursorX
-  }
 
   /// Where each part went, for tests and for mapping a mouse position back to a value.
   public struct Layout: Equatable, Sendable {

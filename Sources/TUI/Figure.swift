@@ -105,18 +105,25 @@ public enum Figure {
   public static func svg(
     _ entries: [Entry], width: Int = 1500, height: Int = 480, sampling: TimestepSampling = .uniform
   ) -> String {
-    var canvas = SVGCanvas(width: width, height: height)
-    layout(entries, width: Double(width), height: Double(height), sampling: sampling, on: &canvas)
-    return canvas.document
+    drawn(entries, on: SVGCanvas(width: width, height: height), sampling: sampling).document
   }
 
   /// The figure as pixels (RGB in [0, 1], row-major), for a PNG writer.
   public static func raster(
     _ entries: [Entry], width: Int = 1500, height: Int = 480, sampling: TimestepSampling = .uniform
   ) -> Picture {
-    var canvas = RasterCanvas(width: width, height: height)
-    layout(entries, width: Double(width), height: Double(height), sampling: sampling, on: &canvas)
-    return canvas.picture
+    drawn(entries, on: RasterCanvas(width: width, height: height), sampling: sampling).picture
+  }
+
+  /// `canvas` with the figure laid out over all of it.
+  static func drawn<Canvas: FigureCanvas>(
+    _ entries: [Entry], on canvas: Canvas, sampling: TimestepSampling
+  ) -> Canvas {
+    var canvas = canvas
+    layout(
+      entries, width: Double(canvas.width), height: Double(canvas.height), sampling: sampling,
+      on: &canvas)
+    return canvas
   }
 }
 
@@ -125,6 +132,9 @@ public enum TextAnchor: String, Sendable { case start, middle, end }
 
 /// What the figure layout draws with.
 protocol FigureCanvas {
+  /// The size in pixels (SVG user units) the figure fills.
+  var width: Int { get }
+  var height: Int { get }
   mutating func rect(x: Double, y: Double, width: Double, height: Double, fill: Color)
   mutating func line(_ points: [(Double, Double)], color: Color, width: Double)
   /// `y` is the text's baseline.

@@ -6,8 +6,43 @@ struct Benchmark: Sendable {
   let name: String
   /// One line for the list printed by `schedtui-bench` without arguments.
   let summary: String
-  /// Runs with the arguments after the name; prints figures; returns the exit status.
-  let run: @Sendable ([String]) throws -> Int32
+  /// The `--name value` options it takes, with their defaults.
+  let options: [String: String]
+  /// Runs with the options (those given after the name, defaults for the rest); prints
+  /// figures; returns the exit status.
+  let run: @Sendable (BenchOptions) throws -> Int32
+}
+
+/// A benchmark's options as given, with its defaults for those that were not.
+struct BenchOptions {
+  let values: [String: String]
+
+  /// `--name value` pairs over `defaults`; a name not among the defaults is an error.
+  init(_ arguments: [String], defaults: [String: String]) throws {
+    var result = defaults
+    var i = 0
+    while i < arguments.count {
+      let key = arguments[i]
+      guard key.hasPrefix("--"), defaults[String(key.dropFirst(2))] != nil, i + 1 < arguments.count
+      else {
+        throw BenchError("unknown or incomplete option \(key); allowed: "
+          + defaults.keys.sorted().map { "--\($0) N" }.joined(separator: ", "))
+      }
+      result[String(key.dropFirst(2))] = arguments[i + 1]
+      i += 2
+    }
+    values = result
+  }
+
+  subscript(name: String) -> String? { values[name] }
+
+  /// A positive whole-number option.
+  func positive(_ name: String) throws -> Int {
+    guard let v = Int(values[name] ?? ""), v > 0 else {
+      throw BenchError("--\(name) \(values[name] ?? "") is not allowed: a whole number > 0")
+    }
+    return v
+  }
 }
 
 /// Dispatches `schedtui-bench <name>` (or `all`) to the registry.
@@ -29,7 +64,8 @@ enum BenchmarkRunner {
       print("load before: \(BenchTools.loadAverage())")
       print("OpenBLAS core: \(BLASCore.description)")
       do {
-        status = max(status, try benchmark.run(Array(arguments.dropFirst())))
+        let options = try BenchOptions(Array(arguments.dropFirst()), defaults: benchmark.options)
+        status = max(status, try benchmark.run(options))
       } catch {
         FileHandle.standardError.write(Data("schedtui-bench \(benchmark.name): \(error)\n".utf8))
         status = 1
@@ -49,7 +85,7 @@ enum BenchmarkRunner {
   }
 }
 
-/// Shared helpers: timing, options, the load, and reference scripts run as subprocesses.
+/// Shared helpers: timing, the load, and reference scripts run as subprocesses.
 enum BenchTools {
   /// Seconds per call of `body`: `warmup` untimed calls, then `runs` timed ones, sorted.
   static func time(runs: Int, warmup: Int = 2, _ body: () -> Void) -> [Double] {
@@ -64,31 +100,6 @@ enum BenchTools {
   }
 
   static func median(_ sorted: [Double]) -> Double { sorted[sorted.count / 2] }
-
-  /// `--name value` options parsed into a dictionary; unknown names are an error.
-  static func options(_ arguments: [String], allowed: [String: String]) throws -> [String: String] {
-    var result = allowed
-    var i = 0
-    while i < arguments.count {
-      let key = arguments[i]
-      guard key.hasPrefix("--"), allowed[String(key.dropFirst(2))] != nil, i + 1 < arguments.count
-      else {
-        throw BenchError("unknown or incomplete option \(key); allowed: "
-          + allowed.keys.sorted().map { "--\($0) N" }.joined(separator: ", "))
-      }
-      result[String(key.dropFirst(2))] = arguments[i + 1]
-      i += 2
-    }
-    return result
-  }
-
-  /// A positive whole-number option.
-  static func positive(_ options: [String: String], _ name: String) throws -> Int {
-    guard let v = Int(options[name] ?? ""), v > 0 else {
-      throw BenchError("--\(name) \(options[name] ?? "") is not allowed: a whole number > 0")
-    }
-    return v
-  }
 
   /// The 1, 5 and 15 minute load averages (what `uptime` shows).
   static func loadAverage() -> String {

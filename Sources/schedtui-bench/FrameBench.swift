@@ -19,21 +19,10 @@ import TUI
 /// - training: the training screen (3) 5,000 steps into a run, as each step report arrives.
 /// The reference in the same run is the floor: clearing and diffing a 200×60 grid.
 enum FrameBench {
-  static let benchmark = Benchmark(
-    name: "frame",
-    summary: "explorer frame at 200x60 (3 plots + 3-resolution preview) rendered and diffed",
-    run: run)
-
-  static func run(_ arguments: [String]) throws -> Int32 {
-    let options = try BenchTools.options(
-      arguments,
-      allowed: [
-        "runs": "300", "width": "200",
-        "height": "60",
-      ])
-    let runs = try BenchTools.positive(options, "runs")
-    let width = try BenchTools.positive(options, "width")
-    let height = try BenchTools.positive(options, "height")
+  static func run(_ options: BenchOptions) throws -> Int32 {
+    let runs = try options.positive("runs")
+    let width = try options.positive("width")
+    let height = try options.positive("height")
 
     let image = try PNG.read(path: Assets.path("images/astronaut.png"))
     let source = NoisePreviewSource(

@@ -4,17 +4,10 @@ import Foundation
 /// Algorithm 2's noising and empirical normalisation on a batch of RGB images, Swift against
 /// NumPy (scripts/bench_noise_numpy.py) in the same invocation.
 enum NoiseBenchmark {
-  static let benchmark = Benchmark(
-    name: "noise",
-    summary: "noising + normalisation of a batch of RGB images, vs NumPy (Algorithm 2)",
-    run: run)
-
-  static func run(_ arguments: [String]) throws -> Int32 {
-    let options = try BenchTools.options(
-      arguments, allowed: ["batch": "32", "resolution": "256", "runs": "11"])
-    let batch = try BenchTools.positive(options, "batch")
-    let resolution = try BenchTools.positive(options, "resolution")
-    let runs = try BenchTools.positive(options, "runs")
+  static func run(_ options: BenchOptions) throws -> Int32 {
+    let batch = try options.positive("batch")
+    let resolution = try options.positive("resolution")
+    let runs = try options.positive("runs")
     let size = resolution * resolution * 3
     print("shape [\(batch), \(resolution), \(resolution), 3] Float32, γ per example, b = 0.5, "
       + "empirical std normalisation; single thread; median of \(runs) runs")

@@ -5,14 +5,8 @@ import Foundation
 /// count, under the OpenBLAS core this process runs (the runner prints it). Quick to compare
 /// cores: `OPENBLAS_CORETYPE=Haswell schedtui-bench sgemm` against no variable.
 enum SgemmBenchmark {
-  static let benchmark = Benchmark(
-    name: "sgemm",
-    summary: "sgemm GFLOP/s of a 1024³ product at 1 and all threads, under the core in use",
-    run: run)
-
-  static func run(_ arguments: [String]) throws -> Int32 {
-    let o = try BenchTools.options(arguments, allowed: ["repeats": "3"])
-    let repeats = try BenchTools.positive(o, "repeats")
+  static func run(_ options: BenchOptions) throws -> Int32 {
+    let repeats = try options.positive("repeats")
     let cores = ProcessInfo.processInfo.activeProcessorCount
     for t in Set([1, cores]).sorted() {
       BLAS.threads = t

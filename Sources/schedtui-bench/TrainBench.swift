@@ -8,25 +8,13 @@ import Schedules
 /// UNet-S runs on random RGB images at 32×32 and 64×64 (batch 32), and ConvRes-S once more on
 /// the 64×64 ones, for the UNet-S / ConvRes-S ratio.
 enum TrainBenchmark {
-  static let benchmark = Benchmark(
-    name: "train",
-    summary:
-      "MLP-S 8×8 b256, ConvRes-S 32×32 b32, UNet-S 32² and 64² RGB b32 examples/s vs PyTorch",
-    run: run)
-
-  static func run(_ arguments: [String]) throws -> Int32 {
-    let o = try BenchTools.options(
-      arguments,
-      allowed: [
-        "threads": "2", "mlp-steps": "60", "conv-steps": "6", "sweep": "1", "profile": "0",
-        "rounds": "2", "unet-steps": "4", "conv64-steps": "2",
-      ])
-    let threads = try BenchTools.positive(o, "threads")
-    let mlpSteps = try BenchTools.positive(o, "mlp-steps")
-    let convSteps = try BenchTools.positive(o, "conv-steps")
-    let rounds = try BenchTools.positive(o, "rounds")
-    let unetSteps = try BenchTools.positive(o, "unet-steps")
-    let conv64Steps = try BenchTools.positive(o, "conv64-steps")
+  static func run(_ o: BenchOptions) throws -> Int32 {
+    let threads = try o.positive("threads")
+    let mlpSteps = try o.positive("mlp-steps")
+    let convSteps = try o.positive("conv-steps")
+    let rounds = try o.positive("rounds")
+    let unetSteps = try o.positive("unet-steps")
+    let conv64Steps = try o.positive("conv64-steps")
     let cores = ProcessInfo.processInfo.activeProcessorCount
     if o["profile"] != "0" {
       // For `perf record`: one model only, no reference, no peak.

@@ -1,5 +1,6 @@
 import Foundation
 import Schedules
+import TestSupport
 import Testing
 
 @testable import Engine

@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import TestSupport
 import Testing
 
 /// The explorer's background sweep: a tiny real sweep (real training and scoring) through the

@@ -1,6 +1,7 @@
 @testable import Engine
 import Foundation
 import Schedules
+import TestSupport
 import Testing
 
 @Suite struct SweepFamilyTests {

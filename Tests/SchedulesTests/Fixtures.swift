@@ -1,5 +1,6 @@
 import Foundation
 import Schedules
+import Testing
 
 /// The committed golden files in `Tests/SchedulesTests/Fixtures`, written by the scripts named in
 /// each file's `source` (independent NumPy / diffusers runs, never our own output).
@@ -30,6 +31,14 @@ enum Fixtures {
       members.insert(("family", item["family"]!), at: 0)
       return Case(spec: try ScheduleSpec(json: .object(members), file: "fixture"), json: item)
     }
+  }
+
+  /// The cases under `key` in the golden file `name`, which holds exactly `count` of them: a
+  /// fixture that lost cases fails the test rather than checking fewer.
+  static func cases(in name: String, key: String, count: Int) throws -> [Case] {
+    let cases = try Fixtures.cases(load(name)[key])
+    #expect(cases.count == count, "\(name)'s \(key)")
+    return cases
   }
 
   static func doubles(_ value: JSONValue?) -> [Double] {

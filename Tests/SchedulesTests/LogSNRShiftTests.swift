@@ -10,6 +10,14 @@ import Testing
 @Suite struct LogSNRShiftTests {
   static let fixture = Result { try Fixtures.load("flow_shift_golden.json") }
 
+  /// The fixture's list under `key`, which holds exactly `count` entries (one that lost some
+  /// fails the test rather than checking fewer).
+  static func entries(_ key: String, count: Int) throws -> [JSONValue] {
+    let list = try #require(try fixture.get()[key]?.arrayValue)
+    #expect(list.count == count, "\(key)")
+    return list
+  }
+
   /// Rectified flow's σ (x_t = (1−σ)x0 + σε) from the schedule's logSNR: (1−σ)/σ = e^(λ/2).
   static func flowSigma(_ schedule: Schedule, _ t: Double) -> Double {
     1 / (1 + exp(schedule.logSNR(t) / 2))
@@ -30,10 +38,7 @@ import Testing
 
   @Test("rectified flow's σ'(t) with shift 3, and with Flux's μ at 512² and 1024² (exponential and linear), is diffusers'")
   func trainingCurvesMatchDiffusers() throws {
-    let golden = try Self.fixture.get()
-    let curves = try #require(golden["training"]?.arrayValue)
-    #expect(curves.count == 5)
-    for g in curves {
+    for g in try Self.entries("training", count: 5) {
       let spec = try Self.spec(g)
       let schedule = try Schedule(spec)
       if let mu = g["mu"]?.doubleValue {
@@ -60,10 +65,7 @@ import Testing
 
   @Test("set_timesteps(mu=…) lists with use_dynamic_shifting, both time shifts, μ from 512/1024 px or given, are diffusers'")
   func samplingListsMatchDiffusers() throws {
-    let golden = try Self.fixture.get()
-    let settings = try #require(golden["sampling"]?.arrayValue)
-    #expect(settings.count == 6)
-    for g in settings {
+    for g in try Self.entries("sampling", count: 6) {
       let process = try NoiseProcess(schedule: Schedule(Self.spec(g)))
       for run in try #require(g["runs"]?.arrayValue) {
         let n = Int(try #require(run["steps"]?.doubleValue))

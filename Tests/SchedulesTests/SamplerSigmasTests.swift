@@ -5,10 +5,7 @@ import Testing
 @Suite struct SamplerSigmasTests {
   @Test("σ lists match an independent NumPy computation from γ' to 1e-6 relative")
   func matchesNumPy() throws {
-    let golden = try Fixtures.load("sigmas_golden.json")
-    let cases = try Fixtures.cases(golden["cases"])
-    #expect(cases.count == 5)
-    for c in cases {
+    for c in try Fixtures.cases(in: "sigmas_golden.json", key: "cases", count: 5) {
       let b = try #require(c.json["input_scale"]?.doubleValue)
       let n = try #require(c.json["steps"]?.doubleValue)
       let process = try NoiseProcess(schedule: Schedule(c.spec), inputScale: b)

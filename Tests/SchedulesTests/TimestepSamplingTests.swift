@@ -21,10 +21,7 @@ import Testing
 
   @Test("p(λ) under every sampling matches a histogram of 10⁶ NumPy draws by its own formula")
   func matchesNumPyHistograms() throws {
-    let golden = try Fixtures.load("densities_golden.json")
-    let cases = try Fixtures.cases(golden["numpy"])
-    #expect(cases.count == 7)
-    for c in cases {
+    for c in try Fixtures.cases(in: "densities_golden.json", key: "numpy", count: 7) {
       let b = try #require(c.json["input_scale"]?.doubleValue)
       let sampling = try TimestepSampling(parsing: try #require(c.json["t_sampling"]?.stringValue))
       let process = try NoiseProcess(schedule: Schedule(c.spec), inputScale: b)

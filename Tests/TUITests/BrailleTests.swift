@@ -11,27 +11,34 @@ import Testing
     return (0..<g.height).map { g.line($0) }
   }
 
-  @Test("a horizontal line on the top dot row is ⠉ (0x01|0x08) in every cell")
-  func horizontal() {
-    var c = BrailleCanvas(columns: 3, rows: 1)
-    c.line(0, 0, 5, 0, .default)
-    #expect(text(c) == ["⠉⠉⠉"])
+  /// A line drawn on an empty canvas and the cells it gives.
+  struct Line: Sendable, CustomTestStringConvertible {
+    let name: String
+    let columns, rows: Int
+    let from, to: (x: Int, y: Int)
+    let cells: [String]
+    var testDescription: String { name }
   }
 
-  @Test("a vertical line in the left dot column is ⡇ (0x01|0x02|0x04|0x40)")
-  func vertical() {
-    var c = BrailleCanvas(columns: 1, rows: 2)
-    c.line(0, 0, 0, 7, .default)
-    #expect(text(c) == ["⡇", "⡇"])
-  }
-
-  @Test("the diagonal y = x over 2×1 cells is ⠑⢄")
-  func diagonal() {
+  static let lines: [Line] = [
+    Line(
+      name: "a horizontal line on the top dot row is ⠉ (0x01|0x08) in every cell",
+      columns: 3, rows: 1, from: (0, 0), to: (5, 0), cells: ["⠉⠉⠉"]),
+    Line(
+      name: "a vertical line in the left dot column is ⡇ (0x01|0x02|0x04|0x40)",
+      columns: 1, rows: 2, from: (0, 0), to: (0, 7), cells: ["⡇", "⡇"]),
     // Dots (0,0) = 0x01 and (1,1) = 0x10 → U+2811;
     // (2,2) → dx0 dy2 = 0x04 and (3,3) → dx1 dy3 = 0x80 → U+2884.
-    var c = BrailleCanvas(columns: 2, rows: 1)
-    c.line(0, 0, 3, 3, .default)
-    #expect(text(c) == ["⠑⢄"])
+    Line(
+      name: "the diagonal y = x over 2×1 cells is ⠑⢄",
+      columns: 2, rows: 1, from: (0, 0), to: (3, 3), cells: ["⠑⢄"]),
+  ]
+
+  @Test("a line's dots, by the bit table", arguments: lines)
+  func line(_ l: Line) {
+    var c = BrailleCanvas(columns: l.columns, rows: l.rows)
+    c.line(l.from.x, l.from.y, l.to.x, l.to.y, .default)
+    #expect(text(c) == l.cells)
   }
 
   @Test("single dots map to their bits")

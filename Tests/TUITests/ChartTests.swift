@@ -8,6 +8,11 @@ import Testing
   /// An axis over [0, 1].
   func unitAxis(_ name: String) -> Axis { Axis(name: name, lower: 0, upper: 1) }
 
+  /// A chart of `series` over the unit square, t across, untitled.
+  func unitChart(_ series: [Series]) -> Chart {
+    Chart(title: "", x: unitAxis("t"), y: unitAxis(""), series: series)
+  }
+
   @Test("nice ticks are 1, 2 or 5 × 10ᵏ apart and stay inside the range")
   func niceTicks() {
     #expect(Axis.niceTicks(0, 1, maxTicks: 6) == [0, 0.2, 0.4, 0.6, 0.8, 1.0].map { $0 })
@@ -71,9 +76,7 @@ import Testing
   @Test("the legend takes the emptiest corner and hides when it would cover > 1/4 of the plot")
   func legend() {
     var grid = Grid(width: 40, height: 14)
-    var chart = Chart(
-      title: "", x: unitAxis("t"), y: unitAxis(""),
-      series: [Series(name: "a", color: .default, points: [(0, 1), (1, 0)])])
+    var chart = unitChart([Series(name: "a", color: .default, points: [(0, 1), (1, 0)])])
     // γ = 1 − t runs from top-left to bottom-right: the top-right corner is empty.
     let layout = chart.draw(into: &grid, rect: grid.bounds, glyphs: .unicode, theme: theme.chart)
     let legend = try! #require(layout.legend)
@@ -112,12 +115,10 @@ import Testing
   /// y = x and y = 1 − x cross every corner; the wedge between them at the left is empty.
   @Test("with every corner crossed, the legend goes where the plot is empty and covers no dot")
   func legendFindsEmptyPlace() throws {
-    let chart = Chart(
-      title: "", x: unitAxis("t"), y: unitAxis(""),
-      series: [
-        Series(name: "up", color: Color(255, 0, 0), points: [(0, 0), (1, 1)]),
-        Series(name: "down", color: Color(0, 0, 255), points: [(0, 1), (1, 0)]),
-      ])
+    let chart = unitChart([
+      Series(name: "up", color: Color(255, 0, 0), points: [(0, 0), (1, 1)]),
+      Series(name: "down", color: Color(0, 0, 255), points: [(0, 1), (1, 0)]),
+    ])
     let (layout, lost) = dotsKept(chart, width: 60, height: 20)
     let legend = try #require(layout.legend)
     #expect(lost.isEmpty, "the legend covers dots at \(lost)")
@@ -132,9 +133,8 @@ import Testing
     let lines = (0...12).map { i in
       Series(name: "s\(i)", color: .default, points: [(0, Double(i) / 12), (1, Double(i) / 12)])
     }
-    let chart = Chart(
-      title: "", x: unitAxis("t"), y: unitAxis(""),
-      series: Array(lines.prefix(4)) + lines.dropFirst(4).map {
+    let chart = unitChart(
+      Array(lines.prefix(4)) + lines.dropFirst(4).map {
         Series(name: "", color: $0.color, points: $0.points)
       })
     var grid = Grid(width: 60, height: 20)
@@ -148,9 +148,7 @@ import Testing
   @Test("a tiny area drops the axes but still plots")
   func tiny() {
     var grid = Grid(width: 6, height: 3)
-    let chart = Chart(
-      title: "", x: unitAxis("t"), y: unitAxis(""),
-      series: [Series(name: "", color: .default, points: [(0, 0.5), (1, 0.5)])])
+    let chart = unitChart([Series(name: "", color: .default, points: [(0, 0.5), (1, 0.5)])])
     let layout = chart.draw(into: &grid, rect: grid.bounds, glyphs: .unicode, theme: theme.chart)
     #expect(!layout.hasAxes)
     #expect(grid.lines.joined().unicodeScalars.contains { $0.value >= 0x2800 && $0.value < 0x2900 })

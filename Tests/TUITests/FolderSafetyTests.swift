@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import TestSupport
 import Testing
 
 /// Issue 22, finding 2: commands write into a folder only if it is new, empty or a schedtui
@@ -13,8 +14,7 @@ import Testing
     "export, plot, noise and sample refuse (64) to replace a run's files, naming them",
     arguments: ["checkpoint.bin", "summary.json", "samples.png", "config.json", "manifest.json"])
   func runFiles(name: String) throws {
-    let dir = try scratchFolder("runfile")
-    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let dir = temporaryFolder("runfile")
     let run = try finishedTinyRun(in: dir)
     let target = run + "/" + name
     let before = bytes(target)
@@ -37,8 +37,7 @@ import Testing
 
   @Test("train --out on a folder holding a user's config.json is refused (64), naming it")
   func foreignFolder() throws {
-    let dir = try scratchFolder("foreign")
-    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let dir = temporaryFolder("foreign")
     let mine = Data("{\"mine\": true}\n".utf8)
     try mine.write(to: URL(fileURLWithPath: dir + "/config.json"))
     for extra in [[], ["--overwrite"]] {
@@ -62,8 +61,7 @@ import Testing
 
   @Test("a run folder and an empty folder still take a run")
   func ownFolders() throws {
-    let dir = try scratchFolder("own")
-    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let dir = temporaryFolder("own")
     let run = try finishedTinyRun(in: dir)
     let (again, _, err) = try Binary.run(Binary.path, tinyTrain + ["--out", run, "--overwrite"])
     #expect(again == 0, "\(err)")

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Issue 22, finding 6: config files are capped before they are read, and a value a message
@@ -8,9 +9,7 @@ import Testing
 
   @Test("a config above 4 MiB is refused (1) naming the limit and the size, without reading it")
   func configCap() throws {
-    let dir = try scratchFolder("cap")
-    defer { try? FileManager.default.removeItem(atPath: dir) }
-    let path = dir + "/big.json"
+    let path = temporaryFolder("cap") + "/big.json"
     // Valid JSON up to the end: only the size is wrong with it.
     let padding = String(repeating: " ", count: 5 << 20)
     try ("{\"schedtui_config_version\": 1," + padding + "\"schedule\": {\"family\": \"linear\"}}")
@@ -28,9 +27,7 @@ import Testing
       "{\"schedtui_config_version\": 1, \"schedule\": {\"family\": \"linear\"}, \"LONG\": 1}",
     ])
   func longText(template: String) throws {
-    let dir = try scratchFolder("long")
-    defer { try? FileManager.default.removeItem(atPath: dir) }
-    let path = dir + "/long.json"
+    let path = temporaryFolder("long") + "/long.json"
     let long = String(repeating: "x", count: 1_000_000)
     try template.replacingOccurrences(of: "LONG", with: long)
       .write(toFile: path, atomically: true, encoding: .utf8)

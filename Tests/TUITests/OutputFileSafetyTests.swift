@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import TestSupport
 import Testing
 
 /// Issue 22, finding 2 (the general rule): a command replaces an existing output file only if
@@ -28,8 +29,7 @@ import Testing
     arguments: 0..<writers.count)
   func writer(index: Int) throws {
     let w = Self.writers[index]
-    let dir = try scratchFolder("output-\(index)")
-    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let dir = temporaryFolder("output-\(index)")
     let path = dir + "/" + w.file
     // A user's file of the same name: refused, named, untouched.
     let mine = Data("my own notes, not schedtui's\n".utf8)
@@ -48,8 +48,7 @@ import Testing
 
   @Test("sample --output refuses a user's PNG and CSV and replaces its own")
   func sample() throws {
-    let dir = try scratchFolder("output-sample")
-    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let dir = temporaryFolder("output-sample")
     let run = try finishedTinyRun(in: dir)
     for name in ["grid.png", "grid.csv"] {
       let path = dir + "/" + name
@@ -68,8 +67,7 @@ import Testing
 
   @Test("export --diffusers writes only into a new, empty or schedtui export folder")
   func diffusersFolder() throws {
-    let dir = try scratchFolder("output-diffusers")
-    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let dir = temporaryFolder("output-diffusers")
     let fm = FileManager.default
     // A model's scheduler folder: its scheduler_config.json is replaced only with --overwrite.
     let model = dir + "/scheduler"

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Issue 22, finding 8: resuming a run that has nothing left to train says so, and an edited
@@ -10,8 +11,7 @@ import Testing
     "--resume of a finished run (or --steps equal to the steps done) is refused (64) saying so",
     arguments: [[], ["--steps", "3"]], [true, false])
   func nothingLeft(steps: [String], keepSummary: Bool) throws {
-    let dir = try scratchFolder("resume-done")
-    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let dir = temporaryFolder("resume-done")
     let run = try finishedTinyRun(in: dir)
     if !keepSummary { try FileManager.default.removeItem(atPath: run + "/summary.json") }
     let summary = FileManager.default.contents(atPath: run + "/summary.json")
@@ -24,8 +24,7 @@ import Testing
 
   @Test("an edited config.json is named with what differed, kept aside, and the checkpoint's used")
   func editedConfig() throws {
-    let dir = try scratchFolder("resume-edit")
-    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let dir = temporaryFolder("resume-edit")
     let run = try finishedTinyRun(in: dir)
     let path = run + "/config.json"
     let original = try String(contentsOfFile: path, encoding: .utf8)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Issue 22, findings 5 and 10, end to end: screen 5 reads the runs folder off the UI thread
@@ -18,7 +19,8 @@ import Testing
 
   @Test("a 212 MB metrics.jsonl: screen 5 says reading…, answers ? at once, then lists the run and names the damaged folder")
   func bigMetrics() throws {
-    let runs = try scratchFolder("reading-runs")
+    let runs = temporaryFolder("reading-runs")
+    // 212 MB: removed as soon as the test ends, not with the other folders at exit.
     defer { try? FileManager.default.removeItem(atPath: runs) }
     let run = try finishedTinyRun(in: runs)
     try grow(run + "/metrics.jsonl", megabytes: 212)

@@ -1,17 +1,13 @@
 import Engine
 import Foundation
+import TestSupport
 import Testing
-
-/// A fresh empty folder for one test's files.
-func scratchFolder(_ name: String) throws -> String {
-  let dir = FileManager.default.temporaryDirectory
-    .appendingPathComponent("schedtui-safety-\(name)-\(UUID().uuidString.prefix(8))").path
-  try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-  return dir
-}
 
 /// The smallest real training run: 8×8 digits, MLP-S, a few steps, no scoring.
 let tinyTrain = ["train", "--steps", "3", "--batch", "8", "--eval-samples", "0"]
+
+/// Where a new run goes: `run` in a fresh temporary folder, not made yet (the run makes it).
+func newRunFolder(_ name: String) -> String { temporaryFolder(name) + "/run" }
 
 /// A finished ``tinyTrain`` run in `dir/run`; returns its folder.
 func finishedTinyRun(in dir: String) throws -> String {
@@ -56,9 +52,7 @@ func finishedTinyRun(in dir: String) throws -> String {
 
   @Test("a finished run whose checkpoint was deleted is refused (64) and left as it was")
   func finishedRunFolder() throws {
-    let dir = try scratchFolder("finished")
-    defer { try? FileManager.default.removeItem(atPath: dir) }
-    let out = dir + "/run"
+    let out = newRunFolder("finished")
     let (first, _, err1) = try Binary.run(Binary.path, tinyTrain + ["--out", out])
     #expect(first == 0, "\(err1)")
     try FileManager.default.removeItem(atPath: out + "/checkpoint.bin")
@@ -73,9 +67,7 @@ func finishedTinyRun(in dir: String) throws -> String {
 
   @Test("Ctrl-C exits 130 with the checkpoint kept; the resumed run finishes with 0")
   func interruptedRun() throws {
-    let dir = try scratchFolder("interrupt")
-    defer { try? FileManager.default.removeItem(atPath: dir) }
-    let out = dir + "/run"
+    let out = newRunFolder("interrupt")
     let child = try startLongRun(out: out)
     // Interrupt once it trains (its first progress line), the usual case for a Ctrl-C.
     for _ in 0..<200 {
@@ -96,9 +88,7 @@ func finishedTinyRun(in dir: String) throws -> String {
 
   @Test("a second process on a run folder is refused naming the first one's PID")
   func secondProcess() throws {
-    let dir = try scratchFolder("lock")
-    defer { try? FileManager.default.removeItem(atPath: dir) }
-    let out = dir + "/run"
+    let out = newRunFolder("lock")
     let first = try startLongRun(out: out)
     defer {
       kill(first.pid, SIGKILL)
@@ -113,8 +103,7 @@ func finishedTinyRun(in dir: String) throws -> String {
 
   @Test("sample on a checkpoint with a flipped byte fails (1) naming the damage")
   func damagedCheckpoint() throws {
-    let dir = try scratchFolder("flip")
-    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let dir = temporaryFolder("flip")
     let out = dir + "/run"
     _ = try Binary.run(Binary.path, tinyTrain + ["--out", out])
     let path = out + "/checkpoint.bin"
@@ -132,8 +121,7 @@ func finishedTinyRun(in dir: String) throws -> String {
 
   @Test("export --scale 1e155 --diffusers is refused (64) and writes nothing")
   func overflowingScale() throws {
-    let dir = try scratchFolder("scale")
-    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let dir = temporaryFolder("scale")
     for scale in ["1e155", "1e-170"] {
       let (status, _, err) = try Binary.run(
         Binary.path, ["export", "--scale", scale, "--diffusers", dir + "/d"])
@@ -145,8 +133,7 @@ func finishedTinyRun(in dir: String) throws -> String {
 
   @Test("sweep.json missing with results in cells/: another sweep is refused (64)")
   func sweepWithoutState() throws {
-    let dir = try scratchFolder("sweep")
-    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let dir = temporaryFolder("sweep")
     let sweep = [
       "sweep", "--resolutions", "8", "--scales", "1", "--families", "linear", "--steps", "2",
       "--batch", "4", "--eval-samples", "2", "--sample-steps", "1", "--out", dir + "/s",
@@ -168,9 +155,7 @@ func finishedTinyRun(in dir: String) throws -> String {
 
   @Test("a training run killed at random points always leaves a checkpoint that verifies")
   func checkpoints() throws {
-    let dir = try scratchFolder("kill-ckpt")
-    defer { try? FileManager.default.removeItem(atPath: dir) }
-    let out = dir + "/run"
+    let out = newRunFolder("kill-ckpt")
     var rng = SystemRandomNumberGenerator()
     var seen = Set<Int>()
     for round in 0..<8 {
@@ -198,8 +183,7 @@ func finishedTinyRun(in dir: String) throws -> String {
 
   @Test("exports killed at random points leave the old file or the new one, byte for byte")
   func exports() throws {
-    let dir = try scratchFolder("kill-export")
-    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let dir = temporaryFolder("kill-export")
     let file = dir + "/c.json"
     let folder = dir + "/d"
     func export(_ tau: String) -> [String] {
@@ -306,8 +290,7 @@ struct ExplorerExitTests {
 
   @Test("q, y during a run: the explorer exits within 3 s, 0, with the checkpoint intact")
   func quitWhileTraining() throws {
-    let runs = try scratchFolder("quit-runs")
-    defer { try? FileManager.default.removeItem(atPath: runs) }
+    let runs = temporaryFolder("quit-runs")
     let s = try training(runs)
     try s.send("q")
     try s.waitFor(text: "Quit anyway?")
@@ -321,8 +304,7 @@ struct ExplorerExitTests {
 
   @Test("SIGTERM during a run: the explorer exits within 3 s, 143, with the checkpoint intact")
   func sigtermWhileTraining() throws {
-    let runs = try scratchFolder("term-runs")
-    defer { try? FileManager.default.removeItem(atPath: runs) }
+    let runs = temporaryFolder("term-runs")
     let s = try training(runs)
     #expect(kill(try s.explorerPID(), SIGTERM) == 0)
     let lines = try s.waitFor(text: "EXIT=", timeout: 3)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Issue 22, finding 10: no ESC, BEL or other control byte from a path or a value reaches the
@@ -9,8 +10,7 @@ import Testing
 
   @Test("paths and values holding ESC and BEL are echoed escaped, in every kind of message")
   func noRawControlBytes() throws {
-    let dir = try scratchFolder("terminal-output")
-    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let dir = temporaryFolder("terminal-output")
     let hostile = "\u{1B}]0;owned\u{07}\u{1B}[31m"
     let notMine = dir + "/mine\(hostile).json"
     try Data("{\"mine\": 1}\n".utf8).write(to: URL(fileURLWithPath: notMine))

@@ -11,13 +11,6 @@ public struct SweepRunner {
     public let repeatIndex: Int
     public let seed: UInt64
     public let directory: String
-
-    public init(cell: SweepCell, repeatIndex: Int, seed: UInt64, directory: String) {
-      self.cell = cell
-      self.repeatIndex = repeatIndex
-      self.seed = seed
-      self.directory = directory
-    }
   }
 
   /// Progress as data, for a progress line or a screen.

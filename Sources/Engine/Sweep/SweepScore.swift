@@ -11,11 +11,6 @@ public struct SweepScore: Sendable {
   public let grid: SweepGrid
   public let results: [String: [SweepRun]]
 
-  public init(grid: SweepGrid, results: [String: [SweepRun]]) {
-    self.grid = grid
-    self.results = results
-  }
-
   /// Mean bits/dim over the cell's runs that have one.
   func bits(_ cell: SweepCell) -> Double? {
     let values = (results[cell.id] ?? []).compactMap(\.bitsPerDim).filter(\.isFinite)

@@ -199,11 +199,6 @@ public struct SweepBins: Sendable {
   public let grid: SweepGrid
   public let results: [String: [SweepRun]]
 
-  public init(grid: SweepGrid, results: [String: [SweepRun]]) {
-    self.grid = grid
-    self.results = results
-  }
-
   /// Repeats pooled: loss sum and examples per bin (by the bin's lower edge).
   func pooled(_ cell: SweepCell) -> [Double: (loss: Double, examples: Int)]? {
     guard let runs = results[cell.id] else { return nil }

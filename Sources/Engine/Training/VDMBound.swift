@@ -9,12 +9,6 @@ public struct LogSNRGrid: Codable, Sendable, Equatable {
   public var max: Double
   public var step: Double
 
-  public init(min: Double, max: Double, step: Double) {
-    self.min = min
-    self.max = max
-    self.step = step
-  }
-
   public static let standard = LogSNRGrid(min: -12, max: 12, step: 1)
   /// |λ| beyond this is refused: e^±30 is already far past any 8-bit image's noise levels.
   public static let limit = 30.0

@@ -60,62 +60,62 @@ import Testing
     #expect(BLASCore.best(for: f) == "Haswell")
   }
 
-  @Test("an unknown CPU that OpenBLAS gave Prescott is restarted with SkylakeX")
-  func prescottOnAVX512() {
-    let d = BLASCore.decide(
-      environment: [:], chosen: "Prescott", features: Self.features("avx512", xcr0: Self.zmm))
-    #expect(d == .reexec(core: "SkylakeX"))
+  /// OpenBLAS's pick on a CPU, with the environment the process started with, and what
+  /// schedtui then does.
+  struct Decision: Sendable, CustomTestStringConvertible {
+    let name: String
+    var environment: [String: String] = [:]
+    let chosen: String
+    let level: String
+    let xcr0: UInt64
+    let expected: BLASCore.Decision
+    var testDescription: String { name }
   }
 
-  @Test("OpenBLAS's choice stays when it is as strong: Cooperlake, SkylakeX, Zen on AVX2")
-  func strongEnoughStays() {
-    let avx512 = Self.features("avx512", xcr0: Self.zmm)
-    for chosen in ["Cooperlake", "SkylakeX", "SapphireRapids"] {
-      #expect(
-        BLASCore.decide(environment: [:], chosen: chosen, features: avx512)
-          == .keep(why: "OpenBLAS's own choice"))
-    }
-    #expect(
-      BLASCore.decide(
-        environment: [:], chosen: "Zen", features: Self.features("avx2", xcr0: Self.ymmOnly))
-        == .keep(why: "OpenBLAS's own choice"))
-  }
-
-  @Test("Haswell on an AVX-512 CPU whose hypervisor hides ZMM state stays Haswell")
-  func hiddenAVX512Stays() {
-    let d = BLASCore.decide(
-      environment: [:], chosen: "Haswell", features: Self.features("avx512", xcr0: Self.ymmOnly))
-    #expect(d == .keep(why: "OpenBLAS's own choice"))
-  }
-
-  @Test("Prescott on an AVX2 CPU is restarted with Haswell, never SkylakeX")
-  func prescottOnAVX2() {
-    let d = BLASCore.decide(
-      environment: [:], chosen: "Prescott", features: Self.features("avx2", xcr0: Self.ymmOnly))
-    #expect(d == .reexec(core: "Haswell"))
-  }
-
-  @Test("a variable the user set wins, even a weaker core")
-  func userWins() {
-    let d = BLASCore.decide(
-      environment: ["OPENBLAS_CORETYPE": "Prescott"], chosen: "Prescott",
-      features: Self.features("avx512", xcr0: Self.zmm))
-    #expect(d == .keep(why: "OPENBLAS_CORETYPE=Prescott set by the user"))
-  }
-
-  @Test("the marker of a restart stops a second one, even if OpenBLAS ignored the variable")
-  func noLoop() {
-    let d = BLASCore.decide(
+  static let decisions: [Decision] = [
+    Decision(
+      name: "an unknown CPU that OpenBLAS gave Prescott is restarted with SkylakeX",
+      chosen: "Prescott", level: "avx512", xcr0: zmm, expected: .reexec(core: "SkylakeX")),
+    // OpenBLAS's choice stays when it is as strong: Cooperlake, SkylakeX, Zen on AVX2.
+    Decision(
+      name: "Cooperlake on AVX-512 stays", chosen: "Cooperlake", level: "avx512", xcr0: zmm,
+      expected: .keep(why: "OpenBLAS's own choice")),
+    Decision(
+      name: "SkylakeX on AVX-512 stays", chosen: "SkylakeX", level: "avx512", xcr0: zmm,
+      expected: .keep(why: "OpenBLAS's own choice")),
+    Decision(
+      name: "SapphireRapids on AVX-512 stays", chosen: "SapphireRapids", level: "avx512",
+      xcr0: zmm, expected: .keep(why: "OpenBLAS's own choice")),
+    Decision(
+      name: "Zen on AVX2 stays", chosen: "Zen", level: "avx2", xcr0: ymmOnly,
+      expected: .keep(why: "OpenBLAS's own choice")),
+    Decision(
+      name: "Haswell on an AVX-512 CPU whose hypervisor hides ZMM state stays Haswell",
+      chosen: "Haswell", level: "avx512", xcr0: ymmOnly,
+      expected: .keep(why: "OpenBLAS's own choice")),
+    Decision(
+      name: "Prescott on an AVX2 CPU is restarted with Haswell, never SkylakeX",
+      chosen: "Prescott", level: "avx2", xcr0: ymmOnly, expected: .reexec(core: "Haswell")),
+    Decision(
+      name: "a variable the user set wins, even a weaker core",
+      environment: ["OPENBLAS_CORETYPE": "Prescott"], chosen: "Prescott", level: "avx512",
+      xcr0: zmm, expected: .keep(why: "OPENBLAS_CORETYPE=Prescott set by the user")),
+    Decision(
+      name: "the marker of a restart stops a second one, even if OpenBLAS ignored the variable",
       environment: [BLASCore.markerVariable: "Prescott", "OPENBLAS_CORETYPE": "SkylakeX"],
-      chosen: "Prescott", features: Self.features("avx512", xcr0: Self.zmm))
-    #expect(d == .keep(why: "already restarted once"))
-  }
+      chosen: "Prescott", level: "avx512", xcr0: zmm,
+      expected: .keep(why: "already restarted once")),
+    Decision(
+      name: "a core name schedtui does not know is left alone",
+      chosen: "NeoverseV1", level: "avx512", xcr0: zmm,
+      expected: .keep(why: "OpenBLAS's core NeoverseV1 is not in schedtui's table")),
+  ]
 
-  @Test("a core name schedtui does not know is left alone")
-  func unknownName() {
-    let d = BLASCore.decide(
-      environment: [:], chosen: "NeoverseV1", features: Self.features("avx512", xcr0: Self.zmm))
-    #expect(d == .keep(why: "OpenBLAS's core NeoverseV1 is not in schedtui's table"))
+  @Test("restart or keep: from OpenBLAS's pick, the CPU and the environment", arguments: decisions)
+  func decide(_ d: Decision) {
+    let decision = BLASCore.decide(
+      environment: d.environment, chosen: d.chosen, features: Self.features(d.level, xcr0: d.xcr0))
+    #expect(decision == d.expected)
   }
 
   @Test("every core schedtui may choose is one its table ranks")

@@ -1,5 +1,6 @@
 import Foundation
 import Schedules
+import TestSupport
 import Testing
 
 @testable import Engine
@@ -60,42 +61,37 @@ import Testing
     }
   }
 
+  /// Runs `schedtui train arguments` on the smallest budget and expects it to finish.
+  func train(_ arguments: [String]) throws {
+    let tiny = ["--steps", "2", "--batch", "8", "--eval-samples", "0", "--warmup", "1"]
+    let run = try SchedtuiCommand.run(["train"] + arguments + tiny)
+    #expect(run.status == 0, "\(run.error)")
+  }
+
   @Test("train --config of a folder run's config.json trains on the folder again")
   func trainFromConfig() throws {
     let folder = try makeFolder()
     let out = temporaryFolder("cfg-cli")
-    let tiny = ["--steps", "2", "--batch", "8", "--eval-samples", "0", "--warmup", "1"]
-    let first = try SchedtuiCommand.run(
-      ["train", "--data", folder, "--resolution", "8", "--out", out + "/a"] + tiny)
-    #expect(first.status == 0, "\(first.error)")
-    let again = try SchedtuiCommand.run(
-      ["train", "--config", out + "/a/config.json", "--out", out + "/b"] + tiny)
-    #expect(again.status == 0, "\(again.error)")
+    try train(["--data", folder, "--resolution", "8", "--out", out + "/a"])
+    try train(["--config", out + "/a/config.json", "--out", out + "/b"])
     let record = try RunRecord.read(folder: out + "/b")
     #expect(record.summary.config.dataFolder == folder)
     #expect(record.summary.config.dataFiles?.count == 12 && record.summary.config.resolution == 8)
   }
+
   @Test("a run forced to --channels 1 on colour images keeps it through config.json")
   func channelsInConfig() throws {
     let folder = try makeFolder()
     let out = temporaryFolder("cfg-ch")
-    let tiny = ["--steps", "2", "--batch", "8", "--eval-samples", "0", "--warmup", "1"]
-    let first = try SchedtuiCommand.run(
-      ["train", "--data", folder, "--resolution", "8", "--channels", "1", "--out", out + "/a"]
-        + tiny)
-    #expect(first.status == 0, "\(first.error)")
+    try train(["--data", folder, "--resolution", "8", "--channels", "1", "--out", out + "/a"])
     let text = try String(contentsOfFile: out + "/a/config.json", encoding: .utf8)
     let section = try #require(try Config.decode(text, file: "config.json").training)
     #expect(section.channels == 1)
-    let again = try SchedtuiCommand.run(
-      ["train", "--config", out + "/a/config.json", "--out", out + "/b"] + tiny)
-    #expect(again.status == 0, "\(again.error)")
+    try train(["--config", out + "/a/config.json", "--out", out + "/b"])
     // The images are in colour: without the stored key they would have trained RGB.
     #expect(try RunRecord.read(folder: out + "/b").summary.config.channels == 1)
     // A run that let the images decide records what they decided.
-    let rgb = try SchedtuiCommand.run(
-      ["train", "--data", folder, "--resolution", "8", "--out", out + "/c"] + tiny)
-    #expect(rgb.status == 0, "\(rgb.error)")
+    try train(["--data", folder, "--resolution", "8", "--out", out + "/c"])
     let c = try String(contentsOfFile: out + "/c/config.json", encoding: .utf8)
     #expect(try Config.decode(c, file: "config.json").training?.channels == 3)
   }

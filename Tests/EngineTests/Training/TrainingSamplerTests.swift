@@ -11,7 +11,7 @@ import Testing
 /// n = √(α² + σ²); EDM's −F = (s·ε − σ·x*/σ_d)/√(s² + σ²) with s = α·σ_d; the flow velocity
 /// ε − b·x* (rectified flow's dx/dt of the process on b·x*). A sampler driven by
 /// it must land on x* exactly: an oracle with a known answer, not a mock.
-final class OneImageOracle: Denoiser {
+final class OneImageOracle: ClosedFormDenoiser {
   let shape: ModelShape
   let layout = ParameterLayout()
   let target: [Float], b: Double, prediction: Parameterization
@@ -25,38 +25,25 @@ final class OneImageOracle: Denoiser {
     self.prediction = prediction
   }
 
-  func forward(
-    params: UnsafePointer<Float>, x: UnsafePointer<Float>, logSNR: UnsafePointer<Float>,
-    labels: UnsafePointer<Int32>, B: Int
-  ) -> UnsafePointer<Float> {
-    let D = shape.pixels
-    out = [Float](repeating: 0, count: B * D)
-    for i in 0..<B {
-      let e = Foundation.exp(Double(logSNR[i]))
-      let gamma = e / (b * b + e)
-      let alpha = gamma.squareRoot() * b
-      let sn = (1 - gamma).squareRoot()
-      let n = (alpha * alpha + sn * sn).squareRoot()
-      let s = alpha * Self.rms
-      for j in 0..<D {
-        let x0 = Double(target[j])
-        let eps = (Double(x[i * D + j]) - alpha * x0) / sn
-        switch prediction {
-        case .eps: out[i * D + j] = Float(eps)
-        case .x0: out[i * D + j] = Float(x0)
-        case .v: out[i * D + j] = Float((alpha * eps - sn * x0) / n)
-        case .edm:
-          out[i * D + j] = Float((s * eps - sn * x0 / Self.rms) / (s * s + sn * sn).squareRoot())
-        case .flow: out[i * D + j] = Float(eps - b * x0)
-        }
+  func output(x: UnsafeBufferPointer<Float>, logSNR: Float) -> [Float] {
+    let e = Foundation.exp(Double(logSNR))
+    let gamma = e / (b * b + e)
+    let alpha = gamma.squareRoot() * b
+    let sn = (1 - gamma).squareRoot()
+    let n = (alpha * alpha + sn * sn).squareRoot()
+    let s = alpha * Self.rms
+    return zip(x, target).map { xj, targetj in
+      let x0 = Double(targetj)
+      let eps = (Double(xj) - alpha * x0) / sn
+      switch prediction {
+      case .eps: return Float(eps)
+      case .x0: return Float(x0)
+      case .v: return Float((alpha * eps - sn * x0) / n)
+      case .edm: return Float((s * eps - sn * x0 / Self.rms) / (s * s + sn * sn).squareRoot())
+      case .flow: return Float(eps - b * x0)
       }
     }
-    return out.withUnsafeBufferPointer { $0.baseAddress! }
   }
-
-  func backward(
-    params: UnsafePointer<Float>, grads: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>
-  ) {}
 }
 
 @Suite struct TrainingSamplerTests {

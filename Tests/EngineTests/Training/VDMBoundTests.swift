@@ -161,7 +161,7 @@ import Testing
 /// A denoiser that outputs the exact posterior mean E[x0 | z] for x0 ~ N(0, s²) as x0-prediction,
 /// working out its own α, σ from the λ it is told and the b it was built for: it is right only
 /// if the score builds z the way training does.
-final class GaussianPosteriorMean: Denoiser {
+final class GaussianPosteriorMean: ClosedFormDenoiser {
   let shape: ModelShape
   let layout = ParameterLayout()
   let s: Double, b: Double
@@ -172,28 +172,14 @@ final class GaussianPosteriorMean: Denoiser {
     self.s = s
     self.b = b
   }
-  func forward(
-    params: UnsafePointer<Float>, x: UnsafePointer<Float>, logSNR: UnsafePointer<Float>,
-    labels: UnsafePointer<Int32>, B: Int
-  ) -> UnsafePointer<Float> {
-    let D = shape.pixels
-    out = .init(repeating: 0, count: B * D)
-    for i in 0..<B {
-      let l = Double(logSNR[i])
-      seen.append(logSNR[i])
-      let gamma = 1 / (1 + b * b * exp(-l))  // γb²/(1−γ) = e^λ
-      let alpha = b * gamma.squareRoot()
-      let sigma2 = 1 - gamma
-      let k = Float(alpha * s * s / (alpha * alpha * s * s + sigma2))
-      for j in 0..<D { out[i * D + j] = k * x[i * D + j] }
-    }
-    return out.withUnsafeBufferPointer { UnsafePointer($0.baseAddress!) }
+  func output(x: UnsafeBufferPointer<Float>, logSNR: Float) -> [Float] {
+    seen.append(logSNR)
+    let gamma = 1 / (1 + b * b * exp(-Double(logSNR)))  // γb²/(1−γ) = e^λ
+    let alpha = b * gamma.squareRoot()
+    let sigma2 = 1 - gamma
+    let k = Float(alpha * s * s / (alpha * alpha * s * s + sigma2))
+    return x.map { k * $0 }
   }
-  func backward(
-    params: UnsafePointer<Float>, grads: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>
-  ) {}
-  func initialize(params: UnsafeMutablePointer<Float>, using rng: inout some RandomNumberGenerator)
-  {}
 }
 
 @Suite struct HeldOutScoreTests {
