@@ -28,10 +28,21 @@ extension Renderer {
       (e.record.summary.heldOutErrorByLogSNR ?? []).map { ($0.logSNR, $0.logSNR, $0.error) }
     }
     guard lo < hi else { return }
-    let (ylo, yhi) = Renderer.halfDecades(series, whenEmpty: -4)
+    drawLog10(
+      "log10 held-out x̂0 error", series, x: Axis(name: "logSNR λ", lower: lo, upper: hi),
+      whenEmpty: -4, maxTicks: 3, &grid, r)
+  }
+
+  /// A chart of the runs' log10 series over λ, y over half decades (``halfDecades(_:whenEmpty:)``),
+  /// without a legend: the list above names the runs in their colours.
+  func drawLog10(
+    _ title: String, _ series: [Series], x: Axis, whenEmpty: Double, maxTicks: Int,
+    _ grid: inout Grid, _ r: Rect
+  ) {
+    let (ylo, yhi) = Renderer.halfDecades(series, whenEmpty: whenEmpty)
     var chart = Chart(
-      title: "log10 held-out x̂0 error", x: Axis(name: "logSNR λ", lower: lo, upper: hi),
-      y: Axis(name: "", lower: ylo, upper: yhi, maxTicks: 3), series: series)
+      title: title, x: x, y: Axis(name: "", lower: ylo, upper: yhi, maxTicks: maxTicks),
+      series: series)
     chart.showLegend = false
     draw(chart, &grid, r, overT: false)
   }

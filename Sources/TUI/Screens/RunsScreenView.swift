@@ -238,12 +238,9 @@ extension Renderer {
     }
     let range = lo...hi
     let (top, bottom) = r.splitTop(r.height * 11 / 20)
-    let (ylo, yhi) = Renderer.halfDecades(bins, whenEmpty: -2)
-    var binChart = Chart(
-      title: "log10 loss per logSNR bin", x: Axis(name: "", lower: lo, upper: hi),
-      y: Axis(name: "", lower: ylo, upper: yhi, maxTicks: 4), series: bins)
-    binChart.showLegend = false
-    draw(binChart, &grid, top, overT: false)
+    drawLog10(
+      "log10 loss per logSNR bin", bins, x: Axis(name: "", lower: lo, upper: hi), whenEmpty: -2,
+      maxTicks: 4, &grid, top)
     var densityChart = Chart(
       title: "p(λ) of each schedule", x: Axis(name: "logSNR λ", lower: lo, upper: hi),
       y: Axis(
