@@ -96,13 +96,13 @@ final class ExplorerTraining {
       switch event {
       case .step(let r):
         let rate = r.seconds > 0 ? Double(config.batch) / r.seconds : 0
-        reduce(&state, .trainingStep(step: r.step, loss: r.loss, examplesPerSecond: rate))
+        effects += reduce(&state, .trainingStep(step: r.step, loss: r.loss, examplesPerSecond: rate))
       case .samples(let step, let images, let count):
         if let p = Picture(samples: images, count: count, shape: config.modelShape) {
-          reduce(&state, .trainingSamples(step: step, p))
+          effects += reduce(&state, .trainingSamples(step: step, p))
         }
       case .evaluating:
-        reduce(&state, .trainingEvaluating)
+        effects += reduce(&state, .trainingEvaluating)
       case .checkpoint:
         break
       }

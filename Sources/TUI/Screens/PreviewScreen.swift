@@ -15,7 +15,7 @@ enum PreviewScreen: ScreenDefinition {
     // ←→ on its rows are the parameter list's keys (the global table's); listed for what
     // they do there.
     KeyBinding(
-      keys: [], label: "2: ←→ rows", help: "image row: cycle; resolutions: +/−",
+      keys: [], label: "\(Screen.preview.rawValue): ←→ rows", help: "image row: cycle; resolutions: +/−",
       action: .adjust(steps: 1, coarse: false)),
   ]
 
