@@ -108,6 +108,14 @@ enum ScratchScreen: ScreenDefinition {
     a[ScratchState.self].bytes = 3
     #expect(a == b)
     #expect(a[RunsList.self] == RunsList(folder: "runs"))
+    // A value: a copy keeps what it had when the original changes in place, and the reverse.
+    let copy = a
+    a[ScratchState.self].bytes = 4
+    #expect(copy[ScratchState.self].bytes == 3 && a[ScratchState.self].bytes == 4)
+    var other = copy
+    other[ScratchState.self].counting = true
+    #expect(!copy[ScratchState.self].counting && other[ScratchState.self].counting)
+    #expect(copy != other && copy == b)
   }
 
   @Test("screen 5 shown while its folder is read asks once more when that read ends, with the runs it knows")

@@ -46,33 +46,33 @@ public protocol ScreenState: Sendable, Equatable {
   static var initial: Self { get }
 }
 
-extension ScreenState {
-  fileprivate func isEqual(to other: any ScreenState) -> Bool { (other as? Self) == self }
-}
-
 /// Every screen's own state, one value per ``ScreenState`` type: `state.screens[RunsList.self]`.
 public struct ScreenStates: Sendable, Equatable {
-  private var values: [ObjectIdentifier: any ScreenState] = [:]
+  /// Each state in a box of its own, copied on write (``StateBox``), so a change in place
+  /// (`training.losses.append`) neither copies the state out of an existential nor its arrays.
+  private var boxes: [ObjectIdentifier: AnyStateBox] = [:]
 
   public init() {}
 
   public subscript<S: ScreenState>(_ type: S.Type) -> S {
-    get { values[ObjectIdentifier(type)] as? S ?? S.initial }
-    // Taken out while it changes, so an edit in place (`runs.entries.append`) copies nothing.
+    get { (boxes[ObjectIdentifier(type)] as? StateBox<S>)?.value ?? S.initial }
     _modify {
       let key = ObjectIdentifier(type)
-      var value = values.removeValue(forKey: key) as? S ?? S.initial
-      defer { values[key] = value }
-      yield &value
+      var box = boxes.removeValue(forKey: key) ?? StateBox(S.initial)
+      // Another copy of the explorer's state (an undo test's `before`) shares it: copy first.
+      if !isKnownUniquelyReferenced(&box) { box = box.copy() }
+      let typed = unsafeDowncast(box, to: StateBox<S>.self)
+      defer { boxes[key] = typed }
+      yield &typed.value
     }
-    set { values[ObjectIdentifier(type)] = newValue }
+    set { boxes[ObjectIdentifier(type)] = StateBox(newValue) }
   }
 
   /// Equal when every screen's state is: one never set is its ``ScreenState/initial``.
   public static func == (a: ScreenStates, b: ScreenStates) -> Bool {
-    Set(a.values.keys).union(b.values.keys).allSatisfy { k in
-      switch (a.values[k], b.values[k]) {
-      case (let x?, let y?): return x.isEqual(to: y)
+    Set(a.boxes.keys).union(b.boxes.keys).allSatisfy { k in
+      switch (a.boxes[k], b.boxes[k]) {
+      case (let x?, let y?): return x === y || x.isEqual(to: y)
       case (let x?, nil), (nil, let x?): return x.isInitial
       case (nil, nil): return true
       }
@@ -80,8 +80,23 @@ public struct ScreenStates: Sendable, Equatable {
   }
 }
 
-extension ScreenState {
-  fileprivate var isInitial: Bool { self == Self.initial }
+/// A screen's state behind a reference, which ``ScreenStates`` copies before changing a shared
+/// one: a value to everyone outside. (Unchecked: only `ScreenStates` mutates it, and only
+/// when it holds the only reference.)
+private class AnyStateBox: @unchecked Sendable {
+  func copy() -> AnyStateBox { fatalError("StateBox overrides copy()") }
+  func isEqual(to other: AnyStateBox) -> Bool { fatalError("StateBox overrides isEqual(to:)") }
+  var isInitial: Bool { fatalError("StateBox overrides isInitial") }
+}
+
+private final class StateBox<S: ScreenState>: AnyStateBox, @unchecked Sendable {
+  var value: S
+
+  init(_ value: S) { self.value = value }
+
+  override func copy() -> AnyStateBox { StateBox(value) }
+  override func isEqual(to other: AnyStateBox) -> Bool { (other as? StateBox<S>)?.value == value }
+  override var isInitial: Bool { value == S.initial }
 }
 
 /// File work a screen asks for: a value (so tests compare and run it) whose ``run()`` the shell
