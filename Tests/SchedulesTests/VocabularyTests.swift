@@ -23,13 +23,17 @@ func generatedSection(_ name: String, in text: String) -> String? {
   @Test("the README's names table is the vocabularies' own")
   func readmeNames() throws {
     let section = generatedSection("vocabulary", in: try readme())
-    #expect(section == Vocabularies.markdownTable, "README should hold:\n\(Vocabularies.markdownTable)")
+    #expect(
+      section == Vocabularies.markdownTable,
+      "README's vocabulary table is stale: run scripts/regenerate. It should hold:\n\(Vocabularies.markdownTable)")
   }
 
   @Test("the README's limits table is TrainingLimits'")
   func readmeLimits() throws {
     let section = generatedSection("limits", in: try readme())
-    #expect(section == TrainingLimits.markdownTable, "README should hold:\n\(TrainingLimits.markdownTable)")
+    #expect(
+      section == TrainingLimits.markdownTable,
+      "README's limits table is stale: run scripts/regenerate. It should hold:\n\(TrainingLimits.markdownTable)")
   }
 
   @Test("the README's prose quotes the limits and names where it states them")
