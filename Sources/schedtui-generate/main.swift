@@ -36,8 +36,13 @@ func optionsSource() -> String {
     guard let first = name.unicodeScalars.first, CharacterSet.lowercaseLetters.contains(first),
       name.unicodeScalars.allSatisfy(CharacterSet.alphanumerics.contains)
     else { fail("field \"\(name)\": its Swift name must be an identifier (lowerCamelCase)") }
-    if field.word != nil, field.kind != .number {
-      fail("field \(name): only a number field may take a word instead of its value")
+    if let word = field.word {
+      guard field.kind == .number else {
+        fail("field \(name): only a number field may take a word instead of its value")
+      }
+      guard ScheduleField(rawValue: word.needs) != nil else {
+        fail("field \(name): its word \(word.word) needs \(word.needs), which no family declares")
+      }
     }
     let declared = "ScheduleField(rawValue: \"\(name)\")!"
     let attributes = "name: .field(\(declared))"
