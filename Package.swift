@@ -42,11 +42,20 @@ let package = Package(
       dependencies: [
         "Schedules", "Engine", "TUI", "TUICurses",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
-      ]),
+      ],
+      plugins: ["ScheduleOptionsPlugin"]),
     .executableTarget(
       name: "schedtui-bench",
       dependencies: ["Schedules", "Engine", "TUI"],
       swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
+
+    // MARK: - Generated from the declarations
+    // The schedule options (at build time, through the plugin) and the committed files users
+    // read without building: the JSON Schema and the README's tables (`scripts/regenerate`).
+    .executableTarget(name: "schedtui-generate", dependencies: ["Schedules"]),
+    .plugin(
+      name: "ScheduleOptionsPlugin", capability: .buildTool(),
+      dependencies: ["schedtui-generate"]),
 
     // MARK: - Tests
     .target(

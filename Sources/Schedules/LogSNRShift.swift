@@ -15,7 +15,11 @@ extension ScheduleField {
     allowed: "a finite number (> 0 with the linear time shift), or auto with --image-side",
     step: .add(fine: 0.05, coarse: 0.25),
     help: "Flux's dynamic shift μ on any family: logSNR − 2·μ (exponential time shift) or "
-      + "− 2·ln μ (linear); `auto` takes μ from --image-side (default 0: none).")
+      + "− 2·ln μ (linear); `auto` takes μ from --image-side (default 0: none).",
+    word: Word(
+      word: "auto", needs: "imageSide",
+      needsWhy: "PX: Flux's calculate_shift chooses μ from the image side, "
+        + "\(LogSNRShift.imageSides.text) pixels."))
 
   /// FlowMatchEulerDiscreteScheduler's `time_shift_type`.
   public static let timeShift = ScheduleField(

@@ -17,56 +17,11 @@ struct ScheduleOptions: ParsableArguments {
       valueName: "name"))
   var family: ScheduleFamily?
 
-  // One option per schedule field, named and explained by the field's declaration (the family
-  // files in Schedules/Families); ArgumentParser needs each as a property, found by
-  // `givenValues` through its name. `ScheduleFieldReachabilityTests` fails for a declared field
-  // without one. .unconditional so that `--start -3` reads −3 rather than an unknown option `-3`.
-  @Option(name: .field(.start), parsing: .unconditional, help: .field(.start))
-  var start: Double?
-  @Option(name: .field(.end), parsing: .unconditional, help: .field(.end))
-  var end: Double?
-  @Option(name: .field(.tau), parsing: .unconditional, help: .field(.tau))
-  var tau: Double?
-  @Option(name: .field(.clipMin), parsing: .unconditional, help: .field(.clipMin))
-  var clipMin: Double?
-  @Option(name: .field(.trainSteps), parsing: .unconditional, help: .field(.trainSteps))
-  var trainSteps: Int?
-  @Option(name: .field(.betaStart), parsing: .unconditional, help: .field(.betaStart))
-  var betaStart: Double?
-  @Option(name: .field(.betaEnd), parsing: .unconditional, help: .field(.betaEnd))
-  var betaEnd: Double?
-  @Option(name: .field(.baseResolution), parsing: .unconditional, help: .field(.baseResolution))
-  var baseResolution: Double?
-  @Option(name: .field(.resolution), parsing: .unconditional, help: .field(.resolution))
-  var resolution: Double?
-  @Option(name: .field(.sigmaMin), parsing: .unconditional, help: .field(.sigmaMin))
-  var sigmaMin: Double?
-  @Option(name: .field(.sigmaMax), parsing: .unconditional, help: .field(.sigmaMax))
-  var sigmaMax: Double?
-  @Option(name: .field(.rho), parsing: .unconditional, help: .field(.rho))
-  var rho: Double?
-  @Option(name: .field(.laplaceMu), parsing: .unconditional, help: .field(.laplaceMu))
-  var laplaceMu: Double?
-  @Option(name: .field(.laplaceBeta), parsing: .unconditional, help: .field(.laplaceBeta))
-  var laplaceBeta: Double?
-  @Flag(name: .field(.zeroTerminalSNR), help: .field(.zeroTerminalSNR))
-  var zeroTerminalSNR = false
-  @Option(name: .field(.shift), parsing: .unconditional, help: .field(.shift))
-  var shift: Double?
-  @Option(name: .field(.fluxMu), parsing: .unconditional, help: .field(.fluxMu))
-  var fluxMu: FluxMuArgument?
-  @Option(name: .field(.timeShift), help: .field(.timeShift))
-  var timeShift: FlowTimeShift?
-  @Option(name: .field(.imageSide), parsing: .unconditional, help: .field(.imageSide))
-  var imageSide: Int?
-  @Option(name: .field(.fluxBaseShift), parsing: .unconditional, help: .field(.fluxBaseShift))
-  var fluxBaseShift: Double?
-  @Option(name: .field(.fluxMaxShift), parsing: .unconditional, help: .field(.fluxMaxShift))
-  var fluxMaxShift: Double?
-  @Option(name: .field(.fluxBaseSeqLen), parsing: .unconditional, help: .field(.fluxBaseSeqLen))
-  var fluxBaseSeqLen: Int?
-  @Option(name: .field(.fluxMaxSeqLen), parsing: .unconditional, help: .field(.fluxMaxSeqLen))
-  var fluxMaxSeqLen: Int?
+  // One option per declared schedule field (the family files in Schedules/Families), written
+  // at build time by Plugins/ScheduleOptionsPlugin: ArgumentParser needs each option as a
+  // stored property, which no declaration can add, so a new field's option is generated, not
+  // typed. `ScheduleFieldReachabilityTests` fails for a declared field without one.
+  @OptionGroup var fields: ScheduleFieldOptions
 
   @Option(
     name: .customLong("scale"), parsing: .unconditional, help: "Input scale b > 0 (default 1).")
@@ -88,33 +43,16 @@ struct ScheduleOptions: ParsableArguments {
   var preset: String?
 
   /// The schedule parameters given on the command line, as ``ScheduleSpec``'s subscript takes
-  /// them (`--zero-terminal-snr` as 1), in the order the options are declared.
-  ///
-  /// Read by name: the option of field `laplaceMu` is the property `laplaceMu`, whose wrapper
-  /// Mirror shows as `_laplaceMu`, so no second list of the fields can fall out of step.
+  /// them (`--zero-terminal-snr` as 1), in declaration order; a word (`--flux-mu auto`) stores
+  /// nothing.
   var givenValues: [(field: ScheduleField, value: Double)] {
-    Mirror(reflecting: self).children.compactMap { child in
-      guard let label = child.label, label.hasPrefix("_"),
-        let field = ScheduleField(rawValue: String(label.dropFirst()))
-      else { return nil }
-      switch child.value {
-      case let option as Option<Double?>: return option.wrappedValue.map { (field, $0) }
-      case let option as Option<Int?>: return option.wrappedValue.map { (field, Double($0)) }
-      case let flag as Flag<Bool>: return flag.wrappedValue ? (field, 1) : nil
-      case let option as Option<FlowTimeShift?>:
-        return option.wrappedValue.map { (field, Double(FlowTimeShift.allCases.firstIndex(of: $0)!)) }
-      // `auto` stores nothing: the image side chooses μ (checked in `config()`).
-      case let option as Option<FluxMuArgument?>:
-        if case .value(let mu)? = option.wrappedValue { return (field, mu) }
-        return nil
-      default: preconditionFailure("\(label): a schedule option of a type givenValues cannot read")
-      }
-    }
+    fields.given.compactMap { given in given.value.map { (given.field, $0) } }
   }
 
-  /// The schedule options given on the command line, with their option names.
+  /// The schedule options given on the command line, a word (`--flux-mu auto`) too, with their
+  /// option names.
   var givenFields: [(field: ScheduleField, option: String)] {
-    givenValues.map { ($0.field, $0.field.option) }
+    fields.given.map { ($0.field, $0.field.option) }
   }
 
   func validate() throws {
@@ -180,16 +118,19 @@ struct ScheduleOptions: ParsableArguments {
       let family = self.family ?? .linear
       var spec = ScheduleSpec(family: family)
       let used = Set(ScheduleSpec.allFields(of: family))
+      let given = fields.given
       for (field, option) in givenFields where !used.contains(field) {
         let takes = ScheduleSpec.allFields(of: family).map(\.option).joined(separator: ", ")
         throw ValidationError(
           "\(option) is not used by family \(family.rawValue) (it takes \(takes)).")
       }
       for (field, value) in givenValues { spec[field] = value }
-      if fluxMu == .auto, imageSide == nil {
-        throw ValidationError(
-          "--flux-mu auto needs --image-side PX: Flux's calculate_shift chooses μ from the "
-            + "image side, \(LogSNRShift.imageSides.text) pixels.")
+      // A word keeps the default for another field to decide: it needs that field.
+      for (field, value) in fields.given where value == nil {
+        guard let word = field.word, let needs = ScheduleField(rawValue: word.needs) else { continue }
+        if !given.contains(where: { $0.field == needs }) {
+          throw ValidationError("\(field.option) \(word.word) needs \(needs.option) \(word.needsWhy)")
+        }
       }
       c = Config(schedule: spec)
     }
@@ -244,24 +185,6 @@ struct ScheduleOptions: ParsableArguments {
     return "permission denied or I/O error"
   }
 }
-
-/// `--flux-mu`: a number, or `auto` (μ from `--image-side`).
-enum FluxMuArgument: Equatable, ExpressibleByArgument {
-  case value(Double)
-  case auto
-
-  init?(argument: String) {
-    if argument.lowercased() == "auto" {
-      self = .auto
-    } else if let v = Double(argument) {
-      self = .value(v)
-    } else {
-      return nil
-    }
-  }
-}
-
-extension FlowTimeShift: ExpressibleByArgument {}
 
 extension NameSpecification {
   /// The option a schedule field declares: `--laplace-mu`.

@@ -15,8 +15,7 @@ import Testing
     let committed = try String(contentsOf: url, encoding: .utf8)
     #expect(
       committed == ConfigSchema.text,
-      "assets/config.schema.json is stale; regenerate it with: swift run schedtui schema > assets/config.schema.json"
-    )
+      "assets/config.schema.json is stale: run scripts/regenerate")
   }
 
   @Test("the README's Schedules table is the registry's")
@@ -24,7 +23,7 @@ import Testing
     let section = generatedSection("families", in: try readme())
     #expect(
       section == ScheduleFamily.markdownTable,
-      "README should hold between its families markers:\n\(ScheduleFamily.markdownTable)")
+      "README's families table is stale: run scripts/regenerate. It should hold:\n\(ScheduleFamily.markdownTable)")
   }
 
   // MARK: Bounds, by hand

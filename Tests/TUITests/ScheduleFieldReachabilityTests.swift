@@ -45,6 +45,15 @@ import Testing
     }
   }
 
+  /// A new folder for the files a test's runs of schedtui write (built first, or the test fails).
+  static func scratchFolder() throws -> URL {
+    try #require(Binary.exists, "build schedtui first: \(Binary.path)")
+    let folder = FileManager.default.temporaryDirectory
+      .appendingPathComponent("schedtui-reach-\(UUID().uuidString.prefix(8))")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    return folder
+  }
+
   @Test("the list of pairs covers every family and both common fields")
   func pairsCoverEveryFamily() {
     #expect(Set(Self.pairs.map(\.family)) == Set(ScheduleFamily.allCases))
@@ -54,10 +63,7 @@ import Testing
 
   @Test("every declared field is a command-line option whose value lands in the config's key")
   func commandLineAndConfigKey() throws {
-    try #require(Binary.exists, "build schedtui first: \(Binary.path)")
-    let folder = FileManager.default.temporaryDirectory
-      .appendingPathComponent("schedtui-reach-\(UUID().uuidString.prefix(8))")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let folder = try Self.scratchFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     for (family, field) in Self.pairs {
       let value = Self.probe(field, of: family)
@@ -74,6 +80,34 @@ import Testing
       #expect(written != nil, "\(family): no key \(field.jsonKey) in \(text)")
       let read = try Config.decode(text, file: file).schedule
       #expect(read[field] == value, "\(family) \(field.option) \(value) read back as \(read[field])")
+    }
+  }
+
+  @Test("a field's word (--flux-mu auto) needs its other field, and a preset refuses it")
+  func words() throws {
+    let folder = try Self.scratchFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let fields = ScheduleField.allCases.filter { $0.word != nil }
+    #expect(fields.map(\.option) == ["--flux-mu"])
+    for field in fields {
+      let word = try #require(field.word)
+      let needs = try #require(ScheduleField(rawValue: word.needs), "\(field): \(word.needs)")
+      let family = try #require(Self.pairs.first { $0.field == field }?.family)
+      let file = folder.appendingPathComponent("\(field).json").path
+      let given = ["export", "--family", family.rawValue, field.option, word.word]
+      var (status, _, error) = try Binary.run(Binary.path, given + ["--output", file])
+      #expect(status != 0)
+      #expect(error.contains("\(field.option) \(word.word) needs \(needs.option)"), "\(error)")
+      let side = Self.probe(needs, of: family)
+      (status, _, error) = try Binary.run(
+        Binary.path, given + [needs.option, Self.typed(side, needs), "--output", file])
+      #expect(status == 0, "\(error)")
+      let read = try Config.decode(String(contentsOfFile: file, encoding: .utf8), file: file)
+      #expect(read.schedule[needs] == side && read.schedule[field] == field.defaultValue)
+      (status, _, error) = try Binary.run(
+        Binary.path, ["export", "--preset", Preset.all[0].name, field.option, word.word, "--output", file])
+      #expect(status != 0)
+      #expect(error.contains("\(field.option) cannot be combined with --preset"), "\(error)")
     }
   }
 

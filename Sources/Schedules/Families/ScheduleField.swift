@@ -30,6 +30,20 @@ public struct ScheduleField: Hashable, Sendable, CustomStringConvertible {
   public let step: Step
   /// The option's line in `--help`.
   public let help: String
+  /// A word the command line takes instead of a value, if any (`--flux-mu auto`).
+  public let word: Word?
+
+  /// A word that leaves the field at its default for another field to decide (`--flux-mu auto`:
+  /// μ 0, which an image side makes Flux's `calculate_shift`), so the command line names the
+  /// choice where a config just leaves the key out. Without that other field the command line
+  /// refuses the word with `needsWhy`.
+  public struct Word: Sendable, Equatable {
+    public let word: String
+    /// The Swift name of the field that decides (a ``ScheduleField`` cannot hold another).
+    public let needs: String
+    /// What the refusal adds after "--flux-mu auto needs --image-side".
+    public let needsWhy: String
+  }
 
   /// What values the field holds; the config stores a whole number as an integer, a flag as a
   /// boolean and a choice as its name (the value is the name's index); the command line takes a
@@ -68,7 +82,7 @@ public struct ScheduleField: Hashable, Sendable, CustomStringConvertible {
   public init(
     _ rawValue: String, jsonKey: String? = nil, option: String? = nil, label: String,
     default defaultValue: Double, allowed: String = "a number", bounds: Bounds = .any,
-    kind: Kind = .number, step: Step, help: String
+    kind: Kind = .number, step: Step, help: String, word: Word? = nil
   ) {
     self.rawValue = rawValue
     let key = jsonKey ?? String(rawValue.flatMap { $0.isUppercase ? "_" + $0.lowercased() : "\($0)" })
@@ -81,13 +95,14 @@ public struct ScheduleField: Hashable, Sendable, CustomStringConvertible {
     self.kind = kind
     self.step = step
     self.help = help
+    self.word = word
   }
 
   /// The same field with another family's default (sigmoid's `start` is −3, cosine's 0).
   public func defaulting(to value: Double) -> ScheduleField {
     ScheduleField(
       rawValue, jsonKey: jsonKey, option: option, label: label, default: value,
-      allowed: allowed, bounds: bounds, kind: kind, step: step, help: help)
+      allowed: allowed, bounds: bounds, kind: kind, step: step, help: help, word: word)
   }
 
   /// Refuses `value` outside `bounds` (the field's own unless a family narrows them), naming
