@@ -141,9 +141,13 @@ struct Train: ParsableCommand {
         ("--t-sampling", tSampling != nil),
         ("--out", out != nil), ("--config", schedule.configPath != nil),
         ("--family", schedule.family != nil), ("--preset", schedule.preset != nil),
-        ("--scale", schedule.inputScale != nil), ("--overwrite", overwrite),
+        ("--scale", schedule.inputScale != nil),
+        (schedule.normalize == true ? "--normalize" : "--no-normalize", schedule.normalize != nil),
+        ("--overwrite", overwrite),
       ]
-      if let first = objective.given.first ?? others.first(where: \.1)?.0 {
+      // The schedule's own parameters (--tau, --shift, …) too: a resumed run keeps its schedule.
+      let given = objective.given + schedule.givenFields.map(\.option)
+      if let first = given.first ?? others.first(where: \.1)?.0 {
         throw ValidationError(
           "\(first) cannot be combined with --resume: a resumed run keeps its own settings "
             + "(only --steps and --threads may change).")

@@ -22,6 +22,19 @@ import Testing
     #expect(FileManager.default.contents(atPath: run + "/summary.json") == summary)
   }
 
+  @Test(
+    "--resume refuses the schedule's own options (they were silently ignored), before any file",
+    arguments: [["--tau", "2"], ["--shift", "3"], ["--flux-mu", "auto"], ["--no-normalize"]])
+  func scheduleOptionRefused(option: [String]) throws {
+    let run = temporaryFolder("resume-option") + "/run"
+    let (status, _, err) = try Binary.run(Binary.path, ["train", "--resume", run] + option)
+    #expect(status == 64, "\(err)")
+    // Refused naming the option: by --resume, or first by the schedule options' own check
+    // (`--tau` on the default family), which runs before the command's.
+    #expect(err.hasPrefix("Error: \(option[0])"), "\(err)")
+    #expect(!FileManager.default.fileExists(atPath: run))
+  }
+
   @Test("an edited config.json is named with what differed, kept aside, and the checkpoint's used")
   func editedConfig() throws {
     let dir = temporaryFolder("resume-edit")
