@@ -183,7 +183,9 @@ struct Export: ParsableCommand {
   {
     let section = config.training ?? TrainingSection()
     var (prediction, weighting, gamma) = (section.prediction, section.weighting, section.minSNRGamma)
-    options.objective.apply(prediction: &prediction, weighting: &weighting, minSNRGamma: &gamma)
+    var skip = section.x0Skip  // no trainer's flags have an x0 output, skip or not
+    options.objective.apply(
+      prediction: &prediction, weighting: &weighting, minSNRGamma: &gamma, x0Skip: &skip)
     var sampling = section.tSampling
     if let text = options.tSampling {
       do { sampling = try TimestepSampling(parsing: text) } catch {
