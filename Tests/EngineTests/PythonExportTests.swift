@@ -300,6 +300,16 @@ import Testing
       (["--python", "m.py", "--weighting", "l1"], "'l1' is invalid for '--weighting <weighting>'"),
       (["--python", "m.py", "--data-rms", "0"], "--data-rms 0.0 is not allowed: a number > 0"),
       (["--output", "c.json", "--weighting", "edm"], "--weighting only applies with --python"),
+      (["--python", "m.py", "--x0-skip", "off"], "--x0-skip off is not allowed: \"none\" or"),
+      (
+        ["--python", "m.py", "--prediction", "v", "--x0-skip", "4"],
+        "--x0-skip 4 with prediction v is not allowed: \"none\" or, with prediction x0,"
+      ),
+      (["--python", "m.py", "--x0-skip", "41"], "--x0-skip 41 is not allowed"),
+      (
+        ["--preset", "sd3", "--train-flags", "kohya", "--x0-skip", "4"],
+        "--x0-skip 4 is not allowed: none with --train-flags: kohya's flags have no x0 output"
+      ),
       ([], "Say where to write: --output FILE (JSON config), --diffusers DIR, --sigmas N"),
     ])
   func refuses(arguments: [String], message: String) throws {

@@ -273,11 +273,17 @@ extension TrainingSetting {
   static var x0Skip: TrainingSetting {
     let bounds = TrainingLimits.x0Skip
     let allowed =
-      "\"none\" or \(bounds.wording()) (the logSNR where the x0 output's x̂0 is half the "
-      + "input's z/α)"
+      "\"none\" or, with prediction x0, \(bounds.wording()) (the logSNR where the x0 output's "
+      + "x̂0 is half the input's z/α)"
     return TrainingSetting(
       key: "x0_skip", option: "--x0-skip", label: "x0 skip λ", allowed: allowed,
-      refusal: { s in s.x0Skip.map { bounds.contains($0) ? nil : "\($0)" } ?? nil },
+      // A skip with another output would be ignored: refused rather than silently dropped.
+      refusal: { s in
+        s.x0Skip.map {
+          bounds.contains($0) && s.prediction == .x0
+            ? nil : "\(shortNumber($0))" + (s.prediction == .x0 ? "" : " with prediction \(s.prediction.name)")
+        } ?? nil
+      },
       write: { s in s.x0Skip.map { .double($0) } ?? .string("none") },
       read: { (r, v, s) throws(ConfigError) in
         if case .string("none") = v {

@@ -83,4 +83,26 @@ extension TrainingTrainerTests {
       of: "\"x0_skip\": \"none\"", with: "\"x0_skip\": \"off\"")
     #expect(throws: ConfigError.self) { try Config.decode(bad, file: "config.json") }
   }
+
+  @Test("a skip with another output, or out of range, is refused naming the option and the output")
+  func refused() throws {
+    var c = TrainingConfig()
+    c.prediction = .eps
+    c.x0Skip = 4
+    #expect(throws: FieldError.self) { try c.validate() }
+    do throws(FieldError) {
+      try c.validate()
+    } catch {
+      #expect(error.field == "--x0-skip" && error.value == "4 with prediction eps", "\(error)")
+    }
+    c.prediction = .x0
+    #expect(throws: Never.self) { try c.validate() }
+    c.x0Skip = 41
+    do throws(FieldError) {
+      try c.validate(source: .file("config.json"))
+      Issue.record("x0_skip 41 was taken")
+    } catch {
+      #expect(error.field == "training.x0_skip" && error.value == "41", "\(error)")
+    }
+  }
 }
