@@ -36,7 +36,7 @@ extension TrainingTrainerTests {
     zip(curve, curve.dropFirst()).map { ($1 - $0) / $0 }
   }
 
-  @Test("a trained run's held-out error falls as λ grows with the x0 skip; without it, it rises")
+  @Test("a trained run's held-out error falls as λ grows with the x0 skip; without it, it stops falling")
   func heldOutErrorFalls() throws {
     // 1% of slack: where the input is almost all noise (λ ≤ −8) the curve is flat at the data's
     // variance and a trained network's wiggles there are a fraction of a percent; the floor of
