@@ -26,6 +26,9 @@ public enum TrainingLimits {
   public static let minSNRGamma = Bounds(min: minSNRGammaMin, max: minSNRGammaMax)
   /// Whether `gamma` is an allowed γ of min-SNR-γ (every reader of the value asks this).
   public static func allowsMinSNRGamma(_ gamma: Double) -> Bool { minSNRGamma.contains(gamma) }
+  /// λ_s of the x0 output's skip path: far enough either way to put the skip anywhere a
+  /// schedule trains (the conditioning is clamped to ±40).
+  public static let x0Skip = Bounds(min: -20, max: 40)
   /// Classifier-free guidance weight w.
   public static let guidance: ClosedRange<Double> = 0...20
   /// Sampler steps for a run's samples and `schedtui sample`.
@@ -74,6 +77,7 @@ extension TrainingLimits {
       ("peak learning rate", "--lr", "training.lr", learningRateInterval),
       ("seed", "--seed", "training.seed", "0 … 2^53 − 1"),
       ("γ of min-SNR-γ", "--min-snr-gamma", "training.min_snr_gamma", "[1e-6, 1e6]"),
+      ("λ_s of the x0 output's skip", "--x0-skip", "training.x0_skip", "none or " + x0Skip.text),
       ("guidance weight w", "--guidance", "training.guidance", guidance.text),
       ("sampling steps of a run", "sweep --sample-steps", "inference.steps", sampleSteps.text),
       (

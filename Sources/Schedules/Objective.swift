@@ -20,7 +20,8 @@ import RealModule
 public enum Parameterization: String, CaseIterable, Sendable, Codable {
   /// F = ε̂ (the paper's Algorithm 2, DDPM).
   case eps
-  /// F = x̂0, the clean data in data units.
+  /// F = x̂0, the clean data in data units; with ``Objective/x0Skip`` λ_s, x̂0 =
+  /// c·x_t/α + (1 − c)·F with c = sigmoid(λ − λ_s): F below λ_s, the input's own z/α above.
   case x0
   /// F = v̂ with v = α'·ε − σ'·x0 in the variance-preserving frame α' = α/n, σ' = σ/n,
   /// n = √(α² + σ²) (Salimans & Ho 2022; with b = 1 the usual √γ·ε − √(1−γ)·x0).
@@ -129,17 +130,23 @@ public struct Objective: Equatable, Sendable {
   /// The input scale b, for ``weight(logSNR:)`` of ``LossWeighting/flowMSE`` alone (its w(λ)
   /// depends on b; ``coefficients(alpha:sigma:)`` reads b from α and σ instead).
   public var inputScale: Double
+  /// λ_s of the x0 output's skip path, used only by ``Parameterization/x0``; nil: none (the
+  /// plain x0 output of every run before it existed). With it x̂0 = c·x_t/α + (1 − c)·F,
+  /// c = sigmoid(λ − λ_s): z/α's error is e^{−λ} per dimension and falls without end, where a
+  /// direct x0 output stops at a floor of its own (DECISIONS.md, 2026-12-05).
+  public var x0Skip: Double?
 
   /// `weighting` nil: the prediction's own (``Parameterization/ownWeighting``).
   public init(
     prediction: Parameterization, weighting: LossWeighting? = nil, minSNRGamma: Double = 5,
-    dataRMS: Double = 1, inputScale: Double = 1
+    dataRMS: Double = 1, inputScale: Double = 1, x0Skip: Double? = nil
   ) {
     self.prediction = prediction
     self.weighting = weighting ?? prediction.ownWeighting
     self.minSNRGamma = minSNRGamma
     self.dataRMS = dataRMS
     self.inputScale = inputScale
+    self.x0Skip = x0Skip
   }
 
   /// The objective's numbers at one noise level, for x_t = α·x0 + σ·ε (α, σ > 0):
@@ -151,6 +158,10 @@ public struct Objective: Equatable, Sendable {
     public var targetEps, targetX0: Double
     /// w(λ)·out², the factor on the raw output's squared error.
     public var weight: Double
+    /// The factor that puts the raw output's squared error on the scale of its O(1) targets,
+    /// for judging divergence: 1, but x0Out² for the x0 skip, whose target F* = x0 −
+    /// e^{λ/2−λ_s}·ε grows without bound while x0Out·F* stays within x0 and z/α's noise.
+    public var judged: Double = 1
   }
 
   public func coefficients(alpha a: Double, sigma s: Double) -> Coefficients {
@@ -164,8 +175,18 @@ public struct Objective: Equatable, Sendable {
       c = Coefficients(
         skip: 0, out: 1, x0Skip: 1 / a, x0Out: -s / a, targetEps: 1, targetX0: 0, weight: 0)
     case .x0:
-      c = Coefficients(
-        skip: 1 / s, out: -a / s, x0Skip: 0, x0Out: 1, targetEps: 0, targetX0: 1, weight: 0)
+      if let skipAt = x0Skip {
+        // x̂0 = share·x_t/α + k·F with share = sigmoid(λ − λ_s), k = 1 − share; ε̂ = (x_t −
+        // α·x̂0)/σ; x̂0 = x0 needs F* = x0 − (share/k)(σ/α)·ε = x0 − e^{λ/2 − λ_s}·ε.
+        let share = sigmoid(lambda - skipAt)
+        let k = sigmoid(skipAt - lambda)
+        c = Coefficients(
+          skip: k / s, out: -a * k / s, x0Skip: share / a, x0Out: k,
+          targetEps: -Double.exp(lambda / 2 - skipAt), targetX0: 1, weight: 0, judged: k * k)
+      } else {
+        c = Coefficients(
+          skip: 1 / s, out: -a / s, x0Skip: 0, x0Out: 1, targetEps: 0, targetX0: 1, weight: 0)
+      }
     case .v, .edm:
       let d = prediction == .v ? 1 : dataRMS
       let signal = a * d

@@ -125,6 +125,9 @@ public struct PythonExport: Sendable {
       PREDICTION = "\(o.prediction.name)"  # one of \(Parameterization.namesList)
       WEIGHTING = "\(o.weighting.name)"  # one of \(LossWeighting.namesList)
       MIN_SNR_GAMMA = \(num(o.minSNRGamma))
+      # The x0 output's skip path: None, or lambda_s where x0_hat = c*x_t/alpha + (1-c)*F,
+      # c = sigmoid(logSNR - lambda_s) (schedtui's training.x0_skip).
+      X0_SKIP = \(o.x0Skip.map(num) ?? "None")
       DATA_RMS = \(num(o.dataRMS))
       # True: sigma_d was not fixed at export; measure it on your training data with
       # set_data_rms(x0), as schedtui's trainer measures it on its own.
@@ -290,6 +293,14 @@ public struct PythonExport: Sendable {
           if prediction == "eps":
               c = dict(skip=zero, out=one, x0_skip=1 / a, x0_out=-s / a, target_eps=one,
                        target_x0=zero)
+          elif prediction == "x0" and X0_SKIP is not None:
+              # x0_hat = share*x_t/a + k*F, share = sigmoid(lam - X0_SKIP), k = 1 - share: the
+              # target x0 - exp(lam/2 - X0_SKIP)*eps makes x0_hat = x0 and eps_hat = eps.
+              lam = 2 * (xp.log(a) - xp.log(s))
+              share = 1 / (1 + xp.exp(X0_SKIP - lam))
+              k = 1 / (1 + xp.exp(lam - X0_SKIP))
+              c = dict(skip=k / s, out=-a * k / s, x0_skip=share / a, x0_out=k,
+                       target_eps=-xp.exp(lam / 2 - X0_SKIP), target_x0=one)
           elif prediction == "x0":
               c = dict(skip=1 / s, out=-a / s, x0_skip=zero, x0_out=one, target_eps=zero,
                        target_x0=one)

@@ -75,25 +75,44 @@ struct ObjectiveOptions: ParsableArguments {
     help: "γ of --weighting min-snr, \(TrainingLimits.minSNRGammaText) (default 5).")
   var minSNRGamma: Double?
 
+  @Option(
+    name: .customLong("x0-skip"), parsing: .unconditional,
+    help: ArgumentHelp(
+      "The x0 output's skip path: none, or the logSNR λ_s where x̂0 = c·z/α + (1 − c)·F is half "
+        + "the input's z/α, c = sigmoid(λ − λ_s) (default none).", valueName: "none|λ"))
+  var x0Skip: String?
+
   func validate() throws {
     if let minSNRGamma,
       !TrainingLimits.allowsMinSNRGamma(minSNRGamma)
     {
       throw CommandLineCheck.refuse("--min-snr-gamma", minSNRGamma, TrainingLimits.minSNRGammaText)
     }
+    _ = try x0SkipValue()
+  }
+
+  /// `--x0-skip` read: nil when not given, `.some(nil)` for none.
+  func x0SkipValue() throws -> Double?? {
+    guard let x0Skip else { return nil }
+    let setting = TrainingSetting[key: "x0_skip"]
+    guard let value = TrainingSetting.x0Skip(parsing: x0Skip),
+      value.map(TrainingLimits.x0Skip.contains) ?? true
+    else { throw CommandLineCheck.refuse(setting.option, x0Skip, setting.allowed) }
+    return value
   }
 
   /// The options that were given, by name (for commands that take them only sometimes).
   var given: [String] {
     [("--prediction", prediction != nil), ("--weighting", weighting != nil),
-      ("--min-snr-gamma", minSNRGamma != nil)].filter(\.1).map(\.0)
+      ("--min-snr-gamma", minSNRGamma != nil), ("--x0-skip", x0Skip != nil),
+    ].filter(\.1).map(\.0)
   }
 
   /// Overrides an objective with the options given: a --prediction alone brings its own
   /// weighting (``Parameterization/ownWeighting``) unless --weighting is given too.
   func apply(
     prediction p: inout Parameterization, weighting w: inout LossWeighting,
-    minSNRGamma g: inout Double
+    minSNRGamma g: inout Double, x0Skip skip: inout Double?
   ) {
     if let prediction {
       p = prediction
@@ -101,6 +120,7 @@ struct ObjectiveOptions: ParsableArguments {
     }
     if let weighting { w = weighting }
     if let minSNRGamma { g = minSNRGamma }
+    if let value = try? x0SkipValue() { skip = value }
   }
 }
 

@@ -183,7 +183,16 @@ struct Export: ParsableCommand {
   {
     let section = config.training ?? TrainingSection()
     var (prediction, weighting, gamma) = (section.prediction, section.weighting, section.minSNRGamma)
-    options.objective.apply(prediction: &prediction, weighting: &weighting, minSNRGamma: &gamma)
+    var skip = section.x0Skip
+    options.objective.apply(
+      prediction: &prediction, weighting: &weighting, minSNRGamma: &gamma, x0Skip: &skip)
+    if let skip {
+      // No trainer's flags train schedtui's x0 output, with its skip or without.
+      throw CommandLineCheck.refuse(
+        options.objective.x0Skip != nil ? "--x0-skip" : "training.x0_skip",
+        options.objective.x0Skip ?? "\(skip)",
+        "none with --train-flags: \(trainer.rawValue)'s flags have no x0 output to skip")
+    }
     var sampling = section.tSampling
     if let text = options.tSampling {
       do { sampling = try TimestepSampling(parsing: text) } catch {

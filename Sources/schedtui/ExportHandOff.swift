@@ -48,14 +48,22 @@ extension Export {
   func objective(_ config: Config) throws -> Objective {
     let section = config.training ?? TrainingSection()
     var (prediction, weighting, gamma) = (section.prediction, section.weighting, section.minSNRGamma)
-    objective.apply(prediction: &prediction, weighting: &weighting, minSNRGamma: &gamma)
+    var skip = section.x0Skip
+    objective.apply(
+      prediction: &prediction, weighting: &weighting, minSNRGamma: &gamma, x0Skip: &skip)
+    if let skip, prediction != .x0 {
+      let setting = TrainingSetting[key: "x0_skip"]
+      throw CommandLineCheck.refuse(
+        objective.x0Skip != nil ? setting.option : setting.configKey,
+        "\(objective.x0Skip ?? "\(skip)") with prediction \(prediction.name)", setting.allowed)
+    }
     var rms = dataRMS ?? 1
     if dataRMS == nil, config.training != nil {
       rms = try Dataset.load(section.data, resolution: section.resolution, seed: section.seed).rms
     }
     return Objective(
       prediction: prediction, weighting: weighting, minSNRGamma: gamma, dataRMS: rms,
-      inputScale: config.inputScale)
+      inputScale: config.inputScale, x0Skip: skip)
   }
 
   /// Where the config came from, for the Python module's header.

@@ -164,7 +164,9 @@ struct Sweep: ParsableCommand {
     s.batch = batch
     s.model = ModelKind(name: model)
     s.learningRate = lr
-    objective.apply(prediction: &s.prediction, weighting: &s.weighting, minSNRGamma: &s.minSNRGamma)
+    objective.apply(
+      prediction: &s.prediction, weighting: &s.weighting, minSNRGamma: &s.minSNRGamma,
+      x0Skip: &s.x0Skip)
     s.guidance = guidance
     s.evalSamples = evalSamples
     s.sampleSteps = sampleSteps

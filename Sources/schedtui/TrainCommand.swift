@@ -204,7 +204,7 @@ struct Train: ParsableCommand {
     if let lr { c.lr = lr }
     objective.apply(
       prediction: &c.section.prediction, weighting: &c.section.weighting,
-      minSNRGamma: &c.section.minSNRGamma)
+      minSNRGamma: &c.section.minSNRGamma, x0Skip: &c.section.x0Skip)
     if let tSampling {
       do { c.tSampling = try TimestepSampling(parsing: tSampling) } catch {
         throw CommandLineCheck.refuse("--t-sampling", tSampling, error.allowedText)

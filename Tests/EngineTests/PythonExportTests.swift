@@ -81,8 +81,15 @@ import Testing
             c = m.coefficients(np.array(inp["alpha"]), np.array(inp["sigma"]), p, w)
             coeffs.append({k: clean(v) for k, v in c.items()})
     out["coefficients"] = coeffs
+    default_skip = m.X0_SKIP
+    m.X0_SKIP = 3.5
+    out["x0_skip"] = [{k: clean(v) for k, v in m.coefficients(
+        np.array(inp["alpha"]), np.array(inp["sigma"]), "x0", w).items()}
+        for w in \(LossWeighting.names)]
+    m.X0_SKIP = default_skip
     out["meta"] = [m.PREDICTION, m.WEIGHTING, m.MIN_SNR_GAMMA, m.DATA_RMS, m.INPUT_SCALE,
-                   m.DATA_RMS_FROM_DATA, m.set_data_rms(np.array([[0.3, -0.4], [0.0, 0.0]]))]
+                   m.DATA_RMS_FROM_DATA, m.set_data_rms(np.array([[0.3, -0.4], [0.0, 0.0]])),
+                   m.X0_SKIP]
     print(json.dumps(out))
     """
 
@@ -164,35 +171,38 @@ import Testing
       #expect(abs(a - Double(b)) <= 1e-5 * max(1, abs(a)), "\(name) noisy: \(a) vs \(b)")
     }
 
-    // Every parameterisation × weighting against Objective.
-    let coefficients = out["coefficients"]?.arrayValue ?? []
-    #expect(coefficients.count == Parameterization.allCases.count * LossWeighting.allCases.count)
-    var k = 0
-    for p in Parameterization.allCases {
-      for w in LossWeighting.allCases {
-        let o = Objective(prediction: p, weighting: w, minSNRGamma: 3, dataRMS: 0.6)
-        for j in alpha.indices {
-          let c = o.coefficients(alpha: alpha[j], sigma: sigma[j])
-          let expected: [(String, Double)] = [
-            ("skip", c.skip), ("out", c.out), ("x0_skip", c.x0Skip), ("x0_out", c.x0Out),
-            ("target_eps", c.targetEps), ("target_x0", c.targetX0), ("weight", c.weight),
-          ]
-          for (key, value) in expected {
-            let got = Self.doubles(coefficients[k][key])[j]
-            // σ = 1 is γ = 0, where the flow output's b = α/√γ is undefined: both sides must say
-            // so (±∞ or NaN), not agree on a number.
-            if !value.isFinite {
-              #expect(!got.isFinite, "\(p) \(w) \(key) at \(j): \(got), Swift \(value)")
-              continue
-            }
-            #expect(isClose(got, value, rtol: 1e-12, atol: 1e-15), "\(p) \(w) \(key) at \(j)")
+    // Every parameterisation × weighting against Objective, then the x0 output with its skip
+    // path at λ_s = 3.5 under every weighting.
+    let coefficients =
+      (out["coefficients"]?.arrayValue ?? []) + (out["x0_skip"]?.arrayValue ?? [])
+    let pairs =
+      Parameterization.allCases.flatMap { p in LossWeighting.allCases.map { (p, $0, nil) } }
+      + LossWeighting.allCases.map { (Parameterization.x0, $0, 3.5) }
+    #expect(coefficients.count == pairs.count)
+    for (k, (p, w, skip)) in pairs.enumerated() where k < coefficients.count {
+      let o = Objective(prediction: p, weighting: w, minSNRGamma: 3, dataRMS: 0.6, x0Skip: skip)
+      for j in alpha.indices {
+        let c = o.coefficients(alpha: alpha[j], sigma: sigma[j])
+        let expected: [(String, Double)] = [
+          ("skip", c.skip), ("out", c.out), ("x0_skip", c.x0Skip), ("x0_out", c.x0Out),
+          ("target_eps", c.targetEps), ("target_x0", c.targetX0), ("weight", c.weight),
+        ]
+        for (key, value) in expected {
+          let got = Self.doubles(coefficients[k][key])[j]
+          // σ = 1 is γ = 0, where the flow output's b = α/√γ is undefined: both sides must say
+          // so (±∞ or NaN), not agree on a number.
+          if !value.isFinite {
+            #expect(!got.isFinite, "\(p) \(w) \(key) at \(j): \(got), Swift \(value)")
+            continue
           }
+          #expect(
+            isClose(got, value, rtol: 1e-12, atol: 1e-15), "\(p) \(w) \(skip ?? .nan) \(key) at \(j)")
         }
-        k += 1
       }
     }
     let meta = out["meta"]?.arrayValue ?? []
-    #expect(meta.count == 7)
+    #expect(meta.count == 8)
+    #expect(meta.last == JSONValue.null, "the objective has no skip: X0_SKIP is None")
     // √((0.09 + 0.16)/4) = 0.25: the second moment, over every pixel of every image.
     #expect(meta[5] == .bool(false) && isClose(meta[6].doubleValue ?? 0, 0.25, rtol: 1e-12))
     #expect(meta.first?.stringValue == "edm" && meta[1].stringValue == "eps-mse")
@@ -290,6 +300,16 @@ import Testing
       (["--python", "m.py", "--weighting", "l1"], "'l1' is invalid for '--weighting <weighting>'"),
       (["--python", "m.py", "--data-rms", "0"], "--data-rms 0.0 is not allowed: a number > 0"),
       (["--output", "c.json", "--weighting", "edm"], "--weighting only applies with --python"),
+      (["--python", "m.py", "--x0-skip", "off"], "--x0-skip off is not allowed: \"none\" or"),
+      (
+        ["--python", "m.py", "--prediction", "v", "--x0-skip", "4"],
+        "--x0-skip 4 with prediction v is not allowed: \"none\" or, with prediction x0,"
+      ),
+      (["--python", "m.py", "--x0-skip", "41"], "--x0-skip 41 is not allowed"),
+      (
+        ["--preset", "sd3", "--train-flags", "kohya", "--x0-skip", "4"],
+        "--x0-skip 4 is not allowed: none with --train-flags: kohya's flags have no x0 output"
+      ),
       ([], "Say where to write: --output FILE (JSON config), --diffusers DIR, --sigmas N"),
     ])
   func refuses(arguments: [String], message: String) throws {

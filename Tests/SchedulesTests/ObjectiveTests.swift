@@ -14,8 +14,11 @@ import Testing
   @Test("every parameterisation: ε̂ and x̂0 from the target F* are ε and x0 exactly")
   func targetsInvert() {
     var rng = SplitMixForTests(seed: 11)
-    for p in Parameterization.allCases {
-      let o = Objective(prediction: p, dataRMS: 0.8)
+    let objectives =
+      Parameterization.allCases.map { Objective(prediction: $0, dataRMS: 0.8) }
+      + [-1.0, 2.5, 6].map { Objective(prediction: .x0, x0Skip: $0) }
+    for o in objectives {
+      let p = "\(o.prediction) skip \(o.x0Skip ?? .nan)"
       for (a, s) in Self.levels {
         let x0 = rng.nextUnit() * 2 - 1
         let eps = rng.nextUnit() * 4 - 2
@@ -130,5 +133,42 @@ import Testing
         #expect(isClose(flow.coefficients(alpha: a, sigma: s).weight, 1 / ((1 - t) * (1 - t)), rtol: 1e-12))
       }
     }
+  }
+
+  @Test("the x0 skip by hand: x̂0 = c·x_t/α + (1 − c)·F with c = sigmoid(λ − λ_s)")
+  func x0Skip() {
+    // λ = 2·ln(α/σ) for each level, written out: x̂0 = c·x_t/α + (1−c)·F, so
+    // ε̂ = (x_t − α·x̂0)/σ = ((1−c)/σ)·x_t − (α(1−c)/σ)·F, and x̂0 = x0 at
+    // F* = x0 − (c/(1−c))·(σ/α)·ε.
+    for lambdaS in [-2.0, 1.0, 4.0] {
+      let o = Objective(prediction: .x0, weighting: .minSNR, x0Skip: lambdaS)
+      for (a, s) in Self.levels {
+        let lambda = 2 * log(a / s)
+        let c = 1 / (1 + exp(lambdaS - lambda))
+        let k = o.coefficients(alpha: a, sigma: s)
+        #expect(isClose(k.x0Skip, c / a, rtol: 1e-12), "λ_s \(lambdaS) α \(a)")
+        #expect(isClose(k.x0Out, 1 - c, rtol: 1e-12))
+        #expect(isClose(k.skip, (1 - c) / s, rtol: 1e-12))
+        #expect(isClose(k.out, -a * (1 - c) / s, rtol: 1e-12))
+        #expect(isClose(k.targetEps, -(c / (1 - c)) * (s / a), rtol: 1e-12) && k.targetX0 == 1)
+        // min-SNR-5's w on the ε-MSE times out²; divergence is judged on (1−c)²·‖F − F*‖².
+        let w = min(1, 5 / exp(lambda))
+        #expect(isClose(k.weight, w * pow(a * (1 - c) / s, 2), rtol: 1e-12))
+        #expect(isClose(k.judged, (1 - c) * (1 - c), rtol: 1e-12))
+      }
+    }
+    // At λ = λ_s the skip carries half: (α, σ) = (1.4, 0.2) has λ = 2·ln 7.
+    let half = Objective(prediction: .x0, x0Skip: 2 * log(7.0)).coefficients(alpha: 1.4, sigma: 0.2)
+    #expect(isClose(half.x0Skip, 0.5 / 1.4, rtol: 1e-12) && isClose(half.x0Out, 0.5, rtol: 1e-12))
+    #expect(isClose(half.targetEps, -1 / 7.0, rtol: 1e-12))
+    // Far below λ_s it is the plain x0 output; far above, x̂0 is z/α.
+    let plain = Objective(prediction: .x0).coefficients(alpha: 0.7, sigma: 0.6)
+    let low = Objective(prediction: .x0, x0Skip: 40).coefficients(alpha: 0.7, sigma: 0.6)
+    #expect(isClose(low.x0Out, plain.x0Out, rtol: 1e-15) && low.x0Skip < 1e-17)
+    #expect(isClose(low.out, plain.out, rtol: 1e-15) && isClose(low.skip, plain.skip, rtol: 1e-15))
+    let high = Objective(prediction: .x0, x0Skip: -20).coefficients(alpha: 0.7, sigma: 0.6)
+    #expect(isClose(high.x0Skip, 1 / 0.7, rtol: 1e-8) && high.x0Out < 1e-8)
+    // Without a skip: the x0 output exactly as before the skip existed.
+    #expect(plain.x0Skip == 0 && plain.x0Out == 1 && plain.targetEps == 0 && plain.judged == 1)
   }
 }

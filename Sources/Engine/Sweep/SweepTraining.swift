@@ -24,6 +24,8 @@ public struct SweepSettings: Equatable, Sendable {
   public var weighting = Objective.defaultWeighting
   /// γ of min-SNR-γ (only with `weighting` min-snr).
   public var minSNRGamma = 5.0
+  /// λ_s of the x0 output's skip path, nil for none (only with the x0 output).
+  public var x0Skip = TrainingSection().x0Skip
   /// Classifier-free guidance weight when sampling; 0 as the paper's Table 4 (no guidance).
   public var guidance = 0.0
   public var evalSamples = 500
@@ -90,6 +92,7 @@ public struct SweepSettings: Equatable, Sendable {
     c.prediction = prediction
     c.weighting = weighting
     c.minSNRGamma = minSNRGamma
+    c.x0Skip = x0Skip
     c.guidance = guidance
     c.evalSamples = evalSamples
     c.sampleSteps = sampleSteps
@@ -114,6 +117,7 @@ public struct SweepSettings: Equatable, Sendable {
     ]
     // Recorded only when changed, so sweeps from before the option resume unchanged.
     if minSNRGamma != SweepSettings().minSNRGamma { s["min_snr_gamma"] = "\(minSNRGamma)" }
+    if x0Skip != nil { s["x0_skip"] = x0Skip.map { "\($0)" } }
     if let dataFiles { s["data_files"] = "\(dataFiles.count) files, hash \(dataFiles.hash)" }
     for r in resolutions {
       s["model_\(r)"] = model(resolution: r).rawValue

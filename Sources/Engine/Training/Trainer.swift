@@ -8,8 +8,9 @@ public struct StepReport: Sendable, Equatable {
   /// The objective before the update: the batch mean of w(λ)·‖ε̂ − ε‖²/D
   /// (``Objective``), which is the plain MSE of the output for each prediction's own weighting.
   public var loss: Double
-  /// The unweighted MSE of the raw output against its target, ‖F − F*‖²/(B·D): bounded for
-  /// every objective (targets are O(1)), so divergence is judged on it.
+  /// The unweighted MSE of the raw output against its target, ‖F − F*‖²/(B·D) (each example's
+  /// scaled by x0Out² for the x0 skip, whose target grows with λ): bounded for every
+  /// objective (targets are O(1)), so divergence is judged on it.
   public var outputLoss: Double
   /// Global L2 norm of the gradient before clipping.
   public var gradientNorm: Double
@@ -50,8 +51,9 @@ public final class Trainer {
   // Per-step buffers, (B, D) or (B).
   let x0: Tensor, eps: Tensor, input: Tensor, target: Tensor, dout: Tensor
   let lambda: Tensor
-  /// Per example: w(λ)·c_out², the factor on the output's squared error.
-  let weight: Tensor
+  /// Per example: w(λ)·c_out², the factor on the output's squared error, and the factor that
+  /// judges the raw error for divergence (``Objective/Coefficients/judged``).
+  let weight: Tensor, judged: Tensor
   var labels: [Int32]
 
   /// A freshly initialised trainer (weights from `config.seed`). `shape` overrides the model's
@@ -84,6 +86,7 @@ public final class Trainer {
     dout = Tensor([B, D])
     lambda = Tensor([B])
     weight = Tensor([B])
+    judged = Tensor([B])
     labels = .init(repeating: 0, count: B)
   }
 
@@ -170,6 +173,7 @@ public final class Trainer {
     let sigma = Swift.max(oneMinusGamma.squareRoot(), Self.sigmaFloor)
     let k = objective.coefficients(alpha: alpha, sigma: sigma)
     weight[i] = Float(k.weight)
+    judged[i] = Float(k.judged)
     let x = x0.data + i * D
     let e = eps.data + i * D
     let z = input.data + i * D
@@ -222,8 +226,8 @@ public final class Trainer {
     }
     var exampleLoss = [Float](repeating: 0, count: B)
     let (loss, outputLoss) = Trainer.objectiveLoss(
-      out: out, target: target.data, weight: weight.data, B: B, D: D, dout: dout.data,
-      exampleLoss: &exampleLoss)
+      out: out, target: target.data, weight: weight.data, judged: judged.data, B: B, D: D,
+      dout: dout.data, exampleLoss: &exampleLoss)
     grads.zero()
     model.backward(params: params.data, grads: grads.data, dout: dout.data)
     let norm = Trainer.norm(grads.data, count: grads.count)
@@ -254,10 +258,11 @@ public final class Trainer {
   /// L = (1/(B·D)) Σ_i W_i Σ_j (F_ij − F*_ij)²       dL/dF_ij = 2·W_i·(F_ij − F*_ij)/(B·D)
   /// ```
   /// Writes dL/dF into `dout` and W_i·Σ_j(F − F*)²/D into `exampleLoss`; returns L and the
-  /// unweighted output MSE.
+  /// output MSE, unweighted but for each example's `judged` factor (1 but for the x0 skip).
   static func objectiveLoss(
     out: UnsafePointer<Float>, target: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-    B: Int, D: Int, dout: UnsafeMutablePointer<Float>, exampleLoss: inout [Float]
+    judged: UnsafePointer<Float>, B: Int, D: Int, dout: UnsafeMutablePointer<Float>,
+    exampleLoss: inout [Float]
   ) -> (loss: Double, outputLoss: Double) {
     var total = 0.0
     var outputTotal = 0.0
@@ -271,7 +276,7 @@ public final class Trainer {
       }
       exampleLoss[i] = Float(Double(weight[i]) * sum / Double(D))
       total += Double(weight[i]) * sum
-      outputTotal += sum
+      outputTotal += Double(judged[i]) * sum
     }
     return (total / Double(B * D), outputTotal / Double(B * D))
   }

@@ -77,7 +77,7 @@ public struct TrainingConfig: Sendable, Equatable {
   public func objective(dataRMS rms: Double = 1) -> Objective {
     Objective(
       prediction: self.prediction, weighting: self.weighting, minSNRGamma: self.minSNRGamma,
-      dataRMS: dataRMS ?? rms, inputScale: inputScale)
+      dataRMS: dataRMS ?? rms, inputScale: inputScale, x0Skip: self.x0Skip)
   }
 
   /// The model shape this config trains.
@@ -242,7 +242,7 @@ extension TrainingConfig: Codable {
     case schedule, inputScale, normalize, prediction, weighting, minSNRGamma, dataRMS
     case labelDropout, data, resolution, model, steps
     case batch, seed, optimizer, sampleSchedule, sampler, sampleSteps, eta, guidance, evalSamples
-    case checkpointEvery, dataFolder, channels, dataFiles, tSampling
+    case checkpointEvery, dataFolder, channels, dataFiles, tSampling, x0Skip
   }
 
   /// One stored field: its key and how it moves between a config and a container. A key that
@@ -260,7 +260,7 @@ extension TrainingConfig: Codable {
   }
 
   /// Every field but `weighting` and `dataRMS`, which have rules of their own, and the folder
-  /// data's three, which are optional.
+  /// data's three and the x0 skip, which are optional.
   static var storedFields: [StoredField] {
     [
       .init(.schedule, \.schedule), .init(.inputScale, \.inputScale),
@@ -285,6 +285,8 @@ extension TrainingConfig: Codable {
     self.dataFolder = try c.decodeIfPresent(String.self, forKey: .dataFolder)
     self.channels = try c.decodeIfPresent(Int.self, forKey: .channels)
     dataFiles = try c.decodeIfPresent(DataFiles.self, forKey: .dataFiles)
+    // Absent in every run from before the skip existed, which trained the plain x0 output.
+    self.x0Skip = try c.decodeIfPresent(Double.self, forKey: .x0Skip)
     if let w = try c.decodeIfPresent(LossWeighting.self, forKey: .weighting) {
       self.weighting = w
     } else {
@@ -307,6 +309,7 @@ extension TrainingConfig: Codable {
     try c.encodeIfPresent(self.dataFolder, forKey: .dataFolder)
     try c.encodeIfPresent(self.channels, forKey: .channels)
     try c.encodeIfPresent(dataFiles, forKey: .dataFiles)
+    try c.encodeIfPresent(self.x0Skip, forKey: .x0Skip)
   }
 }
 

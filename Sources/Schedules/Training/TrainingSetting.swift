@@ -138,6 +138,7 @@ extension TrainingSetting {
         "min_snr_gamma", label: "min-SNR γ", \.minSNRGamma, TrainingLimits.minSNRGamma,
         allowed: TrainingLimits.minSNRGammaText
       ).and(.sweepOption),
+      x0Skip.and(.sweepOption),
       tSampling.and(.trainingScreen),
       choice(\.sampler, label: "sampler").and(.trainingScreen),
       number("guidance", label: "guidance w", \.guidance, Bounds(TrainingLimits.guidance))
@@ -264,6 +265,51 @@ extension TrainingSetting {
         s.weighting = s.prediction.ownWeighting
       }, modelDefault: nil, edit: base.edit
     ).withSchema(base.schema)
+  }
+
+  /// The x0 output's skip path (``Objective/x0Skip``): `none`, or λ_s, the logSNR at which x̂0
+  /// is half the input's own z/α. Written as `"none"` when off rather than left out, so a
+  /// config keeps its choice whatever the default.
+  static var x0Skip: TrainingSetting {
+    let bounds = TrainingLimits.x0Skip
+    let allowed =
+      "\"none\" or, with prediction x0, \(bounds.wording()) (the logSNR where the x0 output's "
+      + "x̂0 is half the input's z/α)"
+    return TrainingSetting(
+      key: "x0_skip", option: "--x0-skip", label: "x0 skip λ", allowed: allowed,
+      // A skip with another output would be ignored: refused rather than silently dropped.
+      refusal: { s in
+        s.x0Skip.map {
+          bounds.contains($0) && s.prediction == .x0
+            ? nil : "\(shortNumber($0))" + (s.prediction == .x0 ? "" : " with prediction \(s.prediction.name)")
+        } ?? nil
+      },
+      write: { s in s.x0Skip.map { .double($0) } ?? .string("none") },
+      read: { (r, v, s) throws(ConfigError) in
+        if case .string("none") = v {
+          s.x0Skip = nil
+        } else {
+          s.x0Skip = try r.double(v, allowed: allowed)
+        }
+      }, modelDefault: nil,
+      edit: .text(
+        presets: ["none", "4", "6"], get: { $0.x0Skip.map(shortNumber) ?? "none" },
+        set: { s, text in
+          guard let v = x0Skip(parsing: text) else { return false }
+          s.x0Skip = v
+          return true
+        })
+    ).withSchema([
+      ("description", .string("the x0 output's skip path: " + allowed)),
+      ("anyOf", .array([.object([("const", .string("none"))]), .object(bounds.schema(type: "number"))])),
+    ])
+  }
+
+  /// `none` → nil, a number → itself (checked against the bounds later, as every setting is);
+  /// nil for anything else. `--x0-skip` and the explorer's row read the same text.
+  public static func x0Skip(parsing text: String) -> Double?? {
+    if text == "none" { return .some(nil) }
+    return Double(text).map { .some($0) }
   }
 
   /// The training density of t (``TimestepSampling``), written by its canonical name; a bad

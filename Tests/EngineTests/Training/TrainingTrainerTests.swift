@@ -107,7 +107,8 @@ func tinyTrainer(_ c: TrainingConfig, hidden: Int = 16) throws -> Trainer {
       var dout = [Float](repeating: 0, count: B * D)
       var exampleLoss = [Float](repeating: 0, count: B)
       let r = Trainer.objectiveLoss(
-        out: f, target: goal, weight: weight, B: B, D: D, dout: &dout, exampleLoss: &exampleLoss)
+        out: f, target: goal, weight: weight, judged: [1, 1, 1], B: B, D: D, dout: &dout,
+        exampleLoss: &exampleLoss)
       return (r.loss, r.outputLoss, dout)
     }
     let check = GradientCheck(
@@ -122,6 +123,50 @@ func tinyTrainer(_ c: TrainingConfig, hidden: Int = 16) throws -> Trainer {
     #expect(isClose(r.loss, 1.0 / 15, rtol: 1e-6))
     #expect(isClose(r.output, 1.0 / 15, rtol: 1e-6))
     #expect(isClose(Double(r.dout[D]), 2.0 / 15, rtol: 1e-6))
+  }
+
+  @Test(
+    "the x0 skip: the trainer's loss and dL/dF are w(λ)·‖ε̂ − ε‖²/D of x̂0 = c·z/α + (1−c)·F")
+  func x0SkipGradient() {
+    let D = 6
+    var rng = SplitMixForTests(seed: 5)
+    let x0 = rng.values(D).map(Double.init)
+    let eps = rng.values(D, scale: 2).map(Double.init)
+    // Noise, half-way and almost clean, against λ_s = 3 and 4 (λ = −0.97, 3.7 and 7.4).
+    for (a, s, lambdaS) in [(0.3, 0.95, 3.0), (0.9, 0.45, 3.0), (2.0, 0.05, 4.0)] {
+      let z = (0..<D).map { a * x0[$0] + s * eps[$0] }
+      /// The loss written out from its definition, in Double: min-SNR-5's w on the ε-MSE of
+      /// ε̂ = (z − α·x̂0)/σ.
+      func direct(_ f: [Float]) -> Double {
+        let lambda = 2 * log(a / s)
+        let c = 1 / (1 + exp(lambdaS - lambda))
+        let w = min(1, 5 * exp(-lambda))
+        var sum = 0.0
+        for j in 0..<D {
+          let x0Hat = c * z[j] / a + (1 - c) * Double(f[j])
+          let epsHat = (z[j] - a * x0Hat) / s
+          sum += (epsHat - eps[j]) * (epsHat - eps[j])
+        }
+        return w * sum / Double(D)
+      }
+      let k = Objective(prediction: .x0, weighting: .minSNR, x0Skip: lambdaS)
+        .coefficients(alpha: a, sigma: s)
+      let target = (0..<D).map { Float(k.targetEps * eps[$0] + k.targetX0 * x0[$0]) }
+      func trainer(_ f: [Float]) -> (loss: Double, dout: [Float]) {
+        var dout = [Float](repeating: 0, count: D)
+        var exampleLoss: [Float] = [0]
+        let r = Trainer.objectiveLoss(
+          out: f, target: target, weight: [Float(k.weight)], judged: [Float(k.judged)], B: 1,
+          D: D, dout: &dout, exampleLoss: &exampleLoss)
+        return (r.loss, dout)
+      }
+      let f0 = rng.values(D)
+      #expect(isClose(trainer(f0).loss, direct(f0), rtol: 1e-4), "α \(a) σ \(s)")
+      let check = GradientCheck(
+        parameters: f0, step: 1e-2, forward: { [Float(direct($0))] },
+        backward: { f, r in trainer(f).dout.map { $0 * r[0] } })
+      #expect(check.worstRelative < 1e-2, "α \(a) σ \(s): worst \(check.worstRelative)")
+    }
   }
 
   @Test(
