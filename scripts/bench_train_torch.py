@@ -80,37 +80,40 @@ class ConvResS(nn.Module):
 
 
 class UBlock(nn.Module):
-    """UNet-S's residual block: ConvRes-S's, with a 1x1 skip when the width changes."""
+    """UNet-S's residual block: ConvRes-S's, with a 1x1 skip when the width changes, and with
+    groups > 0 a GroupNorm before each SiLU (schedtui's `--norm group:G`, ADM's block)."""
 
-    def __init__(self, ci, co, cond=128):
+    def __init__(self, ci, co, cond=128, groups=0):
         super().__init__()
+        self.norm1 = nn.GroupNorm(groups, ci) if groups else nn.Identity()
         self.conv1 = nn.Conv2d(ci, co, 3, padding=1)
         self.cond = nn.Linear(cond, co)
+        self.norm2 = nn.GroupNorm(groups, co) if groups else nn.Identity()
         self.conv2 = nn.Conv2d(co, co, 3, padding=1)
         self.skip = nn.Conv2d(ci, co, 1) if ci != co else None
 
     def forward(self, h, e):
-        u = self.conv1(F.silu(h)) + self.cond(e)[:, :, None, None]
-        return (h if self.skip is None else self.skip(h)) + self.conv2(F.silu(u))
+        u = self.conv1(F.silu(self.norm1(h))) + self.cond(e)[:, :, None, None]
+        return (h if self.skip is None else self.skip(h)) + self.conv2(F.silu(self.norm2(u)))
 
 
 class UNetS(nn.Module):
     """Engine's UNetS: 2x2 pixel folding, blocks at H/2, H/4, H/8 (32, 64, 128 channels),
     average pooling down, nearest up, skips concatenated after the up-sampled features."""
 
-    def __init__(self, c=3, widths=(32, 64, 128), cond=128, classes=10):
+    def __init__(self, c=3, widths=(32, 64, 128), cond=128, classes=10, groups=0):
         super().__init__()
         f0, f1, f2 = widths
         self.cond1 = nn.Linear(64, cond)
         self.cond2 = nn.Linear(cond, cond)
         self.emb = nn.Embedding(classes + 1, cond)
         self.conv_in = nn.Conv2d(4 * c, f0, 3, padding=1)
-        self.enc0 = UBlock(f0, f0, cond)
-        self.enc1 = UBlock(f0, f1, cond)
-        self.mid0 = UBlock(f1, f2, cond)
-        self.mid1 = UBlock(f2, f2, cond)
-        self.dec1 = UBlock(f2 + f1, f1, cond)
-        self.dec0 = UBlock(f1 + f0, f0, cond)
+        self.enc0 = UBlock(f0, f0, cond, groups)
+        self.enc1 = UBlock(f0, f1, cond, groups)
+        self.mid0 = UBlock(f1, f2, cond, groups)
+        self.mid1 = UBlock(f2, f2, cond, groups)
+        self.dec1 = UBlock(f2 + f1, f1, cond, groups)
+        self.dec0 = UBlock(f1 + f0, f0, cond, groups)
         self.conv_out = nn.Conv2d(f0, 4 * c, 3, padding=1)
 
     def forward(self, x, logsnr, y):
@@ -193,6 +196,9 @@ def main():
     ap.add_argument("--conv-steps", type=int, default=6)
     ap.add_argument("--unet-steps", type=int, default=0)
     ap.add_argument("--conv64-steps", type=int, default=0)
+    ap.add_argument(
+        "--unet-groups", type=int, default=0,
+        help="GroupNorm groups in UNet-S's blocks (schedtui's --norm group:G); 0: none")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
@@ -204,11 +210,13 @@ def main():
         "torch": torch.__version__, "threads": a.threads,
         "mlp_examples_per_second": mlp, "conv_examples_per_second": conv}
     if a.unet_steps > 0:
-        result["unet_parameters"] = sum(p.numel() for p in UNetS().parameters())
+        result["unet_groups"] = a.unet_groups
+        result["unet_parameters"] = sum(
+            p.numel() for p in UNetS(groups=a.unet_groups).parameters())
         for r in (32, 64):
             xr, yr = random_rgb(r)
             result[f"unet{r}_examples_per_second"] = bench(
-                UNetS(), xr, yr, 32, a.unet_steps, flat=False)
+                UNetS(groups=a.unet_groups), xr, yr, 32, a.unet_steps, flat=False)
     if a.conv64_steps > 0:
         x64, y64 = random_rgb(64)
         result["conv64_examples_per_second"] = bench(

@@ -16,6 +16,10 @@ enum TrainBenchmark {
     let unetSteps = try o.positive("unet-steps")
     let conv64Steps = try o.positive("conv64-steps")
     let cores = ProcessInfo.processInfo.activeProcessorCount
+    if o["profile"] == "norm" {
+      BLAS.threads = threads
+      return try normComparison(rounds: rounds, steps: unetSteps)
+    }
     if o["profile"] != "0" {
       // For `perf record`: one model only, no reference, no peak.
       BLAS.threads = threads
@@ -178,10 +182,12 @@ enum TrainBenchmark {
   /// Times `steps` training steps (after 3 untimed) of the reference model on digits, or with
   /// `rgb` on 1,024 random RGB images with 10 classes (speed does not depend on the pixels).
   static func measure(
-    model: ModelKind, resolution: Int, batch: Int, steps: Int, rgb: Bool = false
+    model: ModelKind, resolution: Int, batch: Int, steps: Int, rgb: Bool = false,
+    norm: BlockNorm = .none
   ) throws -> Measurement {
     var c = TrainingConfig()
     c.model = model
+    c.norm = norm
     c.resolution = resolution
     c.batch = batch
     c.steps = steps + 3

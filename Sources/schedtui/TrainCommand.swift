@@ -44,6 +44,11 @@ struct Train: ParsableCommand {
       VocabularyHelp.model + "; auto (the default): " + Train.automaticModelText,
       valueName: "model"))
   var model: String?
+  @Option(
+    help: ArgumentHelp(
+      "UNet-S's normalisation before each SiLU of its blocks: \(BlockNorm.allowed) (default none).",
+      valueName: "norm"))
+  var norm: String?
 
   /// What `--model auto` picks (``ModelKind/automatic(resolution:)``).
   static let automaticModelText =
@@ -138,7 +143,7 @@ struct Train: ParsableCommand {
         ("--ema", ema != nil),
         ("--eval-samples", evalSamples != nil), ("--checkpoint-every", checkpointEvery != nil),
         ("--sampler", sampler != nil), ("--guidance", guidance != nil),
-        ("--t-sampling", tSampling != nil),
+        ("--t-sampling", tSampling != nil), ("--norm", norm != nil),
         ("--out", out != nil), ("--config", schedule.configPath != nil),
         ("--family", schedule.family != nil), ("--preset", schedule.preset != nil),
         ("--scale", schedule.inputScale != nil),
@@ -209,6 +214,12 @@ struct Train: ParsableCommand {
       do { c.tSampling = try TimestepSampling(parsing: tSampling) } catch {
         throw CommandLineCheck.refuse("--t-sampling", tSampling, error.allowedText)
       }
+    }
+    if let norm {
+      guard let value = BlockNorm(parsing: norm) else {
+        throw CommandLineCheck.refuse("--norm", norm, BlockNorm.allowed)
+      }
+      c.norm = value
     }
     if let optimizer { c.section.optimizer = optimizer }
     if let warmup { c.warmup = warmup }

@@ -252,10 +252,12 @@ import Testing
   func schemaTrainingKeys() throws {
     let schema = try JSONValue.parse(String(contentsOf: Self.schemaURL, encoding: .utf8))
     let allowed = schema["properties"]?["training"]?["properties"]?.keys ?? []
-    // A folder run's section, so the optional `channels` is written too.
-    var section = TrainingSection()
+    // A folder run's section, so the optional `channels` is written too, of UNet-S with
+    // GroupNorm, so the `norm` that none leaves out is too.
+    var section = TrainingSection(model: .unetS)
     section.dataFolder = "photos"
     section.channels = 3
+    section.norm = .group(8)
     let written = Config(schedule: ScheduleSpec(family: .linear), training: section)
       .json["training"]?.keys ?? []
     #expect(allowed == written)

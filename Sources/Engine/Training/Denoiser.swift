@@ -21,6 +21,8 @@ public struct ModelShape: Codable, Sendable, Equatable {
   /// UNet-S channels at its three levels, H/2, H/4 and H/8 (32, 64, 128); it shares
   /// `conditioning` and `embedding` with ConvRes-S.
   public var unetChannels: [Int] = [32, 64, 128]
+  /// UNet-S's normalisation before each SiLU of its blocks (``BlockNorm``, ``GroupNorm``).
+  public var norm: BlockNorm = .none
 
   public init(kind: ModelKind, channels: Int, height: Int, width: Int, classes: Int) {
     self.kind = kind
@@ -101,12 +103,17 @@ public func makeDenoiser(_ shape: ModelShape) -> any Denoiser {
 extension Denoiser {
   /// Default initialisation from the layout: names ending in `.w` or `.b` are U(±1/√fan_in)
   /// with fan_in the weight's second dimension (times 9 for a conv, already folded in),
-  /// `emb` tables are N(0, 1).
+  /// `emb` tables are N(0, 1), a normalisation's `.gamma` is 1 and `.beta` 0 (PyTorch's, and
+  /// no draw, so the other tensors get the same numbers with or without a norm).
   public func initialize(
     params: UnsafeMutablePointer<Float>, using rng: inout some RandomNumberGenerator
   ) {
     for entry in layout.entries {
       let p = params + entry.offset
+      if entry.name.hasSuffix(".gamma") || entry.name.hasSuffix(".beta") {
+        p.update(repeating: entry.name.hasSuffix(".gamma") ? 1 : 0, count: entry.count)
+        continue
+      }
       if entry.name.hasSuffix("emb") {
         rng.fillGaussian(p, count: entry.count)
         continue

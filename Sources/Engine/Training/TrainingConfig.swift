@@ -82,18 +82,22 @@ public struct TrainingConfig: Sendable, Equatable {
 
   /// The model shape this config trains.
   public func modelShape(for dataset: Dataset) -> ModelShape {
-    ModelShape(
+    var shape = ModelShape(
       kind: self.model, channels: dataset.channels, height: dataset.height, width: dataset.width,
       classes: dataset.classes)
+    shape.norm = self.norm
+    return shape
   }
 
   /// The model shape without loading the data: digits are 1 channel with 10 classes, patches
   /// 1 channel without labels, a folder its recorded channels without labels.
   public var modelShape: ModelShape {
-    ModelShape(
+    var shape = ModelShape(
       kind: self.model, channels: self.dataFolder == nil ? 1 : self.channels ?? 3,
       height: self.resolution, width: self.resolution,
       classes: self.dataFolder == nil ? self.data.classes : 0)
+    shape.norm = self.norm
+    return shape
   }
 
   /// Where the images come from.
@@ -242,7 +246,7 @@ extension TrainingConfig: Codable {
     case schedule, inputScale, normalize, prediction, weighting, minSNRGamma, dataRMS
     case labelDropout, data, resolution, model, steps
     case batch, seed, optimizer, sampleSchedule, sampler, sampleSteps, eta, guidance, evalSamples
-    case checkpointEvery, dataFolder, channels, dataFiles, tSampling, x0Skip
+    case checkpointEvery, dataFolder, channels, dataFiles, tSampling, x0Skip, norm
   }
 
   /// One stored field: its key and how it moves between a config and a container. A key that
@@ -274,6 +278,8 @@ extension TrainingConfig: Codable {
       .init(.checkpointEvery, \.checkpointEvery),
       // Missing in files from before training drew t other than uniformly: uniform, as they did.
       .init(.tSampling, \.tSampling),
+      // Missing in files from before UNet-S had a norm: none, as they trained.
+      .init(.norm, \.norm),
     ]
   }
 

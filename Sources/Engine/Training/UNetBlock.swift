@@ -1,3 +1,5 @@
+import Schedules
+
 /// One residual block of UNet-S, Ci → Co channels at h×w, conditioned on e (B, Cd):
 ///
 /// ```
@@ -6,7 +8,8 @@
 /// s   = SiLU(u)
 /// out = conv3×3(s) + skip(inp)                        skip: identity, or 1×1 conv when Ci ≠ Co
 /// ```
-/// ConvRes-S's block with a width change; no normalisation (DECISIONS.md, 2026-12-04).
+/// ConvRes-S's block with a width change. With a ``BlockNorm`` of groups, a ``GroupNorm``
+/// comes before each SiLU, as in ADM's block: a = SiLU(GN(inp)), s = SiLU(GN(u)).
 struct UNetBlock {
   let Ci: Int, Co: Int, h: Int, w: Int, Cd: Int
   let c1w: Int, c1b: Int, pw: Int, pb: Int, c2w: Int, c2b: Int
@@ -14,16 +17,24 @@ struct UNetBlock {
   let skip: (w: Int, b: Int)?
   /// Activations kept for backward: a, u (after the projection is added), s, out, proj.
   let a: Int, u: Int, s: Int, out: Int, proj: Int
+  /// The GroupNorms before the first and the second SiLU, nil without a norm.
+  let norm1: GroupNorm?, norm2: GroupNorm?
 
   init(
-    _ name: String, Ci: Int, Co: Int, h: Int, w: Int, Cd: Int, layout l: inout ParameterLayout,
-    acts: Scratch
+    _ name: String, Ci: Int, Co: Int, h: Int, w: Int, Cd: Int, norm: BlockNorm = .none,
+    layout l: inout ParameterLayout, acts: Scratch
   ) {
     (self.Ci, self.Co, self.h, self.w, self.Cd) = (Ci, Co, h, w, Cd)
+    norm1 = norm.groups.map {
+      GroupNorm("\(name).norm1", C: Ci, groups: $0, P: h * w, layout: &l, acts: acts)
+    }
     c1w = l.add("\(name).conv1.w", [Co, Ci * 9])
     c1b = l.add("\(name).conv1.b", [Co])
     pw = l.add("\(name).cond.w", [Co, Cd])
     pb = l.add("\(name).cond.b", [Co])
+    norm2 = norm.groups.map {
+      GroupNorm("\(name).norm2", C: Co, groups: $0, P: h * w, layout: &l, acts: acts)
+    }
     c2w = l.add("\(name).conv2.w", [Co, Co * 9])
     c2b = l.add("\(name).conv2.b", [Co])
     skip = Ci == Co ? nil : (l.add("\(name).skip.w", [Co, Ci]), l.add("\(name).skip.b", [Co]))
@@ -49,12 +60,19 @@ struct UNetBlock {
     scratch: UnsafeMutablePointer<Float>, B: Int
   ) {
     let N = B * h * w
-    Layers.siluForward(out: A[a], inp: inp, N: Ci * N)
+    norm1?.forward(P: P, A: A, inp: inp, B: B)
+    Layers.siluForward(out: A[a], inp: norm1.map { UnsafePointer(A[$0.out]) } ?? inp, N: Ci * N)
     Layers.conv3x3Forward(
       out: A[u], inp: A[a], weight: P + c1w, bias: P + c1b, scratch: scratch,
       B: B, C: Ci, H: h, W: w, OC: Co)
     Layers.linearForward(out: A[proj], inp: e, weight: P + pw, bias: P + pb, B: B, C: Cd, OC: Co)
-    Layers.addPerChannelSiLUForward(s: A[s], u: A[u], v: A[proj], F: Co, B: B, P: h * w)
+    if let norm2 {
+      Layers.addPerChannel(u: A[u], v: A[proj], F: Co, B: B, P: h * w)
+      norm2.forward(P: P, A: A, inp: A[u], B: B)
+      Layers.siluForward(out: A[s], inp: A[norm2.out], N: Co * N)
+    } else {
+      Layers.addPerChannelSiLUForward(s: A[s], u: A[u], v: A[proj], F: Co, B: B, P: h * w)
+    }
     Layers.conv3x3Forward(
       out: A[out], inp: A[s], weight: P + c2w, bias: P + c2b, scratch: scratch,
       B: B, C: Co, H: h, W: w, OC: Co)
@@ -90,8 +108,15 @@ struct UNetBlock {
     Layers.conv3x3Backward(
       dinp: work.dS, dweight: G + c2w, dbias: G + c2b, dout: dout, inp: A[s], weight: P + c2w,
       scratch: scratch, B: B, C: Co, H: h, W: w, OC: Co, accumulateInput: false)
-    // s = SiLU(u), u = conv1(a) + proj broadcast over pixels.
-    Layers.siluBackward(dinp: work.dU, inp: A[u], dout: work.dS, N: Co * N, accumulate: false)
+    // s = SiLU(u) (or SiLU(GN(u))), u = conv1(a) + proj broadcast over pixels.
+    if let norm2 {
+      Layers.siluBackward(
+        dinp: work.dA, inp: A[norm2.out], dout: work.dS, N: Co * N, accumulate: false)
+      norm2.backward(
+        P: P, G: G, A: A, inp: A[u], dout: work.dA, dinp: work.dU, B: B, accumulate: false)
+    } else {
+      Layers.siluBackward(dinp: work.dU, inp: A[u], dout: work.dS, N: Co * N, accumulate: false)
+    }
     Layers.perChannelSums(dv: work.dProj, du: work.dU, F: Co, B: B, P: h * w)
     Layers.linearBackward(
       dinp: dE, dweight: G + pw, dbias: G + pb, dout: work.dProj, inp: e, weight: P + pw,
@@ -100,7 +125,13 @@ struct UNetBlock {
       dinp: work.dA, dweight: G + c1w, dbias: G + c1b, dout: work.dU, inp: A[a],
       weight: P + c1w, scratch: scratch, B: B, C: Ci, H: h, W: w, OC: Co,
       accumulateInput: false)
-    // a = SiLU(inp)
-    Layers.siluBackward(dinp: dinp, inp: inp, dout: work.dA, N: Ci * N)
+    // a = SiLU(inp) (or SiLU(GN(inp))).
+    if let norm1 {
+      Layers.siluBackward(
+        dinp: work.dS, inp: A[norm1.out], dout: work.dA, N: Ci * N, accumulate: false)
+      norm1.backward(P: P, G: G, A: A, inp: inp, dout: work.dS, dinp: dinp, B: B)
+    } else {
+      Layers.siluBackward(dinp: dinp, inp: inp, dout: work.dA, N: Ci * N)
+    }
   }
 }

@@ -13,7 +13,8 @@
 /// out   = unfold(conv3×3(SiLU(dec0)))                  F0 → 4C → C at H
 /// ```
 /// Blocks are ``UNetBlock``s (e enters every one); down-sampling is 2×2 average pooling,
-/// up-sampling nearest neighbour; (F0, F1, F2) = `shape.unetChannels`, (32, 64, 128) by default.
+/// up-sampling nearest neighbour; (F0, F1, F2) = `shape.unetChannels`, (32, 64, 128) by default;
+/// `shape.norm` puts a GroupNorm before each SiLU of the blocks.
 /// The output is the objective's F like every denoiser's. Activations are (channels, batch,
 /// H, W) inside; input and output are (B, C·H·W).
 public final class UNetS: ConvolutionalDenoiser {
@@ -57,14 +58,24 @@ public final class UNetS: ConvolutionalDenoiser {
     e = cond.e
     inW = l.add("convIn.w", [F0, 4 * C * 9])
     inB = l.add("convIn.b", [F0])
-    enc0 = UNetBlock("enc0", Ci: F0, Co: F0, h: h0s, w: w0s, Cd: Cd, layout: &l, acts: store)
-    enc1 = UNetBlock("enc1", Ci: F0, Co: F1, h: h1s, w: w1s, Cd: Cd, layout: &l, acts: store)
-    mid0 = UNetBlock("mid0", Ci: F1, Co: F2, h: h2s, w: w2s, Cd: Cd, layout: &l, acts: store)
-    mid1 = UNetBlock("mid1", Ci: F2, Co: F2, h: h2s, w: w2s, Cd: Cd, layout: &l, acts: store)
+    enc0 = UNetBlock(
+      "enc0", Ci: F0, Co: F0, h: h0s, w: w0s, Cd: Cd, norm: shape.norm, layout: &l,
+      acts: store)
+    enc1 = UNetBlock(
+      "enc1", Ci: F0, Co: F1, h: h1s, w: w1s, Cd: Cd, norm: shape.norm, layout: &l,
+      acts: store)
+    mid0 = UNetBlock(
+      "mid0", Ci: F1, Co: F2, h: h2s, w: w2s, Cd: Cd, norm: shape.norm, layout: &l,
+      acts: store)
+    mid1 = UNetBlock(
+      "mid1", Ci: F2, Co: F2, h: h2s, w: w2s, Cd: Cd, norm: shape.norm, layout: &l,
+      acts: store)
     dec1 = UNetBlock(
-      "dec1", Ci: F2 + F1, Co: F1, h: h1s, w: w1s, Cd: Cd, layout: &l, acts: store)
+      "dec1", Ci: F2 + F1, Co: F1, h: h1s, w: w1s, Cd: Cd, norm: shape.norm,
+      layout: &l, acts: store)
     dec0 = UNetBlock(
-      "dec0", Ci: F1 + F0, Co: F0, h: h0s, w: w0s, Cd: Cd, layout: &l, acts: store)
+      "dec0", Ci: F1 + F0, Co: F0, h: h0s, w: w0s, Cd: Cd, norm: shape.norm,
+      layout: &l, acts: store)
     outW = l.add("convOut.w", [4 * C, F0 * 9])
     outB = l.add("convOut.b", [4 * C])
     layout = l

@@ -47,6 +47,8 @@ public struct TrainingSection: Equatable, Sendable {
   /// Samples for the Fréchet distance (0: no metric), and steps between checkpoints.
   public var evalSamples: Int
   public var checkpointEvery: Int
+  /// UNet-S's normalisation in its residual blocks (``BlockNorm``); none by default.
+  public var norm: BlockNorm = .none
 
   /// `weighting` nil: ``Objective/defaultWeighting`` for the default prediction, else the
   /// prediction's own (``Parameterization/ownWeighting``).

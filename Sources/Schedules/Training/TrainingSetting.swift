@@ -132,6 +132,7 @@ extension TrainingSetting {
       data.and([.trainingScreen, .sweepOption, .sweepScreen]),
       resolution.and(.trainingScreen),
       channels,
+      norm,
       prediction.and([.trainingScreen, .sweepOption]),
       choice(\.weighting, label: "weighting").and([.trainingScreen, .sweepOption]),
       number(
@@ -232,6 +233,32 @@ extension TrainingSetting {
           return true
         })
     ).withSchema([("enum", .array([.int(1), .int(3)]))])
+  }
+
+  /// UNet-S's block normalisation (``BlockNorm``), refused with any other model. Left out of a
+  /// file when none, so files from before it existed and files without it read alike.
+  static var norm: TrainingSetting {
+    TrainingSetting(
+      key: "norm", option: "--norm", label: "norm", allowed: BlockNorm.allowed,
+      refusal: { s in s.norm == .none || s.model == .unetS ? nil : "\(s.norm.name) with model \(s.model.name)" },
+      write: { $0.norm == .none ? nil : .string($0.norm.name) },
+      read: { (r, v, s) throws(ConfigError) in
+        guard case .string(let text) = v else { throw r.mistyped(v, "is \(v.kindName)", BlockNorm.allowed) }
+        guard let norm = BlockNorm(parsing: text) else { throw r.notAllowed(v, BlockNorm.allowed) }
+        s.norm = norm
+      }, modelDefault: nil,
+      edit: .text(
+        presets: [BlockNorm.none, .group(BlockNorm.defaultGroups)].map(\.name),
+        get: { $0.norm.name },
+        set: { s, text in
+          guard let v = BlockNorm(parsing: text) else { return false }
+          s.norm = v
+          return true
+        })
+    ).withSchema([
+      ("description", .string("UNet-S's normalisation in its residual blocks: " + BlockNorm.allowed)),
+      ("type", .string("string")), ("pattern", .string(BlockNorm.pattern)),
+    ])
   }
 
   /// Seeds are whole numbers a JSON config holds exactly (JSON numbers are doubles).

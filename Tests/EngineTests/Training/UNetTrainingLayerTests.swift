@@ -124,6 +124,15 @@ import Testing
     let acts = Scratch()
     let block = UNetBlock("b", Ci: Ci, Co: Co, h: h, w: w, Cd: Cd, layout: &layout, acts: acts)
     #expect(block.skip != nil)
+    checkBlock("UNet block", block, layout: layout, acts: acts, B: B)
+  }
+
+  /// A gradient check of `block` (laid out in `layout`, activations in `acts`) over its input,
+  /// e and every parameter, for a batch of B.
+  func checkBlock(
+    _ name: String, _ block: UNetBlock, layout: ParameterLayout, acts: Scratch, B: Int
+  ) {
+    let (Ci, Co, h, w, Cd) = (block.Ci, block.Co, block.h, block.w, block.Cd)
     let (nIn, nE, nP) = (Ci * B * h * w, B * Cd, layout.count)
     let work = (0..<3).map { _ in Tensor([B * block.workPerExample]) }
     let dProj = Tensor([B * Co])
@@ -131,7 +140,7 @@ import Testing
     acts.grow(B)
     // p = [inp | e | parameters]
     checkLayer(
-      "UNet block", inputs: nIn + nE + nP, outputs: Co * B * h * w,
+      name, inputs: nIn + nE + nP, outputs: Co * B * h * w,
       forward: { out, p in
         block.forward(P: p + nIn + nE, A: acts, inp: p, e: p + nIn, scratch: scratch.data, B: B)
         out.update(from: acts[block.out], count: Co * B * h * w)
@@ -169,21 +178,24 @@ import Testing
   /// when asked, alone, as scripts/test's release step does:
   /// `SCHEDTUI_THREAD_TESTS=1 swift test --filter UNetTrainingModelTests/threads`.
   @Test(
-    "UNet-S and ConvRes-S: a fixed seed gives the same losses on 1 and 2 threads, bit for bit",
+    "UNet-S (with, without GroupNorm) and ConvRes-S: a seed gives the same losses on 1 and 2 threads",
     .enabled(if: ProcessInfo.processInfo.environment["SCHEDTUI_THREAD_TESTS"] != nil),
-    .serialized, arguments: [ModelKind.unetS, .convResS])
-  func threads(model: ModelKind) throws {
+    .serialized,
+    arguments: zip([ModelKind.unetS, .unetS, .convResS], [BlockNorm.none, .group(2), .none]))
+  func threads(model: ModelKind, norm: BlockNorm) throws {
     func losses(threads: Int) throws -> [Double] {
       let saved = BLAS.threads
       BLAS.threads = threads
       defer { BLAS.threads = saved }
       var c = tinyConfig(steps: 4, seed: 5)
       c.model = model
+      c.norm = norm
       c.resolution = 16
       let data = try Dataset.digits(resolution: 16)
       var shape = c.modelShape(for: data)
       // Narrow, but every kind of layer: UNet-S's 1×1 skips (4 → 8) and both models'
       // convolutions split between two workers (batch 8).
+      // Widths 4, 8 and the concatenations' 16 and 12 split into GroupNorm's 2 groups.
       shape.unetChannels = [4, 8, 8]
       shape.convChannels = 4
       shape.blocks = 2
@@ -193,7 +205,7 @@ import Testing
     }
     let one = try losses(threads: 1)
     let two = try losses(threads: 2)
-    print("\(model.rawValue) losses on 1 thread \(one), on 2 \(two)")
+    print("\(model.rawValue) norm \(norm.name) losses on 1 thread \(one), on 2 \(two)")
     #expect(one == two)
     // The steps trained (a loss that did not move would make the comparison empty).
     #expect(Set(one).count == one.count)
