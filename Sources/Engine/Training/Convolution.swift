@@ -72,7 +72,7 @@ extension Layers {
   ) {
     let HW = H * W
     let chunk = convChunk(H: H, W: W)
-    withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 9 * chunk) { buffer in
+    withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 9 * chunk + 9) { buffer in
       let mask = buffer.baseAddress!
       var made = (offset: -1, ncols: 0)
       var q = b0 * HW
@@ -96,7 +96,9 @@ extension Layers {
   /// selecting the entries (a bitwise and, so a neighbouring image's pixel read in place of the
   /// padding is dropped whatever it holds). They were a walk over each image's run of columns
   /// with a copy and a border fix-up per run, whose bookkeeping cost more than the copies on
-  /// UNet-S's small images (8×8, 4×4: a run of 4 floats per call).
+  /// UNet-S's small images (8×8, 4×4: a run of 4 floats per call). Entry 9·ncols + k says
+  /// whether tap k's mask is all ones (the centre tap always, the vertical ones away from the
+  /// image's top and bottom): such a row is a plain copy.
   static func tapMasks(
     _ mask: UnsafeMutablePointer<UInt32>, H: Int, W: Int, q0: Int, ncols: Int
   ) {
@@ -108,6 +110,9 @@ extension Layers {
         let (sy, sx) = (y + k / 3 - 1, x + k % 3 - 1)
         mask[k * ncols + j] = sy >= 0 && sy < H && sx >= 0 && sx < W ? ~0 : 0
       }
+    }
+    for k in 0..<9 {
+      mask[9 * ncols + k] = (0..<ncols).allSatisfy { mask[k * ncols + $0] != 0 } ? ~0 : 0
     }
   }
 
@@ -128,21 +133,25 @@ extension Layers {
     return (shift, j0, j1)
   }
 
-  /// Calls `body(row, plane, mask, j0, j1)` for each row c·9 + k of a chunk's unfolded matrix
-  /// (C·9, ncols): `row` is its offset in that matrix, `plane` the offset in (C, B·H·W) of the
-  /// pixel column 0 reads (plane c, shifted by tap k), `mask` the tap's mask and j0..<j1 the
-  /// columns whose source lies in the chunk's images (``tapRange(_:H:W:q0:ncols:)``). Channel
-  /// by channel, so that one channel's nine rows read or write the same pixels in turn.
+  /// Calls `body(row, plane, mask, j0, j1, full)` for each row c·9 + k of a chunk's unfolded
+  /// matrix (C·9, ncols): `row` is its offset in that matrix, `plane` the offset in
+  /// (C, B·H·W) of the pixel column 0 reads (plane c, shifted by tap k), `mask` the tap's mask,
+  /// j0..<j1 the columns whose source lies in the chunk's images
+  /// (``tapRange(_:H:W:q0:ncols:)``) and `full` whether the mask is all ones (then j0 = 0 and
+  /// j1 = ncols). Channel by channel, so that one channel's nine rows read or write the same
+  /// pixels in turn.
   @inline(__always)
   static func tapRows(
     C: Int, B: Int, H: Int, W: Int, q0: Int, ncols: Int, mask: UnsafePointer<UInt32>,
-    _ body: (Int, Int, UnsafePointer<UInt32>, Int, Int) -> Void
+    _ body: (Int, Int, UnsafePointer<UInt32>, Int, Int, Bool) -> Void
   ) {
     let N = B * H * W
     for c in 0..<C {
       for k in 0..<9 {
         let (shift, j0, j1) = tapRange(k, H: H, W: W, q0: q0, ncols: ncols)
-        body((c * 9 + k) * ncols, c * N + q0 + shift, mask + k * ncols, j0, j1)
+        body(
+          (c * 9 + k) * ncols, c * N + q0 + shift, mask + k * ncols, j0, j1,
+          mask[9 * ncols + k] != 0)
       }
     }
   }
@@ -154,8 +163,13 @@ extension Layers {
     col: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, mask: UnsafePointer<UInt32>,
     C: Int, B: Int, H: Int, W: Int, q0: Int, ncols: Int
   ) {
-    tapRows(C: C, B: B, H: H, W: W, q0: q0, ncols: ncols, mask: mask) { row, plane, m, j0, j1 in
+    tapRows(C: C, B: B, H: H, W: W, q0: q0, ncols: ncols, mask: mask) {
+      row, plane, m, j0, j1, full in
       let (dst, src) = (col + row, inp + plane)
+      if full {
+        dst.update(from: src, count: ncols)
+        return
+      }
       if j0 > 0 { dst.update(repeating: 0, count: j0) }
       if j1 < ncols { (dst + j1).update(repeating: 0, count: ncols - j1) }
       var j = j0
@@ -179,10 +193,17 @@ extension Layers {
     inp: UnsafeMutablePointer<Float>, col: UnsafePointer<Float>, mask: UnsafePointer<UInt32>,
     C: Int, B: Int, H: Int, W: Int, q0: Int, ncols: Int
   ) {
-    tapRows(C: C, B: B, H: H, W: W, q0: q0, ncols: ncols, mask: mask) { row, plane, m, j0, j1 in
+    tapRows(C: C, B: B, H: H, W: W, q0: q0, ncols: ncols, mask: mask) {
+      row, plane, m, j0, j1, full in
       let (src, dst) = (col + row, inp + plane)
       var j = j0
       #if !DEBUG
+        if full {
+          while j + 8 <= j1 {
+            store8(load8(dst, j) + load8(src, j), dst, j)
+            j += 8
+          }
+        }
         while j + 8 <= j1 {
           store8(load8(dst, j) + select8(load8(src, j), m, j), dst, j)
           j += 8
