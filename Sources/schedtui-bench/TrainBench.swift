@@ -26,18 +26,24 @@ enum TrainBenchmark {
       let m: Measurement
       let kind: ModelKind
       switch o["profile"] {
-      case "unet":
+      case "unet", "unet32":
         kind = .unetS
-        m = try measure(model: kind, resolution: 64, batch: 32, steps: unetSteps, rgb: true)
+        m = try measure(
+          model: kind, resolution: o["profile"] == "unet" ? 64 : 32, batch: 32, steps: unetSteps,
+          rgb: true)
       case "conv":
         kind = .convResS
         m = try measure(model: kind, resolution: 32, batch: 32, steps: convSteps)
       case "conv64":
         kind = .convResS
         m = try measure(model: kind, resolution: 64, batch: 32, steps: conv64Steps, rgb: true)
-      default:
+      case "mlp":
         kind = .mlpS
         m = try measure(model: kind, resolution: 8, batch: 256, steps: mlpSteps)
+      default:
+        throw BenchError(
+          "--profile \(o["profile"] ?? "") is not allowed: mlp, conv, conv64, unet (64×64) or "
+            + "unet32")
       }
       print(
         String(

@@ -44,10 +44,10 @@ struct Conditioning {
   /// dE is (B, Cd), the gradient of e; accumulates the conditioning's parameter gradients.
   func backward(
     P: UnsafePointer<Float>, G: UnsafeMutablePointer<Float>, A: Scratch,
-    dE: UnsafePointer<Float>, labels: [Int32], B: Int
+    dE: UnsafePointer<Float>, B: Int
   ) {
     // In reverse order of forward.
-    labels.withUnsafeBufferPointer { y in
+    A.last.labels.withUnsafeBufferPointer { y in
       Layers.embeddingBackward(dtable: G + emb, labels: y.baseAddress!, dout: dE, B: B, C: Cd)
     }
     A[dT].update(repeating: 0, count: B * Cd)

@@ -21,8 +21,6 @@ public final class ConvResS: ConvolutionalDenoiser {
   let xc: Int, af: Int, outc: Int, out: Int
   let h: [Int], a: [Int], u: [Int], s: [Int], proj: [Int]
   let scratch: Int, dA: Int, dU: Int, dH: Int, dOutC: Int, dE: Int, dProj: Int
-  var labels: [Int32] = []
-  var B = 0
 
   public init(_ shape: ModelShape) {
     self.shape = shape
@@ -83,10 +81,7 @@ public final class ConvResS: ConvolutionalDenoiser {
     params P: UnsafePointer<Float>, x xIn: UnsafePointer<Float>, logSNR: UnsafePointer<Float>,
     labels yIn: UnsafePointer<Int32>, B: Int
   ) -> UnsafePointer<Float> {
-    acts.grow(B)
-    self.B = B
-    labels = Array(UnsafeBufferPointer(start: yIn, count: B))
-    let A = acts
+    let A = acts.start(B: B, labels: yIn)
     let HW = H * W
     let N = B * HW
     cond.forward(P: P, A: A, logSNR: logSNR, labels: yIn, B: B)
@@ -124,8 +119,7 @@ public final class ConvResS: ConvolutionalDenoiser {
     params P: UnsafePointer<Float>, grads G: UnsafeMutablePointer<Float>,
     dout: UnsafePointer<Float>
   ) {
-    let A = acts
-    let B = self.B
+    let (A, B) = (acts, acts.last.B)
     let HW = H * W
     let N = B * HW
     let n = F * N
@@ -159,6 +153,6 @@ public final class ConvResS: ConvolutionalDenoiser {
     Layers.conv3x3Backward(
       dinp: nil, dweight: G + inW, dbias: G + inB, dout: A[dH], inp: A[xc], weight: P + inW,
       scratch: A[scratch], B: B, C: C, H: H, W: W, OC: F)
-    cond.backward(P: P, G: G, A: A, dE: A[dE], labels: labels, B: B)
+    cond.backward(P: P, G: G, A: A, dE: A[dE], B: B)
   }
 }

@@ -63,113 +63,155 @@ extension Layers {
     return workers
   }
 
-  /// The index walk im2col and col2im share: for each row (c, ky, kx) of col (C·9, ncols) and
-  /// each image's run of the chunk's columns, calls `body` with
-  ///
-  /// - `row`: the row's first entry in col, (c·9 + ky·3 + kx)·ncols;
-  /// - `o`, `p0`, `p1`: the run holds pixels p0..<p1 of its image, stored from col[row + o];
-  /// - `lo`, `hi`: the pixels of the run whose shifted source lies in the image's rows;
-  /// - `image`: the image plane's first pixel in inp (C, B·H·W), (c·B + b)·H·W;
-  /// - `shift`: dy·W + dx, the source of pixel pix being image pixel pix + shift;
-  /// - `borderX`: the column (0 or W − 1) whose source wraps to the neighbouring row, or −1.
-  ///
-  /// Row (c, ky, kx) of col is image plane c shifted by (dy, dx) = (ky − 1, kx − 1):
-  /// col[y·W + x] = inp[(y + dy)·W + x + dx], zero outside the image.
-  @inline(__always)
-  static func im2colWalk(
-    C: Int, B: Int, H: Int, W: Int, q0: Int, ncols: Int,
-    _ body: (
-      _ row: Int, _ o: Int, _ p0: Int, _ p1: Int, _ lo: Int, _ hi: Int, _ image: Int,
-      _ shift: Int, _ borderX: Int
-    ) -> Void
+  /// Calls `body(q0, ncols, mask)` for each chunk of columns of images b0..<b1
+  /// (``convChunk(H:W:)`` columns, the last one shorter), with the chunk's
+  /// ``tapMasks(_:H:W:q0:ncols:)``; the masks are recomputed only when the chunk's place in its
+  /// image changes (never, when chunks hold whole images).
+  static func convChunks(
+    H: Int, W: Int, b0: Int, b1: Int, _ body: (Int, Int, UnsafePointer<UInt32>) -> Void
   ) {
     let HW = H * W
-    for c in 0..<C {
-      for ky in 0..<3 {
-        let dy = ky - 1
-        let ylo = Swift.max(0, -dy)
-        let yhi = Swift.min(H, H - dy)
-        for kx in 0..<3 {
-          let dx = kx - 1
-          let row = ((c * 9) + ky * 3 + kx) * ncols
-          let j0 = ylo * W + Swift.max(0, -dx)
-          let j1 = Swift.max(j0, yhi * W - Swift.max(0, dx))
-          let shift = dy * W + dx
-          let borderX = dx == 0 ? -1 : (dx < 0 ? 0 : W - 1)
-          var q = q0
-          while q < q0 + ncols {
-            let b = q / HW
-            let p0 = q - b * HW
-            let p1 = Swift.min(HW, q0 + ncols - b * HW)
-            let lo = Swift.min(Swift.max(j0, p0), p1)
-            let hi = Swift.min(Swift.max(j1, lo), p1)
-            body(row, q - q0, p0, p1, lo, hi, c * B * HW + b * HW, shift, borderX)
-            q += p1 - p0
-          }
+    let chunk = convChunk(H: H, W: W)
+    withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 9 * chunk + 9) { buffer in
+      let mask = buffer.baseAddress!
+      var made = (offset: -1, ncols: 0)
+      var q = b0 * HW
+      while q < b1 * HW {
+        let ncols = Swift.min(chunk, b1 * HW - q)
+        if made != (q % HW, ncols) {
+          tapMasks(mask, H: H, W: W, q0: q, ncols: ncols)
+          made = (q % HW, ncols)
         }
+        body(q, ncols, mask)
+        q += ncols
       }
     }
   }
 
-  /// Calls `body(pix)` for the pixels of column x in lo..<hi (an image's pixels, row-major).
+  /// The padding of a chunk of columns q0..<q0+ncols, as one mask per tap: entry k·ncols + j
+  /// is all ones when column j's pixel, shifted by tap k = ky·3 + kx (by (dy, dx) =
+  /// (ky − 1, kx − 1)), still lies in its image, and zero when it falls in the padding.
+  ///
+  /// im2col and col2im then move every row of the chunk in one straight vector loop, the mask
+  /// selecting the entries (a bitwise and, so a neighbouring image's pixel read in place of the
+  /// padding is dropped whatever it holds). They were a walk over each image's run of columns
+  /// with a copy and a border fix-up per run, whose bookkeeping cost more than the copies on
+  /// UNet-S's small images (8×8, 4×4: a run of 4 floats per call). Entry 9·ncols + k says
+  /// whether tap k's mask is all ones (the centre tap always, the vertical ones away from the
+  /// image's top and bottom): such a row is a plain copy.
+  static func tapMasks(
+    _ mask: UnsafeMutablePointer<UInt32>, H: Int, W: Int, q0: Int, ncols: Int
+  ) {
+    let HW = H * W
+    for j in 0..<ncols {
+      let p = (q0 + j) % HW
+      let (y, x) = (p / W, p % W)
+      for k in 0..<9 {
+        let (sy, sx) = (y + k / 3 - 1, x + k % 3 - 1)
+        mask[k * ncols + j] = sy >= 0 && sy < H && sx >= 0 && sx < W ? ~0 : 0
+      }
+    }
+    for k in 0..<9 {
+      mask[9 * ncols + k] = (0..<ncols).allSatisfy { mask[k * ncols + $0] != 0 } ? ~0 : 0
+    }
+  }
+
+  /// For tap k of a chunk: the source shift (dy·W + dx) and the columns j0..<j1 whose shifted
+  /// source lies in the chunk's images. Outside them the mask is zero anyway (a tap stays in
+  /// its image or falls in the padding); staying inside keeps every read in the tensor and
+  /// every col2im write in the images this worker owns.
   @inline(__always)
-  static func columnPixels(_ x: Int, W: Int, lo: Int, hi: Int, _ body: (Int) -> Void) {
-    for y in (lo / W)...((hi - 1) / W) {
-      let pix = y * W + x
-      if pix >= lo && pix < hi { body(pix) }
+  static func tapRange(
+    _ k: Int, H: Int, W: Int, q0: Int, ncols: Int
+  ) -> (shift: Int, j0: Int, j1: Int) {
+    let HW = H * W
+    let shift = (k / 3 - 1) * W + k % 3 - 1
+    let first = q0 / HW * HW
+    let end = ((q0 + ncols - 1) / HW + 1) * HW
+    let j0 = Swift.min(ncols, Swift.max(0, first - q0 - shift))
+    let j1 = Swift.max(j0, Swift.min(ncols, end - q0 - shift))
+    return (shift, j0, j1)
+  }
+
+  /// Calls `body(row, plane, mask, j0, j1, full)` for each row c·9 + k of a chunk's unfolded
+  /// matrix (C·9, ncols): `row` is its offset in that matrix, `plane` the offset in
+  /// (C, B·H·W) of the pixel column 0 reads (plane c, shifted by tap k), `mask` the tap's mask,
+  /// j0..<j1 the columns whose source lies in the chunk's images
+  /// (``tapRange(_:H:W:q0:ncols:)``) and `full` whether the mask is all ones (then j0 = 0 and
+  /// j1 = ncols). Channel by channel, so that one channel's nine rows read or write the same
+  /// pixels in turn.
+  @inline(__always)
+  static func tapRows(
+    C: Int, B: Int, H: Int, W: Int, q0: Int, ncols: Int, mask: UnsafePointer<UInt32>,
+    _ body: (Int, Int, UnsafePointer<UInt32>, Int, Int, Bool) -> Void
+  ) {
+    let N = B * H * W
+    for c in 0..<C {
+      for k in 0..<9 {
+        let (shift, j0, j1) = tapRange(k, H: H, W: W, q0: q0, ncols: ncols)
+        body(
+          (c * 9 + k) * ncols, c * N + q0 + shift, mask + k * ncols, j0, j1,
+          mask[9 * ncols + k] != 0)
+      }
     }
   }
 
   /// Unfolds columns q0..<q0+ncols of inp (C, B·H·W) (column q is pixel q mod H·W of image
-  /// q / H·W) into col (C·9, ncols); zero outside the image.
-  ///
-  /// Within one image each row is one contiguous copy of the valid pixels lo..<hi, offset by
-  /// `shift` (``im2colWalk(C:B:H:W:q0:ncols:_:)``); the copy also fills the border column from
-  /// the neighbouring row, so those entries are zeroed after it, and so are the pixels outside
-  /// lo..<hi (rows that fall outside the image).
+  /// q / H·W) into col (C·9, ncols): row c·9 + k is plane c shifted by tap k, zero where the
+  /// tap falls in the padding (`mask`, from ``tapMasks(_:H:W:q0:ncols:)``).
   static func im2col(
-    col: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, C: Int, B: Int, H: Int, W: Int,
-    q0: Int, ncols: Int
+    col: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, mask: UnsafePointer<UInt32>,
+    C: Int, B: Int, H: Int, W: Int, q0: Int, ncols: Int
   ) {
-    im2colWalk(C: C, B: B, H: H, W: W, q0: q0, ncols: ncols) {
-      row, o, p0, p1, lo, hi, image, shift, borderX in
-      let dst = col + row + o - p0  // dst[pix] is pixel pix's entry
-      if lo > p0 { (dst + p0).update(repeating: 0, count: lo - p0) }
-      if hi > lo { (dst + lo).update(from: inp + image + lo + shift, count: hi - lo) }
-      if p1 > hi { (dst + hi).update(repeating: 0, count: p1 - hi) }
-      if borderX >= 0 && hi > lo {
-        columnPixels(borderX, W: W, lo: lo, hi: hi) { dst[$0] = 0 }
+    tapRows(C: C, B: B, H: H, W: W, q0: q0, ncols: ncols, mask: mask) {
+      row, plane, m, j0, j1, full in
+      let (dst, src) = (col + row, inp + plane)
+      if full {
+        dst.update(from: src, count: ncols)
+        return
+      }
+      if j0 > 0 { dst.update(repeating: 0, count: j0) }
+      if j1 < ncols { (dst + j1).update(repeating: 0, count: ncols - j1) }
+      var j = j0
+      #if !DEBUG
+        while j + 8 <= j1 {
+          store8(select8(load8(src, j), m, j), dst, j)
+          j += 8
+        }
+      #endif
+      while j < j1 {
+        dst[j] = m[j] != 0 ? src[j] : 0
+        j += 1
       }
     }
   }
 
-  /// The adjoint of ``im2col(col:inp:C:B:H:W:q0:ncols:)``: adds every entry of col
-  /// (C·9, ncols) back onto the input pixel it was copied from, inp (C, B·H·W) += fold(col).
-  /// Entries that im2col sets to zero (padding) are dropped; col's border-column entries are
-  /// overwritten with zero on the way (col is scratch).
+  /// The adjoint of ``im2col(col:inp:mask:C:B:H:W:q0:ncols:)``: adds every entry of col
+  /// (C·9, ncols) back onto the input pixel it was copied from, inp (C, B·H·W) += fold(col);
+  /// entries in the padding are dropped.
   static func col2im(
-    inp: UnsafeMutablePointer<Float>, col: UnsafeMutablePointer<Float>, C: Int, B: Int, H: Int,
-    W: Int, q0: Int, ncols: Int
+    inp: UnsafeMutablePointer<Float>, col: UnsafePointer<Float>, mask: UnsafePointer<UInt32>,
+    C: Int, B: Int, H: Int, W: Int, q0: Int, ncols: Int
   ) {
-    im2colWalk(C: C, B: B, H: H, W: W, q0: q0, ncols: ncols) {
-      row, o, p0, _, lo, hi, image, shift, borderX in
-      guard hi > lo else { return }
-      // seg[pix] is col's entry for pixel pix; it belongs to input pixel pix + shift.
-      let seg = col + row + o - p0
-      if borderX >= 0 {
-        columnPixels(borderX, W: W, lo: lo, hi: hi) { seg[$0] = 0 }
-      }
-      let dst = inp + image + shift
-      var i = lo
+    tapRows(C: C, B: B, H: H, W: W, q0: q0, ncols: ncols, mask: mask) {
+      row, plane, m, j0, j1, full in
+      let (src, dst) = (col + row, inp + plane)
+      var j = j0
       #if !DEBUG
-        while i + 8 <= hi {
-          store8(load8(dst, i) + load8(seg, i), dst, i)
-          i += 8
+        if full {
+          while j + 8 <= j1 {
+            store8(load8(dst, j) + load8(src, j), dst, j)
+            j += 8
+          }
+        }
+        while j + 8 <= j1 {
+          store8(load8(dst, j) + select8(load8(src, j), m, j), dst, j)
+          j += 8
         }
       #endif
-      while i < hi {
-        dst[i] += seg[i]
-        i += 1
+      while j < j1 {
+        if m[j] != 0 { dst[j] += src[j] }
+        j += 1
       }
     }
   }
@@ -184,26 +226,22 @@ extension Layers {
     bias: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>,
     B: Int, C: Int, H: Int, W: Int, OC: Int
   ) {
-    let HW = H * W
-    let N = B * HW
-    let chunk = convChunk(H: H, W: W)
+    let N = B * H * W
     let perWorker = convScratchCount(C: C, H: H, W: W) / convMaxWorkers
     nonisolated(unsafe) let out = out
     convWorkers(B: B) { w, bLo, bHi in
       let col = scratch + w * perWorker
-      var q = bLo * HW
-      while q < bHi * HW {
-        let ncols = Swift.min(chunk, bHi * HW - q)
-        im2col(col: col, inp: inp, C: C, B: B, H: H, W: W, q0: q, ncols: ncols)
+      convChunks(H: H, W: W, b0: bLo, b1: bHi) { q, ncols, mask in
+        im2col(col: col, inp: inp, mask: mask, C: C, B: B, H: H, W: W, q0: q, ncols: ncols)
         BLAS.sgemm(
           transA: false, transB: false, m: OC, n: ncols, k: C * 9, a: weight, lda: C * 9,
           b: col, ldb: ncols, beta: 0, c: out + q, ldc: N)
-        q += ncols
-      }
-      for o in 0..<OC {
-        let row = out + o * N + bLo * HW
-        let v = bias[o]
-        for i in 0..<((bHi - bLo) * HW) { row[i] += v }
+        // The bias while the chunk's output is still in cache.
+        for o in 0..<OC {
+          let row = out + o * N + q
+          let v = bias[o]
+          for i in 0..<ncols { row[i] += v }
+        }
       }
     }
   }
@@ -211,16 +249,23 @@ extension Layers {
   /// Backward of ``conv3x3Forward(out:inp:weight:bias:scratch:B:C:H:W:OC:)``.
   ///
   /// dout is (OC, B, H, W). Accumulates dweight (OC, C·9) += dout · colᵀ, dbias (OC) += Σ dout,
-  /// and dinp (C, B, H, W) (skipped when nil): per chunk, dcol = Wᵀ · dout (C·9, columns), one
-  /// sgemm with K = OC, folded back onto the pixels by ``col2im(inp:col:C:B:H:W:q0:ncols:)``.
-  /// (The other way, a convolution of dout with the weights flipped in space and transposed in
-  /// channels, needs a second im2col, of dout, and a K = OC·9 product; with cache-sized chunks
-  /// it measured about the same, slightly slower.) The input columns are recomputed rather
-  /// than stored (storing them would take nine times the activations). scratch holds
-  /// 2 × ``convScratchCount(C:H:W:)`` floats for C = max(C, OC).
+  /// and dinp (C, B, H, W) (skipped when nil), per chunk one of two ways:
   ///
-  /// With `accumulateInput` false, dinp is overwritten instead (no need to zero it first: each
-  /// worker clears its own images).
+  /// - OC ≥ C: dcol = Wᵀ · dout (C·9, columns), one sgemm with K = OC, folded back onto the
+  ///   pixels by ``col2im(inp:col:mask:C:B:H:W:q0:ncols:)``;
+  /// - OC < C (a decoder block's first convolution, which narrows the concatenation): the
+  ///   convolution of dout with the weights flipped in space and transposed in channels,
+  ///   Wf (C, OC·9) · im2col(dout), written straight into dinp. Its unfolded matrix has OC·9
+  ///   rows where dcol has C·9 (a third, for UNet-S's decoders), and a copy replaces col2im's
+  ///   scattered adds. (For OC ≥ C it would unfold as much or more, plus a K = OC·9 product;
+  ///   on ConvRes-S's square convolutions it measured about the same, slightly slower.)
+  ///
+  /// The input columns are recomputed rather than stored (storing them would take nine times
+  /// the activations). scratch holds 2 × ``convScratchCount(C:H:W:)`` floats for
+  /// C = max(C, OC): per worker, the input's and dout's columns, a private weight gradient, and
+  /// (worker 0's) the flipped weights.
+  ///
+  /// With `accumulateInput` false, dinp is overwritten instead (no need to zero it first).
   ///
   /// With several workers, worker 0 accumulates into dweight and the others into a private
   /// copy added afterwards in worker order, so the result is deterministic.
@@ -232,10 +277,19 @@ extension Layers {
   ) {
     let HW = H * W
     let N = B * HW
-    let chunk = convChunk(H: H, W: W)
     let CM = Swift.max(C, OC)
-    let colCount = CM * 9 * chunk
+    let colCount = CM * 9 * convChunk(H: H, W: W)
     let perWorker = 2 * convScratchCount(C: CM, H: H, W: W) / convMaxWorkers
+    let flipped = OC < C
+    // Wf[c, o·9 + 8 − k] = W[o, c·9 + k]: tap k of the forward is tap 8 − k seen from the input.
+    let wf = scratch + 2 * colCount + CM * CM * 9
+    if flipped && dinp != nil {
+      for o in 0..<OC {
+        for c in 0..<C {
+          for k in 0..<9 { wf[(c * OC + o) * 9 + 8 - k] = weight[(o * C + c) * 9 + k] }
+        }
+      }
+    }
     nonisolated(unsafe) let dinp = dinp
     nonisolated(unsafe) let dweight = dweight
     // Each worker's share of the bias gradient, added in worker order below.
@@ -243,35 +297,39 @@ extension Layers {
       capacity: convMaxWorkers * OC)
     defer { shares.deallocate() }
     let workers = convWorkers(B: B) { w, bLo, bHi in
-      for o in 0..<OC {
-        shares[w * OC + o] = rowSum(dout + o * N + bLo * HW, (bHi - bLo) * HW)
-      }
       let col = scratch + w * perWorker
       let doutCol = col + colCount
       let dw = w == 0 ? dweight : doutCol + colCount
       var first = w != 0
+      for o in 0..<OC { shares[w * OC + o] = 0 }
       // col2im adds across chunk borders (to the rows above and below), so a worker clears
       // all of its images first; workers own whole images, and the 3×3 window stays inside one.
-      if let dinp, !accumulateInput {
+      if let dinp, !accumulateInput, !flipped {
         for ch in 0..<C {
           (dinp + ch * N + bLo * HW).update(repeating: 0, count: (bHi - bLo) * HW)
         }
       }
-      var q = bLo * HW
-      while q < bHi * HW {
-        let ncols = Swift.min(chunk, bHi * HW - q)
-        im2col(col: col, inp: inp, C: C, B: B, H: H, W: W, q0: q, ncols: ncols)
+      convChunks(H: H, W: W, b0: bLo, b1: bHi) { q, ncols, mask in
+        for o in 0..<OC { shares[w * OC + o] += rowSum(dout + o * N + q, ncols) }
+        im2col(col: col, inp: inp, mask: mask, C: C, B: B, H: H, W: W, q0: q, ncols: ncols)
         BLAS.sgemm(
           transA: false, transB: true, m: OC, n: C * 9, k: ncols, a: dout + q, lda: N,
           b: col, ldb: ncols, beta: first ? 0 : 1, c: dw, ldc: C * 9)
         first = false
-        if let dinp {
+        guard let dinp else { return }
+        if flipped {
+          im2col(
+            col: doutCol, inp: dout, mask: mask, C: OC, B: B, H: H, W: W, q0: q, ncols: ncols)
+          BLAS.sgemm(
+            transA: false, transB: false, m: C, n: ncols, k: OC * 9, a: wf, lda: OC * 9,
+            b: doutCol, ldb: ncols, beta: accumulateInput ? 1 : 0, c: dinp + q, ldc: N)
+        } else {
           BLAS.sgemm(
             transA: true, transB: false, m: C * 9, n: ncols, k: OC, a: weight, lda: C * 9,
             b: dout + q, ldb: N, beta: 0, c: doutCol, ldc: ncols)
-          col2im(inp: dinp, col: doutCol, C: C, B: B, H: H, W: W, q0: q, ncols: ncols)
+          col2im(
+            inp: dinp, col: doutCol, mask: mask, C: C, B: B, H: H, W: W, q0: q, ncols: ncols)
         }
-        q += ncols
       }
     }
     // Private weight gradients of workers 1, 2, … in order (bLo < bHi for every worker).
@@ -283,4 +341,11 @@ extension Layers {
       for o in 0..<OC { dbias[o] += shares[w * OC + o] }
     }
   }
+}
+
+/// The lanes of v whose mask entry (mask[j..<j+8]) is all ones; zero in the others.
+@inline(__always)
+private func select8(_ v: Float8, _ mask: UnsafePointer<UInt32>, _ j: Int) -> Float8 {
+  let m = UnsafeRawPointer(mask + j).loadUnaligned(as: SIMD8<UInt32>.self)
+  return unsafeBitCast(unsafeBitCast(v, to: SIMD8<UInt32>.self) & m, to: Float8.self)
 }

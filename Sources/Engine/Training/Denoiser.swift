@@ -147,5 +147,16 @@ final class Scratch {
     batch = B
   }
 
+  /// The batch size and labels of the last forward pass, which backward works on.
+  private(set) var last: (B: Int, labels: [Int32]) = (0, [])
+
+  /// Starts a forward pass of B examples: grows the buffers and keeps B and the labels for
+  /// backward. Returns self, the pass's activations.
+  func start(B: Int, labels: UnsafePointer<Int32>) -> Scratch {
+    grow(B)
+    last = (B, Array(UnsafeBufferPointer(start: labels, count: B)))
+    return self
+  }
+
   subscript(i: Int) -> UnsafeMutablePointer<Float> { tensors[i].data }
 }

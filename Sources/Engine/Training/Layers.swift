@@ -59,17 +59,17 @@ public enum Layers {
 
   /// Backward of ``linearForward(out:inp:weight:bias:B:C:OC:accumulate:)``.
   ///
-  /// dout is (B, OC). Accumulates dinp (B, C) += dout · W (skipped when nil),
-  /// dweight (OC, C) += doutᵀ · inp, dbias (OC) += Σ_b dout.
+  /// dout is (B, OC). Accumulates dinp (B, C) += dout · W (skipped when nil; overwritten when
+  /// `accumulateInput` is false), dweight (OC, C) += doutᵀ · inp, dbias (OC) += Σ_b dout.
   public static func linearBackward(
     dinp: UnsafeMutablePointer<Float>?, dweight: UnsafeMutablePointer<Float>,
     dbias: UnsafeMutablePointer<Float>?, dout: UnsafePointer<Float>, inp: UnsafePointer<Float>,
-    weight: UnsafePointer<Float>, B: Int, C: Int, OC: Int
+    weight: UnsafePointer<Float>, B: Int, C: Int, OC: Int, accumulateInput: Bool = true
   ) {
     if let dinp {
       BLAS.sgemm(
         transA: false, transB: false, m: B, n: C, k: OC, a: dout, lda: OC, b: weight, ldb: C,
-        beta: 1, c: dinp, ldc: C)
+        beta: accumulateInput ? 1 : 0, c: dinp, ldc: C)
     }
     BLAS.sgemm(
       transA: true, transB: false, m: OC, n: C, k: B, a: dout, lda: OC, b: inp, ldb: C,

@@ -15,8 +15,10 @@ struct UNetBlock {
   let c1w: Int, c1b: Int, pw: Int, pb: Int, c2w: Int, c2b: Int
   /// The 1×1 skip's weight and bias offsets, nil for the identity.
   let skip: (w: Int, b: Int)?
-  /// Activations kept for backward: a, u (after the projection is added), s, out, proj.
-  let a: Int, u: Int, s: Int, out: Int, proj: Int
+  /// Activations kept for backward: a, u (after the projection is added), s, proj. The output
+  /// is the caller's (UNet-S writes an encoder block's straight into the decoder's
+  /// concatenation).
+  let a: Int, u: Int, s: Int, proj: Int
   /// The GroupNorms before the first and the second SiLU, nil without a norm.
   let norm1: GroupNorm?, norm2: GroupNorm?
 
@@ -42,7 +44,6 @@ struct UNetBlock {
     a = acts.add { $0 * Ci * hw }
     u = acts.add { $0 * Co * hw }
     s = acts.add { $0 * Co * hw }
-    out = acts.add { $0 * Co * hw }
     proj = acts.add { $0 * Co }
   }
 
@@ -55,9 +56,10 @@ struct UNetBlock {
   /// Floats per example of the widest gradient work buffer this block needs.
   var workPerExample: Int { Swift.max(Ci, Co) * h * w }
 
+  /// Writes out (Co, B, h, w).
   func forward(
     P: UnsafePointer<Float>, A: Scratch, inp: UnsafePointer<Float>, e: UnsafePointer<Float>,
-    scratch: UnsafeMutablePointer<Float>, B: Int
+    out: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>, B: Int
   ) {
     let N = B * h * w
     norm1?.forward(P: P, A: A, inp: inp, B: B)
@@ -74,18 +76,19 @@ struct UNetBlock {
       Layers.addPerChannelSiLUForward(s: A[s], u: A[u], v: A[proj], F: Co, B: B, P: h * w)
     }
     Layers.conv3x3Forward(
-      out: A[out], inp: A[s], weight: P + c2w, bias: P + c2b, scratch: scratch,
+      out: out, inp: A[s], weight: P + c2w, bias: P + c2b, scratch: scratch,
       B: B, C: Co, H: h, W: w, OC: Co)
     if let skip {
       Layers.conv1x1Forward(
-        out: A[out], inp: inp, weight: P + skip.w, bias: P + skip.b, B: B, P: h * w, C: Ci,
+        out: out, inp: inp, weight: P + skip.w, bias: P + skip.b, B: B, P: h * w, C: Ci,
         OC: Co, accumulate: true)
     } else {
-      Layers.addInto(A[out], inp, Co * N)
+      Layers.addInto(out, inp, Co * N)
     }
   }
 
-  /// dout is (Co, B, h, w). Accumulates dinp (Ci, B, h, w), dE (B, Cd) and the block's
+  /// dout is (Co, B, h, w). Accumulates dinp (Ci, B, h, w) (overwrites it when
+  /// `accumulateInput` is false, so a caller need not zero it), dE (B, Cd) and the block's
   /// parameter gradients; dA, dU, dS (``workPerExample`` · B floats each) and dProj (B·Co)
   /// are overwritten.
   func backward(
@@ -94,16 +97,20 @@ struct UNetBlock {
     dinp: UnsafeMutablePointer<Float>, dE: UnsafeMutablePointer<Float>,
     work: (dA: UnsafeMutablePointer<Float>, dU: UnsafeMutablePointer<Float>,
       dS: UnsafeMutablePointer<Float>, dProj: UnsafeMutablePointer<Float>),
-    scratch: UnsafeMutablePointer<Float>, B: Int
+    scratch: UnsafeMutablePointer<Float>, B: Int, accumulateInput: Bool = true
   ) {
     let N = B * h * w
-    // In reverse order of forward. out = conv2(s) + skip(inp).
+    // In reverse order of forward. out = conv2(s) + skip(inp): the skip's gradient is dinp's
+    // first term.
     if let skip {
       Layers.conv1x1Backward(
         dinp: dinp, dweight: G + skip.w, dbias: G + skip.b, dout: dout, inp: inp,
-        weight: P + skip.w, scratch: scratch, B: B, P: h * w, C: Ci, OC: Co)
-    } else {
+        weight: P + skip.w, scratch: scratch, B: B, P: h * w, C: Ci, OC: Co,
+        accumulateInput: accumulateInput)
+    } else if accumulateInput {
       Layers.addInto(dinp, dout, Co * N)
+    } else {
+      dinp.update(from: dout, count: Co * N)
     }
     Layers.conv3x3Backward(
       dinp: work.dS, dweight: G + c2w, dbias: G + c2b, dout: dout, inp: A[s], weight: P + c2w,

@@ -1,7 +1,8 @@
 // The layers UNet-S adds to the convolution and linear layers: pixel folding (space to depth and
-// back), 2×2 average pooling, nearest-neighbour up-sampling, channel concatenation, the 1×1
-// convolution of a residual block that changes width, and the per-channel sums that carry a
-// conditioning projection's gradient. All work on the (channels, batch, H, W) layout the
+// back), 2×2 average pooling, nearest-neighbour up-sampling, the 1×1 convolution of a residual
+// block that changes width, and the per-channel sums that carry a conditioning projection's
+// gradient. (The decoders' channel concatenation is no layer: UNet-S writes both parts in
+// place.) All work on the (channels, batch, H, W) layout the
 // convolutions use. Backward functions ACCUMULATE (+=), as in Layers.swift.
 
 extension Layers {
@@ -16,30 +17,19 @@ extension Layers {
     foldWalk(C: C, B: B, H: H, W: W) { folded, plain in out[folded] = inp[plain] }
   }
 
-  /// Backward of ``spaceToDepthForward(out:inp:C:B:H:W:)``: dinp += unfold(dout).
-  public static func spaceToDepthBackward(
-    dinp: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>, C: Int, B: Int, H: Int, W: Int
-  ) {
-    foldWalk(C: C, B: B, H: H, W: W) { folded, plain in dinp[plain] += dout[folded] }
-  }
-
   /// out (C, B, H, W) = the inverse of ``spaceToDepthForward(out:inp:C:B:H:W:)`` applied to
   /// inp (4C, B, H/2, W/2): the output head's `pixel_shuffle`.
+  ///
+  /// Both are permutations, so each one's backward is the other: UNet-S's head folds its
+  /// gradient with ``spaceToDepthForward(out:inp:C:B:H:W:)`` (and its stem needs none).
   public static func depthToSpaceForward(
     out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, C: Int, B: Int, H: Int, W: Int
   ) {
     foldWalk(C: C, B: B, H: H, W: W) { folded, plain in out[plain] = inp[folded] }
   }
 
-  /// Backward of ``depthToSpaceForward(out:inp:C:B:H:W:)``: dinp += fold(dout).
-  public static func depthToSpaceBackward(
-    dinp: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>, C: Int, B: Int, H: Int, W: Int
-  ) {
-    foldWalk(C: C, B: B, H: H, W: W) { folded, plain in dinp[folded] += dout[plain] }
-  }
-
   /// Calls `body(folded, plain)` for every pixel: its index in the folded (4C, B, H/2, W/2)
-  /// tensor and in the plain (C, B, H, W) one. The four functions above are this one walk.
+  /// tensor and in the plain (C, B, H, W) one. Both functions above are this one walk.
   @inline(__always)
   static func foldWalk(C: Int, B: Int, H: Int, W: Int, _ body: (Int, Int) -> Void) {
     precondition(H % 2 == 0 && W % 2 == 0, "pixel folding needs even sides, got \(H)×\(W)")
@@ -66,17 +56,8 @@ extension Layers {
   public static func avgPool2Forward(
     out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, planes: Int, H: Int, W: Int
   ) {
-    let (h, w) = (H / 2, W / 2)
-    for p in 0..<planes {
-      let src = inp + p * H * W
-      let dst = out + p * h * w
-      for y in 0..<h {
-        let r0 = src + 2 * y * W
-        let r1 = r0 + W
-        for x in 0..<w {
-          dst[y * w + x] = 0.25 * (r0[2 * x] + r0[2 * x + 1] + r1[2 * x] + r1[2 * x + 1])
-        }
-      }
+    blockWalk(planes: planes, h: H / 2, w: W / 2) { i, j in
+      out[i] = 0.25 * (inp[j] + inp[j + 1] + inp[j + W] + inp[j + W + 1])
     }
   }
 
@@ -85,21 +66,12 @@ extension Layers {
   public static func avgPool2Backward(
     dinp: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>, planes: Int, H: Int, W: Int
   ) {
-    let (h, w) = (H / 2, W / 2)
-    for p in 0..<planes {
-      let dst = dinp + p * H * W
-      let src = dout + p * h * w
-      for y in 0..<h {
-        let r0 = dst + 2 * y * W
-        let r1 = r0 + W
-        for x in 0..<w {
-          let g = 0.25 * src[y * w + x]
-          r0[2 * x] += g
-          r0[2 * x + 1] += g
-          r1[2 * x] += g
-          r1[2 * x + 1] += g
-        }
-      }
+    blockWalk(planes: planes, h: H / 2, w: W / 2) { i, j in
+      let g = 0.25 * dout[i]
+      dinp[j] += g
+      dinp[j + 1] += g
+      dinp[j + W] += g
+      dinp[j + W + 1] += g
     }
   }
 
@@ -109,62 +81,46 @@ extension Layers {
     out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, planes: Int, h: Int, w: Int
   ) {
     let W = 2 * w
-    for p in 0..<planes {
-      let src = inp + p * h * w
-      let dst = out + p * 4 * h * w
-      for y in 0..<h {
-        let r0 = dst + 2 * y * W
-        let r1 = r0 + W
-        for x in 0..<w {
-          let v = src[y * w + x]
-          r0[2 * x] = v
-          r0[2 * x + 1] = v
-          r1[2 * x] = v
-          r1[2 * x + 1] = v
-        }
-      }
+    blockWalk(planes: planes, h: h, w: w) { i, j in
+      let v = inp[i]
+      out[j] = v
+      out[j + 1] = v
+      out[j + W] = v
+      out[j + W + 1] = v
     }
   }
 
   /// Backward of ``upsample2Forward(out:inp:planes:h:w:)``: dinp += the sum of each 2×2 block
-  /// of dout.
+  /// of dout (dinp = … when `accumulate` is false, so a caller need not zero it).
   public static func upsample2Backward(
-    dinp: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>, planes: Int, h: Int, w: Int
+    dinp: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>, planes: Int, h: Int, w: Int,
+    accumulate: Bool = true
   ) {
     let W = 2 * w
-    for p in 0..<planes {
-      let src = dout + p * 4 * h * w
-      let dst = dinp + p * h * w
-      for y in 0..<h {
-        let r0 = src + 2 * y * W
-        let r1 = r0 + W
-        for x in 0..<w {
-          dst[y * w + x] += r0[2 * x] + r0[2 * x + 1] + r1[2 * x] + r1[2 * x + 1]
+    blockWalk(planes: planes, h: h, w: w) { i, j in
+      let sum = dout[j] + dout[j + 1] + dout[j + W] + dout[j + W + 1]
+      dinp[i] = accumulate ? dinp[i] + sum : sum
+    }
+  }
+
+  /// Calls `body(i, j)` for every pixel i of a (planes, h, w) tensor, with j the top-left
+  /// pixel of its 2×2 block in the (planes, 2h, 2w) one (the block's lower row starts at
+  /// j + 2w): the walk pooling and up-sampling share. Planes are split over two threads
+  /// (these ran on one while the other core waited, at every level of UNet-S).
+  @inline(__always)
+  static func blockWalk(planes: Int, h: Int, w: Int, _ body: (Int, Int) -> Void) {
+    parallelRanges(planes, minimum: Swift.max(2, (1 << 16) / (4 * h * w))) { lo, hi in
+      for p in lo..<hi {
+        for y in 0..<h {
+          for x in 0..<w {
+            body((p * h + y) * w + x, ((2 * p * h + 2 * y) * w + x) * 2)
+          }
         }
       }
     }
   }
 
-  // MARK: - Concatenation
-
-  /// out (C1 + C2, N) = [a (C1, N); b (C2, N)]: channels are outermost, so this is two copies.
-  public static func concatChannelsForward(
-    out: UnsafeMutablePointer<Float>, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
-    C1: Int, C2: Int, N: Int
-  ) {
-    out.update(from: a, count: C1 * N)
-    (out + C1 * N).update(from: b, count: C2 * N)
-  }
-
-  /// Backward of ``concatChannelsForward(out:a:b:C1:C2:N:)``: da += dout's first C1 channels,
-  /// db += the rest.
-  public static func concatChannelsBackward(
-    da: UnsafeMutablePointer<Float>, db: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>,
-    C1: Int, C2: Int, N: Int
-  ) {
-    addInto(da, dout, C1 * N)
-    addInto(db, dout + C1 * N, C2 * N)
-  }
+  // MARK: - Sums
 
   /// y += x over n values (8 lanes at a time in release builds).
   static func addInto(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ n: Int) {
@@ -211,20 +167,21 @@ extension Layers {
     }
   }
 
-  /// Floats of scratch ``conv1x1Backward(dinp:dweight:dbias:dout:inp:weight:scratch:B:P:C:OC:)``
-  /// needs: a private weight gradient for each worker but the first.
+  /// Floats of scratch the 1×1 convolution's backward needs: a private weight gradient for
+  /// each worker but the first.
   public static func conv1x1ScratchCount(C: Int, OC: Int) -> Int { (convMaxWorkers - 1) * OC * C }
 
   /// Backward of ``conv1x1Forward(out:inp:weight:bias:B:P:C:OC:accumulate:)``: dout is
-  /// (OC, B, P). Accumulates dinp (C, B, P) += Wᵀ · dout, dweight (OC, C) += dout · inpᵀ,
-  /// dbias += Σ dout. Worker 0 adds into dweight and the others into their part of scratch
+  /// (OC, B, P). Accumulates dinp (C, B, P) += Wᵀ · dout (overwrites it when
+  /// `accumulateInput` is false), dweight (OC, C) += dout · inpᵀ, dbias += Σ dout. Worker 0
+  /// adds into dweight and the others into their part of scratch
   /// (``conv1x1ScratchCount(C:OC:)`` floats), added afterwards in worker order: the same sums
   /// in the same order on one thread or two.
   public static func conv1x1Backward(
     dinp: UnsafeMutablePointer<Float>, dweight: UnsafeMutablePointer<Float>,
     dbias: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>, inp: UnsafePointer<Float>,
     weight: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>,
-    B: Int, P: Int, C: Int, OC: Int
+    B: Int, P: Int, C: Int, OC: Int, accumulateInput: Bool = true
   ) {
     let N = B * P
     nonisolated(unsafe) let dinp = dinp
@@ -234,7 +191,7 @@ extension Layers {
       let n = (bHi - bLo) * P
       BLAS.sgemm(
         transA: true, transB: false, m: C, n: n, k: OC, a: weight, lda: C, b: dout + q, ldb: N,
-        beta: 1, c: dinp + q, ldc: N)
+        beta: accumulateInput ? 1 : 0, c: dinp + q, ldc: N)
       BLAS.sgemm(
         transA: false, transB: true, m: OC, n: C, k: n, a: dout + q, lda: N, b: inp + q, ldb: N,
         beta: w == 0 ? 1 : 0, c: w == 0 ? dweight : scratch + (w - 1) * OC * C, ldc: C)

@@ -28,13 +28,15 @@ public final class UNetS: ConvolutionalDenoiser {
   let dec1: UNetBlock, dec0: UNetBlock
 
   let acts = Scratch()
-  let xc: Int, xf: Int, e: Int, h0: Int, p1: Int, p2: Int
-  let cat1: Int, cat0: Int, af: Int, of: Int, outc: Int, out: Int
+  let xc: Int, xf: Int, e: Int, h0: Int, p1: Int, p2: Int, m0: Int, m1: Int, d1: Int, d0: Int
+  /// The decoders' inputs, [up-sampled; skip]: the encoders write their outputs straight into
+  /// the second part, so the skip is never copied (nor its gradient, in dCat0 and dCat1).
+  let cat1: Int, cat0: Int
+  let af: Int, of: Int, outc: Int, out: Int
   let scratch: Int, dA: Int, dU: Int, dS: Int, dProj: Int, dE: Int
-  /// Gradient buffers of the tensors between blocks (sized for the largest).
-  let dX: Int, dY: Int, dCat: Int, dSkip0: Int, dSkip1: Int
-  var labels: [Int32] = []
-  var B = 0
+  /// Gradient buffers of the tensors between blocks: dX and dY (sized for the largest) and
+  /// those of the two concatenations.
+  let dX: Int, dY: Int, dCat0: Int, dCat1: Int
 
   public init(_ shape: ModelShape) {
     precondition(
@@ -86,6 +88,10 @@ public final class UNetS: ConvolutionalDenoiser {
     h0 = acts.add { $0 * F0 * P0 }
     p1 = acts.add { $0 * F0 * P1 }
     p2 = acts.add { $0 * F1 * P2 }
+    m0 = acts.add { $0 * F2 * P2 }
+    m1 = acts.add { $0 * F2 * P2 }
+    d1 = acts.add { $0 * F1 * P1 }
+    d0 = acts.add { $0 * F0 * P0 }
     cat1 = acts.add { $0 * (F2 + F1) * P1 }
     cat0 = acts.add { $0 * (F1 + F0) * P0 }
     af = acts.add { $0 * F0 * P0 }
@@ -105,9 +111,8 @@ public final class UNetS: ConvolutionalDenoiser {
     dE = acts.add { $0 * Cd }
     dX = acts.add { $0 * work }
     dY = acts.add { $0 * work }
-    dCat = acts.add { $0 * work }
-    dSkip0 = acts.add { $0 * F0 * P0 }
-    dSkip1 = acts.add { $0 * F1 * P1 }
+    dCat0 = acts.add { $0 * (F1 + F0) * P0 }
+    dCat1 = acts.add { $0 * (F2 + F1) * P1 }
   }
 
   var levels: [(h: Int, w: Int)] { [(H / 2, W / 2), (H / 4, W / 4), (H / 8, W / 8)] }
@@ -116,10 +121,7 @@ public final class UNetS: ConvolutionalDenoiser {
     params P: UnsafePointer<Float>, x xIn: UnsafePointer<Float>, logSNR: UnsafePointer<Float>,
     labels yIn: UnsafePointer<Int32>, B: Int
   ) -> UnsafePointer<Float> {
-    acts.grow(B)
-    self.B = B
-    labels = Array(UnsafeBufferPointer(start: yIn, count: B))
-    let A = acts
+    let A = acts.start(B: B, labels: yIn)
     let (L0, L1, L2) = (levels[0], levels[1], levels[2])
     let (N0, N1) = (B * L0.h * L0.w, B * L1.h * L1.w)
     cond.forward(P: P, A: A, logSNR: logSNR, labels: yIn, B: B)
@@ -129,23 +131,22 @@ public final class UNetS: ConvolutionalDenoiser {
     Layers.conv3x3Forward(
       out: A[h0], inp: A[xf], weight: P + inW, bias: P + inB, scratch: A[scratch],
       B: B, C: 4 * C, H: L0.h, W: L0.w, OC: F0)
-    // Down.
-    enc0.forward(P: P, A: A, inp: A[h0], e: A[e], scratch: A[scratch], B: B)
-    Layers.avgPool2Forward(out: A[p1], inp: A[enc0.out], planes: F0 * B, H: L0.h, W: L0.w)
-    enc1.forward(P: P, A: A, inp: A[p1], e: A[e], scratch: A[scratch], B: B)
-    Layers.avgPool2Forward(out: A[p2], inp: A[enc1.out], planes: F1 * B, H: L1.h, W: L1.w)
-    mid0.forward(P: P, A: A, inp: A[p2], e: A[e], scratch: A[scratch], B: B)
-    mid1.forward(P: P, A: A, inp: A[mid0.out], e: A[e], scratch: A[scratch], B: B)
-    // Up: the up-sampled features first, then the skip, in each concatenation. The
-    // up-sampling writes straight into the concatenation's first channels.
-    Layers.upsample2Forward(out: A[cat1], inp: A[mid1.out], planes: F2 * B, h: L2.h, w: L2.w)
-    (A[cat1] + F2 * N1).update(from: A[enc1.out], count: F1 * N1)
-    dec1.forward(P: P, A: A, inp: A[cat1], e: A[e], scratch: A[scratch], B: B)
-    Layers.upsample2Forward(out: A[cat0], inp: A[dec1.out], planes: F1 * B, h: L1.h, w: L1.w)
-    (A[cat0] + F1 * N0).update(from: A[enc0.out], count: F0 * N0)
-    dec0.forward(P: P, A: A, inp: A[cat0], e: A[e], scratch: A[scratch], B: B)
+    // Down. Each encoder's output is also the second part of a decoder's concatenation.
+    let (skip0, skip1) = (A[cat0] + F1 * N0, A[cat1] + F2 * N1)
+    enc0.forward(P: P, A: A, inp: A[h0], e: A[e], out: skip0, scratch: A[scratch], B: B)
+    Layers.avgPool2Forward(out: A[p1], inp: skip0, planes: F0 * B, H: L0.h, W: L0.w)
+    enc1.forward(P: P, A: A, inp: A[p1], e: A[e], out: skip1, scratch: A[scratch], B: B)
+    Layers.avgPool2Forward(out: A[p2], inp: skip1, planes: F1 * B, H: L1.h, W: L1.w)
+    mid0.forward(P: P, A: A, inp: A[p2], e: A[e], out: A[m0], scratch: A[scratch], B: B)
+    mid1.forward(P: P, A: A, inp: A[m0], e: A[e], out: A[m1], scratch: A[scratch], B: B)
+    // Up: the up-sampled features first, then the skip, in each concatenation; the
+    // up-sampling writes straight into the first channels.
+    Layers.upsample2Forward(out: A[cat1], inp: A[m1], planes: F2 * B, h: L2.h, w: L2.w)
+    dec1.forward(P: P, A: A, inp: A[cat1], e: A[e], out: A[d1], scratch: A[scratch], B: B)
+    Layers.upsample2Forward(out: A[cat0], inp: A[d1], planes: F1 * B, h: L1.h, w: L1.w)
+    dec0.forward(P: P, A: A, inp: A[cat0], e: A[e], out: A[d0], scratch: A[scratch], B: B)
     // Head: SiLU, a 3×3 convolution to 4C channels, unfolded back to C at H.
-    Layers.siluForward(out: A[af], inp: A[dec0.out], N: F0 * N0)
+    Layers.siluForward(out: A[af], inp: A[d0], N: F0 * N0)
     Layers.conv3x3Forward(
       out: A[of], inp: A[af], weight: P + outW, bias: P + outB, scratch: A[scratch],
       B: B, C: F0, H: L0.h, W: L0.w, OC: 4 * C)
@@ -158,64 +159,53 @@ public final class UNetS: ConvolutionalDenoiser {
     params P: UnsafePointer<Float>, grads G: UnsafeMutablePointer<Float>,
     dout: UnsafePointer<Float>
   ) {
-    let A = acts
-    let B = self.B
+    let (A, B) = (acts, acts.last.B)
     let (L0, L1, L2) = (levels[0], levels[1], levels[2])
-    let (N0, N1, N2) = (B * L0.h * L0.w, B * L1.h * L1.w, B * L2.h * L2.w)
+    let (N0, N1) = (B * L0.h * L0.w, B * L1.h * L1.w)
     let work = (dA: A[dA], dU: A[dU], dS: A[dS], dProj: A[dProj])
     // In reverse order of the forward pass. dX and dY alternate as the gradient flowing down
-    // the network: a block reads its dout from one and accumulates its dinp into the other,
-    // which is zeroed first.
-    func zero(_ i: Int, _ n: Int) { A[i].update(repeating: 0, count: n) }
+    // the network: a block reads its dout from one and writes its dinp into the other (each
+    // gradient's first writer overwrites it, so nothing is zeroed first).
     A[dE].update(repeating: 0, count: B * Cd)
-    // Head.
+    // Head. The fold is the unfold's adjoint, and overwrites.
     Layers.swapLeadingAxes(out: A[outc], inp: dout, A: B, B: C, P: H * W)  // outc as dOutC
-    zero(of, C * H * W * B)
-    Layers.depthToSpaceBackward(dinp: A[of], dout: A[outc], C: C, B: B, H: H, W: W)
+    Layers.spaceToDepthForward(out: A[of], inp: A[outc], C: C, B: B, H: H, W: W)
     Layers.conv3x3Backward(
       dinp: A[dA], dweight: G + outW, dbias: G + outB, dout: A[of], inp: A[af],
       weight: P + outW, scratch: A[scratch], B: B, C: F0, H: L0.h, W: L0.w, OC: 4 * C,
       accumulateInput: false)
-    Layers.siluBackward(dinp: A[dX], inp: A[dec0.out], dout: A[dA], N: F0 * N0, accumulate: false)
-    // dec0: its input is cat0 = [up(dec1.out); enc0.out].
-    zero(dCat, (F1 + F0) * N0)
+    Layers.siluBackward(dinp: A[dX], inp: A[d0], dout: A[dA], N: F0 * N0, accumulate: false)
+    // dec0's input is cat0 = [up(d1); enc0's output]: dCat0 holds both gradients.
     dec0.backward(
-      P: P, G: G, A: A, inp: A[cat0], e: A[e], dout: A[dX], dinp: A[dCat], dE: A[dE],
-      work: work, scratch: A[scratch], B: B)
-    A[dSkip0].update(from: A[dCat] + F1 * N0, count: F0 * N0)
-    zero(dY, F1 * N1)
-    Layers.upsample2Backward(dinp: A[dY], dout: A[dCat], planes: F1 * B, h: L1.h, w: L1.w)
-    // dec1: its input is cat1 = [up(mid1.out); enc1.out].
-    zero(dCat, (F2 + F1) * N1)
+      P: P, G: G, A: A, inp: A[cat0], e: A[e], dout: A[dX], dinp: A[dCat0], dE: A[dE],
+      work: work, scratch: A[scratch], B: B, accumulateInput: false)
+    Layers.upsample2Backward(
+      dinp: A[dY], dout: A[dCat0], planes: F1 * B, h: L1.h, w: L1.w, accumulate: false)
     dec1.backward(
-      P: P, G: G, A: A, inp: A[cat1], e: A[e], dout: A[dY], dinp: A[dCat], dE: A[dE],
-      work: work, scratch: A[scratch], B: B)
-    A[dSkip1].update(from: A[dCat] + F2 * N1, count: F1 * N1)
-    zero(dX, F2 * N2)
-    Layers.upsample2Backward(dinp: A[dX], dout: A[dCat], planes: F2 * B, h: L2.h, w: L2.w)
-    zero(dY, F2 * N2)
+      P: P, G: G, A: A, inp: A[cat1], e: A[e], dout: A[dY], dinp: A[dCat1], dE: A[dE],
+      work: work, scratch: A[scratch], B: B, accumulateInput: false)
+    Layers.upsample2Backward(
+      dinp: A[dX], dout: A[dCat1], planes: F2 * B, h: L2.h, w: L2.w, accumulate: false)
     mid1.backward(
-      P: P, G: G, A: A, inp: A[mid0.out], e: A[e], dout: A[dX], dinp: A[dY], dE: A[dE],
-      work: work, scratch: A[scratch], B: B)
-    zero(dX, F1 * N2)
+      P: P, G: G, A: A, inp: A[m0], e: A[e], dout: A[dX], dinp: A[dY], dE: A[dE],
+      work: work, scratch: A[scratch], B: B, accumulateInput: false)
     mid0.backward(
       P: P, G: G, A: A, inp: A[p2], e: A[e], dout: A[dY], dinp: A[dX], dE: A[dE],
-      work: work, scratch: A[scratch], B: B)
-    // enc1.out fed the pooling and the skip.
-    Layers.avgPool2Backward(dinp: A[dSkip1], dout: A[dX], planes: F1 * B, H: L1.h, W: L1.w)
-    zero(dY, F0 * N1)
+      work: work, scratch: A[scratch], B: B, accumulateInput: false)
+    // Each encoder's output fed a pooling and a skip: the pooling's gradient joins the skip's.
+    let (dSkip0, dSkip1) = (A[dCat0] + F1 * N0, A[dCat1] + F2 * N1)
+    Layers.avgPool2Backward(dinp: dSkip1, dout: A[dX], planes: F1 * B, H: L1.h, W: L1.w)
     enc1.backward(
-      P: P, G: G, A: A, inp: A[p1], e: A[e], dout: A[dSkip1], dinp: A[dY], dE: A[dE],
-      work: work, scratch: A[scratch], B: B)
-    Layers.avgPool2Backward(dinp: A[dSkip0], dout: A[dY], planes: F0 * B, H: L0.h, W: L0.w)
-    zero(dX, F0 * N0)
+      P: P, G: G, A: A, inp: A[p1], e: A[e], dout: dSkip1, dinp: A[dY], dE: A[dE],
+      work: work, scratch: A[scratch], B: B, accumulateInput: false)
+    Layers.avgPool2Backward(dinp: dSkip0, dout: A[dY], planes: F0 * B, H: L0.h, W: L0.w)
     enc0.backward(
-      P: P, G: G, A: A, inp: A[h0], e: A[e], dout: A[dSkip0], dinp: A[dX], dE: A[dE],
-      work: work, scratch: A[scratch], B: B)
+      P: P, G: G, A: A, inp: A[h0], e: A[e], dout: dSkip0, dinp: A[dX], dE: A[dE],
+      work: work, scratch: A[scratch], B: B, accumulateInput: false)
     // Stem: the input needs no gradient.
     Layers.conv3x3Backward(
       dinp: nil, dweight: G + inW, dbias: G + inB, dout: A[dX], inp: A[xf], weight: P + inW,
       scratch: A[scratch], B: B, C: 4 * C, H: L0.h, W: L0.w, OC: F0)
-    cond.backward(P: P, G: G, A: A, dE: A[dE], labels: labels, B: B)
+    cond.backward(P: P, G: G, A: A, dE: A[dE], B: B)
   }
 }

@@ -151,8 +151,12 @@ import Testing
   }
 
   /// Sizes below and above the 256-column im2col chunk (32×32 and 64×64 images are split across
-  /// chunks) and with two images, so both workers of the batch split run.
-  static let convSizes = [(2, 2, 4, 3, 3), (2, 2, 32, 32, 2), (1, 1, 64, 64, 1)]
+  /// chunks; 20×13 = 260 pixels, so chunks straddle two images) and with two images, so both
+  /// workers of the batch split run; OC < C takes the input gradient's other way (the flipped
+  /// convolution), OC ≥ C col2im.
+  static let convSizes = [
+    (2, 2, 4, 3, 3), (2, 2, 32, 32, 2), (1, 1, 64, 64, 1), (2, 3, 20, 13, 2), (3, 4, 3, 5, 2),
+  ]
 
   @Test(
     "conv3×3 (im2col + sgemm): gradients of input, weight and bias match, borders included",
@@ -188,7 +192,7 @@ import Testing
 
   @Test(
     "conv3×3 forward equals a direct sum over the 3×3 window with zero padding",
-    arguments: [(2, 2, 5, 4, 3), (2, 3, 32, 32, 2), (2, 1, 64, 64, 2)])
+    arguments: [(2, 2, 5, 4, 3), (2, 3, 32, 32, 2), (2, 1, 64, 64, 2), (3, 2, 20, 13, 2)])
   func conv3x3Direct(B: Int, C: Int, H: Int, W: Int, OC: Int) {
     var rng = SplitMixForTests(seed: 8)
     let inp = rng.values(C * B * H * W)

@@ -40,22 +40,28 @@ import Testing
     report(name, check)
   }
 
-  @Test("pixel folding and unfolding: gradients match, and unfold(fold(x)) is x")
+  @Test("pixel folding and unfolding: each is the other's adjoint, and unfold(fold(x)) is x")
   func folding() {
     let (C, B, H, W) = (2, 2, 4, 6)
     let n = C * B * H * W
+    // Each is a permutation whose adjoint is the other: backward = the other's forward.
+    func adjoint(
+      _ other: @escaping (UnsafeMutablePointer<Float>, UnsafePointer<Float>) -> Void
+    ) -> (UnsafeMutablePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>) -> Void {
+      { g, r, _ in
+        var d = [Float](repeating: 0, count: n)
+        other(&d, r)
+        for i in 0..<n { g[i] += d[i] }
+      }
+    }
     checkLayer(
       "space to depth", inputs: n, outputs: n,
       forward: { Layers.spaceToDepthForward(out: $0, inp: $1, C: C, B: B, H: H, W: W) },
-      backward: { g, r, _ in
-        Layers.spaceToDepthBackward(dinp: g, dout: r, C: C, B: B, H: H, W: W)
-      })
+      backward: adjoint { Layers.depthToSpaceForward(out: $0, inp: $1, C: C, B: B, H: H, W: W) })
     checkLayer(
       "depth to space", inputs: n, outputs: n,
       forward: { Layers.depthToSpaceForward(out: $0, inp: $1, C: C, B: B, H: H, W: W) },
-      backward: { g, r, _ in
-        Layers.depthToSpaceBackward(dinp: g, dout: r, C: C, B: B, H: H, W: W)
-      })
+      backward: adjoint { Layers.spaceToDepthForward(out: $0, inp: $1, C: C, B: B, H: H, W: W) })
     var rng = SplitMixForTests(seed: 22)
     let x = rng.values(n)
     var folded = [Float](repeating: 0, count: n)
@@ -84,15 +90,37 @@ import Testing
       })
   }
 
-  @Test("channel concatenation: each part gets its own gradient")
-  func concat() {
-    let (C1, C2, N) = (2, 3, 5)
-    checkLayer(
-      "concat", inputs: (C1 + C2) * N, outputs: (C1 + C2) * N,
-      forward: { Layers.concatChannelsForward(out: $0, a: $1, b: $1 + C1 * N, C1: C1, C2: C2, N: N) },
-      backward: { g, r, _ in
-        Layers.concatChannelsBackward(da: g, db: g + C1 * N, dout: r, C1: C1, C2: C2, N: N)
-      })
+  @Test("pooling and up-sampling over planes split between two threads match the definitions")
+  func samplingLarge() {
+    let (planes, h, w) = (80, 16, 16)
+    let (H, W) = (2 * h, 2 * w)
+    var rng = SplitMixForTests(seed: 24)
+    let big = rng.values(planes * H * W)
+    let small = rng.values(planes * h * w)
+    var pooled = [Float](repeating: 0, count: planes * h * w)
+    var upsampled = [Float](repeating: 0, count: planes * H * W)
+    Layers.avgPool2Forward(out: &pooled, inp: big, planes: planes, H: H, W: W)
+    Layers.upsample2Forward(out: &upsampled, inp: small, planes: planes, h: h, w: w)
+    var summed = [Float](repeating: .nan, count: planes * h * w)
+    Layers.upsample2Backward(
+      dinp: &summed, dout: big, planes: planes, h: h, w: w, accumulate: false)
+    var pooledBack = [Float](repeating: 1, count: planes * H * W)
+    Layers.avgPool2Backward(dinp: &pooledBack, dout: small, planes: planes, H: H, W: W)
+    for p in 0..<planes {
+      for y in 0..<h {
+        for x in 0..<w {
+          let i = (p * h + y) * w + x
+          let block = [0, 1, W, W + 1].map { (p * H + 2 * y) * W + 2 * x + $0 }
+          let sum = block.map { Double(big[$0]) }.reduce(0, +)
+          #expect(abs(Double(pooled[i]) - sum / 4) < 1e-6)
+          #expect(abs(Double(summed[i]) - sum) < 1e-5)
+          for j in block {
+            #expect(upsampled[j] == small[i])
+            #expect(pooledBack[j] == 1 + small[i] / 4)
+          }
+        }
+      }
+    }
   }
 
   @Test("1×1 convolution: gradients of input, weight and bias match (batch split in two)")
@@ -117,18 +145,19 @@ import Testing
       })
   }
 
-  @Test("a UNet-S block that changes width (1×1 skip): every gradient matches, e included")
-  func block() {
-    let (Ci, Co, h, w, Cd, B) = (2, 3, 4, 4, 3, 2)
+  @Test(
+    "a UNet-S block, 1×1 or identity skip: every gradient matches, e included", arguments: [2, 3])
+  func block(Ci: Int) {
+    let (Co, h, w, Cd, B) = (3, 4, 4, 3, 2)
     var layout = ParameterLayout()
     let acts = Scratch()
     let block = UNetBlock("b", Ci: Ci, Co: Co, h: h, w: w, Cd: Cd, layout: &layout, acts: acts)
-    #expect(block.skip != nil)
-    checkBlock("UNet block", block, layout: layout, acts: acts, B: B)
+    #expect((block.skip != nil) == (Ci != Co))
+    checkBlock("UNet block \(Ci) → \(Co)", block, layout: layout, acts: acts, B: B)
   }
 
   /// A gradient check of `block` (laid out in `layout`, activations in `acts`) over its input,
-  /// e and every parameter, for a batch of B.
+  /// e and every parameter, for a batch of B; and its dinp overwritten without accumulateInput.
   func checkBlock(
     _ name: String, _ block: UNetBlock, layout: ParameterLayout, acts: Scratch, B: Int
   ) {
@@ -137,21 +166,38 @@ import Testing
     let work = (0..<3).map { _ in Tensor([B * block.workPerExample]) }
     let dProj = Tensor([B * Co])
     let scratch = Tensor([block.convScratch])
+    let out = Tensor([Co * B * h * w])
     acts.grow(B)
+    func backward(
+      _ g: UnsafeMutablePointer<Float>, _ r: UnsafePointer<Float>, _ p: UnsafePointer<Float>,
+      accumulateInput: Bool = true
+    ) {
+      block.forward(
+        P: p + nIn + nE, A: acts, inp: p, e: p + nIn, out: out.data, scratch: scratch.data, B: B)
+      block.backward(
+        P: p + nIn + nE, G: g + nIn + nE, A: acts, inp: p, e: p + nIn, dout: r, dinp: g,
+        dE: g + nIn, work: (work[0].data, work[1].data, work[2].data, dProj.data),
+        scratch: scratch.data, B: B, accumulateInput: accumulateInput)
+    }
     // p = [inp | e | parameters]
     checkLayer(
       name, inputs: nIn + nE + nP, outputs: Co * B * h * w,
-      forward: { out, p in
-        block.forward(P: p + nIn + nE, A: acts, inp: p, e: p + nIn, scratch: scratch.data, B: B)
-        out.update(from: acts[block.out], count: Co * B * h * w)
+      forward: { o, p in
+        block.forward(
+          P: p + nIn + nE, A: acts, inp: p, e: p + nIn, out: o, scratch: scratch.data, B: B)
       },
-      backward: { g, r, p in
-        block.forward(P: p + nIn + nE, A: acts, inp: p, e: p + nIn, scratch: scratch.data, B: B)
-        block.backward(
-          P: p + nIn + nE, G: g + nIn + nE, A: acts, inp: p, e: p + nIn, dout: r, dinp: g,
-          dE: g + nIn, work: (work[0].data, work[1].data, work[2].data, dProj.data),
-          scratch: scratch.data, B: B)
-      })
+      backward: { g, r, p in backward(g, r, p) })
+    // Without accumulateInput, dinp is overwritten: NaN there first gives what zeros plus
+    // accumulation give.
+    var rng = SplitMixForTests(seed: 23)
+    let p = rng.values(nIn + nE + nP)
+    let r = rng.values(Co * B * h * w)
+    var added = [Float](repeating: 0, count: nIn + nE + nP)
+    var overwritten = [Float](repeating: 0, count: nIn + nE + nP)
+    for i in 0..<nIn { overwritten[i] = .nan }
+    backward(&added, r, p)
+    backward(&overwritten, r, p, accumulateInput: false)
+    #expect(added == overwritten)
   }
 }
 
