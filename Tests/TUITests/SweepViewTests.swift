@@ -153,6 +153,22 @@ enum SweepFixture {
     #expect(lines.contains { $0.contains("scales b = 1,-2 has '-2'") })
   }
 
+  @Test("a setup value too long for its row at 80×24 ends in …, never in another number")
+  func cutValueMarked() throws {
+    var s = explorer()
+    s.screen = .sweep
+    s.sweepSetup.scales = "1.0,0.7,0.5,0.35"
+    let row = try #require(render(s, 80, 24).lines.first { $0.contains("scales b") })
+    let shown = row.split(separator: "│")[0].trimmingCharacters(in: .whitespaces)
+    #expect(shown.hasSuffix("…"), "\(row)")
+    #expect(!shown.hasSuffix("0.3"), "\(row)")
+    s.sweepSetup.scales = "1,0.5"
+    let short = try #require(render(s, 80, 24).lines.first { $0.contains("scales b") })
+    #expect(
+      short.split(separator: "│")[0].trimmingCharacters(in: .whitespaces).hasSuffix("1,0.5"),
+      "\(short)")
+  }
+
   @Test("an ended sweep shows how it ended; a failure in the error style")
   func ended() throws {
     var s = SweepFixture.state

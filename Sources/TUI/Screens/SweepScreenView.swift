@@ -56,9 +56,14 @@ extension Renderer {
       addTarget(Rect(x: r.x, y: y, width: r.width, height: 1), .sweepRow(i))
       if i == selected { grid.fill(Rect(x: r.x + 1, y: y, width: inner, height: 1), " ", style) }
       grid.write(" " + g.text(row.label), x: r.x + 1, y: y, i == selected ? style : theme.dim)
-      let value = g.text(state.sweepSetup[row])
+      var value = g.text(state.sweepSetup[row])
       let vx = max(r.x + 14, r.maxX - 2 - value.count)
-      grid.write(value, x: vx, y: y, style.with(.bold), maxWidth: r.maxX - 1 - vx)
+      // A list cut at the edge would show another list (0.35 read as 0.3): mark the cut.
+      let room = r.maxX - 1 - vx
+      if value.count > room, room > 1 {
+        value = String(value.prefix(room - 1)) + (g.unicode ? "…" : "~")
+      }
+      grid.write(value, x: vx, y: y, style.with(.bold), maxWidth: room)
     }
   }
 
