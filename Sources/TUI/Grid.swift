@@ -280,6 +280,13 @@ public struct Glyphs: Sendable {
     axisCorner: "+", tickX: "+", tickY: "+")
 
   /// Replaces the few non-ASCII letters views use in labels (γ, τ, ×, ·, −, …) when not UTF-8.
+  /// `s` in at most `width` columns: whole, or cut with … (~ in ASCII) as its last column, so
+  /// a cut value never reads as another one (a list ending 0.35 cut to 0.3).
+  public func fitted(_ s: String, _ width: Int) -> String {
+    guard s.count > width, width > 1 else { return s }
+    return String(s.prefix(width - 1)) + (unicode ? "…" : "~")
+  }
+
   public func text(_ s: String) -> String {
     guard !unicode else { return s }
     var out = ""

@@ -184,7 +184,7 @@ import Testing
 
   @Test("the data row takes a typed folder path; a folder without enough PNGs is refused, named")
   func dataFolder() throws {
-    let folder = NSTemporaryDirectory() + "schedtui-setup-\(getpid())"
+    let folder = NSTemporaryDirectory() + "schedtui-setup-of-a-long-folder-name-\(getpid())"
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: folder) }
     var s = state()
@@ -202,6 +202,12 @@ import Testing
     #expect(s.modal == nil)
     #expect(s.document.setup.dataFolder == folder && s.document.setup.resolution == 8)
     #expect(Field.runData.text(in: s) == folder)
+    // At 80×24 the long path does not fit its row: it ends in …, so no other path is shown.
+    s.screen = .training
+    let lines = Renderer(theme: Theme()).render(s, width: 80, height: 24).lines
+    let row = try #require(lines.first { $0.hasPrefix("│ data") })
+    let shown = row.split(separator: "│")[0].trimmingCharacters(in: .whitespaces)
+    #expect(shown.hasSuffix("…") && !shown.hasSuffix(String(folder.suffix(4))), "\(row)")
     // ←/→ leave the folder for the built-in data.
     Field.runData.cycle(&s.document.setup, by: 1)
     #expect(s.document.setup.dataFolder == nil && s.document.setup.data == .patches)

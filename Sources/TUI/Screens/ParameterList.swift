@@ -137,7 +137,8 @@ extension Renderer {
       if isSelected { grid.fill(Rect(x: r.x + 1, y: y, width: inner, height: 1), " ", style) }
       grid.write(" " + label, x: r.x + 1, y: y, isSelected ? style : theme.dim, maxWidth: inner)
       let vx = max(r.x + 1 + label.count + 2, r.maxX - 2 - value.count)
-      grid.write(value, x: vx, y: y, style.with(.bold), maxWidth: r.maxX - 1 - vx)
+      let room = r.maxX - 1 - vx
+      grid.write(g.fitted(value, room), x: vx, y: y, style.with(.bold), maxWidth: room)
     }
   }
 }

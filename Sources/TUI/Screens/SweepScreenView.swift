@@ -56,14 +56,10 @@ extension Renderer {
       addTarget(Rect(x: r.x, y: y, width: r.width, height: 1), .sweepRow(i))
       if i == selected { grid.fill(Rect(x: r.x + 1, y: y, width: inner, height: 1), " ", style) }
       grid.write(" " + g.text(row.label), x: r.x + 1, y: y, i == selected ? style : theme.dim)
-      var value = g.text(state.sweepSetup[row])
+      let value = g.text(state.sweepSetup[row])
       let vx = max(r.x + 14, r.maxX - 2 - value.count)
-      // A list cut at the edge would show another list (0.35 read as 0.3): mark the cut.
       let room = r.maxX - 1 - vx
-      if value.count > room, room > 1 {
-        value = String(value.prefix(room - 1)) + (g.unicode ? "…" : "~")
-      }
-      grid.write(value, x: vx, y: y, style.with(.bold), maxWidth: room)
+      grid.write(g.fitted(value, room), x: vx, y: y, style.with(.bold), maxWidth: room)
     }
   }
 
@@ -185,7 +181,7 @@ extension Renderer {
     func right(_ text: String, _ c: Int, _ y: Int, _ style: Style) {
       var t = text
       if t.count > cw, t.hasSuffix(" ") { t.removeLast() }
-      if t.count > cw { t = String(t.prefix(cw - 1)) + (g.unicode ? "…" : "~") }
+      t = g.fitted(t, cw)
       grid.write(t, x: x(c) + cw - t.count, y: y, style)
     }
     grid.write(" b", x: inner.x, y: inner.y + 1, theme.title)
