@@ -152,9 +152,11 @@ import Testing
       _ = try Schedule(spec)
       Issue.record("\(values) was accepted")
     } catch {
-      guard case .invalid(let name, _, let text) = error else { return }
-      #expect(name == field, "\(values): named \(name)")
-      #expect(text.contains(allowed), "\(values): \(text)")
+      switch error {
+      case .invalid(let name, _, let text):
+        #expect(name == field, "\(values): named \(name)")
+        #expect(text.contains(allowed), "\(values): \(text)")
+      }
     }
   }
 

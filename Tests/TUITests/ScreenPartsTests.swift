@@ -154,7 +154,10 @@ enum ScratchScreen: ScreenDefinition {
     for c in "nowhere" { reduce(&s, .type(c)) }
     let effects = reduce(&s, .commit)
     #expect(effects == [SweepOpen(path: "nowhere").effect])
-    guard case .work(let work)? = effects.first else { return }
+    guard case .work(let work)? = effects.first else {
+      Issue.record("expected a work effect, got \(effects)")
+      return
+    }
     let report = work.work.run()
     #expect(report == .failed("cannot open the sweep: nowhere/sweep.json does not exist; nothing changed"))
     let before = s.sweep
