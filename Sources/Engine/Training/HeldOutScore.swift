@@ -190,22 +190,61 @@ extension HeldOutScore {
     }
   }
 
-  /// What the user is told about the rises of a run's held-out curve; nil when it falls.
-  public static func riseNote(curve: [Point], training: [Point]?) -> String? {
-    let found = rises(curve: curve, training: training)
-    guard !found.isEmpty else { return nil }
+  /// What the user is told about the rises of a run's held-out curve, a line per kind; none
+  /// when it falls. `trained` is the λ range the run's schedule covered (``trainedRange(_:)``).
+  public static func riseNotes(
+    curve: [Point], training: [Point]?, trained: ClosedRange<Double>? = nil
+  ) -> [String] {
     func pct(_ x: Double) -> String { String(format: "%+.1f %%", 100 * x) }
-    let listed = found.prefix(4).map { r in
-      "λ \(String(format: "%g", r.from))→\(String(format: "%g", r.to)) \(pct(r.heldOut))"
-        + (r.training.map { " (training images \(pct($0)))" } ?? "")
-    }.joined(separator: ", ") + (found.count > 4 ? ", and \(found.count - 4) more" : "")
-    if found.allSatisfy(\.memorised) {
-      return "held-out error rises at " + listed + " while the training images' error does "
-        + "not: the network reproduces its training images rather than generalising there "
-        + "(memorisation; more images or fewer steps help, README \"The x0 output's skip path\")"
+    func listed(_ found: [Rise]) -> String {
+      found.prefix(4).map { r in
+        "λ \(String(format: "%g", r.from))→\(String(format: "%g", r.to)) \(pct(r.heldOut))"
+          + (r.training.map { " (training images \(pct($0)))" } ?? "")
+      }.joined(separator: ", ") + (found.count > 4 ? ", and \(found.count - 4) more" : "")
     }
-    return "held-out error rises at " + listed
-      + ": the network is worse there than at the lower λ, where noising z down to it and "
-      + "denoising would do better"
+    var outside: [Rise] = []
+    var memorised: [Rise] = []
+    var other: [Rise] = []
+    for r in rises(curve: curve, training: training) {
+      // Either end outside: there the network is shown the nearest level it trained on.
+      if let trained, r.from < trained.lowerBound || r.to > trained.upperBound {
+        outside.append(r)
+      } else if r.memorised {
+        memorised.append(r)
+      } else {
+        other.append(r)
+      }
+    }
+    var lines: [String] = []
+    if !memorised.isEmpty {
+      lines.append(
+        "held-out error rises at " + listed(memorised) + " while the training images' error "
+          + "does not: the network reproduces its training images rather than generalising "
+          + "there (memorisation; more images or fewer steps help)")
+    }
+    if let trained, !outside.isEmpty {
+      lines.append(
+        "held-out error rises at " + listed(outside) + String(
+          format: ", reaching outside the λ the run trained on (%.3g…%.3g): the network is "
+            + "shown the nearest trained level there, where its loss weight was least",
+          trained.lowerBound, trained.upperBound))
+    }
+    if !other.isEmpty {
+      lines.append(
+        "held-out error rises at " + listed(other) + ": the network is worse there than at "
+          + "the lower λ, where noising z down to it and denoising would do better")
+    }
+    return lines
+  }
+
+  /// The λ range a run with `config` trained on (``conditioningRange(_:)``); nil when its
+  /// schedule cannot be built (then the run could not have trained).
+  public static func trainedRange(_ config: TrainingConfig) -> ClosedRange<Double>? {
+    guard
+      let process = try? NoiseProcess(
+        schedule: Schedule(config.schedule), inputScale: config.inputScale,
+        normalize: config.normalize)
+    else { return nil }
+    return conditioningRange(process)
   }
 }

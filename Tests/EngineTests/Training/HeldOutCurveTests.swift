@@ -161,12 +161,18 @@ extension TrainingTrainerTests {
     #expect(isClose(found.first?.heldOut ?? 0, 0.02, rtol: 1e-12))
     #expect(isClose(found.first?.training ?? 0, -0.25, rtol: 1e-12))
     #expect(found.first?.memorised == true)
-    let note = HeldOutScore.riseNote(curve: held, training: falling) ?? ""
-    #expect(note.contains("λ 1→2 +2.0 % (training images -25.0 %)") && note.contains("memorisation"), "\(note)")
+    let note = HeldOutScore.riseNotes(curve: held, training: falling)
+    #expect(note.count == 1)
+    #expect(note.first.map { $0.contains("λ 1→2 +2.0 % (training images -25.0 %)") && $0.contains("memorisation") } == true, "\(note)")
     // The training images' error rising too (+3 %) is not memorisation: the network is worse there.
-    let both = HeldOutScore.riseNote(curve: held, training: Self.curve([1, 0.4, 0.412, 0.2, 0.1]))
-    #expect(both.map { !$0.contains("memorisation") && $0.contains("worse there") } == true)
-    #expect(HeldOutScore.riseNote(curve: falling, training: nil) == nil)
+    let both = HeldOutScore.riseNotes(curve: held, training: Self.curve([1, 0.4, 0.412, 0.2, 0.1]))
+    #expect(both.count == 1)
+    #expect(both.first.map { !$0.contains("memorisation") && $0.contains("worse there") } == true)
+    // A rise reaching below the trained range (here λ ≥ 1.5) is named as outside it, whatever
+    // the training images did.
+    let outside = HeldOutScore.riseNotes(curve: held, training: falling, trained: 1.5...9)
+    #expect(outside.count == 1 && outside.first?.contains("outside the λ the run trained on (1.5…9)") == true, "\(outside)")
+    #expect(HeldOutScore.riseNotes(curve: falling, training: nil).isEmpty)
     #expect(HeldOutScore.rises(curve: held, training: nil).first?.memorised == false)
   }
 }
