@@ -220,7 +220,7 @@ extension HeldOutScore {
       lines.append(
         "held-out error rises at " + listed(memorised) + " while the training images' error "
           + "does not: the network reproduces its training images rather than generalising "
-          + "there (memorisation; more images or fewer steps help)")
+          + "there (memorisation: more training images are the cure)")
     }
     if let trained, !outside.isEmpty {
       lines.append(
