@@ -119,6 +119,11 @@ public struct Objective: Equatable, Sendable {
   /// within-block noise in the samples, ε-output cannot learn 32 px, x0-MSE flattens the trend.
   public static let defaultPrediction = Parameterization.x0
   public static let defaultWeighting = LossWeighting.minSNR
+  /// λ_s of the x0 output's skip path when none is chosen (``x0Skip``): the highest crossover
+  /// whose samples measured as clean as the plain output's, and with it the held-out error
+  /// falls at every λ (README "The x0 output's skip path", DECISIONS.md 2026-12-05). Runs and
+  /// configs recorded without it stay the plain output.
+  public static let defaultX0Skip = 8.0
 
   public var prediction: Parameterization
   public var weighting: LossWeighting

@@ -32,7 +32,7 @@ public struct TrainFlags: Sendable {
     public var missing: [String] = []
   }
 
-  public let scripts: [Script]
+  public var scripts: [Script]
 
   /// The text `export --train-flags` prints: per script, a comment naming it, its flags on one
   /// line, then its notes and what has no equivalent, as comments.

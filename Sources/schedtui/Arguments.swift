@@ -79,7 +79,8 @@ struct ObjectiveOptions: ParsableArguments {
     name: .customLong("x0-skip"), parsing: .unconditional,
     help: ArgumentHelp(
       "The x0 output's skip path: none, or the logSNR λ_s where x̂0 = c·z/α + (1 − c)·F is half "
-        + "the input's z/α, c = sigmoid(λ − λ_s) (default none).", valueName: "none|λ"))
+        + "the input's z/α, c = sigmoid(λ − λ_s) (default \(String(format: "%g", Objective.defaultX0Skip)) "
+        + "for the x0 output, none for the others).", valueName: "none|λ"))
   var x0Skip: String?
 
   func validate() throws {
@@ -117,6 +118,7 @@ struct ObjectiveOptions: ParsableArguments {
     if let prediction {
       p = prediction
       w = prediction.ownWeighting
+      skip = prediction == .x0 ? Objective.defaultX0Skip : nil
     }
     if let weighting { w = weighting }
     if let minSNRGamma { g = minSNRGamma }

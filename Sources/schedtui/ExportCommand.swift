@@ -186,11 +186,11 @@ struct Export: ParsableCommand {
     var skip = section.x0Skip
     options.objective.apply(
       prediction: &prediction, weighting: &weighting, minSNRGamma: &gamma, x0Skip: &skip)
-    if let skip {
-      // No trainer's flags train schedtui's x0 output, with its skip or without.
+    if let given = options.objective.x0Skip, skip != nil {
+      // No trainer's flags train schedtui's x0 output, with its skip or without: asked for on
+      // this command line, it is refused.
       throw CommandLineCheck.refuse(
-        options.objective.x0Skip != nil ? "--x0-skip" : "training.x0_skip",
-        options.objective.x0Skip ?? "\(skip)",
+        "--x0-skip", given,
         "none with --train-flags: \(trainer.rawValue)'s flags have no x0 output to skip")
     }
     var sampling = section.tSampling
@@ -199,13 +199,26 @@ struct Export: ParsableCommand {
         throw CommandLineCheck.refuse("--t-sampling", text, error.allowedText)
       }
     }
+    var flags: TrainFlags
     do {
-      return try TrainFlags(
+      flags = try TrainFlags(
         trainer, process: config.noiseProcess(), tSampling: sampling, prediction: prediction,
         weighting: weighting)
     } catch {
       throw ValidationError(options.schedule.describe(error))
     }
+    // The config's skip (or the x0 output's default) is named, not dropped silently: the
+    // flags are the rest of the setting, which a default export must still give.
+    if let skip, prediction == .x0 {
+      for i in flags.scripts.indices {
+        flags.scripts[i].missing.append(
+          "the x0 output's skip path (training.x0_skip \(String(format: "%g", skip)), "
+            + "schedtui's default for the x0 output is "
+            + "\(String(format: "%g", Objective.defaultX0Skip))): x̂0 = c·z/α + (1 − c)·F, c = sigmoid(λ − "
+            + "λ_s); this trainer's flags have no such path")
+      }
+    }
+    return flags
   }
 
   /// The folder's files (name, text) and the warnings, for `config`.

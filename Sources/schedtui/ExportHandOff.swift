@@ -51,6 +51,13 @@ extension Export {
     var skip = section.x0Skip
     objective.apply(
       prediction: &prediction, weighting: &weighting, minSNRGamma: &gamma, x0Skip: &skip)
+    // The x0 output's default skip does not apply to another output (TrainingSetting.x0Skip);
+    // one chosen for it is refused.
+    if let value = skip, prediction != .x0, objective.x0Skip == nil,
+      value == Objective.defaultX0Skip
+    {
+      skip = nil
+    }
     if let skip, prediction != .x0 {
       let setting = TrainingSetting[key: "x0_skip"]
       throw CommandLineCheck.refuse(

@@ -128,7 +128,10 @@ struct Sample: ParsableCommand {
       model: trained.model, params: trained.ema.data, config: trained.config, data: data,
       count: n > 0 ? n : data.heldOutCount,
       grid: try evalGrid.map { try LogSNRGrid.parse($0) } ?? .standard)
-    Train.scoreLines(curve: score.curve, bound: score.bound).forEach { print($0) }
+    Train.scoreLines(
+      curve: score.curve, bound: score.bound, training: score.trainingCurve,
+      trained: HeldOutScore.trainedRange(trained.config)
+    ).forEach { print($0) }
   }
 
   func run() throws {

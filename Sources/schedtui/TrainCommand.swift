@@ -317,7 +317,9 @@ struct Train: ParsableCommand {
       }
     }
     if let curve = s.heldOutErrorByLogSNR, let bound = s.heldOutBound {
-      lines += scoreLines(curve: curve, bound: bound)
+      lines += scoreLines(
+        curve: curve, bound: bound, training: s.trainingErrorByLogSNR,
+        trained: HeldOutScore.trainedRange(s.config))
     }
     lines.append(
       "wrote \(directory)/samples.png, summary.json, metrics.jsonl, checkpoint.bin, config.json")
@@ -325,7 +327,10 @@ struct Train: ParsableCommand {
   }
 
   /// The held-out score in two lines: the bound with its terms, and the error at a few λ.
-  static func scoreLines(curve: [HeldOutScore.Point], bound: VDMBound.Terms) -> [String] {
+  static func scoreLines(
+    curve: [HeldOutScore.Point], bound: VDMBound.Terms, training: [HeldOutScore.Point]?,
+    trained: ClosedRange<Double>?
+  ) -> [String] {
     let shown = curve.filter { [-8, -4, 0, 4, 8].contains($0.logSNR) }
     let points = (shown.isEmpty ? curve : shown).map {
       String(format: "%g: %.4g", $0.logSNR, $0.error)
@@ -346,6 +351,7 @@ struct Train: ParsableCommand {
           bound.logSNRMax, top, full))
     }
     lines.append("held-out error ‖x̂0 − x0‖²/D by logSNR: " + points.joined(separator: ", "))
+    lines += HeldOutScore.riseNotes(curve: curve, training: training, trained: trained)
     return lines
   }
 }

@@ -279,6 +279,26 @@ import Testing
     #expect(text.contains("`schedtui export --python` from: config file \(dir)/c.json"))
   }
 
+  @Test("a default export names the x0 output's default skip: as missing in --train-flags (not refused), as X0_SKIP in --python")
+  func defaultSkip() throws {
+    // A flow schedule with the default training section, whose output is x0 with its skip.
+    let (status, output, error) = try Self.run(["--family", "rectified-flow", "--train-flags", "kohya"])
+    #expect(status == 0, "\(error)")
+    #expect(
+      output.contains("# no equivalent: the x0 output's skip path (training.x0_skip 8, "),
+      "\(output)")
+    let dir = temporaryFolder("export-default-skip")
+    let (made, _, why) = try Self.run(["--python", dir + "/m.py"])
+    #expect(made == 0, "\(why)")
+    let text = try String(contentsOfFile: dir + "/m.py", encoding: .utf8)
+    #expect(text.contains("X0_SKIP = 8"), "\(text.prefix(400))")
+    // Another output: the x0 output's default does not apply, so nothing is refused or carried.
+    let (v, _, vWhy) = try Self.run(["--python", dir + "/v.py", "--prediction", "v"])
+    #expect(v == 0, "\(vWhy)")
+    let vText = try String(contentsOfFile: dir + "/v.py", encoding: .utf8)
+    #expect(vText.contains("X0_SKIP = None"))
+  }
+
   @Test("--sigmas without --output prints only the JSON array on standard output")
   func sigmasToStandardOutput() throws {
     let (status, output, _) = try Self.run(["--preset", "edm", "--sigmas", "4"])

@@ -23,6 +23,10 @@ public struct HeldOutScore: Sendable, Equatable {
 
   /// The reported grid's points, rising λ.
   public var curve: [Point]
+  /// The same error on as many of the run's training images, on the same points: where the
+  /// held-out curve rises and this one does not, the network reproduces its training images
+  /// rather than the data's distribution (``Rise``, README "The x0 output's skip path").
+  public var trainingCurve: [Point]
   public var bound: VDMBound.Terms
   public var bitsPerDim: Double { bound.total }
 
@@ -134,12 +138,113 @@ public struct HeldOutScore: Sendable, Equatable {
       count: count, lambdas: grid.fine, batch: config.model.samplingBatch)
     let every = LogSNRGrid.subdivisions
     let curve = grid.points.enumerated().map { i, l in Point(logSNR: l, error: fine[i * every]) }
+    // As many training images, spread evenly over the split (a folder's files are sorted by
+    // path, so its first ones would all be cut from one photograph).
+    let seen = Swift.min(count, data.trainCount)
+    var seenImages: [Float] = []
+    seenImages.reserveCapacity(seen * D)
+    for i in 0..<seen {
+      let o = i * data.trainCount / seen * D
+      seenImages += data.train[o..<(o + D)].map(VDMBound.quantize)
+    }
+    let training = errors(
+      model: model, params: params, objective: config.objective(), inputScale: config.inputScale,
+      normalize: config.normalize, conditioning: conditioningRange(process), images: seenImages,
+      count: seen, lambdas: grid.points, batch: config.model.samplingBatch)
+    let trainingCurve = zip(grid.points, training).map { Point(logSNR: $0, error: $1) }
     // λmax is chosen on these same images (DECISIONS.md: on training images a network that
     // memorised them stops far too late for the held-out ones, and the bound then says more
     // about that one choice than about the network).
     let bound = VDMBound.terms(
       grid: grid, fineErrors: fine, meanSquare: square / Double(images.count),
       edgeFraction: Double(edges) / Double(images.count), images: count, choosingLogSNRMax: true)
-    return HeldOutScore(curve: curve, bound: bound)
+    return HeldOutScore(curve: curve, trainingCurve: trainingCurve, bound: bound)
+  }
+}
+
+extension HeldOutScore {
+  /// A rise of the held-out error by ``riseThreshold`` or more from one grid point to the next
+  /// (the best denoiser's error cannot rise: adding noise to z_λ' and denoising at λ < λ' is a
+  /// denoiser at λ'), with what the training images' error did over the same step.
+  public struct Rise: Sendable, Equatable {
+    public var from, to: Double
+    /// Relative change e(to)/e(from) − 1 of the held-out error, and of the training images'.
+    public var heldOut: Double
+    public var training: Double?
+    /// The held-out error rises where the training images' does not: the network reproduces
+    /// its training images there, a generalisation failure, not the score's.
+    public var memorised: Bool { training.map { $0 < HeldOutScore.riseThreshold } ?? false }
+  }
+
+  /// A rise smaller than this is within what the score's 100-odd images resolve.
+  public static let riseThreshold = 0.01
+
+  public static func rises(curve: [Point], training: [Point]?) -> [Rise] {
+    let seen = Dictionary(
+      (training ?? []).map { ($0.logSNR, $0.error) }, uniquingKeysWith: { a, _ in a })
+    return zip(curve, curve.dropFirst()).compactMap { a, b in
+      let change = b.error / a.error - 1
+      guard a.error > 0, change >= riseThreshold else { return nil }
+      let t = seen[a.logSNR].flatMap { x in seen[b.logSNR].map { $0 / x - 1 } }
+      return Rise(from: a.logSNR, to: b.logSNR, heldOut: change, training: t)
+    }
+  }
+
+  /// What the user is told about the rises of a run's held-out curve, a line per kind; none
+  /// when it falls. `trained` is the λ range the run's schedule covered (``trainedRange(_:)``).
+  public static func riseNotes(
+    curve: [Point], training: [Point]?, trained: ClosedRange<Double>? = nil
+  ) -> [String] {
+    func pct(_ x: Double) -> String { String(format: "%+.1f %%", 100 * x) }
+    func listed(_ found: [Rise]) -> String {
+      found.prefix(4).map { r in
+        "λ \(String(format: "%g", r.from))→\(String(format: "%g", r.to)) \(pct(r.heldOut))"
+          + (r.training.map { " (training images \(pct($0)))" } ?? "")
+      }.joined(separator: ", ") + (found.count > 4 ? ", and \(found.count - 4) more" : "")
+    }
+    var outside: [Rise] = []
+    var memorised: [Rise] = []
+    var other: [Rise] = []
+    for r in rises(curve: curve, training: training) {
+      // Either end outside: there the network is shown the nearest level it trained on.
+      if let trained, r.from < trained.lowerBound || r.to > trained.upperBound {
+        outside.append(r)
+      } else if r.memorised {
+        memorised.append(r)
+      } else {
+        other.append(r)
+      }
+    }
+    var lines: [String] = []
+    if !memorised.isEmpty {
+      lines.append(
+        "held-out error rises at " + listed(memorised) + " while the training images' error "
+          + "does not: the network reproduces its training images rather than generalising "
+          + "there (memorisation: more training images are the cure)")
+    }
+    if let trained, !outside.isEmpty {
+      lines.append(
+        "held-out error rises at " + listed(outside) + String(
+          format: ", reaching outside the λ the run trained on (%.3g…%.3g): the network is "
+            + "shown the nearest trained level there, where its loss weight was least",
+          trained.lowerBound, trained.upperBound))
+    }
+    if !other.isEmpty {
+      lines.append(
+        "held-out error rises at " + listed(other) + ": the network is worse there than at "
+          + "the lower λ, where noising z down to it and denoising would do better")
+    }
+    return lines
+  }
+
+  /// The λ range a run with `config` trained on (``conditioningRange(_:)``); nil when its
+  /// schedule cannot be built (then the run could not have trained).
+  public static func trainedRange(_ config: TrainingConfig) -> ClosedRange<Double>? {
+    guard
+      let process = try? NoiseProcess(
+        schedule: Schedule(config.schedule), inputScale: config.inputScale,
+        normalize: config.normalize)
+    else { return nil }
+    return conditioningRange(process)
   }
 }

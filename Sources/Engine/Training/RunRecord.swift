@@ -331,6 +331,7 @@ extension RunSummary {
       frechetDistance: 0, trainingDataFrechetDistance: 0, copyRate: 0, completed: true,
       blasCore: "")
     prototype.heldOutErrorByLogSNR = [HeldOutScore.Point(logSNR: 0, error: 0)]
+    prototype.trainingErrorByLogSNR = [HeldOutScore.Point(logSNR: 0, error: 0)]
     prototype.heldOutBitsPerDim = 0
     prototype.heldOutBound = VDMBound.Terms(
       diffusion: 0, prior: 0, reconstruction: 0, logSNRMin: 0, logSNRMax: 0, images: 0,
@@ -401,6 +402,7 @@ extension RunSummary: Equatable {
       && same(a.trainingDataFrechetDistance, b.trainingDataFrechetDistance)
       && same(a.copyRate, b.copyRate) && a.completed == b.completed && a.blasCore == b.blasCore
       && a.heldOutErrorByLogSNR == b.heldOutErrorByLogSNR
+      && a.trainingErrorByLogSNR == b.trainingErrorByLogSNR
       && same(a.heldOutBitsPerDim, b.heldOutBitsPerDim) && a.heldOutBound == b.heldOutBound
   }
 }

@@ -61,6 +61,9 @@ public struct RunSummary: Codable, Sendable {
   /// The EMA denoiser's mean ‖x̂0 − x0‖²/D over held-out images on the fixed logSNR grid
   /// (``HeldOutScore``), rising λ; nil for a stopped run or one from before the score.
   public var heldOutErrorByLogSNR: [HeldOutScore.Point]? = nil
+  /// The same error on as many training images (``HeldOutScore/trainingCurve``): below the
+  /// held-out one where the network reproduces its training set; nil before it was recorded.
+  public var trainingErrorByLogSNR: [HeldOutScore.Point]? = nil
   /// The VDM bound on −log p(x0) in bits per dimension of 8-bit data: comparable across
   /// schedules, b and objectives (``VDMBound``); its terms are ``heldOutBound``.
   public var heldOutBitsPerDim: Double? = nil
@@ -399,6 +402,7 @@ public final class TrainingRun {
       model: trainer.model, params: trainer.ema.data, config: config, data: data,
       count: scoreImages, grid: scoreGrid)
     result.heldOutErrorByLogSNR = score.curve
+    result.trainingErrorByLogSNR = score.trainingCurve
     result.heldOutBitsPerDim = score.bitsPerDim
     result.heldOutBound = score.bound
     if let directory {

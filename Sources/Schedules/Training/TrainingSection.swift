@@ -29,7 +29,8 @@ public struct TrainingSection: Equatable, Sendable {
   public var weighting: LossWeighting
   public var minSNRGamma: Double
   /// λ_s of the x0 output's skip path (``Objective/x0Skip``), nil for none; used only by the
-  /// x0 output.
+  /// x0 output. Its default is ``Objective/defaultX0Skip`` for the x0 output and none for
+  /// the others, set with the prediction as its weighting is.
   public var x0Skip: Double?
   /// How training draws its noise levels (t, or λ for lognormal): uniform t is the paper's
   /// Algorithm 2; the others are SD3's and EDM's densities (``TimestepSampling``).
@@ -56,7 +57,7 @@ public struct TrainingSection: Equatable, Sendable {
     model: ModelKind = .mlpS, steps: Int? = nil, batch: Int? = nil, lr: Double? = nil,
     seed: UInt64 = 0, data: DataKind = .digits, resolution: Int = 8,
     prediction: Parameterization = Objective.defaultPrediction, weighting: LossWeighting? = nil,
-    minSNRGamma: Double = 5, x0Skip: Double? = nil, tSampling: TimestepSampling = .uniform, sampler: SamplerKind = .ddpm, guidance: Double = 1,
+    minSNRGamma: Double = 5, x0Skip: Double?? = nil, tSampling: TimestepSampling = .uniform, sampler: SamplerKind = .ddpm, guidance: Double = 1,
     optimizer: OptimizerKind = .adamw, warmup: Int = 100, ema: Double = 0.999,
     labelDropout: Double = 0.1, evalSamples: Int? = nil, checkpointEvery: Int = 500
   ) {
@@ -73,7 +74,7 @@ public struct TrainingSection: Equatable, Sendable {
       ?? (prediction == Objective.defaultPrediction
         ? Objective.defaultWeighting : prediction.ownWeighting)
     self.minSNRGamma = minSNRGamma
-    self.x0Skip = x0Skip
+    self.x0Skip = x0Skip ?? (prediction == .x0 ? Objective.defaultX0Skip : nil)
     self.tSampling = tSampling
     self.sampler = sampler
     self.guidance = guidance

@@ -290,13 +290,15 @@ extension TrainingSetting {
       read: { (r, v, s) throws(ConfigError) in
         s.prediction = try r.choice(v)
         s.weighting = s.prediction.ownWeighting
+        s.x0Skip = s.prediction == .x0 ? Objective.defaultX0Skip : nil
       }, modelDefault: nil, edit: base.edit
     ).withSchema(base.schema)
   }
 
   /// The x0 output's skip path (``Objective/x0Skip``): `none`, or λ_s, the logSNR at which x̂0
-  /// is half the input's own z/α. Written as `"none"` when off rather than left out, so a
-  /// config keeps its choice whatever the default.
+  /// is half the input's own z/α; ``Objective/defaultX0Skip`` by default for the x0 output.
+  /// Written as `"none"` when off rather than left out, so a config keeps its choice whatever
+  /// the default.
   static var x0Skip: TrainingSetting {
     let bounds = TrainingLimits.x0Skip
     let allowed =
@@ -304,10 +306,12 @@ extension TrainingSetting {
       + "x̂0 is half the input's z/α)"
     return TrainingSetting(
       key: "x0_skip", option: "--x0-skip", label: "x0 skip λ", allowed: allowed,
-      // A skip with another output would be ignored: refused rather than silently dropped.
+      // A skip chosen for another output would be ignored: refused rather than silently
+      // dropped. The default is the x0 output's and, like min-SNR's γ under another
+      // weighting, does not apply to the others (the explorer changes the output alone).
       refusal: { s in
         s.x0Skip.map {
-          bounds.contains($0) && s.prediction == .x0
+          bounds.contains($0) && (s.prediction == .x0 || $0 == Objective.defaultX0Skip)
             ? nil : "\(shortNumber($0))" + (s.prediction == .x0 ? "" : " with prediction \(s.prediction.name)")
         } ?? nil
       },
@@ -320,7 +324,7 @@ extension TrainingSetting {
         }
       }, modelDefault: nil,
       edit: .text(
-        presets: ["none", "4", "6"], get: { $0.x0Skip.map(shortNumber) ?? "none" },
+        presets: ["8", "none", "6"], get: { $0.x0Skip.map(shortNumber) ?? "none" },
         set: { s, text in
           guard let v = x0Skip(parsing: text) else { return false }
           s.x0Skip = v

@@ -75,7 +75,11 @@ func tinyTrainer(_ c: TrainingConfig, hidden: Int = 16) throws -> Trainer {
           let target: Double
           switch prediction {
           case .eps: target = eps
-          case .x0: target = x
+          case .x0:
+            // The default output has the skip path: F* = x0 − e^{λ/2 − λ_s}·ε makes
+            // x̂0 = c·z/α + (1 − c)·F* = x0 (by hand: c/(1 − c) = e^{λ − λ_s}, σ/α = e^{−λ/2}).
+            let skipAt = try #require(c.x0Skip)
+            target = x - Foundation.exp(Double(t.lambda[i]) / 2 - skipAt) * eps
           case .v:
             // Salimans & Ho's v in the variance-preserving frame x_t/n.
             let n = (alpha * alpha + sigma * sigma).squareRoot()
