@@ -8,8 +8,9 @@ through the same sinusoidal embedding, label dropout 0.1), eps-prediction MSE, b
 grad-norm clip at 1, AdamW (beta .9/.999, wd .01), and the EMA update: what schedtui's
 Trainer.step does. Prints one `RESULT {json}` line with examples/s and examples per CPU-second per model.
 
-With --unet-steps S > 0 it also times UNet-S (the same network as Engine's UNetS, the same
-parameter count) on random RGB images at 32x32 and 64x64, batch 32, and, with --conv64-steps,
+With --unet-steps S > 0 it also times UNet-S (the same network as Engine's UNetS with its
+default GroupNorm(8), the same parameter count: 893,900 at RGB; --unet-groups 0 for none,
+891,916) on random RGB images at 32x32 and 64x64, batch 32, and, with --conv64-steps,
 ConvRes-S on the same 64x64 RGB data.
 
 Usage: bench_train_torch.py --threads N [--mlp-steps S] [--conv-steps S] [--unet-steps S]
@@ -101,7 +102,7 @@ class UNetS(nn.Module):
     """Engine's UNetS: 2x2 pixel folding, blocks at H/2, H/4, H/8 (32, 64, 128 channels),
     average pooling down, nearest up, skips concatenated after the up-sampled features."""
 
-    def __init__(self, c=3, widths=(32, 64, 128), cond=128, classes=10, groups=0):
+    def __init__(self, c=3, widths=(32, 64, 128), cond=128, classes=10, groups=8):
         super().__init__()
         f0, f1, f2 = widths
         self.cond1 = nn.Linear(64, cond)
@@ -197,8 +198,9 @@ def main():
     ap.add_argument("--unet-steps", type=int, default=0)
     ap.add_argument("--conv64-steps", type=int, default=0)
     ap.add_argument(
-        "--unet-groups", type=int, default=0,
-        help="GroupNorm groups in UNet-S's blocks (schedtui's --norm group:G); 0: none")
+        "--unet-groups", type=int, default=8,
+        help="GroupNorm groups in UNet-S's blocks (schedtui's --norm group:G; default 8, "
+        "UNet-S's default norm group:8); 0: none")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)

@@ -1,4 +1,5 @@
 import Foundation
+import Schedules
 import Synchronization
 
 /// Why schedtui will not write into a run or sweep folder; each case names the folder, what it
@@ -287,6 +288,18 @@ public enum RunFolder {
   /// Names that say a folder is a run's (``runFiles``) or a sweep's, manifest or not (folders
   /// from before manifests, a sweep's shards, which write none).
   static let sweepMarks = ["sweep.json", "cells", "shards"]
+  /// Who wrote the config at `path` (``ConfigOrigin``): a run's record when it is the
+  /// `config.json` of a folder holding that run's summary.json or checkpoint.bin, so that a
+  /// key it leaves out keeps the meaning it had when the run wrote it; a user's config
+  /// otherwise (a copy taken out of the folder is the user's own).
+  public static func configOrigin(of path: String) -> ConfigOrigin {
+    let directory = (path as NSString).deletingLastPathComponent
+    let isRecord =
+      (path as NSString).lastPathComponent == TrainingRun.configFileName
+      && [Checkpoint.fileName, "summary.json"].contains { exists(directory.isEmpty ? "." : directory, $0) }
+    return isRecord ? .runRecord : .userConfig
+  }
+
   /// Every file a run or a sweep writes in its own folder.
   static var ownFiles: Set<String> {
     Set(runFiles + sweepFiles + sweepMarks + [FolderManifest.fileName, TrainingRun.configFileName])

@@ -146,7 +146,11 @@ public struct Config: Equatable, Sendable {
   /// what is allowed; nothing is half-loaded. Rejected: text that is not JSON, wrong types,
   /// unknown fields (including a field the chosen family does not read), unknown families,
   /// out-of-range values, and a `schedtui_config_version` newer than ``currentVersion``.
-  public static func decode(_ text: String, file: String) throws(ConfigError) -> Config {
+  /// `origin` says what a `training` key left out means: the model's default in a config the
+  /// user writes, the older meaning in a run folder's own record (``ConfigOrigin``).
+  public static func decode(_ text: String, file: String, origin: ConfigOrigin = .userConfig)
+    throws(ConfigError) -> Config
+  {
     let root: JSONValue
     let locations: JSONLocations
     do {
@@ -192,7 +196,7 @@ public struct Config: Equatable, Sendable {
     }
     try reader.read("training") { (r, v) throws(ConfigError) in
       var inner = r.nested(v, "training")
-      config.training = try TrainingSection.decode(&inner)
+      config.training = try TrainingSection.decode(&inner, origin: origin)
     }
     try reader.rejectLeftovers(
       allowed: [

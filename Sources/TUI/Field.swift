@@ -11,6 +11,8 @@ public enum Field: Sendable, Hashable {
   /// Training screen only: the run's settings (Setup.swift).
   case runData, runResolution, runModel, runPrediction, runWeighting, runSteps, runBatch
   case runLearningRate, runSeed, runSampler, runSampleSteps, runGuidance, runTSampling
+  /// UNet-S's block norm; shown only while the setup's model is UNet-S (TrainingScreen.fields).
+  case runNorm
   /// Schedule screen: a number of the current t-sampling, and a sampler setting
   /// (SamplingRows.swift; the t-sampling itself is `runTSampling`, shared with screen 3).
   case tSamplingParameter(TimestepSampling.Parameter)
@@ -87,7 +89,7 @@ public enum Field: Sendable, Hashable {
     case .tSamplingParameter(let p): return p.label
     case .sampler(let f): return f.label
     case .runData, .runResolution, .runModel, .runPrediction, .runWeighting, .runSteps, .runBatch,
-      .runLearningRate, .runSeed, .runSampler, .runGuidance, .runTSampling:
+      .runLearningRate, .runSeed, .runSampler, .runGuidance, .runTSampling, .runNorm:
       // The settings table names the run's settings, so the engine's errors use the same labels.
       return setting!.label
     }
@@ -112,7 +114,7 @@ public enum Field: Sendable, Hashable {
       return (choices ?? []).map { $0.raw == $0.shown ? $0.raw : "\($0.raw) (\($0.shown))" }
         .joined(separator: ", ")
     case .runResolution, .runSteps, .runBatch, .runLearningRate, .runSeed, .runGuidance,
-      .runTSampling:
+      .runTSampling, .runNorm:
       return setting!.allowed
     case .runSampleSteps: return "a whole number in \(TrainingLimits.sampleSteps.text)"
     case .tSamplingParameter(let p): return p.allowed
@@ -203,7 +205,7 @@ public enum Field: Sendable, Hashable {
     case .sampler(.steps): return .add(fine: 1, coarse: 10)
     case .sampler: return .add(fine: 1, coarse: 1)
     case .family, .normalize, .previewImage, .previewResolutions, .runData,
-      .runModel, .runPrediction, .runWeighting, .runSampler, .runTSampling:
+      .runModel, .runPrediction, .runWeighting, .runSampler, .runTSampling, .runNorm:
       return .add(fine: 1, coarse: 1)
     }
   }

@@ -6,8 +6,9 @@ import Schedules
 /// keys, typed entry and validation as the schedule's fields.
 extension Field {
   public static let setupFields: [Field] = [
-    .runData, .runResolution, .runModel, .runPrediction, .runWeighting, .runSteps, .runBatch,
-    .runLearningRate, .runSeed, .runSampler, .runSampleSteps, .runGuidance, .runTSampling,
+    .runData, .runResolution, .runModel, .runNorm, .runPrediction, .runWeighting, .runSteps,
+    .runBatch, .runLearningRate, .runSeed, .runSampler, .runSampleSteps, .runGuidance,
+    .runTSampling,
   ]
 
   var isSetup: Bool { Field.setupFields.contains(self) }
@@ -20,7 +21,7 @@ extension Field {
     .runData: "data", .runResolution: "resolution", .runModel: "model",
     .runPrediction: "prediction", .runWeighting: "weighting", .runSteps: "steps",
     .runBatch: "batch", .runLearningRate: "lr", .runSeed: "seed", .runSampler: "sampler",
-    .runGuidance: "guidance", .runTSampling: "t_sampling",
+    .runGuidance: "guidance", .runTSampling: "t_sampling", .runNorm: "norm",
   ]
 
   /// Seeds are whole numbers a JSON config can hold exactly (as the config reader allows).
@@ -47,6 +48,8 @@ extension Field {
 
   /// Sets a choice row to the raw value `raw`. A new data kind whose resolutions exclude the
   /// current one takes its smallest (as `schedtui train --data` does), so ←/→ can always move.
+  /// A new model takes its own norm (``ModelKind/defaultNorm``: group:8 for UNet-S), as
+  /// `schedtui train --model` does, and no model is left with a norm it refuses.
   func setChoice(_ raw: String, _ c: inout TrainingConfig) {
     guard case .choice(_, _, let set)? = setting?.edit else {
       preconditionFailure("\(self) is not a choice row")
@@ -55,6 +58,7 @@ extension Field {
     if self == .runData, !c.data.resolutions.contains(c.resolution) {
       c.resolution = c.data.resolutions[0]
     }
+    if self == .runModel { c.norm = c.model.defaultNorm }
   }
 
   /// A choice row moved `steps` places along ``choices`` (wrapping).

@@ -95,6 +95,8 @@ enum TrainBenchmark {
         [
           "--threads", "\(threads)", "--mlp-steps", "\(mlpSteps)", "--conv-steps", "\(convSteps)",
           "--unet-steps", "\(unetSteps)", "--conv64-steps", "\(c64Steps)",
+          // The twin's UNet-S has the same norm as schedtui's default, so the same parameters.
+          "--unet-groups", "\(ModelKind.unetS.defaultNorm.groups ?? 0)",
         ])
       {
       case .success(let json):
@@ -109,7 +111,11 @@ enum TrainBenchmark {
           }
         }
         if let n = json["unet_parameters"] as? Int {
-          print("PyTorch UNet-S parameters (RGB): \(n)")
+          var shape = ModelShape(kind: .unetS, channels: 3, height: 32, width: 32, classes: 10)
+          shape.norm = ModelKind.unetS.defaultNorm
+          print(
+            "UNet-S parameters (RGB, norm \(shape.norm.name)): schedtui "
+              + "\(makeDenoiser(shape).layout.count), PyTorch \(n)")
         }
         torchVersion = (json["torch"] as? String) ?? "?"
       case .failure(let error):
@@ -187,13 +193,14 @@ enum TrainBenchmark {
 
   /// Times `steps` training steps (after 3 untimed) of the reference model on digits, or with
   /// `rgb` on 1,024 random RGB images with 10 classes (speed does not depend on the pixels).
+  /// `norm` nil: the model's default, as `schedtui train` gives it (UNet-S: group:8).
   static func measure(
     model: ModelKind, resolution: Int, batch: Int, steps: Int, rgb: Bool = false,
-    norm: BlockNorm = .none
+    norm: BlockNorm? = nil
   ) throws -> Measurement {
     var c = TrainingConfig()
     c.model = model
-    c.norm = norm
+    c.norm = norm ?? model.defaultNorm
     c.resolution = resolution
     c.batch = batch
     c.steps = steps + 3

@@ -175,7 +175,7 @@ struct ScheduleOptions: ParsableArguments {
     guard let text = String(data: data, encoding: .utf8) else {
       throw ConfigError(file: path, path: "", message: "not UTF-8 text; a JSON config is expected")
     }
-    return try Config.decode(text, file: path)
+    return try Config.decode(text, file: path, origin: RunFolder.configOrigin(of: path))
   }
 
   static func readReason(_ path: String) -> String {

@@ -233,8 +233,9 @@ public struct SweepState: Equatable, Sendable {
       differences.append(.init(field: "repeats", stored: "\(file.repeats)", requested: "\(g.repeats)"))
     }
     check("seed", "\(file.seed)", "\(g.seed)")
-    for key in Set(file.settings.keys).union(requested.settings.keys).sorted() {
-      check(key, file.settings[key] ?? "(unset)", requested.settings[key] ?? "(unset)")
+    let stored = SweepSettings.impliedKeys(file.settings)
+    for key in Set(stored.keys).union(requested.settings.keys).sorted() {
+      check(key, stored[key] ?? "(unset)", requested.settings[key] ?? "(unset)")
     }
     guard differences.isEmpty else { throw .mismatch(path: path, differences: differences) }
     var state = requested

@@ -85,6 +85,8 @@ public struct SweepSettings: Equatable, Sendable {
     }
     c.resolution = cell.resolution
     c.model = model(resolution: cell.resolution)
+    // `c.model` alone leaves the norm of TrainingConfig()'s MLP-S: each cell gets its model's.
+    c.norm = c.model.defaultNorm
     c.optimizer.learningRate = learningRate(resolution: cell.resolution)
     c.steps = steps
     c.batch = batch
@@ -122,8 +124,23 @@ public struct SweepSettings: Equatable, Sendable {
     for r in resolutions {
       s["model_\(r)"] = model(resolution: r).rawValue
       s["lr_\(r)"] = "\(learningRate(resolution: r))"
+      // UNet-S only, so sweeps of the other models resume unchanged.
+      if model(resolution: r) == .unetS { s["norm_\(r)"] = model(resolution: r).defaultNorm.name }
     }
     return s
+  }
+
+  /// A stored `sweep.json`'s settings with what its missing keys meant when it was written: a
+  /// UNet-S side without `norm_R` is from before the key, when UNet-S trained without a norm
+  /// (``BlockNorm/unrecorded``). Compared so, such a sweep is refused naming `norm_R` rather
+  /// than resumed with group:8 cells beside its none cells.
+  static func impliedKeys(_ stored: [String: String]) -> [String: String] {
+    var out = stored
+    for (key, value) in stored where key.hasPrefix("model_") && value == ModelKind.unetS.rawValue {
+      let norm = "norm_" + key.dropFirst("model_".count)
+      if out[norm] == nil { out[norm] = BlockNorm.unrecorded.name }
+    }
+    return out
   }
 }
 

@@ -263,8 +263,8 @@ extension TrainingConfig: Codable {
     }
   }
 
-  /// Every field but `weighting` and `dataRMS`, which have rules of their own, and the folder
-  /// data's three and the x0 skip, which are optional.
+  /// Every field but `weighting`, `dataRMS` and `norm`, which have rules of their own, and the
+  /// folder data's three and the x0 skip, which are optional.
   static var storedFields: [StoredField] {
     [
       .init(.schedule, \.schedule), .init(.inputScale, \.inputScale),
@@ -278,8 +278,6 @@ extension TrainingConfig: Codable {
       .init(.checkpointEvery, \.checkpointEvery),
       // Missing in files from before training drew t other than uniformly: uniform, as they did.
       .init(.tSampling, \.tSampling),
-      // Missing in files from before UNet-S had a norm: none, as they trained.
-      .init(.norm, \.norm),
     ]
   }
 
@@ -293,6 +291,10 @@ extension TrainingConfig: Codable {
     dataFiles = try c.decodeIfPresent(DataFiles.self, forKey: .dataFiles)
     // Absent in every run from before the skip existed, which trained the plain x0 output.
     self.x0Skip = try c.decodeIfPresent(Double.self, forKey: .x0Skip)
+    // A summary or checkpoint is a run's record: without the key it predates UNet-S's norm and
+    // trained none, whatever the model's default is today (not the section's default, which
+    // follows the model). Always written, so every later record says.
+    self.norm = try c.decodeIfPresent(BlockNorm.self, forKey: .norm) ?? BlockNorm.unrecorded
     if let w = try c.decodeIfPresent(LossWeighting.self, forKey: .weighting) {
       self.weighting = w
     } else {
@@ -311,6 +313,7 @@ extension TrainingConfig: Codable {
     var c = encoder.container(keyedBy: CodingKeys.self)
     for field in Self.storedFields { try field.encode(self, &c) }
     try c.encode(self.weighting, forKey: .weighting)
+    try c.encode(self.norm, forKey: .norm)
     try c.encodeIfPresent(dataRMS, forKey: .dataRMS)
     try c.encodeIfPresent(self.dataFolder, forKey: .dataFolder)
     try c.encodeIfPresent(self.channels, forKey: .channels)

@@ -4,8 +4,8 @@
 /// Typed as `none` or `group:G` (`group` alone is `group:8`, the count ADM uses for 32–128
 /// channels). G must divide every width a block normalises: UNet-S's 32, 64, 128 and the
 /// concatenations' 96 and 192, so G divides 32. Only UNet-S has the hook; the other models
-/// refuse anything but `none` (``TrainingSetting/norm``). DECISIONS.md 2026-12-05 has the
-/// measurement that chose the default.
+/// refuse anything but `none` (``TrainingSetting/norm``). UNet-S's default is `group:8`
+/// (``ModelKind/defaultNorm``); DECISIONS.md 2026-12-05 has the measurement that chose it.
 public enum BlockNorm: Hashable, Sendable {
   case none
   case group(Int)
@@ -14,6 +14,12 @@ public enum BlockNorm: Hashable, Sendable {
   public static let groupCounts = [1, 2, 4, 8, 16, 32]
   /// The count a bare `group` means.
   public static let defaultGroups = 8
+  /// What a run's own record without a `norm` key means (a run folder's config.json, its
+  /// summary.json and checkpoint from before UNet-S had a norm, or before the default became
+  /// group:8): none, the network those runs trained, so their checkpoints (1,984 parameters
+  /// fewer than group:8's) still load, resume, sample and score. A config the user writes
+  /// without the key gets the model's default instead (``ModelKind/defaultNorm``).
+  public static let unrecorded = BlockNorm.none
 
   /// What `--norm` and `training.norm` take.
   public static let allowed =

@@ -48,8 +48,9 @@ public struct TrainingSection: Equatable, Sendable {
   /// Samples for the Fréchet distance (0: no metric), and steps between checkpoints.
   public var evalSamples: Int
   public var checkpointEvery: Int
-  /// UNet-S's normalisation in its residual blocks (``BlockNorm``); none by default.
-  public var norm: BlockNorm = .none
+  /// UNet-S's normalisation in its residual blocks (``BlockNorm``); the model's own by default
+  /// (``ModelKind/defaultNorm``: group:8 for UNet-S, none for the others).
+  public var norm: BlockNorm
 
   /// `weighting` nil: ``Objective/defaultWeighting`` for the default prediction, else the
   /// prediction's own (``Parameterization/ownWeighting``).
@@ -59,7 +60,8 @@ public struct TrainingSection: Equatable, Sendable {
     prediction: Parameterization = Objective.defaultPrediction, weighting: LossWeighting? = nil,
     minSNRGamma: Double = 5, x0Skip: Double?? = nil, tSampling: TimestepSampling = .uniform, sampler: SamplerKind = .ddpm, guidance: Double = 1,
     optimizer: OptimizerKind = .adamw, warmup: Int = 100, ema: Double = 0.999,
-    labelDropout: Double = 0.1, evalSamples: Int? = nil, checkpointEvery: Int = 500
+    labelDropout: Double = 0.1, evalSamples: Int? = nil, checkpointEvery: Int = 500,
+    norm: BlockNorm? = nil
   ) {
     self.model = model
     self.steps = steps ?? model.defaultSteps
@@ -84,6 +86,7 @@ public struct TrainingSection: Equatable, Sendable {
     self.labelDropout = labelDropout
     self.evalSamples = evalSamples ?? model.defaultEvalSamples
     self.checkpointEvery = checkpointEvery
+    self.norm = norm ?? model.defaultNorm
   }
 
   /// Checks every setting against its ``TrainingSetting/allowed``, in the table's order; the
@@ -102,7 +105,7 @@ public struct TrainingSection: Equatable, Sendable {
     }
   }
 
-  /// The budget of the section's model (steps, batch, lr, eval samples: ``ModelKind``'s) for
+  /// The model's own values (steps, batch, lr, eval samples and norm: ``ModelKind``'s) for
   /// every setting whose key is not in `given`, as `schedtui train` gives it without a file.
   public mutating func takeModelBudget(except given: Set<String> = []) {
     for setting in TrainingSetting.all where !given.contains(setting.key) {
@@ -114,7 +117,10 @@ public struct TrainingSection: Equatable, Sendable {
     .object(TrainingSetting.all.compactMap { s in s.write(self).map { (s.key, $0) } })
   }
 
-  static func decode(_ reader: inout ObjectReader) throws(ConfigError) -> TrainingSection {
+  /// Reads the section; `origin` says what a key left out means (``ConfigOrigin``).
+  static func decode(_ reader: inout ObjectReader, origin: ConfigOrigin) throws(ConfigError)
+    -> TrainingSection
+  {
     try reader.requireObject(what: "an object {\"model\": \"mlp-s\", \"steps\": 2000, …}")
     var out = TrainingSection()
     let given = Set(reader.leftoverKeys)
@@ -124,7 +130,24 @@ public struct TrainingSection: Equatable, Sendable {
     }
     // The budget a section leaves out is its model's, as `schedtui train` gives without a file.
     out.takeModelBudget(except: given)
+    // A run's own record without the key predates it (or the group:8 default): that run
+    // trained without a norm, and its weights have no norm's parameters.
+    if origin == .runRecord && !given.contains(TrainingSetting.norm.key) { out.norm = BlockNorm.unrecorded }
     try reader.rejectLeftovers(allowed: settings.map(\.key))
     return out
   }
+}
+
+/// Who wrote a config file, which decides what a `training` key it leaves out means.
+///
+/// The same format serves two readings. A config the user writes (or exports) is a request: a
+/// key left out takes today's default for the model (UNet-S's `norm` is group:8). A run
+/// folder's own `config.json` is a record of what a run trained: a key left out means what
+/// schedtui did before the key existed (`norm`: none, ``BlockNorm/unrecorded``), so
+/// `schedtui train --config RUN/config.json` trains that network again.
+public enum ConfigOrigin: Sendable, Equatable {
+  /// A config written by the user, an export, a preset: missing keys take the model's default.
+  case userConfig
+  /// A run folder's `config.json` (beside its summary.json or checkpoint.bin).
+  case runRecord
 }

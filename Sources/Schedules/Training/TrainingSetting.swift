@@ -132,7 +132,7 @@ extension TrainingSetting {
       data.and([.trainingScreen, .sweepOption, .sweepScreen]),
       resolution.and(.trainingScreen),
       channels,
-      norm,
+      norm.and(.trainingScreen),
       prediction.and([.trainingScreen, .sweepOption]),
       choice(\.weighting, label: "weighting").and([.trainingScreen, .sweepOption]),
       number(
@@ -235,18 +235,21 @@ extension TrainingSetting {
     ).withSchema([("enum", .array([.int(1), .int(3)]))])
   }
 
-  /// UNet-S's block normalisation (``BlockNorm``), refused with any other model. Left out of a
-  /// file when none, so files from before it existed and files without it read alike.
+  /// UNet-S's block normalisation (``BlockNorm``), refused with any other model. Its default is
+  /// the model's (``ModelKind/defaultNorm``, group:8 for UNet-S). Always written for UNet-S, so
+  /// a run's record says which network it trained; left out for the other models, which have
+  /// none. A key left out means the model's default in a config the user writes, none in a
+  /// run's own record (``ConfigOrigin``).
   static var norm: TrainingSetting {
     TrainingSetting(
       key: "norm", option: "--norm", label: "norm", allowed: BlockNorm.allowed,
       refusal: { s in s.norm == .none || s.model == .unetS ? nil : "\(s.norm.name) with model \(s.model.name)" },
-      write: { $0.norm == .none ? nil : .string($0.norm.name) },
+      write: { $0.norm == .none && $0.model != .unetS ? nil : .string($0.norm.name) },
       read: { (r, v, s) throws(ConfigError) in
         guard case .string(let text) = v else { throw r.mistyped(v, "is \(v.kindName)", BlockNorm.allowed) }
         guard let norm = BlockNorm(parsing: text) else { throw r.notAllowed(v, BlockNorm.allowed) }
         s.norm = norm
-      }, modelDefault: nil,
+      }, modelDefault: { $0.norm = $0.model.defaultNorm },
       edit: .text(
         presets: [BlockNorm.none, .group(BlockNorm.defaultGroups)].map(\.name),
         get: { $0.norm.name },
@@ -256,7 +259,9 @@ extension TrainingSetting {
           return true
         })
     ).withSchema([
-      ("description", .string("UNet-S's normalisation in its residual blocks: " + BlockNorm.allowed)),
+      ("description", .string(
+        "UNet-S's normalisation in its residual blocks: " + BlockNorm.allowed
+          + "; left out, the model's default (group:8 for unet-s)")),
       ("type", .string("string")), ("pattern", .string(BlockNorm.pattern)),
     ])
   }

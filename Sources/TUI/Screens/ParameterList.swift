@@ -64,6 +64,8 @@ func adjust(_ state: inout AppState, _ field: Field, steps: Int, coarse: Bool) {
     d.current.spec[p] = Double(((Int(d.current.spec[p]) + steps) % n + n) % n)
   case .runData, .runModel, .runPrediction, .runWeighting, .runSampler:
     field.cycle(&d.setup, by: steps)
+  case .runNorm:
+    field.cycleText(&d.setup, by: steps)
   case .runTSampling:
     var c = d.trainingConfig
     field.cycleText(&c, by: steps)

@@ -17,14 +17,15 @@ enum TrainingScreen: ScreenDefinition {
   /// and, on rectified flow or once a shift is set, the logSNR shifts (SD3's shift, Flux's μ),
   /// which edit the current setting as on the schedule screen (issue 18: the same rows on both
   /// screens). Without a shift in play they stay off, so at 80×24 the samples keep their room
-  /// under the setup.
+  /// under the setup. The norm row only while the model is UNet-S, the one model with a norm.
   static func fields(_ state: AppState) -> [Field] {
     let c = state.document.current
+    let setup = state.document.setup.model == .unetS ? Field.setupFields : Field.setupFields.filter { $0 != .runNorm }
     let shifted =
       c.spec.family == .rectifiedFlow || c.spec[.shift] != ScheduleField.shift.defaultValue
       || c.spec[.fluxMu] != ScheduleField.fluxMu.defaultValue
       || c.spec[.imageSide] != ScheduleField.imageSide.defaultValue
-    return Field.setupFields + c.sampling.parameters.map(Field.tSamplingParameter)
+    return setup + c.sampling.parameters.map(Field.tSamplingParameter)
       + (shifted ? [.parameter(.shift), .parameter(.fluxMu)] : [])
   }
 

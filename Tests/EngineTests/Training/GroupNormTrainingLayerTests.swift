@@ -109,13 +109,8 @@ import Testing
 @Suite struct GroupNormTrainingModelTests {
   @Test("UNet-S with GroupNorm (tiny, 8×8): every parameter's gradient matches finite differences")
   func gradients() {
-    var shape = ModelShape(kind: .unetS, channels: 2, height: 8, width: 8, classes: 2)
     // Every width a block normalises (4, 8 and the concatenations' 12 and 8) splits in 2 groups.
-    shape.unetChannels = [4, 4, 8]
-    shape.conditioning = 4
-    shape.embedding = 4
-    shape.norm = .group(2)
-    let model = UNetS(shape)
+    let model = UNetS(tinyUNetShape(widths: [4, 4, 8], norm: .group(2)))
     let result = TrainingModelGradientTests().check(model, B: 2, scale: 0.3)
     print(
       "gradient check UNet-S with GroupNorm: \(result.checked) values, largest relative "

@@ -204,11 +204,7 @@ import Testing
 @Suite struct UNetTrainingModelTests {
   @Test("UNet-S (tiny, 8×8, 2 channels): every parameter's gradient matches finite differences")
   func gradients() {
-    var shape = ModelShape(kind: .unetS, channels: 2, height: 8, width: 8, classes: 2)
-    shape.unetChannels = [2, 3, 4]
-    shape.conditioning = 4
-    shape.embedding = 4
-    let model = UNetS(shape)
+    let model = UNetS(tinyUNetShape())
     // Smaller weights than the shallower models' 0.5: through seven blocks, float32 rounding in
     // the finite differences of the smallest gradients came within 2e-2 at 0.5.
     let result = TrainingModelGradientTests().check(model, B: 2, scale: 0.3)
