@@ -16,36 +16,41 @@
 // Backward is the adjoint of each step: dM = A dY Aᵀ, dV_ξ = U_ξᵀ · dM_ξ (folded back onto the
 // input by B dV Bᵀ, overlapping patches adding), dU_ξ = Σ_tiles dM_ξ · V_ξᵀ, dg = Gᵀ dU G.
 //
-// Tiles are numbered image by image, row by row: tile t = ((b − b0)·TH + ty)·TW + tx covers
+// Tiles are numbered image by image, row by row: tile tx of tile row ty of image b covers
 // outputs (2ty…2ty+1, 2tx…2tx+1) and reads input rows 2ty−1…2ty+2, columns 2tx−1…2tx+2 (zero
 // outside the image). Odd sides get a last tile half outside, whose extra outputs are dropped
 // (and whose extra output gradients are zero).
 //
-// The transforms are straight loops over a tile row (tx), which the compiler vectorises (the
-// stride-2 reads and writes included).
+// The transforms run along a tile row 4 tiles at a time in explicit 4-lane vectors (SSE, the
+// engine's baseline); the compiler left the plain loops scalar.
 
 extension Layers {
-  /// How UNet-S's and ConvRes-S's convolutions split the work: tiles per image, images per chunk.
+  /// How a convolution's tiles are split into chunks: tile rows of TW tiles, TH per image,
+  /// numbered image by image (row r is row r mod TH of image r / TH), a chunk being a run of
+  /// whole rows (possibly across images).
   struct WinogradTiles {
     let TH: Int, TW: Int
-    /// Whole images per chunk: as many as fit in ``Layers/winogradChunkTiles`` (at least one).
-    let imagesPerChunk: Int
-    var perImage: Int { TH * TW }
+    /// Tile rows per chunk: as many as keep C·tiles within ``Layers/winogradChunkFloats``
+    /// (at least one).
+    let rowsPerChunk: Int
     /// TW rounded up to whole groups of 4 tiles (the transforms' vectors).
     var TW4: Int { (TW + 3) / 4 * 4 }
     /// The most tiles a chunk holds.
-    var chunk: Int { imagesPerChunk * perImage }
+    var chunk: Int { rowsPerChunk * TW }
 
-    init(H: Int, W: Int) {
+    /// C: the larger of the convolution's channel counts.
+    init(H: Int, W: Int, C: Int) {
       (TH, TW) = ((H + 1) / 2, (W + 1) / 2)
-      imagesPerChunk = Swift.max(1, winogradChunkTiles / (TH * TW))
+      rowsPerChunk = Swift.max(1, winogradChunkFloats / (C * TW))
     }
   }
 
-  /// Tiles per chunk: the 16 products of a chunk are (OC, C) · (C, tiles); 256 tiles (1024
-  /// output pixels) keeps them large enough that OpenBLAS's per-call work stays small next to
-  /// the product, and one chunk's V (16·C·256 floats) near the core's cache.
-  public static let winogradChunkTiles = 256
+  /// The size of a chunk, as channels × tiles: each of its 16 products is (OC, C) · (C, tiles),
+  /// and V holds 16 of those (C, tiles) matrices. 8192 keeps V within 512 KiB, half the core's
+  /// L2 cache, while the products stay large enough (64 to 256 tiles for UNet-S's widths) that
+  /// OpenBLAS's per-call work stays small next to them. (Whole images of 256 tiles per chunk,
+  /// the first version, left dec0's 96-channel V at 1.5 MiB.)
+  public static let winogradChunkFloats = 8192
 
   /// Whether ``conv3x3Forward(out:inp:weight:bias:scratch:B:C:H:W:OC:)`` and its backward take
   /// the Winograd path: both channel counts at least 16. Below, the 16 products are too thin
@@ -61,9 +66,11 @@ extension Layers {
 
   /// Scratch floats for the Winograd forward and backward with at most C channels in and out:
   /// the transformed weights and their gradient, and per worker V, M and a private dU.
+  /// (A chunk's channels × tiles is at most max(C·TW, ``winogradChunkFloats``) whatever the
+  /// channel counts up to C.)
   static func winogradScratchCount(C: Int, H: Int, W: Int) -> Int {
-    let T = WinogradTiles(H: H, W: W).chunk
-    return 32 * C * C + convMaxWorkers * (32 * (C * T + 16) + 16 * C * C)
+    let most = Swift.max(C * (W + 1) / 2, winogradChunkFloats)
+    return 32 * C * C + convMaxWorkers * (32 * (most + 16) + 16 * C * C)
   }
 
   /// U[ξ, o, c] = (G g Gᵀ)[ξ] for g = weight[o, c] (3×3), G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1].
@@ -127,17 +134,18 @@ extension Layers {
   @inline(__always)
   static func winogradBlock(_ rows: Int, _ ld: Int) -> Int { rows * ld + 16 }
 
-  /// Calls `body(channel, image, ty, t0)` for each tile row ty of images b0..<b0+nb of each
-  /// channel of a (channels, B, H, W) tensor: `image` is the offset of that channel's image,
-  /// t0 the row's first tile in the chunk. The walk all four transforms share.
+  /// Calls `body(channel, image, ty, t0)` for each tile row r0..<r0+nr (``WinogradTiles``)
+  /// of each channel of a (channels, B, H, W) tensor: `image` is the offset of the row's image
+  /// in that channel, ty the row in its image, t0 the row's first tile in the chunk. The walk
+  /// all four transforms share.
   @inline(__always)
   static func tileRows(
-    channels: Int, B: Int, H: Int, W: Int, b0: Int, nb: Int, tiles g: WinogradTiles,
+    channels: Int, B: Int, H: Int, W: Int, r0: Int, nr: Int, tiles g: WinogradTiles,
     _ body: (Int, Int, Int, Int) -> Void
   ) {
     for c in 0..<channels {
-      for bi in 0..<nb {
-        for ty in 0..<g.TH { body(c, (c * B + b0 + bi) * H * W, ty, (bi * g.TH + ty) * g.TW) }
+      for r in r0..<(r0 + nr) {
+        body(c, (c * B + r / g.TH) * H * W, r % g.TH, (r - r0) * g.TW)
       }
     }
   }
@@ -148,12 +156,12 @@ extension Layers {
     Swift.max(4 * (2 * g.TW4 + 12), 16 * (g.TW4 + 8), 2 * (2 * g.TW4 + 8))
   }
 
-  /// V[ξ, c, t] (rows of `ld` tiles) = Bᵀ d B for each tile t of images b0..<b0+nb and channel
+  /// V[ξ, c, t] (rows of `ld` tiles) = Bᵀ d B for each tile t of tile rows r0..<r0+nr and channel
   /// c of inp (C, B, H, W), Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1].
   /// `rows` holds ``winogradRowCount(_:)`` floats, `zero` W zeros.
   static func winogradInput(
     _ V: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, tiles g: WinogradTiles,
-    C: Int, B: Int, H: Int, W: Int, b0: Int, nb: Int, ld: Int,
+    C: Int, B: Int, H: Int, W: Int, r0: Int, nr: Int, ld: Int,
     rows r: UnsafeMutablePointer<Float>, zero: UnsafePointer<Float>
   ) {
     let (TH, TW) = (g.TH, g.TW)
@@ -161,8 +169,8 @@ extension Layers {
     // the positions past W stay zero).
     let P = 2 * g.TW4 + 12
     r.update(repeating: 0, count: 4 * P)
-    let (r0, r1, r2, r3) = (r, r + P, r + 2 * P, r + 3 * P)
-    tileRows(channels: C, B: B, H: H, W: W, b0: b0, nb: nb, tiles: g) { c, image, ty, t0 in
+    let (s0, s1, s2, s3) = (r, r + P, r + 2 * P, r + 3 * P)
+    tileRows(channels: C, B: B, H: H, W: W, r0: r0, nr: nr, tiles: g) { c, image, ty, t0 in
       let plane = inp + image
       func row(_ i: Int) -> UnsafePointer<Float> {
         let y = 2 * ty - 1 + i
@@ -176,10 +184,10 @@ extension Layers {
           load4(d0 + x, n), load4(d1 + x, n), load4(d2 + x, n),
           load4(d3 + x, n)
         )
-        store4(a0 - a2, r0 + x + 1, 4)
-        store4(a1 + a2, r1 + x + 1, 4)
-        store4(a2 - a1, r2 + x + 1, 4)
-        store4(a1 - a3, r3 + x + 1, 4)
+        store4(a0 - a2, s0 + x + 1, 4)
+        store4(a1 + a2, s1 + x + 1, 4)
+        store4(a2 - a1, s2 + x + 1, 4)
+        store4(a1 - a3, s3 + x + 1, 4)
       }
       // (Bᵀ d) B: tile tx reads padded positions 2tx…2tx+3 (e0, o0, e1, o1).
       for i in 0..<4 {
@@ -200,20 +208,20 @@ extension Layers {
     }
   }
 
-  /// inp (C, B, H, W) += B dV Bᵀ for each tile of images b0..<b0+nb, dV[ξ, c, t] as
-  /// ``winogradInput(_:_:tiles:C:B:H:W:b0:nb:ld:rows:zero:)``'s V: that function's adjoint
+  /// inp (C, B, H, W) += B dV Bᵀ for each tile of images tile rows r0..<r0+nr, dV[ξ, c, t] as
+  /// ``winogradInput(_:_:tiles:C:B:H:W:r0:nr:ld:rows:zero:)``'s V: that function's adjoint
   /// (overlapping patches add; entries in the padding are dropped).
   /// `rows` holds ``winogradRowCount(_:)`` floats.
   static func winogradInputAdjoint(
     _ inp: UnsafeMutablePointer<Float>, _ dV: UnsafePointer<Float>, tiles g: WinogradTiles,
-    C: Int, B: Int, H: Int, W: Int, b0: Int, nb: Int, ld: Int, rows D: UnsafeMutablePointer<Float>
+    C: Int, B: Int, H: Int, W: Int, r0: Int, nr: Int, ld: Int, rows D: UnsafeMutablePointer<Float>
   ) {
     let (TH, TW) = (g.TH, g.TW)
     // D[(4p + q)·P + tx + 1] holds tile tx's value; zeros at 0 and past TW (partial loads give
     // zeros there, and sums and negations of zeros stay zero).
     let P = g.TW4 + 8
     D.update(repeating: 0, count: 16 * P)
-    tileRows(channels: C, B: B, H: H, W: W, b0: b0, nb: nb, tiles: g) { c, image, ty, t0 in
+    tileRows(channels: C, B: B, H: H, W: W, r0: r0, nr: nr, tiles: g) { c, image, ty, t0 in
       let plane = inp + image
       func v(_ xi: Int) -> UnsafePointer<Float> { dV + xi * winogradBlock(C, ld) + c * ld + t0 }
       // dV B (along q), then B (along p): B's rows are Bᵀ's columns,
@@ -268,14 +276,14 @@ extension Layers {
     }
   }
 
-  /// out (OC, B, H, W) = Aᵀ M A + bias for the tiles of images b0..<b0+nb, M[ξ, o, t],
+  /// out (OC, B, H, W) = Aᵀ M A + bias for the tiles of images tile rows r0..<r0+nr, M[ξ, o, t],
   /// Aᵀ = [1 1 1 0; 0 1 −1 −1].
   static func winogradOutput(
     _ out: UnsafeMutablePointer<Float>, _ M: UnsafePointer<Float>, bias: UnsafePointer<Float>,
-    tiles g: WinogradTiles, OC: Int, B: Int, H: Int, W: Int, b0: Int, nb: Int, ld: Int
+    tiles g: WinogradTiles, OC: Int, B: Int, H: Int, W: Int, r0: Int, nr: Int, ld: Int
   ) {
     let (TH, TW) = (g.TH, g.TW)
-    tileRows(channels: OC, B: B, H: H, W: W, b0: b0, nb: nb, tiles: g) { o, image, ty, t0 in
+    tileRows(channels: OC, B: B, H: H, W: W, r0: r0, nr: nr, tiles: g) { o, image, ty, t0 in
       let beta = SIMD4<Float>(repeating: bias[o])
       let plane = out + image
       func m(_ xi: Int) -> UnsafePointer<Float> { M + xi * winogradBlock(OC, ld) + o * ld + t0 }
@@ -304,19 +312,19 @@ extension Layers {
     }
   }
 
-  /// dM[ξ, o, t] = A dY Aᵀ for each tile of images b0..<b0+nb of dout (OC, B, H, W) (outputs
+  /// dM[ξ, o, t] = A dY Aᵀ for each tile of images tile rows r0..<r0+nr of dout (OC, B, H, W) (outputs
   /// outside the image count as zero): the adjoint of
-  /// ``winogradOutput(_:_:bias:tiles:OC:B:H:W:b0:nb:ld:)``. `rows` holds
+  /// ``winogradOutput(_:_:bias:tiles:OC:B:H:W:r0:nr:ld:)``. `rows` holds
   /// ``winogradRowCount(_:)`` floats.
   static func winogradOutputAdjoint(
     _ dM: UnsafeMutablePointer<Float>, _ dout: UnsafePointer<Float>, tiles g: WinogradTiles,
-    OC: Int, B: Int, H: Int, W: Int, b0: Int, nb: Int, ld: Int,
+    OC: Int, B: Int, H: Int, W: Int, r0: Int, nr: Int, ld: Int,
     rows r: UnsafeMutablePointer<Float>
   ) {
     let (TH, TW) = (g.TH, g.TW)
     let P = 2 * g.TW4 + 8
     r.update(repeating: 0, count: 2 * P)
-    tileRows(channels: OC, B: B, H: H, W: W, b0: b0, nb: nb, tiles: g) { o, image, ty, t0 in
+    tileRows(channels: OC, B: B, H: H, W: W, r0: r0, nr: nr, tiles: g) { o, image, ty, t0 in
       let plane = dout + image
       // The tile row's two output rows, zero past the image's last row and column.
       let (a, b) = (r, r + P)

@@ -23,21 +23,21 @@ extension Layers {
     }
   }
 
-  /// A chunk's V (``winogradInput(_:_:tiles:C:B:H:W:b0:nb:ld:rows:zero:)``, rows of n tiles),
+  /// A chunk's V (``winogradInput(_:_:tiles:C:B:H:W:r0:nr:ld:rows:zero:)``, rows of n tiles),
   /// with n and the distances between V's and M's 16 matrices.
   static func chunkInput(
     _ V: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, tiles g: WinogradTiles,
-    C: Int, OC: Int, B: Int, H: Int, W: Int, b0: Int, nb: Int,
+    C: Int, OC: Int, B: Int, H: Int, W: Int, r0: Int, nr: Int,
     rows: UnsafeMutablePointer<Float>, zero: UnsafePointer<Float>
   ) -> (n: Int, vb: Int, mb: Int) {
-    let n = nb * g.perImage
+    let n = nr * g.TW
     winogradInput(
-      V, inp, tiles: g, C: C, B: B, H: H, W: W, b0: b0, nb: nb, ld: n, rows: rows, zero: zero)
+      V, inp, tiles: g, C: C, B: B, H: H, W: W, r0: r0, nr: nr, ld: n, rows: rows, zero: zero)
     return (n, winogradBlock(C, n), winogradBlock(OC, n))
   }
 
-  /// Runs `body(b0, nb, rows, zero)` for each chunk of images of bLo..<bHi, with a row buffer
-  /// large enough for every transform and W zeros.
+  /// Runs `body(r0, nr, rows, zero)` for each chunk of tile rows of images bLo..<bHi, with a
+  /// row buffer large enough for every transform and W zeros.
   static func winogradChunks(
     tiles g: WinogradTiles, W: Int, bLo: Int, bHi: Int,
     _ body: (Int, Int, UnsafeMutablePointer<Float>, UnsafePointer<Float>) -> Void
@@ -47,11 +47,11 @@ extension Layers {
       let rows = buffer.baseAddress!
       let zero = rows + rowCount
       zero.update(repeating: 0, count: W)
-      var b = bLo
-      while b < bHi {
-        let nb = Swift.min(g.imagesPerChunk, bHi - b)
-        body(b, nb, rows, zero)
-        b += nb
+      var r = bLo * g.TH
+      while r < bHi * g.TH {
+        let nr = Swift.min(g.rowsPerChunk, bHi * g.TH - r)
+        body(r, nr, rows, zero)
+        r += nr
       }
     }
   }
@@ -65,7 +65,7 @@ extension Layers {
     bias: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>,
     B: Int, C: Int, H: Int, W: Int, OC: Int
   ) {
-    let g = WinogradTiles(H: H, W: W)
+    let g = WinogradTiles(H: H, W: W, C: Swift.max(C, OC))
     let U = scratch
     winogradWeights(U, weight, OC: OC, C: C)
     let base = scratch + 32 * OC * C
@@ -74,16 +74,16 @@ extension Layers {
     convWorkers(B: B) { w, bLo, bHi in
       let V = base + w * perWorker
       let M = V + 16 * winogradBlock(C, g.chunk)
-      winogradChunks(tiles: g, W: W, bLo: bLo, bHi: bHi) { b0, nb, rows, zero in
+      winogradChunks(tiles: g, W: W, bLo: bLo, bHi: bHi) { r0, nr, rows, zero in
         let (n, vb, mb) = chunkInput(
-          V, inp, tiles: g, C: C, OC: OC, B: B, H: H, W: W, b0: b0, nb: nb, rows: rows,
+          V, inp, tiles: g, C: C, OC: OC, B: B, H: H, W: W, r0: r0, nr: nr, rows: rows,
           zero: zero)
         sgemm16(
           false, false, m: OC, n: n, k: C, a: (UnsafePointer(U), OC * C, C),
           b: (UnsafePointer(V), vb, n), beta: 0,
           c: (M, mb, n))
         winogradOutput(
-          out, M, bias: bias, tiles: g, OC: OC, B: B, H: H, W: W, b0: b0, nb: nb, ld: n)
+          out, M, bias: bias, tiles: g, OC: OC, B: B, H: H, W: W, r0: r0, nr: nr, ld: n)
       }
     }
   }
@@ -100,7 +100,7 @@ extension Layers {
     B: Int, C: Int, H: Int, W: Int, OC: Int, accumulateInput: Bool = true
   ) {
     let (HW, N) = (H * W, B * H * W)
-    let g = WinogradTiles(H: H, W: W)
+    let g = WinogradTiles(H: H, W: W, C: Swift.max(C, OC))
     let (U, dU) = (scratch, scratch + 16 * OC * C)
     if dinp != nil { winogradWeights(U, weight, OC: OC, C: C) }
     let base = scratch + 32 * OC * C
@@ -119,12 +119,12 @@ extension Layers {
         for c in 0..<C { (dinp + (c * B + bLo) * HW).update(repeating: 0, count: (bHi - bLo) * HW) }
       }
       var first = true
-      winogradChunks(tiles: g, W: W, bLo: bLo, bHi: bHi) { b0, nb, rows, zero in
+      winogradChunks(tiles: g, W: W, bLo: bLo, bHi: bHi) { r0, nr, rows, zero in
         let (n, vb, mb) = chunkInput(
-          V, inp, tiles: g, C: C, OC: OC, B: B, H: H, W: W, b0: b0, nb: nb, rows: rows,
+          V, inp, tiles: g, C: C, OC: OC, B: B, H: H, W: W, r0: r0, nr: nr, rows: rows,
           zero: zero)
         winogradOutputAdjoint(
-          dM, dout, tiles: g, OC: OC, B: B, H: H, W: W, b0: b0, nb: nb, ld: n, rows: rows)
+          dM, dout, tiles: g, OC: OC, B: B, H: H, W: W, r0: r0, nr: nr, ld: n, rows: rows)
         sgemm16(
           false, true, m: OC, n: C, k: n, a: (UnsafePointer(dM), mb, n),
           b: (UnsafePointer(V), vb, n), beta: first ? 0 : 1,
@@ -136,7 +136,7 @@ extension Layers {
           b: (UnsafePointer(dM), mb, n), beta: 0,
           c: (V, vb, n))
         winogradInputAdjoint(
-          dinp, V, tiles: g, C: C, B: B, H: H, W: W, b0: b0, nb: nb, ld: n, rows: rows)
+          dinp, V, tiles: g, C: C, B: B, H: H, W: W, r0: r0, nr: nr, ld: n, rows: rows)
       }
     }
     for w in 1..<workers { addInto(dU, privateDU(w), 16 * OC * C) }

@@ -5,12 +5,13 @@ import Testing
 /// The Winograd F(2×2, 3×3) convolution against finite differences, against a direct sum in
 /// Double, and against the im2col path it replaces (the file name keeps it in scripts/test's
 /// release step, which filters on "TrainingLayerTests"). Sizes: odd and even sides (a last
-/// tile half outside), 1 to 3 images (one worker or two, chunks of several images or one),
-/// channel counts on both sides of the dispatch's threshold.
+/// tile half outside), 1 to 3 images (one worker or two), chunks of several images, of one, and
+/// (64 channels at 30×30: 8 of an image's 15 tile rows per chunk) chunks that end inside an
+/// image, and channel counts on both sides of the dispatch's threshold.
 @Suite struct WinogradTrainingLayerTests {
   static let sizes = [
     (2, 3, 5, 4, 2), (1, 2, 3, 3, 3), (3, 2, 7, 9, 2), (2, 16, 8, 8, 32), (2, 32, 32, 32, 16),
-    (3, 20, 6, 5, 24), (2, 4, 1, 6, 3),
+    (3, 20, 6, 5, 24), (2, 4, 1, 6, 3), (2, 64, 30, 30, 64),
   ]
 
   @Test("Winograd conv3×3: gradients of input, weight and bias match finite differences")
