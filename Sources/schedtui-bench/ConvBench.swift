@@ -2,21 +2,22 @@ import Engine
 import Foundation
 
 extension TrainBenchmark {
-  /// `schedtui-bench train --profile convs`: each 3×3 convolution of UNet-S at 64×64 (batch 32,
-  /// RGB), forward and backward, by im2col + sgemm and by Winograd F(2×2, 3×3), alternating
+  /// `schedtui-bench train --profile convs` (`convs32`): each 3×3 convolution of UNet-S at 64×64
+  /// (32×32) RGB, batch 32, forward and backward, by im2col + sgemm and by Winograd F(2×2, 3×3), alternating
   /// `rounds` times so both see the same load. Prints the best (least) milliseconds of each
   /// (the least time is the run the other work on the machine disturbed least) and their ratio.
-  static func convComparison(rounds: Int) -> Int32 {
-    // (name, C, OC, side) of UNet-S's convolutions at 64×64: levels at 32, 16 and 8 pixels.
+  static func convComparison(rounds: Int, resolution r: Int) -> Int32 {
+    // (name, C, OC, side) of UNet-S's convolutions: levels at r/2, r/4 and r/8 pixels.
     let shapes = [
-      ("stem 12→32", 12, 32, 32), ("enc0 32→32 (×2), dec0.conv2", 32, 32, 32),
-      ("dec0.conv1 96→32", 96, 32, 32), ("head 32→12", 32, 12, 32),
-      ("enc1.conv1 32→64", 32, 64, 16), ("enc1.conv2 64→64, dec1.conv2", 64, 64, 16),
-      ("dec1.conv1 192→64", 192, 64, 16), ("mid0.conv1 64→128", 64, 128, 8),
-      ("mid 128→128 (×3)", 128, 128, 8),
+      ("stem 12→32", 12, 32, r / 2), ("enc0 32→32 (×2), dec0.conv2", 32, 32, r / 2),
+      ("dec0.conv1 96→32", 96, 32, r / 2), ("head 32→12", 32, 12, r / 2),
+      ("enc1.conv1 32→64", 32, 64, r / 4), ("enc1.conv2 64→64, dec1.conv2", 64, 64, r / 4),
+      ("dec1.conv1 192→64", 192, 64, r / 4), ("mid0.conv1 64→128", 64, 128, r / 8),
+      ("mid 128→128 (×3)", 128, 128, r / 8),
     ]
     let B = 32
-    print("UNet-S 64×64 RGB b32, 3×3 convolutions, forward + backward, \(BLAS.threads) threads:")
+    print(
+      "UNet-S \(r)×\(r) RGB b32, 3×3 convolutions, forward + backward, \(BLAS.threads) threads:")
     for (name, C, OC, side) in shapes {
       let N = B * side * side
       let inp = Tensor([C * N])
@@ -52,7 +53,7 @@ extension TrainBenchmark {
           format: "  %@ im2col %7.2f ms, Winograd %7.2f ms: %.2f×%@",
           name.padding(toLength: 30, withPad: " ", startingAt: 0),
           best[0] * 1e3, best[1] * 1e3, best[0] / best[1],
-          Layers.usesWinograd(C: C, OC: OC) ? "" : " (models use im2col here)"))
+          Layers.usesWinograd(C: C, OC: OC, W: side) ? "" : " (models use im2col here)"))
     }
     return 0
   }

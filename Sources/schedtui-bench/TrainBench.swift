@@ -24,9 +24,9 @@ enum TrainBenchmark {
     default:
       throw BenchError("--conv \(o["conv"] ?? "") is not allowed: auto or im2col")
     }
-    if o["profile"] == "convs" {
+    if o["profile"] == "convs" || o["profile"] == "convs32" {
       BLAS.threads = threads
-      return convComparison(rounds: rounds)
+      return convComparison(rounds: rounds, resolution: o["profile"] == "convs" ? 64 : 32)
     }
     if o["profile"] == "norm" {
       BLAS.threads = threads
@@ -55,7 +55,7 @@ enum TrainBenchmark {
       default:
         throw BenchError(
           "--profile \(o["profile"] ?? "") is not allowed: mlp, conv, conv64, unet (64×64), "
-            + "unet32, norm or convs")
+            + "unet32, norm, convs (64×64) or convs32")
       }
       print(
         String(

@@ -53,11 +53,15 @@ extension Layers {
   public static let winogradChunkFloats = 8192
 
   /// Whether ``conv3x3Forward(out:inp:weight:bias:scratch:B:C:H:W:OC:)`` and its backward take
-  /// the Winograd path: both channel counts at least 16. Below, the 16 products are too thin
-  /// (K = C or M = OC of a few) for sgemm to run near its peak, and im2col's one product with
-  /// K = 9·C does better (UNet-S's stem, 4·3 → 32, and head, 32 → 4·3; ConvRes-S's, 1 → 64).
-  public static func usesWinograd(C: Int, OC: Int) -> Bool {
-    winogradEnabled && Swift.min(C, OC) >= 16
+  /// the Winograd path: both channel counts at least 16 and rows of at least 8 pixels (4 tiles,
+  /// the transforms' vector width). Below 16 channels the 16 products are too thin (K = C or
+  /// M = OC of a few) for sgemm to run near its peak, and im2col's one product with K = 9·C
+  /// does as well (UNet-S's stem, 4·3 → 32, and head, 32 → 4·3; ConvRes-S's, 1 → 64). On 4×4
+  /// images (UNet-S's lowest level at 32×32) a tile row is 2 tiles, half of every vector is
+  /// wasted and the per-row work dominates: `--profile convs32` measured Winograd 0.16× and
+  /// 0.49× im2col's speed there, against 1.4–2.3× at 8 pixels and more.
+  public static func usesWinograd(C: Int, OC: Int, W: Int) -> Bool {
+    winogradEnabled && Swift.min(C, OC) >= 16 && W >= 8
   }
 
   /// Off, every convolution takes the im2col path: `schedtui-bench train --conv im2col`, which

@@ -58,7 +58,7 @@ extension Layers {
 
   /// out = conv3×3(inp) + bias, padding 1, stride 1, by F(2×2, 3×3): the contract of
   /// ``conv3x3Forward(out:inp:weight:bias:scratch:B:C:H:W:OC:)``, which calls it when
-  /// ``usesWinograd(C:OC:)``. scratch holds ``convScratchCount(C:H:W:)`` floats for
+  /// ``usesWinograd(C:OC:W:)``. scratch holds ``convScratchCount(C:H:W:)`` floats for
   /// C = max(C, OC).
   public static func winogradConv3x3Forward(
     out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, weight: UnsafePointer<Float>,

@@ -16,7 +16,7 @@ extension Layers {
   public static let convMaxWorkers = 2
 
   /// The scratch a convolution over (C, B, H, W) needs, C the larger channel count, whichever
-  /// way it runs (``usesWinograd(C:OC:)``): for im2col, per worker, C·9 × chunk columns for
+  /// way it runs (``usesWinograd(C:OC:W:)``): for im2col, per worker, C·9 × chunk columns for
   /// the columns and C·C·9 for a private weight gradient (twice that for the backward);
   /// for Winograd, ``winogradScratchCount(C:H:W:)``.
   public static func convScratchCount(C: Int, H: Int, W: Int) -> Int {
@@ -221,7 +221,7 @@ extension Layers {
   }
 
   /// out = conv3×3(inp) + bias, padding 1, stride 1: by Winograd's F(2×2, 3×3) when
-  /// ``usesWinograd(C:OC:)``, else by im2col + sgemm. inp is (C, B, H, W), weight
+  /// ``usesWinograd(C:OC:W:)``, else by im2col + sgemm. inp is (C, B, H, W), weight
   /// (OC, C, 3, 3), bias (OC); out is (OC, B, H, W); scratch holds ``convScratchCount(C:H:W:)``
   /// floats for C = max(C, OC).
   public static func conv3x3Forward(
@@ -229,7 +229,7 @@ extension Layers {
     bias: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>,
     B: Int, C: Int, H: Int, W: Int, OC: Int
   ) {
-    let conv = usesWinograd(C: C, OC: OC) ? winogradConv3x3Forward : im2colConv3x3Forward
+    let conv = usesWinograd(C: C, OC: OC, W: W) ? winogradConv3x3Forward : im2colConv3x3Forward
     conv(out, inp, weight, bias, scratch, B, C, H, W, OC)
   }
 
@@ -242,7 +242,7 @@ extension Layers {
     weight: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>,
     B: Int, C: Int, H: Int, W: Int, OC: Int, accumulateInput: Bool = true
   ) {
-    let conv = usesWinograd(C: C, OC: OC) ? winogradConv3x3Backward : im2colConv3x3Backward
+    let conv = usesWinograd(C: C, OC: OC, W: W) ? winogradConv3x3Backward : im2colConv3x3Backward
     conv(dinp, dweight, dbias, dout, inp, weight, scratch, B, C, H, W, OC, accumulateInput)
   }
 
