@@ -18,7 +18,7 @@ let registry: [Benchmark] = [
       "MLP-S 8×8 b256, ConvRes-S 32×32 b32, UNet-S 32² and 64² RGB b32 examples/s vs PyTorch",
     options: [
       "threads": "2", "mlp-steps": "60", "conv-steps": "6", "sweep": "1", "profile": "0",
-      "rounds": "2", "unet-steps": "4", "conv64-steps": "2",
+      "rounds": "2", "unet-steps": "4", "conv64-steps": "2", "conv": "auto",
     ],
     run: TrainBenchmark.run),
   Benchmark(

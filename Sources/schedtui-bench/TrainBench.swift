@@ -16,6 +16,18 @@ enum TrainBenchmark {
     let unetSteps = try o.positive("unet-steps")
     let conv64Steps = try o.positive("conv64-steps")
     let cores = ProcessInfo.processInfo.activeProcessorCount
+    // The 3×3 convolutions' way: as the models run (Winograd where both channel counts are at
+    // least 16), or all by im2col, to time the two in the same build and load.
+    switch o["conv"] {
+    case "auto": Layers.winogradEnabled = true
+    case "im2col": Layers.winogradEnabled = false
+    default:
+      throw BenchError("--conv \(o["conv"] ?? "") is not allowed: auto or im2col")
+    }
+    if o["profile"] == "convs" || o["profile"] == "convs32" {
+      BLAS.threads = threads
+      return convComparison(rounds: rounds, resolution: o["profile"] == "convs" ? 64 : 32)
+    }
     if o["profile"] == "norm" {
       BLAS.threads = threads
       return try normComparison(rounds: rounds, steps: unetSteps)
@@ -42,8 +54,8 @@ enum TrainBenchmark {
         m = try measure(model: kind, resolution: 8, batch: 256, steps: mlpSteps)
       default:
         throw BenchError(
-          "--profile \(o["profile"] ?? "") is not allowed: mlp, conv, conv64, unet (64×64) or "
-            + "unet32")
+          "--profile \(o["profile"] ?? "") is not allowed: mlp, conv, conv64, unet (64×64), "
+            + "unet32, norm, convs (64×64) or convs32")
       }
       print(
         String(

@@ -15,10 +15,14 @@ extension Layers {
   /// ``conv3x3Forward(out:inp:weight:bias:scratch:B:C:H:W:OC:)``).
   public static let convMaxWorkers = 2
 
-  /// The scratch a convolution over (C, B, H, W) needs: per worker, C·9 × chunk columns for
-  /// the columns and C·C·9 for a private weight gradient.
+  /// The scratch a convolution over (C, B, H, W) needs, C the larger channel count, whichever
+  /// way it runs (``usesWinograd(C:OC:W:)``): for im2col, per worker, C·9 × chunk columns for
+  /// the columns and C·C·9 for a private weight gradient (twice that for the backward);
+  /// for Winograd, ``winogradScratchCount(C:H:W:)``.
   public static func convScratchCount(C: Int, H: Int, W: Int) -> Int {
-    convMaxWorkers * (C * 9 * convChunk(H: H, W: W) + C * C * 9)
+    Swift.max(
+      convMaxWorkers * (C * 9 * convChunk(H: H, W: W) + C * C * 9),
+      winogradScratchCount(C: C, H: H, W: W))
   }
 
   /// How many columns (pixels of the flattened batch) one chunk of the convolution covers:
@@ -216,12 +220,38 @@ extension Layers {
     }
   }
 
-  /// out = conv3×3(inp) + bias, padding 1, stride 1.
+  /// out = conv3×3(inp) + bias, padding 1, stride 1: by Winograd's F(2×2, 3×3) when
+  /// ``usesWinograd(C:OC:W:)``, else by im2col + sgemm. inp is (C, B, H, W), weight
+  /// (OC, C, 3, 3), bias (OC); out is (OC, B, H, W); scratch holds ``convScratchCount(C:H:W:)``
+  /// floats for C = max(C, OC).
+  public static func conv3x3Forward(
+    out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+    bias: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>,
+    B: Int, C: Int, H: Int, W: Int, OC: Int
+  ) {
+    let conv = usesWinograd(C: C, OC: OC, W: W) ? winogradConv3x3Forward : im2colConv3x3Forward
+    conv(out, inp, weight, bias, scratch, B, C, H, W, OC)
+  }
+
+  /// Backward of ``conv3x3Forward(out:inp:weight:bias:scratch:B:C:H:W:OC:)``, the same way:
+  /// accumulates dweight, dbias and dinp (skipped when nil, overwritten when `accumulateInput`
+  /// is false); scratch holds 2 × ``convScratchCount(C:H:W:)`` floats for C = max(C, OC).
+  public static func conv3x3Backward(
+    dinp: UnsafeMutablePointer<Float>?, dweight: UnsafeMutablePointer<Float>,
+    dbias: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>, inp: UnsafePointer<Float>,
+    weight: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>,
+    B: Int, C: Int, H: Int, W: Int, OC: Int, accumulateInput: Bool = true
+  ) {
+    let conv = usesWinograd(C: C, OC: OC, W: W) ? winogradConv3x3Backward : im2colConv3x3Backward
+    conv(dinp, dweight, dbias, dout, inp, weight, scratch, B, C, H, W, OC, accumulateInput)
+  }
+
+  /// out = conv3×3(inp) + bias, padding 1, stride 1, as im2col + sgemm.
   ///
   /// inp is (C, B, H, W) (channels outermost, so each chunk of images is one sgemm),
   /// weight is (OC, C, 3, 3), bias is (OC); out is (OC, B, H, W); scratch holds
   /// ``convScratchCount(C:H:W:)`` floats.
-  public static func conv3x3Forward(
+  public static func im2colConv3x3Forward(
     out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, weight: UnsafePointer<Float>,
     bias: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>,
     B: Int, C: Int, H: Int, W: Int, OC: Int
@@ -246,7 +276,7 @@ extension Layers {
     }
   }
 
-  /// Backward of ``conv3x3Forward(out:inp:weight:bias:scratch:B:C:H:W:OC:)``.
+  /// Backward of ``im2colConv3x3Forward(out:inp:weight:bias:scratch:B:C:H:W:OC:)``.
   ///
   /// dout is (OC, B, H, W). Accumulates dweight (OC, C·9) += dout · colᵀ, dbias (OC) += Σ dout,
   /// and dinp (C, B, H, W) (skipped when nil), per chunk one of two ways:
@@ -269,7 +299,7 @@ extension Layers {
   ///
   /// With several workers, worker 0 accumulates into dweight and the others into a private
   /// copy added afterwards in worker order, so the result is deterministic.
-  public static func conv3x3Backward(
+  public static func im2colConv3x3Backward(
     dinp: UnsafeMutablePointer<Float>?, dweight: UnsafeMutablePointer<Float>,
     dbias: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>, inp: UnsafePointer<Float>,
     weight: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>,

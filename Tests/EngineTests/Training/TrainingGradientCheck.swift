@@ -52,3 +52,84 @@ extension Array where Element == Float {
     return c
   }
 }
+
+/// A 3×3 convolution's forward, as ``Layers/conv3x3Forward(out:inp:weight:bias:scratch:B:C:H:W:OC:)``.
+typealias ConvForward = (
+  UnsafeMutablePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>,
+  UnsafeMutablePointer<Float>, Int, Int, Int, Int, Int
+) -> Void
+/// Its backward, as ``Layers/conv3x3Backward(dinp:dweight:dbias:dout:inp:weight:scratch:B:C:H:W:OC:accumulateInput:)``.
+typealias ConvBackward = (
+  UnsafeMutablePointer<Float>?, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>,
+  UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>,
+  Int, Int, Int, Int, Int, Bool
+) -> Void
+
+/// The gradient check of a 3×3 convolution's input, weight and bias: parameters are
+/// [input; weight; bias]; backward starts from ones, so it must add.
+func convGradientCheck(
+  B: Int, C: Int, H: Int, W: Int, OC: Int, seed: UInt64, forward: ConvForward,
+  backward: ConvBackward
+) -> GradientCheck {
+  let nIn = C * B * H * W
+  let nW = OC * C * 9
+  var rng = SplitMixForTests(seed: seed)
+  let p = rng.values(nIn + nW + OC)
+  let scratch = Tensor([2 * Layers.convScratchCount(C: max(C, OC), H: H, W: W)])
+  return GradientCheck(
+    parameters: p,
+    forward: { p in
+      var out = [Float](repeating: 0, count: OC * B * H * W)
+      p.withUnsafeBufferPointer { P in
+        forward(
+          &out, P.baseAddress!, P.baseAddress! + nIn, P.baseAddress! + nIn + nW,
+          scratch.data, B, C, H, W, OC)
+      }
+      return out
+    },
+    backward: { p, r in
+      [Float](repeating: 1, count: p.count).withCopy { G in
+        p.withUnsafeBufferPointer { P in
+          backward(
+            G, G + nIn, G + nIn + nW, r, P.baseAddress!, P.baseAddress! + nIn,
+            scratch.data, B, C, H, W, OC, true)
+        }
+      }.map { $0 - 1 }
+    })
+}
+
+/// A 3×3 convolution (padding 1) summed directly in Double over the window, out (OC, B, H, W)
+/// from inp (C, B, H, W): each output's sum and the sum of its terms' magnitudes (the scale of
+/// its rounding error in Float).
+func directConv3x3(
+  inp: [Float], weight w: [Float], bias: [Float], B: Int, C: Int, H: Int, W: Int, OC: Int
+) -> (sums: [Double], magnitudes: [Double]) {
+  var sums = [Double](repeating: 0, count: OC * B * H * W)
+  var magnitudes = sums
+  for o in 0..<OC {
+    for b in 0..<B {
+      for y in 0..<H {
+        for x in 0..<W {
+          var sum = Double(bias[o])
+          var magnitude = abs(sum)
+          for c in 0..<C {
+            for ky in 0..<3 {
+              for kx in 0..<3 {
+                let (sy, sx) = (y + ky - 1, x + kx - 1)
+                guard sy >= 0, sy < H, sx >= 0, sx < W else { continue }
+                let term =
+                  Double(w[(o * C + c) * 9 + ky * 3 + kx])
+                  * Double(inp[((c * B + b) * H + sy) * W + sx])
+                sum += term
+                magnitude += abs(term)
+              }
+            }
+          }
+          sums[((o * B + b) * H + y) * W + x] = sum
+          magnitudes[((o * B + b) * H + y) * W + x] = magnitude
+        }
+      }
+    }
+  }
+  return (sums, magnitudes)
+}

@@ -162,31 +162,9 @@ import Testing
     "conv3×3 (im2col + sgemm): gradients of input, weight and bias match, borders included",
     arguments: convSizes)
   func conv3x3(B: Int, C: Int, H: Int, W: Int, OC: Int) {
-    let nIn = C * B * H * W
-    let nW = OC * C * 9
-    var rng = SplitMixForTests(seed: 6)
-    let p = rng.values(nIn + nW + OC)
-    let scratch = Tensor([2 * Layers.convScratchCount(C: max(C, OC), H: H, W: W)])
-    let check = GradientCheck(
-      parameters: p,
-      forward: { p in
-        var out = [Float](repeating: 0, count: OC * B * H * W)
-        p.withUnsafeBufferPointer { P in
-          Layers.conv3x3Forward(
-            out: &out, inp: P.baseAddress!, weight: P.baseAddress! + nIn,
-            bias: P.baseAddress! + nIn + nW, scratch: scratch.data, B: B, C: C, H: H, W: W, OC: OC)
-        }
-        return out
-      },
-      backward: { p, r in
-        [Float](repeating: 0, count: p.count).withCopy { G in
-          p.withUnsafeBufferPointer { P in
-            Layers.conv3x3Backward(
-              dinp: G, dweight: G + nIn, dbias: G + nIn + nW, dout: r, inp: P.baseAddress!,
-              weight: P.baseAddress! + nIn, scratch: scratch.data, B: B, C: C, H: H, W: W, OC: OC)
-          }
-        }
-      })
+    let check = convGradientCheck(
+      B: B, C: C, H: H, W: W, OC: OC, seed: 6, forward: Layers.im2colConv3x3Forward,
+      backward: Layers.im2colConv3x3Backward)
     report("conv3x3", check)
   }
 
@@ -200,33 +178,11 @@ import Testing
     let bias = rng.values(OC)
     let scratch = Tensor([2 * Layers.convScratchCount(C: C, H: H, W: W)])
     var out = [Float](repeating: 0, count: OC * B * H * W)
-    Layers.conv3x3Forward(
+    Layers.im2colConv3x3Forward(
       out: &out, inp: inp, weight: w, bias: bias, scratch: scratch.data,
       B: B, C: C, H: H, W: W, OC: OC)
-    var worst = 0.0
-    for o in 0..<OC {
-      for b in 0..<B {
-        for y in 0..<H {
-          for x in 0..<W {
-            var sum = Double(bias[o])
-            for c in 0..<C {
-              for ky in 0..<3 {
-                for kx in 0..<3 {
-                  let sy = y + ky - 1
-                  let sx = x + kx - 1
-                  guard sy >= 0, sy < H, sx >= 0, sx < W else { continue }
-                  sum +=
-                    Double(w[(o * C + c) * 9 + ky * 3 + kx])
-                    * Double(inp[((c * B + b) * H + sy) * W + sx])
-                }
-              }
-            }
-            let got = Double(out[((o * B + b) * H + y) * W + x])
-            worst = max(worst, abs(got - sum))
-          }
-        }
-      }
-    }
+    let reference = directConv3x3(inp: inp, weight: w, bias: bias, B: B, C: C, H: H, W: W, OC: OC)
+    let worst = zip(out, reference.sums).map { abs(Double($0) - $1) }.max()!
     #expect(worst < 1e-5, "largest absolute difference \(worst)")
   }
 

@@ -235,11 +235,12 @@ import Testing
       c.resolution = 16
       let data = try Dataset.digits(resolution: 16)
       var shape = c.modelShape(for: data)
-      // Narrow, but every kind of layer: UNet-S's 1×1 skips (4 → 8) and both models'
-      // convolutions split between two workers (batch 8).
-      // Widths 4, 8 and the concatenations' 16 and 12 split into GroupNorm's 2 groups.
-      shape.unetChannels = [4, 8, 8]
-      shape.convChannels = 4
+      // Narrow, but every kind of layer: UNet-S's 1×1 skips (16 → 32), both models'
+      // convolutions split between two workers (batch 8), and both ways of a 3×3 convolution
+      // (Winograd where both channel counts are at least 16, im2col at the stems and heads).
+      // Widths 16, 32 and the concatenations' 64 and 48 split into GroupNorm's 2 groups.
+      shape.unetChannels = [16, 32, 32]
+      shape.convChannels = 16
       shape.blocks = 2
       shape.conditioning = 8
       let t = try Trainer(config: c, dataset: data, shape: shape)
