@@ -52,8 +52,16 @@ import Testing
       sweepRows.contains(key) == setting.places.contains(.sweepScreen),
       "sweep screen row for \(key)")
     #expect(
-      try Self.options("sweep").contains(setting.option) == setting.places.contains(.sweepOption),
+      try Self.options("sweep").contains(setting.option)
+        == setting.commandLine.commands.contains(.sweep),
       "sweep option \(setting.option)")
+    // `sample` and `export` have options of their own under the same names (sample's --steps
+    // are the sampler's), so only: each setting declared for them is there.
+    for command in setting.commandLine.commands {
+      #expect(
+        try Self.options(command.rawValue).contains(setting.option),
+        "\(command) has no \(setting.option)")
+    }
   }
 
   @Test("every setting survives the engine's coding (summary.json and checkpoints)")
