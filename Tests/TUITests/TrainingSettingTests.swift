@@ -84,6 +84,25 @@ import Testing
     }
   }
 
+  @Test("every number option the generated options assign sets its own setting, as its declared type")
+  func assignedNumbers() throws {
+    for setting in TrainingSetting.all where setting.isAssigned {
+      guard case .number(_, let get, _) = setting.edit else { continue }
+      let value: Any
+      switch setting.commandLine.type {
+      case "Int": value = 7
+      case "UInt64": value = UInt64(7)
+      case "Double": value = 0.25
+      default:
+        Issue.record("\(setting.key): a number read as \(setting.commandLine.type)")
+        continue
+      }
+      var section = TrainingSection()
+      setting.assign(value, in: &section)
+      #expect(get(section) == (value as? Double ?? 7), "\(setting.key)")
+    }
+  }
+
   @Test("every training-screen row but the sampler's steps edits a setting of the table")
   func rowsAreSettings() {
     let unnamed = Field.setupFields.filter { $0.setting == nil }
