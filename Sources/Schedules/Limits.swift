@@ -97,3 +97,13 @@ extension TrainingLimits {
     return lines.joined(separator: "\n")
   }
 }
+
+/// What a sweep trains every cell with unless told otherwise (Engine's `SweepSettings` starts
+/// from these; `schedtui sweep --help` states them).
+public enum SweepDefaults {
+  public static let steps = 1500
+  public static let batch = 128
+  /// 0 as the paper's Table 4: no guidance.
+  public static let guidance = 0.0
+  public static let evalSamples = 500
+}

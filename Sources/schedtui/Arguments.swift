@@ -13,26 +13,6 @@ extension LossWeighting: ExpressibleByArgument {}
 extension OptimizerKind: ExpressibleByArgument {}
 extension SamplerKind: ExpressibleByArgument {}
 
-/// Option help from the vocabularies' own lines.
-enum VocabularyHelp {
-  static let prediction =
-    "What the network outputs: \(Parameterization.helpList)"
-  static let weighting =
-    "How the loss weights noise levels, as w(λ) on the ε-MSE: \(LossWeighting.helpList)"
-  static let objectiveDefaults =
-    "Default: \(Objective.defaultPrediction.name) with \(Objective.defaultWeighting.name) "
-    + "(see README \"Training\"); --prediction alone trains with that output's own MSE"
-  static let model = "Denoiser: \(ModelKind.helpList)"
-  static let data = "Training data: \(DataKind.helpList)"
-  static let optimizer = "Optimiser: \(OptimizerKind.helpList) (default adamw)"
-  static let sampler = "Sampler: \(SamplerKind.helpList)"
-
-  /// `256 for mlp-s, 32 for convres-s`: a model default as --help states it.
-  static func perModel<T>(_ value: (ModelKind) -> T) -> String {
-    ModelKind.allCases.map { "\(value($0)) for \($0.name)" }.joined(separator: ", ")
-  }
-}
-
 /// The checks several commands make on their options, and the one way a value the engine
 /// refuses is told on the command line (a ``FieldError`` named by the option).
 enum CommandLineCheck {
@@ -50,6 +30,14 @@ enum CommandLineCheck {
     }
   }
 
+  /// `--t-sampling`'s text read (train, export, curve, plot), refused in the sampling's own
+  /// words of what is allowed (`logit-normal:0:-1`: S > 0).
+  static func tSampling(_ text: String) throws -> TimestepSampling {
+    do { return try TimestepSampling(parsing: text) } catch {
+      throw refuse("--t-sampling", text, error.allowedText)
+    }
+  }
+
   /// The engine's refusal of a training setting, named by its option (`--lr`); `context` goes
   /// after the value (` with --resume`, ` in this sweep`).
   static func error(_ error: FieldError, context: String = "") -> ValidationError {
@@ -59,35 +47,21 @@ enum CommandLineCheck {
   }
 }
 
-/// The objective options `train`, `sweep` and `export --python` share: what the network outputs,
-/// how the loss weights noise levels, and min-SNR's γ.
-struct ObjectiveOptions: ParsableArguments {
-  @Option(
-    help: ArgumentHelp(
-      VocabularyHelp.prediction + ". " + VocabularyHelp.objectiveDefaults, valueName: "output"))
-  var prediction: Parameterization?
+extension ArgumentHelp {
+  /// The help a training setting declares for `command` (``CommandLineOption``).
+  static func setting(_ key: String, _ command: SettingCommand) -> ArgumentHelp {
+    let help = TrainingSetting.help(key, in: command)
+    return ArgumentHelp(help.text, valueName: help.valueName)
+  }
+}
 
-  @Option(help: ArgumentHelp(VocabularyHelp.weighting + ".", valueName: "weighting"))
-  var weighting: LossWeighting?
-
-  @Option(
-    name: .customLong("min-snr-gamma"), parsing: .unconditional,
-    help: "γ of --weighting min-snr, \(TrainingLimits.minSNRGammaText) (default 5).")
-  var minSNRGamma: Double?
-
-  @Option(
-    name: .customLong("x0-skip"), parsing: .unconditional,
-    help: ArgumentHelp(
-      "The x0 output's skip path: none, or the logSNR λ_s where x̂0 = c·z/α + (1 − c)·F is half "
-        + "the input's z/α, c = sigmoid(λ − λ_s) (default \(String(format: "%g", Objective.defaultX0Skip)) "
-        + "for the x0 output, none for the others).", valueName: "none|λ"))
-  var x0Skip: String?
-
+/// The objective options `train`, `sweep` and `export --python` share (generated from the
+/// settings table): what the network outputs, how the loss weights noise levels, min-SNR's γ and
+/// the x0 output's skip.
+extension ObjectiveOptions {
   func validate() throws {
-    if let minSNRGamma,
-      !TrainingLimits.allowsMinSNRGamma(minSNRGamma)
-    {
-      throw CommandLineCheck.refuse("--min-snr-gamma", minSNRGamma, TrainingLimits.minSNRGammaText)
+    if let minSnrGamma, !TrainingLimits.allowsMinSNRGamma(minSnrGamma) {
+      throw CommandLineCheck.refuse("--min-snr-gamma", minSnrGamma, TrainingLimits.minSNRGammaText)
     }
     _ = try x0SkipValue()
   }
@@ -102,13 +76,6 @@ struct ObjectiveOptions: ParsableArguments {
     return value
   }
 
-  /// The options that were given, by name (for commands that take them only sometimes).
-  var given: [String] {
-    [("--prediction", prediction != nil), ("--weighting", weighting != nil),
-      ("--min-snr-gamma", minSNRGamma != nil), ("--x0-skip", x0Skip != nil),
-    ].filter(\.1).map(\.0)
-  }
-
   /// Overrides an objective with the options given: a --prediction alone brings its own
   /// weighting (``Parameterization/ownWeighting``) unless --weighting is given too.
   func apply(
@@ -121,8 +88,26 @@ struct ObjectiveOptions: ParsableArguments {
       skip = prediction == .x0 ? Objective.defaultX0Skip : nil
     }
     if let weighting { w = weighting }
-    if let minSNRGamma { g = minSNRGamma }
+    if let minSnrGamma { g = minSnrGamma }
     if let value = try? x0SkipValue() { skip = value }
+  }
+}
+
+/// `--eval-grid`, for the commands that score the held-out error by logSNR (`train`, and
+/// `sample --score`): one parser and one refusal for both.
+struct EvalGridOption: ParsableArguments {
+  @Option(
+    help: ArgumentHelp(
+      "logSNR grid of the held-out error and bits/dim, MIN:MAX:STEP (default -12:12:1; write "
+        + "--eval-grid=-10:10:1 for a negative MIN).", valueName: "grid"))
+  var evalGrid: String?
+
+  func validate() throws { _ = try grid() }
+
+  /// The grid given, or the standard −12…12 step 1.
+  func grid() throws -> LogSNRGrid {
+    guard let evalGrid else { return .standard }
+    do { return try LogSNRGrid.parse(evalGrid) } catch { throw CommandLineCheck.error(error) }
   }
 }
 

@@ -33,19 +33,14 @@ struct Curve: ParsableCommand {
   @Option(help: "Output format: table, csv or json.")
   var format: OutputFormat = .table
 
-  @Option(
-    name: .customLong("t-sampling"),
-    help: ArgumentHelp(
-      "How training draws t, for the density column: \(TimestepSampling.allowed). Default: "
-        + "the --config's or --preset's training t-sampling, else uniform.",
-      valueName: "sampling"))
-  var tSampling: String?
+  // --t-sampling, declared with its setting (``TrainingSetting/all``).
+  @OptionGroup var settings: CurveSettingOptions
 
   func sampling() throws -> TimestepSampling {
-    guard let tSampling else { return try schedule.config().training?.tSampling ?? .uniform }
-    do { return try TimestepSampling(parsing: tSampling) } catch {
-      throw CommandLineCheck.refuse("--t-sampling", tSampling, error.allowedText)
+    guard let text = settings.tSampling else {
+      return try schedule.config().training?.tSampling ?? .uniform
     }
+    return try CommandLineCheck.tSampling(text)
   }
 
   func validate() throws {

@@ -90,12 +90,8 @@ struct Export: ParsableCommand {
         + "has no equivalent is named.", valueName: "diffusers|kohya"))
   var trainFlags: TrainFlags.Trainer?
 
-  @Option(
-    name: .customLong("t-sampling"),
-    help: ArgumentHelp(
-      "--train-flags: how training draws t, \(TimestepSampling.allowed) (default: the config's "
-        + "or preset's training t-sampling, else uniform).", valueName: "sampling"))
-  var tSampling: String?
+  // --t-sampling, declared with its setting (``TrainingSetting/all``).
+  @OptionGroup var settings: ExportSettingOptions
 
   @OptionGroup(
     title:
@@ -118,7 +114,7 @@ struct Export: ParsableCommand {
           + "to standard output without --output), --python FILE.py and/or --train-flags "
           + "diffusers|kohya.")
     }
-    if tSampling != nil, trainFlags == nil {
+    if settings.tSampling != nil, trainFlags == nil {
       throw ValidationError("--t-sampling only applies with --train-flags diffusers|kohya.")
     }
     try validateHandOff()
@@ -194,11 +190,7 @@ struct Export: ParsableCommand {
         "none with --train-flags: \(trainer.rawValue)'s flags have no x0 output to skip")
     }
     var sampling = section.tSampling
-    if let text = options.tSampling {
-      do { sampling = try TimestepSampling(parsing: text) } catch {
-        throw CommandLineCheck.refuse("--t-sampling", text, error.allowedText)
-      }
-    }
+    if let text = options.settings.tSampling { sampling = try CommandLineCheck.tSampling(text) }
     var flags: TrainFlags
     do {
       flags = try TrainFlags(

@@ -51,12 +51,8 @@ struct Plot: ParsableCommand {
   @Flag(help: ArgumentHelp(OutputFile.overwriteHelp))
   var overwrite = false
 
-  @Option(
-    name: .customLong("t-sampling"),
-    help: ArgumentHelp(
-      "How training draws t, for the density panel: \(TimestepSampling.allowed). Default: a "
-        + "--config's training.t_sampling, else uniform.", valueName: "sampling"))
-  var tSampling: String?
+  // --t-sampling, declared with its setting (``TrainingSetting/all``).
+  @OptionGroup var settings: PlotSettingOptions
 
   @Option(help: "Figure width in pixels (300…8000).")
   var width = 1500
@@ -125,11 +121,7 @@ struct Plot: ParsableCommand {
   /// `--t-sampling`, else the config file's training section's, else uniform: the density the
   /// explorer's schedule screen draws for the same config.
   func sampling() throws -> TimestepSampling {
-    if let tSampling {
-      do { return try TimestepSampling(parsing: tSampling) } catch {
-        throw CommandLineCheck.refuse("--t-sampling", tSampling, error.allowedText)
-      }
-    }
+    if let text = settings.tSampling { return try CommandLineCheck.tSampling(text) }
     guard schedule.configPath != nil else { return .uniform }
     return try schedule.config().training?.tSampling ?? .uniform
   }

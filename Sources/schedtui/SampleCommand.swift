@@ -24,17 +24,11 @@ struct Sample: ParsableCommand {
     parsing: .unconditional,
     help: "Sampling steps, \(TrainingLimits.sampleSteps.text) (default: the run's, usually 100).")
   var steps: Int?
-  @Option(
-    help: ArgumentHelp(VocabularyHelp.sampler + " (default: the run's, ddpm).", valueName: "sampler"))
-  var sampler: SamplerKind?
+  // The training settings sampling takes over (--sampler, --guidance), generated from their
+  // declarations (``TrainingSetting/all``) as `train`'s are.
+  @OptionGroup var settings: SampleSettingOptions
   @Option(parsing: .unconditional, help: "DDIM's η in [0, 1]: 0 is deterministic (default 0).")
   var eta: Double = 0
-  @Option(
-    parsing: .unconditional,
-    help: ArgumentHelp(
-      "Classifier-free guidance weight w in \(TrainingLimits.guidance.interval): (1+w)·ε(y) − w·ε(∅) "
-        + "(default: the run's, 1)."))
-  var guidance: Double?
   @Option(
     help: ArgumentHelp(
       "Inference schedule: family[:start:end:tau], e.g. cosine or cosine:0.2:1:1 "
@@ -51,11 +45,7 @@ struct Sample: ParsableCommand {
   @Flag(
     help: "Also print the samples' Fréchet distance to the held-out digits and their copy rate (needs --count ≥ 2), and the run's held-out error per logSNR and bound in bits/dim.")
   var score = false
-  @Option(
-    help: ArgumentHelp(
-      "With --score: the held-out score's logSNR grid, MIN:MAX:STEP (default -12:12:1).",
-      valueName: "grid"))
-  var evalGrid: String?
+  @OptionGroup var evalGrid: EvalGridOption
   @Option(
     parsing: .unconditional,
     help: "With --score: held-out images the bound averages over (default: the run's eval_samples, all when 0).")
@@ -73,7 +63,7 @@ struct Sample: ParsableCommand {
     guard eta.isFinite, (0...1).contains(eta) else {
       throw CommandLineCheck.refuse("--eta", eta, "a number in [0, 1]")
     }
-    if let guidance, !(guidance.isFinite && TrainingLimits.guidance.contains(guidance)) {
+    if let guidance = settings.guidance, !(guidance.isFinite && TrainingLimits.guidance.contains(guidance)) {
       throw CommandLineCheck.refuse(
         "--guidance", guidance, "a number in \(TrainingLimits.guidance.interval)")
     }
@@ -82,9 +72,6 @@ struct Sample: ParsableCommand {
     }
     if score, count < 2 {
       throw ValidationError("--score needs --count 2 or more (a covariance needs two samples).")
-    }
-    if let evalGrid {
-      do { _ = try LogSNRGrid.parse(evalGrid) } catch { throw CommandLineCheck.error(error) }
     }
     try CommandLineCheck.whole("--eval-samples", evalSamples, 1...100_000)
     let ext = (output as NSString).pathExtension.lowercased()
@@ -127,7 +114,7 @@ struct Sample: ParsableCommand {
     let score = try HeldOutScore.measure(
       model: trained.model, params: trained.ema.data, config: trained.config, data: data,
       count: n > 0 ? n : data.heldOutCount,
-      grid: try evalGrid.map { try LogSNRGrid.parse($0) } ?? .standard)
+      grid: try evalGrid.grid())
     Train.scoreLines(
       curve: score.curve, bound: score.bound, training: score.trainingCurve,
       trained: HeldOutScore.trainedRange(trained.config)
@@ -142,12 +129,12 @@ struct Sample: ParsableCommand {
     let trained = try TrainedModel(directory: runDirectory)
     let unlabelled = trained.model.shape.classes == 0
     var settings = trained.config.samplerSettings
-    if let sampler { settings.kind = sampler }
+    if let sampler = self.settings.sampler { settings.kind = sampler }
     if let steps { settings.steps = steps }
     settings.eta = eta
-    if let guidance { settings.guidance = guidance }
+    if let guidance = self.settings.guidance { settings.guidance = guidance }
     if let inference { settings.schedule = try Sample.parseInference(inference) }
-    if unlabelled, label != nil || (guidance ?? 0) != 0 {
+    if unlabelled, label != nil || (self.settings.guidance ?? 0) != 0 {
       throw ValidationError(
         "--label and --guidance need a class-conditional run; \(runDirectory) was trained on "
           + "unlabelled "

@@ -10,7 +10,11 @@ import Schedules
 /// Use ``spec()``, ``schedule()``, ``noiseProcess()`` or ``config()``: each validates and throws
 /// a `ValidationError` (or a ``Schedules/ConfigError`` for a bad file) whose message names the
 /// option (`--tau`), the value and what is allowed.
-struct ScheduleOptions: ParsableArguments {
+///
+/// `Check` says when ``check()`` runs: on parse (``ScheduleOptions``, every command but one), or
+/// when the command calls it (`train`, whose `--resume` refuses any schedule option first: a
+/// parse-time check would answer `--resume R --tau 2` with the family's rule instead).
+struct ScheduleOptionsOf<Check: ScheduleCheck>: ParsableArguments {
   @Option(
     help: ArgumentHelp(
       "Schedule family (default linear).",
@@ -55,7 +59,23 @@ struct ScheduleOptions: ParsableArguments {
     fields.given.map { ($0.field, $0.field.option) }
   }
 
+  /// The schedule's options given, by name: the family, its parameters, the input scale and
+  /// normalisation, a config or preset.
+  var given: [String] {
+    (family != nil ? ["--family"] : []) + givenFields.map(\.option)
+      + [
+        ("--scale", inputScale != nil),
+        (normalize == true ? "--normalize" : "--no-normalize", normalize != nil),
+        ("--config", configPath != nil), ("--preset", preset != nil),
+      ].filter(\.1).map(\.0)
+  }
+
   func validate() throws {
+    if Check.onParse { try check() }
+  }
+
+  /// Refuses options that cannot be combined and a schedule that is not allowed.
+  func check() throws {
     if configPath != nil, preset != nil {
       throw ValidationError("--config and --preset cannot be combined: choose one.")
     }
@@ -104,7 +124,7 @@ struct ScheduleOptions: ParsableArguments {
   /// with the default inference section and no training section; validated.
   func config() throws -> Config {
     if let path = configPath {
-      return try ScheduleOptions.loadConfig(path)
+      return try Self.loadConfig(path)
     }
     var c: Config
     if let name = preset {
@@ -156,7 +176,7 @@ struct ScheduleOptions: ParsableArguments {
 
   /// The largest config file read: a config is a few kilobytes, and a 50 MB one once took
   /// 7.6 s and 1.24 GB before its first unknown field was refused.
-  static let configByteLimit = 4 << 20
+  static var configByteLimit: Int { 4 << 20 }
 
   /// Reads and validates a config file; a missing, unreadable or too large file is a
   /// ``ConfigError`` too.
@@ -185,6 +205,16 @@ struct ScheduleOptions: ParsableArguments {
     return "permission denied or I/O error"
   }
 }
+
+/// When the schedule options are checked.
+protocol ScheduleCheck { static var onParse: Bool { get } }
+/// On parse, as ArgumentParser validates an option group.
+enum CheckedOnParse: ScheduleCheck { static var onParse: Bool { true } }
+/// By the command, calling ``ScheduleOptionsOf/check()`` where its own rules allow.
+enum CheckedByCommand: ScheduleCheck { static var onParse: Bool { false } }
+
+/// The schedule options every command but `train` takes, checked on parse.
+typealias ScheduleOptions = ScheduleOptionsOf<CheckedOnParse>
 
 extension NameSpecification {
   /// The option a schedule field declares: `--laplace-mu`.

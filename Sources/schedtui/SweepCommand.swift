@@ -35,10 +35,6 @@ struct Sweep: ParsableCommand {
       """)
 
   @Option(help: ArgumentHelp(
-    "Data: digits (default), patches (the bundled photographs), or a folder of PNG images.",
-    valueName: "name|dir"))
-  var data = DataKind.digits.rawValue
-  @Option(help: ArgumentHelp(
     "Image sides, from \(SweepLists.resolutionsText) (digits up to 32, patches from 16).",
     valueName: "list"))
   var resolutions = "8,16,32"
@@ -55,44 +51,16 @@ struct Sweep: ParsableCommand {
   var tSamplings = "uniform"
   @Option(
     parsing: .unconditional,
-    help: "Training steps per run, \(TrainingLimits.steps.text) (default: \(SweepSettings().steps)).")
-  var steps = SweepSettings().steps
-  @Option(
-    parsing: .unconditional,
     help: "Runs per cell, each with its own seed; the table shows mean ± standard error.")
   var repeats = SweepSettings.defaultRepeats
-  @Option(parsing: .unconditional, help: "Seed of the first repeat; repeat k uses seed + k.")
-  var seed: UInt64 = 0
-  @Option(help: ArgumentHelp(
-    "Denoiser: auto (mlp-s at every resolution, see README \"Sweeps\"), "
-      + ModelKind.namesList + ".",
-    valueName: "model"))
-  var model = "auto"
-  @Option(
-    parsing: .unconditional,
-    help: "Examples per step, \(TrainingLimits.batch.text) (default: \(SweepSettings().batch)).")
-  var batch = SweepSettings().batch
-  @Option(
-    parsing: .unconditional,
-    help: "Peak learning rate in \(TrainingLimits.learningRateInterval) (default: \(VocabularyHelp.perModel(\.defaultLearningRate))).")
-  var lr: Double?
+  // One option per training setting a sweep takes (``TrainingSetting/all``, in its order),
+  // generated at build time by Plugins/ScheduleOptionsPlugin.
+  @OptionGroup var settings: SweepSettingOptions
   @OptionGroup(title: "Objective") var objective: ObjectiveOptions
   @Option(
     parsing: .unconditional,
     help: ArgumentHelp(
-      "Guidance weight w in \(TrainingLimits.guidance.interval) when sampling (default 0: none, "
-        + "as the paper's Table 4)."))
-  var guidance = SweepSettings().guidance
-  @Option(
-    parsing: .unconditional,
-    help: ArgumentHelp(
-      "Samples per run for the Fréchet distance, \(TrainingLimits.evalSamples.text) "
-        + "(default: \(SweepSettings().evalSamples))."))
-  var evalSamples = SweepSettings().evalSamples
-  @Option(
-    parsing: .unconditional,
-    help: ArgumentHelp(
-      "Sampler steps for those samples, \(TrainingLimits.sampleSteps.text) "
+      "Sampler steps for the scored samples, \(TrainingLimits.sampleSteps.text) "
         + "(default: \(SweepSettings().sampleSteps))."))
   var sampleSteps = SweepSettings().sampleSteps
   @Flag(
@@ -121,6 +89,15 @@ struct Sweep: ParsableCommand {
   @Flag(help: "With --merge: accept shards that finished only part of the runs (exit 0).")
   var partial = false
 
+  /// The options' values, a sweep's defaults where not given.
+  var steps: Int { settings.steps ?? SweepDefaults.steps }
+  var batch: Int { settings.batch ?? SweepDefaults.batch }
+  var seed: UInt64 { settings.seed ?? 0 }
+  var model: String { settings.model ?? "auto" }
+  var data: String { settings.data ?? DataKind.digits.rawValue }
+  var guidance: Double { settings.guidance ?? SweepDefaults.guidance }
+  var evalSamples: Int { settings.evalSamples ?? SweepDefaults.evalSamples }
+
   func validate() throws {
     try validateShardOptions()
     _ = try grid()
@@ -137,7 +114,7 @@ struct Sweep: ParsableCommand {
       throw CommandLineCheck.refuse("--model", model, "auto, " + ModelKind.namesList)
     }
     try CommandLineCheck.whole("--batch", batch, TrainingLimits.batch)
-    if let lr, !(lr.isFinite && lr > 0 && lr <= TrainingLimits.learningRateMax) {
+    if let lr = settings.lr, !(lr.isFinite && lr > 0 && lr <= TrainingLimits.learningRateMax) {
       throw CommandLineCheck.refuse("--lr", lr, TrainingLimits.learningRateText)
     }
     // Every run is scored: no 0 here, unlike `schedtui train --eval-samples`.
@@ -163,7 +140,7 @@ struct Sweep: ParsableCommand {
     s.steps = steps
     s.batch = batch
     s.model = ModelKind(name: model)
-    s.learningRate = lr
+    s.learningRate = settings.lr
     objective.apply(
       prediction: &s.prediction, weighting: &s.weighting, minSNRGamma: &s.minSNRGamma,
       x0Skip: &s.x0Skip)

@@ -24,99 +24,23 @@ struct Train: ParsableCommand {
       --resume DIR.
       """)
 
-  @OptionGroup var schedule: ScheduleOptions
+  // Checked here, not on parse: with --resume any of them is refused first, by that rule.
+  @OptionGroup var schedule: ScheduleOptionsOf<CheckedByCommand>
 
-  @Option(
-    help: ArgumentHelp(
-      VocabularyHelp.data + "; any other value is a folder of PNG images (every PNG under it, "
-        + "every 6th held out; ./digits for a folder called digits).", valueName: "data"))
-  var data: String?
-  @Option(
-    parsing: .unconditional,
-    help: "Image side: 8, 16 or 32 for digits; 16, 32 or 64 for patches; 8 to 64 for a folder (default 8 / 16 / 32).")
-  var resolution: Int?
-  @Option(
-    parsing: .unconditional,
-    help: "Channels of a folder's images: 1 (grey) or 3 (RGB) (default 3 if any image has colour).")
-  var channels: Int?
-  @Option(
-    help: ArgumentHelp(
-      VocabularyHelp.model + "; auto (the default): " + Train.automaticModelText,
-      valueName: "model"))
-  var model: String?
-  @Option(
-    help: ArgumentHelp(
-      "UNet-S's normalisation before each SiLU of its blocks: \(BlockNorm.allowed) (default none).",
-      valueName: "norm"))
-  var norm: String?
-
-  /// What `--model auto` picks (``ModelKind/automatic(resolution:)``).
-  static let automaticModelText =
-    "mlp-s up to 32 px, unet-s above (sides a multiple of 8), convres-s at other sides above 32 px."
+  // One option per training setting (``TrainingSetting/all``, in its order), generated at build
+  // time by Plugins/ScheduleOptionsPlugin as the schedule's are.
+  @OptionGroup var settings: TrainSettingOptions
+  @OptionGroup(title: "Objective") var objective: ObjectiveOptions
 
   /// `--model`: nil for auto (or not given).
   func modelKind() throws -> ModelKind? {
-    guard let model, model != "auto" else { return nil }
+    guard let model = settings.model, model != "auto" else { return nil }
     guard let kind = ModelKind(name: model) else {
       throw CommandLineCheck.refuse("--model", model, "auto, " + ModelKind.namesList)
     }
     return kind
   }
-  @Option(
-    parsing: .unconditional,
-    help: "Optimiser steps, \(TrainingLimits.steps.text) (default \(VocabularyHelp.perModel(\.defaultSteps))).")
-  var steps: Int?
-  @Option(
-    parsing: .unconditional,
-    help: "Examples per step, \(TrainingLimits.batch.text) (default \(VocabularyHelp.perModel(\.defaultBatch))).")
-  var batch: Int?
-  @Option(parsing: .unconditional, help: "Seed of every random draw (default 0).")
-  var seed: UInt64?
-  @Option(
-    parsing: .unconditional,
-    help: "Peak learning rate in \(TrainingLimits.learningRateInterval) (default \(VocabularyHelp.perModel(\.defaultLearningRate))).")
-  var lr: Double?
-  @OptionGroup(title: "Objective") var objective: ObjectiveOptions
-  @Option(
-    name: .customLong("t-sampling"),
-    help: ArgumentHelp(
-      "How training draws its noise levels: \(TimestepSampling.allowed) (default uniform).",
-      valueName: "sampling"))
-  var tSampling: String?
-  @Option(help: ArgumentHelp(VocabularyHelp.optimizer + ".", valueName: "optimizer"))
-  var optimizer: OptimizerKind?
-  @Option(parsing: .unconditional, help: "Warm-up steps before the cosine decay (default 100).")
-  var warmup: Int?
-  @Option(
-    parsing: .unconditional,
-    help: "Probability of dropping the label (default 0.1).")
-  var labelDropout: Double?
-  @Option(
-    parsing: .unconditional,
-    help: "EMA decay of the sampling weights, in [0, 1) (default 0.999).")
-  var ema: Double?
-  @Option(
-    parsing: .unconditional,
-    help: "Samples for the Fréchet distance; 0 skips it (default \(VocabularyHelp.perModel(\.defaultEvalSamples)))."
-  )
-  var evalSamples: Int?
-  @Option(
-    parsing: .unconditional,
-    help: "Steps between checkpoints (default 500).")
-  var checkpointEvery: Int?
-  @Option(help: ArgumentHelp(VocabularyHelp.sampler + " (default ddpm).", valueName: "sampler"))
-  var sampler: SamplerKind?
-  @Option(
-    parsing: .unconditional,
-    help: ArgumentHelp(
-      "Classifier-free guidance weight w in \(TrainingLimits.guidance.interval) when sampling "
-        + "(default 1; none for unlabelled data)."))
-  var guidance: Double?
-  @Option(
-    help: ArgumentHelp(
-      "logSNR grid of the held-out error and bits/dim, MIN:MAX:STEP (default -12:12:1; write "
-        + "--eval-grid=-10:10:1 for a negative MIN).", valueName: "grid"))
-  var evalGrid: String?
+  @OptionGroup var evalGrid: EvalGridOption
   @OptionGroup var threads: ThreadsOption
   @Option(help: ArgumentHelp("Folder for the run's files (default runs/<time>).", valueName: "dir"))
   var out: String?
@@ -132,41 +56,25 @@ struct Train: ParsableCommand {
   var overwrite = false
 
   func validate() throws {
-    _ = try scoreGrid()
+    if resume == nil { try schedule.check() }
     if resume != nil {
-      let others: [(String, Bool)] = [
-        ("--data", data != nil), ("--resolution", resolution != nil), ("--model", model != nil),
-        ("--channels", channels != nil),
-        ("--batch", batch != nil), ("--seed", seed != nil), ("--lr", lr != nil),
-        ("--optimizer", optimizer != nil),
-        ("--warmup", warmup != nil), ("--label-dropout", labelDropout != nil),
-        ("--ema", ema != nil),
-        ("--eval-samples", evalSamples != nil), ("--checkpoint-every", checkpointEvery != nil),
-        ("--sampler", sampler != nil), ("--guidance", guidance != nil),
-        ("--t-sampling", tSampling != nil), ("--norm", norm != nil),
-        ("--out", out != nil), ("--config", schedule.configPath != nil),
-        ("--family", schedule.family != nil), ("--preset", schedule.preset != nil),
-        ("--scale", schedule.inputScale != nil),
-        (schedule.normalize == true ? "--normalize" : "--no-normalize", schedule.normalize != nil),
-        ("--overwrite", overwrite),
-      ]
       // The schedule's own parameters (--tau, --shift, …) too: a resumed run keeps its schedule.
-      let given = objective.given + schedule.givenFields.map(\.option)
-      if let first = given.first ?? others.first(where: \.1)?.0 {
+      if let first = schedule.given.first {
+        throw ValidationError(
+          "\(first) cannot be combined with --resume: a resumed run keeps its recorded schedule "
+            + "(only --steps and --threads may change).")
+      }
+      let others =
+        objective.given + settings.given.filter { $0 != "--steps" }
+        + [("--out", out != nil), ("--overwrite", overwrite)].filter(\.1).map(\.0)
+      if let first = others.first {
         throw ValidationError(
           "\(first) cannot be combined with --resume: a resumed run keeps its own settings "
             + "(only --steps and --threads may change).")
       }
       return
     }
-    try schedule.validate()
     _ = try trainingConfig()
-  }
-
-  /// `--eval-grid`, or the standard −12…12 step 1.
-  func scoreGrid() throws -> LogSNRGrid {
-    guard let evalGrid else { return .standard }
-    do { return try LogSNRGrid.parse(evalGrid) } catch { throw CommandLineCheck.error(error) }
   }
 
   /// The run's config: the schedule options (or --config file, whose `training` section gives
@@ -176,59 +84,44 @@ struct Train: ParsableCommand {
     // A --config file's training section is the run's (its own model and budget); a preset's
     // training side only brings its t-sampling, output and weighting.
     let fromFile = schedule.configPath != nil && (try? schedule.config())?.training != nil
-    if let data {
+    if let data = settings.data {
       switch DataSource(data) {
       case .builtIn(let kind):
         c.data = kind
         c.dataFolder = nil  // over a --config file's folder (and its channels)
         c.channels = nil
-        if resolution == nil, !fromFile { c.resolution = kind.resolutions[0] }
+        if settings.resolution == nil, !fromFile { c.resolution = kind.resolutions[0] }
       case .folder(let folder):
         c.dataFolder = folder
-        if resolution == nil { c.resolution = 32 }
+        if settings.resolution == nil { c.resolution = 32 }
       }
     }
-    if let channels {
+    if let channels = settings.channels {
       guard c.dataFolder != nil else {
         throw CommandLineCheck.refuse(
           "--channels", channels, "only with --data DIR, a folder of images (built-in data is grey)")
       }
       c.channels = channels
     }
-    if let resolution { c.resolution = resolution }
+    if let resolution = settings.resolution { c.resolution = resolution }
     if let model = try modelKind() {
       c.model = model
-    } else if model != nil || !fromFile {
+    } else if settings.model != nil || !fromFile {
       c.model = .automatic(resolution: c.resolution)
     }
     // Without a training section, the budget is the model's (a file's section has its own).
     if !fromFile { c.section.takeModelBudget() }
-    if let steps { c.steps = steps }
-    if let batch { c.batch = batch }
-    if let seed { c.seed = seed }
-    if let lr { c.lr = lr }
+    settings.apply(to: &c.section)
     objective.apply(
       prediction: &c.section.prediction, weighting: &c.section.weighting,
       minSNRGamma: &c.section.minSNRGamma, x0Skip: &c.section.x0Skip)
-    if let tSampling {
-      do { c.tSampling = try TimestepSampling(parsing: tSampling) } catch {
-        throw CommandLineCheck.refuse("--t-sampling", tSampling, error.allowedText)
-      }
-    }
-    if let norm {
+    if let text = settings.tSampling { c.tSampling = try CommandLineCheck.tSampling(text) }
+    if let norm = settings.norm {
       guard let value = BlockNorm(parsing: norm) else {
         throw CommandLineCheck.refuse("--norm", norm, BlockNorm.allowed)
       }
       c.norm = value
     }
-    if let optimizer { c.section.optimizer = optimizer }
-    if let warmup { c.warmup = warmup }
-    if let labelDropout { c.labelDropout = labelDropout }
-    if let ema { c.ema = ema }
-    if let evalSamples { c.evalSamples = evalSamples }
-    if let checkpointEvery { c.checkpointEvery = checkpointEvery }
-    if let sampler { c.sampler = sampler }
-    if let guidance { c.guidance = guidance }
     do { try c.validate(source: .commandLine) } catch { throw CommandLineCheck.error(error) }
     return c
   }
@@ -242,7 +135,7 @@ struct Train: ParsableCommand {
     let directory: String
     if let resume {
       directory = resume
-      do { trainingRun = try TrainingRun(resuming: resume, steps: steps) } catch let error
+      do { trainingRun = try TrainingRun(resuming: resume, steps: settings.steps) } catch let error
         as FieldError
       {
         throw CommandLineCheck.error(error, context: " with --resume")
@@ -252,7 +145,7 @@ struct Train: ParsableCommand {
       trainingRun = try TrainingRun(
         config: trainingConfig(), directory: directory, overwrite: overwrite)
     }
-    trainingRun.scoreGrid = try scoreGrid()
+    trainingRun.scoreGrid = try evalGrid.grid()
     for note in trainingRun.notes {
       printError("note: \(note)")
     }

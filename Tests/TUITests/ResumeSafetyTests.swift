@@ -29,10 +29,21 @@ import Testing
     let run = temporaryFolder("resume-option") + "/run"
     let (status, _, err) = try Binary.run(Binary.path, ["train", "--resume", run] + option)
     #expect(status == 64, "\(err)")
-    // Refused naming the option: by --resume, or first by the schedule options' own check
-    // (`--tau` on the default family), which runs before the command's.
-    #expect(err.hasPrefix("Error: \(option[0])"), "\(err)")
+    // Refused by --resume's rule even where the option's own check would refuse it too
+    // (`--tau` is not the default family's): the resume is what the user must change.
+    #expect(
+      err.hasPrefix("Error: \(option[0]) cannot be combined with --resume")
+        && err.contains("keeps its recorded schedule"), "\(err)")
     #expect(!FileManager.default.fileExists(atPath: run))
+  }
+
+  @Test("without --resume, a schedule option the family does not take is refused by the family")
+  func familyRuleWithoutResume() throws {
+    let out = temporaryFolder("resume-family") + "/run"
+    let (status, _, err) = try Binary.run(Binary.path, ["train", "--out", out, "--tau", "2"])
+    #expect(status == 64, "\(err)")
+    #expect(err.hasPrefix("Error: --tau is not used by family linear"), "\(err)")
+    #expect(!FileManager.default.fileExists(atPath: out))
   }
 
   @Test("an edited config.json is named with what differed, kept aside, and the checkpoint's used")

@@ -95,13 +95,9 @@ import Testing
     // would start (the grid alone, drawn every frame, does not read the folder).
     setup.data = folder + "/nowhere"
     #expect(try setup.grid().ranking == .bitsPerDim)
-    do {
-      _ = try setup.settings()
-      Issue.record("a missing folder was accepted")
-    } catch {
-      #expect(error.field == "data")
-      #expect(error.description.contains("nowhere"))
-    }
+    let missing = try #require(throws: FieldError.self) { try setup.settings() }
+    #expect(missing.field == "data")
+    #expect(missing.description.contains("nowhere"))
     // The prompt refuses it in place, keeping the old value.
     var s = sweepScreen()
     s.selectedRow = SweepSetup.Row.allCases.firstIndex(of: .data)!
@@ -126,13 +122,9 @@ import Testing
     #expect(grid.tSamplings == [.uniform, try TimestepSampling(parsing: "logit-normal:0:1")])
     #expect(grid.cells.count == 3 * 4 * 2 * 2)
     setup.tSamplings = "uniform,logit-normal:0:-1"
-    do {
-      _ = try setup.grid()
-      Issue.record("a negative spread was accepted")
-    } catch {
-      #expect(error.field == "t-samplings")
-      #expect(error.description.contains("logit-normal:0:-1"))
-    }
+    let negative = try #require(throws: FieldError.self) { try setup.grid() }
+    #expect(negative.field == "t-samplings")
+    #expect(negative.description.contains("logit-normal:0:-1"))
   }
 
   @Test("Enter edits the selected row; a bad value stays in the line with the reason")

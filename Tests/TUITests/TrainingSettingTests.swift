@@ -52,8 +52,16 @@ import Testing
       sweepRows.contains(key) == setting.places.contains(.sweepScreen),
       "sweep screen row for \(key)")
     #expect(
-      try Self.options("sweep").contains(setting.option) == setting.places.contains(.sweepOption),
+      try Self.options("sweep").contains(setting.option)
+        == setting.commandLine.commands.contains(.sweep),
       "sweep option \(setting.option)")
+    // `sample` and `export` have options of their own under the same names (sample's --steps
+    // are the sampler's), so only: each setting declared for them is there.
+    for command in setting.commandLine.commands {
+      #expect(
+        try Self.options(command.rawValue).contains(setting.option),
+        "\(command) has no \(setting.option)")
+    }
   }
 
   @Test("every setting survives the engine's coding (summary.json and checkpoints)")
@@ -73,6 +81,25 @@ import Testing
       #expect(c != TrainingConfig(), "\(setting.key) did not change")
       let back = try JSONDecoder().decode(TrainingConfig.self, from: JSONEncoder().encode(c))
       #expect(back == c, "\(setting.key) is lost by TrainingConfig's coding")
+    }
+  }
+
+  @Test("every number option the generated options assign sets its own setting, as its declared type")
+  func assignedNumbers() throws {
+    for setting in TrainingSetting.all where setting.isAssigned {
+      guard case .number(_, let get, _) = setting.edit else { continue }
+      let value: Any
+      switch setting.commandLine.type {
+      case "Int": value = 7
+      case "UInt64": value = UInt64(7)
+      case "Double": value = 0.25
+      default:
+        Issue.record("\(setting.key): a number read as \(setting.commandLine.type)")
+        continue
+      }
+      var section = TrainingSection()
+      setting.assign(value, in: &section)
+      #expect(get(section) == (value as? Double ?? 7), "\(setting.key)")
     }
   }
 

@@ -14,8 +14,8 @@ public struct SweepSettings: Equatable, Sendable {
   public static let defaultScales = "1.0,0.7,0.5,0.35"
   public static let defaultRepeats = 2
 
-  public var steps = 1500
-  public var batch = 128
+  public var steps = SweepDefaults.steps
+  public var batch = SweepDefaults.batch
   /// nil: ``defaultModel(resolution:)``.
   public var model: ModelKind? = nil
   /// nil: ``defaultLearningRate(model:)``.
@@ -27,8 +27,8 @@ public struct SweepSettings: Equatable, Sendable {
   /// λ_s of the x0 output's skip path, nil for none (only with the x0 output).
   public var x0Skip = TrainingSection().x0Skip
   /// Classifier-free guidance weight when sampling; 0 as the paper's Table 4 (no guidance).
-  public var guidance = 0.0
-  public var evalSamples = 500
+  public var guidance = SweepDefaults.guidance
+  public var evalSamples = SweepDefaults.evalSamples
   /// Keep each finished run's checkpoint. Off by default: a scored run needs only its summary,
   /// samples and metrics, and 24 MLP-S checkpoints at 32×32 take ~400 MB. Not recorded in
   /// sweep.json (it does not change the experiment).

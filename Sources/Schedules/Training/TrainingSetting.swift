@@ -29,12 +29,15 @@ public struct TrainingSetting {
   /// How an explorer row edits the value: a number (stepped, typed), a choice (cycled) or
   /// parsed text (typed, with named values to cycle).
   public var edit: Edit = .none
-  /// Where else the setting can be set, besides `train`'s option and the config key that every
-  /// setting has.
+  /// Which explorer rows edit the setting, besides `train`'s option and the config key that
+  /// every setting has (the other commands' options are ``commandLine``'s).
   public var places: Places = []
   /// The setting's JSON Schema (`config.schema.json`): a choice's names, a number's bounds, a
   /// text's pattern. Each kind of setting below writes its own from what it checks.
   public var schema: [(key: String, value: JSONValue)] = []
+  /// The setting's command-line option in each command that takes it (every setting is an
+  /// option of `train`): generated at build time (``CommandLineOption``).
+  public var commandLine = CommandLineOption()
 
   /// The places a setting may be edited beyond `train` and the config.
   public struct Places: OptionSet, Sendable {
@@ -42,8 +45,6 @@ public struct TrainingSetting {
     public init(rawValue: Int) { self.rawValue = rawValue }
     /// A row of the explorer's training screen (3).
     public static let trainingScreen = Places(rawValue: 1)
-    /// An option of `schedtui sweep`.
-    public static let sweepOption = Places(rawValue: 2)
     /// A row of the explorer's sweep screen (4).
     public static let sweepScreen = Places(rawValue: 4)
   }
@@ -113,49 +114,126 @@ public struct TrainingSetting {
 extension TrainingSetting {
   /// Every training setting, in the order a config's `training` section writes and reads them
   /// (`prediction` before `weighting`: a prediction alone brings its own weighting, as files
-  /// from before the weighting existed were trained). Adding a setting is a line here and its
-  /// property in ``TrainingSection``.
+  /// from before the weighting existed were trained). Adding a setting is an entry here (with
+  /// its options' help) and its property in ``TrainingSection``.
   public static var all: [TrainingSetting] {
     [
-      choice(\.model, label: "model").and([.trainingScreen, .sweepOption]),
+      choice(\.model, label: "model").and(.trainingScreen).read(as: "String")
+        .option(
+          VocabularyHelp.model + "; auto (the default): mlp-s up to 32 px, unet-s above (sides a "
+            + "multiple of 8), convres-s at other sides above 32 px.", value: "model")
+        .option(
+          .sweep, "Denoiser: auto (mlp-s at every resolution, see README \"Sweeps\"), "
+            + ModelKind.namesList + " (default: auto).", value: "model"),
       whole(
         "steps", label: "steps", \.steps, in: TrainingLimits.steps, modelDefault: \.defaultSteps
-      ).and([.trainingScreen, .sweepOption, .sweepScreen]),
+      ).and([.trainingScreen, .sweepScreen])
+        .option(
+          "Optimiser steps, \(TrainingLimits.steps.text) (default "
+            + "\(VocabularyHelp.perModel(\.defaultSteps))).")
+        .option(
+          .sweep, "Training steps per run, \(TrainingLimits.steps.text) (default: "
+            + "\(SweepDefaults.steps))."),
       whole(
         "batch", label: "batch", \.batch, in: TrainingLimits.batch, modelDefault: \.defaultBatch
-      ).and([.trainingScreen, .sweepOption]),
+      ).and(.trainingScreen)
+        .option(
+          "Examples per step, \(TrainingLimits.batch.text) (default "
+            + "\(VocabularyHelp.perModel(\.defaultBatch))).")
+        .option(
+          .sweep, "Examples per step, \(TrainingLimits.batch.text) (default: "
+            + "\(SweepDefaults.batch))."),
       number(
         "lr", label: "learning rate", \.lr, TrainingLimits.learningRate,
         modelDefault: \.defaultLearningRate
-      ).and([.trainingScreen, .sweepOption]),
-      seed.and([.trainingScreen, .sweepOption]),
-      data.and([.trainingScreen, .sweepOption, .sweepScreen]),
-      resolution.and(.trainingScreen),
-      channels,
-      norm.and(.trainingScreen),
-      prediction.and([.trainingScreen, .sweepOption]),
-      choice(\.weighting, label: "weighting").and([.trainingScreen, .sweepOption]),
+      ).and(.trainingScreen)
+        .option(
+          "Peak learning rate in \(TrainingLimits.learningRateInterval) (default "
+            + "\(VocabularyHelp.perModel(\.defaultLearningRate))).")
+        .option(
+          .sweep, "Peak learning rate in \(TrainingLimits.learningRateInterval) (default: "
+            + "\(VocabularyHelp.perModel(\.defaultLearningRate)))."),
+      seed.and(.trainingScreen).option("Seed of every random draw (default 0).")
+        .option(.sweep, "Seed of the first repeat; repeat k uses seed + k (default: 0)."),
+      data.and([.trainingScreen, .sweepScreen])
+        .option(
+          VocabularyHelp.data + "; any other value is a folder of PNG images (every PNG under "
+            + "it, every 6th held out; ./digits for a folder called digits).", value: "data")
+        .option(
+          .sweep, "Data: digits (default), patches (the bundled photographs), or a folder of PNG "
+            + "images.", value: "name|dir"),
+      resolution.and(.trainingScreen).option(
+        "Image side: 8, 16 or 32 for digits; 16, 32 or 64 for patches; 8 to 64 for a folder "
+          + "(default 8 / 16 / 32)."),
+      channels.option(
+        "Channels of a folder's images: 1 (grey) or 3 (RGB) (default 3 if any image has colour)."),
+      norm.and(.trainingScreen).option(
+        "UNet-S's normalisation before each SiLU of its blocks: \(BlockNorm.allowed) (default "
+          + "\(ModelKind.unetS.defaultNorm.name)).", value: "norm"),
+      prediction.and(.trainingScreen).objectiveOption(
+        VocabularyHelp.prediction + ". " + VocabularyHelp.objectiveDefaults, value: "output"),
+      choice(\.weighting, label: "weighting").and(.trainingScreen)
+        .objectiveOption(VocabularyHelp.weighting + ".", value: "weighting"),
       number(
         "min_snr_gamma", label: "min-SNR γ", \.minSNRGamma, TrainingLimits.minSNRGamma,
         allowed: TrainingLimits.minSNRGammaText
-      ).and(.sweepOption),
-      x0Skip.and(.sweepOption),
-      tSampling.and(.trainingScreen),
-      choice(\.sampler, label: "sampler").and(.trainingScreen),
+      ).objectiveOption("γ of --weighting min-snr, \(TrainingLimits.minSNRGammaText) (default 5)."),
+      x0Skip.objectiveOption(
+        "The x0 output's skip path: none, or the logSNR λ_s where x̂0 = c·z/α + (1 − c)·F is "
+          + "half the input's z/α, c = sigmoid(λ − λ_s) (default "
+          + "\(String(format: "%g", Objective.defaultX0Skip)) for the x0 output, none for the "
+          + "others).", value: "none|λ"),
+      tSampling.and(.trainingScreen)
+        .option(
+          "How training draws its noise levels: \(TimestepSampling.allowed) (default uniform).",
+          value: "sampling")
+        .option(
+          .export, "--train-flags: how training draws t, \(TimestepSampling.allowed) (default: "
+            + "the config's or preset's training t-sampling, else uniform).", value: "sampling")
+        .option(
+          .curve, "How training draws t, for the density column: \(TimestepSampling.allowed). "
+            + "Default: the --config's or --preset's training t-sampling, else uniform.",
+          value: "sampling")
+        .option(
+          .plot, "How training draws t, for the density panel: \(TimestepSampling.allowed). "
+            + "Default: a --config's training.t_sampling, else uniform.", value: "sampling"),
+      choice(\.sampler, label: "sampler").and(.trainingScreen)
+        .option(VocabularyHelp.sampler + " (default ddpm).", value: "sampler")
+        .option(.sample, VocabularyHelp.sampler + " (default: the run's, ddpm).", value: "sampler"),
       number("guidance", label: "guidance w", \.guidance, Bounds(TrainingLimits.guidance))
-        .and([.trainingScreen, .sweepOption]),
-      choice(\.optimizer, label: "optimiser"),
-      whole("warmup", label: "warm-up", \.warmup, Bounds(min: 0)),
-      number("ema", label: "EMA decay", \.ema, Bounds(min: 0, exclusiveMax: 1)),
+        .and(.trainingScreen)
+        .option(
+          "Classifier-free guidance weight w in \(TrainingLimits.guidance.interval) when "
+            + "sampling (default 1; none for unlabelled data).")
+        .option(
+          .sweep, "Guidance weight w in \(TrainingLimits.guidance.interval) when sampling "
+            + "(default 0: none, as the paper's Table 4).")
+        .option(
+          .sample, "Classifier-free guidance weight w in \(TrainingLimits.guidance.interval): "
+            + "(1+w)·ε(y) − w·ε(∅) (default: the run's, 1)."),
+      choice(\.optimizer, label: "optimiser")
+        .option(VocabularyHelp.optimizer + ".", value: "optimizer"),
+      whole("warmup", label: "warm-up", \.warmup, Bounds(min: 0))
+        .option("Warm-up steps before the cosine decay (default 100)."),
+      number("ema", label: "EMA decay", \.ema, Bounds(min: 0, exclusiveMax: 1))
+        .option("EMA decay of the sampling weights, in [0, 1) (default 0.999)."),
       number(
-        "label_dropout", label: "label dropout", \.labelDropout, Bounds(min: 0, exclusiveMax: 1)),
+        "label_dropout", label: "label dropout", \.labelDropout, Bounds(min: 0, exclusiveMax: 1)
+      ).option("Probability of dropping the label (default 0.1)."),
       whole(
         "eval_samples", label: "eval samples", \.evalSamples,
         Bounds(TrainingLimits.evalSamples, alsoZero: true),
         allowed: "0 (no metric) or a whole number in \(TrainingLimits.evalSamples.text)",
         modelDefault: \.defaultEvalSamples
-      ).and(.sweepOption),
-      whole("checkpoint_every", label: "checkpoint every", \.checkpointEvery, Bounds(min: 1)),
+      )
+        .option(
+          "Samples for the Fréchet distance; 0 skips it (default "
+            + "\(VocabularyHelp.perModel(\.defaultEvalSamples))).")
+        .option(
+          .sweep, "Samples per run for the Fréchet distance, \(TrainingLimits.evalSamples.text) "
+            + "(default: \(SweepDefaults.evalSamples))."),
+      whole("checkpoint_every", label: "checkpoint every", \.checkpointEvery, Bounds(min: 1))
+        .option("Steps between checkpoints (default 500)."),
     ]
   }
 
@@ -177,7 +255,7 @@ extension TrainingSetting {
     ).withSchema([
       ("enum", .array(Set(DataKind.allCases.flatMap(\.resolutions)).sorted().map { .int($0) })),
       ("description", .string("image side: " + allowed)),
-    ])
+    ]).read(as: "Int", unconditional: true) { $0.resolution = $1 as! Int }
   }
 
   /// The data: a built-in name, or the path of a folder of PNG images, as `--data` reads it.
@@ -233,6 +311,8 @@ extension TrainingSetting {
           return true
         })
     ).withSchema([("enum", .array([.int(1), .int(3)]))])
+      // Read by `train`, which refuses it without a folder (built-in data is grey).
+      .read(as: "Int", unconditional: true)
   }
 
   /// UNet-S's block normalisation (``BlockNorm``), refused with any other model. Its default is
@@ -283,7 +363,8 @@ extension TrainingSetting {
         whole: true, get: { Double($0.seed) },
         set: { s, v in s.seed = UInt64(max(0, min(v.rounded(), Double(TrainingLimits.seedMax)))) })
     ).withSchema(
-      [("type", .string("integer")), ("minimum", .int(0)), ("maximum", .int(Int(TrainingLimits.seedMax)))])
+      [("type", .string("integer")), ("minimum", .int(0)), ("maximum", .int(Int(TrainingLimits.seedMax)))]
+    ).read(as: "UInt64", unconditional: true) { $0.seed = $1 as! UInt64 }
   }
 
   /// The network's output; read alone it brings its own weighting (``Parameterization/ownWeighting``).
@@ -297,7 +378,7 @@ extension TrainingSetting {
         s.weighting = s.prediction.ownWeighting
         s.x0Skip = s.prediction == .x0 ? Objective.defaultX0Skip : nil
       }, modelDefault: nil, edit: base.edit
-    ).withSchema(base.schema)
+    ).withSchema(base.schema).read(as: "Parameterization")
   }
 
   /// The x0 output's skip path (``Objective/x0Skip``): `none`, or λ_s, the logSNR at which x̂0
@@ -338,7 +419,7 @@ extension TrainingSetting {
     ).withSchema([
       ("description", .string("the x0 output's skip path: " + allowed)),
       ("anyOf", .array([.object([("const", .string("none"))]), .object(bounds.schema(type: "number"))])),
-    ])
+    ]).read(as: "String", unconditional: true)
   }
 
   /// `none` → nil, a number → itself (checked against the bounds later, as every setting is);
@@ -379,79 +460,5 @@ extension TrainingSetting {
       ("description", .string("how training draws its noise levels: " + TimestepSampling.allowed)),
       ("type", .string("string")), ("pattern", .string(TimestepSampling.pattern)),
     ])
-  }
-
-  // MARK: Kinds of setting
-
-  static func whole(
-    _ key: String, label: String, _ path: WritableKeyPath<TrainingSection, Int>,
-    in range: ClosedRange<Int>, modelDefault: ((ModelKind) -> Int)? = nil
-  ) -> TrainingSetting {
-    whole(
-      key, label: label, path, Bounds(range), allowed: "a whole number in \(range.text)",
-      modelDefault: modelDefault)
-  }
-
-  /// A whole number within `bounds`, refused in `allowed`'s words (the bounds' own by default:
-  /// `a whole number ≥ 0`).
-  static func whole(
-    _ key: String, label: String, _ path: WritableKeyPath<TrainingSection, Int>,
-    _ bounds: Bounds, allowed: String? = nil, modelDefault: ((ModelKind) -> Int)? = nil
-  ) -> TrainingSetting {
-    let allowed = allowed ?? bounds.wording(whole: true)
-    let ok = { (v: Int) in bounds.contains(Double(v)) }
-    return TrainingSetting(
-      key: key, option: option(key), label: label, allowed: allowed,
-      refusal: { ok($0[keyPath: path]) ? nil : "\($0[keyPath: path])" },
-      write: { .int($0[keyPath: path]) },
-      read: { (r, v, s) throws(ConfigError) in s[keyPath: path] = try r.integer(v, allowed: allowed) },
-      modelDefault: modelDefault.map { value in { $0[keyPath: path] = value($0.model) } },
-      edit: .number(
-        whole: true, get: { Double($0[keyPath: path]) },
-        set: { $0[keyPath: path] = clampedWhole($1) })
-    ).withSchema(bounds.schema(type: "integer"))
-  }
-
-  /// A number within `bounds`, refused in `allowed`'s words (the bounds' own by default:
-  /// `a number in [0, 1)`).
-  static func number(
-    _ key: String, label: String, _ path: WritableKeyPath<TrainingSection, Double>,
-    _ bounds: Bounds, allowed: String? = nil, modelDefault: ((ModelKind) -> Double)? = nil
-  ) -> TrainingSetting {
-    let allowed = allowed ?? bounds.wording()
-    return TrainingSetting(
-      key: key, option: option(key), label: label, allowed: allowed,
-      refusal: { let v = $0[keyPath: path]; return bounds.contains(v) ? nil : "\(v)" },
-      write: { .double($0[keyPath: path]) },
-      read: { (r, v, s) throws(ConfigError) in s[keyPath: path] = try r.double(v, allowed: allowed) },
-      modelDefault: modelDefault.map { value in { $0[keyPath: path] = value($0.model) } },
-      edit: .number(whole: false, get: { $0[keyPath: path] }, set: { $0[keyPath: path] = $1 })
-    ).withSchema(bounds.schema(type: "number"))
-  }
-
-  /// A vocabulary: its option and key are the vocabulary's own (`--model`, `training.model`);
-  /// every case is allowed, so only the reader refuses (an unknown name).
-  static func choice<V: Vocabulary>(
-    _ path: WritableKeyPath<TrainingSection, V>, label: String
-  ) -> TrainingSetting {
-    precondition(V.configKey.hasPrefix("training."), "\(V.configKey) is not a training key")
-    return TrainingSetting(
-      key: String(V.configKey.dropFirst("training.".count)), option: V.option, label: label,
-      allowed: "one of " + V.names.map(JSONValue.quote).joined(separator: ", "),
-      refusal: { _ in nil }, write: { .string($0[keyPath: path].name) },
-      read: { (r, v, s) throws(ConfigError) in s[keyPath: path] = try r.choice(v) },
-      modelDefault: nil,
-      edit: .choice(
-        names: V.allCases.map { ($0.name, $0.displayName) }, get: { $0[keyPath: path].name },
-        set: { s, raw in s[keyPath: path] = V(name: raw)! })
-    ).withSchema([("enum", .array(V.names.map(JSONValue.string)))])
-  }
-
-  /// A whole number from a Double, clamped into what an Int holds.
-  public static func clampedWhole(_ v: Double) -> Int { Int(max(min(v.rounded(), 1e15), -1e15)) }
-
-  /// `label_dropout` → `--label-dropout`.
-  static func option(_ key: String) -> String {
-    "--" + String(key.map { $0 == "_" ? "-" : $0 })
   }
 }
