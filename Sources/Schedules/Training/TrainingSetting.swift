@@ -178,11 +178,7 @@ extension TrainingSetting {
         "min_snr_gamma", label: "min-SNR γ", \.minSNRGamma, TrainingLimits.minSNRGamma,
         allowed: TrainingLimits.minSNRGammaText
       ).objectiveOption("γ of --weighting min-snr, \(TrainingLimits.minSNRGammaText) (default 5)."),
-      x0Skip.objectiveOption(
-        "The x0 output's skip path: none, or the logSNR λ_s where x̂0 = c·z/α + (1 − c)·F is "
-          + "half the input's z/α, c = sigmoid(λ − λ_s) (default "
-          + "\(String(format: "%g", Objective.defaultX0Skip)) for the x0 output, none for the "
-          + "others).", value: "none|λ"),
+      x0Skip.objectiveOption(x0SkipHelp, value: "none|λ"),
       tSampling.and(.trainingScreen)
         .option(
           "How training draws its noise levels: \(TimestepSampling.allowed) (default uniform).",
@@ -314,6 +310,12 @@ extension TrainingSetting {
       // Read by `train`, which refuses it without a folder (built-in data is grey).
       .read(as: "Int", unconditional: true)
   }
+
+  /// `--x0-skip`'s help (a separate constant: inside the table the type checker gives up on it).
+  static let x0SkipHelp =
+    "The x0 output's skip path: none, or the logSNR λ_s where x̂0 = c·z/α + (1 − c)·F is half "
+    + "the input's z/α, c = sigmoid(λ − λ_s) (default \(JSONValue.number(Objective.defaultX0Skip)) "
+    + "for the x0 output, none for the others)."
 
   /// UNet-S's block normalisation (``BlockNorm``), refused with any other model. Its default is
   /// the model's (``ModelKind/defaultNorm``, group:8 for UNet-S). Always written for UNet-S, so
