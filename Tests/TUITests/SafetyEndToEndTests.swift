@@ -165,8 +165,15 @@ func finishedTinyRun(in dir: String) throws -> String {
         FileManager.default.fileExists(atPath: path)
         ? ["train", "--resume", out]
         : ["train", "--steps", "100000", "--batch", "8", "--checkpoint-every", "1", "--out", out]
+      let before = modified(path)
       let child = try Binary.spawn(Binary.path, args)
-      usleep(UInt32.random(in: 700_000...2_500_000, using: &rng))
+      // The kill must land among the checkpoint writes, not in start-up, which a debug binary
+      // under a loaded test run can stretch past any fixed delay (690 s for this test once,
+      // with no checkpoint ever written): wait for this run's first checkpoint, then kill at a
+      // random point of the next ones (one is written every ~50 ms).
+      let deadline = Date().addingTimeInterval(120)
+      while modified(path) == before, Date() < deadline { usleep(20_000) }
+      usleep(UInt32.random(in: 0...400_000, using: &rng))
       kill(child.pid, SIGKILL)
       let (status, _, err) = child.wait()
       #expect(status == 128 + SIGKILL, "round \(round) ended by itself: \(err)")
@@ -179,6 +186,13 @@ func finishedTinyRun(in dir: String) throws -> String {
       seen.insert(checkpoint.header.step)
     }
     #expect(seen.count >= 2, "the runs never got past one checkpoint: \(seen)")
+  }
+
+  /// The file's modification time in nanoseconds, nil while it does not exist.
+  func modified(_ path: String) -> Int? {
+    var info = stat()
+    guard stat(path, &info) == 0 else { return nil }
+    return info.st_mtim.tv_sec * 1_000_000_000 + info.st_mtim.tv_nsec
   }
 
   @Test("exports killed at random points leave the old file or the new one, byte for byte")

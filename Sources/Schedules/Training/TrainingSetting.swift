@@ -312,10 +312,13 @@ extension TrainingSetting {
   }
 
   /// `--x0-skip`'s help (a separate constant: inside the table the type checker gives up on it).
-  static let x0SkipHelp =
-    "The x0 output's skip path: none, or the logSNR λ_s where x̂0 = c·z/α + (1 − c)·F is half "
-    + "the input's z/α, c = sigmoid(λ − λ_s) (default \(JSONValue.number(Objective.defaultX0Skip)) "
-    + "for the x0 output, none for the others)."
+  static let x0SkipHelp: String = {
+    let v = Objective.defaultX0Skip
+    let shown = v == v.rounded() ? "\(Int(v))" : "\(v)"
+    return "The x0 output's skip path: none, or the logSNR λ_s where x̂0 = c·z/α + (1 − c)·F is "
+      + "half the input's z/α, c = sigmoid(λ − λ_s) (default \(shown) for the x0 output, none "
+      + "for the others)."
+  }()
 
   /// UNet-S's block normalisation (``BlockNorm``), refused with any other model. Its default is
   /// the model's (``ModelKind/defaultNorm``, group:8 for UNet-S). Always written for UNet-S, so
