@@ -23,6 +23,9 @@ let package = Package(
     .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
     // CPUID and XGETBV (C source, not a system library): which OpenBLAS core this CPU and OS run.
     .target(name: "CCPUID"),
+    // The Winograd tile transforms (C source): compiled for AVX-512, AVX2 and the baseline, one
+    // picked at load time (target_clones), where the Swift engine is built for the baseline.
+    .target(name: "CWinograd"),
 
     // MARK: - Pure schedule math
     .target(
@@ -30,7 +33,7 @@ let package = Package(
       dependencies: [.product(name: "RealModule", package: "swift-numerics")]),
 
     // MARK: - Engine: images, noising, tensors, training
-    .target(name: "Engine", dependencies: ["Schedules", "COpenBLAS", "CPNG", "CCPUID"]),
+    .target(name: "Engine", dependencies: ["Schedules", "COpenBLAS", "CPNG", "CCPUID", "CWinograd"]),
 
     // MARK: - Terminal UI
     .target(name: "TUI", dependencies: ["Schedules", "Engine"]),

@@ -1,3 +1,5 @@
+import CWinograd
+
 // The 3×3 convolution (padding 1, stride 1) by Winograd's minimal filtering F(2×2, 3×3) (Lavin
 // and Gray, "Fast Algorithms for Convolutional Neural Networks", 2016), forward and backward.
 //
@@ -21,8 +23,8 @@
 // outside the image). Odd sides get a last tile half outside, whose extra outputs are dropped
 // (and whose extra output gradients are zero).
 //
-// The transforms run along a tile row 4 tiles at a time in explicit 4-lane vectors (SSE, the
-// engine's baseline); the compiler left the plain loops scalar.
+// The four tile transforms' loops are in C (CWinograd): clang compiles them for AVX-512, AVX2
+// and the baseline and picks one at load time, where Swift is built for the baseline (SSE).
 
 extension Layers {
   /// How a convolution's tiles are split into chunks: tile rows of TW tiles, TH per image,
@@ -33,7 +35,7 @@ extension Layers {
     /// Tile rows per chunk: as many as keep C·tiles within ``Layers/winogradChunkFloats``
     /// (at least one).
     let rowsPerChunk: Int
-    /// TW rounded up to whole groups of 4 tiles (the transforms' vectors).
+    /// TW rounded up to whole groups of 4 tiles (the row buffers' padding).
     var TW4: Int { (TW + 3) / 4 * 4 }
     /// The most tiles a chunk holds.
     var chunk: Int { rowsPerChunk * TW }
@@ -138,22 +140,6 @@ extension Layers {
   @inline(__always)
   static func winogradBlock(_ rows: Int, _ ld: Int) -> Int { rows * ld + 16 }
 
-  /// Calls `body(channel, image, ty, t0)` for each tile row r0..<r0+nr (``WinogradTiles``)
-  /// of each channel of a (channels, B, H, W) tensor: `image` is the offset of the row's image
-  /// in that channel, ty the row in its image, t0 the row's first tile in the chunk. The walk
-  /// all four transforms share.
-  @inline(__always)
-  static func tileRows(
-    channels: Int, B: Int, H: Int, W: Int, r0: Int, nr: Int, tiles g: WinogradTiles,
-    _ body: (Int, Int, Int, Int) -> Void
-  ) {
-    for c in 0..<channels {
-      for r in r0..<(r0 + nr) {
-        body(c, (c * B + r / g.TH) * H * W, r % g.TH, (r - r0) * g.TW)
-      }
-    }
-  }
-
   /// Floats of the row buffer the transforms share (``winogradChunks``): a tile row's
   /// combinations, padded to whole groups of 4 tiles.
   static func winogradRowCount(_ g: WinogradTiles) -> Int {
@@ -168,48 +154,8 @@ extension Layers {
     C: Int, B: Int, H: Int, W: Int, r0: Int, nr: Int, ld: Int,
     rows r: UnsafeMutablePointer<Float>, zero: UnsafePointer<Float>
   ) {
-    let (TH, TW) = (g.TH, g.TW)
-    // Padded rows: position x + 1 holds column x; zeros around (partial loads give zeros, so
-    // the positions past W stay zero).
-    let P = 2 * g.TW4 + 12
-    r.update(repeating: 0, count: 4 * P)
-    let (s0, s1, s2, s3) = (r, r + P, r + 2 * P, r + 3 * P)
-    tileRows(channels: C, B: B, H: H, W: W, r0: r0, nr: nr, tiles: g) { c, image, ty, t0 in
-      let plane = inp + image
-      func row(_ i: Int) -> UnsafePointer<Float> {
-        let y = 2 * ty - 1 + i
-        return y >= 0 && y < H ? plane + y * W : zero
-      }
-      let (d0, d1, d2, d3) = (row(0), row(1), row(2), row(3))
-      // Bᵀ d: the four row combinations.
-      for x in stride(from: 0, to: W, by: 4) {
-        let n = W - x
-        let (a0, a1, a2, a3) = (
-          load4(d0 + x, n), load4(d1 + x, n), load4(d2 + x, n),
-          load4(d3 + x, n)
-        )
-        store4(a0 - a2, s0 + x + 1, 4)
-        store4(a1 + a2, s1 + x + 1, 4)
-        store4(a2 - a1, s2 + x + 1, 4)
-        store4(a1 - a3, s3 + x + 1, 4)
-      }
-      // (Bᵀ d) B: tile tx reads padded positions 2tx…2tx+3 (e0, o0, e1, o1).
-      for i in 0..<4 {
-        let s = r + i * P
-        let block = winogradBlock(C, ld)
-        let v0 = V + 4 * i * block + c * ld + t0
-        let (v1, v2, v3) = (v0 + block, v0 + 2 * block, v0 + 3 * block)
-        for tx in stride(from: 0, to: TW, by: 4) {
-          let (e0, o0) = evensOdds(s + 2 * tx)
-          let (e1, o1) = evensOdds(s + 2 * tx + 2)
-          let n = TW - tx
-          store4(e0 - e1, v0 + tx, n)
-          store4(o0 + e1, v1 + tx, n)
-          store4(e1 - o0, v2 + tx, n)
-          store4(o0 - o1, v3 + tx, n)
-        }
-      }
-    }
+    schedtui_winograd_input(
+      V, inp, C, B, H, W, g.TH, g.TW, g.TW4, r0, nr, ld, winogradBlock(C, ld), r, zero)
   }
 
   /// inp (C, B, H, W) += B dV Bᵀ for each tile of images tile rows r0..<r0+nr, dV[ξ, c, t] as
@@ -220,64 +166,8 @@ extension Layers {
     _ inp: UnsafeMutablePointer<Float>, _ dV: UnsafePointer<Float>, tiles g: WinogradTiles,
     C: Int, B: Int, H: Int, W: Int, r0: Int, nr: Int, ld: Int, rows D: UnsafeMutablePointer<Float>
   ) {
-    let (TH, TW) = (g.TH, g.TW)
-    // D[(4p + q)·P + tx + 1] holds tile tx's value; zeros at 0 and past TW (partial loads give
-    // zeros there, and sums and negations of zeros stay zero).
-    let P = g.TW4 + 8
-    D.update(repeating: 0, count: 16 * P)
-    tileRows(channels: C, B: B, H: H, W: W, r0: r0, nr: nr, tiles: g) { c, image, ty, t0 in
-      let plane = inp + image
-      func v(_ xi: Int) -> UnsafePointer<Float> { dV + xi * winogradBlock(C, ld) + c * ld + t0 }
-      // dV B (along q), then B (along p): B's rows are Bᵀ's columns,
-      // (1 0 0 0), (0 1 −1 1), (−1 1 1 0), (0 0 0 −1).
-      for i in 0..<4 {
-        let (a0, a1, a2, a3) = (v(4 * i), v(4 * i + 1), v(4 * i + 2), v(4 * i + 3))
-        let f = D + 4 * i * P + 1
-        for tx in stride(from: 0, to: TW, by: 4) {
-          let n = TW - tx
-          let (x0, x1, x2, x3) = (
-            load4(a0 + tx, n), load4(a1 + tx, n), load4(a2 + tx, n),
-            load4(a3 + tx, n)
-          )
-          store4(x0, f + tx, 4)
-          store4(x1 - x2 + x3, f + P + tx, 4)
-          store4(x1 + x2 - x0, f + 2 * P + tx, 4)
-          store4(-x3, f + 3 * P + tx, 4)
-        }
-      }
-      for q in 0..<4 {
-        let (f0, f1, f2, f3) = (
-          D + q * P + 1, D + (4 + q) * P + 1, D + (8 + q) * P + 1, D + (12 + q) * P + 1
-        )
-        for tx in stride(from: 0, to: TW, by: 4) {
-          let (x0, x1, x2, x3) = (
-            load4(f0 + tx, 4), load4(f1 + tx, 4), load4(f2 + tx, 4),
-            load4(f3 + tx, 4)
-          )
-          store4(x1 - x2 + x3, f1 + tx, 4)
-          store4(x1 + x2 - x0, f2 + tx, 4)
-          store4(-x3, f3 + tx, 4)
-        }
-      }
-      // Patch column q of tile tx is input column 2tx − 1 + q: column 2k gets q = 1 of
-      // tile k and q = 3 of tile k − 1, column 2k + 1 gets q = 2 of tile k and q = 0 of
-      // tile k + 1.
-      for p in 0..<4 {
-        let y = 2 * ty - 1 + p
-        guard y >= 0 && y < H else { continue }
-        let out = plane + y * W
-        let (q0, q1, q2, q3) = (
-          D + 4 * p * P, D + (4 * p + 1) * P, D + (4 * p + 2) * P,
-          D + (4 * p + 3) * P
-        )
-        for k in stride(from: 0, to: TW, by: 4) {
-          let even = load4(q1 + k + 1, 4) + load4(q3 + k, 4)
-          let odd = load4(q2 + k + 1, 4) + load4(q0 + k + 2, 4)
-          let n = W - 2 * k
-          storePart(loadPart(out + 2 * k, n) + interleave(even, odd), out + 2 * k, n)
-        }
-      }
-    }
+    schedtui_winograd_input_adjoint(
+      inp, dV, C, B, H, W, g.TH, g.TW, g.TW4, r0, nr, ld, winogradBlock(C, ld), D)
   }
 
   /// out (OC, B, H, W) = Aᵀ M A + bias for the tiles of images tile rows r0..<r0+nr, M[ξ, o, t],
@@ -286,34 +176,8 @@ extension Layers {
     _ out: UnsafeMutablePointer<Float>, _ M: UnsafePointer<Float>, bias: UnsafePointer<Float>,
     tiles g: WinogradTiles, OC: Int, B: Int, H: Int, W: Int, r0: Int, nr: Int, ld: Int
   ) {
-    let (TH, TW) = (g.TH, g.TW)
-    tileRows(channels: OC, B: B, H: H, W: W, r0: r0, nr: nr, tiles: g) { o, image, ty, t0 in
-      let beta = SIMD4<Float>(repeating: bias[o])
-      let plane = out + image
-      func m(_ xi: Int) -> UnsafePointer<Float> { M + xi * winogradBlock(OC, ld) + o * ld + t0 }
-      let top = plane + 2 * ty * W
-      let second = 2 * ty + 1 < H
-      for tx in stride(from: 0, to: TW, by: 4) {
-        let n = TW - tx
-        func z(_ i: Int) -> (SIMD4<Float>, SIMD4<Float>) {
-          let (a0, a1, a2, a3) = (
-            load4(m(4 * i) + tx, n), load4(m(4 * i + 1) + tx, n),
-            load4(m(4 * i + 2) + tx, n), load4(m(4 * i + 3) + tx, n)
-          )
-          return (a0 + a1 + a2, a1 - a2 - a3)
-        }
-        // Along the columns (z), then along the rows.
-        let (z0, z1, z2, z3) = (z(0), z(1), z(2), z(3))
-        let x = 2 * tx
-        storePart(
-          interleave(z0.0 + z1.0 + z2.0 + beta, z0.1 + z1.1 + z2.1 + beta), top + x, W - x)
-        if second {
-          storePart(
-            interleave(z1.0 - z2.0 - z3.0 + beta, z1.1 - z2.1 - z3.1 + beta), top + W + x,
-            W - x)
-        }
-      }
-    }
+    schedtui_winograd_output(
+      out, M, bias, OC, B, H, W, g.TH, g.TW, r0, nr, ld, winogradBlock(OC, ld))
   }
 
   /// dM[ξ, o, t] = A dY Aᵀ for each tile of images tile rows r0..<r0+nr of dout (OC, B, H, W) (outputs
@@ -325,84 +189,7 @@ extension Layers {
     OC: Int, B: Int, H: Int, W: Int, r0: Int, nr: Int, ld: Int,
     rows r: UnsafeMutablePointer<Float>
   ) {
-    let (TH, TW) = (g.TH, g.TW)
-    let P = 2 * g.TW4 + 8
-    r.update(repeating: 0, count: 2 * P)
-    tileRows(channels: OC, B: B, H: H, W: W, r0: r0, nr: nr, tiles: g) { o, image, ty, t0 in
-      let plane = dout + image
-      // The tile row's two output rows, zero past the image's last row and column.
-      let (a, b) = (r, r + P)
-      a.update(from: plane + 2 * ty * W, count: W)
-      if 2 * ty + 1 < H {
-        b.update(from: plane + (2 * ty + 1) * W, count: W)
-      } else {
-        b.update(repeating: 0, count: W)
-      }
-      func m(_ xi: Int) -> UnsafeMutablePointer<Float> {
-        dM + xi * winogradBlock(OC, ld) + o * ld + t0
-      }
-      // Aᵀ's columns as rows of A: (1 0), (1 1), (1 −1), (0 −1). Along the columns (e for
-      // output row 0, f for row 1), then along the rows.
-      for tx in stride(from: 0, to: TW, by: 4) {
-        let n = TW - tx
-        let (a0, a1) = evensOdds(a + 2 * tx)
-        let (b0, b1) = evensOdds(b + 2 * tx)
-        let e = (a0, a0 + a1, a0 - a1, -a1)
-        let f = (b0, b0 + b1, b0 - b1, -b1)
-        func put(_ i: Int, _ v: (SIMD4<Float>, SIMD4<Float>, SIMD4<Float>, SIMD4<Float>)) {
-          store4(v.0, m(4 * i) + tx, n)
-          store4(v.1, m(4 * i + 1) + tx, n)
-          store4(v.2, m(4 * i + 2) + tx, n)
-          store4(v.3, m(4 * i + 3) + tx, n)
-        }
-        put(0, e)
-        put(1, (e.0 + f.0, e.1 + f.1, e.2 + f.2, e.3 + f.3))
-        put(2, (e.0 - f.0, e.1 - f.1, e.2 - f.2, e.3 - f.3))
-        put(3, (-f.0, -f.1, -f.2, -f.3))
-      }
-    }
+    schedtui_winograd_output_adjoint(
+      dM, dout, OC, B, H, W, g.TH, g.TW, g.TW4, r0, nr, ld, winogradBlock(OC, ld), r)
   }
-}
-
-// Four-lane helpers of the transforms: a tile row is processed 4 tiles at a time, and its last
-// group may be partial (odd sides, 4×4 images), so loads and stores take the count of lanes
-// that lie inside (4 or more: all). A partial load fills the other lanes with zeros.
-
-@inline(__always)
-private func loadPart<V: SIMD>(_ p: UnsafePointer<Float>, _ n: Int) -> V where V.Scalar == Float {
-  if n >= V.scalarCount { return UnsafeRawPointer(p).loadUnaligned(as: V.self) }
-  var v = V()
-  for i in 0..<Swift.max(0, n) { v[i] = p[i] }
-  return v
-}
-
-@inline(__always)
-private func storePart<V: SIMD>(_ v: V, _ p: UnsafeMutablePointer<Float>, _ n: Int)
-where V.Scalar == Float {
-  if n >= V.scalarCount {
-    UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self)
-    return
-  }
-  for i in 0..<Swift.max(0, n) { p[i] = v[i] }
-}
-
-@inline(__always)
-private func load4(_ p: UnsafePointer<Float>, _ n: Int) -> SIMD4<Float> { loadPart(p, n) }
-
-@inline(__always)
-private func store4(_ v: SIMD4<Float>, _ p: UnsafeMutablePointer<Float>, _ n: Int) {
-  storePart(v, p, n)
-}
-
-/// p[0], p[2], p[4], p[6] and p[1], p[3], p[5], p[7]: four tiles' even and odd columns.
-@inline(__always)
-private func evensOdds(_ p: UnsafePointer<Float>) -> (SIMD4<Float>, SIMD4<Float>) {
-  let v = UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
-  return (v.evenHalf, v.oddHalf)
-}
-
-/// a[0], b[0], a[1], b[1], …: four tiles' even and odd columns back in image order.
-@inline(__always)
-private func interleave(_ a: SIMD4<Float>, _ b: SIMD4<Float>) -> SIMD8<Float> {
-  SIMD8(a[0], b[0], a[1], b[1], a[2], b[2], a[3], b[3])
 }
