@@ -15,8 +15,9 @@ struct Train: ParsableCommand {
     discussion: """
       Trains with the paper's Algorithm 2 (t ~ U(0,1), x_t = √γ(t)·b·x0 + √(1−γ(t))·ε, \
       optional variance normalisation), samples with the EMA weights on the inference schedule \
-      (default cosine), and scores the samples with a Fréchet distance in the features of a \
-      small digits classifier (lower is better; see README "Training").
+      (default cosine), and scores the run by its held-out error per logSNR and the bound in \
+      bits/dim it gives (any data), and the digits' samples by a Fréchet distance in the \
+      features of a small digits classifier (lower is better for both; see README "Training").
 
       Writes to --out: config.json (the run's setup, which --config reads back), \
       metrics.jsonl, checkpoint.bin (atomically, every --checkpoint-every steps and on \
@@ -104,10 +105,15 @@ struct Train: ParsableCommand {
       c.channels = channels
     }
     if let resolution = settings.resolution { c.resolution = resolution }
-    if let model = try modelKind() {
+    let model: ModelKind? =
+      if let named = try modelKind() { named } else if settings.model != nil || !fromFile {
+        .automatic(resolution: c.resolution)
+      } else { nil }
+    if let model {
+      // A --config file's norm was chosen for its own model (an MLP-S has none to choose):
+      // another model brings its own default, and --norm below still wins.
+      if fromFile, model != c.model { c.norm = model.defaultNorm }
       c.model = model
-    } else if settings.model != nil || !fromFile {
-      c.model = .automatic(resolution: c.resolution)
     }
     // Without a training section, the budget is the model's (a file's section has its own).
     if !fromFile { c.section.takeModelBudget() }
@@ -152,7 +158,9 @@ struct Train: ParsableCommand {
     let c = trainingRun.config
     let first = trainingRun.trainer.completedSteps
     print(
-      "training \(c.model.rawValue) on \(c.dataName) \(c.resolution)×\(c.resolution), "
+      "training \(c.model.rawValue)"
+        + (c.model.defaultNorm == .none && c.norm == .none ? "" : " (norm \(c.norm.name))")
+        + " on \(c.dataName) \(c.resolution)×\(c.resolution), "
         + "schedule \(c.schedule.family.rawValue), b = \(c.inputScale), "
         + (c.tSampling == .uniform ? "" : "t-sampling \(c.tSampling.name), ")
         + "\(c.steps) steps × "

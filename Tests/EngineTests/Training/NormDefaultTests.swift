@@ -189,6 +189,28 @@ import Testing
     #expect(!Config(tinyConfig()).encoded().contains("\"norm\""))
   }
 
+  @Test("train --config FILE --model unet-s over an MLP-S's file trains UNet-S's own norm; --norm still wins")
+  func modelOverFile() throws {
+    let dir = temporaryFolder("norm-model-over-file")
+    let file = dir + "/mlp.json"
+    // A config the user wrote for MLP-S: its norm (none, the only one MLP-S has) is not a
+    // choice about a U-Net.
+    try """
+      {"schedtui_config_version": 1, "schedule": {"family": "cosine"},
+       "training": {"model": "mlp-s", "data": "digits", "resolution": 8, "norm": "none"}}
+      """.write(toFile: file, atomically: true, encoding: .utf8)
+    let small = ["--steps", "2", "--batch", "2", "--eval-samples", "2", "--guidance", "0"]
+    for (extra, expected) in [([String](), "group:8"), (["--norm", "none"], "none")] {
+      let out = dir + "/run-\(expected)"
+      let (status, output, error) = try SchedtuiCommand.run(
+        ["train", "--config", file, "--model", "unet-s", "--out", out] + small + extra)
+      #expect(status == 0, "\(error)")
+      #expect(try Self.json(out + "/config.json")["training"]?["norm"]?.stringValue == expected)
+      // The first line names it, so a user sees which network trains before it does.
+      #expect(output.hasPrefix("training unet-s (norm \(expected)) on digits 8×8"), "\(output)")
+    }
+  }
+
   @Test("a sweep gives UNet-S cells their default norm and records it; an older UNet-S sweep is refused, not mixed")
   func sweep() throws {
     var settings = SweepSettings()
