@@ -43,6 +43,36 @@ import Testing
     #expect(text.contains("| 1.0 | 0.2689 | 0.5379 | 2.00 |"), "\(text)")
   }
 
+  @Test("details: each run's rises of the held-out error, named by kind; none said when the curves fall")
+  func rises() {
+    let (grid, res) = results()
+    let one = SweepCell(resolution: 8, scale: 1, family: grid.families[0]).id
+    // b = 1 alone: 1/(1+e^λ) falls everywhere.
+    #expect(
+      SweepScore(grid: grid, results: [one: res[one]!]).markdown.contains(
+        "None: every scored run's held-out error falls as λ grows"))
+    // b = 0.5's curve is 4× higher above λ = 0 (a +62 % step at 0→1); with no training curve
+    // it is the network's.
+    let text = SweepScore(grid: grid, results: res).markdown
+    #expect(!text.contains("None: every scored run"), "\(text)")
+    #expect(
+      text.contains("- 8×8 1 - t, b = 0.5, seed 0: held-out error rises at λ 0→1 +"), "\(text)")
+    #expect(text.contains("the network is worse there"), "\(text)")
+    #expect(!text.contains("b = 1.0, seed 0: held-out"), "\(text)")
+    // b = 1 made to rise 10 % from λ = 1 to 2 while its training images' error falls:
+    // memorisation, named as such.
+    var run = res[one]![0]
+    run.errorByLogSNR![5].error = run.errorByLogSNR![4].error * 1.1
+    run.trainingErrorByLogSNR = run.errorByLogSNR!.map {
+      HeldOutScore.Point(logSNR: $0.logSNR, error: 0.1 / (1 + exp($0.logSNR)))
+    }
+    let memorised = SweepScore(grid: grid, results: [one: [run]]).markdown
+    #expect(
+      memorised.contains("- 8×8 1 - t, b = 1.0, seed 0: held-out error rises at λ 1→2 +10.0 %"),
+      "\(memorised)")
+    #expect(memorised.contains("memorisation"), "\(memorised)")
+  }
+
   @Test("when the largest b is best by both measures it is set against the best other b")
   func largestBest() {
     let (grid, res) = results()
@@ -73,5 +103,9 @@ import Testing
     #expect(back == run)
     let keys = try JSONSerialization.jsonObject(with: JSONEncoder().encode(run)) as! [String: Any]
     #expect(keys["bits_per_dim"] != nil && keys["error_by_log_snr"] != nil)
+    var trained = run
+    trained.trainingErrorByLogSNR = [HeldOutScore.Point(logSNR: 0, error: 0.5)]
+    let again = try JSONDecoder().decode(SweepRun.self, from: JSONEncoder().encode(trained))
+    #expect(again == trained && again.trainingErrorByLogSNR?.first?.error == 0.5)
   }
 }

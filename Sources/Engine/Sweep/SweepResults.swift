@@ -26,6 +26,10 @@ public struct SweepRun: Codable, Equatable, Sendable {
   /// older sweeps and for a diverged run.
   public var bitsPerDim: Double? = nil
   public var errorByLogSNR: [HeldOutScore.Point]? = nil
+  /// The same error on as many training images (``HeldOutScore/trainingCurve``), so
+  /// `details.md` can tell memorisation from a weak network where a run's error rises; nil in
+  /// older sweeps.
+  public var trainingErrorByLogSNR: [HeldOutScore.Point]? = nil
   /// Where the run's bound ended (``VDMBound/Terms/logSNRMax``). nil beside a `bitsPerDim`
   /// marks a run scored before each bound took its own λmax: its number is the bound to λ = 12
   /// and does not compare with today's (``SweepRunner/notes`` says so on resume).
@@ -84,6 +88,7 @@ public struct SweepRun: Codable, Equatable, Sendable {
     case trainSeconds = "train_seconds", finalLoss = "final_loss", copyRate = "copy_rate"
     case lossByLogSNR = "loss_by_log_snr"
     case bitsPerDim = "bits_per_dim", errorByLogSNR = "error_by_log_snr"
+    case trainingErrorByLogSNR = "training_error_by_log_snr"
     case bitsPerDimLogSNRMax = "bits_per_dim_log_snr_max"
   }
 }

@@ -81,7 +81,36 @@ public struct SweepScore: Sendable {
             + (p.error > 0 ? SweepTable.fixed(q.error / p.error, 2) : "–") + " |")
       }
     }
+    lines += ["", "### Where a run's held-out error rises with λ", ""] + riseLines(table)
     return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// Each run's rises of the held-out error (``HeldOutScore/riseNotes``), named by kind as
+  /// `train` names them: a bits/dim that ranks a cell is only as good as the curve under it.
+  func riseLines(_ table: SweepTable) -> [String] {
+    var lines: [String] = []
+    for column in table.columns {
+      for b in grid.scales {
+        let cell = column.cell(scale: b)
+        // The λ range the cell's schedule trains, as the run's own note has it.
+        var config = TrainingConfig()
+        config.schedule = cell.family.spec
+        config.inputScale = b
+        let trained = HeldOutScore.trainedRange(config)
+        for run in results[cell.id] ?? [] {
+          guard let curve = run.errorByLogSNR, !curve.isEmpty else { continue }
+          for note in HeldOutScore.riseNotes(
+            curve: curve, training: run.trainingErrorByLogSNR, trained: trained)
+          {
+            lines.append("- \(column.title), b = \(b), seed \(run.seed): \(note)")
+          }
+        }
+      }
+    }
+    return lines.isEmpty
+      ? ["None: every scored run's held-out error falls as λ grows (by less than "
+        + "\(Int(HeldOutScore.riseThreshold * 100)) % per grid step where it does not)."]
+      : lines
   }
 
   /// Rising grid values (`step` apart where neighbours) as runs: `-12…-3, 5, 8…12`.
