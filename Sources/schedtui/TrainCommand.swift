@@ -107,7 +107,8 @@ struct Train: ParsableCommand {
     if let resolution = settings.resolution { c.resolution = resolution }
     let model: ModelKind? =
       if let named = try modelKind() { named } else if settings.model != nil || !fromFile {
-        .automatic(resolution: c.resolution)
+        .automatic(
+          resolution: c.resolution, data: c.dataFolder.map(DataSource.folder) ?? .builtIn(c.data))
       } else { nil }
     if let model {
       // A --config file's norm was chosen for its own model (an MLP-S has none to choose):

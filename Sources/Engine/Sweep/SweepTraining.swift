@@ -56,16 +56,17 @@ public struct SweepSettings: Equatable, Sendable {
     }
   }
 
-  /// `--model auto`: the model `schedtui train` picks at that side (``ModelKind/automatic(resolution:)``).
-  public static func defaultModel(resolution: Int) -> ModelKind {
-    ModelKind.automatic(resolution: resolution)
+  /// `--model auto`: the model `schedtui train` picks at that side for this data
+  /// (``ModelKind/automatic(resolution:data:)``).
+  public func defaultModel(resolution: Int) -> ModelKind {
+    ModelKind.automatic(resolution: resolution, data: data)
   }
   public static func defaultLearningRate(model: ModelKind) -> Double {
     model.defaultLearningRate
   }
 
   public func model(resolution: Int) -> ModelKind {
-    model ?? Self.defaultModel(resolution: resolution)
+    model ?? defaultModel(resolution: resolution)
   }
 
   public func learningRate(resolution: Int) -> Double {
@@ -193,6 +194,7 @@ public final class SweepTrainer {
         copyRate: summary.copyRate, lossByLogSNR: summary.lossByLogSNR)
       result.bitsPerDim = summary.heldOutBitsPerDim
       result.errorByLogSNR = summary.heldOutErrorByLogSNR
+      result.trainingErrorByLogSNR = summary.trainingErrorByLogSNR
       result.bitsPerDimLogSNRMax = summary.heldOutBound?.logSNRMax
       return result
     } catch TrainingError.diverged(let step, let loss, _) {

@@ -121,10 +121,12 @@ extension TrainingSetting {
       choice(\.model, label: "model").and(.trainingScreen).read(as: "String")
         .option(
           VocabularyHelp.model + "; auto (the default): mlp-s up to 32 px, unet-s above (sides a "
-            + "multiple of 8), convres-s at other sides above 32 px.", value: "model")
+            + "multiple of 8), convres-s at other sides above 32 px; a folder of images (--data "
+            + "DIR) gets unet-s from 32 px.", value: "model")
         .option(
-          .sweep, "Denoiser: auto (mlp-s at every resolution, see README \"Sweeps\"), "
-            + ModelKind.namesList + " (default: auto).", value: "model"),
+          .sweep, "Denoiser: auto (what train picks at each resolution: mlp-s for the digits and "
+            + "patches up to 32 px, unet-s for a folder of images from 32 px; see README "
+            + "\"Sweeps\"), " + ModelKind.namesList + " (default: auto).", value: "model"),
       whole(
         "steps", label: "steps", \.steps, in: TrainingLimits.steps, modelDefault: \.defaultSteps
       ).and([.trainingScreen, .sweepScreen])
