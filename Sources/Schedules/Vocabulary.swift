@@ -80,9 +80,10 @@ public enum ModelKind: String, Vocabulary {
 extension ModelKind {
   /// Default steps, batch, peak learning rate and Fréchet samples. A ConvRes-S step at 32×32
   /// costs about 600 times an MLP-S example here, so its budget is smaller. UNet-S's is sized
-  /// so that a 64×64 run, samples included, takes under 5 minutes on 2 quiet cores: 1,500 steps
-  /// took 3:44 there (500 took 1:33 and left blobs; README "Training", DECISIONS 2026-12-04);
-  /// 100 samples fill the samples grid.
+  /// so that a 64×64 run, samples included, takes under 5 minutes on 2 quiet cores of the
+  /// slowest VM of this kind measured (sgemm 167 GFLOP/s, where 1,500 × 32 took 7:28): 1,500
+  /// steps × 16 at lr 1e-3 train half the examples and scored as well on the held-out bound
+  /// (README "Training", DECISIONS 2026-12-06); 100 samples fill the samples grid.
   public var defaultSteps: Int {
     switch self {
     case .mlpS: return 5000
@@ -94,14 +95,14 @@ extension ModelKind {
     switch self {
     case .mlpS: return 256
     case .convResS: return 32
-    case .unetS: return 32
+    case .unetS: return 16
     }
   }
   public var defaultLearningRate: Double {
     switch self {
     case .mlpS: return 1e-3
     case .convResS: return 5e-4
-    case .unetS: return 5e-4
+    case .unetS: return 1e-3
     }
   }
   public var defaultEvalSamples: Int {

@@ -260,6 +260,10 @@ import Testing
     #expect(ModelKind.mlpS.defaultBatch == 256 && ModelKind.convResS.defaultBatch == 32)
     #expect(ModelKind.mlpS.defaultLearningRate == 1e-3)
     #expect(ModelKind.convResS.defaultLearningRate == 5e-4)
+    // UNet-S: 1,500 × 16 at 1e-3 keeps a 64 px run under 5 minutes on the slow VM (README
+    // "UNet-S at 64×64").
+    #expect(ModelKind.unetS.defaultSteps == 1500 && ModelKind.unetS.defaultBatch == 16)
+    #expect(ModelKind.unetS.defaultLearningRate == 1e-3)
     #expect(ModelKind.mlpS.defaultEvalSamples == 500 && ModelKind.convResS.defaultEvalSamples == 250)
     // The engine's own default config is MLP-S's budget.
     let c = TrainingConfig()
