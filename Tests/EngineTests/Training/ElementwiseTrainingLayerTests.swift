@@ -104,6 +104,27 @@ import Testing
     #expect(e1 < 1e-6 && e2 < 1e-5, "dnorm \(e1), sums \(e2) (\(sums) against \(wantDX), \(wantD))")
   }
 
+  @Test("GroupNorm's loops: Σ x, Σ (x − m)², and k1·dy + k2·x + k3 (overwriting, accumulating)")
+  func groupNormLoops() {
+    let (x, dy, start) = Self.operands(seed: 51)
+    let m: Float = 1.375
+    let squares = x.reduce(0.0) { $0 + (Double($1) - Double(m)) * (Double($1) - Double(m)) }
+    let e1 = Self.worst(
+      [schedtui_sum(x, Self.n), schedtui_centred_squares(x, Self.n, m)],
+      [x.reduce(0.0) { $0 + Double($1) }, squares])
+    let (k1, k2, k3): (Float, Float, Float) = (0.75, -1.25, 0.5)
+    let want = (0..<Self.n).map {
+      Double(k1) * Double(dy[$0]) + Double(k2) * Double(x[$0]) + Double(k3)
+    }
+    var out = start
+    schedtui_affine2(&out, dy, x, Self.n, k1, k2, k3, 0)
+    let e2 = Self.worst(out, want)
+    out = start
+    schedtui_affine2(&out, dy, x, Self.n, k1, k2, k3, 1)
+    let e3 = Self.worst(out, (0..<Self.n).map { Double(start[$0]) + want[$0] })
+    #expect(e1 < 1e-6 && e2 < 1e-6 && e3 < 1e-6, "sums \(e1), = \(e2), += \(e3)")
+  }
+
   @Test("GroupNorm with its SiLU fused gives what the two layers give one after the other")
   func fusedGroupNorm() {
     // Three images (the workers' shares 1 and 2), 37 pixels (two 16-lane blocks and a tail).
