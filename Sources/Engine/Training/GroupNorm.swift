@@ -98,7 +98,8 @@ extension Layers {
             let scale = Double(gamma[c]) * rstd
             let shift = Float(Double(beta[c]) - mean * scale)
             if let silu {
-              schedtui_affine_silu(out + row(c), silu + row(c), inp + row(c), P, Float(scale), shift)
+              schedtui_affine_silu(
+                out + row(c), silu + row(c), inp + row(c), P, Float(scale), shift)
             } else {
               affine(out + row(c), inp + row(c), P, scale: Float(scale), shift: shift)
             }
@@ -205,8 +206,8 @@ extension Layers {
     case .throughSiLU(let dact, let out, let into):
       var sums: (Float, Float) = (0, 0)
       withUnsafeMutableBytes(of: &sums) {
-        schedtui_silu_backward_sums(
-          into + at, out + at, dact + at, x + at, n, $0.baseAddress!.assumingMemoryBound(to: Float.self))
+        let both = $0.baseAddress!.assumingMemoryBound(to: Float.self)
+        schedtui_silu_backward_sums(into + at, out + at, dact + at, x + at, n, both)
       }
       return sums
     }

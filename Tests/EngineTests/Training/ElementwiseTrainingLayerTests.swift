@@ -82,7 +82,8 @@ import Testing
       schedtui_affine_silu(u.baseAddress!, &act, u.baseAddress!, Self.n, 1, shift)
     }
     let shifted = x.map { Double($0) + Double(shift) }
-    worst = max(worst, Self.worst(u, shifted), Self.worst(act, shifted.map { Self.silu(Float($0)) }))
+    worst = max(
+      worst, Self.worst(u, shifted), Self.worst(act, shifted.map { Self.silu(Float($0)) }))
     var h = x
     schedtui_add_silu(&h, &act, prev, Self.n)
     let sum = (0..<Self.n).map { Double(x[$0]) + Double(prev[$0]) }
