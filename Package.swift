@@ -26,6 +26,9 @@ let package = Package(
     // The Winograd tile transforms (C source): compiled for AVX-512, AVX2 and the baseline, one
     // picked at load time (target_clones), where the Swift engine is built for the baseline.
     .target(name: "CWinograd"),
+    // SiLU and GroupNorm's elementwise loops (C source), built the same three ways (with
+    // CWinograd's CLONES).
+    .target(name: "CElementwise", dependencies: ["CWinograd"]),
 
     // MARK: - Pure schedule math
     .target(
@@ -33,7 +36,7 @@ let package = Package(
       dependencies: [.product(name: "RealModule", package: "swift-numerics")]),
 
     // MARK: - Engine: images, noising, tensors, training
-    .target(name: "Engine", dependencies: ["Schedules", "COpenBLAS", "CPNG", "CCPUID", "CWinograd"]),
+    .target(name: "Engine", dependencies: ["Schedules", "COpenBLAS", "CPNG", "CCPUID", "CWinograd", "CElementwise"]),
 
     // MARK: - Terminal UI
     .target(name: "TUI", dependencies: ["Schedules", "Engine"]),
@@ -68,7 +71,7 @@ let package = Package(
       name: "SchedulesTests", dependencies: ["Schedules", "TestSupport"],
       exclude: ["Fixtures"]),  // golden JSON read from the checkout by path
     .testTarget(
-      name: "EngineTests", dependencies: ["Engine", "TestSupport"],
+      name: "EngineTests", dependencies: ["Engine", "CElementwise", "TestSupport"],
       exclude: ["Fixtures"]),  // read by path (#filePath), not bundled
     .testTarget(name: "TUITests", dependencies: ["TUI", "Engine", "TestSupport"]),
   ]

@@ -1,19 +1,12 @@
 #include "winograd_transforms.h"
+#include "schedtui_clones.h"
 
 #include <string.h>
 
-// Each function is compiled three times and the loader picks the first the CPU runs: the
-// loops over a tile row's tiles are plain, so the compiler vectorises them 16, 8 or 4 tiles
+// Each function is compiled three times (CLONES) and the loader picks the first the CPU runs:
+// the loops over a tile row's tiles are plain, so the compiler vectorises them 16, 8 or 4 tiles
 // wide. No multiplies: every value is a sum of inputs in the order ConvWinograd.swift states,
 // so all three give the same floats (no contraction to FMA is possible).
-#if defined(__x86_64__) && defined(__has_attribute)
-#if __has_attribute(target_clones)
-#define CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#endif
-#endif
-#ifndef CLONES
-#define CLONES
-#endif
 
 CLONES
 void schedtui_winograd_input(

@@ -1,6 +1,11 @@
 // GroupNorm (Wu & He 2018) on the (channels, batch, H, W) layout of the convolutions: UNet-S's
 // optional normalisation before each SiLU of its blocks (``BlockNorm``, ``UNetBlock``).
-// Backward ACCUMULATES (+=) unless told otherwise, as in Layers.swift.
+// Backward ACCUMULATES (+=) unless told otherwise, as in Layers.swift. A block's norm is
+// always followed by a SiLU, so both passes can take it along (CElementwise's fused loops):
+// forward writes SiLU(out) with out, backward starts from SiLU(out)'s gradient. Activations
+// are then read once per pass instead of twice.
+
+import CElementwise
 
 /// One GroupNorm of a block: C channels of P pixels per image in G groups, with its affine
 /// parameters (`name.gamma`, `name.beta`, C each) and the activations backward needs.
@@ -27,21 +32,27 @@ struct GroupNorm {
     sums = acts.add { $0 * C * 2 }
   }
 
-  func forward(P params: UnsafePointer<Float>, A: Scratch, inp: UnsafePointer<Float>, B: Int) {
+  /// Writes out and, when given, act (C, B, P) = SiLU(out).
+  func forward(
+    P params: UnsafePointer<Float>, A: Scratch, inp: UnsafePointer<Float>,
+    act: UnsafeMutablePointer<Float>? = nil, B: Int
+  ) {
     Layers.groupNormForward(
       out: A[out], stats: A[stats], inp: inp, gamma: params + gamma, beta: params + beta,
-      C: C, G: G, B: B, P: P)
+      C: C, G: G, B: B, P: P, silu: act)
   }
 
-  /// dinp (C, B, P) += (or, without `accumulate`, =) ∂/∂x of dout (C, B, P); γ's and β's
-  /// gradients accumulate.
-  func backward(
+  /// dinp (C, B, P) += (or, without `accumulate`, =) ∂/∂x of dact (C, B, P), the gradient of
+  /// SiLU(out); γ's and β's gradients accumulate. dout (C, B, P) is overwritten with out's
+  /// gradient (work space).
+  func backwardThroughSiLU(
     P params: UnsafePointer<Float>, G grads: UnsafeMutablePointer<Float>, A: Scratch,
-    inp: UnsafePointer<Float>, dout: UnsafePointer<Float>, dinp: UnsafeMutablePointer<Float>,
-    B: Int, accumulate: Bool = true
+    inp: UnsafePointer<Float>, dact: UnsafePointer<Float>, dout: UnsafeMutablePointer<Float>,
+    dinp: UnsafeMutablePointer<Float>, B: Int, accumulate: Bool = true
   ) {
     Layers.groupNormBackward(
-      dinp: dinp, dgamma: grads + gamma, dbeta: grads + beta, dout: dout, inp: inp,
+      dinp: dinp, dgamma: grads + gamma, dbeta: grads + beta,
+      dout: .throughSiLU(dact: dact, out: A[out], into: dout), inp: inp,
       stats: A[stats], gamma: params + gamma, sums: A[sums], C: C, G: G, B: B, P: P,
       accumulate: accumulate)
   }
@@ -53,6 +64,7 @@ extension Layers {
 
   /// out (C, B, P) = GroupNorm(inp (C, B, P)) with G groups and affine γ, β (C each);
   /// stats (B, G, 2) receives each image's and group's (μ, 1/√(σ² + ε)) for backward.
+  /// With `silu`, it also receives SiLU(out) (C, B, P), in the same pass.
   ///
   /// Statistics are per image, so the batch is split between the convolution workers
   /// (``convWorkers(B:_:)``) like the convolutions; each image's numbers are the same whichever
@@ -61,37 +73,66 @@ extension Layers {
   public static func groupNormForward(
     out: UnsafeMutablePointer<Float>, stats: UnsafeMutablePointer<Float>,
     inp: UnsafePointer<Float>, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>,
-    C: Int, G: Int, B: Int, P: Int
+    C: Int, G: Int, B: Int, P: Int, silu: UnsafeMutablePointer<Float>? = nil
   ) {
     precondition(C % G == 0, "GroupNorm: \(C) channels do not split into \(G) groups")
     let Cg = C / G
     let n = Double(Cg * P)
-    nonisolated(unsafe) let (out, stats) = (out, stats)
+    nonisolated(unsafe) let (out, stats, silu) = (out, stats, silu)
     convWorkers(B: B) { _, b0, b1 in
       for b in b0..<b1 {
         for g in 0..<G {
           let channels = (g * Cg)..<((g + 1) * Cg)
           func row(_ c: Int) -> Int { (c * B + b) * P }
           var sum = 0.0
-          for c in channels { sum += Double(rowSum(inp + row(c), P)) }
+          for c in channels { sum += Double(schedtui_sum(inp + row(c), P)) }
           let mean = sum / n
           var squares = 0.0
-          for c in channels { squares += Double(centredSquares(inp + row(c), P, Float(mean))) }
+          for c in channels {
+            squares += Double(schedtui_centred_squares(inp + row(c), P, Float(mean)))
+          }
           let rstd = 1 / (squares / n + Double(groupNormEpsilon)).squareRoot()
           stats[(b * G + g) * 2] = Float(mean)
           stats[(b * G + g) * 2 + 1] = Float(rstd)
           for c in channels {
             let scale = Double(gamma[c]) * rstd
-            affine(
-              out + row(c), inp + row(c), P, scale: Float(scale),
-              shift: Float(Double(beta[c]) - mean * scale))
+            let shift = Float(Double(beta[c]) - mean * scale)
+            if let silu {
+              schedtui_affine_silu(
+                out + row(c), silu + row(c), inp + row(c), P, Float(scale), shift)
+            } else {
+              affine(out + row(c), inp + row(c), P, scale: Float(scale), shift: shift)
+            }
           }
         }
       }
     }
   }
 
-  /// Backward of ``groupNormForward(out:stats:inp:gamma:beta:C:G:B:P:)``: dout is (C, B, P).
+  /// The gradient a GroupNorm's backward starts from.
+  public enum OutputGradient {
+    /// dout (C, B, P), the gradient of the norm's output.
+    case given(UnsafePointer<Float>)
+    /// dact (C, B, P), the gradient of SiLU(out) where out is the norm's output: out's
+    /// gradient is written into `into` (C, B, P) in the pass that sums it.
+    case throughSiLU(
+      dact: UnsafePointer<Float>, out: UnsafePointer<Float>, into: UnsafeMutablePointer<Float>)
+  }
+
+  /// ``groupNormBackward(dinp:dgamma:dbeta:dout:inp:stats:gamma:sums:C:G:B:P:accumulate:)``
+  /// from a given dout (C, B, P).
+  public static func groupNormBackward(
+    dinp: UnsafeMutablePointer<Float>, dgamma: UnsafeMutablePointer<Float>,
+    dbeta: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>, inp: UnsafePointer<Float>,
+    stats: UnsafePointer<Float>, gamma: UnsafePointer<Float>, sums: UnsafeMutablePointer<Float>,
+    C: Int, G: Int, B: Int, P: Int, accumulate: Bool = true
+  ) {
+    groupNormBackward(
+      dinp: dinp, dgamma: dgamma, dbeta: dbeta, dout: OutputGradient.given(dout), inp: inp,
+      stats: stats, gamma: gamma, sums: sums, C: C, G: G, B: B, P: P, accumulate: accumulate)
+  }
+
+  /// Backward of ``groupNormForward(out:stats:inp:gamma:beta:C:G:B:P:silu:)``.
   /// With x̂ = (x − μ)/σ and the group's n values,
   ///
   /// ```
@@ -104,10 +145,16 @@ extension Layers {
   /// gradients are the same sums in the same order on one thread or two.
   public static func groupNormBackward(
     dinp: UnsafeMutablePointer<Float>, dgamma: UnsafeMutablePointer<Float>,
-    dbeta: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>, inp: UnsafePointer<Float>,
-    stats: UnsafePointer<Float>, gamma: UnsafePointer<Float>, sums: UnsafeMutablePointer<Float>,
-    C: Int, G: Int, B: Int, P: Int, accumulate: Bool = true
+    dbeta: UnsafeMutablePointer<Float>, dout gradient: OutputGradient,
+    inp: UnsafePointer<Float>, stats: UnsafePointer<Float>, gamma: UnsafePointer<Float>,
+    sums: UnsafeMutablePointer<Float>, C: Int, G: Int, B: Int, P: Int, accumulate: Bool = true
   ) {
+    let dout: UnsafePointer<Float>
+    switch gradient {
+    case .given(let given): dout = given
+    case .throughSiLU(_, _, let into): dout = UnsafePointer(into)
+    }
+    nonisolated(unsafe) let gradient = gradient
     let Cg = C / G
     let n = Double(Cg * P)
     nonisolated(unsafe) let (dinp, sums) = (dinp, sums)
@@ -122,7 +169,7 @@ extension Layers {
           var dxhatXhat = 0.0
           var dxhat = 0.0
           for c in channels {
-            let (dyx, dy) = productAndSum(dout + row(c), inp + row(c), P)
+            let (dyx, dy) = outputGradientSums(gradient, inp, row(c), P)
             let dyXhat = (Double(dyx) - mean * Double(dy)) * rstd
             sums[(b * C + c) * 2] = Float(dyXhat)
             sums[(b * C + c) * 2 + 1] = dy
@@ -133,9 +180,9 @@ extension Layers {
           let k2 = -rstd * rstd * dxhatXhat / n
           let k3 = -rstd * dxhat / n - mean * k2
           for c in channels {
-            affine2(
+            schedtui_affine2(
               dinp + row(c), dout + row(c), inp + row(c), P, Float(Double(gamma[c]) * rstd),
-              Float(k2), Float(k3), accumulate: accumulate)
+              Float(k2), Float(k3), accumulate ? 1 : 0)
           }
         }
       }
@@ -148,27 +195,22 @@ extension Layers {
     }
   }
 
-  /// Σ (x[i] − m)² over n values (8 lanes in release builds).
+  /// (Σ dout·x, Σ dout) over the n values of one channel row starting at `at`, dout first
+  /// written from SiLU's gradient when it comes through one.
   @inline(__always)
-  static func centredSquares(_ x: UnsafePointer<Float>, _ n: Int, _ m: Float) -> Float {
-    var i = 0
-    var total: Float = 0
-    #if !DEBUG
-      var lanes = Float8(repeating: 0)
-      let m8 = Float8(repeating: m)
-      while i + 8 <= n {
-        let d = load8(x, i) - m8
-        lanes += d * d
-        i += 8
+  static func outputGradientSums(
+    _ gradient: OutputGradient, _ x: UnsafePointer<Float>, _ at: Int, _ n: Int
+  ) -> (Float, Float) {
+    switch gradient {
+    case .given(let dout): return productAndSum(dout + at, x + at, n)
+    case .throughSiLU(let dact, let out, let into):
+      var sums: (Float, Float) = (0, 0)
+      withUnsafeMutableBytes(of: &sums) {
+        let both = $0.baseAddress!.assumingMemoryBound(to: Float.self)
+        schedtui_silu_backward_sums(into + at, out + at, dact + at, x + at, n, both)
       }
-      total = lanes.sum()
-    #endif
-    while i < n {
-      let d = x[i] - m
-      total += d * d
-      i += 1
+      return sums
     }
-    return total
   }
 
   /// (Σ a[i]·b[i], Σ a[i]) over n values (8 lanes in release builds).
@@ -213,28 +255,6 @@ extension Layers {
     #endif
     while i < n {
       out[i] = x[i] * scale + shift
-      i += 1
-    }
-  }
-
-  /// out[i] (+)= k1·dy[i] + k2·x[i] + k3 over n values.
-  @inline(__always)
-  static func affine2(
-    _ out: UnsafeMutablePointer<Float>, _ dy: UnsafePointer<Float>, _ x: UnsafePointer<Float>,
-    _ n: Int, _ k1: Float, _ k2: Float, _ k3: Float, accumulate: Bool
-  ) {
-    var i = 0
-    #if !DEBUG
-      let (a8, b8, c8) = (Float8(repeating: k1), Float8(repeating: k2), Float8(repeating: k3))
-      while i + 8 <= n {
-        let d = load8(dy, i) * a8 + load8(x, i) * b8 + c8
-        store8(accumulate ? load8(out, i) + d : d, out, i)
-        i += 8
-      }
-    #endif
-    while i < n {
-      let d = dy[i] * k1 + x[i] * k2 + k3
-      out[i] = accumulate ? out[i] + d : d
       i += 1
     }
   }

@@ -1,3 +1,4 @@
+import CElementwise
 import Foundation
 
 // The layers of the denoisers, each as a forward and a backward function (llm.c style).
@@ -84,24 +85,15 @@ public enum Layers {
 
   // MARK: - SiLU
 
+  // The SiLU loops are CElementwise's (AVX-512, AVX2 or baseline, chosen at load time): the
+  // operations of the Swift 8-lane loops they replaced, in the same order, so the same floats
+  // at up to 16 lanes where Swift's baseline build had two 4-lane halves.
+
   /// out = x · σ(x), elementwise over N values.
   public static func siluForward(
     out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, N: Int
   ) {
-    parallelRanges(N) { lo, hi in
-      var i = lo
-      #if !DEBUG
-        while i + 8 <= hi {
-          let x = load8(inp, i)
-          store8(x / (1 + exp8(-x)), out, i)
-          i += 8
-        }
-      #endif
-      while i < hi {
-        out[i] = inp[i] / (1 + expf(-inp[i]))
-        i += 1
-      }
-    }
+    parallelRanges(N) { lo, hi in schedtui_silu_forward(out + lo, inp + lo, hi - lo) }
   }
 
   /// Backward of ``siluForward(out:inp:N:)``: dinp += dout · σ(x)·(1 + x·(1 − σ(x))).
@@ -113,54 +105,19 @@ public enum Layers {
     N: Int, accumulate: Bool = true
   ) {
     parallelRanges(N) { lo, hi in
-      var i = lo
-      #if !DEBUG
-        while i + 8 <= hi {
-          let x = load8(inp, i)
-          let s = 1 / (1 + exp8(-x))
-          let d = load8(dout, i) * s * (1 + x * (1 - s))
-          store8(accumulate ? load8(dinp, i) + d : d, dinp, i)
-          i += 8
-        }
-      #endif
-      while i < hi {
-        let x = inp[i]
-        let s = 1 / (1 + expf(-x))
-        let d = dout[i] * s * (1 + x * (1 - s))
-        dinp[i] = accumulate ? dinp[i] + d : d
-        i += 1
-      }
+      schedtui_silu_backward(dinp + lo, inp + lo, dout + lo, hi - lo, accumulate ? 1 : 0)
     }
   }
 
   /// u (F, B, P) += v (B, F) broadcast over the P pixels, then s = SiLU(u), in one pass:
-  /// ConvRes-S's `conv3×3(…) + Linear(e)` and the SiLU after it. The same operations in the same
-  /// order as ``siluForward(out:inp:N:)`` after a separate add, so the same values.
+  /// ConvRes-S's `conv3×3(…) + Linear(e)` and the SiLU after it. (u·1 + v is u + v exactly.)
   public static func addPerChannelSiLUForward(
     s: UnsafeMutablePointer<Float>, u: UnsafeMutablePointer<Float>, v: UnsafePointer<Float>,
     F: Int, B: Int, P: Int
   ) {
     parallelRanges(F * B, minimum: 2) { lo, hi in
       for r in lo..<hi {
-        let (c, b) = (r / B, r % B)
-        let add = v[b * F + c]
-        let urow = u + r * P
-        let srow = s + r * P
-        var i = 0
-        #if !DEBUG
-          while i + 8 <= P {
-            let x = load8(urow, i) + add
-            store8(x, urow, i)
-            store8(x / (1 + exp8(-x)), srow, i)
-            i += 8
-          }
-        #endif
-        while i < P {
-          let x = urow[i] + add
-          urow[i] = x
-          srow[i] = x / (1 + expf(-x))
-          i += 1
-        }
+        schedtui_affine_silu(u + r * P, s + r * P, u + r * P, P, 1, v[(r % B) * F + r / B])
       }
     }
   }
@@ -171,23 +128,7 @@ public enum Layers {
     a: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>, prev: UnsafePointer<Float>,
     N: Int
   ) {
-    parallelRanges(N) { lo, hi in
-      var i = lo
-      #if !DEBUG
-        while i + 8 <= hi {
-          let x = load8(h, i) + load8(prev, i)
-          store8(x, h, i)
-          store8(x / (1 + exp8(-x)), a, i)
-          i += 8
-        }
-      #endif
-      while i < hi {
-        let x = h[i] + prev[i]
-        h[i] = x
-        a[i] = x / (1 + expf(-x))
-        i += 1
-      }
-    }
+    parallelRanges(N) { lo, hi in schedtui_add_silu(h + lo, a + lo, prev + lo, hi - lo) }
   }
 
   // MARK: - Embeddings

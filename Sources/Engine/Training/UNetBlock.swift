@@ -62,16 +62,18 @@ struct UNetBlock {
     out: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>, B: Int
   ) {
     let N = B * h * w
-    norm1?.forward(P: P, A: A, inp: inp, B: B)
-    Layers.siluForward(out: A[a], inp: norm1.map { UnsafePointer(A[$0.out]) } ?? inp, N: Ci * N)
+    if let norm1 {
+      norm1.forward(P: P, A: A, inp: inp, act: A[a], B: B)
+    } else {
+      Layers.siluForward(out: A[a], inp: inp, N: Ci * N)
+    }
     Layers.conv3x3Forward(
       out: A[u], inp: A[a], weight: P + c1w, bias: P + c1b, scratch: scratch,
       B: B, C: Ci, H: h, W: w, OC: Co)
     Layers.linearForward(out: A[proj], inp: e, weight: P + pw, bias: P + pb, B: B, C: Cd, OC: Co)
     if let norm2 {
       Layers.addPerChannel(u: A[u], v: A[proj], F: Co, B: B, P: h * w)
-      norm2.forward(P: P, A: A, inp: A[u], B: B)
-      Layers.siluForward(out: A[s], inp: A[norm2.out], N: Co * N)
+      norm2.forward(P: P, A: A, inp: A[u], act: A[s], B: B)
     } else {
       Layers.addPerChannelSiLUForward(s: A[s], u: A[u], v: A[proj], F: Co, B: B, P: h * w)
     }
@@ -117,10 +119,9 @@ struct UNetBlock {
       scratch: scratch, B: B, C: Co, H: h, W: w, OC: Co, accumulateInput: false)
     // s = SiLU(u) (or SiLU(GN(u))), u = conv1(a) + proj broadcast over pixels.
     if let norm2 {
-      Layers.siluBackward(
-        dinp: work.dA, inp: A[norm2.out], dout: work.dS, N: Co * N, accumulate: false)
-      norm2.backward(
-        P: P, G: G, A: A, inp: A[u], dout: work.dA, dinp: work.dU, B: B, accumulate: false)
+      norm2.backwardThroughSiLU(
+        P: P, G: G, A: A, inp: A[u], dact: work.dS, dout: work.dA, dinp: work.dU, B: B,
+        accumulate: false)
     } else {
       Layers.siluBackward(dinp: work.dU, inp: A[u], dout: work.dS, N: Co * N, accumulate: false)
     }
@@ -134,9 +135,8 @@ struct UNetBlock {
       accumulateInput: false)
     // a = SiLU(inp) (or SiLU(GN(inp))).
     if let norm1 {
-      Layers.siluBackward(
-        dinp: work.dS, inp: A[norm1.out], dout: work.dA, N: Ci * N, accumulate: false)
-      norm1.backward(P: P, G: G, A: A, inp: inp, dout: work.dS, dinp: dinp, B: B)
+      norm1.backwardThroughSiLU(
+        P: P, G: G, A: A, inp: inp, dact: work.dA, dout: work.dS, dinp: dinp, B: B)
     } else {
       Layers.siluBackward(dinp: dinp, inp: inp, dout: work.dA, N: Ci * N)
     }

@@ -76,17 +76,4 @@ final class OneImageOracle: ClosedFormDenoiser {
       }
     }
   }
-
-  @Test("the vectorised exp matches Double exp to 3e-7 relative across the used range")
-  func exp() {
-    var worst = 0.0
-    var x: Float = -80
-    while x < 80 {
-      let got = Double(exp8(Float8(repeating: x))[3])
-      let want = Foundation.exp(Double(x))
-      worst = max(worst, abs(got - want) / want)
-      x += 0.0137
-    }
-    #expect(worst < 3e-7, "largest relative error \(worst)")
-  }
 }
