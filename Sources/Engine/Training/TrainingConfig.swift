@@ -147,13 +147,11 @@ public struct TrainingConfig: Sendable, Equatable {
     } else {
       try section.validate(source: source)
     }
-    if let largest = self.model.largestResolution, self.resolution > largest {
+    if !self.model.takes(resolution: self.resolution) {
       throw refuse(
         TrainingSetting[key: "model"].name(for: source),
         "\(self.model.rawValue) at \(self.resolution)×\(self.resolution)",
-        ModelKind.allCases.map { m in
-          m.largestResolution.map { "\(m.name) up to \($0) pixels" } ?? "\(m.name) at any resolution"
-        }.joined(separator: "; "))
+        ModelKind.allCases.map(\.sidesText).joined(separator: "; "))
     }
     // The sampler's steps are the config's `inference.steps`, not a training-section key; a run
     // takes fewer than a config may describe (``InferenceSection/stepsRange``).
@@ -203,6 +201,27 @@ extension ModelKind {
     }
   }
 
+  /// Image sides must be a multiple of this: UNet-S halves its side three times (the 2×2 fold
+  /// and two poolings), the others take any side.
+  public var sideMultiple: Int {
+    switch self {
+    case .mlpS, .convResS: return 1
+    case .unetS: return 8
+    }
+  }
+
+  /// Whether the model is built for `resolution`×`resolution` images.
+  public func takes(resolution: Int) -> Bool {
+    resolution % sideMultiple == 0 && resolution <= (largestResolution ?? .max)
+  }
+
+  /// The sides the model takes, as a refusal lists them.
+  var sidesText: String {
+    if let largest = largestResolution { return "\(name) up to \(largest) pixels" }
+    return sideMultiple > 1
+      ? "\(name) at sides a multiple of \(sideMultiple)" : "\(name) at any resolution"
+  }
+
   /// The model `--model auto` trains, and `schedtui train` without `--model` (README
   /// "Training", DECISIONS.md 2026-12-04 and 2026-12-06): for built-in data, MLP-S up to 32 px
   /// (at 32 px on the patches it matched UNet-S's held-out error in the same time, with samples
@@ -214,9 +233,11 @@ extension ModelKind {
   /// with λ where its training images' fell) while UNet-S's default run, in less time than
   /// MLP-S's, denoised better at every λ and scored 1.4 bits/dim lower.
   public static func automatic(resolution: Int, data: DataSource) -> ModelKind {
-    if case .folder = data, resolution >= ownImagesUNetFrom, resolution % 8 == 0 { return .unetS }
-    if resolution <= mlpS.largestResolution! { return .mlpS }
-    return resolution % 8 == 0 ? .unetS : .convResS
+    if case .folder = data, resolution >= ownImagesUNetFrom, unetS.takes(resolution: resolution) {
+      return .unetS
+    }
+    if mlpS.takes(resolution: resolution) { return .mlpS }
+    return unetS.takes(resolution: resolution) ? .unetS : .convResS
   }
 
   /// The smallest side at which `--model auto` trains UNet-S on a folder of images.

@@ -286,10 +286,23 @@ import Testing
     c.resolution = 64
     #expect(throws: FieldError(
       field: "--model", value: "mlp-s at 64×64",
-      allowed: "mlp-s up to 32 pixels; convres-s at any resolution; unet-s at any resolution", source: .commandLine)) {
+      allowed: "mlp-s up to 32 pixels; convres-s at any resolution; unet-s at sides a multiple of 8", source: .commandLine)) {
       try c.validate()
     }
     c.model = .convResS
+    #expect(throws: Never.self) { try c.validate() }
+    // UNet-S folds 2×2 and pools twice: a folder at 36 px was a crash in the model's
+    // precondition (`train --data DIR --resolution 33 --model unet-s`), now a refusal.
+    c.data = .digits
+    c.dataFolder = "photos"
+    c.resolution = 36
+    c.model = .unetS
+    #expect(throws: FieldError(
+      field: "--model", value: "unet-s at 36×36",
+      allowed: "mlp-s up to 32 pixels; convres-s at any resolution; unet-s at sides a multiple of 8", source: .commandLine)) {
+      try c.validate()
+    }
+    c.resolution = 40
     #expect(throws: Never.self) { try c.validate() }
   }
 }
