@@ -102,7 +102,16 @@ extension TrainingLimits {
 /// from these; `schedtui sweep --help` states them).
 public enum SweepDefaults {
   public static let steps = 1500
+  /// MLP-S's batch in a sweep (half its `train` default, so the default grid fits in 20
+  /// minutes); see ``batch(model:)``.
   public static let batch = 128
+  /// A cell's batch unless `--batch` is given: MLP-S's ``batch``, the others their own
+  /// `train` default (ConvRes-S 32, UNet-S 16), with which a run at their sides is a few
+  /// minutes; at 128 a 32 px UNet-S cell, which `--model auto` trains on a folder of images,
+  /// cost eight times its default run.
+  public static func batch(model: ModelKind) -> Int {
+    model == .mlpS ? batch : model.defaultBatch
+  }
   /// 0 as the paper's Table 4: no guidance.
   public static let guidance = 0.0
   public static let evalSamples = 500

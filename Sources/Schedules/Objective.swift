@@ -122,8 +122,14 @@ public struct Objective: Equatable, Sendable {
   /// λ_s of the x0 output's skip path when none is chosen (``x0Skip``): the highest crossover
   /// whose samples measured as clean as the plain output's, and with it the held-out error
   /// falls at every λ (README "The x0 output's skip path", DECISIONS.md 2026-12-05). Runs and
-  /// configs recorded without it stay the plain output.
+  /// configs recorded without it stay the plain output. UNet-S on photographs takes
+  /// ``photographX0Skip`` instead (``ModelKind/defaultX0Skip(photographs:)``).
   public static let defaultX0Skip = 8.0
+  /// λ_s for UNet-S on photographs: its floor there (≈ 0.01 per pixel) puts the crossover
+  /// −ln f at about 4.6; at 8 its error rose from λ = 4 to 5 and its samples were smoother
+  /// than the photographs, at 5 grainier, at 6 their grain measured the photographs' own, with
+  /// the error falling and the bound 0.05–0.14 bits/dim below 8's (DECISIONS.md 2026-12-06).
+  public static let photographX0Skip = 6.0
 
   public var prediction: Parameterization
   public var weighting: LossWeighting

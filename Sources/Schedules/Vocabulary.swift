@@ -123,6 +123,20 @@ extension ModelKind {
     case .unetS: return .group(BlockNorm.defaultGroups)
     }
   }
+
+  /// λ_s of the x0 output's skip path a new run of the model gets (``Objective/x0Skip``):
+  /// ``Objective/photographX0Skip`` (6) for UNet-S on photographs (the bundled patches or a
+  /// folder of images), ``Objective/defaultX0Skip`` (8) otherwise. Measured (DECISIONS.md
+  /// 2026-12-06): UNet-S's floor on photographs is about 0.01, so at λ_s = 8 its held-out error
+  /// rose from λ = 4 to 5 and its samples were smoother than the photographs (grain
+  /// 0.027–0.038 against their 0.040–0.054); at 6 the error fell at high λ, the grain was the
+  /// photographs' (0.040–0.054) and the bound 0.05–0.14 bits/dim lower; 5 scored lower still
+  /// but 1.2–1.5× grainier. On the digits, whose up-sampled blocks are flat, λ_s = 5 put 3.8×
+  /// the grain into UNet-S's samples and scored 0.16 bits/dim worse, and MLP-S's photograph
+  /// rise is memorisation, which no skip mends: both keep 8.
+  public func defaultX0Skip(photographs: Bool) -> Double {
+    self == .unetS && photographs ? Objective.photographX0Skip : Objective.defaultX0Skip
+  }
 }
 
 /// Which data a run trains on.

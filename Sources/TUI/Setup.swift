@@ -49,12 +49,15 @@ extension Field {
   /// Sets a choice row to the raw value `raw`. A new data kind whose resolutions exclude the
   /// current one takes its smallest (as `schedtui train --data` does), so ←/→ can always move.
   /// A new model takes its own norm (``ModelKind/defaultNorm``: group:8 for UNet-S), as
-  /// `schedtui train --model` does, and no model is left with a norm it refuses.
+  /// `schedtui train --model` does, and no model is left with a norm it refuses; a skip at its
+  /// default follows the new model or data (``TrainingSection/skipFollowsDefault(from:)``).
   func setChoice(_ raw: String, _ c: inout TrainingConfig) {
     guard case .choice(_, _, let set)? = setting?.edit else {
       preconditionFailure("\(self) is not a choice row")
     }
+    let skipDefault = c.section.x0SkipOfX0Output
     set(&c.section, raw)
+    c.section.skipFollowsDefault(from: skipDefault)
     if self == .runData, !c.data.resolutions.contains(c.resolution) {
       c.resolution = c.data.resolutions[0]
     }
@@ -155,7 +158,9 @@ extension Field {
       let reason = (error as? FieldError)?.allowed ?? "\(error)"
       throw EntryError(field: self, text: path, allowed: reason)
     }
+    let skipDefault = c.section.x0SkipOfX0Output
     c.dataFolder = folder
+    c.section.skipFollowsDefault(from: skipDefault)
     if !Dataset.folderResolutions.contains(c.resolution) { c.resolution = 32 }
   }
 }

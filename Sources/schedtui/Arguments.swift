@@ -77,19 +77,31 @@ extension ObjectiveOptions {
   }
 
   /// Overrides an objective with the options given: a --prediction alone brings its own
-  /// weighting (``Parameterization/ownWeighting``) unless --weighting is given too.
+  /// weighting (``Parameterization/ownWeighting``) unless --weighting is given too, and its own
+  /// skip: `skip` becomes nil, the default, which depends on the model and data as well
+  /// (``TrainingSection/defaultX0Skip``) and is resolved by the caller; --x0-skip sets it.
   func apply(
     prediction p: inout Parameterization, weighting w: inout LossWeighting,
-    minSNRGamma g: inout Double, x0Skip skip: inout Double?
+    minSNRGamma g: inout Double, x0Skip skip: inout Double??
   ) {
     if let prediction {
       p = prediction
       w = prediction.ownWeighting
-      skip = prediction == .x0 ? Objective.defaultX0Skip : nil
+      skip = nil
     }
     if let weighting { w = weighting }
     if let minSnrGamma { g = minSnrGamma }
     if let value = try? x0SkipValue() { skip = value }
+  }
+
+  /// The options over a training section, a skip left to its default taking the default of
+  /// the section's prediction, model and data.
+  func apply(to s: inout TrainingSection) {
+    var skip: Double?? = s.x0Skip
+    apply(
+      prediction: &s.prediction, weighting: &s.weighting, minSNRGamma: &s.minSNRGamma,
+      x0Skip: &skip)
+    s.x0Skip = skip ?? s.defaultX0Skip
   }
 }
 

@@ -177,11 +177,9 @@ struct Export: ParsableCommand {
   static func trainFlags(_ trainer: TrainFlags.Trainer, _ config: Config, options: Export) throws
     -> TrainFlags
   {
-    let section = config.training ?? TrainingSection()
-    var (prediction, weighting, gamma) = (section.prediction, section.weighting, section.minSNRGamma)
-    var skip = section.x0Skip
-    options.objective.apply(
-      prediction: &prediction, weighting: &weighting, minSNRGamma: &gamma, x0Skip: &skip)
+    var section = config.training ?? TrainingSection()
+    options.objective.apply(to: &section)
+    let (prediction, weighting, skip) = (section.prediction, section.weighting, section.x0Skip)
     if let given = options.objective.x0Skip, skip != nil {
       // No trainer's flags train schedtui's x0 output, with its skip or without: asked for on
       // this command line, it is refused.
@@ -205,8 +203,8 @@ struct Export: ParsableCommand {
       for i in flags.scripts.indices {
         flags.scripts[i].missing.append(
           "the x0 output's skip path (training.x0_skip \(String(format: "%g", skip)), "
-            + "schedtui's default for the x0 output is "
-            + "\(String(format: "%g", Objective.defaultX0Skip))): x̂0 = c·z/α + (1 − c)·F, c = sigmoid(λ − "
+            + "schedtui's default for the x0 output here is "
+            + "\(String(format: "%g", section.x0SkipOfX0Output))): x̂0 = c·z/α + (1 − c)·F, c = sigmoid(λ − "
             + "λ_s); this trainer's flags have no such path")
       }
     }

@@ -46,15 +46,14 @@ extension Export {
   /// σ_d without --data-rms is what `schedtui train` would measure on the config's data (1
   /// without a training section), and the module is told to measure its own.
   func objective(_ config: Config) throws -> Objective {
-    let section = config.training ?? TrainingSection()
-    var (prediction, weighting, gamma) = (section.prediction, section.weighting, section.minSNRGamma)
+    var section = config.training ?? TrainingSection()
+    objective.apply(to: &section)
+    let (prediction, weighting, gamma) = (section.prediction, section.weighting, section.minSNRGamma)
     var skip = section.x0Skip
-    objective.apply(
-      prediction: &prediction, weighting: &weighting, minSNRGamma: &gamma, x0Skip: &skip)
     // The x0 output's default skip does not apply to another output (TrainingSetting.x0Skip);
     // one chosen for it is refused.
     if let value = skip, prediction != .x0, objective.x0Skip == nil,
-      value == Objective.defaultX0Skip
+      value == section.x0SkipOfX0Output
     {
       skip = nil
     }

@@ -91,7 +91,8 @@ struct Sweep: ParsableCommand {
 
   /// The options' values, a sweep's defaults where not given.
   var steps: Int { settings.steps ?? SweepDefaults.steps }
-  var batch: Int { settings.batch ?? SweepDefaults.batch }
+  /// nil: each side's model's (``SweepDefaults/batch(model:)``).
+  var batch: Int? { settings.batch }
   var seed: UInt64 { settings.seed ?? 0 }
   var model: String { settings.model ?? "auto" }
   var data: String { settings.data ?? DataKind.digits.rawValue }
@@ -113,7 +114,7 @@ struct Sweep: ParsableCommand {
     guard model == "auto" || ModelKind(name: model) != nil else {
       throw CommandLineCheck.refuse("--model", model, "auto, " + ModelKind.namesList)
     }
-    try CommandLineCheck.whole("--batch", batch, TrainingLimits.batch)
+    if let batch { try CommandLineCheck.whole("--batch", batch, TrainingLimits.batch) }
     if let lr = settings.lr, !(lr.isFinite && lr > 0 && lr <= TrainingLimits.learningRateMax) {
       throw CommandLineCheck.refuse("--lr", lr, TrainingLimits.learningRateText)
     }
@@ -215,7 +216,8 @@ struct Sweep: ParsableCommand {
       train: { job in
         // On a terminal the run's own progress bar; in a log only the sweep's line per run.
         let display = ProgressDisplay(
-          total: steps, batch: batch, start: 0, terminal: terminal)
+          total: steps, batch: settings.batch(resolution: job.cell.resolution), start: 0,
+          terminal: terminal)
         defer { display.finish() }
         let result = try trainer.train(
           job, progress: { if terminal { display.show($0) } },

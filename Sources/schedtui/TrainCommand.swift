@@ -85,6 +85,7 @@ struct Train: ParsableCommand {
     // A --config file's training section is the run's (its own model and budget); a preset's
     // training side only brings its t-sampling, output and weighting.
     let fromFile = schedule.configPath != nil && (try? schedule.config())?.training != nil
+    let skipDefault = c.section.x0SkipOfX0Output
     if let data = settings.data {
       switch DataSource(data) {
       case .builtIn(let kind):
@@ -116,12 +117,12 @@ struct Train: ParsableCommand {
       if fromFile, model != c.model { c.norm = model.defaultNorm }
       c.model = model
     }
+    // Likewise a file's skip left at its model's and data's default follows to the new ones.
+    c.section.skipFollowsDefault(from: skipDefault)
     // Without a training section, the budget is the model's (a file's section has its own).
     if !fromFile { c.section.takeModelBudget() }
     settings.apply(to: &c.section)
-    objective.apply(
-      prediction: &c.section.prediction, weighting: &c.section.weighting,
-      minSNRGamma: &c.section.minSNRGamma, x0Skip: &c.section.x0Skip)
+    objective.apply(to: &c.section)
     if let text = settings.tSampling { c.tSampling = try CommandLineCheck.tSampling(text) }
     if let norm = settings.norm {
       guard let value = BlockNorm(parsing: norm) else {
@@ -163,6 +164,8 @@ struct Train: ParsableCommand {
         + (c.model.defaultNorm == .none && c.norm == .none ? "" : " (norm \(c.norm.name))")
         + " on \(c.dataName) \(c.resolution)×\(c.resolution), "
         + "schedule \(c.schedule.family.rawValue), b = \(c.inputScale), "
+        // The skip's default depends on the model and data: shown before the run trains.
+        + (c.prediction == .x0 ? "x0 skip \(c.x0Skip.map { String(format: "λ_s = %g", $0) } ?? "none"), " : "")
         + (c.tSampling == .uniform ? "" : "t-sampling \(c.tSampling.name), ")
         + "\(c.steps) steps × "
         + "batch \(c.batch), \(BLAS.threads) thread(s) → \(directory)"

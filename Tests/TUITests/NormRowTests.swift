@@ -52,4 +52,20 @@ import Testing
     typeEntry("unet-s", into: .runModel, &s)
     #expect(s.document.setup.model == .unetS && s.document.setup.norm == .group(8))
   }
+
+  @Test("the model and data rows carry the x0 skip's default along (6 for UNet-S on photographs, else 8); a skip chosen otherwise stays")
+  func skipFollows() {
+    var s = explorer(on: .training)
+    #expect(s.document.setup.x0Skip == 8)
+    typeEntry("patches", into: .runData, &s)
+    typeEntry("16", into: .runResolution, &s)
+    #expect(s.document.setup.x0Skip == 8)  // MLP-S on photographs keeps 8
+    typeEntry("unet-s", into: .runModel, &s)
+    #expect(s.document.setup.model == .unetS && s.document.setup.x0Skip == 6)
+    typeEntry("digits", into: .runData, &s)
+    #expect(s.document.setup.x0Skip == 8)
+    s.document.setup.x0Skip = nil
+    typeEntry("patches", into: .runData, &s)
+    #expect(s.document.setup.x0Skip == nil)
+  }
 }

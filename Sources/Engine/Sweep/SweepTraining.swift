@@ -15,7 +15,8 @@ public struct SweepSettings: Equatable, Sendable {
   public static let defaultRepeats = 2
 
   public var steps = SweepDefaults.steps
-  public var batch = SweepDefaults.batch
+  /// nil: each side's model's (``SweepDefaults/batch(model:)``).
+  public var batch: Int? = nil
   /// nil: ``defaultModel(resolution:)``.
   public var model: ModelKind? = nil
   /// nil: ``defaultLearningRate(model:)``.
@@ -24,8 +25,9 @@ public struct SweepSettings: Equatable, Sendable {
   public var weighting = Objective.defaultWeighting
   /// γ of min-SNR-γ (only with `weighting` min-snr).
   public var minSNRGamma = 5.0
-  /// λ_s of the x0 output's skip path, nil for none (only with the x0 output).
-  public var x0Skip = TrainingSection().x0Skip
+  /// λ_s of the x0 output's skip path, `.some(nil)` for none (only with the x0 output); nil,
+  /// the default, gives each cell its model's and data's (``TrainingSection/defaultX0Skip``).
+  public var x0Skip: Double?? = nil
   /// Classifier-free guidance weight when sampling; 0 as the paper's Table 4 (no guidance).
   public var guidance = SweepDefaults.guidance
   public var evalSamples = SweepDefaults.evalSamples
@@ -73,6 +75,22 @@ public struct SweepSettings: Equatable, Sendable {
     learningRate ?? Self.defaultLearningRate(model: model(resolution: resolution))
   }
 
+  public func batch(resolution: Int) -> Int {
+    batch ?? SweepDefaults.batch(model: model(resolution: resolution))
+  }
+
+  /// The skip every cell at that side trains with: the one given, else the default for the
+  /// output, the side's model and the data.
+  public func x0Skip(resolution: Int) -> Double? {
+    if let x0Skip { return x0Skip }
+    var s = TrainingSection(model: model(resolution: resolution), prediction: prediction)
+    switch data {
+    case .builtIn(let kind): s.data = kind
+    case .folder(let folder): s.dataFolder = folder
+    }
+    return s.defaultX0Skip
+  }
+
   /// The training config of one run of `cell` with `seed`. Throws a ``FieldError`` naming the
   /// option when the combination is not allowed (for example convres-s at 8×8).
   public func config(cell: SweepCell, seed: UInt64) throws -> TrainingConfig {
@@ -90,12 +108,12 @@ public struct SweepSettings: Equatable, Sendable {
     c.norm = c.model.defaultNorm
     c.optimizer.learningRate = learningRate(resolution: cell.resolution)
     c.steps = steps
-    c.batch = batch
+    c.batch = batch(resolution: cell.resolution)
     c.seed = seed
     c.prediction = prediction
     c.weighting = weighting
     c.minSNRGamma = minSNRGamma
-    c.x0Skip = x0Skip
+    c.x0Skip = x0Skip(resolution: cell.resolution)
     c.guidance = guidance
     c.evalSamples = evalSamples
     c.sampleSteps = sampleSteps
@@ -114,13 +132,27 @@ public struct SweepSettings: Equatable, Sendable {
   /// What `sweep.json` records, so that a resumed sweep is the same experiment.
   public func recorded(resolutions: [Int]) -> [String: String] {
     var s: [String: String] = [
-      "data": dataName, "steps": "\(steps)", "batch": "\(batch)",
+      "data": dataName, "steps": "\(steps)",
       "eval_samples": "\(evalSamples)", "sample_steps": "\(sampleSteps)",
       "prediction": prediction.rawValue, "weighting": weighting.rawValue, "guidance": "\(guidance)",
     ]
     // Recorded only when changed, so sweeps from before the option resume unchanged.
     if minSNRGamma != SweepSettings().minSNRGamma { s["min_snr_gamma"] = "\(minSNRGamma)" }
-    if x0Skip != nil { s["x0_skip"] = x0Skip.map { "\($0)" } }
+    // One batch for the sweep is recorded as before; sides that differ, one key each.
+    let batches = resolutions.map { batch(resolution: $0) }
+    if Set(batches).count <= 1 {
+      s["batch"] = "\(batches.first ?? batch ?? SweepDefaults.batch)"
+    } else {
+      for (r, b) in zip(resolutions, batches) { s["batch_\(r)"] = "\(b)" }
+    }
+    // One skip for the sweep is recorded as before, and not at all when none (as sweeps from
+    // before the option); where the sides' models differ in it, one key per side.
+    let skips = resolutions.map { x0Skip(resolution: $0) }
+    if Set(skips.map { $0.map { "\($0)" } ?? "none" }).count <= 1 {
+      if let skip = skips.first ?? nil { s["x0_skip"] = "\(skip)" }
+    } else {
+      for (r, skip) in zip(resolutions, skips) { s["x0_skip_\(r)"] = skip.map { "\($0)" } ?? "none" }
+    }
     if let dataFiles { s["data_files"] = "\(dataFiles.count) files, hash \(dataFiles.hash)" }
     for r in resolutions {
       s["model_\(r)"] = model(resolution: r).rawValue

@@ -29,8 +29,9 @@ public struct TrainingSection: Equatable, Sendable {
   public var weighting: LossWeighting
   public var minSNRGamma: Double
   /// λ_s of the x0 output's skip path (``Objective/x0Skip``), nil for none; used only by the
-  /// x0 output. Its default is ``Objective/defaultX0Skip`` for the x0 output and none for
-  /// the others, set with the prediction as its weighting is.
+  /// x0 output. Its default (``defaultX0Skip``) is the model's for its data for the x0 output
+  /// (``ModelKind/defaultX0Skip(photographs:)``) and none for the others, set with the
+  /// prediction as its weighting is.
   public var x0Skip: Double?
   /// How training draws its noise levels (t, or λ for lognormal): uniform t is the paper's
   /// Algorithm 2; the others are SD3's and EDM's densities (``TimestepSampling``).
@@ -76,7 +77,7 @@ public struct TrainingSection: Equatable, Sendable {
       ?? (prediction == Objective.defaultPrediction
         ? Objective.defaultWeighting : prediction.ownWeighting)
     self.minSNRGamma = minSNRGamma
-    self.x0Skip = x0Skip ?? (prediction == .x0 ? Objective.defaultX0Skip : nil)
+    self.x0Skip = nil
     self.tSampling = tSampling
     self.sampler = sampler
     self.guidance = guidance
@@ -87,6 +88,28 @@ public struct TrainingSection: Equatable, Sendable {
     self.evalSamples = evalSamples ?? model.defaultEvalSamples
     self.checkpointEvery = checkpointEvery
     self.norm = norm ?? model.defaultNorm
+    self.x0Skip = x0Skip ?? defaultX0Skip
+  }
+
+  /// Whether the run trains on photographs: the bundled patches or a folder of images (which
+  /// schedtui takes to be photographs, the case it was measured on).
+  public var photographs: Bool { dataFolder != nil || data == .patches }
+
+  /// The x0 output's skip for this model and data (``ModelKind/defaultX0Skip(photographs:)``),
+  /// whatever the prediction.
+  public var x0SkipOfX0Output: Double { model.defaultX0Skip(photographs: photographs) }
+
+  /// The skip a run with this prediction, model and data gets when none is chosen: the x0
+  /// output's (``x0SkipOfX0Output``), none for the other outputs.
+  public var defaultX0Skip: Double? { prediction == .x0 ? x0SkipOfX0Output : nil }
+
+  /// After a change of model or data: a skip that was at the x0 output's default for the old
+  /// ones (`oldDefault`, their ``x0SkipOfX0Output``) follows to the new ones', as the norm
+  /// follows the model; a skip chosen otherwise (none, or another λ_s) is kept.
+  /// `schedtui train --config FILE --model/--data` and the explorer's model and data rows
+  /// change a run so.
+  public mutating func skipFollowsDefault(from oldDefault: Double) {
+    if let skip = x0Skip, skip == oldDefault { x0Skip = x0SkipOfX0Output }
   }
 
   /// Checks every setting against its ``TrainingSetting/allowed``, in the table's order; the

@@ -122,10 +122,10 @@ extension TrainingSetting {
         .option(
           VocabularyHelp.model + "; auto (the default): mlp-s up to 32 px, unet-s above (sides a "
             + "multiple of 8), convres-s at other sides above 32 px; a folder of images (--data "
-            + "DIR) gets unet-s from 32 px.", value: "model")
+            + "DIR) gets unet-s at every side a multiple of 8.", value: "model")
         .option(
           .sweep, "Denoiser: auto (what train picks at each resolution: mlp-s for the digits and "
-            + "patches up to 32 px, unet-s for a folder of images from 32 px; see README "
+            + "patches up to 32 px, unet-s for a folder of images at sides a multiple of 8; see README "
             + "\"Sweeps\"), " + ModelKind.namesList + " (default: auto).", value: "model"),
       whole(
         "steps", label: "steps", \.steps, in: TrainingLimits.steps, modelDefault: \.defaultSteps
@@ -144,7 +144,9 @@ extension TrainingSetting {
             + "\(VocabularyHelp.perModel(\.defaultBatch))).")
         .option(
           .sweep, "Examples per step, \(TrainingLimits.batch.text) (default: "
-            + "\(SweepDefaults.batch))."),
+            + "\(SweepDefaults.batch) for \(ModelKind.mlpS.name), the model's own for the others: "
+            + ModelKind.allCases.filter { $0 != .mlpS }.map { "\($0.name) \(SweepDefaults.batch(model: $0))" }
+              .joined(separator: ", ") + ")."),
       number(
         "lr", label: "learning rate", \.lr, TrainingLimits.learningRate,
         modelDefault: \.defaultLearningRate
@@ -314,13 +316,11 @@ extension TrainingSetting {
   }
 
   /// `--x0-skip`'s help (a separate constant: inside the table the type checker gives up on it).
-  static let x0SkipHelp: String = {
-    let v = Objective.defaultX0Skip
-    let shown = v == v.rounded() ? "\(Int(v))" : "\(v)"
-    return "The x0 output's skip path: none, or the logSNR λ_s where x̂0 = c·z/α + (1 − c)·F is "
-      + "half the input's z/α, c = sigmoid(λ − λ_s) (default \(shown) for the x0 output, none "
-      + "for the others)."
-  }()
+  static let x0SkipHelp: String =
+    "The x0 output's skip path: none, or the logSNR λ_s where x̂0 = c·z/α + (1 − c)·F is "
+    + "half the input's z/α, c = sigmoid(λ − λ_s) (default for the x0 output "
+    + "\(shortNumber(Objective.defaultX0Skip)), \(shortNumber(Objective.photographX0Skip)) for "
+    + "\(ModelKind.unetS.name) on photographs: patches or a folder; none for the others)."
 
   /// UNet-S's block normalisation (``BlockNorm``), refused with any other model. Its default is
   /// the model's (``ModelKind/defaultNorm``, group:8 for UNet-S). Always written for UNet-S, so
@@ -383,15 +383,15 @@ extension TrainingSetting {
       read: { (r, v, s) throws(ConfigError) in
         s.prediction = try r.choice(v)
         s.weighting = s.prediction.ownWeighting
-        s.x0Skip = s.prediction == .x0 ? Objective.defaultX0Skip : nil
+        s.x0Skip = s.defaultX0Skip
       }, modelDefault: nil, edit: base.edit
     ).withSchema(base.schema).read(as: "Parameterization")
   }
 
   /// The x0 output's skip path (``Objective/x0Skip``): `none`, or λ_s, the logSNR at which x̂0
-  /// is half the input's own z/α; ``Objective/defaultX0Skip`` by default for the x0 output.
-  /// Written as `"none"` when off rather than left out, so a config keeps its choice whatever
-  /// the default.
+  /// is half the input's own z/α; by default the model's for its data for the x0 output
+  /// (``TrainingSection/defaultX0Skip``: 6 for UNet-S on photographs, else 8). Written as
+  /// `"none"` when off rather than left out, so a config keeps its choice whatever the default.
   static var x0Skip: TrainingSetting {
     let bounds = TrainingLimits.x0Skip
     let allowed =
@@ -404,7 +404,7 @@ extension TrainingSetting {
       // weighting, does not apply to the others (the explorer changes the output alone).
       refusal: { s in
         s.x0Skip.map {
-          bounds.contains($0) && (s.prediction == .x0 || $0 == Objective.defaultX0Skip)
+          bounds.contains($0) && (s.prediction == .x0 || $0 == s.x0SkipOfX0Output)
             ? nil : "\(shortNumber($0))" + (s.prediction == .x0 ? "" : " with prediction \(s.prediction.name)")
         } ?? nil
       },
@@ -415,9 +415,9 @@ extension TrainingSetting {
         } else {
           s.x0Skip = try r.double(v, allowed: allowed)
         }
-      }, modelDefault: nil,
+      }, modelDefault: { $0.x0Skip = $0.defaultX0Skip },
       edit: .text(
-        presets: ["8", "none", "6"], get: { $0.x0Skip.map(shortNumber) ?? "none" },
+        presets: ["8", "6", "none", "5"], get: { $0.x0Skip.map(shortNumber) ?? "none" },
         set: { s, text in
           guard let v = x0Skip(parsing: text) else { return false }
           s.x0Skip = v
