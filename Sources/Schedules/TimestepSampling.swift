@@ -276,3 +276,40 @@ extension TimestepSampling: Codable {
     try c.encode(name)
   }
 }
+
+extension NoiseProcess {
+  /// The share of training draws under `sampling` whose logSNR is below `lambda` (λ falls as t
+  /// rises): P(T > t(λ)) for t drawn, including the point mass where γ is clipped at clipMin;
+  /// Φ((λ + 2·P_mean)/(2·P_std)) for lognormal.
+  public func shareBelow(logSNR lambda: Double, sampling: TimestepSampling) -> Double {
+    if case .logNormal(let m, let s) = sampling { return normalCDF((lambda + 2 * m) / (2 * s)) }
+    if lambda <= logSNR(1) { return 0 }
+    if lambda > logSNR(0) { return 1 }
+    return 1 - (sampling.cdfOfT(t(forLogSNR: lambda)) ?? 0)
+  }
+
+  /// The share of a run's training draws below ``conditioningFloor(sampling:)``.
+  public static let rarelyTrainedShare = 0.001
+
+  /// The logSNR below which training drew ``rarelyTrainedShare`` (0.1 %) of its examples, within
+  /// ±`limit`: the network, never trained below it (a few examples in a run, each weighted by
+  /// about e^λ in the x0 output's loss), is told this level there when sampling and scoring,
+  /// while z keeps its true noise. A fixed denoiser's error falls as the signal grows, so the
+  /// held-out error cannot wander below the floor as an untrained conditioning's output did
+  /// (DECISIONS.md 2026-12-06). λ(t = 0.999) for uniform t: −6.91 for γ = 1 − t at b = 1.
+  public func conditioningFloor(sampling: TimestepSampling, limit: Double = 40) -> Double {
+    let share = Self.rarelyTrainedShare
+    var lo = -limit
+    var hi = limit
+    if case .logNormal = sampling {} else {
+      lo = Swift.max(lo, logSNR(1))
+      hi = Swift.min(hi, logSNR(0))
+    }
+    guard lo < hi, shareBelow(logSNR: lo.nextUp, sampling: sampling) < share else { return lo }
+    for _ in 0..<200 where hi - lo > 1e-9 {
+      let mid = (lo + hi) / 2
+      if shareBelow(logSNR: mid, sampling: sampling) < share { lo = mid } else { hi = mid }
+    }
+    return lo
+  }
+}

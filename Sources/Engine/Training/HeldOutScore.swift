@@ -103,11 +103,19 @@ public struct HeldOutScore: Sendable, Equatable {
   }
 
   /// The range of λ the network was trained on: the scaled process's λ over t ∈ [0, 1],
-  /// clamped as training clamps it.
-  public static func conditioningRange(_ process: NoiseProcess) -> ClosedRange<Double> {
+  /// clamped as training clamps it, and from below by the level under which training drew only
+  /// 0.1 % of its examples under `sampling` (``NoiseProcess/conditioningFloor(sampling:limit:)``):
+  /// the sampler tells the network the same floor (``Sampler``), so the model scored is the
+  /// model that generates.
+  public static func conditioningRange(_ process: NoiseProcess, sampling: TimestepSampling)
+    -> ClosedRange<Double>
+  {
     let a = Double(Trainer.conditioning(process, t: 0))
     let c = Double(Trainer.conditioning(process, t: 1))
-    return Swift.min(a, c)...Swift.max(a, c)
+    let top = Swift.max(a, c)
+    let floor = Swift.max(
+      Swift.min(a, c), process.conditioningFloor(sampling: sampling, limit: Trainer.logSNRLimit))
+    return Swift.min(floor, top)...top
   }
 
   /// Scores the EMA weights `params` of a run with `config` on the first `count` held-out
@@ -134,7 +142,7 @@ public struct HeldOutScore: Sendable, Equatable {
       normalize: config.normalize)
     let fine = errors(
       model: model, params: params, objective: config.objective(), inputScale: config.inputScale,
-      normalize: config.normalize, conditioning: conditioningRange(process), images: images,
+      normalize: config.normalize, conditioning: conditioningRange(process, sampling: config.tSampling), images: images,
       count: count, lambdas: grid.fine, batch: config.model.samplingBatch)
     let every = LogSNRGrid.subdivisions
     let curve = grid.points.enumerated().map { i, l in Point(logSNR: l, error: fine[i * every]) }
@@ -149,7 +157,7 @@ public struct HeldOutScore: Sendable, Equatable {
     }
     let training = errors(
       model: model, params: params, objective: config.objective(), inputScale: config.inputScale,
-      normalize: config.normalize, conditioning: conditioningRange(process), images: seenImages,
+      normalize: config.normalize, conditioning: conditioningRange(process, sampling: config.tSampling), images: seenImages,
       count: seen, lambdas: grid.points, batch: config.model.samplingBatch)
     let trainingCurve = zip(grid.points, training).map { Point(logSNR: $0, error: $1) }
     // λmax is chosen on these same images (DECISIONS.md: on training images a network that
@@ -245,6 +253,6 @@ extension HeldOutScore {
         schedule: Schedule(config.schedule), inputScale: config.inputScale,
         normalize: config.normalize)
     else { return nil }
-    return conditioningRange(process)
+    return conditioningRange(process, sampling: config.tSampling)
   }
 }

@@ -32,10 +32,13 @@ public struct SamplerSettings: Sendable, Equatable {
 public enum Sampler {
   /// `count` samples (count, C·H·W) in data space [−1, 1], conditioned on `labels` (one per
   /// sample, `model.shape.noClass` for none), drawn in batches of at most `batch`.
+  /// The network is told λ no lower than `conditioningFloor`, the run's
+  /// ``HeldOutScore/conditioningRange(_:sampling:)`` lower bound (the level under which its
+  /// training drew almost nothing), while z keeps the step's true noise.
   public static func sample(
     model: any Denoiser, params: UnsafePointer<Float>, objective: Objective,
-    inputScale b: Double, normalize: Bool, settings: SamplerSettings, labels: [Int32],
-    batch: Int = 256, using rng: inout some RandomNumberGenerator
+    inputScale b: Double, normalize: Bool, conditioningFloor: Double, settings: SamplerSettings,
+    labels: [Int32], batch: Int = 256, using rng: inout some RandomNumberGenerator
   ) throws -> [Float] {
     // The inference schedule with the run's b: what the network is conditioned on.
     let process = try NoiseProcess(schedule: Schedule(settings.schedule), inputScale: b)
@@ -47,7 +50,8 @@ public enum Sampler {
       let n = Swift.min(batch, count - start)
       let part = sampleBatch(
         model: model, params: params, objective: objective, b: b, normalize: normalize,
-        settings: settings, process: process, labels: Array(labels[start..<(start + n)]),
+        floor: Float(conditioningFloor), settings: settings, process: process,
+        labels: Array(labels[start..<(start + n)]),
         rng: &rng)
       result.replaceSubrange((start * D)..<((start + n) * D), with: part)
       start += n
@@ -57,8 +61,8 @@ public enum Sampler {
 
   static func sampleBatch(
     model: any Denoiser, params: UnsafePointer<Float>, objective: Objective, b: Double,
-    normalize: Bool, settings: SamplerSettings, process: NoiseProcess, labels: [Int32],
-    rng: inout some RandomNumberGenerator
+    normalize: Bool, floor: Float, settings: SamplerSettings,
+    process: NoiseProcess, labels: [Int32], rng: inout some RandomNumberGenerator
   ) -> [Float] {
     let schedule = process.schedule
     let n = labels.count
@@ -79,7 +83,7 @@ public enum Sampler {
       let s = Double(i - 1) / Double(K)
       let gt = schedule.gamma(t)
       let gs = i == 1 ? 1 : schedule.gamma(s)
-      let logSNR = Trainer.conditioning(process, t: t)
+      let logSNR = Swift.max(Trainer.conditioning(process, t: t), floor)
       for r in 0..<rows {
         let src = (r % n) * D
         for j in 0..<D { input[r * D + j] = z[src + j] }

@@ -35,7 +35,8 @@ public final class TrainedModel {
     var rng = Xoshiro256(seed: TrainedModel.samplingSeed(seed))
     return try Sampler.sample(
       model: model, params: ema.data, objective: config.objective(),
-      inputScale: config.inputScale, normalize: config.normalize, settings: settings,
+      inputScale: config.inputScale, normalize: config.normalize,
+      conditioningFloor: try config.conditioningFloor(), settings: settings,
       labels: labels, batch: config.model.samplingBatch, using: &rng)
   }
 

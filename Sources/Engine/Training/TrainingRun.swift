@@ -363,7 +363,8 @@ public final class TrainingRun {
     var rng = Xoshiro256(seed: TrainedModel.samplingSeed(seed))
     return try Sampler.sample(
       model: trainer.model, params: trainer.ema.data, objective: trainer.objective,
-      inputScale: config.inputScale, normalize: config.normalize, settings: settings,
+      inputScale: config.inputScale, normalize: config.normalize,
+      conditioningFloor: try config.conditioningFloor(), settings: settings,
       labels: labels, batch: config.model.samplingBatch, using: &rng)
   }
 

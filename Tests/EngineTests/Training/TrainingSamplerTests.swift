@@ -67,7 +67,8 @@ final class OneImageOracle: ClosedFormDenoiser {
         let out = try Sampler.sample(
           model: oracle, params: params,
           objective: Objective(prediction: prediction, dataRMS: OneImageOracle.rms), inputScale: 0.5,
-          normalize: false, settings: s, labels: [0, 1, 3], using: &rng)
+          normalize: false, conditioningFloor: -Trainer.logSNRLimit, settings: s, labels: [0, 1, 3],
+          using: &rng)
         var worst = 0.0
         for k in 0..<3 {
           for j in 0..<4 { worst = max(worst, abs(Double(out[k * 4 + j] - Self.target[j]))) }
