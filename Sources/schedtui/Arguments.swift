@@ -94,6 +94,16 @@ extension ObjectiveOptions {
     if let value = try? x0SkipValue() { skip = value }
   }
 
+  /// An --x0-skip given beside an output that has none is refused, even at the x0 output's
+  /// default, which the settings table lets a config or the explorer keep unused.
+  func checkSkip(for prediction: Parameterization) throws {
+    if let x0Skip, x0Skip != "none", prediction != .x0 {
+      throw CommandLineCheck.refuse(
+        "--x0-skip", x0Skip,
+        "none with prediction \(prediction.name): only the x0 output has a skip path")
+    }
+  }
+
   /// The options over a training section, a skip left to its default taking the default of
   /// the section's prediction, model and data.
   func apply(to s: inout TrainingSection) {

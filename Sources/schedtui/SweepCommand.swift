@@ -125,6 +125,7 @@ struct Sweep: ParsableCommand {
       throw CommandLineCheck.refuse(
         "--guidance", guidance, "a number in \(TrainingLimits.guidance.interval)")
     }
+    try objective.checkSkip(for: sweepSettings().prediction)
     let grid = try grid()
     for r in grid.resolutions {
       do {

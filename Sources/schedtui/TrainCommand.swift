@@ -123,6 +123,7 @@ struct Train: ParsableCommand {
     if !fromFile { c.section.takeModelBudget() }
     settings.apply(to: &c.section)
     objective.apply(to: &c.section)
+    try objective.checkSkip(for: c.section.prediction)
     if let text = settings.tSampling { c.tSampling = try CommandLineCheck.tSampling(text) }
     if let norm = settings.norm {
       guard let value = BlockNorm(parsing: norm) else {

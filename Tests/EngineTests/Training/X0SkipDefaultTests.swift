@@ -136,6 +136,19 @@ import Testing
     return (settings, grid, small, large)
   }
 
+  @Test("--x0-skip beside another output is refused on train and sweep, even at the x0 output's default")
+  func skipWithOtherOutput() throws {
+    for command in [
+      ["train", "--data", "patches", "--resolution", "16", "--model", "unet-s"],
+      ["sweep", "--data", "patches", "--resolutions", "16", "--model", "unet-s"],
+    ] {
+      let r = try SchedtuiCommand.run(
+        command + ["--prediction", "eps", "--x0-skip", "6", "--out", temporaryFolder("skip-eps")])
+      #expect(r.status == 64, "\(r.output)")
+      #expect(r.error.contains("--x0-skip 6 is not allowed: none with prediction eps"), "\(r.error)")
+    }
+  }
+
   @Test("a sweep's batch: MLP-S 128, UNet-S its own 16 (a 32 px folder cell at 128 cost 8× its default run); --batch for all")
   func sweepBatch() throws {
     let (patches, grid, small, large) = try Self.patchesSweep()
