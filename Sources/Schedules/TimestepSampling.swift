@@ -288,28 +288,108 @@ extension NoiseProcess {
     return 1 - (sampling.cdfOfT(t(forLogSNR: lambda)) ?? 0)
   }
 
-  /// The share of a run's training draws below ``conditioningFloor(sampling:)``.
+  /// The share of a run's training draws below its conditioning floor.
   public static let rarelyTrainedShare = 0.001
 
-  /// The logSNR below which training drew ``rarelyTrainedShare`` (0.1 %) of its examples, within
-  /// ±`limit`: the network, never trained below it (a few examples in a run, each weighted by
-  /// about e^λ in the x0 output's loss), is told this level there when sampling and scoring,
-  /// while z keeps its true noise. A fixed denoiser's error falls as the signal grows, so the
-  /// held-out error cannot wander below the floor as an untrained conditioning's output did
-  /// (DECISIONS.md 2026-12-06). λ(t = 0.999) for uniform t: −6.91 for γ = 1 − t at b = 1.
-  public func conditioningFloor(sampling: TimestepSampling, limit: Double = 40) -> Double {
+  /// The share of a run's loss weight below its conditioning floor.
+  public static let rarelyWeightedShare = 1e-6
+
+  /// The lowest λ a run's network is told when sampling and scoring, within ±`limit`: the
+  /// higher of the level under which its training drew ``rarelyTrainedShare`` (0.1 %) of its
+  /// examples and the level under which those examples carried ``rarelyWeightedShare`` (a
+  /// millionth) of its loss weight (``weightShareBelow(logSNR:sampling:objective:limit:)``).
+  /// Below it the network was hardly trained: few examples, or examples the loss barely
+  /// counted (the x0 output's weight is about e^λ there). It is told the floor there while z
+  /// keeps its true noise; a fixed denoiser's error falls as the signal grows, so the held-out
+  /// error cannot wander below the floor as an untrained conditioning's output did
+  /// (DECISIONS.md 2026-12-06, two entries). For γ = 1 − t at b = 1 with uniform t: −6.91 by
+  /// draws (λ(t = 0.999)); −6.27 by weight for the x0 output under min-SNR-5.
+  public func conditioningFloor(
+    sampling: TimestepSampling, objective: Objective, limit: Double = 40
+  ) -> Double {
+    Swift.max(
+      drawnFloor(sampling: sampling, limit: limit),
+      weightedFloor(sampling: sampling, objective: objective, limit: limit))
+  }
+
+  /// The range of λ training draws, within ±`limit`: the schedule's, or ±`limit` for
+  /// lognormal, which draws λ itself.
+  func drawnRange(sampling: TimestepSampling, limit: Double) -> (low: Double, high: Double) {
+    if sampling.drawsLogSNR { return (-limit, limit) }
+    return (Swift.max(-limit, logSNR(1)), Swift.min(limit, logSNR(0)))
+  }
+
+  /// The λ under which training drew ``rarelyTrainedShare`` of its examples (bisection on
+  /// ``shareBelow(logSNR:sampling:)``), or the lowest λ drawn when the clip alone holds more.
+  func drawnFloor(sampling: TimestepSampling, limit: Double) -> Double {
     let share = Self.rarelyTrainedShare
-    var lo = -limit
-    var hi = limit
-    if case .logNormal = sampling {} else {
-      lo = Swift.max(lo, logSNR(1))
-      hi = Swift.min(hi, logSNR(0))
-    }
+    var (lo, hi) = drawnRange(sampling: sampling, limit: limit)
     guard lo < hi, shareBelow(logSNR: lo.nextUp, sampling: sampling) < share else { return lo }
     for _ in 0..<200 where hi - lo > 1e-9 {
       let mid = (lo + hi) / 2
       if shareBelow(logSNR: mid, sampling: sampling) < share { lo = mid } else { hi = mid }
     }
     return lo
+  }
+
+  /// The λ under which training put ``rarelyWeightedShare`` of its loss weight, or the lowest
+  /// λ drawn when its point mass alone holds more.
+  func weightedFloor(sampling: TimestepSampling, objective: Objective, limit: Double) -> Double {
+    let table = weightTable(sampling: sampling, objective: objective, limit: limit)
+    let target = Self.rarelyWeightedShare * table.total
+    guard let i = table.below.firstIndex(where: { $0 >= target }), i > 0 else {
+      return table.lambdas[0]
+    }
+    // Linear between the two grid points around the crossing (0.005 apart).
+    let (c0, c1) = (table.below[i - 1], table.below[i])
+    let f = c1 > c0 ? (target - c0) / (c1 - c0) : 0
+    return table.lambdas[i - 1] + f * (table.lambdas[i] - table.lambdas[i - 1])
+  }
+
+  /// The share of a run's loss weight on examples whose λ is below `lambda`:
+  ///
+  /// ```
+  /// ∫_{λ' < λ} p(λ')·W(λ') dλ' / ∫ p(λ')·W(λ') dλ'      W = w(λ)·out² (Objective.Coefficients.weight)
+  /// ```
+  ///
+  /// W is the weight on the network's own output's squared error, the part of the loss whose
+  /// gradient trains it at λ: 1 for the ε output under ε-MSE, min(e^λ, γ)·k² for the x0
+  /// output under min-SNR-γ. The draws where γ is clipped are point masses at the ends.
+  public func weightShareBelow(
+    logSNR lambda: Double, sampling: TimestepSampling, objective: Objective, limit: Double = 40
+  ) -> Double {
+    let table = weightTable(sampling: sampling, objective: objective, limit: limit)
+    guard table.total > 0 else { return 0 }
+    guard let i = table.lambdas.firstIndex(where: { $0 >= lambda }) else { return 1 }
+    if i == 0 { return lambda < table.lambdas[0] ? 0 : table.below[0] / table.total }
+    let (l0, l1) = (table.lambdas[i - 1], table.lambdas[i])
+    let f = (lambda - l0) / (l1 - l0)
+    return (table.below[i - 1] + f * (table.below[i] - table.below[i - 1])) / table.total
+  }
+
+  /// ∫ p·W up to each λ of a grid of step ≤ 0.005 over the range drawn (trapezoids), starting
+  /// with the bottom point mass; `total` adds the top one.
+  func weightTable(sampling: TimestepSampling, objective: Objective, limit: Double)
+    -> (lambdas: [Double], below: [Double], total: Double)
+  {
+    let (lo, hi) = drawnRange(sampling: sampling, limit: limit)
+    func weight(_ lambda: Double) -> Double {
+      // The scaled process at λ: γ = sigmoid(λ − 2·ln b), α = √γ·b, σ = √(1 − γ), as the
+      // trainer noises an example (σ floored as there).
+      let x = lambda - 2 * Double.log(inputScale)
+      let alpha = sigmoid(x).squareRoot() * inputScale
+      let sigma = Swift.max(sigmoid(-x).squareRoot(), 1e-10)
+      return objective.coefficients(alpha: alpha, sigma: sigma).weight
+    }
+    guard lo < hi else { return ([lo], [weight(lo)], weight(lo)) }
+    let n = Int(((hi - lo) / 0.005).rounded(.up))
+    let h = (hi - lo) / Double(n)
+    let lambdas = (0...n).map { lo + Double($0) * h }
+    let mass = lambdas.map { logSNRDensity(atLogSNR: $0, sampling: sampling) * weight($0) }
+    var below = [Double](repeating: 0, count: n + 1)
+    below[0] = shareBelow(logSNR: lo.nextUp, sampling: sampling) * weight(lo)
+    for i in 1...n { below[i] = below[i - 1] + (mass[i - 1] + mass[i]) * h / 2 }
+    let top = (1 - shareBelow(logSNR: hi.nextDown, sampling: sampling)) * weight(hi)
+    return (lambdas, below, below[n] + top)
   }
 }

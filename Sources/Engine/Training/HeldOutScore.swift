@@ -103,18 +103,19 @@ public struct HeldOutScore: Sendable, Equatable {
   }
 
   /// The range of λ the network was trained on: the scaled process's λ over t ∈ [0, 1],
-  /// clamped as training clamps it, and from below by the level under which training drew only
-  /// 0.1 % of its examples under `sampling` (``NoiseProcess/conditioningFloor(sampling:limit:)``):
-  /// the sampler tells the network the same floor (``Sampler``), so the model scored is the
-  /// model that generates.
-  public static func conditioningRange(_ process: NoiseProcess, sampling: TimestepSampling)
-    -> ClosedRange<Double>
-  {
+  /// clamped as training clamps it, and from below by the level under which training under
+  /// `sampling` and `objective` drew 0.1 % of its examples or put a millionth of its loss weight
+  /// (``NoiseProcess/conditioningFloor(sampling:objective:limit:)``): the sampler tells the
+  /// network the same floor (``Sampler``), so the model scored is the model that generates.
+  public static func conditioningRange(
+    _ process: NoiseProcess, sampling: TimestepSampling, objective: Objective
+  ) -> ClosedRange<Double> {
     let a = Double(Trainer.conditioning(process, t: 0))
     let c = Double(Trainer.conditioning(process, t: 1))
     let top = Swift.max(a, c)
     let floor = Swift.max(
-      Swift.min(a, c), process.conditioningFloor(sampling: sampling, limit: Trainer.logSNRLimit))
+      Swift.min(a, c), process.conditioningFloor(
+        sampling: sampling, objective: objective, limit: Trainer.logSNRLimit))
     return Swift.min(floor, top)...top
   }
 
@@ -140,9 +141,11 @@ public struct HeldOutScore: Sendable, Equatable {
     let process = try NoiseProcess(
       schedule: Schedule(config.schedule), inputScale: config.inputScale,
       normalize: config.normalize)
+    let trained = conditioningRange(
+      process, sampling: config.tSampling, objective: config.objective())
     let fine = errors(
       model: model, params: params, objective: config.objective(), inputScale: config.inputScale,
-      normalize: config.normalize, conditioning: conditioningRange(process, sampling: config.tSampling), images: images,
+      normalize: config.normalize, conditioning: trained, images: images,
       count: count, lambdas: grid.fine, batch: config.model.samplingBatch)
     let every = LogSNRGrid.subdivisions
     let curve = grid.points.enumerated().map { i, l in Point(logSNR: l, error: fine[i * every]) }
@@ -157,7 +160,7 @@ public struct HeldOutScore: Sendable, Equatable {
     }
     let training = errors(
       model: model, params: params, objective: config.objective(), inputScale: config.inputScale,
-      normalize: config.normalize, conditioning: conditioningRange(process, sampling: config.tSampling), images: seenImages,
+      normalize: config.normalize, conditioning: trained, images: seenImages,
       count: seen, lambdas: grid.points, batch: config.model.samplingBatch)
     let trainingCurve = zip(grid.points, training).map { Point(logSNR: $0, error: $1) }
     // λmax is chosen on these same images (DECISIONS.md: on training images a network that
@@ -245,14 +248,14 @@ extension HeldOutScore {
     return lines
   }
 
-  /// The λ range a run with `config` trained on (``conditioningRange(_:)``); nil when its
-  /// schedule cannot be built (then the run could not have trained).
+  /// The λ range a run with `config` trained on (``conditioningRange(_:sampling:objective:)``);
+  /// nil when its schedule cannot be built (then the run could not have trained).
   public static func trainedRange(_ config: TrainingConfig) -> ClosedRange<Double>? {
     guard
       let process = try? NoiseProcess(
         schedule: Schedule(config.schedule), inputScale: config.inputScale,
         normalize: config.normalize)
     else { return nil }
-    return conditioningRange(process, sampling: config.tSampling)
+    return conditioningRange(process, sampling: config.tSampling, objective: config.objective())
   }
 }

@@ -33,8 +33,9 @@ public enum Sampler {
   /// `count` samples (count, C·H·W) in data space [−1, 1], conditioned on `labels` (one per
   /// sample, `model.shape.noClass` for none), drawn in batches of at most `batch`.
   /// The network is told λ no lower than `conditioningFloor`, the run's
-  /// ``HeldOutScore/conditioningRange(_:sampling:)`` lower bound (the level under which its
-  /// training drew almost nothing), while z keeps the step's true noise.
+  /// ``HeldOutScore/conditioningRange(_:sampling:objective:)`` lower bound (the level under
+  /// which its training drew almost nothing, or gave it almost no loss weight), while z keeps
+  /// the step's true noise.
   public static func sample(
     model: any Denoiser, params: UnsafePointer<Float>, objective: Objective,
     inputScale b: Double, normalize: Bool, conditioningFloor: Double, settings: SamplerSettings,

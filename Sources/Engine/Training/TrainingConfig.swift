@@ -81,12 +81,13 @@ public struct TrainingConfig: Sendable, Equatable {
   }
 
   /// The lowest λ the network is told when sampling and scoring: the level below which this
-  /// run's training drew 0.1 % of its examples, or its schedule's lowest λ
-  /// (``HeldOutScore/conditioningRange(_:sampling:)``).
+  /// run's training drew 0.1 % of its examples or put a millionth of its loss weight, or its
+  /// schedule's lowest λ (``HeldOutScore/conditioningRange(_:sampling:objective:)``).
   public func conditioningFloor() throws -> Double {
     let process = try NoiseProcess(
       schedule: Schedule(schedule), inputScale: inputScale, normalize: normalize)
-    return HeldOutScore.conditioningRange(process, sampling: self.tSampling).lowerBound
+    return HeldOutScore.conditioningRange(process, sampling: self.tSampling, objective: objective())
+      .lowerBound
   }
 
   /// The model shape this config trains.

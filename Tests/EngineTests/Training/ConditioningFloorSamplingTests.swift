@@ -47,8 +47,11 @@ final class LevelRecorder: ClosedFormDenoiser {
 
   @Test("the held-out score tells the network the same floor; above it, λ itself")
   func score() throws {
+    // The x0 output under its own x0-MSE: its loss weight on the output is 1 at every λ, so the
+    // floor is the draws' alone, ln(0.001/0.999) = −6.907.
     let process = try NoiseProcess(schedule: Schedule(ScheduleSpec(family: .linear)))
-    let range = HeldOutScore.conditioningRange(process, sampling: .uniform)
+    let range = HeldOutScore.conditioningRange(
+      process, sampling: .uniform, objective: Objective(prediction: .x0))
     let model = LevelRecorder()
     _ = HeldOutScore.errors(
       model: model, params: [Float](repeating: 0, count: 1), objective: Objective(prediction: .x0),
@@ -61,14 +64,24 @@ final class LevelRecorder: ClosedFormDenoiser {
     }
   }
 
-  @Test("a run's floor is its schedule's and t-sampling's: γ = 1 − t, uniform, b = 1 gives ln(0.001/0.999)")
+  @Test("a run's floor is its schedule's, t-sampling's and objective's: γ = 1 − t, uniform, b = 1")
   func runFloor() throws {
+    // ε output under ε-MSE: weight 1 everywhere, the draws' floor ln(0.001/0.999).
     var c = TrainingConfig()
     c.schedule = ScheduleSpec(family: .linear)
     c.inputScale = 1
+    c.prediction = .eps
+    c.weighting = .epsMSE
     #expect(abs(try c.conditioningFloor() - Foundation.log(0.001 / 0.999)) < 1e-6)
+    // The x0 output under min-SNR-5 without a skip: its weight e^λ puts a millionth of it below
+    // −6.2683 (ConditioningFloorTests/weightShareByHand, the closed form), above the draws'.
+    c.prediction = .x0
+    c.weighting = .minSNR
+    c.minSNRGamma = 5
+    c.x0Skip = nil
+    #expect(abs(try c.conditioningFloor() - -6.268320138092) < 2e-3)
     let process = try NoiseProcess(schedule: Schedule(c.schedule))
-    let range = HeldOutScore.conditioningRange(process, sampling: .uniform)
-    #expect(abs(range.lowerBound - Foundation.log(0.001 / 0.999)) < 1e-6 && range.upperBound == 40)
+    let range = HeldOutScore.conditioningRange(process, sampling: .uniform, objective: c.objective())
+    #expect(abs(range.lowerBound - -6.268320138092) < 2e-3 && range.upperBound == 40)
   }
 }

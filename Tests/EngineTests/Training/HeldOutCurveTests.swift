@@ -30,7 +30,8 @@ extension TrainingTrainerTests {
     let images = Array(t.dataset.heldOut.prefix(count * t.dataset.pixels))
     return HeldOutScore.errors(
       model: t.model, params: t.ema.data, objective: t.objective, inputScale: c.inputScale,
-      normalize: c.normalize, conditioning: HeldOutScore.conditioningRange(t.process, sampling: c.tSampling),
+      normalize: c.normalize, conditioning: HeldOutScore.conditioningRange(
+        t.process, sampling: c.tSampling, objective: t.objective),
       images: images, count: count, lambdas: lambdas, batch: count)
   }
 
@@ -45,7 +46,7 @@ extension TrainingTrainerTests {
     // variance and a trained network's wiggles there are a fraction of a percent; the floor of
     // the plain x0 output rises by several percent per step (README "Training"). Measured with
     // the default (λ_s = 8): 0.376 at λ = −12 falling every step to 3.0e-5 at 12.
-    // Below the conditioning floor (λ −12.9 for this run's cosine schedule) the network is told one
+    // Below the conditioning floor (λ −7.75 for this run's cosine schedule and skip) the network is told one
     // level and only z's signal grows: there the curve may not rise at all (before the floor it
     // wandered by up to 3.6 % on 64 px UNet-S runs, DECISIONS.md 2026-12-06).
     let floor = try tinyConfig(steps: 1, seed: 1).conditioningFloor()
