@@ -159,7 +159,7 @@ extension Field {
       throw EntryError(field: self, text: path, allowed: reason)
     }
     let skipDefault = c.section.x0SkipOfX0Output
-    c.dataFolder = folder
+    c.source = .folder(folder)
     c.section.skipFollowsDefault(from: skipDefault)
     if !Dataset.folderResolutions.contains(c.resolution) { c.resolution = 32 }
   }

@@ -87,14 +87,11 @@ struct Train: ParsableCommand {
     let fromFile = schedule.configPath != nil && (try? schedule.config())?.training != nil
     let skipDefault = c.section.x0SkipOfX0Output
     if let data = settings.data {
-      switch DataSource(data) {
+      c.source = DataSource(data)
+      switch c.source {
       case .builtIn(let kind):
-        c.data = kind
-        c.dataFolder = nil  // over a --config file's folder (and its channels)
-        c.channels = nil
         if settings.resolution == nil, !fromFile { c.resolution = kind.resolutions[0] }
-      case .folder(let folder):
-        c.dataFolder = folder
+      case .folder:
         if settings.resolution == nil { c.resolution = 32 }
       }
     }

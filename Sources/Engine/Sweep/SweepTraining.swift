@@ -84,10 +84,7 @@ public struct SweepSettings: Equatable, Sendable {
   public func x0Skip(resolution: Int) -> Double? {
     if let x0Skip { return x0Skip }
     var s = TrainingSection(model: model(resolution: resolution), prediction: prediction)
-    switch data {
-    case .builtIn(let kind): s.data = kind
-    case .folder(let folder): s.dataFolder = folder
-    }
+    s.source = data
     return s.defaultX0Skip
   }
 
@@ -98,10 +95,7 @@ public struct SweepSettings: Equatable, Sendable {
     c.schedule = cell.family.spec
     c.inputScale = cell.scale
     c.tSampling = cell.tSampling
-    switch data {
-    case .builtIn(let kind): c.data = kind
-    case .folder(let folder): c.dataFolder = folder
-    }
+    c.source = data
     c.resolution = cell.resolution
     c.model = model(resolution: cell.resolution)
     // `c.model` alone leaves the norm of TrainingConfig()'s MLP-S: each cell gets its model's.

@@ -13,6 +13,25 @@ public enum DataSource: Equatable, Sendable {
   }
 }
 
+extension TrainingSection {
+  /// Where the images come from, read and set as one: a built-in name clears the folder and its
+  /// channels (over a --config file's), a folder keeps the built-in name beside it, as the
+  /// config file records both.
+  public var source: DataSource {
+    get { dataFolder.map(DataSource.folder) ?? .builtIn(data) }
+    set {
+      switch newValue {
+      case .builtIn(let kind):
+        data = kind
+        dataFolder = nil
+        channels = nil
+      case .folder(let folder):
+        dataFolder = folder
+      }
+    }
+  }
+}
+
 /// Which files a folder run was trained on: how many, and a hash of their sorted relative paths
 /// and contents, so a resumed run on changed data is refused (``TrainingRun``) and two runs'
 /// data can be told apart.

@@ -110,9 +110,6 @@ public struct TrainingConfig: Sendable, Equatable {
     return shape
   }
 
-  /// Where the images come from.
-  public var source: DataSource { self.dataFolder.map(DataSource.folder) ?? .builtIn(self.data) }
-
   /// The data's name for messages and tables: the built-in name or the folder's path.
   public var dataName: String { self.dataFolder ?? self.data.rawValue }
 
