@@ -171,7 +171,9 @@ public struct Grid: Equatable, Sendable {
   }
 
   /// Writes `text` from (x, y) rightwards, at most `maxWidth` cells (clipped to the grid).
-  /// Returns the column after the last cell written.
+  /// Returns the column after the last cell written. A combining mark (x̂'s hat: Mn and Me,
+  /// wcwidth's zero width) is left out: a cell holds one scalar, and in a cell of its own the
+  /// terminal would draw the mark on the cell before and leave its own blank ("x̂ 0").
   @discardableResult
   public mutating func write(
     _ text: String, x: Int, y: Int, _ style: Style = .plain, maxWidth: Int = .max
@@ -179,11 +181,19 @@ public struct Grid: Equatable, Sendable {
     var col = x
     let limit = maxWidth == .max ? Int.max : x + maxWidth
     for scalar in text.unicodeScalars {
+      if !scalar.isASCII, Self.isCombining(scalar) { continue }
       if col >= limit { break }
       put(col, y, scalar, style)
       col += 1
     }
     return col
+  }
+
+  static func isCombining(_ scalar: Unicode.Scalar) -> Bool {
+    switch scalar.properties.generalCategory {
+    case .nonspacingMark, .enclosingMark: return true
+    default: return false
+    }
   }
 
   /// Fills `rect` with `char` in `style`.

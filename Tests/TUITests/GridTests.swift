@@ -12,6 +12,14 @@ import Testing
     #expect(g.lines == ["   ab", "y"])
   }
 
+  @Test("a combining mark takes no cell: x̂0 is two cells, the text after it stays in place")
+  func combiningMark() {
+    var g = Grid(width: 6, height: 1)
+    let end = g.write("x\u{302}0|e\u{301}", x: 0, y: 0)
+    #expect(end == 4)
+    #expect(g.lines == ["x0|e"])
+  }
+
   @Test("a diff against the same grid is empty")
   func emptyDiff() {
     var g = Grid(width: 4, height: 3)

@@ -363,7 +363,7 @@ func pinnedExplorer() -> AppState {
     press([.char("a")], &s)
     let large = render(s, 160, 50).joined(separator: "\n")
     #expect(large.contains("bits/dim") && large.contains("1.250") && large.contains("988"))
-    #expect(large.contains("p(λ) of each schedule") && large.contains("log10 held-out x̂0 error"))
+    #expect(large.contains("p(λ) of each schedule") && large.contains("log10 held-out denoising error"))
     // Runs without a score keep the old layout.
     #expect(!render(compared(), 160, 50).joined().contains("held-out"))
   }

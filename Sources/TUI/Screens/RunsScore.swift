@@ -29,7 +29,7 @@ extension Renderer {
     }
     guard lo < hi else { return }
     drawLog10(
-      "log10 held-out x̂0 error", series, x: Axis(name: "logSNR λ", lower: lo, upper: hi),
+      "log10 held-out denoising error", series, x: Axis(name: "logSNR λ", lower: lo, upper: hi),
       whenEmpty: -4, maxTicks: 3, &grid, r)
   }
 
