@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The lab walk-through in a real terminal: pin a schedule, tune another, queue both with a tiny
@@ -9,8 +10,7 @@ struct LabEndToEndTests {
 
   /// A config with the 1 − t schedule and a setup small enough to train in seconds.
   func tinyConfig() throws -> String {
-    let path = FileManager.default.temporaryDirectory
-      .appendingPathComponent("schedtui-lab-\(UUID().uuidString.prefix(8)).json").path
+    let path = temporaryFolder("lab") + "/config.json"
     let json = """
       {
         "schedtui_config_version": 1,

@@ -280,7 +280,7 @@ struct ExplorerExitTests {
 
   /// An explorer whose `s` starts a 3000-step run in `runs`, once a step is shown.
   func training(_ runs: String) throws -> TmuxSession {
-    let config = runs + ".json"
+    let config = temporaryFolder("exit-config") + "/config.json"
     try """
       {"schedtui_config_version": 1, "schedule": {"family": "linear"},
        "training": {"model": "mlp-s", "steps": 3000, "batch": 256, "eval_samples": 0}}

@@ -1,5 +1,6 @@
 import Foundation
 import Schedules
+import TestSupport
 import Testing
 
 @testable import TUI
@@ -48,10 +49,7 @@ import Testing
   /// A new folder for the files a test's runs of schedtui write (built first, or the test fails).
   static func scratchFolder() throws -> URL {
     try #require(Binary.exists, "build schedtui first: \(Binary.path)")
-    let folder = FileManager.default.temporaryDirectory
-      .appendingPathComponent("schedtui-reach-\(UUID().uuidString.prefix(8))")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    return folder
+    return URL(fileURLWithPath: temporaryFolder("reach"))
   }
 
   @Test("the list of pairs covers every family and both common fields")
