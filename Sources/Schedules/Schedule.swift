@@ -301,4 +301,23 @@ public struct NoiseProcess: Sendable {
   public func t(forLogSNR lambda: Double) -> Double {
     schedule.t(forLogSNR: lambda - 2 * Double.log(inputScale))
   }
+
+  /// σ is floored at this in the objective's coefficients so that γ = 1 in Double (t within
+  /// rounding of 0) keeps every coefficient finite; it is far below any noise level a network
+  /// can tell apart.
+  public static let sigmaFloor = 1e-10
+
+  /// α = √γ·b and σ = √(1 − γ) of a process with input scale b at logSNR λ, whatever its
+  /// schedule: λ = log(γb²/(1 − γ)) gives γ = sigmoid(λ − 2·ln b) and 1 − γ =
+  /// sigmoid(2·ln b − λ), each by the form that does not overflow. σ is not floored
+  /// (``sigmaFloor``).
+  public static func scales(atLogSNR lambda: Double, inputScale b: Double)
+    -> (alpha: Double, sigma: Double)
+  {
+    func sigmoid(_ x: Double) -> Double {
+      x >= 0 ? 1 / (1 + Double.exp(-x)) : Double.exp(x) / (1 + Double.exp(x))
+    }
+    let logB2 = 2 * Double.log(b)
+    return (sigmoid(lambda - logB2).squareRoot() * b, sigmoid(logB2 - lambda).squareRoot())
+  }
 }

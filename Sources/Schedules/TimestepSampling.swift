@@ -374,12 +374,9 @@ extension NoiseProcess {
   {
     let (lo, hi) = drawnRange(sampling: sampling, limit: limit)
     func weight(_ lambda: Double) -> Double {
-      // The scaled process at λ: γ = sigmoid(λ − 2·ln b), α = √γ·b, σ = √(1 − γ), as the
-      // trainer noises an example (σ floored as there).
-      let x = lambda - 2 * Double.log(inputScale)
-      let alpha = sigmoid(x).squareRoot() * inputScale
-      let sigma = Swift.max(sigmoid(-x).squareRoot(), 1e-10)
-      return objective.coefficients(alpha: alpha, sigma: sigma).weight
+      // As the trainer noises an example at λ (σ floored as there).
+      let (alpha, sigma) = Self.scales(atLogSNR: lambda, inputScale: inputScale)
+      return objective.coefficients(alpha: alpha, sigma: Swift.max(sigma, Self.sigmaFloor)).weight
     }
     guard lo < hi else { return ([lo], [weight(lo)], weight(lo)) }
     let n = Int(((hi - lo) / 0.005).rounded(.up))

@@ -58,13 +58,10 @@ public struct HeldOutScore: Sendable, Equatable {
     var input = [Float](repeating: 0, count: B * D)
     var cond = [Float](repeating: 0, count: B)
     let labels = [Int32](repeating: model.shape.noClass, count: B)
-    let logB2 = 2 * log(b)
     var result: [Double] = []
     for lambda in lambdas {
-      let gamma = VDMBound.sigmoid(lambda - logB2)
-      let alpha = gamma.squareRoot() * b
-      let sigma = VDMBound.sigmoid(logB2 - lambda).squareRoot()
-      let k = objective.coefficients(alpha: alpha, sigma: Swift.max(sigma, Trainer.sigmaFloor))
+      let (alpha, sigma) = NoiseProcess.scales(atLogSNR: lambda, inputScale: b)
+      let k = objective.coefficients(alpha: alpha, sigma: Swift.max(sigma, NoiseProcess.sigmaFloor))
       let c = Float(Swift.min(Swift.max(lambda, conditioning.lowerBound), conditioning.upperBound))
       let (a, s, p, q) = (Float(alpha), Float(sigma), Float(k.x0Skip), Float(k.x0Out))
       var total = 0.0

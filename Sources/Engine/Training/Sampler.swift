@@ -97,7 +97,7 @@ public enum Sampler {
       }
       let out = model.forward(params: params, x: input, logSNR: lambda, labels: netLabels, B: rows)
       let k = objective.coefficients(
-        alpha: gt.squareRoot() * b, sigma: Swift.max((1 - gt).squareRoot(), Trainer.sigmaFloor))
+        alpha: gt.squareRoot() * b, sigma: Swift.max((1 - gt).squareRoot(), NoiseProcess.sigmaFloor))
       let p = Float(k.x0Skip)
       let q = Float(k.x0Out)
       let sgt = Float(gt.squareRoot())

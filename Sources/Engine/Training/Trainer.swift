@@ -109,10 +109,6 @@ public final class Trainer {
     Float(Swift.min(Swift.max(process.logSNR(t), -logSNRLimit), logSNRLimit))
   }
 
-  /// σ is floored here so that γ = 1 in Double (t within rounding of 0) keeps every
-  /// coefficient finite; it is far below any noise level the network can tell apart.
-  static let sigmaFloor = 1e-10
-
   /// Forms one batch by Algorithm 2 from `x0`: fills `input` (what the network sees),
   /// `target` (F*), `lambda` and `weight`. Exposed to tests through `step()`.
   ///
@@ -170,7 +166,7 @@ public final class Trainer {
   /// objective's coefficients), its target and weight, normalised when the config says.
   func noiseExample(_ i: Int, D: Int, gamma: Double, oneMinusGamma: Double) {
     let alpha = gamma.squareRoot() * config.inputScale
-    let sigma = Swift.max(oneMinusGamma.squareRoot(), Self.sigmaFloor)
+    let sigma = Swift.max(oneMinusGamma.squareRoot(), NoiseProcess.sigmaFloor)
     let k = objective.coefficients(alpha: alpha, sigma: sigma)
     weight[i] = Float(k.weight)
     judged[i] = Float(k.judged)
