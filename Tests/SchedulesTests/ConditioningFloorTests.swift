@@ -100,4 +100,33 @@ import Testing
       }
     }
   }
+
+  @Test("any setting a run file may hold gives a finite floor within ±40: every output and weighting, b and the densities at their limits")
+  func settingsAtTheirLimits() throws {
+    let samplings: [TimestepSampling] = [
+      .uniform, .logitNormal(mean: -1e6, std: 1e6), .logNormal(mean: 1e6, std: 1e-6),
+      .logNormal(mean: 0, std: 1e6),
+    ]
+    for b in [NoiseProcess.inputScaleRange.lowerBound, NoiseProcess.inputScaleRange.upperBound] {
+      let p = try NoiseProcess(schedule: Schedule(ScheduleSpec(family: .cosine)), inputScale: b)
+      for prediction in Parameterization.allCases {
+        // Its own weighting, and min-SNR at both ends of γ (the weight's extremes).
+        let weightings = [
+          (prediction.ownWeighting, 5.0), (.minSNR, TrainingLimits.minSNRGammaMin),
+          (.minSNR, TrainingLimits.minSNRGammaMax),
+        ]
+        for (weighting, gamma) in weightings {
+          let objective = Objective(
+            prediction: prediction, weighting: weighting, minSNRGamma: gamma, dataRMS: 1e-3,
+            inputScale: b, x0Skip: prediction == .x0 ? 40 : nil)
+          for sampling in samplings {
+            let floor = p.conditioningFloor(sampling: sampling, objective: objective)
+            #expect(
+              floor.isFinite && abs(floor) <= 40,
+              "b \(b), \(prediction), \(weighting), γ \(gamma), \(sampling.name): \(floor)")
+          }
+        }
+      }
+    }
+  }
 }
